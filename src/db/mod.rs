@@ -1,0 +1,107 @@
+//! The database: where it is (an existing server or the private cluster), the connection pool
+//! and the migrations. Queries live in `store/`, not here.
+
+pub mod launcher;
+
+use std::time::Duration;
+
+use anyhow::Context as _;
+use sqlx::PgPool;
+use sqlx::postgres::PgPoolOptions;
+
+use crate::config::Config;
+use launcher::{Cluster, Durability};
+
+/// The database the private cluster serves the application from.
+pub const DATABASE_NAME: &str = "pilnvara";
+
+/// The migrations in `migrations/`, compiled into the binary.
+pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
+
+/// An open database, with the private cluster behind it when there is one.
+pub struct Database {
+    pub pool: PgPool,
+    cluster: Option<Cluster>,
+}
+
+impl Database {
+    /// Connects to `DATABASE_URL`, or starts (or joins) the private cluster in the data
+    /// directory and connects to it.
+    pub async fn open(config: &Config) -> anyhow::Result<Self> {
+        if let Some(url) = &config.database_url {
+            let pool = connect(url.expose())
+                .await
+                .context("connecting to the database named by DATABASE_URL")?;
+            return Ok(Self {
+                pool,
+                cluster: None,
+            });
+        }
+        let data_dir = config.data_dir.clone();
+        let cluster =
+            tokio::task::spawn_blocking(move || Cluster::start(&data_dir, Durability::Full))
+                .await??;
+        let opened = async {
+            create_database_if_missing(&cluster.url("postgres"), DATABASE_NAME).await?;
+            connect(&cluster.url(DATABASE_NAME)).await
+        }
+        .await;
+        match opened {
+            Ok(pool) => Ok(Self {
+                pool,
+                cluster: Some(cluster),
+            }),
+            Err(error) => {
+                let _ = cluster.stop();
+                Err(error).context("connecting to the private PostgreSQL cluster")
+            }
+        }
+    }
+
+    /// Closes the pool and stops the private cluster if this process started it.
+    pub async fn close(self) -> anyhow::Result<()> {
+        self.pool.close().await;
+        if let Some(cluster) = self.cluster {
+            tokio::task::spawn_blocking(move || cluster.stop()).await??;
+        }
+        Ok(())
+    }
+}
+
+/// A pool whose requests fail fast while the database is down, so pages answer 503 instead of
+/// hanging; it reconnects by itself when the database is back.
+pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
+    PgPoolOptions::new()
+        .max_connections(20)
+        .acquire_timeout(Duration::from_secs(3))
+        .connect(url)
+        .await
+}
+
+/// Applies the migrations that have not run yet.
+pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    MIGRATOR
+        .run(pool)
+        .await
+        .context("running database migrations")
+}
+
+/// Creates `name` in the server behind `admin_url` unless it exists.
+pub async fn create_database_if_missing(admin_url: &str, name: &str) -> Result<(), sqlx::Error> {
+    let admin = PgPoolOptions::new()
+        .max_connections(1)
+        .connect(admin_url)
+        .await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)")
+            .bind(name)
+            .fetch_one(&admin)
+            .await?;
+    if !exists {
+        sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+            .execute(&admin)
+            .await?;
+    }
+    admin.close().await;
+    Ok(())
+}

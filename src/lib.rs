@@ -1,0 +1,13 @@
+//! Pilnvara: the desk application of Latvia's unified customer service centres (VPVKAC) for
+//! applying for an authorised e-service on a client's behalf, as Cabinet Regulation No. 401,
+//! point 22.¹, lays down.
+//!
+//! `main.rs` only reads the command line; everything it runs lives here, so that tests build the
+//! same application.
+
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod i18n;
+pub mod telemetry;
+pub mod web;

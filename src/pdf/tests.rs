@@ -1,0 +1,418 @@
+//! Tests of the PDF documents. Text is extracted with `pdftotext` (Debian's
+//! poppler-utils), called as a process on a temporary file.
+
+use std::path::PathBuf;
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::*;
+
+fn sample_authorisation() -> AuthorisationDoc {
+    AuthorisationDoc {
+        english: false,
+        document_number: "DEMO-2026-000123".into(),
+        verification_code: "K7Q-4MZ".into(),
+        centre_name: "Ādažu novada valsts un pašvaldības vienotais klientu apkalpošanas centrs"
+            .into(),
+        municipality: "Ādažu novada pašvaldība".into(),
+        employee_name: "Līga Bērziņa".into(),
+        client_given_names: "Ģirts".into(),
+        client_surname: "Ķēniņš-Žūriņa".into(),
+        client_personal_code: "010190-12345".into(),
+        id_document_type: "Personas apliecība (eID karte)".into(),
+        id_document_number: "PA1234567".into(),
+        id_document_issuing_state: "Latvija".into(),
+        id_document_expiry: "31.12.2029".into(),
+        eservice_name: "Pieteikšanās vecuma pensijai".into(),
+        eservice_institution: "Valsts sociālās apdrošināšanas aģentūra".into(),
+        notice_version: "v3 (spēkā no 01.01.2026)".into(),
+        notice_summary: "Jūsu personas datus (vārdu, uzvārdu, personas kodu un personu \
+                         apliecinošā dokumenta datus) izmanto tikai šī e-pakalpojuma \
+                         pieteikšanai, pildot valsts pārvaldes uzdevumu. Pārzinis ir \
+                         pašvaldība; dati tiek nodoti tikai e-pakalpojuma sniedzējam."
+            .into(),
+        result_wanted: true,
+        result_contact: "tālrunis: +371 20000000".into(),
+        date: "14.03.2026".into(),
+        place: "Ādaži".into(),
+    }
+}
+
+fn sample_notice() -> NoticeDoc {
+    NoticeDoc {
+        english: false,
+        version: "v3".into(),
+        effective_date: "01.01.2026".into(),
+        controller: "Ādažu novada pašvaldība, reģ. Nr. 90000048472, Gaujas iela 33A, Ādaži, \
+                     LV-2164; datu aizsardzības speciālists: das@adazi.lv."
+            .into(),
+        purposes_and_legal_basis: "Pilnvarotā e-pakalpojuma pieteikšana jūsu vārdā pēc jūsu \
+                                   rakstiska pilnvarojuma (Ministru kabineta noteikumu Nr. 401 \
+                                   22.¹ punkts). Tiesiskais pamats: sabiedrības interesēs \
+                                   veicama uzdevuma izpilde (VDAR 6. panta 1. punkta e) \
+                                   apakšpunkts), nevis piekrišana."
+            .into(),
+        recipients: "E-pakalpojuma sniedzēja iestāde; Valsts reģionālās attīstības aģentūra \
+                     kā portāla latvija.lv turētāja."
+            .into(),
+        retention: "Pilnvarojuma 1. eksemplāru glabā saskaņā ar pašvaldības dokumentu \
+                    klasifikācijas shēmu; pēc tam dati tiek dzēsti."
+            .into(),
+        rights: "Jums ir tiesības piekļūt saviem datiem, lūgt tos labot, ierobežot to apstrādi \
+                 un iebilst pret apstrādi."
+            .into(),
+        complaint: "Sūdzību varat iesniegt Datu valsts inspekcijai, Elijas iela 17, Rīga, \
+                    LV-1050, pasts@dvi.gov.lv."
+            .into(),
+    }
+}
+
+fn sample_receipt() -> ReceiptDoc {
+    ReceiptDoc {
+        english: false,
+        authorisation_number: "DEMO-2026-000123".into(),
+        client_name: "Ģirts Ķēniņš-Žūriņa".into(),
+        eservice_name: "Pieteikšanās vecuma pensijai".into(),
+        eservice_institution: "Valsts sociālās apdrošināšanas aģentūra".into(),
+        submitted_at: "14.03.2026 10:42".into(),
+        portal_reference: "LV-EP-2026-0042917".into(),
+        planned_time: Some("līdz 14.04.2026".into()),
+        centre_name: "Ādažu novada VPVKAC".into(),
+        contact: "Gaujas iela 33A, Ādaži; tālrunis 67997350; e-pasts vpvkac@adazi.lv; \
+                  darba dienās 8.00–17.00"
+            .into(),
+        issued_date: "14.03.2026".into(),
+    }
+}
+
+static COUNTER: AtomicUsize = AtomicUsize::new(0);
+
+fn temp_pdf(bytes: &[u8]) -> PathBuf {
+    let n = COUNTER.fetch_add(1, Ordering::SeqCst);
+    let path =
+        std::env::temp_dir().join(format!("pilnvara-pdf-test-{}-{n}.pdf", std::process::id()));
+    std::fs::write(&path, bytes).expect("write temporary PDF");
+    path
+}
+
+/// Text of the whole PDF; pages are separated by form feeds (`\x0c`).
+fn pdf_text(bytes: &[u8]) -> String {
+    let path = temp_pdf(bytes);
+    let output = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(&path)
+        .arg("-")
+        .output();
+    let _ = std::fs::remove_file(&path);
+    let output = match output {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            panic!("pdftotext is not on PATH; these tests need it: apt-get install poppler-utils")
+        }
+        Err(e) => panic!("could not run pdftotext: {e}"),
+    };
+    assert!(
+        output.status.success(),
+        "pdftotext failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).expect("pdftotext output is UTF-8")
+}
+
+/// The text of each page.
+fn pages(bytes: &[u8]) -> Vec<String> {
+    let text = pdf_text(bytes);
+    let mut pages: Vec<String> = text.split('\x0c').map(str::to_string).collect();
+    // pdftotext ends the last page with a form feed too.
+    if pages.last().is_some_and(|p| p.trim().is_empty()) {
+        pages.pop();
+    }
+    pages
+}
+
+/// pdftotext may break lines anywhere; compare with whitespace collapsed.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn assert_pdfa_2b(bytes: &[u8]) {
+    assert!(bytes.starts_with(b"%PDF-1.7"), "not a PDF 1.7 file");
+    let text = String::from_utf8_lossy(bytes);
+    assert!(
+        text.contains("<pdfaid:part>2</pdfaid:part>")
+            && text.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+        "PDF/A-2b identification missing from the XMP metadata"
+    );
+}
+
+#[test]
+fn authorisation_renders_as_valid_pdfa_2b() {
+    // The render runs krilla's PDF/A-2b validator and returns Err on any violation.
+    let bytes = authorisation(&sample_authorisation()).expect("authorisation renders");
+    assert_pdfa_2b(&bytes);
+}
+
+#[test]
+fn notice_renders_as_valid_pdfa_2b() {
+    let bytes = notice(&sample_notice()).expect("notice renders");
+    assert_pdfa_2b(&bytes);
+    let text = flat(&pdf_text(&bytes));
+    for heading in [
+        "Pārzinis",
+        "Nolūki un tiesiskais pamats",
+        "Saņēmēji",
+        "Glabāšanas laiks",
+        "Jūsu tiesības",
+        "Sūdzība Datu valsts inspekcijai",
+    ] {
+        assert!(text.contains(heading), "notice lacks heading {heading:?}");
+    }
+    assert!(text.contains("Elijas iela 17"));
+}
+
+#[test]
+fn receipt_renders_as_valid_pdfa_2b() {
+    let bytes = receipt(&sample_receipt()).expect("receipt renders");
+    assert_pdfa_2b(&bytes);
+    let text = flat(&pdf_text(&bytes));
+    assert!(text.contains("LV-EP-2026-0042917"));
+    assert!(text.contains("līdz 14.04.2026"));
+    assert!(text.contains("vpvkac@adazi.lv"));
+
+    let unknown = receipt(&ReceiptDoc {
+        planned_time: None,
+        ..sample_receipt()
+    })
+    .expect("receipt without a planned time renders");
+    assert!(flat(&pdf_text(&unknown)).contains("nav zināms"));
+}
+
+#[test]
+fn validation_error_fails_the_render() {
+    // DejaVu Sans has no CJK glyphs: a .notdef glyph is forbidden by PDF/A-2b.
+    let doc = AuthorisationDoc {
+        client_surname: "漢字".into(),
+        ..sample_authorisation()
+    };
+    match authorisation(&doc) {
+        Err(PdfError::Validation(message)) => assert!(message.contains("NotDef")),
+        other => panic!("expected a validation error, got {other:?}"),
+    }
+}
+
+#[test]
+fn authorisation_has_both_copies_each_starting_on_its_own_page() {
+    let bytes = authorisation(&sample_authorisation()).unwrap();
+    let pages = pages(&bytes);
+    assert_eq!(pages.len(), 2, "one page per copy for a normal case");
+    let first = flat(&pages[0]);
+    let second = flat(&pages[1]);
+    assert!(first.contains("1. eksemplārs — glabājas pašvaldībā (Arhīvu likums)"));
+    assert!(!first.contains("2. eksemplārs"));
+    assert!(second.contains("2. eksemplārs — izsniegts klientam"));
+    assert!(!second.contains("1. eksemplārs"));
+    for page in [&first, &second] {
+        assert!(page.contains("Pilnvarojums pilnvarotā e-pakalpojuma pieteikšanai"));
+        assert!(page.contains("DEMO-2026-000123"));
+        assert!(page.contains("K7Q-4MZ"));
+        assert!(page.contains("tikai šim e-pakalpojumam un šim gadījumam"));
+        assert!(page.contains("22.¹"));
+        assert!(page.contains("Klienta paraksts"));
+        assert!(page.contains("Darbinieka paraksts"));
+    }
+}
+
+#[test]
+fn long_authorisation_breaks_pages_and_copy_two_starts_on_a_new_page() {
+    let doc = AuthorisationDoc {
+        notice_summary: "Jūsu personas datus izmanto tikai šī e-pakalpojuma pieteikšanai. "
+            .repeat(60),
+        ..sample_authorisation()
+    };
+    let bytes = authorisation(&doc).unwrap();
+    let pages: Vec<String> = pages(&bytes).iter().map(|p| flat(p)).collect();
+    assert_eq!(pages.len(), 4, "two pages per copy");
+    let copy_two_start = pages
+        .iter()
+        .position(|p| p.contains("2. eksemplārs — izsniegts klientam"))
+        .expect("copy 2 label present");
+    assert_eq!(
+        copy_two_start, 2,
+        "copy 2 starts on the first page after copy 1"
+    );
+    assert!(pages[0].contains("1. eksemplārs — glabājas pašvaldībā"));
+    // Continuation pages name their copy, and the signatures end each copy.
+    assert!(pages[1].contains("1. eksemplārs") && pages[1].contains("turpinājums"));
+    assert!(pages[1].contains("Klienta paraksts"));
+    assert!(pages[3].contains("2. eksemplārs") && pages[3].contains("Klienta paraksts"));
+    assert!(pages[0].contains("Lapa 1 no 2") && pages[3].contains("Lapa 2 no 2"));
+}
+
+#[test]
+fn client_name_keeps_latvian_diacritics() {
+    let bytes = authorisation(&sample_authorisation()).unwrap();
+    let text = pdf_text(&bytes);
+    assert!(
+        text.contains("Ģirts Ķēniņš-Žūriņa"),
+        "client name missing or mangled in extracted text"
+    );
+    for word in ["Ādažu", "Līga Bērziņa", "aģentūra", "pašvaldībā"] {
+        assert!(text.contains(word), "{word:?} missing from extracted text");
+    }
+}
+
+#[test]
+fn english_labels_appear_when_asked() {
+    let lv_only = flat(&pdf_text(&authorisation(&sample_authorisation()).unwrap()));
+    assert!(!lv_only.contains("Authorisation to apply for an authorised e-service"));
+
+    let doc = AuthorisationDoc {
+        english: true,
+        ..sample_authorisation()
+    };
+    let pages: Vec<String> = pages(&authorisation(&doc).unwrap())
+        .iter()
+        .map(|p| flat(p))
+        .collect();
+    let all = pages.join(" ");
+    assert!(all.contains("Authorisation to apply for an authorised e-service"));
+    assert!(all.contains("Copy 1 — kept by the municipality (Archives Law)"));
+    assert!(all.contains("Copy 2 — given to the client"));
+    assert!(all.contains("this e-service and this case only"));
+    let copy_two_start = pages
+        .iter()
+        .position(|p| p.contains("2. eksemplārs — izsniegts klientam"))
+        .unwrap();
+    assert!(copy_two_start >= 1);
+    assert!(
+        pages[..copy_two_start]
+            .iter()
+            .all(|p| !p.contains("Copy 2"))
+    );
+
+    for english in [
+        notice(&NoticeDoc {
+            english: true,
+            ..sample_notice()
+        }),
+        receipt(&ReceiptDoc {
+            english: true,
+            ..sample_receipt()
+        }),
+    ] {
+        let text = flat(&pdf_text(&english.unwrap()));
+        assert!(
+            text.contains("Complaint to the Data State Inspectorate") || text.contains("Submitted")
+        );
+    }
+}
+
+#[test]
+fn same_input_gives_identical_bytes() {
+    let a = sample_authorisation();
+    assert_eq!(
+        authorisation(&a).unwrap(),
+        authorisation(&a.clone()).unwrap()
+    );
+    let n = sample_notice();
+    assert_eq!(notice(&n).unwrap(), notice(&n.clone()).unwrap());
+    let r = sample_receipt();
+    assert_eq!(receipt(&r).unwrap(), receipt(&r.clone()).unwrap());
+    // A different input gives a different file.
+    let other = AuthorisationDoc {
+        document_number: "DEMO-2026-000124".into(),
+        ..sample_authorisation()
+    };
+    assert_ne!(authorisation(&a).unwrap(), authorisation(&other).unwrap());
+}
+
+#[test]
+fn creation_date_comes_from_the_input() {
+    let bytes = authorisation(&sample_authorisation()).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        text.contains("2026-03-14"),
+        "XMP creation date from the input"
+    );
+}
+
+#[test]
+fn invalid_dates_are_refused() {
+    for date in [
+        "",
+        "2026-03-14",
+        "32.01.2026",
+        "14.13.2026",
+        "14.03.2026 25:00",
+    ] {
+        let doc = AuthorisationDoc {
+            date: date.into(),
+            ..sample_authorisation()
+        };
+        assert!(
+            matches!(authorisation(&doc), Err(PdfError::InvalidDate(_))),
+            "{date:?} accepted"
+        );
+    }
+    assert!(parse_date("14.03.2026 10:42").is_ok());
+}
+
+#[test]
+fn wrapping_measures_glyph_widths() {
+    let fonts = Fonts::load().unwrap();
+    let narrow = fonts.width("iiiiiiiiii", false, 10.0);
+    let wide = fonts.width("WWWWWWWWWW", false, 10.0);
+    assert!(wide > narrow * 2.0);
+    assert!(fonts.width("Ā", true, 10.0) > fonts.width("Ā", false, 10.0) * 0.99);
+    let lines = fonts.wrap(&"pašvaldība ".repeat(40), false, 10.0, 200.0);
+    assert!(lines.len() > 3);
+    assert!(lines.iter().all(|l| fonts.width(l, false, 10.0) <= 200.0));
+    let long_word = fonts.wrap(&"Ž".repeat(100), false, 10.0, 100.0);
+    assert!(long_word.len() > 1);
+    assert!(
+        long_word
+            .iter()
+            .all(|l| fonts.width(l, false, 10.0) <= 100.0)
+    );
+}
+
+/// Writes sample PDFs to `target/pdf-samples/` for looking at them:
+/// `cargo test pdf::tests::write_samples -- --ignored`.
+#[test]
+#[ignore]
+fn write_samples() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/pdf-samples");
+    std::fs::create_dir_all(&dir).unwrap();
+    let english = AuthorisationDoc {
+        english: true,
+        ..sample_authorisation()
+    };
+    let files: [(&str, Vec<u8>); 6] = [
+        (
+            "authorisation.pdf",
+            authorisation(&sample_authorisation()).unwrap(),
+        ),
+        ("authorisation-en.pdf", authorisation(&english).unwrap()),
+        ("notice.pdf", notice(&sample_notice()).unwrap()),
+        (
+            "notice-en.pdf",
+            notice(&NoticeDoc {
+                english: true,
+                ..sample_notice()
+            })
+            .unwrap(),
+        ),
+        ("receipt.pdf", receipt(&sample_receipt()).unwrap()),
+        (
+            "receipt-en.pdf",
+            receipt(&ReceiptDoc {
+                english: true,
+                ..sample_receipt()
+            })
+            .unwrap(),
+        ),
+    ];
+    for (name, bytes) in files {
+        std::fs::write(dir.join(name), bytes).unwrap();
+    }
+}

@@ -1,0 +1,17 @@
+//! Logging set-up. What is logged is decided where it happens; this only chooses the format.
+//! Nothing logged may contain personal data, form bodies, query strings or cookies.
+
+use tracing_subscriber::EnvFilter;
+
+use crate::config::LogFormat;
+
+/// Installs the global subscriber: `RUST_LOG` filters (default `info`), text or JSON lines.
+pub fn init(format: LogFormat) {
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn,tower_sessions=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    match format {
+        LogFormat::Text => builder.init(),
+        LogFormat::Json => builder.json().flatten_event(true).init(),
+    }
+}

@@ -1,0 +1,110 @@
+//! The one error type of the web layer, and the error pages it becomes.
+//!
+//! A handler returns [`AppError`]; its response carries only a status and an [`ErrorKind`]
+//! marker. The `localise` middleware (see `page.rs`) turns the marker into a full page in the
+//! user's language, so the page never shows internals and every error looks the same.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// Which error page to show.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    BadRequest,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    Internal,
+    Unavailable,
+}
+
+impl ErrorKind {
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+        }
+    }
+
+    /// The page for a bare error status that a layer or extractor produced on its own
+    /// (axum's 405, the body limit's 413, a malformed form's 400/415/422).
+    pub fn for_status(status: StatusCode) -> Option<ErrorKind> {
+        match status {
+            StatusCode::BAD_REQUEST
+            | StatusCode::UNSUPPORTED_MEDIA_TYPE
+            | StatusCode::UNPROCESSABLE_ENTITY => Some(ErrorKind::BadRequest),
+            StatusCode::FORBIDDEN => Some(ErrorKind::Forbidden),
+            StatusCode::NOT_FOUND => Some(ErrorKind::NotFound),
+            StatusCode::METHOD_NOT_ALLOWED => Some(ErrorKind::MethodNotAllowed),
+            StatusCode::PAYLOAD_TOO_LARGE => Some(ErrorKind::PayloadTooLarge),
+            StatusCode::INTERNAL_SERVER_ERROR => Some(ErrorKind::Internal),
+            StatusCode::SERVICE_UNAVAILABLE => Some(ErrorKind::Unavailable),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("bad request")]
+    BadRequest,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("not found")]
+    NotFound,
+    #[error("database unavailable: {0}")]
+    Unavailable(#[source] sqlx::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        match error {
+            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
+                AppError::Unavailable(error)
+            }
+            other => AppError::Internal(other.into()),
+        }
+    }
+}
+
+impl AppError {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            AppError::BadRequest => ErrorKind::BadRequest,
+            AppError::Forbidden => ErrorKind::Forbidden,
+            AppError::NotFound => ErrorKind::NotFound,
+            AppError::Unavailable(_) => ErrorKind::Unavailable,
+            AppError::Internal(_) => ErrorKind::Internal,
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        match &self {
+            // Logged here, once; the page shows only the request id. sqlx errors name no
+            // bound values, so no personal data reaches the log.
+            AppError::Internal(error) => {
+                tracing::error!(error = format!("{error:#}"), "request failed")
+            }
+            AppError::Unavailable(error) => tracing::warn!(%error, "database unavailable"),
+            _ => {}
+        }
+        error_response(self.kind())
+    }
+}
+
+/// An empty response marked with `kind`, for the `localise` middleware to render.
+pub fn error_response(kind: ErrorKind) -> Response {
+    let mut response = kind.status().into_response();
+    response.extensions_mut().insert(kind);
+    response
+}

@@ -1,0 +1,214 @@
+//! The skeleton every page relies on: language, error pages, security headers, health checks,
+//! the request id, and recovery from a database outage.
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use pilnvara::db::launcher::{Cluster, Durability};
+
+use crate::harness::TestApp;
+
+#[tokio::test]
+async fn home_page_speaks_latvian_by_default_and_english_when_asked() {
+    let app = TestApp::new().await;
+    let latvian = app.get("/").await;
+    assert_eq!(latvian.status, StatusCode::OK);
+    assert!(latvian.body.contains(r#"<html lang="lv">"#));
+    assert!(latvian.body.contains("Darbinieka pienākumi"));
+
+    let english = app
+        .send(
+            Request::get("/")
+                .header("accept-language", "en-GB,en;q=0.9")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(english.body.contains(r#"<html lang="en">"#));
+    assert!(english.body.contains("The employee&#39;s duties"));
+}
+
+#[tokio::test]
+async fn layout_has_a_skip_link_to_the_main_content() {
+    let app = TestApp::new().await;
+    let page = app.get("/").await;
+    assert!(
+        page.body
+            .contains(r##"<a class="skip-link" href="#main">"##)
+    );
+    assert!(page.body.contains(r#"<main id="main""#));
+}
+
+#[tokio::test]
+async fn unknown_route_shows_the_not_found_page_in_the_users_language() {
+    let app = TestApp::new().await;
+    let latvian = app.get("/no/such/page").await;
+    assert_eq!(latvian.status, StatusCode::NOT_FOUND);
+    assert!(latvian.body.contains("Lapa nav atrasta"));
+    let english = app
+        .send(
+            Request::get("/no/such/page")
+                .header("accept-language", "en")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert!(english.body.contains("Page not found"));
+    assert!(
+        app.get("/static/secret.txt")
+            .await
+            .body
+            .contains("Lapa nav atrasta")
+    );
+}
+
+#[tokio::test]
+async fn wrong_method_shows_the_method_page_and_keeps_allow() {
+    let app = TestApp::new().await;
+    let response = app
+        .send(Request::delete("/").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(response.body.contains("Darbība nav atļauta"));
+    assert!(
+        response
+            .header("allow")
+            .is_some_and(|allow| allow.contains("GET"))
+    );
+}
+
+#[tokio::test]
+async fn oversized_body_is_refused_with_the_too_large_page() {
+    let app = TestApp::new().await;
+    let body = "x".repeat(pilnvara::web::BODY_LIMIT_BYTES + 1);
+    let response = app
+        .send(
+            Request::post("/")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("content-length", body.len())
+                .body(Body::from(body))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(response.body.contains("Pārāk liels pieprasījums"));
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::new().await;
+    for path in ["/", "/healthz", "/static/style.css", "/missing"] {
+        let response = app.get(path).await;
+        let csp = response
+            .header("content-security-policy")
+            .unwrap_or_default();
+        for directive in [
+            "object-src 'none'",
+            "base-uri 'none'",
+            "frame-ancestors 'none'",
+        ] {
+            assert!(csp.contains(directive), "{path}: {csp}");
+        }
+        assert!(!csp.contains("unsafe-inline"), "{path}: {csp}");
+        assert_eq!(
+            response.header("x-content-type-options"),
+            Some("nosniff"),
+            "{path}"
+        );
+        assert!(response.header("referrer-policy").is_some(), "{path}");
+        assert!(response.header("permissions-policy").is_some(), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn html_pages_are_never_stored_but_the_stylesheet_may_be() {
+    let app = TestApp::new().await;
+    assert_eq!(app.get("/").await.header("cache-control"), Some("no-store"));
+    assert_eq!(
+        app.get("/missing").await.header("cache-control"),
+        Some("no-store")
+    );
+    let css = app.get("/static/style.css").await;
+    assert_eq!(css.status, StatusCode::OK);
+    assert!(css.header("content-type").unwrap().starts_with("text/css"));
+    assert!(
+        css.body.contains("@media print"),
+        "print styles are in the one stylesheet"
+    );
+    assert_ne!(css.header("cache-control"), Some("no-store"));
+}
+
+#[tokio::test]
+async fn every_response_names_its_request_id() {
+    let app = TestApp::new().await;
+    let first = app.get("/").await;
+    let second = app.get("/").await;
+    let id = first.header("x-request-id").expect("request id header");
+    assert_eq!(id.len(), 36, "a UUID: {id}");
+    assert_ne!(Some(id), second.header("x-request-id"));
+}
+
+#[tokio::test]
+async fn health_checks_answer_small_json() {
+    let app = TestApp::new().await;
+    let live = app.get("/healthz").await;
+    assert_eq!(live.status, StatusCode::OK);
+    assert_eq!(live.body, r#"{"status":"ok"}"#);
+    let ready = app.get("/readyz").await;
+    assert_eq!(ready.status, StatusCode::OK);
+    assert_eq!(ready.body, r#"{"status":"ready"}"#);
+}
+
+#[tokio::test]
+async fn a_real_server_on_port_zero_serves_pages() {
+    let app = TestApp::new().await;
+    let address = app.serve().await;
+    let response = reqwest::get(format!("http://{address}/")).await.unwrap();
+    assert_eq!(response.status(), reqwest::StatusCode::OK);
+    assert!(response.text().await.unwrap().contains("Pilnvara"));
+}
+
+#[tokio::test]
+async fn a_database_outage_answers_503_and_the_server_recovers_by_itself() {
+    let data = tempfile::Builder::new()
+        .prefix("pilnvara-outage-")
+        .tempdir()
+        .unwrap();
+    let cluster = Cluster::start(data.path(), Durability::Throwaway).unwrap();
+    let pool = pilnvara::db::connect(&cluster.url("postgres"))
+        .await
+        .unwrap();
+    let app = TestApp::on(pool);
+    assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
+
+    cluster.stop().unwrap();
+    let down = app.get("/readyz").await;
+    assert_eq!(down.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert!(down.body.contains("unavailable"));
+    assert_eq!(
+        app.get("/healthz").await.status,
+        StatusCode::OK,
+        "the process itself is up"
+    );
+
+    let restarted = Cluster::start(data.path(), Durability::Throwaway).unwrap();
+    let mut ready = false;
+    for _ in 0..50 {
+        if app.get("/readyz").await.status == StatusCode::OK {
+            ready = true;
+            break;
+        }
+    }
+    assert!(ready, "the pool reconnects once the database is back");
+    restarted.stop().unwrap();
+    std::fs::remove_dir_all(restarted.dir()).unwrap();
+}
+
+#[tokio::test]
+async fn each_test_database_has_every_migration_applied() {
+    let app = TestApp::new().await;
+    let applied: i64 = sqlx::query_scalar("SELECT count(*) FROM _sqlx_migrations WHERE success")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(applied as usize, pilnvara::db::MIGRATOR.migrations.len());
+}

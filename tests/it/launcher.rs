@@ -1,0 +1,179 @@
+//! The private PostgreSQL cluster: first start, restart on existing data, a second process
+//! joining it, a stale pid file, a clone under a root-only folder, and missing binaries.
+
+use std::ffi::OsStr;
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+
+use pilnvara::db::launcher::{Cluster, Durability, LauncherError, PgBinaries};
+use sqlx::Connection;
+use sqlx::postgres::PgConnection;
+
+/// A data directory of its own, mode `0700`: under root, a folder the `postgres` user cannot
+/// enter, as CI's clone may be.
+fn data_dir() -> tempfile::TempDir {
+    let dir = tempfile::Builder::new()
+        .prefix("pilnvara-launcher-")
+        .tempdir()
+        .unwrap();
+    fs::set_permissions(dir.path(), fs::Permissions::from_mode(0o700)).unwrap();
+    dir
+}
+
+fn start(data_dir: &Path) -> Cluster {
+    Cluster::start(data_dir, Durability::Throwaway)
+        .unwrap_or_else(|error| panic!("starting the cluster: {error}"))
+}
+
+/// Stops the cluster and removes its files, wherever the launcher put them.
+fn discard(cluster: Cluster) {
+    cluster.stop().unwrap();
+    fs::remove_dir_all(cluster.dir()).unwrap();
+}
+
+/// Stops every cluster of `data_dir` even when an assertion fails half-way, so that a failing
+/// test leaves no server behind.
+struct StopOnDrop(PathBuf);
+
+impl Drop for StopOnDrop {
+    fn drop(&mut self) {
+        let cluster_dir = fs::canonicalize(self.0.join("postgres")).unwrap_or_default();
+        if cluster_dir.join("postmaster.pid").exists() {
+            let _ = std::process::Command::new("pkill")
+                .args(["-f", "--"])
+                .arg(format!("-D {}", cluster_dir.display()))
+                .status();
+        }
+    }
+}
+
+async fn connect(cluster: &Cluster) -> PgConnection {
+    PgConnection::connect(&cluster.url("postgres"))
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn first_start_restart_and_a_second_process_share_one_cluster() {
+    let data = data_dir();
+    let _guard = StopOnDrop(data.path().to_owned());
+    let first = start(data.path());
+    assert!(first.started_here());
+    let mut connection = connect(&first).await;
+    sqlx::query("CREATE TABLE kept (value text)")
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO kept VALUES ('ā č ē ģ ī ķ ļ ņ š ū ž')")
+        .execute(&mut connection)
+        .await
+        .unwrap();
+    connection.close().await.unwrap();
+
+    let second = start(data.path());
+    assert!(
+        !second.started_here(),
+        "a second process joins the running cluster"
+    );
+    assert_eq!(second.dir(), first.dir());
+    second.stop().unwrap();
+    assert!(
+        first.accepts_connections(),
+        "only the process that started it stops it"
+    );
+
+    first.stop().unwrap();
+    assert!(!first.accepts_connections());
+
+    let restarted = start(data.path());
+    assert!(restarted.started_here());
+    let mut connection = connect(&restarted).await;
+    let value: String = sqlx::query_scalar("SELECT value FROM kept")
+        .fetch_one(&mut connection)
+        .await
+        .unwrap();
+    assert_eq!(value, "ā č ē ģ ī ķ ļ ņ š ū ž");
+    connection.close().await.unwrap();
+    discard(restarted);
+}
+
+#[tokio::test]
+async fn a_stale_pid_file_left_by_a_crash_does_not_block_start() {
+    let data = data_dir();
+    let _guard = StopOnDrop(data.path().to_owned());
+    let cluster = start(data.path());
+    cluster.stop().unwrap();
+    // After a crash the pid in the file often belongs to another, living process by the next
+    // start: here, this test's own.
+    let pid_file = cluster.dir().join("postmaster.pid");
+    fs::write(
+        &pid_file,
+        format!("{}\n{}\n", std::process::id(), cluster.dir().display()),
+    )
+    .unwrap();
+
+    let restarted = start(data.path());
+    assert!(restarted.started_here());
+    let mut connection = connect(&restarted).await;
+    let one: i32 = sqlx::query_scalar("SELECT 1")
+        .fetch_one(&mut connection)
+        .await
+        .unwrap();
+    assert_eq!(one, 1);
+    connection.close().await.unwrap();
+    discard(restarted);
+}
+
+#[tokio::test]
+async fn a_cluster_under_a_root_only_folder_runs_where_its_owner_can_reach_it() {
+    let data = data_dir();
+    let _guard = StopOnDrop(data.path().to_owned());
+    let cluster = start(data.path());
+    let owner = fs::metadata(cluster.dir()).unwrap().uid();
+    if nix::unistd::geteuid().is_root() {
+        let postgres = nix::unistd::User::from_name("postgres").unwrap().unwrap();
+        assert_eq!(owner, postgres.uid.as_raw(), "the cluster runs as postgres");
+        assert!(
+            !cluster.dir().starts_with(data.path()),
+            "a folder only root may enter cannot hold postgres's cluster"
+        );
+        let link = fs::read_link(data.path().join("postgres")).unwrap();
+        assert_eq!(
+            link,
+            cluster.dir(),
+            "the data directory points the operator to it"
+        );
+    } else {
+        assert_eq!(owner, nix::unistd::geteuid().as_raw());
+        assert!(
+            cluster
+                .dir()
+                .starts_with(data.path().canonicalize().unwrap())
+        );
+    }
+    assert!(cluster.accepts_connections());
+    discard(cluster);
+}
+
+#[test]
+fn missing_binaries_are_reported_with_how_to_install_them() {
+    let error = PgBinaries::find_in(OsStr::new(""), Path::new("/nonexistent")).unwrap_err();
+    assert!(matches!(error, LauncherError::MissingBinaries));
+    let message = error.to_string();
+    assert!(message.contains("apt-get install postgresql"), "{message}");
+    assert!(message.contains("DATABASE_URL"), "{message}");
+}
+
+#[test]
+fn binaries_are_found_in_the_newest_installed_version() {
+    let root = tempfile::tempdir().unwrap();
+    for version in ["9.6", "15", "13"] {
+        let bin = root.path().join(version).join("bin");
+        fs::create_dir_all(&bin).unwrap();
+        fs::write(bin.join("initdb"), "").unwrap();
+        fs::write(bin.join("pg_ctl"), "").unwrap();
+    }
+    let found = PgBinaries::find_in(OsStr::new(""), root.path()).unwrap();
+    assert_eq!(found.pg_ctl, root.path().join("15/bin/pg_ctl"));
+}

@@ -1,0 +1,6 @@
+//! Pilnvara's integration tests: one binary (each extra binary would link the whole server
+//! again), against a real PostgreSQL.
+
+mod foundation;
+mod harness;
+mod launcher;
