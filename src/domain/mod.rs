@@ -1,0 +1,46 @@
+//! The rules of Pilnvara: what a valid personal code, identity document and step form are, in
+//! which order the 22.¹ duties may be recorded, and how long copy 1 of the authorisation is kept.
+//!
+//! Everything here is pure: no I/O, no database, no clock (the caller passes "now"), no user-facing
+//! text. Errors are enums with a stable kebab-case `code()` that the web layer translates.
+
+pub mod document;
+pub mod personal_code;
+pub mod retention;
+pub mod steps;
+pub mod workflow;
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, Utc};
+use chrono_tz::Europe::Riga;
+
+/// The calendar date at the centres (Europe/Riga), which decides "expired" and "in the future".
+pub fn today_in_riga(now: DateTime<Utc>) -> NaiveDate {
+    now_in_riga(now).date()
+}
+
+/// The wall-clock time at the centres (Europe/Riga), to whole seconds, as the forms show it.
+pub fn now_in_riga(now: DateTime<Utc>) -> NaiveDateTime {
+    now.with_timezone(&Riga).naive_local().trunc_subsecs(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn late_evening_utc_is_already_tomorrow_in_riga() {
+        let now = Utc.with_ymd_and_hms(2024, 12, 31, 22, 30, 0).unwrap();
+        assert_eq!(
+            today_in_riga(now),
+            NaiveDate::from_ymd_opt(2025, 1, 1).unwrap()
+        );
+    }
+
+    #[test]
+    fn riga_is_three_hours_ahead_in_summer() {
+        let now = Utc.with_ymd_and_hms(2024, 7, 1, 9, 15, 42).unwrap();
+        let riga = now_in_riga(now);
+        assert_eq!(riga.to_string(), "2024-07-01 12:15:42");
+    }
+}

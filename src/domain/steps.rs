@@ -1,0 +1,1622 @@
+//! The form behind each 22.¹ duty: raw strings as the browser posts them, and the typed, checked
+//! input that gets stored (as JSON) when the step is recorded.
+//!
+//! Each `…Form::validate` returns either the typed input or every problem found, as
+//! `(field name, FieldError)` pairs in form order; field names are the form structs' field names,
+//! which the web layer uses as the HTML input names. Whether the step may be recorded *now* is the
+//! workflow's decision, not this module's. No I/O: the caller passes "now" in Europe/Riga and any
+//! catalogue data.
+
+use std::fmt;
+
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use serde::{Deserialize, Serialize};
+
+use super::document::{DocumentError, DocumentType, IdentityDocument};
+use super::personal_code::{PersonalCode, PersonalCodeError};
+use super::retention;
+
+const NAME_MAX_CHARS: usize = 100;
+const JUSTIFICATION_MIN_CHARS: usize = 10;
+const JUSTIFICATION_MAX_CHARS: usize = 500;
+const REGISTRATION_NUMBER_MAX_CHARS: usize = 50;
+const EMAIL_MAX_CHARS: usize = 254;
+const POSTAL_ADDRESS_MIN_CHARS: usize = 5;
+const POSTAL_ADDRESS_MAX_CHARS: usize = 300;
+const REFERENCE_MAX_CHARS: usize = 100;
+const OUTCOME_TEXT_MAX_CHARS: usize = 500;
+const PHONE_MIN_DIGITS: usize = 8;
+const PHONE_MAX_DIGITS: usize = 15;
+/// The employee signs in to latvija.lv at the desk, just before applying; a sign-in older than a
+/// working day is not this visit's.
+const EID_USE_MAX_AGE_HOURS: i64 = 12;
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+pub enum FieldError {
+    #[error("required")]
+    Required,
+    #[error("at least {min} characters")]
+    TooShort { min: usize },
+    #[error("at most {max} characters")]
+    TooLong { max: usize },
+    #[error("not a date (YYYY-MM-DD or DD.MM.YYYY)")]
+    BadDate,
+    #[error("not a date and time (YYYY-MM-DDTHH:MM)")]
+    BadDateTime,
+    #[error("date is in the past")]
+    DateInPast,
+    #[error("date or time is in the future")]
+    DateInFuture,
+    #[error("more than {hours} hours ago")]
+    TooLongAgo { hours: i64 },
+    #[error("not one of the allowed choices")]
+    NotInList,
+    #[error("names may hold only letters, spaces, hyphens and apostrophes")]
+    BadName,
+    #[error(transparent)]
+    PersonalCode(PersonalCodeError),
+    #[error(transparent)]
+    Document(DocumentError),
+    #[error("not an e-mail address")]
+    BadEmail,
+    #[error("not a phone number")]
+    BadPhone,
+    /// A checkbox that must be ticked (signed, copy handed over, purpose only).
+    #[error("must be confirmed")]
+    MustBeConfirmed,
+    /// The data-use notice was replaced after the form was shown: read the new one to the client.
+    #[error("the data-use notice has changed")]
+    NoticeChanged,
+}
+
+impl FieldError {
+    /// Stable kebab-case code; wrapped errors give their own (`personal-code-…`, `document-…`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Required => "required",
+            Self::TooShort { .. } => "too-short",
+            Self::TooLong { .. } => "too-long",
+            Self::BadDate => "bad-date",
+            Self::BadDateTime => "bad-datetime",
+            Self::DateInPast => "date-in-past",
+            Self::DateInFuture => "date-in-future",
+            Self::TooLongAgo { .. } => "too-long-ago",
+            Self::NotInList => "not-in-list",
+            Self::BadName => "bad-name",
+            Self::PersonalCode(error) => error.code(),
+            Self::Document(error) => error.code(),
+            Self::BadEmail => "bad-email",
+            Self::BadPhone => "bad-phone",
+            Self::MustBeConfirmed => "must-be-confirmed",
+            Self::NoticeChanged => "notice-changed",
+        }
+    }
+}
+
+/// Every problem of one form, in form order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FieldErrors(Vec<(&'static str, FieldError)>);
+
+impl FieldErrors {
+    pub fn push(&mut self, field: &'static str, error: FieldError) {
+        self.0.push((field, error));
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, FieldError)> {
+        self.0.iter()
+    }
+
+    /// The first error of a field, to show next to it.
+    pub fn get(&self, field: &str) -> Option<&FieldError> {
+        self.0.iter().find(|(f, _)| *f == field).map(|(_, e)| e)
+    }
+
+    /// Keeps the value of a field that checked out; records the error of one that did not.
+    fn take<T>(&mut self, field: &'static str, checked: Result<T, FieldError>) -> Option<T> {
+        checked.map_err(|error| self.push(field, error)).ok()
+    }
+
+    fn confirm(&mut self, field: &'static str, ticked: bool) {
+        if !ticked {
+            self.push(field, FieldError::MustBeConfirmed);
+        }
+    }
+
+    fn into_result<T>(self, input: Option<T>) -> Result<T, FieldErrors> {
+        match input {
+            Some(input) if self.is_empty() => Ok(input),
+            _ => Err(self),
+        }
+    }
+}
+
+impl fmt::Display for FieldErrors {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self
+            .iter()
+            .map(|(field, error)| format!("{field}: {}", error.code()))
+            .collect();
+        f.write_str(&parts.join("; "))
+    }
+}
+
+impl std::error::Error for FieldErrors {}
+
+impl IntoIterator for FieldErrors {
+    type Item = (&'static str, FieldError);
+    type IntoIter = std::vec::IntoIter<Self::Item>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Choices shared by several steps
+
+/// How the client is told the planned time or the result.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ContactChannel {
+    Phone,
+    Email,
+    Post,
+    InPerson,
+}
+
+impl ContactChannel {
+    pub const ALL: [Self; 4] = [Self::Phone, Self::Email, Self::Post, Self::InPerson];
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Phone => "phone",
+            Self::Email => "email",
+            Self::Post => "post",
+            Self::InPerson => "in-person",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.code() == code)
+    }
+}
+
+/// Where to tell the client the result (asked at 22.¹3). Personal data: `Debug` hides it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "channel", rename_all = "kebab-case")]
+pub enum ResultContact {
+    /// Spaces removed, optional leading `+` kept.
+    Phone {
+        number: String,
+    },
+    Email {
+        address: String,
+    },
+    Post {
+        address: String,
+    },
+    InPerson,
+}
+
+impl ResultContact {
+    pub fn channel(&self) -> ContactChannel {
+        match self {
+            Self::Phone { .. } => ContactChannel::Phone,
+            Self::Email { .. } => ContactChannel::Email,
+            Self::Post { .. } => ContactChannel::Post,
+            Self::InPerson => ContactChannel::InPerson,
+        }
+    }
+
+    /// The phone number, e-mail or postal address; `None` for in person.
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            Self::Phone { number } => Some(number),
+            Self::Email { address } | Self::Post { address } => Some(address),
+            Self::InPerson => None,
+        }
+    }
+}
+
+impl fmt::Debug for ResultContact {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ResultContact({}, <redacted>)", self.channel().code())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Outcome {
+    Granted,
+    Refused,
+    Other,
+}
+
+impl Outcome {
+    pub const ALL: [Self; 3] = [Self::Granted, Self::Refused, Self::Other];
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Granted => "granted",
+            Self::Refused => "refused",
+            Self::Other => "other",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|o| o.code() == code)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 22.¹1 identity
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IdentityForm {
+    /// A `DocumentType` code.
+    pub doc_type: String,
+    pub doc_number: String,
+    pub issuing_state: String,
+    pub expires_on: String,
+    pub personal_code: String,
+    /// Accept an old-format code whose check digit does not match.
+    pub check_digit_override: bool,
+    pub override_justification: String,
+    pub given_names: String,
+    pub surnames: String,
+}
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IdentityInput {
+    pub document: IdentityDocument,
+    pub personal_code: PersonalCode,
+    /// Present exactly when the check digit was overridden.
+    pub override_justification: Option<String>,
+    pub given_names: String,
+    pub surnames: String,
+}
+
+impl IdentityForm {
+    /// `today` is the date in Europe/Riga; a document expiring today is accepted.
+    pub fn validate(&self, today: NaiveDate) -> Result<IdentityInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let doc_type = errors.take("doc_type", choice(&self.doc_type, DocumentType::from_code));
+        let expires_on = errors.take("expires_on", date(&self.expires_on));
+        let document = self.document(doc_type, expires_on, today, &mut errors);
+        let personal_code = errors.take(
+            "personal_code",
+            personal_code(&self.personal_code, self.check_digit_override),
+        );
+        let override_justification = personal_code
+            .as_ref()
+            .filter(|code| code.check_digit_overridden())
+            .and_then(|_| {
+                errors.take(
+                    "override_justification",
+                    text_between(
+                        &self.override_justification,
+                        JUSTIFICATION_MIN_CHARS,
+                        JUSTIFICATION_MAX_CHARS,
+                    ),
+                )
+            });
+        let given_names = errors.take("given_names", person_name(&self.given_names));
+        let surnames = errors.take("surnames", person_name(&self.surnames));
+        let input = (|| {
+            Some(IdentityInput {
+                document: document?,
+                personal_code: personal_code?,
+                override_justification,
+                given_names: given_names?,
+                surnames: surnames?,
+            })
+        })();
+        errors.into_result(input)
+    }
+
+    /// Checks the document even when its type or date is missing, so every field gets its error.
+    fn document(
+        &self,
+        doc_type: Option<DocumentType>,
+        expires_on: Option<NaiveDate>,
+        today: NaiveDate,
+        errors: &mut FieldErrors,
+    ) -> Option<IdentityDocument> {
+        // Stand-ins that add no error of their own: the least restrictive type, a date not expired.
+        let checked = IdentityDocument::new(
+            doc_type.unwrap_or(DocumentType::ForeignPassport),
+            &self.doc_number,
+            &self.issuing_state,
+            expires_on.unwrap_or(today),
+            today,
+        );
+        match checked {
+            Ok(document) if doc_type.is_some() && expires_on.is_some() => Some(document),
+            Ok(_) => None,
+            Err(document_errors) => {
+                for error in document_errors {
+                    errors.push(document_field(error), FieldError::Document(error));
+                }
+                None
+            }
+        }
+    }
+}
+
+fn document_field(error: DocumentError) -> &'static str {
+    match error {
+        DocumentError::NumberRequired
+        | DocumentError::NumberLength { .. }
+        | DocumentError::NumberCharacters => "doc_number",
+        DocumentError::IssuingStateRequired
+        | DocumentError::IssuingStateBadFormat
+        | DocumentError::IssuingStateMustBeLatvia => "issuing_state",
+        DocumentError::Expired => "expires_on",
+    }
+}
+
+fn personal_code(input: &str, allow_override: bool) -> Result<PersonalCode, FieldError> {
+    PersonalCode::parse(input, allow_override).map_err(|error| match error {
+        PersonalCodeError::Empty => FieldError::Required,
+        other => FieldError::PersonalCode(other),
+    })
+}
+
+/// Given names or surnames: letters of any alphabet (Latvian diacritics included), spaces,
+/// hyphens and apostrophes; runs of spaces are collapsed.
+fn person_name(input: &str) -> Result<String, FieldError> {
+    let name = input.split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(FieldError::Required);
+    }
+    if name.chars().count() > NAME_MAX_CHARS {
+        return Err(FieldError::TooLong {
+            max: NAME_MAX_CHARS,
+        });
+    }
+    let allowed = |c: char| c.is_alphabetic() || matches!(c, ' ' | '-' | '\'' | '’');
+    if name.chars().all(allowed) && name.chars().any(char::is_alphabetic) {
+        Ok(name)
+    } else {
+        Err(FieldError::BadName)
+    }
+}
+
+/// Names and document number are personal data: `Debug` hides them.
+impl fmt::Debug for IdentityInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("IdentityInput")
+            .field("document", &self.document)
+            .field("personal_code", &self.personal_code)
+            .field(
+                "override_justification",
+                &self.override_justification.as_ref().map(|_| "<redacted>"),
+            )
+            .field("given_names", &"<redacted>")
+            .field("surnames", &"<redacted>")
+            .finish()
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 22.¹2 employee eID
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EmployeeEidForm {
+    /// The code of a qualified eID means from the administrator's list.
+    pub means_code: String,
+    /// HTML `datetime-local`, Europe/Riga.
+    pub used_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmployeeEidInput {
+    pub means_code: String,
+    pub used_at: NaiveDateTime,
+}
+
+impl EmployeeEidForm {
+    /// `allowed_means` are the codes of the qualified means in force; `now_riga` is local time.
+    pub fn validate(
+        &self,
+        allowed_means: &[&str],
+        now_riga: NaiveDateTime,
+    ) -> Result<EmployeeEidInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let means_code = errors.take(
+            "means_code",
+            choice(&self.means_code, |code| {
+                allowed_means.contains(&code).then(|| code.to_owned())
+            }),
+        );
+        let used_at = errors.take(
+            "used_at",
+            date_time(&self.used_at).and_then(|at| recent(at, now_riga, EID_USE_MAX_AGE_HOURS)),
+        );
+        let input = (|| {
+            Some(EmployeeEidInput {
+                means_code: means_code?,
+                used_at: used_at?,
+            })
+        })();
+        errors.into_result(input)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 22.¹3 data-use notice and written authorisation
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuthorisationForm {
+    /// The version of the data-use notice that the form showed (a hidden field).
+    pub notice_version: String,
+    pub wants_result: bool,
+    /// A `ContactChannel` code; read only when `wants_result`.
+    pub channel: String,
+    /// Phone, e-mail or postal address, per channel; ignored for in person.
+    pub contact: String,
+    pub signed: bool,
+    pub registration_number: String,
+    pub copy_handed_over: bool,
+}
+
+/// The client was read notice `notice_version`, signed the authorisation in two copies and took
+/// copy 2: a value of this type exists only when all of that was confirmed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorisationInput {
+    pub notice_version: i32,
+    /// `Some` exactly when the client wants to be told the result.
+    pub result_contact: Option<ResultContact>,
+    pub registration_number: String,
+    pub signed_on: NaiveDate,
+    /// Until when the municipality keeps copy 1 (see `retention::keep_until`).
+    pub copy1_keep_until: NaiveDate,
+}
+
+impl AuthorisationInput {
+    /// The 22.¹3 answer the workflow needs.
+    pub fn wants_result(&self) -> bool {
+        self.result_contact.is_some()
+    }
+}
+
+impl AuthorisationForm {
+    /// `current_notice_version` is the notice in force; `retention_years` the centre's retention
+    /// period for authorisations; `today` the date in Europe/Riga (the signing date).
+    pub fn validate(
+        &self,
+        today: NaiveDate,
+        current_notice_version: i32,
+        retention_years: u16,
+    ) -> Result<AuthorisationInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let notice_version = errors.take(
+            "notice_version",
+            match self.notice_version.trim().parse::<i32>() {
+                Ok(version) if version == current_notice_version => Ok(version),
+                _ => Err(FieldError::NoticeChanged),
+            },
+        );
+        let result_contact = if self.wants_result {
+            self.result_contact(&mut errors).map(Some)
+        } else {
+            Some(None)
+        };
+        errors.confirm("signed", self.signed);
+        let registration_number = errors.take(
+            "registration_number",
+            text_between(&self.registration_number, 1, REGISTRATION_NUMBER_MAX_CHARS),
+        );
+        errors.confirm("copy_handed_over", self.copy_handed_over);
+        let input = (|| {
+            Some(AuthorisationInput {
+                notice_version: notice_version?,
+                result_contact: result_contact?,
+                registration_number: registration_number?,
+                signed_on: today,
+                copy1_keep_until: retention::keep_until(today, retention_years),
+            })
+        })();
+        errors.into_result(input)
+    }
+
+    fn result_contact(&self, errors: &mut FieldErrors) -> Option<ResultContact> {
+        let channel = errors.take("channel", choice(&self.channel, ContactChannel::from_code))?;
+        let contact = match channel {
+            ContactChannel::Phone => {
+                phone(&self.contact).map(|number| ResultContact::Phone { number })
+            }
+            ContactChannel::Email => {
+                email(&self.contact).map(|address| ResultContact::Email { address })
+            }
+            ContactChannel::Post => text_between(
+                &self.contact,
+                POSTAL_ADDRESS_MIN_CHARS,
+                POSTAL_ADDRESS_MAX_CHARS,
+            )
+            .map(|address| ResultContact::Post { address }),
+            // Whatever was typed before switching to "in person" is not needed, so not kept.
+            ContactChannel::InPerson => Ok(ResultContact::InPerson),
+        };
+        errors.take("contact", contact)
+    }
+}
+
+/// Optional `+`, then 8–15 digits; spaces are removed. Eight digits without `+` are a Latvian
+/// number and must start with 2 (mobile) or 6 (landline).
+fn phone(input: &str) -> Result<String, FieldError> {
+    let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect();
+    if compact.is_empty() {
+        return Err(FieldError::Required);
+    }
+    let (international, digits) = match compact.strip_prefix('+') {
+        Some(rest) => (true, rest),
+        None => (false, compact.as_str()),
+    };
+    let well_formed = digits.bytes().all(|b| b.is_ascii_digit())
+        && (PHONE_MIN_DIGITS..=PHONE_MAX_DIGITS).contains(&digits.len());
+    let latvian_prefix_ok =
+        international || digits.len() != PHONE_MIN_DIGITS || digits.starts_with(['2', '6']);
+    if well_formed && latvian_prefix_ok {
+        Ok(compact)
+    } else {
+        Err(FieldError::BadPhone)
+    }
+}
+
+/// Deliberately simple: one `@`, a local part, a dotted domain, no spaces. The real check is
+/// whether the client gets the message.
+fn email(input: &str) -> Result<String, FieldError> {
+    let address = input.trim();
+    if address.is_empty() {
+        return Err(FieldError::Required);
+    }
+    if address.chars().count() > EMAIL_MAX_CHARS {
+        return Err(FieldError::TooLong {
+            max: EMAIL_MAX_CHARS,
+        });
+    }
+    let Some((local, domain)) = address.split_once('@') else {
+        return Err(FieldError::BadEmail);
+    };
+    let domain_ok = domain.contains('.') && domain.split('.').all(|label| !label.is_empty());
+    if !local.is_empty()
+        && domain_ok
+        && !domain.contains('@')
+        && !address.contains(char::is_whitespace)
+    {
+        Ok(address.to_owned())
+    } else {
+        Err(FieldError::BadEmail)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 22.¹4 data processing
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DataProcessingForm {
+    /// Checked category codes (the checkboxes).
+    pub categories: Vec<String>,
+    /// The data were used for this e-service only.
+    pub purpose_only: bool,
+}
+
+/// The categories used, in catalogue order; its existence records the purpose-only confirmation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataProcessingInput {
+    pub categories: Vec<String>,
+}
+
+impl DataProcessingForm {
+    /// `service_categories` are the codes the e-service's catalogue entry needs, in its order.
+    pub fn validate(
+        &self,
+        service_categories: &[&str],
+    ) -> Result<DataProcessingInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let chosen: Vec<&str> = self
+            .categories
+            .iter()
+            .map(|c| c.trim())
+            .filter(|c| !c.is_empty())
+            .collect();
+        let categories = errors.take("categories", {
+            if chosen.is_empty() {
+                Err(FieldError::Required)
+            } else if chosen.iter().any(|c| !service_categories.contains(c)) {
+                Err(FieldError::NotInList)
+            } else {
+                Ok(service_categories
+                    .iter()
+                    .filter(|c| chosen.contains(c))
+                    .map(|c| (*c).to_owned())
+                    .collect())
+            }
+        });
+        errors.confirm("purpose_only", self.purpose_only);
+        let input = categories.map(|categories| DataProcessingInput { categories });
+        errors.into_result(input)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 22.¹5 submission
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubmissionForm {
+    /// The portal's submission reference.
+    pub reference: String,
+    /// HTML `datetime-local`; empty means now.
+    pub submitted_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubmissionInput {
+    pub reference: String,
+    pub submitted_at: NaiveDateTime,
+}
+
+impl SubmissionForm {
+    pub fn validate(&self, now_riga: NaiveDateTime) -> Result<SubmissionInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let reference = errors.take(
+            "reference",
+            text_between(&self.reference, 1, REFERENCE_MAX_CHARS),
+        );
+        let submitted_at = errors.take("submitted_at", past_or_now(&self.submitted_at, now_riga));
+        let input = (|| {
+            Some(SubmissionInput {
+                reference: reference?,
+                submitted_at: submitted_at?,
+            })
+        })();
+        errors.into_result(input)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 22.¹6 planned time
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PlannedTimeForm {
+    pub planned_on: String,
+    /// A `ContactChannel` code.
+    pub told_via: String,
+    /// HTML `datetime-local`; empty means now.
+    pub told_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedTimeInput {
+    pub planned_on: NaiveDate,
+    pub told_via: ContactChannel,
+    pub told_at: NaiveDateTime,
+}
+
+impl PlannedTimeForm {
+    pub fn validate(&self, now_riga: NaiveDateTime) -> Result<PlannedTimeInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let planned_on = errors.take(
+            "planned_on",
+            date(&self.planned_on).and_then(|on| not_before(on, now_riga.date())),
+        );
+        let told_via = errors.take(
+            "told_via",
+            choice(&self.told_via, ContactChannel::from_code),
+        );
+        let told_at = errors.take("told_at", past_or_now(&self.told_at, now_riga));
+        let input = (|| {
+            Some(PlannedTimeInput {
+                planned_on: planned_on?,
+                told_via: told_via?,
+                told_at: told_at?,
+            })
+        })();
+        errors.into_result(input)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// 22.¹7 result
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ResultForm {
+    /// An `Outcome` code.
+    pub outcome: String,
+    /// Required for "other"; an optional note otherwise.
+    pub outcome_text: String,
+    /// A `ContactChannel` code.
+    pub told_via: String,
+    /// HTML `datetime-local`; empty means now.
+    pub told_at: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResultInput {
+    pub outcome: Outcome,
+    pub outcome_text: Option<String>,
+    pub told_via: ContactChannel,
+    pub told_at: NaiveDateTime,
+}
+
+impl ResultForm {
+    pub fn validate(&self, now_riga: NaiveDateTime) -> Result<ResultInput, FieldErrors> {
+        let mut errors = FieldErrors::default();
+        let outcome = errors.take("outcome", choice(&self.outcome, Outcome::from_code));
+        let outcome_text = errors.take("outcome_text", {
+            let text = optional_text(&self.outcome_text, OUTCOME_TEXT_MAX_CHARS);
+            match (outcome, text) {
+                (Some(Outcome::Other), Ok(None)) => Err(FieldError::Required),
+                (_, text) => text,
+            }
+        });
+        let told_via = errors.take(
+            "told_via",
+            choice(&self.told_via, ContactChannel::from_code),
+        );
+        let told_at = errors.take("told_at", past_or_now(&self.told_at, now_riga));
+        let input = (|| {
+            Some(ResultInput {
+                outcome: outcome?,
+                outcome_text: outcome_text?,
+                told_via: told_via?,
+                told_at: told_at?,
+            })
+        })();
+        errors.into_result(input)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Field checks shared by the forms
+
+/// A code from a fixed list: empty is `Required`, anything unknown `NotInList`.
+fn choice<T>(input: &str, lookup: impl FnOnce(&str) -> Option<T>) -> Result<T, FieldError> {
+    let code = input.trim();
+    if code.is_empty() {
+        return Err(FieldError::Required);
+    }
+    lookup(code).ok_or(FieldError::NotInList)
+}
+
+/// Trimmed text of `min..=max` characters (`min` ≥ 1, so empty is `Required`).
+fn text_between(input: &str, min: usize, max: usize) -> Result<String, FieldError> {
+    let text = input.trim();
+    let length = text.chars().count();
+    if length == 0 {
+        Err(FieldError::Required)
+    } else if length < min {
+        Err(FieldError::TooShort { min })
+    } else if length > max {
+        Err(FieldError::TooLong { max })
+    } else {
+        Ok(text.to_owned())
+    }
+}
+
+fn optional_text(input: &str, max: usize) -> Result<Option<String>, FieldError> {
+    match text_between(input, 1, max) {
+        Ok(text) => Ok(Some(text)),
+        Err(FieldError::Required) => Ok(None),
+        Err(error) => Err(error),
+    }
+}
+
+/// "YYYY-MM-DD" (HTML date input) or "DD.MM.YYYY" (as Latvians write it, trailing dot allowed).
+fn date(input: &str) -> Result<NaiveDate, FieldError> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err(FieldError::Required);
+    }
+    iso_date(text)
+        .or_else(|| latvian_date(text))
+        .ok_or(FieldError::BadDate)
+}
+
+fn iso_date(text: &str) -> Option<NaiveDate> {
+    let mut parts = text.split('-');
+    let (year, month, day) = (parts.next()?, parts.next()?, parts.next()?);
+    if parts.next().is_some() || year.len() != 4 || month.len() != 2 || day.len() != 2 {
+        return None;
+    }
+    ymd(year, month, day)
+}
+
+fn latvian_date(text: &str) -> Option<NaiveDate> {
+    let mut parts = text.strip_suffix('.').unwrap_or(text).split('.');
+    let (day, month, year) = (parts.next()?, parts.next()?, parts.next()?);
+    let short = |part: &str| (1..=2).contains(&part.len());
+    if parts.next().is_some() || year.len() != 4 || !short(month) || !short(day) {
+        return None;
+    }
+    ymd(year, month, day)
+}
+
+fn ymd(year: &str, month: &str, day: &str) -> Option<NaiveDate> {
+    let all_digits = [year, month, day]
+        .iter()
+        .all(|part| part.bytes().all(|b| b.is_ascii_digit()));
+    if !all_digits {
+        return None;
+    }
+    NaiveDate::from_ymd_opt(year.parse().ok()?, month.parse().ok()?, day.parse().ok()?)
+}
+
+/// HTML `datetime-local` ("YYYY-MM-DDTHH:MM", seconds optional); a space or "DD.MM.YYYY" date
+/// part is accepted too, for hand-typed values.
+fn date_time(input: &str) -> Result<NaiveDateTime, FieldError> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err(FieldError::Required);
+    }
+    let (date_part, time_part) = text.split_once(['T', ' ']).ok_or(FieldError::BadDateTime)?;
+    let day = date(date_part).map_err(|_| FieldError::BadDateTime)?;
+    let time = NaiveTime::parse_from_str(time_part.trim(), "%H:%M")
+        .or_else(|_| NaiveTime::parse_from_str(time_part.trim(), "%H:%M:%S"))
+        .map_err(|_| FieldError::BadDateTime)?;
+    Ok(day.and_time(time))
+}
+
+/// Empty means now; otherwise a time not in the future.
+fn past_or_now(input: &str, now: NaiveDateTime) -> Result<NaiveDateTime, FieldError> {
+    if input.trim().is_empty() {
+        return Ok(now);
+    }
+    date_time(input).and_then(|at| not_after(at, now))
+}
+
+fn not_after(at: NaiveDateTime, now: NaiveDateTime) -> Result<NaiveDateTime, FieldError> {
+    if at > now {
+        Err(FieldError::DateInFuture)
+    } else {
+        Ok(at)
+    }
+}
+
+fn not_before(on: NaiveDate, today: NaiveDate) -> Result<NaiveDate, FieldError> {
+    if on < today {
+        Err(FieldError::DateInPast)
+    } else {
+        Ok(on)
+    }
+}
+
+/// Not in the future and at most `hours` ago.
+fn recent(at: NaiveDateTime, now: NaiveDateTime, hours: i64) -> Result<NaiveDateTime, FieldError> {
+    let at = not_after(at, now)?;
+    if now - at > Duration::hours(hours) {
+        Err(FieldError::TooLongAgo { hours })
+    } else {
+        Ok(at)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).unwrap()
+    }
+
+    fn today() -> NaiveDate {
+        day(2025, 3, 10)
+    }
+
+    /// 10 March 2025, 14:30 in Riga.
+    fn now() -> NaiveDateTime {
+        today().and_hms_opt(14, 30, 0).unwrap()
+    }
+
+    /// `(field, code)` pairs, for compact assertions.
+    fn codes(errors: &FieldErrors) -> Vec<(&'static str, &'static str)> {
+        errors
+            .iter()
+            .map(|(field, error)| (*field, error.code()))
+            .collect()
+    }
+
+    fn identity_form() -> IdentityForm {
+        IdentityForm {
+            doc_type: "lv-passport".into(),
+            doc_number: "lv1234567".into(),
+            issuing_state: "lv".into(),
+            expires_on: "2030-01-31".into(),
+            personal_code: "010190-12349".into(),
+            check_digit_override: false,
+            override_justification: String::new(),
+            given_names: "  Jānis  Pēteris ".into(),
+            surnames: "Bērziņš-O’Konnors".into(),
+        }
+    }
+
+    // -- parsing helpers
+
+    #[test]
+    fn dates_accept_iso_and_latvian_forms() {
+        assert_eq!(date("2025-03-10"), Ok(day(2025, 3, 10)));
+        assert_eq!(date(" 10.03.2025 "), Ok(day(2025, 3, 10)));
+        assert_eq!(date("1.3.2025."), Ok(day(2025, 3, 1)));
+        assert_eq!(date("29.02.2024"), Ok(day(2024, 2, 29)));
+        assert_eq!(date(""), Err(FieldError::Required));
+        for bad in [
+            "29.02.2025",
+            "2025-3-10",
+            "10.03.25",
+            "2025/03/10",
+            "+2025-03-10",
+            "10.03.2025.1",
+            "aa.bb.cccc",
+        ] {
+            assert_eq!(date(bad), Err(FieldError::BadDate), "{bad}");
+        }
+    }
+
+    #[test]
+    fn date_times_accept_datetime_local_with_or_without_seconds() {
+        let expected = day(2025, 3, 10).and_hms_opt(9, 5, 0).unwrap();
+        assert_eq!(date_time("2025-03-10T09:05"), Ok(expected));
+        assert_eq!(date_time("2025-03-10T09:05:00"), Ok(expected));
+        assert_eq!(date_time("10.03.2025 09:05"), Ok(expected));
+        assert_eq!(date_time(" "), Err(FieldError::Required));
+        for bad in [
+            "2025-03-10",
+            "2025-03-10T25:00",
+            "2025-02-30T10:00",
+            "yesterday",
+        ] {
+            assert_eq!(date_time(bad), Err(FieldError::BadDateTime), "{bad}");
+        }
+    }
+
+    #[test]
+    fn field_error_codes_are_stable_and_wrapped_errors_keep_theirs() {
+        assert_eq!(FieldError::TooLong { max: 5 }.code(), "too-long");
+        assert_eq!(
+            FieldError::PersonalCode(PersonalCodeError::CheckDigit).code(),
+            "personal-code-check-digit"
+        );
+        assert_eq!(
+            FieldError::Document(DocumentError::Expired).code(),
+            "document-expired"
+        );
+    }
+
+    // -- 22.¹1 identity
+
+    #[test]
+    fn identity_form_is_normalised() {
+        let input = identity_form().validate(today()).unwrap();
+        assert_eq!(input.document.number(), "LV1234567");
+        assert_eq!(input.document.issuing_state(), "LV");
+        assert_eq!(input.personal_code.to_string(), "010190-12349");
+        assert_eq!(input.override_justification, None);
+        assert_eq!(input.given_names, "Jānis Pēteris");
+        assert_eq!(input.surnames, "Bērziņš-O’Konnors");
+    }
+
+    #[test]
+    fn identity_accepts_latvian_date_and_new_personal_code() {
+        let form = IdentityForm {
+            expires_on: "10.03.2025".into(),
+            personal_code: "32123456789".into(),
+            ..identity_form()
+        };
+        assert!(form.validate(today()).is_ok());
+    }
+
+    #[test]
+    fn empty_identity_form_reports_every_field() {
+        let errors = IdentityForm::default().validate(today()).unwrap_err();
+        assert_eq!(
+            codes(&errors),
+            vec![
+                ("doc_type", "required"),
+                ("expires_on", "required"),
+                ("doc_number", "document-number-required"),
+                ("issuing_state", "document-issuing-state-required"),
+                ("personal_code", "required"),
+                ("given_names", "required"),
+                ("surnames", "required"),
+            ]
+        );
+    }
+
+    #[test]
+    fn expired_document_fails_identity() {
+        let form = IdentityForm {
+            expires_on: "2025-03-09".into(),
+            ..identity_form()
+        };
+        let errors = form.validate(today()).unwrap_err();
+        assert_eq!(codes(&errors), vec![("expires_on", "document-expired")]);
+        assert_eq!(
+            errors.get("expires_on"),
+            Some(&FieldError::Document(DocumentError::Expired))
+        );
+    }
+
+    #[test]
+    fn unknown_document_type_and_foreign_state_on_latvian_document() {
+        let form = IdentityForm {
+            doc_type: "library-card".into(),
+            ..identity_form()
+        };
+        assert_eq!(
+            codes(&form.validate(today()).unwrap_err()),
+            vec![("doc_type", "not-in-list")]
+        );
+        let form = IdentityForm {
+            issuing_state: "EE".into(),
+            ..identity_form()
+        };
+        assert_eq!(
+            codes(&form.validate(today()).unwrap_err()),
+            vec![("issuing_state", "document-issuing-state-must-be-latvia")]
+        );
+    }
+
+    #[test]
+    fn wrong_check_digit_is_refused_without_override() {
+        let form = IdentityForm {
+            personal_code: "010190-12345".into(),
+            ..identity_form()
+        };
+        assert_eq!(
+            codes(&form.validate(today()).unwrap_err()),
+            vec![("personal_code", "personal-code-check-digit")]
+        );
+    }
+
+    #[test]
+    fn override_requires_a_justification_of_ten_to_five_hundred_characters() {
+        let overridden = IdentityForm {
+            personal_code: "010190-12345".into(),
+            check_digit_override: true,
+            ..identity_form()
+        };
+        assert_eq!(
+            codes(&overridden.validate(today()).unwrap_err()),
+            vec![("override_justification", "required")]
+        );
+        let short = IdentityForm {
+            override_justification: "too short".into(),
+            ..overridden.clone()
+        };
+        assert_eq!(
+            codes(&short.validate(today()).unwrap_err()),
+            vec![("override_justification", "too-short")]
+        );
+        let long = IdentityForm {
+            override_justification: "x".repeat(501),
+            ..overridden.clone()
+        };
+        assert_eq!(
+            codes(&long.validate(today()).unwrap_err()),
+            vec![("override_justification", "too-long")]
+        );
+        let justified = IdentityForm {
+            override_justification: " Code printed so in the passport ".into(),
+            ..overridden
+        };
+        let input = justified.validate(today()).unwrap();
+        assert!(input.personal_code.check_digit_overridden());
+        assert_eq!(
+            input.override_justification.as_deref(),
+            Some("Code printed so in the passport")
+        );
+    }
+
+    #[test]
+    fn override_ticked_on_a_correct_code_needs_no_justification() {
+        let form = IdentityForm {
+            check_digit_override: true,
+            ..identity_form()
+        };
+        let input = form.validate(today()).unwrap();
+        assert!(!input.personal_code.check_digit_overridden());
+        assert_eq!(input.override_justification, None);
+    }
+
+    #[test]
+    fn impossible_birth_date_is_refused_even_with_override() {
+        let form = IdentityForm {
+            personal_code: "310290-12345".into(),
+            check_digit_override: true,
+            override_justification: "a long enough reason".into(),
+            ..identity_form()
+        };
+        assert_eq!(
+            codes(&form.validate(today()).unwrap_err()),
+            vec![("personal_code", "personal-code-bad-date")]
+        );
+    }
+
+    #[test]
+    fn names_allow_letters_spaces_hyphens_and_apostrophes_only() {
+        assert_eq!(person_name("Ēriks Ābeļkoks"), Ok("Ēriks Ābeļkoks".into()));
+        assert_eq!(person_name("D'Artanjans"), Ok("D'Artanjans".into()));
+        assert_eq!(person_name("Анна-Мария"), Ok("Анна-Мария".into()));
+        assert_eq!(person_name("R2D2"), Err(FieldError::BadName));
+        assert_eq!(person_name("Anna."), Err(FieldError::BadName));
+        assert_eq!(person_name("- '"), Err(FieldError::BadName));
+        assert_eq!(person_name(&"ā".repeat(100)), Ok("ā".repeat(100)));
+        assert_eq!(
+            person_name(&"ā".repeat(101)),
+            Err(FieldError::TooLong { max: 100 })
+        );
+    }
+
+    #[test]
+    fn identity_input_round_trips_as_json_and_hides_personal_data_in_debug() {
+        let input = identity_form().validate(today()).unwrap();
+        let json = serde_json::to_string(&input).unwrap();
+        let back: IdentityInput = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, input);
+        let debug = format!("{input:?}");
+        for secret in ["Jānis", "Bērziņš", "1234567", "010190"] {
+            assert!(!debug.contains(secret), "{secret} leaked into {debug}");
+        }
+    }
+
+    // -- 22.¹2 employee eID
+
+    const MEANS: [&str; 3] = ["eid-card", "eparaksts-card", "eparaksts-mobile"];
+
+    fn eid(means: &str, used_at: &str) -> Result<EmployeeEidInput, FieldErrors> {
+        EmployeeEidForm {
+            means_code: means.into(),
+            used_at: used_at.into(),
+        }
+        .validate(&MEANS, now())
+    }
+
+    #[test]
+    fn qualified_means_used_just_now_is_accepted() {
+        let input = eid("eparaksts-mobile", "2025-03-10T14:30").unwrap();
+        assert_eq!(input.means_code, "eparaksts-mobile");
+        assert_eq!(input.used_at, now());
+    }
+
+    #[test]
+    fn internet_bank_is_not_a_qualified_means() {
+        assert_eq!(
+            codes(&eid("internet-bank", "2025-03-10T14:00").unwrap_err()),
+            vec![("means_code", "not-in-list")]
+        );
+        assert_eq!(
+            codes(&eid("", "").unwrap_err()),
+            vec![("means_code", "required"), ("used_at", "required")]
+        );
+    }
+
+    #[test]
+    fn eid_use_cannot_be_in_the_future_or_over_twelve_hours_ago() {
+        assert_eq!(
+            codes(&eid("eid-card", "2025-03-10T14:31").unwrap_err()),
+            vec![("used_at", "date-in-future")]
+        );
+        assert!(eid("eid-card", "2025-03-10T02:30").is_ok());
+        assert_eq!(
+            eid("eid-card", "2025-03-10T02:29")
+                .unwrap_err()
+                .get("used_at"),
+            Some(&FieldError::TooLongAgo { hours: 12 })
+        );
+    }
+
+    // -- 22.¹3 authorisation
+
+    fn authorisation_form() -> AuthorisationForm {
+        AuthorisationForm {
+            notice_version: "3".into(),
+            wants_result: true,
+            channel: "phone".into(),
+            contact: "+371 2000 0000".into(),
+            signed: true,
+            registration_number: " VPVKAC/2025/17 ".into(),
+            copy_handed_over: true,
+        }
+    }
+
+    fn authorise(form: &AuthorisationForm) -> Result<AuthorisationInput, FieldErrors> {
+        form.validate(today(), 3, 5)
+    }
+
+    #[test]
+    fn authorisation_records_contact_and_keep_until_date() {
+        let input = authorise(&authorisation_form()).unwrap();
+        assert_eq!(input.notice_version, 3);
+        assert!(input.wants_result());
+        assert_eq!(
+            input.result_contact,
+            Some(ResultContact::Phone {
+                number: "+37120000000".into()
+            })
+        );
+        assert_eq!(input.registration_number, "VPVKAC/2025/17");
+        assert_eq!(input.signed_on, today());
+        assert_eq!(input.copy1_keep_until, day(2030, 12, 31));
+    }
+
+    #[test]
+    fn client_who_wants_no_result_needs_no_channel() {
+        let form = AuthorisationForm {
+            wants_result: false,
+            channel: "nonsense".into(),
+            contact: "x".into(),
+            ..authorisation_form()
+        };
+        let input = authorise(&form).unwrap();
+        assert!(!input.wants_result());
+        assert_eq!(input.result_contact, None);
+    }
+
+    #[test]
+    fn channel_is_required_when_the_client_wants_the_result() {
+        let form = AuthorisationForm {
+            channel: String::new(),
+            ..authorisation_form()
+        };
+        assert_eq!(
+            codes(&authorise(&form).unwrap_err()),
+            vec![("channel", "required")]
+        );
+        let form = AuthorisationForm {
+            channel: "pigeon".into(),
+            ..authorisation_form()
+        };
+        assert_eq!(
+            codes(&authorise(&form).unwrap_err()),
+            vec![("channel", "not-in-list")]
+        );
+    }
+
+    #[test]
+    fn notice_shown_must_be_the_current_one() {
+        for shown in ["2", "", "three"] {
+            let form = AuthorisationForm {
+                notice_version: shown.into(),
+                ..authorisation_form()
+            };
+            assert_eq!(
+                codes(&authorise(&form).unwrap_err()),
+                vec![("notice_version", "notice-changed")]
+            );
+        }
+    }
+
+    #[test]
+    fn unsigned_authorisation_and_unhanded_copy_are_refused() {
+        let form = AuthorisationForm {
+            signed: false,
+            registration_number: "  ".into(),
+            copy_handed_over: false,
+            ..authorisation_form()
+        };
+        assert_eq!(
+            codes(&authorise(&form).unwrap_err()),
+            vec![
+                ("signed", "must-be-confirmed"),
+                ("registration_number", "required"),
+                ("copy_handed_over", "must-be-confirmed"),
+            ]
+        );
+        let form = AuthorisationForm {
+            registration_number: "x".repeat(51),
+            ..authorisation_form()
+        };
+        assert_eq!(
+            codes(&authorise(&form).unwrap_err()),
+            vec![("registration_number", "too-long")]
+        );
+    }
+
+    #[test]
+    fn phone_numbers() {
+        for good in [
+            "20000000",
+            "6 123 4567",
+            "+37120000000",
+            "+44 20 7946 0958",
+            "00371 2000 0000",
+        ] {
+            assert!(phone(good).is_ok(), "{good}");
+        }
+        assert_eq!(phone("2000 0000"), Ok("20000000".into()));
+        assert_eq!(phone(""), Err(FieldError::Required));
+        for bad in [
+            "30000000",
+            "2000000",
+            "+1234567",
+            "+1234567890123456",
+            "2000-0000",
+            "++37120000000",
+            "tel 20000000",
+        ] {
+            assert_eq!(phone(bad), Err(FieldError::BadPhone), "{bad}");
+        }
+    }
+
+    #[test]
+    fn email_addresses() {
+        assert_eq!(email(" anna@example.lv "), Ok("anna@example.lv".into()));
+        assert_eq!(email(""), Err(FieldError::Required));
+        for bad in [
+            "anna",
+            "@example.lv",
+            "anna@",
+            "anna@example",
+            "anna@@example.lv",
+            "a@b@c.lv",
+            "an na@example.lv",
+            "anna@example..lv",
+            "anna@.lv",
+        ] {
+            assert_eq!(email(bad), Err(FieldError::BadEmail), "{bad}");
+        }
+        let long = format!("{}@example.lv", "a".repeat(243));
+        assert_eq!(long.len(), 254);
+        assert!(email(&long).is_ok());
+        assert_eq!(
+            email(&format!("a{long}")),
+            Err(FieldError::TooLong { max: 254 })
+        );
+    }
+
+    #[test]
+    fn contact_is_checked_per_channel() {
+        let with = |channel: &str, contact: &str| {
+            authorise(&AuthorisationForm {
+                channel: channel.into(),
+                contact: contact.into(),
+                ..authorisation_form()
+            })
+        };
+        assert_eq!(
+            with("email", "anna@example.lv").unwrap().result_contact,
+            Some(ResultContact::Email {
+                address: "anna@example.lv".into()
+            })
+        );
+        assert_eq!(
+            codes(&with("email", "20000000").unwrap_err()),
+            vec![("contact", "bad-email")]
+        );
+        assert_eq!(
+            codes(&with("phone", "anna@example.lv").unwrap_err()),
+            vec![("contact", "bad-phone")]
+        );
+        assert_eq!(
+            codes(&with("post", "Rīga").unwrap_err()),
+            vec![("contact", "too-short")]
+        );
+        assert_eq!(
+            codes(&with("post", &"x".repeat(301)).unwrap_err()),
+            vec![("contact", "too-long")]
+        );
+        assert!(with("post", "Brīvības iela 1, Rīga, LV-1010").is_ok());
+        let in_person = with("in-person", "typed before switching")
+            .unwrap()
+            .result_contact
+            .unwrap();
+        assert_eq!(in_person, ResultContact::InPerson);
+        assert_eq!(in_person.detail(), None);
+    }
+
+    #[test]
+    fn contact_is_hidden_in_debug_and_tagged_in_json() {
+        let contact = ResultContact::Email {
+            address: "anna@example.lv".into(),
+        };
+        assert!(!format!("{contact:?}").contains("anna"));
+        let json = serde_json::to_string(&contact).unwrap();
+        assert_eq!(json, r#"{"channel":"email","address":"anna@example.lv"}"#);
+        let input = authorise(&authorisation_form()).unwrap();
+        let back: AuthorisationInput =
+            serde_json::from_str(&serde_json::to_string(&input).unwrap()).unwrap();
+        assert_eq!(back, input);
+    }
+
+    // -- 22.¹4 data processing
+
+    const CATEGORIES: [&str; 3] = ["name", "personal-code", "address"];
+
+    #[test]
+    fn data_categories_are_a_subset_in_catalogue_order() {
+        let form = DataProcessingForm {
+            categories: vec!["address".into(), " name ".into(), "name".into()],
+            purpose_only: true,
+        };
+        let input = form.validate(&CATEGORIES).unwrap();
+        assert_eq!(input.categories, vec!["name", "address"]);
+    }
+
+    #[test]
+    fn data_categories_must_be_chosen_from_the_service_and_purpose_confirmed() {
+        let none = DataProcessingForm {
+            categories: vec!["".into()],
+            purpose_only: false,
+        };
+        assert_eq!(
+            codes(&none.validate(&CATEGORIES).unwrap_err()),
+            vec![
+                ("categories", "required"),
+                ("purpose_only", "must-be-confirmed")
+            ]
+        );
+        let extra = DataProcessingForm {
+            categories: vec!["name".into(), "health".into()],
+            purpose_only: true,
+        };
+        assert_eq!(
+            codes(&extra.validate(&CATEGORIES).unwrap_err()),
+            vec![("categories", "not-in-list")]
+        );
+    }
+
+    // -- 22.¹5 submission
+
+    #[test]
+    fn submission_time_defaults_to_now_and_cannot_be_in_the_future() {
+        let form = SubmissionForm {
+            reference: " REQ-1 ".into(),
+            submitted_at: String::new(),
+        };
+        let input = form.validate(now()).unwrap();
+        assert_eq!(input.reference, "REQ-1");
+        assert_eq!(input.submitted_at, now());
+        let earlier = SubmissionForm {
+            submitted_at: "2025-03-10T14:00".into(),
+            ..form.clone()
+        };
+        assert_eq!(
+            earlier.validate(now()).unwrap().submitted_at,
+            day(2025, 3, 10).and_hms_opt(14, 0, 0).unwrap()
+        );
+        let future = SubmissionForm {
+            submitted_at: "2025-03-11T09:00".into(),
+            ..form
+        };
+        assert_eq!(
+            codes(&future.validate(now()).unwrap_err()),
+            vec![("submitted_at", "date-in-future")]
+        );
+    }
+
+    #[test]
+    fn submission_reference_is_required_and_at_most_one_hundred_characters() {
+        let empty = SubmissionForm::default();
+        assert_eq!(
+            codes(&empty.validate(now()).unwrap_err()),
+            vec![("reference", "required")]
+        );
+        let long = SubmissionForm {
+            reference: "R".repeat(101),
+            submitted_at: String::new(),
+        };
+        assert_eq!(
+            codes(&long.validate(now()).unwrap_err()),
+            vec![("reference", "too-long")]
+        );
+        let max = SubmissionForm {
+            reference: "R".repeat(100),
+            submitted_at: String::new(),
+        };
+        assert!(max.validate(now()).is_ok());
+    }
+
+    // -- 22.¹6 planned time
+
+    #[test]
+    fn planned_time_today_or_later_told_now_or_earlier() {
+        let form = PlannedTimeForm {
+            planned_on: "10.03.2025".into(),
+            told_via: "email".into(),
+            told_at: String::new(),
+        };
+        let input = form.validate(now()).unwrap();
+        assert_eq!(input.planned_on, today());
+        assert_eq!(input.told_via, ContactChannel::Email);
+        assert_eq!(input.told_at, now());
+        let bad = PlannedTimeForm {
+            planned_on: "2025-03-09".into(),
+            told_via: "telegram".into(),
+            told_at: "2025-03-10T15:00".into(),
+        };
+        assert_eq!(
+            codes(&bad.validate(now()).unwrap_err()),
+            vec![
+                ("planned_on", "date-in-past"),
+                ("told_via", "not-in-list"),
+                ("told_at", "date-in-future")
+            ]
+        );
+        assert_eq!(
+            codes(&PlannedTimeForm::default().validate(now()).unwrap_err()),
+            vec![("planned_on", "required"), ("told_via", "required")]
+        );
+    }
+
+    // -- 22.¹7 result
+
+    #[test]
+    fn result_other_needs_a_text() {
+        let form = ResultForm {
+            outcome: "other".into(),
+            outcome_text: " ".into(),
+            told_via: "in-person".into(),
+            told_at: "2025-03-10T10:00".into(),
+        };
+        assert_eq!(
+            codes(&form.validate(now()).unwrap_err()),
+            vec![("outcome_text", "required")]
+        );
+        let explained = ResultForm {
+            outcome_text: "Sent back for a signature".into(),
+            ..form.clone()
+        };
+        let input = explained.validate(now()).unwrap();
+        assert_eq!(input.outcome, Outcome::Other);
+        assert_eq!(
+            input.outcome_text.as_deref(),
+            Some("Sent back for a signature")
+        );
+        let long = ResultForm {
+            outcome_text: "x".repeat(501),
+            ..form
+        };
+        assert_eq!(
+            codes(&long.validate(now()).unwrap_err()),
+            vec![("outcome_text", "too-long")]
+        );
+    }
+
+    #[test]
+    fn result_granted_or_refused_needs_no_text() {
+        for outcome in ["granted", "refused"] {
+            let form = ResultForm {
+                outcome: outcome.into(),
+                outcome_text: String::new(),
+                told_via: "phone".into(),
+                told_at: String::new(),
+            };
+            let input = form.validate(now()).unwrap();
+            assert_eq!(input.outcome.code(), outcome);
+            assert_eq!(input.outcome_text, None);
+        }
+        let bad = ResultForm {
+            outcome: "maybe".into(),
+            told_via: "".into(),
+            told_at: "2025-03-10T14:31".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            codes(&bad.validate(now()).unwrap_err()),
+            vec![
+                ("outcome", "not-in-list"),
+                ("told_via", "required"),
+                ("told_at", "date-in-future")
+            ]
+        );
+    }
+
+    #[test]
+    fn field_errors_display_lists_fields_and_codes() {
+        let errors = SubmissionForm::default().validate(now()).unwrap_err();
+        assert_eq!(errors.to_string(), "reference: required");
+        assert_eq!(errors.len(), 1);
+    }
+}
