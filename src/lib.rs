@@ -5,10 +5,16 @@
 //! `main.rs` only reads the command line; everything it runs lives here, so that tests build the
 //! same application.
 
+pub mod accounts;
+pub mod audit;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod domain;
 pub mod i18n;
+pub mod passwords;
+pub mod pdf;
+pub mod store;
 pub mod telemetry;
 pub mod web;

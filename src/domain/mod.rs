@@ -7,6 +7,7 @@
 pub mod document;
 pub mod personal_code;
 pub mod retention;
+pub mod staff;
 pub mod steps;
 pub mod workflow;
 

@@ -12,9 +12,12 @@ use axum::response::{IntoResponse, Response};
 pub enum ErrorKind {
     BadRequest,
     Forbidden,
+    /// A state-changing request that did not come from this site's pages.
+    CrossSite,
     NotFound,
     MethodNotAllowed,
     PayloadTooLarge,
+    TooManyRequests,
     Internal,
     Unavailable,
 }
@@ -23,7 +26,8 @@ impl ErrorKind {
     pub fn status(self) -> StatusCode {
         match self {
             ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
-            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::Forbidden | ErrorKind::CrossSite => StatusCode::FORBIDDEN,
+            ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::NotFound => StatusCode::NOT_FOUND,
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
@@ -43,6 +47,7 @@ impl ErrorKind {
             StatusCode::NOT_FOUND => Some(ErrorKind::NotFound),
             StatusCode::METHOD_NOT_ALLOWED => Some(ErrorKind::MethodNotAllowed),
             StatusCode::PAYLOAD_TOO_LARGE => Some(ErrorKind::PayloadTooLarge),
+            StatusCode::TOO_MANY_REQUESTS => Some(ErrorKind::TooManyRequests),
             StatusCode::INTERNAL_SERVER_ERROR => Some(ErrorKind::Internal),
             StatusCode::SERVICE_UNAVAILABLE => Some(ErrorKind::Unavailable),
             _ => None,

@@ -1,16 +1,22 @@
-//! The home page.
+//! The home page after sign-in: what each role works on.
 
 use askama::Template;
 use askama_web::WebTemplate;
 
+use super::auth::CurrentUser;
 use super::page::Page;
+use crate::domain::staff::Role;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
 pub struct HomePage {
     page: Page,
+    role: Role,
 }
 
-pub async fn show(page: Page) -> HomePage {
-    HomePage { page }
+pub async fn show(page: Page, user: CurrentUser) -> HomePage {
+    HomePage {
+        page,
+        role: user.role,
+    }
 }

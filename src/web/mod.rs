@@ -3,6 +3,9 @@
 //! Handlers read like the request's story: extract who asks and what, ask `domain/` whether it
 //! may happen, persist through `store/`, render a template. Rules live elsewhere.
 
+mod account;
+pub mod auth;
+mod csrf;
 pub mod error;
 mod health;
 mod home;
@@ -16,16 +19,27 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::extract::MatchedPath;
+use axum::handler::Handler as _;
 use axum::http::{HeaderName, Request, Response};
-use axum::routing::get;
+use axum::middleware::{from_fn, from_fn_with_state};
+use axum::routing::{get, post};
 use sqlx::PgPool;
+use tower_governor::GovernorLayer;
+use tower_governor::governor::GovernorConfigBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+use tower_sessions_sqlx_store::PostgresStore;
 use tracing::Span;
 
+use crate::clock::Clock;
 use crate::config::Config;
+use crate::domain::staff::Role;
+use crate::passwords::Hasher;
+use auth::{EVERYONE, Guard, guard};
 use error::{ErrorKind, error_response};
 
 /// The response header that carries the request's id, also logged with every line.
@@ -34,28 +48,94 @@ pub const REQUEST_ID_HEADER: HeaderName = HeaderName::from_static("x-request-id"
 /// Forms are small; anything larger is refused with 413 before a handler sees it.
 pub const BODY_LIMIT_BYTES: usize = 64 * 1024;
 
+/// The name of the session cookie; with `Secure`, the `__Host-` prefix pins it to this host.
+pub fn session_cookie_name(secure: bool) -> &'static str {
+    if secure {
+        "__Host-pilnvara"
+    } else {
+        "pilnvara"
+    }
+}
+
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {
     pub db: PgPool,
     pub config: Arc<Config>,
+    pub clock: Arc<dyn Clock>,
+    pub hasher: Hasher,
+}
+
+impl AppState {
+    fn only(&self, roles: &'static [Role]) -> Guard {
+        Guard {
+            state: self.clone(),
+            roles,
+            before_password_change: false,
+        }
+    }
 }
 
 /// The whole application, without a listener: tests drive it in-process.
 pub fn app(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(home::show))
+    // Per client address: a centre's desks may share one address, so the burst is generous;
+    // the per-account lock does the rest.
+    let sign_in_limit = Arc::new(
+        GovernorConfigBuilder::default()
+            .per_second(2)
+            .burst_size(30)
+            .finish()
+            .expect("a valid rate limit"),
+    );
+    let public = Router::new()
+        .route(
+            "/login",
+            get(auth::show_sign_in).post(auth::sign_in.layer(GovernorLayer::new(sign_in_limit))),
+        )
+        .route("/language", post(account::choose_language))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
-        .route("/static/{file}", get(static_files::serve))
+        .route("/static/{file}", get(static_files::serve));
+    let everyone = Router::new()
+        .route("/", get(home::show))
+        .route_layer(from_fn_with_state(state.only(EVERYONE), guard));
+    let before_password_change = Router::new()
+        .route(
+            "/account/password",
+            get(account::show_password).post(account::change_password),
+        )
+        .route("/logout", post(auth::sign_out))
+        .route_layer(from_fn_with_state(
+            Guard {
+                before_password_change: true,
+                ..state.only(EVERYONE)
+            },
+            guard,
+        ));
+    let secure = state.config.secure_cookies;
+    let sessions = SessionManagerLayer::new(PostgresStore::new(state.db.clone()))
+        .with_name(session_cookie_name(secure))
+        .with_secure(secure)
+        .with_http_only(true)
+        .with_same_site(SameSite::Strict)
+        .with_expiry(Expiry::OnInactivity(
+            tower_sessions::cookie::time::Duration::minutes(auth::IDLE_TIMEOUT.num_minutes()),
+        ));
+    Router::new()
+        .merge(public)
+        .merge(everyone)
+        .merge(before_password_change)
         .fallback(|| async { error_response(ErrorKind::NotFound) })
-        .with_state(state)
+        .with_state(state.clone())
+        .layer(from_fn(csrf::same_origin_only))
         .layer(CatchPanicLayer::custom(|_| {
             error_response(ErrorKind::Internal)
         }))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-        .layer(axum::middleware::from_fn(page::localise))
-        .layer(axum::middleware::from_fn(security::headers))
+        .layer(from_fn(page::localise))
+        .layer(from_fn_with_state(state, auth::identify))
+        .layer(sessions)
+        .layer(from_fn(security::headers))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
         .layer(
             TraceLayer::new_for_http()

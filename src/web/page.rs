@@ -1,31 +1,49 @@
-//! What every page knows about the request: the language, and (later) who is signed in.
+//! What every page knows about the request: the language, who is signed in, and where it is.
 //!
-//! The `localise` middleware chooses the language once per request and renders the error page
-//! for any response that is an error without a page of its own.
+//! The `localise` middleware chooses the language once per request (the signed-in user's
+//! choice, else the `lang` cookie of the language switch, else `Accept-Language`) and renders
+//! the error page for any response that is an error without a page of its own.
 
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{FromRequestParts, Request};
-use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE};
+use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE};
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use super::auth::CurrentUser;
 use super::error::ErrorKind;
 use crate::i18n::{Lang, Texts};
+
+/// The cookie the language switch sets for people who are not signed in.
+pub const LANG_COOKIE: &str = "lang";
 
 /// The per-request context every template receives as `page`.
 #[derive(Debug, Clone)]
 pub struct Page {
     pub lang: Lang,
     pub t: &'static Texts,
+    pub user: Option<CurrentUser>,
+    /// The path of this page (never the query), for the language switch to come back to.
+    pub path: String,
 }
 
 impl Page {
-    pub fn new(lang: Lang) -> Self {
+    pub fn new(lang: Lang, user: Option<CurrentUser>, path: String) -> Self {
         Self {
             lang,
             t: lang.texts(),
+            user,
+            path,
+        }
+    }
+
+    /// The other language, for the switch in the header.
+    pub fn other_lang(&self) -> Lang {
+        match self.lang {
+            Lang::Lv => Lang::En,
+            Lang::En => Lang::Lv,
         }
     }
 }
@@ -35,7 +53,8 @@ impl<S: Send + Sync> FromRequestParts<S> for Page {
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
         let lang = parts.extensions.get::<Lang>().copied().unwrap_or(Lang::Lv);
-        Ok(Page::new(lang))
+        let user = parts.extensions.get::<CurrentUser>().cloned();
+        Ok(Page::new(lang, user, parts.uri.path().to_owned()))
     }
 }
 
@@ -50,23 +69,29 @@ struct ErrorPage {
 
 /// Chooses the request's language and turns bare error responses into pages in it.
 pub async fn localise(mut request: Request, next: Next) -> Response {
-    let accept_language = request
-        .headers()
-        .get(ACCEPT_LANGUAGE)
-        .and_then(|value| value.to_str().ok());
-    let lang = Lang::negotiate(accept_language);
+    let user = request.extensions().get::<CurrentUser>().cloned();
+    let lang = user.as_ref().map(|user| user.lang).unwrap_or_else(|| {
+        let header = |name| {
+            request
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+        };
+        cookie_lang(header(COOKIE)).unwrap_or_else(|| Lang::negotiate(header(ACCEPT_LANGUAGE)))
+    });
     let request_id = request
         .headers()
         .get(super::REQUEST_ID_HEADER)
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
+    let path = request.uri().path().to_owned();
     request.extensions_mut().insert(lang);
 
     let response = next.run(request).await;
     let Some(kind) = error_kind(&response) else {
         return response;
     };
-    let mut page = render_error(Page::new(lang), kind, request_id);
+    let mut page = render_error(Page::new(lang, user, path), kind, request_id);
     // Keep what the original response said about itself, such as `Allow` on a 405.
     for (name, value) in response.headers() {
         if !page.headers().contains_key(name) {
@@ -74,6 +99,14 @@ pub async fn localise(mut request: Request, next: Next) -> Response {
         }
     }
     page
+}
+
+fn cookie_lang(cookies: Option<&str>) -> Option<Lang> {
+    cookies?
+        .split(';')
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LANG_COOKIE)
+        .and_then(|(_, value)| Lang::from_code(value))
 }
 
 fn error_kind(response: &Response) -> Option<ErrorKind> {
@@ -95,15 +128,23 @@ fn error_kind(response: &Response) -> Option<ErrorKind> {
 }
 
 fn render_error(page: Page, kind: ErrorKind, request_id: Option<String>) -> Response {
-    let t = page.t;
+    let (common, auth) = (page.t.common, page.t.auth);
     let (title, text) = match kind {
-        ErrorKind::BadRequest => (t.error_bad_request_title, t.error_bad_request_text),
-        ErrorKind::Forbidden => (t.error_forbidden_title, t.error_forbidden_text),
-        ErrorKind::NotFound => (t.error_not_found_title, t.error_not_found_text),
-        ErrorKind::MethodNotAllowed => (t.error_method_title, t.error_method_text),
-        ErrorKind::PayloadTooLarge => (t.error_too_large_title, t.error_too_large_text),
-        ErrorKind::Internal => (t.error_internal_title, t.error_internal_text),
-        ErrorKind::Unavailable => (t.error_unavailable_title, t.error_unavailable_text),
+        ErrorKind::BadRequest => (
+            common.error_bad_request_title,
+            common.error_bad_request_text,
+        ),
+        ErrorKind::Forbidden => (common.error_forbidden_title, common.error_forbidden_text),
+        ErrorKind::CrossSite => (auth.cross_site_refused_title, auth.cross_site_refused_text),
+        ErrorKind::NotFound => (common.error_not_found_title, common.error_not_found_text),
+        ErrorKind::MethodNotAllowed => (common.error_method_title, common.error_method_text),
+        ErrorKind::PayloadTooLarge => (common.error_too_large_title, common.error_too_large_text),
+        ErrorKind::TooManyRequests => (auth.too_many_requests_title, auth.too_many_requests_text),
+        ErrorKind::Internal => (common.error_internal_title, common.error_internal_text),
+        ErrorKind::Unavailable => (
+            common.error_unavailable_title,
+            common.error_unavailable_text,
+        ),
     };
     let show_request_id = matches!(kind, ErrorKind::Internal | ErrorKind::Unavailable);
     let template = ErrorPage {

@@ -8,29 +8,29 @@ use pilnvara::db::launcher::{Cluster, Durability};
 use crate::harness::TestApp;
 
 #[tokio::test]
-async fn home_page_speaks_latvian_by_default_and_english_when_asked() {
+async fn pages_speak_latvian_by_default_and_english_when_asked() {
     let app = TestApp::new().await;
-    let latvian = app.get("/").await;
+    let latvian = app.get("/login").await;
     assert_eq!(latvian.status, StatusCode::OK);
     assert!(latvian.body.contains(r#"<html lang="lv">"#));
-    assert!(latvian.body.contains("Darbinieka pienākumi"));
+    assert!(latvian.body.contains("Pieteikšanās"));
 
     let english = app
         .send(
-            Request::get("/")
+            Request::get("/login")
                 .header("accept-language", "en-GB,en;q=0.9")
                 .body(Body::empty())
                 .unwrap(),
         )
         .await;
     assert!(english.body.contains(r#"<html lang="en">"#));
-    assert!(english.body.contains("The employee&#39;s duties"));
+    assert!(english.body.contains("Sign in"));
 }
 
 #[tokio::test]
 async fn layout_has_a_skip_link_to_the_main_content() {
     let app = TestApp::new().await;
-    let page = app.get("/").await;
+    let page = app.get("/login").await;
     assert!(
         page.body
             .contains(r##"<a class="skip-link" href="#main">"##)
@@ -65,7 +65,12 @@ async fn unknown_route_shows_the_not_found_page_in_the_users_language() {
 async fn wrong_method_shows_the_method_page_and_keeps_allow() {
     let app = TestApp::new().await;
     let response = app
-        .send(Request::delete("/").body(Body::empty()).unwrap())
+        .send(
+            Request::delete("/login")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::empty())
+                .unwrap(),
+        )
         .await;
     assert_eq!(response.status, StatusCode::METHOD_NOT_ALLOWED);
     assert!(response.body.contains("Darbība nav atļauta"));
@@ -82,7 +87,7 @@ async fn oversized_body_is_refused_with_the_too_large_page() {
     let body = "x".repeat(pilnvara::web::BODY_LIMIT_BYTES + 1);
     let response = app
         .send(
-            Request::post("/")
+            Request::post("/login")
                 .header("content-type", "application/x-www-form-urlencoded")
                 .header("content-length", body.len())
                 .body(Body::from(body))
@@ -96,7 +101,7 @@ async fn oversized_body_is_refused_with_the_too_large_page() {
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = TestApp::new().await;
-    for path in ["/", "/healthz", "/static/style.css", "/missing"] {
+    for path in ["/login", "/", "/healthz", "/static/style.css", "/missing"] {
         let response = app.get(path).await;
         let csp = response
             .header("content-security-policy")
@@ -122,7 +127,10 @@ async fn every_response_carries_the_security_headers() {
 #[tokio::test]
 async fn html_pages_are_never_stored_but_the_stylesheet_may_be() {
     let app = TestApp::new().await;
-    assert_eq!(app.get("/").await.header("cache-control"), Some("no-store"));
+    assert_eq!(
+        app.get("/login").await.header("cache-control"),
+        Some("no-store")
+    );
     assert_eq!(
         app.get("/missing").await.header("cache-control"),
         Some("no-store")
@@ -140,8 +148,8 @@ async fn html_pages_are_never_stored_but_the_stylesheet_may_be() {
 #[tokio::test]
 async fn every_response_names_its_request_id() {
     let app = TestApp::new().await;
-    let first = app.get("/").await;
-    let second = app.get("/").await;
+    let first = app.get("/login").await;
+    let second = app.get("/login").await;
     let id = first.header("x-request-id").expect("request id header");
     assert_eq!(id.len(), 36, "a UUID: {id}");
     assert_ne!(Some(id), second.header("x-request-id"));
@@ -162,7 +170,9 @@ async fn health_checks_answer_small_json() {
 async fn a_real_server_on_port_zero_serves_pages() {
     let app = TestApp::new().await;
     let address = app.serve().await;
-    let response = reqwest::get(format!("http://{address}/")).await.unwrap();
+    let response = reqwest::get(format!("http://{address}/login"))
+        .await
+        .unwrap();
     assert_eq!(response.status(), reqwest::StatusCode::OK);
     assert!(response.text().await.unwrap().contains("Pilnvara"));
 }

@@ -10,12 +10,18 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 
+use axum::Extension;
 use axum::Router;
 use axum::body::Body;
+use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode};
 use http_body_util::BodyExt;
+use pilnvara::accounts::{self, Actor, CentreInput, UserInput};
+use pilnvara::clock::ManualClock;
 use pilnvara::config::Config;
 use pilnvara::db::launcher::{Cluster, Durability};
+use pilnvara::domain::staff::{CentreKind, Role};
+use pilnvara::passwords::{Hasher, Secret};
 use pilnvara::web::{self, AppState};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Executor, PgPool};
@@ -23,6 +29,8 @@ use tower::ServiceExt;
 
 struct Shared {
     server: PgConnectOptions,
+    /// The server's URL, to name a test database in (for the command-line tests).
+    server_url: String,
     template: String,
     /// Held open for the life of the process; its closing stops the private cluster.
     _stop_at_exit: Option<std::process::ChildStdin>,
@@ -41,19 +49,16 @@ fn shared() -> &'static Shared {
 }
 
 fn set_up() -> Shared {
-    let (server, stop_at_exit) = match std::env::var("DATABASE_URL") {
-        Ok(url) if !url.trim().is_empty() => (
-            PgConnectOptions::from_str(&url).expect("DATABASE_URL"),
-            None,
-        ),
+    let (server_url, stop_at_exit) = match std::env::var("DATABASE_URL") {
+        Ok(url) if !url.trim().is_empty() => (url, None),
         _ => {
             let cluster = Cluster::start(&test_data_dir(), Durability::Throwaway)
                 .unwrap_or_else(|error| panic!("starting the test cluster: {error}"));
             let stop = cluster.stop_when_process_exits().expect("cluster watcher");
-            let options = PgConnectOptions::from_str(&cluster.url("postgres")).unwrap();
-            (options, stop)
+            (cluster.url("postgres"), stop)
         }
     };
+    let server = PgConnectOptions::from_str(&server_url).expect("the test server's URL");
     let template = format!("pilnvara_template_{}", std::process::id());
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -83,6 +88,7 @@ fn set_up() -> Shared {
     });
     Shared {
         server,
+        server_url,
         template,
         _stop_at_exit: stop_at_exit,
     }
@@ -109,6 +115,24 @@ pub fn test_data_dir() -> PathBuf {
 
 /// A new, migrated, empty database for one test.
 pub async fn fresh_database() -> PgPool {
+    fresh_named_database().await.0
+}
+
+/// The URL of database `name` on the test server.
+pub fn database_url(name: &str) -> String {
+    let url = &shared().server_url;
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url.as_str(), None), |(b, q)| (b, Some(q)));
+    let (server, _) = base.rsplit_once('/').expect("a database URL with a path");
+    match query {
+        Some(query) => format!("{server}/{name}?{query}"),
+        None => format!("{server}/{name}"),
+    }
+}
+
+/// A new, migrated, empty database for one test, and its name.
+pub async fn fresh_named_database() -> (PgPool, String) {
     let shared = shared();
     let name = format!("pilnvara_test_{}", uuid::Uuid::new_v4().simple());
     let admin = PgPoolOptions::new()
@@ -121,11 +145,12 @@ pub async fn fresh_database() -> PgPool {
         .await
         .expect("creating a test database");
     admin.close().await;
-    PgPoolOptions::new()
+    let pool = PgPoolOptions::new()
         .max_connections(5)
         .connect_with(shared.server.clone().database(&name))
         .await
-        .expect("connecting to the test database")
+        .expect("connecting to the test database");
+    (pool, name)
 }
 
 /// The configuration a test server runs with.
@@ -133,10 +158,15 @@ pub fn test_config() -> Config {
     Config::from_lookup(|_| None).expect("default configuration")
 }
 
-/// The application on its own fresh database, driven in-process.
+/// The password every test account gets.
+pub const TEST_PASSWORD: &str = "mežs upe kalns pļava";
+
+/// The application on its own fresh database, driven in-process or on a port of its own.
 pub struct TestApp {
     pub pool: PgPool,
     pub router: Router,
+    pub clock: Arc<ManualClock>,
+    pub hasher: Hasher,
 }
 
 /// A response with its body read.
@@ -151,6 +181,11 @@ impl TestResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|value| value.to_str().ok())
     }
+
+    /// Where a redirect points.
+    pub fn location(&self) -> Option<&str> {
+        self.header("location")
+    }
 }
 
 impl TestApp {
@@ -160,13 +195,25 @@ impl TestApp {
     }
 
     pub fn on(pool: PgPool) -> Self {
+        let clock = Arc::new(ManualClock::starting_now());
+        let hasher = Hasher::new(2);
         let state = AppState {
             db: pool.clone(),
             config: Arc::new(test_config()),
+            clock: clock.clone(),
+            hasher: hasher.clone(),
         };
+        // In-process requests have no socket: give them a client address, as a real
+        // connection would (the sign-in rate limit is per address).
+        let router = web::app(state).layer(Extension(ConnectInfo(SocketAddr::from((
+            [127, 0, 0, 1],
+            50_000,
+        )))));
         Self {
             pool,
-            router: web::app(state),
+            router,
+            clock,
+            hasher,
         }
     }
 
@@ -194,5 +241,138 @@ impl TestApp {
         let router = self.router.clone();
         tokio::spawn(web::serve(listener, router, std::future::pending()));
         address
+    }
+
+    /// A centre with `code`.
+    pub async fn centre(&self, code: &str) -> i64 {
+        let input = CentreInput {
+            code: code.to_owned(),
+            name: format!("Centrs {code}"),
+            municipality: "Ādažu novads".to_owned(),
+            kind: CentreKind::Local,
+            retention_years: 10,
+            active: true,
+        };
+        accounts::add_centre(&self.pool, self.clock.as_ref(), Actor::OPERATOR, &input)
+            .await
+            .unwrap()
+    }
+
+    /// An account with [`TEST_PASSWORD`] that need not be changed.
+    pub async fn user(&self, username: &str, role: Role, centre: &str, supervises: &[&str]) -> i64 {
+        let input = UserInput {
+            username: username.to_owned(),
+            full_name: format!("Darbinieks {username}"),
+            role,
+            centre_code: centre.to_owned(),
+            supervises: supervises.iter().map(|code| (*code).to_owned()).collect(),
+        };
+        let password = Some(Secret::new(TEST_PASSWORD));
+        accounts::add_user(
+            &self.pool,
+            &self.hasher,
+            self.clock.as_ref(),
+            Actor::OPERATOR,
+            &input,
+            password,
+        )
+        .await
+        .unwrap()
+        .id
+    }
+
+    /// A browser-like client of a real server: it keeps cookies, does not follow redirects,
+    /// and sends the `Origin` a browser sends with a form.
+    pub async fn client(&self) -> Client {
+        let address = self.serve().await;
+        Client::new(format!("http://{address}"))
+    }
+
+    /// A client already signed in as `username`.
+    pub async fn signed_in(&self, username: &str) -> Client {
+        let client = self.client().await;
+        let response = client.sign_in(username, TEST_PASSWORD).await;
+        assert_eq!(
+            response.status,
+            StatusCode::SEE_OTHER,
+            "signing in as {username}: {}",
+            response.body
+        );
+        client
+    }
+}
+
+/// A cookie-keeping HTTP client of one test server.
+pub struct Client {
+    pub base: String,
+    http: reqwest::Client,
+    jar: Arc<reqwest::cookie::Jar>,
+}
+
+impl Client {
+    pub fn new(base: String) -> Self {
+        let jar = Arc::new(reqwest::cookie::Jar::default());
+        let mut headers = reqwest::header::HeaderMap::new();
+        headers.insert("origin", base.parse().unwrap());
+        let http = reqwest::Client::builder()
+            .cookie_provider(jar.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .default_headers(headers)
+            .build()
+            .unwrap();
+        Self { base, http, jar }
+    }
+
+    /// The `Cookie` header this client would send.
+    pub fn cookies(&self) -> String {
+        use reqwest::cookie::CookieStore;
+        self.jar
+            .cookies(&self.base.parse().unwrap())
+            .map(|value| value.to_str().unwrap().to_owned())
+            .unwrap_or_default()
+    }
+
+    /// Replaces every cookie with `cookie` (`name=value`).
+    pub fn set_cookie(&self, cookie: &str) {
+        self.jar.add_cookie_str(cookie, &self.base.parse().unwrap());
+    }
+
+    pub async fn get(&self, path: &str) -> TestResponse {
+        read(
+            self.http
+                .get(format!("{}{path}", self.base))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> TestResponse {
+        read(
+            self.http
+                .post(format!("{}{path}", self.base))
+                .form(form)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, username: &str, password: &str) -> TestResponse {
+        self.post("/login", &[("username", username), ("password", password)])
+            .await
+    }
+}
+
+async fn read(response: reqwest::Response) -> TestResponse {
+    let status = response.status();
+    let headers = response.headers().clone();
+    let body = response.text().await.unwrap();
+    TestResponse {
+        status,
+        headers,
+        body,
     }
 }

@@ -1,0 +1,478 @@
+//! What an administrator does to centres and staff accounts, from the command line or the
+//! admin pages: one function per operation, each validating its input, writing in one
+//! transaction and recording the change through the audit trail.
+
+use serde_json::json;
+use sqlx::PgPool;
+
+use crate::audit::{self, Chain, Event};
+use crate::clock::Clock;
+use crate::domain::staff::{
+    CentreCode, CentreKind, PasswordProblem, Role, Username, check_new_password,
+};
+use crate::passwords::{Hasher, Secret, one_time_password};
+use crate::store::{self, centres::CentreFields, staff::StaffFields};
+
+/// Who makes a change: a signed-in administrator, or the operator at the command line.
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub staff_id: Option<i64>,
+    pub session_tag: Option<&'a str>,
+}
+
+impl Actor<'_> {
+    /// The operator at the server's command line.
+    pub const OPERATOR: Actor<'static> = Actor {
+        staff_id: None,
+        session_tag: None,
+    };
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AccountError {
+    #[error("centre code must be 2–20 characters A–Z, 0–9 or -")]
+    BadCentreCode,
+    #[error("a centre with this code already exists")]
+    DuplicateCentreCode,
+    #[error("name must be 1–200 characters")]
+    BadName,
+    #[error("retention must be 1–100 years")]
+    BadRetention,
+    #[error("unknown centre {0}")]
+    UnknownCentre(String),
+    #[error("username must be 2–50 characters a–z, 0–9, '.', '_' or '-'")]
+    BadUsername,
+    #[error("this username is taken")]
+    DuplicateUsername,
+    #[error("no such user")]
+    UnknownUser,
+    #[error("{}", password_message(*.0))]
+    WeakPassword(PasswordProblem),
+    #[error("only supervisors and administrators supervise centres")]
+    SupervisesWithoutRole,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error(transparent)]
+    Internal(#[from] anyhow::Error),
+}
+
+fn password_message(problem: PasswordProblem) -> &'static str {
+    match problem {
+        PasswordProblem::TooShort => "password must have at least 12 characters",
+        PasswordProblem::TooLong => "password must have at most 128 characters",
+        PasswordProblem::TooCommon => "password is among the 10,000 most common passwords",
+    }
+}
+
+/// A centre as entered, before validation.
+#[derive(Debug, Clone)]
+pub struct CentreInput {
+    pub code: String,
+    pub name: String,
+    pub municipality: String,
+    pub kind: CentreKind,
+    pub retention_years: i16,
+    pub active: bool,
+}
+
+fn checked_name(name: &str) -> Result<&str, AccountError> {
+    let name = name.trim();
+    (1..=200)
+        .contains(&name.chars().count())
+        .then_some(name)
+        .ok_or(AccountError::BadName)
+}
+
+fn centre_fields(input: &CentreInput) -> Result<(CentreCode, CentreFields<'_>), AccountError> {
+    let code = CentreCode::parse(&input.code).ok_or(AccountError::BadCentreCode)?;
+    if !(1..=100).contains(&input.retention_years) {
+        return Err(AccountError::BadRetention);
+    }
+    if input.municipality.trim().chars().count() > 200 {
+        return Err(AccountError::BadName);
+    }
+    let fields = CentreFields {
+        code: "",
+        name: checked_name(&input.name)?,
+        municipality: input.municipality.trim(),
+        kind: input.kind,
+        retention_years: input.retention_years,
+        active: input.active,
+    };
+    Ok((code, fields))
+}
+
+/// Creates a centre. An administrator who creates one in the browser gets it into their scope.
+pub async fn add_centre(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    input: &CentreInput,
+) -> Result<i64, AccountError> {
+    let (code, mut fields) = centre_fields(input)?;
+    fields.code = code.as_str();
+    let mut tx = pool.begin().await?;
+    let id = store::centres::insert(&mut tx, &fields)
+        .await
+        .map_err(|error| {
+            if store::violates(&error, store::centres::CODE_KEY) {
+                AccountError::DuplicateCentreCode
+            } else {
+                error.into()
+            }
+        })?;
+    if let Some(admin) = actor.staff_id {
+        sqlx::query!(
+            "INSERT INTO supervised_centres (staff_id, centre_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+            admin,
+            id
+        )
+        .execute(&mut *tx)
+        .await?;
+    }
+    audit_admin(
+        &mut tx,
+        clock,
+        actor,
+        id,
+        "centre-added",
+        json!({ "centre_id": id, "code": code.as_str() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn edit_centre(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    id: i64,
+    input: &CentreInput,
+) -> Result<(), AccountError> {
+    let (code, mut fields) = centre_fields(input)?;
+    fields.code = code.as_str();
+    let mut tx = pool.begin().await?;
+    store::centres::update(&mut tx, id, &fields)
+        .await
+        .map_err(|error| {
+            if store::violates(&error, store::centres::CODE_KEY) {
+                AccountError::DuplicateCentreCode
+            } else {
+                error.into()
+            }
+        })?;
+    let details = json!({
+        "centre_id": id, "code": code.as_str(), "kind": fields.kind.code(),
+        "retention_years": fields.retention_years, "active": fields.active,
+    });
+    audit_admin(&mut tx, clock, actor, id, "centre-changed", details).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// A staff account as entered, before validation.
+#[derive(Debug, Clone)]
+pub struct UserInput {
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub centre_code: String,
+    pub supervises: Vec<String>,
+}
+
+/// What [`add_user`] made.
+#[derive(Debug)]
+pub struct NewUser {
+    pub id: i64,
+    /// The one-time password, when none was given: shown once, changed at first sign-in.
+    pub one_time_password: Option<Secret>,
+}
+
+/// Creates a staff account. Without `password`, a one-time password is generated and must be
+/// changed at first sign-in.
+pub async fn add_user(
+    pool: &PgPool,
+    hasher: &Hasher,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    input: &UserInput,
+    password: Option<Secret>,
+) -> Result<NewUser, AccountError> {
+    let username = Username::parse(&input.username).ok_or(AccountError::BadUsername)?;
+    let full_name = checked_name(&input.full_name)?;
+    if !input.supervises.is_empty() && input.role == Role::Employee {
+        return Err(AccountError::SupervisesWithoutRole);
+    }
+    let (password, generated) = match password {
+        Some(given) => {
+            check_new_password(given.expose()).map_err(AccountError::WeakPassword)?;
+            (given, false)
+        }
+        None => (one_time_password(), true),
+    };
+    let hash = hasher.hash(password.clone()).await?;
+    let mut tx = pool.begin().await?;
+    let centre = centre_id(&mut tx, &input.centre_code).await?;
+    let mut supervised = Vec::new();
+    for code in &input.supervises {
+        supervised.push(centre_id(&mut tx, code).await?);
+    }
+    let fields = StaffFields {
+        username: username.as_str(),
+        full_name,
+        role: input.role,
+        centre_id: centre,
+    };
+    let id = store::staff::insert(&mut tx, &fields, &hash, generated)
+        .await
+        .map_err(|error| {
+            if store::violates(&error, store::staff::USERNAME_KEY) {
+                AccountError::DuplicateUsername
+            } else {
+                error.into()
+            }
+        })?;
+    store::staff::set_supervised(&mut tx, id, &supervised).await?;
+    let details = json!({
+        "staff_id": id, "username": username.as_str(), "role": input.role.code(),
+        "centre_id": centre, "supervises": supervised,
+    });
+    audit_admin(&mut tx, clock, actor, centre, "staff-added", details).await?;
+    tx.commit().await?;
+    Ok(NewUser {
+        id,
+        one_time_password: generated.then_some(password),
+    })
+}
+
+/// What an administrator may change about an account.
+#[derive(Debug, Clone)]
+pub struct StaffChange<'a> {
+    pub full_name: &'a str,
+    pub role: Role,
+    pub centre_id: i64,
+    /// Centre ids; the caller has checked they are within the administrator's scope.
+    pub supervises: &'a [i64],
+}
+
+/// Changes an account's name, role, home centre and supervised centres.
+pub async fn edit_user(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    id: i64,
+    change: &StaffChange<'_>,
+) -> Result<(), AccountError> {
+    let full_name = checked_name(change.full_name)?;
+    if !change.supervises.is_empty() && change.role == Role::Employee {
+        return Err(AccountError::SupervisesWithoutRole);
+    }
+    let mut tx = pool.begin().await?;
+    let fields = StaffFields {
+        username: "",
+        full_name,
+        role: change.role,
+        centre_id: change.centre_id,
+    };
+    store::staff::update(&mut tx, id, &fields).await?;
+    store::staff::set_supervised(&mut tx, id, change.supervises).await?;
+    let details = json!({
+        "staff_id": id, "role": change.role.code(), "centre_id": change.centre_id,
+        "supervises": change.supervises,
+    });
+    audit_admin(
+        &mut tx,
+        clock,
+        actor,
+        change.centre_id,
+        "staff-changed",
+        details,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Gives `username` a new one-time password, ending every session of the account.
+pub async fn reset_password(
+    pool: &PgPool,
+    hasher: &Hasher,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    username: &str,
+) -> Result<Secret, AccountError> {
+    let password = one_time_password();
+    let hash = hasher.hash(password.clone()).await?;
+    let mut tx = pool.begin().await?;
+    let (id, centre) = user_id(&mut tx, username).await?;
+    store::staff::set_password(&mut tx, id, &hash, true).await?;
+    audit_admin(
+        &mut tx,
+        clock,
+        actor,
+        centre,
+        "password-reset",
+        json!({ "staff_id": id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(password)
+}
+
+/// Disables or re-enables `username`; disabling ends every session of the account.
+pub async fn set_active(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    username: &str,
+    active: bool,
+) -> Result<(), AccountError> {
+    let mut tx = pool.begin().await?;
+    let (id, centre) = user_id(&mut tx, username).await?;
+    store::staff::set_active(&mut tx, id, active).await?;
+    let action = if active {
+        "staff-enabled"
+    } else {
+        "staff-disabled"
+    };
+    audit_admin(
+        &mut tx,
+        clock,
+        actor,
+        centre,
+        action,
+        json!({ "staff_id": id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Lifts a sign-in lock from `username`.
+pub async fn unlock(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    username: &str,
+) -> Result<(), AccountError> {
+    let mut tx = pool.begin().await?;
+    let (id, centre) = user_id(&mut tx, username).await?;
+    let name = Username::parse(username).ok_or(AccountError::UnknownUser)?;
+    store::staff::clear_throttle(&mut tx, name.as_str()).await?;
+    audit_admin(
+        &mut tx,
+        clock,
+        actor,
+        centre,
+        "staff-unlocked",
+        json!({ "staff_id": id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The user's own password change: checks the policy, sets it, ends every other session.
+pub async fn change_own_password(
+    pool: &PgPool,
+    hasher: &Hasher,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    staff_id: i64,
+    centre_id: i64,
+    new_password: Secret,
+) -> Result<(), AccountError> {
+    check_new_password(new_password.expose()).map_err(AccountError::WeakPassword)?;
+    let hash = hasher.hash(new_password).await?;
+    let mut tx = pool.begin().await?;
+    store::staff::set_password(&mut tx, staff_id, &hash, false).await?;
+    audit_admin(
+        &mut tx,
+        clock,
+        actor,
+        centre_id,
+        "password-changed",
+        json!({ "staff_id": staff_id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// On an empty database, creates centre `DEMO` and administrator `admin` with a one-time
+/// password, which is returned to be printed once. No default password exists anywhere.
+pub async fn bootstrap(
+    pool: &PgPool,
+    hasher: &Hasher,
+    clock: &dyn Clock,
+) -> Result<Option<Secret>, AccountError> {
+    let mut connection = pool.acquire().await?;
+    if store::centres::any(&mut connection).await? {
+        return Ok(None);
+    }
+    drop(connection);
+    let demo = CentreInput {
+        code: "DEMO".into(),
+        name: "Demonstrācijas centrs".into(),
+        municipality: "Demonstrācijas novads".into(),
+        kind: CentreKind::Local,
+        retention_years: 10,
+        active: true,
+    };
+    add_centre(pool, clock, Actor::OPERATOR, &demo).await?;
+    let admin = UserInput {
+        username: "admin".into(),
+        full_name: "Administrators".into(),
+        role: Role::Admin,
+        centre_code: "DEMO".into(),
+        supervises: Vec::new(),
+    };
+    let created = add_user(pool, hasher, clock, Actor::OPERATOR, &admin, None).await?;
+    Ok(created.one_time_password)
+}
+
+async fn centre_id(connection: &mut sqlx::PgConnection, code: &str) -> Result<i64, AccountError> {
+    let parsed = CentreCode::parse(code)
+        .ok_or_else(|| AccountError::UnknownCentre(code.trim().to_owned()))?;
+    store::centres::by_code(connection, parsed.as_str())
+        .await?
+        .map(|centre| centre.id)
+        .ok_or_else(|| AccountError::UnknownCentre(parsed.as_str().to_owned()))
+}
+
+async fn user_id(
+    connection: &mut sqlx::PgConnection,
+    username: &str,
+) -> Result<(i64, i64), AccountError> {
+    let name = Username::parse(username).ok_or(AccountError::UnknownUser)?;
+    store::staff::id_by_username(connection, name.as_str())
+        .await?
+        .ok_or(AccountError::UnknownUser)
+}
+
+async fn audit_admin(
+    connection: &mut sqlx::PgConnection,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    centre_id: i64,
+    action: &str,
+    mut details: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    if actor.staff_id.is_none() {
+        details["via"] = json!("command-line");
+    }
+    audit::record(
+        connection,
+        clock.now(),
+        Event {
+            chain: Chain::Centre(centre_id),
+            centre_id: Some(centre_id),
+            actor_id: actor.staff_id,
+            session_tag: actor.session_tag,
+            action,
+            details,
+        },
+    )
+    .await
+}

@@ -1,0 +1,259 @@
+//! Who works at the centres: roles, usernames, centre codes, the password rules and how
+//! sign-in failures lock an account. Pure: the caller passes the time and the failure count.
+
+use chrono::TimeDelta;
+
+/// What a staff member may do.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, sqlx::Type,
+)]
+#[sqlx(type_name = "staff_role", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Opens cases for clients at the desk and walks the 22.¹ duties.
+    Employee,
+    /// Reviews the finished cases of the centres they supervise.
+    Supervisor,
+    /// Manages centres, staff accounts and the catalogues.
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Employee, Role::Supervisor, Role::Admin];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Role::Employee => "employee",
+            Role::Supervisor => "supervisor",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.code() == code)
+    }
+}
+
+/// The kinds of centre the regulation names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, sqlx::Type)]
+#[sqlx(type_name = "centre_kind", rename_all = "lowercase")]
+#[serde(rename_all = "lowercase")]
+pub enum CentreKind {
+    /// Of national significance.
+    National,
+    /// Of regional significance.
+    Regional,
+    /// Of local (novada) significance.
+    Local,
+}
+
+impl CentreKind {
+    pub const ALL: [CentreKind; 3] = [
+        CentreKind::National,
+        CentreKind::Regional,
+        CentreKind::Local,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            CentreKind::National => "national",
+            CentreKind::Regional => "regional",
+            CentreKind::Local => "local",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<CentreKind> {
+        CentreKind::ALL.into_iter().find(|kind| kind.code() == code)
+    }
+}
+
+/// A sign-in name: 2–50 of `a–z 0–9 . _ -`, starting with a letter or digit, kept in lower
+/// case so that names differing only by case are the same name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse(input: &str) -> Option<Username> {
+        let name = input.trim().to_lowercase();
+        let valid_length = (2..=50).contains(&name.len());
+        let valid_chars = name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
+        let valid_start = name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        (valid_length && valid_chars && valid_start).then_some(Username(name))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A centre's short code: 2–20 of `A–Z 0–9 -`, in upper case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CentreCode(String);
+
+impl CentreCode {
+    pub fn parse(input: &str) -> Option<CentreCode> {
+        let code = input.trim().to_uppercase();
+        let valid_length = (2..=20).contains(&code.len());
+        let valid_chars = code
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');
+        let valid_start = code
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+        (valid_length && valid_chars && valid_start).then_some(CentreCode(code))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// Why a new password is refused. No composition rules (OWASP ASVS 5.0, V6.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PasswordProblem {
+    TooShort,
+    TooLong,
+    TooCommon,
+}
+
+impl PasswordProblem {
+    pub fn code(self) -> &'static str {
+        match self {
+            PasswordProblem::TooShort => "password-too-short",
+            PasswordProblem::TooLong => "password-too-long",
+            PasswordProblem::TooCommon => "password-too-common",
+        }
+    }
+}
+
+pub const PASSWORD_MIN_CHARS: usize = 12;
+pub const PASSWORD_MAX_CHARS: usize = 128;
+
+/// Checks a new password: 12 to 128 characters, and not one of the 10,000 most common
+/// passwords (compared without regard to case).
+pub fn check_new_password(password: &str) -> Result<(), PasswordProblem> {
+    let length = password.chars().count();
+    if length < PASSWORD_MIN_CHARS {
+        return Err(PasswordProblem::TooShort);
+    }
+    if length > PASSWORD_MAX_CHARS {
+        return Err(PasswordProblem::TooLong);
+    }
+    if common_passwords().contains(password.to_lowercase().as_str()) {
+        return Err(PasswordProblem::TooCommon);
+    }
+    Ok(())
+}
+
+fn common_passwords() -> &'static std::collections::HashSet<String> {
+    static LIST: std::sync::LazyLock<std::collections::HashSet<String>> =
+        std::sync::LazyLock::new(|| {
+            include_str!("../../static/common-passwords.txt")
+                .lines()
+                .map(|line| line.trim().to_lowercase())
+                .filter(|line| !line.is_empty())
+                .collect()
+        });
+    &LIST
+}
+
+/// What failed sign-ins do to the next attempt under the same username.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lockout {
+    /// The next attempt may come at once.
+    None,
+    /// The next attempt must wait this long.
+    Wait(TimeDelta),
+    /// Only an administrator can lift the lock.
+    UntilUnlocked,
+}
+
+/// The failure count at which an account locks until an administrator unlocks it.
+pub const HARD_LOCK_AFTER: u32 = 10;
+
+/// The lock after `failures` consecutive failures: none for the first two (typing slips),
+/// then 1 s, 3 s, 9 s, … growing threefold, and a lock only an administrator lifts at
+/// [`HARD_LOCK_AFTER`].
+pub fn lockout_after(failures: u32) -> Lockout {
+    match failures {
+        0..=2 => Lockout::None,
+        n if n >= HARD_LOCK_AFTER => Lockout::UntilUnlocked,
+        n => Lockout::Wait(TimeDelta::seconds(3_i64.pow(n - 3))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_case_insensitive_and_plain() {
+        assert_eq!(
+            Username::parse(" Anna.Berzina ").unwrap().as_str(),
+            "anna.berzina"
+        );
+        assert!(Username::parse("a").is_none());
+        assert!(Username::parse("-anna").is_none());
+        assert!(Username::parse("anna bērziņa").is_none());
+        assert!(Username::parse(&"a".repeat(51)).is_none());
+    }
+
+    #[test]
+    fn centre_codes_are_upper_case() {
+        assert_eq!(CentreCode::parse("rix-1").unwrap().as_str(), "RIX-1");
+        assert!(CentreCode::parse("X").is_none());
+        assert!(CentreCode::parse("RĪGA").is_none());
+    }
+
+    #[test]
+    fn passwords_need_length_not_composition() {
+        assert_eq!(check_new_password("short"), Err(PasswordProblem::TooShort));
+        assert_eq!(
+            check_new_password(&"x".repeat(129)),
+            Err(PasswordProblem::TooLong)
+        );
+        assert_eq!(check_new_password("all lower case words here"), Ok(()));
+        assert_eq!(check_new_password("ļoti garš latviešu teikums"), Ok(()));
+    }
+
+    #[test]
+    fn common_passwords_are_refused_whatever_their_case() {
+        assert_eq!(
+            check_new_password("1qaz2wsx3edc"),
+            Err(PasswordProblem::TooCommon)
+        );
+        assert_eq!(
+            check_new_password("1QAZ2WSX3EDC"),
+            Err(PasswordProblem::TooCommon)
+        );
+        assert_eq!(
+            check_new_password("mailcreated5240"),
+            Err(PasswordProblem::TooCommon)
+        );
+    }
+
+    #[test]
+    fn the_shipped_list_has_ten_thousand_passwords() {
+        assert!(
+            common_passwords().len() > 9_000,
+            "{}",
+            common_passwords().len()
+        );
+    }
+
+    #[test]
+    fn locks_grow_with_failures_until_an_administrator_must_unlock() {
+        assert_eq!(lockout_after(2), Lockout::None);
+        assert_eq!(lockout_after(3), Lockout::Wait(TimeDelta::seconds(1)));
+        assert_eq!(lockout_after(4), Lockout::Wait(TimeDelta::seconds(3)));
+        assert_eq!(lockout_after(9), Lockout::Wait(TimeDelta::seconds(729)));
+        assert_eq!(lockout_after(10), Lockout::UntilUnlocked);
+        assert_eq!(lockout_after(50), Lockout::UntilUnlocked);
+    }
+}

@@ -1,0 +1,101 @@
+//! Strings of signing in, signing out, the account page and the role home pages.
+
+use super::catalogue;
+
+catalogue! {
+    /// Signing in and out, password changes, the role home pages.
+    Auth {
+        sign_in_title { lv: "Pieteikšanās", en: "Sign in" }
+        sign_in_intro {
+            lv: "Pilnvara ir paredzēta tikai VPVKAC darbiniekiem. Piesakieties ar savu lietotājvārdu un paroli.",
+            en: "Pilnvara is for VPVKAC staff only. Sign in with your username and password.",
+        }
+        username { lv: "Lietotājvārds", en: "Username" }
+        password { lv: "Parole", en: "Password" }
+        sign_in_button { lv: "Pieteikties", en: "Sign in" }
+        sign_in_failed {
+            lv: "Nepareizs lietotājvārds vai parole, vai konts nav aktīvs.",
+            en: "Wrong username or password, or the account is not active.",
+        }
+        sign_in_missing {
+            lv: "Ievadiet gan lietotājvārdu, gan paroli.",
+            en: "Enter both your username and your password.",
+        }
+        sign_in_wait_before {
+            lv: "Pārāk daudz neveiksmīgu mēģinājumu. Nākamo mēģinājumu varēs veikt pēc",
+            en: "Too many failed attempts. The next attempt is possible in",
+        }
+        seconds { lv: "sekundēm", en: "seconds" }
+        sign_in_locked {
+            lv: "Pārāk daudz neveiksmīgu mēģinājumu: pieteikšanās ir bloķēta. Sazinieties ar sava centra administratoru.",
+            en: "Too many failed attempts: signing in is blocked. Contact your centre's administrator.",
+        }
+        too_many_requests_title { lv: "Pārāk daudz pieprasījumu", en: "Too many requests" }
+        too_many_requests_text {
+            lv: "No šī datora ir saņemts pārāk daudz pieteikšanās mēģinājumu. Pagaidiet minūti un mēģiniet vēlreiz.",
+            en: "Too many sign-in attempts came from this computer. Wait a minute and try again.",
+        }
+        session_ended {
+            lv: "Jūsu sesija ir beigusies. Piesakieties vēlreiz.",
+            en: "Your session has ended. Please sign in again.",
+        }
+        signed_out { lv: "Jūs esat izrakstījies.", en: "You have signed out." }
+        sign_out_button { lv: "Iziet", en: "Sign out" }
+        signed_in_as { lv: "Pieteicies", en: "Signed in as" }
+        account_link { lv: "Mans konts", en: "My account" }
+        error_summary_title { lv: "Lūdzu, izlabojiet:", en: "Please correct the following:" }
+        password_title { lv: "Paroles maiņa", en: "Change password" }
+        password_must_change {
+            lv: "Pirms darba sākšanas nomainiet vienreizējo paroli pret savu paroli.",
+            en: "Before you start, replace the one-time password with a password of your own.",
+        }
+        password_rules {
+            lv: "Parolē jābūt 12 līdz 128 rakstzīmēm. Tā nedrīkst būt viena no bieži lietotām parolēm. Ērti un droši ir vairāki vārdi pēc kārtas.",
+            en: "The password must have 12 to 128 characters and must not be a commonly used password. Several words in a row are easy and safe.",
+        }
+        current_password { lv: "Pašreizējā parole", en: "Current password" }
+        new_password { lv: "Jaunā parole", en: "New password" }
+        repeat_password { lv: "Jaunā parole vēlreiz", en: "New password again" }
+        change_password_button { lv: "Mainīt paroli", en: "Change password" }
+        password_changed {
+            lv: "Parole nomainīta. Citas šī konta sesijas ir beigtas.",
+            en: "Password changed. Every other session of this account has ended.",
+        }
+        current_password_wrong { lv: "Pašreizējā parole nav pareiza.", en: "The current password is not correct." }
+        password_too_short { lv: "Parolē jābūt vismaz 12 rakstzīmēm.", en: "The password must have at least 12 characters." }
+        password_too_long { lv: "Parolē var būt ne vairāk kā 128 rakstzīmes.", en: "The password may have at most 128 characters." }
+        password_too_common {
+            lv: "Šī parole ir starp 10 000 visbiežāk lietotajām. Izvēlieties citu.",
+            en: "This password is among the 10,000 most common ones. Choose another.",
+        }
+        passwords_differ { lv: "Abas jaunās paroles nesakrīt.", en: "The two new passwords do not match." }
+        password_unchanged {
+            lv: "Jaunajai parolei jāatšķiras no pašreizējās.",
+            en: "The new password must differ from the current one.",
+        }
+        account_title { lv: "Mans konts", en: "My account" }
+        role_employee { lv: "Darbinieks", en: "Employee" }
+        role_supervisor { lv: "Vadītājs", en: "Supervisor" }
+        role_admin { lv: "Administrators", en: "Administrator" }
+        home_employee_title { lv: "Mani gadījumi", en: "My cases" }
+        home_employee_text {
+            lv: "Šeit būs jūsu atvērtie gadījumi un centra gadījumi, kas gaida rezultātu.",
+            en: "Your open cases and the centre's cases awaiting a result will be here.",
+        }
+        home_supervisor_title { lv: "Pārskatīšana", en: "Review" }
+        home_supervisor_text {
+            lv: "Šeit būs pārraudzīto centru pabeigtie un apturētie gadījumi pārskatīšanai un rādītāji.",
+            en: "The finished and stopped cases of the centres you supervise, and the figures, will be here.",
+        }
+        home_admin_title { lv: "Administrēšana", en: "Administration" }
+        home_admin_text {
+            lv: "Pārvaldiet centrus un darbinieku kontus.",
+            en: "Manage centres and staff accounts.",
+        }
+        cross_site_refused_title { lv: "Pieprasījums noraidīts", en: "Request refused" }
+        cross_site_refused_text {
+            lv: "Pieprasījums nenāca no šīs lietotnes lapas, tāpēc tas netika izpildīts. Atveriet lapu no jauna un mēģiniet vēlreiz.",
+            en: "The request did not come from a page of this application, so it was not carried out. Open the page again and try again.",
+        }
+    }
+}

@@ -1,0 +1,88 @@
+//! Strings of the layout, the home page and the error pages.
+
+use super::catalogue;
+
+catalogue! {
+    /// The layout, the home page and the error pages.
+    Common {
+        product_name { lv: "Pilnvara", en: "Pilnvara" }
+        product_tagline {
+            lv: "Pilnvarotā e-pakalpojuma pieteikšana VPVKAC klientu vārdā",
+            en: "Applying for authorised e-services on behalf of VPVKAC clients",
+        }
+        skip_to_content { lv: "Pāriet uz saturu", en: "Skip to content" }
+        footer_regulation {
+            lv: "Ministru kabineta 2017. gada 4. jūlija noteikumi Nr. 401, 22.¹ punkts",
+            en: "Cabinet Regulation No. 401 of 4 July 2017, point 22.¹",
+        }
+        language_name { lv: "Latviešu", en: "English" }
+    language_switch_label { lv: "Valoda", en: "Language" }
+    language_switch_button { lv: "Mainīt", en: "Change" }
+    other_language_name { lv: "English", en: "Latviešu" }
+        home_title { lv: "Sākums", en: "Home" }
+        home_intro {
+            lv: "Pilnvara palīdz VPVKAC darbiniekam pieteikt e-pakalpojumu klienta vārdā, ja klientam nav elektroniskās identifikācijas līdzekļu, un izpildīt katru 22.¹ punkta pienākumu noteiktajā secībā.",
+            en: "Pilnvara helps a VPVKAC employee apply for an e-service on behalf of a client who has no electronic identification means, and carry out each duty of point 22.¹ in the order the regulation sets.",
+        }
+        home_duties_heading { lv: "Darbinieka pienākumi", en: "The employee's duties" }
+        duty_identity { lv: "pārbaudīt klienta personas identitāti", en: "verify the client's identity" }
+        duty_employee_eid {
+            lv: "identificēt sevi portālā latvija.lv ar kvalificētu eID līdzekli",
+            en: "identify yourself in latvija.lv with a qualified eID means",
+        }
+        duty_authorisation {
+            lv: "informēt klientu par personas datu izmantošanu un saņemt rakstveida pilnvarojumu divos eksemplāros",
+            en: "inform the client about personal data use and receive the written authorisation in two copies",
+        }
+        duty_data_processing {
+            lv: "apstrādāt e-pakalpojumam nepieciešamos personas datus",
+            en: "process the personal data the e-service needs",
+        }
+        duty_submission { lv: "pieteikt pilnvaroto e-pakalpojumu", en: "apply for the authorised e-service" }
+        duty_planned_time {
+            lv: "informēt klientu par plānoto izpildes laiku",
+            en: "inform the client of the planned time",
+        }
+        duty_result {
+            lv: "informēt klientu par pakalpojuma rezultātu",
+            en: "inform the client of the result",
+        }
+        error_back_home { lv: "Atgriezties sākumā", en: "Back to the home page" }
+        error_request_id { lv: "Pieprasījuma identifikators", en: "Request identifier" }
+        error_not_found_title { lv: "Lapa nav atrasta", en: "Page not found" }
+        error_not_found_text {
+            lv: "Šādas lapas nav vai jums nav piekļuves tai. Pārbaudiet adresi.",
+            en: "There is no such page, or you have no access to it. Check the address.",
+        }
+        error_method_title { lv: "Darbība nav atļauta", en: "Action not allowed" }
+        error_method_text {
+            lv: "Šo lapu nevar izmantot šādā veidā. Atgriezieties un mēģiniet vēlreiz no formas.",
+            en: "This page cannot be used this way. Go back and try again from the form.",
+        }
+        error_too_large_title { lv: "Pārāk liels pieprasījums", en: "Request too large" }
+        error_too_large_text {
+            lv: "Nosūtītie dati ir pārāk lieli. Saīsiniet ievadīto tekstu un mēģiniet vēlreiz.",
+            en: "The data sent is too large. Shorten what you entered and try again.",
+        }
+        error_forbidden_title { lv: "Nav atļauts", en: "Not permitted" }
+        error_forbidden_text {
+            lv: "Jūsu lomai šī darbība nav atļauta.",
+            en: "Your role does not permit this action.",
+        }
+        error_bad_request_title { lv: "Nepareizs pieprasījums", en: "Bad request" }
+        error_bad_request_text {
+            lv: "Pieprasījumu nevarēja saprast. Atgriezieties un mēģiniet vēlreiz.",
+            en: "The request could not be understood. Go back and try again.",
+        }
+        error_internal_title { lv: "Radās kļūda", en: "Something went wrong" }
+        error_internal_text {
+            lv: "Sistēmā radās kļūda, un darbība netika pabeigta. Saglabātie dati nav zaudēti. Mēģiniet vēlreiz; ja kļūda atkārtojas, paziņojiet atbalstam pieprasījuma identifikatoru.",
+            en: "An error occurred and the action was not completed. Nothing already saved was lost. Try again; if it happens again, give support the request identifier.",
+        }
+        error_unavailable_title { lv: "Sistēma īslaicīgi nav pieejama", en: "Temporarily unavailable" }
+        error_unavailable_text {
+            lv: "Datubāze pašlaik neatbild. Saglabātie dati nav zaudēti. Pēc brīža mēģiniet vēlreiz.",
+            en: "The database is not answering right now. Nothing already saved was lost. Try again in a moment.",
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! Every user-visible string, in Latvian (the staff's language, the default) and English.
+//!
+//! The catalogue is typed: each key is a field of [`Texts`], and the [`catalogue!`] macro takes
+//! both languages for every key, so a missing translation does not compile and a template that
+//! names an unknown key does not compile either. Templates read `page.t.some_key`.
+
+use std::fmt;
+
+/// The languages the interface speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Lang {
+    Lv,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 2] = [Lang::Lv, Lang::En];
+
+    /// The BCP 47 code, for `<html lang>` and the database.
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Lv => "lv",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_code(code: &str) -> Option<Lang> {
+        Lang::ALL.into_iter().find(|lang| lang.code() == code)
+    }
+
+    /// The strings of this language.
+    pub fn texts(self) -> &'static Texts {
+        match self {
+            Lang::Lv => &LV,
+            Lang::En => &EN,
+        }
+    }
+
+    /// The best language for an `Accept-Language` header: the first supported one by quality,
+    /// Latvian when none is supported or the header is absent.
+    pub fn negotiate(accept_language: Option<&str>) -> Lang {
+        let Some(header) = accept_language else {
+            return Lang::Lv;
+        };
+        let mut offers: Vec<(u16, usize, Lang)> = header
+            .split(',')
+            .enumerate()
+            .filter_map(|(position, item)| {
+                let mut parts = item.trim().split(';');
+                let tag = parts.next()?.trim().to_ascii_lowercase();
+                let primary = tag.split('-').next()?;
+                let lang = Lang::from_code(primary)?;
+                let quality = parts
+                    .find_map(|param| param.trim().strip_prefix("q="))
+                    .map_or(Some(1000), parse_quality)?;
+                (quality > 0).then_some((quality, position, lang))
+            })
+            .collect();
+        offers.sort_by_key(|&(quality, position, _)| (std::cmp::Reverse(quality), position));
+        offers.first().map_or(Lang::Lv, |&(_, _, lang)| lang)
+    }
+}
+
+/// A quality value `0` … `1` with up to three decimals, in thousandths.
+fn parse_quality(value: &str) -> Option<u16> {
+    let quality: f32 = value.trim().parse().ok()?;
+    (0.0..=1.0)
+        .contains(&quality)
+        .then(|| (quality * 1000.0).round() as u16)
+}
+
+impl fmt::Display for Lang {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.code())
+    }
+}
+
+mod auth;
+mod common;
+
+pub use auth::Auth;
+pub use common::Common;
+
+/// Declares one area's strings as a struct with a Latvian and an English instance; every key
+/// must have both.
+macro_rules! catalogue {
+    ($(#[$meta:meta])* $name:ident { $( $key:ident { lv: $lv:literal, en: $en:literal $(,)? } )* }) => {
+        $(#[$meta])*
+        #[derive(Debug)]
+        pub struct $name {
+            $( pub $key: &'static str, )*
+        }
+
+        impl $name {
+            pub const LV: $name = $name { $( $key: $lv, )* };
+            pub const EN: $name = $name { $( $key: $en, )* };
+
+            /// Every key with its text, for completeness checks.
+            pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+                vec![ $( (stringify!($key), self.$key), )* ]
+            }
+        }
+    };
+}
+pub(crate) use catalogue;
+
+/// The interface strings of one language, by area. Templates read `page.t.area.key`.
+#[derive(Debug)]
+pub struct Texts {
+    pub common: &'static Common,
+    pub auth: &'static Auth,
+}
+
+static LV: Texts = Texts {
+    common: &Common::LV,
+    auth: &Auth::LV,
+};
+
+static EN: Texts = Texts {
+    common: &Common::EN,
+    auth: &Auth::EN,
+};
+
+impl Texts {
+    /// Every key of every area with its text.
+    pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
+        [self.common.entries(), self.auth.entries()].concat()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_key_has_text_in_both_languages() {
+        let latvian = LV.entries();
+        let english = EN.entries();
+        assert_eq!(latvian.len(), english.len());
+        for ((key, lv), (_, en)) in latvian.iter().zip(&english) {
+            assert!(!lv.trim().is_empty(), "{key} has no Latvian text");
+            assert!(!en.trim().is_empty(), "{key} has no English text");
+        }
+    }
+
+    #[test]
+    fn latvian_is_the_default() {
+        assert_eq!(Lang::negotiate(None), Lang::Lv);
+        assert_eq!(Lang::negotiate(Some("de-DE,fr;q=0.9")), Lang::Lv);
+        assert_eq!(Lang::negotiate(Some("")), Lang::Lv);
+    }
+
+    #[test]
+    fn accept_language_is_honoured_by_quality() {
+        assert_eq!(Lang::negotiate(Some("en-GB,en;q=0.9")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("en;q=0.5,lv;q=0.8")), Lang::Lv);
+        assert_eq!(Lang::negotiate(Some("de,en;q=0.7,lv;q=0.3")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("lv;q=0,en;q=0.1")), Lang::En);
+        assert_eq!(Lang::negotiate(Some("en;q=nonsense")), Lang::Lv);
+    }
+}

@@ -1,0 +1,116 @@
+//! Centres.
+
+use sqlx::{PgConnection, PgPool};
+
+use crate::domain::staff::CentreKind;
+
+#[derive(Debug, Clone)]
+pub struct Centre {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub municipality: String,
+    pub kind: CentreKind,
+    pub retention_years: i16,
+    pub active: bool,
+}
+
+/// What an administrator enters for a centre.
+#[derive(Debug, Clone)]
+pub struct CentreFields<'a> {
+    pub code: &'a str,
+    pub name: &'a str,
+    pub municipality: &'a str,
+    pub kind: CentreKind,
+    pub retention_years: i16,
+    pub active: bool,
+}
+
+pub const CODE_KEY: &str = "centres_code_key";
+
+pub async fn insert(
+    connection: &mut PgConnection,
+    fields: &CentreFields<'_>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO centres (code, name, municipality, kind, retention_years, active)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        fields.code,
+        fields.name,
+        fields.municipality,
+        fields.kind as CentreKind,
+        fields.retention_years,
+        fields.active,
+    )
+    .fetch_one(connection)
+    .await
+}
+
+pub async fn update(
+    connection: &mut PgConnection,
+    id: i64,
+    fields: &CentreFields<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE centres SET code = $2, name = $3, municipality = $4, kind = $5,
+                retention_years = $6, active = $7
+         WHERE id = $1",
+        id,
+        fields.code,
+        fields.name,
+        fields.municipality,
+        fields.kind as CentreKind,
+        fields.retention_years,
+        fields.active,
+    )
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+pub async fn by_code(
+    connection: &mut PgConnection,
+    code: &str,
+) -> Result<Option<Centre>, sqlx::Error> {
+    sqlx::query_as!(
+        Centre,
+        r#"SELECT id, code, name, municipality, kind AS "kind: CentreKind", retention_years, active
+           FROM centres WHERE code = $1"#,
+        code
+    )
+    .fetch_optional(connection)
+    .await
+}
+
+/// The centre `id`, if it is among `scope`.
+pub async fn get(pool: &PgPool, id: i64, scope: &[i64]) -> Result<Option<Centre>, sqlx::Error> {
+    sqlx::query_as!(
+        Centre,
+        r#"SELECT id, code, name, municipality, kind AS "kind: CentreKind", retention_years, active
+           FROM centres WHERE id = $1 AND id = ANY($2)"#,
+        id,
+        scope
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// The centres among `scope`, by code.
+pub async fn list(pool: &PgPool, scope: &[i64]) -> Result<Vec<Centre>, sqlx::Error> {
+    sqlx::query_as!(
+        Centre,
+        r#"SELECT id, code, name, municipality, kind AS "kind: CentreKind", retention_years, active
+           FROM centres WHERE id = ANY($1) ORDER BY code"#,
+        scope
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// Whether any centre exists (an empty database gets the demo centre on first start).
+pub async fn any(connection: &mut PgConnection) -> Result<bool, sqlx::Error> {
+    let exists = sqlx::query_scalar!(r#"SELECT EXISTS (SELECT 1 FROM centres) AS "exists!""#)
+        .fetch_one(connection)
+        .await?;
+    Ok(exists)
+}

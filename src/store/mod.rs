@@ -1,0 +1,12 @@
+//! The SQL, one module per table family. Functions take a connection or pool and plain values;
+//! rules are decided in `domain/` before anything reaches here.
+
+pub mod centres;
+pub mod staff;
+
+/// Whether `error` is a violation of the unique constraint or index `name`.
+pub fn violates(error: &sqlx::Error, name: &str) -> bool {
+    error
+        .as_database_error()
+        .is_some_and(|db| db.is_unique_violation() && db.constraint() == Some(name))
+}

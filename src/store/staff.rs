@@ -1,0 +1,310 @@
+//! Staff accounts, the centres supervisors supervise, and sign-in throttling.
+
+use chrono::{DateTime, Utc};
+use sqlx::{PgConnection, PgPool};
+
+use crate::domain::staff::Role;
+
+pub const USERNAME_KEY: &str = "staff_username_key";
+
+/// What an administrator enters for a staff member.
+#[derive(Debug, Clone)]
+pub struct StaffFields<'a> {
+    pub username: &'a str,
+    pub full_name: &'a str,
+    pub role: Role,
+    pub centre_id: i64,
+}
+
+/// A staff member as lists and edit forms show them.
+#[derive(Debug, Clone)]
+pub struct StaffMember {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub centre_id: i64,
+    pub centre_code: String,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub hard_locked: bool,
+    pub supervises: Vec<i64>,
+}
+
+/// What signing in needs to know about an account.
+#[derive(Debug, Clone)]
+pub struct Credentials {
+    pub id: i64,
+    pub centre_id: i64,
+    pub password_hash: String,
+    pub active: bool,
+}
+
+/// The signed-in user as every request sees them.
+#[derive(Debug, Clone)]
+pub struct SessionUser {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub centre_id: i64,
+    pub language: String,
+    pub active: bool,
+    pub must_change_password: bool,
+    pub session_generation: i32,
+    /// The home centre and every supervised centre.
+    pub centres: Vec<i64>,
+}
+
+pub async fn insert(
+    connection: &mut PgConnection,
+    fields: &StaffFields<'_>,
+    password_hash: &str,
+    must_change_password: bool,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO staff (username, full_name, role, centre_id, password_hash, must_change_password)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        fields.username,
+        fields.full_name,
+        fields.role as Role,
+        fields.centre_id,
+        password_hash,
+        must_change_password,
+    )
+    .fetch_one(connection)
+    .await
+}
+
+pub async fn update(
+    connection: &mut PgConnection,
+    id: i64,
+    fields: &StaffFields<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE staff SET full_name = $2, role = $3, centre_id = $4 WHERE id = $1",
+        id,
+        fields.full_name,
+        fields.role as Role,
+        fields.centre_id,
+    )
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+/// Replaces the centres `staff_id` supervises.
+pub async fn set_supervised(
+    connection: &mut PgConnection,
+    staff_id: i64,
+    centres: &[i64],
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "DELETE FROM supervised_centres WHERE staff_id = $1",
+        staff_id
+    )
+    .execute(&mut *connection)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO supervised_centres (staff_id, centre_id) SELECT $1, unnest($2::bigint[])",
+        staff_id,
+        centres
+    )
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+/// Sets a new password hash and ends every session of the account.
+pub async fn set_password(
+    connection: &mut PgConnection,
+    id: i64,
+    password_hash: &str,
+    must_change_password: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE staff SET password_hash = $2, must_change_password = $3,
+                session_generation = session_generation + 1
+         WHERE id = $1",
+        id,
+        password_hash,
+        must_change_password,
+    )
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+/// Enables or disables an account; disabling ends every session of it.
+pub async fn set_active(
+    connection: &mut PgConnection,
+    id: i64,
+    active: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE staff SET active = $2,
+                session_generation = session_generation + CASE WHEN $2 THEN 0 ELSE 1 END
+         WHERE id = $1",
+        id,
+        active,
+    )
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+pub async fn set_language(pool: &PgPool, id: i64, language: &str) -> Result<(), sqlx::Error> {
+    sqlx::query!("UPDATE staff SET language = $2 WHERE id = $1", id, language)
+        .execute(pool)
+        .await?;
+    Ok(())
+}
+
+pub async fn id_by_username(
+    connection: &mut PgConnection,
+    username: &str,
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    let row = sqlx::query!(
+        "SELECT id, centre_id FROM staff WHERE username = $1",
+        username
+    )
+    .fetch_optional(connection)
+    .await?;
+    Ok(row.map(|row| (row.id, row.centre_id)))
+}
+
+pub async fn credentials(
+    connection: &mut PgConnection,
+    username: &str,
+) -> Result<Option<Credentials>, sqlx::Error> {
+    sqlx::query_as!(
+        Credentials,
+        "SELECT id, centre_id, password_hash, active FROM staff WHERE username = $1",
+        username
+    )
+    .fetch_optional(connection)
+    .await
+}
+
+pub async fn password_hash(pool: &PgPool, id: i64) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar!("SELECT password_hash FROM staff WHERE id = $1", id)
+        .fetch_one(pool)
+        .await
+}
+
+pub async fn session_user(pool: &PgPool, id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
+    sqlx::query_as!(
+        SessionUser,
+        r#"SELECT s.id, s.username, s.full_name, s.role AS "role: Role", s.centre_id, s.language,
+                  s.active, s.must_change_password, s.session_generation,
+                  array_prepend(s.centre_id, coalesce(
+                      array_agg(sc.centre_id) FILTER (WHERE sc.centre_id <> s.centre_id),
+                      '{}'::bigint[])) AS "centres!"
+           FROM staff s LEFT JOIN supervised_centres sc ON sc.staff_id = s.id
+           WHERE s.id = $1
+           GROUP BY s.id"#,
+        id
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// The staff of the centres in `scope`.
+pub async fn list(pool: &PgPool, scope: &[i64]) -> Result<Vec<StaffMember>, sqlx::Error> {
+    sqlx::query_as!(
+        StaffMember,
+        r#"SELECT s.id, s.username, s.full_name, s.role AS "role: Role", s.centre_id,
+                  c.code AS centre_code, s.active, s.must_change_password,
+                  coalesce(t.hard_locked, false) AS "hard_locked!",
+                  coalesce((SELECT array_agg(centre_id ORDER BY centre_id) FROM supervised_centres
+                            WHERE staff_id = s.id), '{}') AS "supervises!"
+           FROM staff s
+           JOIN centres c ON c.id = s.centre_id
+           LEFT JOIN sign_in_throttle t ON t.username = s.username
+           WHERE s.centre_id = ANY($1)
+           ORDER BY c.code, s.full_name"#,
+        scope
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// The staff member `id`, if their home centre is in `scope`.
+pub async fn get(
+    pool: &PgPool,
+    id: i64,
+    scope: &[i64],
+) -> Result<Option<StaffMember>, sqlx::Error> {
+    sqlx::query_as!(
+        StaffMember,
+        r#"SELECT s.id, s.username, s.full_name, s.role AS "role: Role", s.centre_id,
+                  c.code AS centre_code, s.active, s.must_change_password,
+                  coalesce(t.hard_locked, false) AS "hard_locked!",
+                  coalesce((SELECT array_agg(centre_id ORDER BY centre_id) FROM supervised_centres
+                            WHERE staff_id = s.id), '{}') AS "supervises!"
+           FROM staff s
+           JOIN centres c ON c.id = s.centre_id
+           LEFT JOIN sign_in_throttle t ON t.username = s.username
+           WHERE s.id = $1 AND s.centre_id = ANY($2)"#,
+        id,
+        scope
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// Failed sign-ins under one username.
+#[derive(Debug, Clone, Default)]
+pub struct Throttle {
+    pub failures: i32,
+    pub locked_until: Option<DateTime<Utc>>,
+    pub hard_locked: bool,
+}
+
+pub async fn throttle(
+    connection: &mut PgConnection,
+    username: &str,
+) -> Result<Throttle, sqlx::Error> {
+    let row = sqlx::query_as!(
+        Throttle,
+        r#"SELECT failures, locked_until AS "locked_until: DateTime<Utc>", hard_locked
+           FROM sign_in_throttle WHERE username = $1 FOR UPDATE"#,
+        username
+    )
+    .fetch_optional(connection)
+    .await?;
+    Ok(row.unwrap_or_default())
+}
+
+pub async fn save_throttle(
+    connection: &mut PgConnection,
+    username: &str,
+    throttle: &Throttle,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO sign_in_throttle (username, failures, locked_until, hard_locked, last_failure)
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (username) DO UPDATE
+         SET failures = $2, locked_until = $3, hard_locked = $4, last_failure = $5",
+        username,
+        throttle.failures,
+        throttle.locked_until as _,
+        throttle.hard_locked,
+        at as _,
+    )
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+/// Forgets the failures under `username` (a successful sign-in, or an administrator's unlock).
+pub async fn clear_throttle(
+    connection: &mut PgConnection,
+    username: &str,
+) -> Result<bool, sqlx::Error> {
+    let result = sqlx::query!("DELETE FROM sign_in_throttle WHERE username = $1", username)
+        .execute(connection)
+        .await?;
+    Ok(result.rows_affected() > 0)
+}

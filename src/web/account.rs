@@ -1,0 +1,175 @@
+//! The signed-in user's own account: changing the password and choosing the language.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::State;
+use axum::http::header::SET_COOKIE;
+use axum::response::{IntoResponse, Redirect, Response};
+use serde::Deserialize;
+use tower_sessions::Session;
+
+use super::AppState;
+use super::auth::{CurrentUser, CurrentUserOption, renew_after_password_change};
+use super::error::AppError;
+use super::page::{LANG_COOKIE, Page};
+use crate::accounts::{self, AccountError};
+use crate::domain::staff::PasswordProblem;
+use crate::i18n::Lang;
+use crate::passwords::Secret;
+use crate::store;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "password.html")]
+pub struct PasswordPage {
+    page: Page,
+    must_change: bool,
+    errors: Vec<(&'static str, &'static str)>,
+    changed: bool,
+}
+
+impl PasswordPage {
+    /// (name, label, autocomplete) of each field.
+    fn fields(&self) -> [(&'static str, &'static str, &'static str); 3] {
+        let t = self.page.t.auth;
+        [
+            ("current", t.current_password, "current-password"),
+            ("new", t.new_password, "new-password"),
+            ("repeat", t.repeat_password, "new-password"),
+        ]
+    }
+
+    fn error_for(&self, field: &str) -> Option<&'static str> {
+        self.errors
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, message)| *message)
+    }
+}
+
+pub async fn show_password(page: Page, user: CurrentUser) -> PasswordPage {
+    PasswordPage {
+        page,
+        must_change: user.must_change_password,
+        errors: Vec::new(),
+        changed: false,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    repeat: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    session: Session,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, AppError> {
+    let t = page.t.auth;
+    let mut errors = Vec::new();
+    let stored = store::staff::password_hash(&state.db, user.id).await?;
+    if !state
+        .hasher
+        .verify(Secret::new(form.current.clone()), Some(stored))
+        .await?
+    {
+        errors.push(("current", t.current_password_wrong));
+    }
+    if form.new != form.repeat {
+        errors.push(("repeat", t.passwords_differ));
+    } else if form.new == form.current {
+        errors.push(("new", t.password_unchanged));
+    }
+    if errors.is_empty() {
+        let changed = accounts::change_own_password(
+            &state.db,
+            &state.hasher,
+            state.clock.as_ref(),
+            user.actor(),
+            user.id,
+            user.centre_id,
+            Secret::new(form.new),
+        )
+        .await;
+        match changed {
+            Ok(()) => {
+                renew_after_password_change(&state, &session, user.id).await?;
+                return Ok(PasswordPage {
+                    page,
+                    must_change: false,
+                    errors,
+                    changed: true,
+                }
+                .into_response());
+            }
+            Err(AccountError::WeakPassword(problem)) => {
+                errors.push(("new", password_problem(&page, problem)))
+            }
+            Err(other) => return Err(anyhow::Error::from(other).into()),
+        }
+    }
+    // Passwords are never sent back: the fields stay empty, the messages say what to fix.
+    Ok(PasswordPage {
+        page,
+        must_change: user.must_change_password,
+        errors,
+        changed: false,
+    }
+    .into_response())
+}
+
+pub fn password_problem(page: &Page, problem: PasswordProblem) -> &'static str {
+    match problem {
+        PasswordProblem::TooShort => page.t.auth.password_too_short,
+        PasswordProblem::TooLong => page.t.auth.password_too_long,
+        PasswordProblem::TooCommon => page.t.auth.password_too_common,
+    }
+}
+
+#[derive(Deserialize)]
+pub struct LanguageForm {
+    lang: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Switches the interface language: for a signed-in user it is saved with the account, for
+/// anyone else in a cookie. Returns to the page the switch was pressed on.
+pub async fn choose_language(
+    State(state): State<AppState>,
+    user: CurrentUserOption,
+    Form(form): Form<LanguageForm>,
+) -> Result<Response, AppError> {
+    let lang = Lang::from_code(&form.lang).ok_or(AppError::BadRequest)?;
+    // Only a local path: never a redirect to another site.
+    let back = if form.back.starts_with('/')
+        && !form.back.starts_with("//")
+        && !form.back.contains('\\')
+    {
+        form.back
+    } else {
+        "/".to_owned()
+    };
+    let redirect = Redirect::to(&back);
+    match user.0 {
+        Some(user) => {
+            store::staff::set_language(&state.db, user.id, lang.code()).await?;
+            Ok(redirect.into_response())
+        }
+        None => {
+            let cookie = format!(
+                "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly",
+                lang.code()
+            );
+            Ok(([(SET_COOKIE, cookie)], redirect).into_response())
+        }
+    }
+}

@@ -1,0 +1,486 @@
+//! Signing in and out, the session, and the one place that decides who may reach what.
+//!
+//! `identify` runs on every request: it reads the session, enforces the idle (15 min) and
+//! absolute (8 h) timeouts and the account's session generation (raised on password change or
+//! disabling), and puts the [`CurrentUser`] into the request. `guard` sits on each route group
+//! and admits only the roles named for it. Handlers never check roles themselves.
+
+use axum::Form;
+use axum::extract::{FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, TimeDelta, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tower_sessions::Session;
+
+use super::AppState;
+use super::error::{AppError, ErrorKind, error_response};
+use super::page::Page;
+use crate::accounts::Actor;
+use crate::audit::{self, Chain, Event};
+use crate::domain::staff::{Lockout, Role, lockout_after};
+use crate::i18n::Lang;
+use crate::passwords::Secret;
+use crate::store;
+
+pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(15);
+pub const ABSOLUTE_TIMEOUT: TimeDelta = TimeDelta::hours(8);
+const SESSION_KEY: &str = "signed_in";
+
+/// What the session holds about a signed-in user.
+#[derive(Debug, Serialize, Deserialize)]
+struct SignedIn {
+    staff_id: i64,
+    generation: i32,
+    /// Random, names the session in the audit trail without revealing its id.
+    tag: String,
+    signed_in_at: DateTime<Utc>,
+    last_seen: DateTime<Utc>,
+}
+
+/// The signed-in staff member, as every handler and template sees them.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub id: i64,
+    pub username: String,
+    pub full_name: String,
+    pub role: Role,
+    pub centre_id: i64,
+    /// The home centre and every supervised centre: the user's whole scope.
+    pub centres: Vec<i64>,
+    pub lang: Lang,
+    pub must_change_password: bool,
+    pub session_tag: String,
+}
+
+impl CurrentUser {
+    pub fn actor(&self) -> Actor<'_> {
+        Actor {
+            staff_id: Some(self.id),
+            session_tag: Some(&self.session_tag),
+        }
+    }
+
+    /// Writes an audit event in the user's centre chain.
+    pub async fn audit(
+        &self,
+        connection: &mut sqlx::PgConnection,
+        at: DateTime<Utc>,
+        action: &str,
+        details: serde_json::Value,
+    ) -> Result<(), sqlx::Error> {
+        audit::record(
+            connection,
+            at,
+            Event {
+                chain: Chain::Centre(self.centre_id),
+                centre_id: Some(self.centre_id),
+                actor_id: Some(self.id),
+                session_tag: Some(&self.session_tag),
+                action,
+                details,
+            },
+        )
+        .await
+    }
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
+    type Rejection = AppError;
+
+    /// Behind a [`guard`] the user is always there; elsewhere its absence is a bug, not a 500
+    /// for the user to see, so it reads as "not found".
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<CurrentUser>()
+            .cloned()
+            .ok_or(AppError::NotFound)
+    }
+}
+
+/// The session could not be read: the database is down.
+#[derive(Debug, Clone, Copy)]
+struct SessionUnavailable;
+
+/// The session was signed in but has ended (timeout, password change, disabled account).
+#[derive(Debug, Clone, Copy)]
+struct SessionEnded;
+
+enum Identified {
+    Nobody,
+    Ended,
+    User(Box<CurrentUser>),
+}
+
+/// Puts the signed-in user, if any, into the request.
+pub async fn identify(
+    State(state): State<AppState>,
+    session: Session,
+    mut request: Request,
+    next: Next,
+) -> Response {
+    match current_user(&state, &session).await {
+        Ok(Identified::User(user)) => {
+            request.extensions_mut().insert(*user);
+        }
+        Ok(Identified::Ended) => {
+            request.extensions_mut().insert(SessionEnded);
+        }
+        Ok(Identified::Nobody) => {}
+        Err(error) => {
+            tracing::warn!(%error, "reading the session failed");
+            request.extensions_mut().insert(SessionUnavailable);
+        }
+    }
+    next.run(request).await
+}
+
+async fn current_user(state: &AppState, session: &Session) -> anyhow::Result<Identified> {
+    let Some(mut signed_in) = session.get::<SignedIn>(SESSION_KEY).await? else {
+        return Ok(Identified::Nobody);
+    };
+    let now = state.clock.now();
+    let timed_out =
+        now - signed_in.last_seen > IDLE_TIMEOUT || now - signed_in.signed_in_at > ABSOLUTE_TIMEOUT;
+    let user = if timed_out {
+        None
+    } else {
+        store::staff::session_user(&state.db, signed_in.staff_id)
+            .await?
+            .filter(|user| user.active && user.session_generation == signed_in.generation)
+    };
+    let Some(user) = user else {
+        session.flush().await?;
+        return Ok(Identified::Ended);
+    };
+    signed_in.last_seen = now;
+    session.insert(SESSION_KEY, &signed_in).await?;
+    Ok(Identified::User(Box::new(CurrentUser {
+        id: user.id,
+        username: user.username,
+        full_name: user.full_name,
+        role: user.role,
+        centre_id: user.centre_id,
+        centres: user.centres,
+        lang: Lang::from_code(&user.language).unwrap_or(Lang::Lv),
+        must_change_password: user.must_change_password,
+        session_tag: signed_in.tag,
+    })))
+}
+
+/// Which signed-in users a route group admits.
+#[derive(Clone)]
+pub struct Guard {
+    pub state: AppState,
+    pub roles: &'static [Role],
+    /// Whether a user who must still change their one-time password may pass (the password
+    /// page and signing out); everyone else is sent to change it first.
+    pub before_password_change: bool,
+}
+
+pub const EVERYONE: &[Role] = &Role::ALL;
+
+/// Admits the roles of `guard`: anyone else signed in gets 403 (and an audit event), anyone
+/// not signed in is sent to the sign-in page.
+pub async fn guard(State(guard): State<Guard>, request: Request, next: Next) -> Response {
+    let Some(user) = request.extensions().get::<CurrentUser>().cloned() else {
+        if request.extensions().get::<SessionUnavailable>().is_some() {
+            return error_response(ErrorKind::Unavailable);
+        }
+        if request.extensions().get::<SessionEnded>().is_some() {
+            return Redirect::to("/login?ended=session").into_response();
+        }
+        return Redirect::to("/login").into_response();
+    };
+    if user.must_change_password && !guard.before_password_change {
+        return Redirect::to("/account/password").into_response();
+    }
+    if guard.roles.contains(&user.role) {
+        return next.run(request).await;
+    }
+    let route = request
+        .extensions()
+        .get::<axum::extract::MatchedPath>()
+        .map_or("-", |path| path.as_str())
+        .to_owned();
+    if let Err(error) = audit_refusal(&guard.state, &user, &route).await {
+        return AppError::from(error).into_response();
+    }
+    error_response(ErrorKind::Forbidden)
+}
+
+async fn audit_refusal(
+    state: &AppState,
+    user: &CurrentUser,
+    route: &str,
+) -> Result<(), sqlx::Error> {
+    let mut tx = state.db.begin().await?;
+    user.audit(
+        &mut tx,
+        state.clock.now(),
+        "access-refused",
+        json!({ "route": route, "role": user.role.code() }),
+    )
+    .await?;
+    tx.commit().await
+}
+
+#[derive(askama::Template, askama_web::WebTemplate)]
+#[template(path = "sign_in.html")]
+pub struct SignInPage {
+    page: Page,
+    username: String,
+    error: Option<String>,
+    notice: Option<&'static str>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NoticeQuery {
+    #[serde(default)]
+    pub ended: Option<String>,
+}
+
+pub async fn show_sign_in(
+    page: Page,
+    user: CurrentUserOption,
+    query: axum::extract::Query<NoticeQuery>,
+) -> Response {
+    if user.0.is_some() {
+        return Redirect::to("/").into_response();
+    }
+    let notice = match query.ended.as_deref() {
+        Some("signed-out") => Some(page.t.auth.signed_out),
+        Some(_) => Some(page.t.auth.session_ended),
+        None => None,
+    };
+    SignInPage {
+        page,
+        username: String::new(),
+        error: None,
+        notice,
+    }
+    .into_response()
+}
+
+/// The signed-in user if there is one, for pages open to everyone.
+pub struct CurrentUserOption(pub Option<CurrentUser>);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentUserOption {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<CurrentUser>().cloned()))
+    }
+}
+
+#[derive(Deserialize)]
+pub struct SignInForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+}
+
+impl std::fmt::Debug for SignInForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SignInForm").finish_non_exhaustive()
+    }
+}
+
+/// Longest username kept in the throttle table: longer input cannot be an account anyway.
+const MAX_TYPED_USERNAME: usize = 100;
+
+pub async fn sign_in(
+    State(state): State<AppState>,
+    page: Page,
+    session: Session,
+    Form(form): Form<SignInForm>,
+) -> Result<Response, AppError> {
+    let typed: String = form
+        .username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(MAX_TYPED_USERNAME)
+        .collect();
+    let again = |error: String| SignInPage {
+        page: page.clone(),
+        username: form.username.chars().take(MAX_TYPED_USERNAME).collect(),
+        error: Some(error),
+        notice: None,
+    };
+    if typed.is_empty() || form.password.is_empty() {
+        return Ok(again(page.t.auth.sign_in_missing.to_owned()).into_response());
+    }
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let mut throttle = store::staff::throttle(&mut tx, &typed).await?;
+    if throttle.hard_locked {
+        return Ok(again(page.t.auth.sign_in_locked.to_owned()).into_response());
+    }
+    if let Some(until) = throttle.locked_until.filter(|until| *until > now) {
+        return Ok(again(wait_message(&page, until - now)).into_response());
+    }
+    let account = store::staff::credentials(&mut tx, &typed).await?;
+    let password_ok = state
+        .hasher
+        .verify(
+            Secret::new(form.password),
+            account.as_ref().map(|a| a.password_hash.clone()),
+        )
+        .await?;
+    match account {
+        Some(account) if password_ok && account.active => {
+            store::staff::clear_throttle(&mut tx, &typed).await?;
+            let user = store::staff::session_user(&state.db, account.id)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let tag = uuid::Uuid::new_v4().simple().to_string();
+            audit::record(
+                &mut tx,
+                now,
+                Event {
+                    chain: Chain::Centre(account.centre_id),
+                    centre_id: Some(account.centre_id),
+                    actor_id: Some(account.id),
+                    session_tag: Some(&tag),
+                    action: "signed-in",
+                    details: json!({ "staff_id": account.id }),
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            // A new session id at sign-in: whatever id the browser had before is worthless.
+            session.cycle_id().await.map_err(anyhow::Error::from)?;
+            let signed_in = SignedIn {
+                staff_id: account.id,
+                generation: user.session_generation,
+                tag,
+                signed_in_at: now,
+                last_seen: now,
+            };
+            session
+                .insert(SESSION_KEY, &signed_in)
+                .await
+                .map_err(anyhow::Error::from)?;
+            let target = if user.must_change_password {
+                "/account/password"
+            } else {
+                "/"
+            };
+            Ok(Redirect::to(target).into_response())
+        }
+        account => {
+            throttle.failures += 1;
+            let lockout = lockout_after(throttle.failures.unsigned_abs());
+            match lockout {
+                Lockout::None => {}
+                Lockout::Wait(wait) => throttle.locked_until = Some(now + wait),
+                Lockout::UntilUnlocked => throttle.hard_locked = true,
+            }
+            store::staff::save_throttle(&mut tx, &typed, &throttle, now).await?;
+            let (chain, centre_id, actor_id, reason) = match &account {
+                Some(account) if !account.active => (
+                    Chain::Centre(account.centre_id),
+                    Some(account.centre_id),
+                    Some(account.id),
+                    "account-disabled",
+                ),
+                Some(account) => (
+                    Chain::Centre(account.centre_id),
+                    Some(account.centre_id),
+                    Some(account.id),
+                    "wrong-password",
+                ),
+                None => (Chain::System, None, None, "unknown-account"),
+            };
+            let action = if lockout == Lockout::UntilUnlocked {
+                "sign-in-locked"
+            } else {
+                "sign-in-failed"
+            };
+            let details = json!({ "reason": reason, "failures": throttle.failures });
+            audit::record(
+                &mut tx,
+                now,
+                Event {
+                    chain,
+                    centre_id,
+                    actor_id,
+                    session_tag: None,
+                    action,
+                    details,
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            let message = match lockout {
+                Lockout::None => page.t.auth.sign_in_failed.to_owned(),
+                Lockout::Wait(wait) => format!(
+                    "{} {}",
+                    page.t.auth.sign_in_failed,
+                    wait_message(&page, wait)
+                ),
+                Lockout::UntilUnlocked => page.t.auth.sign_in_locked.to_owned(),
+            };
+            Ok(again(message).into_response())
+        }
+    }
+}
+
+fn wait_message(page: &Page, wait: TimeDelta) -> String {
+    let seconds = (wait.num_milliseconds() + 999) / 1000;
+    format!(
+        "{} {} {}.",
+        page.t.auth.sign_in_wait_before,
+        seconds.max(1),
+        page.t.auth.seconds
+    )
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    session: Session,
+) -> Result<Response, AppError> {
+    let mut tx = state.db.begin().await?;
+    user.audit(
+        &mut tx,
+        state.clock.now(),
+        "signed-out",
+        json!({ "staff_id": user.id }),
+    )
+    .await?;
+    tx.commit().await?;
+    session.flush().await.map_err(anyhow::Error::from)?;
+    Ok(Redirect::to("/login?ended=signed-out").into_response())
+}
+
+/// Ends the current session's record of the user's generation after their own password change,
+/// so that this session survives while every other one ends.
+pub async fn renew_after_password_change(
+    state: &AppState,
+    session: &Session,
+    staff_id: i64,
+) -> Result<(), AppError> {
+    let user = store::staff::session_user(&state.db, staff_id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let Some(mut signed_in) = session
+        .get::<SignedIn>(SESSION_KEY)
+        .await
+        .map_err(anyhow::Error::from)?
+    else {
+        return Err(AppError::NotFound);
+    };
+    signed_in.generation = user.session_generation;
+    session.cycle_id().await.map_err(anyhow::Error::from)?;
+    session
+        .insert(SESSION_KEY, &signed_in)
+        .await
+        .map_err(anyhow::Error::from)?;
+    Ok(())
+}

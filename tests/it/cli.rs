@@ -1,0 +1,262 @@
+//! The operator's command line, run as the real binary against a test database.
+
+use std::io::Write as _;
+use std::process::{Command, Output, Stdio};
+
+use crate::harness::{database_url, fresh_named_database};
+
+/// Runs `pilnvara ARGS` on database `name`, with `stdin` as standard input.
+fn pilnvara(name: &str, args: &[&str], stdin: &str) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pilnvara"))
+        .args(args)
+        .env("DATABASE_URL", database_url(name))
+        .env("RUST_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting pilnvara");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[tokio::test]
+async fn the_operator_adds_centres_and_users_and_manages_them() {
+    let (pool, name) = fresh_named_database().await;
+    let centre = pilnvara(
+        &name,
+        &[
+            "centre",
+            "add",
+            "--code",
+            "rix",
+            "--name",
+            "Rīgas centrs",
+            "--kind",
+            "national",
+            "--municipality",
+            "Rīga",
+        ],
+        "",
+    );
+    assert!(centre.status.success(), "{}", stderr(&centre));
+    assert_eq!(stdout(&centre).trim(), "centre RIX added");
+    pilnvara(
+        &name,
+        &["centre", "add", "--code", "ogr", "--name", "Ogres centrs"],
+        "",
+    );
+
+    let employee = pilnvara(
+        &name,
+        &[
+            "user",
+            "add",
+            "--username",
+            "Anna",
+            "--full-name",
+            "Anna Bērziņa",
+            "--role",
+            "employee",
+            "--centre",
+            "RIX",
+        ],
+        "",
+    );
+    assert!(employee.status.success(), "{}", stderr(&employee));
+    let printed = stdout(&employee);
+    assert!(
+        printed.starts_with("user anna added; one-time password"),
+        "{printed}"
+    );
+    let password = printed.trim().rsplit(' ').next().unwrap();
+    assert_eq!(password.len(), 19, "a generated password: {password}");
+
+    let supervisor = pilnvara(
+        &name,
+        &[
+            "user",
+            "add",
+            "--username",
+            "vad",
+            "--full-name",
+            "Vita Vadītāja",
+            "--role",
+            "supervisor",
+            "--centre",
+            "RIX",
+            "--supervises",
+            "RIX,OGR",
+            "--password-stdin",
+        ],
+        "garā parole vadītājai\n",
+    );
+    assert!(supervisor.status.success(), "{}", stderr(&supervisor));
+    assert_eq!(stdout(&supervisor).trim(), "user vad added");
+    let (must_change, supervised): (bool, i64) = sqlx::query_as(
+        "SELECT must_change_password, (SELECT count(*) FROM supervised_centres WHERE staff_id = s.id)
+         FROM staff s WHERE username = 'vad'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert!(
+        !must_change,
+        "a password given on standard input is the user's own"
+    );
+    assert_eq!(supervised, 2);
+
+    let reset = pilnvara(&name, &["user", "reset-password", "--username", "anna"], "");
+    assert!(reset.status.success(), "{}", stderr(&reset));
+    assert!(stdout(&reset).contains("new one-time password for anna"));
+    for (command, expected) in [
+        ("disable", "user anna disabled"),
+        ("unlock", "user anna unlocked"),
+    ] {
+        let output = pilnvara(&name, &["user", command, "--username", "anna"], "");
+        assert!(output.status.success(), "{}", stderr(&output));
+        assert_eq!(stdout(&output).trim(), expected);
+    }
+    let active: bool = sqlx::query_scalar("SELECT active FROM staff WHERE username = 'anna'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert!(!active);
+    let audited: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM audit_events WHERE details->>'via' = 'command-line'",
+    )
+    .fetch_one(&pool)
+    .await
+    .unwrap();
+    assert_eq!(audited, 7, "every change is audited");
+}
+
+#[tokio::test]
+async fn bad_input_exits_non_zero_with_a_clear_message() {
+    let (_pool, name) = fresh_named_database().await;
+    pilnvara(
+        &name,
+        &["centre", "add", "--code", "RIX", "--name", "Rīgas centrs"],
+        "",
+    );
+    pilnvara(
+        &name,
+        &[
+            "user",
+            "add",
+            "--username",
+            "anna",
+            "--full-name",
+            "Anna",
+            "--role",
+            "employee",
+            "--centre",
+            "RIX",
+        ],
+        "",
+    );
+    let cases: [(&[&str], &str, &str); 7] = [
+        (
+            &["centre", "add", "--code", "RIX", "--name", "Cits"],
+            "",
+            "already exists",
+        ),
+        (
+            &["centre", "add", "--code", "X", "--name", "Cits"],
+            "",
+            "centre code must be",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--username",
+                "juris",
+                "--full-name",
+                "Juris",
+                "--role",
+                "employee",
+                "--centre",
+                "NOPE",
+            ],
+            "",
+            "unknown centre NOPE",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--username",
+                "ANNA",
+                "--full-name",
+                "Anna",
+                "--role",
+                "employee",
+                "--centre",
+                "RIX",
+            ],
+            "",
+            "username is taken",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--username",
+                "juris",
+                "--full-name",
+                "Juris",
+                "--role",
+                "employee",
+                "--centre",
+                "RIX",
+                "--password-stdin",
+            ],
+            "short\n",
+            "at least 12 characters",
+        ),
+        (
+            &[
+                "user",
+                "add",
+                "--username",
+                "juris",
+                "--full-name",
+                "Juris",
+                "--role",
+                "boss",
+                "--centre",
+                "RIX",
+            ],
+            "",
+            "invalid value 'boss'",
+        ),
+        (
+            &["user", "disable", "--username", "nobody"],
+            "",
+            "no such user",
+        ),
+    ];
+    for (args, stdin, message) in cases {
+        let output = pilnvara(&name, args, stdin);
+        assert!(!output.status.success(), "{args:?} should fail");
+        assert!(
+            stderr(&output).contains(message),
+            "{args:?}: {}",
+            stderr(&output)
+        );
+    }
+}
