@@ -12,6 +12,7 @@ use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::db::{self, Database};
 use crate::domain::staff::{CentreKind, Role};
+use crate::keys::Keys;
 use crate::passwords::{Hasher, Secret};
 use crate::web::{self, AppState};
 
@@ -220,11 +221,18 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("PILNVARA_BIND: cannot listen on {}", config.bind))?;
     let address = listener.local_addr()?;
+    let keys = Keys::load_or_create(&config.data_dir).with_context(|| {
+        format!(
+            "reading the server keys in {}",
+            config.data_dir.join("keys").display()
+        )
+    })?;
     let state = AppState {
         db: database.pool.clone(),
         config: Arc::new(config),
         clock,
         hasher,
+        keys: Arc::new(keys),
     };
     let sessions = tower_sessions_sqlx_store::PostgresStore::new(database.pool.clone());
     let deletion = tokio::spawn(

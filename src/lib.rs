@@ -13,6 +13,7 @@ pub mod config;
 pub mod db;
 pub mod domain;
 pub mod i18n;
+pub mod keys;
 pub mod passwords;
 pub mod pdf;
 pub mod store;

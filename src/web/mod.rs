@@ -38,6 +38,7 @@ use tracing::Span;
 use crate::clock::Clock;
 use crate::config::Config;
 use crate::domain::staff::Role;
+use crate::keys::Keys;
 use crate::passwords::Hasher;
 use auth::{EVERYONE, Guard, guard};
 use error::{ErrorKind, error_response};
@@ -64,6 +65,7 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub hasher: Hasher,
+    pub keys: Arc<Keys>,
 }
 
 impl AppState {

@@ -21,6 +21,7 @@ use pilnvara::clock::ManualClock;
 use pilnvara::config::Config;
 use pilnvara::db::launcher::{Cluster, Durability};
 use pilnvara::domain::staff::{CentreKind, Role};
+use pilnvara::keys::Keys;
 use pilnvara::passwords::{Hasher, Secret};
 use pilnvara::web::{self, AppState};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -202,6 +203,7 @@ impl TestApp {
             config: Arc::new(test_config()),
             clock: clock.clone(),
             hasher: hasher.clone(),
+            keys: Arc::new(Keys::ephemeral()),
         };
         // In-process requests have no socket: give them a client address, as a real
         // connection would (the sign-in rate limit is per address).
