@@ -16,6 +16,20 @@ catalogue! {
             en: "Cabinet Regulation No. 401 of 4 July 2017, point 22.¹",
         }
         language_name { lv: "Latviešu", en: "English" }
+    nav_label { lv: "Galvenā izvēlne", en: "Main menu" }
+    nav_cases { lv: "Gadījumi", en: "Cases" }
+    nav_new_case { lv: "Jauns gadījums", en: "New case" }
+    nav_search { lv: "Meklēt", en: "Search" }
+    nav_review { lv: "Pārskatīšana", en: "Review" }
+    nav_figures { lv: "Rādītāji", en: "Figures" }
+    nav_verify { lv: "Pilnvarojuma pārbaude", en: "Verify an authorisation" }
+    nav_centres { lv: "Centri", en: "Centres" }
+    nav_staff { lv: "Darbinieki", en: "Staff" }
+    nav_eservices { lv: "E-pakalpojumi", en: "E-services" }
+    nav_eid_means { lv: "eID līdzekļi", en: "eID means" }
+    nav_notices { lv: "Datu paziņojumi", en: "Data notices" }
+    nav_subject_access { lv: "Datu subjekta pieprasījums", en: "Subject access" }
+    nav_account { lv: "Parole", en: "Password" }
     language_switch_label { lv: "Valoda", en: "Language" }
     language_switch_button { lv: "Mainīt", en: "Change" }
     other_language_name { lv: "English", en: "Latviešu" }

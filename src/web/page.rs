@@ -14,6 +14,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::auth::CurrentUser;
 use super::error::ErrorKind;
+use crate::domain::staff::Role;
 use crate::i18n::{Lang, Texts};
 
 /// The cookie the language switch sets for people who are not signed in.
@@ -37,6 +38,46 @@ impl Page {
             user,
             path,
         }
+    }
+
+    /// The main menu of the signed-in user's role: (path, label).
+    pub fn nav(&self) -> Vec<(&'static str, &'static str)> {
+        let t = self.t.common;
+        match self.user.as_ref().map(|user| user.role) {
+            None => Vec::new(),
+            Some(Role::Employee) => vec![
+                ("/cases", t.nav_cases),
+                ("/cases/new", t.nav_new_case),
+                ("/cases/search", t.nav_search),
+                ("/documents/verify", t.nav_verify),
+                ("/account/password", t.nav_account),
+            ],
+            Some(Role::Supervisor) => vec![
+                ("/review", t.nav_review),
+                ("/figures", t.nav_figures),
+                ("/documents/verify", t.nav_verify),
+                ("/account/password", t.nav_account),
+            ],
+            Some(Role::Admin) => vec![
+                ("/admin/centres", t.nav_centres),
+                ("/admin/staff", t.nav_staff),
+                ("/admin/eservices", t.nav_eservices),
+                ("/admin/eid-means", t.nav_eid_means),
+                ("/admin/notices", t.nav_notices),
+                ("/admin/subject-access", t.nav_subject_access),
+                ("/account/password", t.nav_account),
+            ],
+        }
+    }
+
+    /// Whether `href` is the menu entry of this page: the longest entry that the path is under.
+    pub fn is_current(&self, href: &str) -> bool {
+        let under = |entry: &str| self.path == entry || self.path.starts_with(&format!("{entry}/"));
+        under(href)
+            && !self
+                .nav()
+                .iter()
+                .any(|(other, _)| other.len() > href.len() && under(other))
     }
 
     /// The other language, for the switch in the header.
