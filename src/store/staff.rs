@@ -153,9 +153,13 @@ pub async fn set_active(
     Ok(())
 }
 
-pub async fn set_language(pool: &PgPool, id: i64, language: &str) -> Result<(), sqlx::Error> {
+pub async fn set_language(
+    executor: impl sqlx::PgExecutor<'_>,
+    id: i64,
+    language: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query!("UPDATE staff SET language = $2 WHERE id = $1", id, language)
-        .execute(pool)
+        .execute(executor)
         .await?;
     Ok(())
 }

@@ -297,6 +297,7 @@ pub async fn sign_in(
     State(state): State<AppState>,
     page: Page,
     session: Session,
+    headers: axum::http::HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, AppError> {
     let typed: String = form
@@ -335,6 +336,13 @@ pub async fn sign_in(
     match account {
         Some(account) if password_ok && account.active => {
             store::staff::clear_throttle(&mut tx, &typed).await?;
+            // A language chosen on the sign-in page becomes the user's choice.
+            let cookies = headers
+                .get(axum::http::header::COOKIE)
+                .and_then(|value| value.to_str().ok());
+            if let Some(lang) = super::page::cookie_lang(cookies) {
+                store::staff::set_language(&mut *tx, account.id, lang.code()).await?;
+            }
             let user = store::staff::session_user(&state.db, account.id)
                 .await?
                 .ok_or(AppError::NotFound)?;

@@ -142,7 +142,8 @@ pub async fn localise(mut request: Request, next: Next) -> Response {
     page
 }
 
-fn cookie_lang(cookies: Option<&str>) -> Option<Lang> {
+/// The language chosen with the switch before signing in, if any.
+pub fn cookie_lang(cookies: Option<&str>) -> Option<Lang> {
     cookies?
         .split(';')
         .filter_map(|pair| pair.trim().split_once('='))

@@ -2,7 +2,9 @@
 //! again), against a real PostgreSQL.
 
 mod auth;
+mod browser;
 mod cli;
+mod e2e;
 mod foundation;
 mod harness;
 mod launcher;
