@@ -491,3 +491,44 @@ async fn the_language_switch_works_before_signing_in() {
             .contains(r#"<html lang="en">"#)
     );
 }
+
+#[tokio::test]
+async fn one_client_address_cannot_flood_the_sign_in() {
+    let app = app_with_employee().await;
+    let mut statuses = Vec::new();
+    for _ in 0..45 {
+        let response = app
+            .send(
+                axum::http::Request::post("/login")
+                    .header("content-type", "application/x-www-form-urlencoded")
+                    .header("sec-fetch-site", "same-origin")
+                    .body(axum::body::Body::from(
+                        "username=anna&password=wrong+wrong+wrong",
+                    ))
+                    .unwrap(),
+            )
+            .await;
+        if response.status == StatusCode::TOO_MANY_REQUESTS {
+            assert!(
+                response.body.contains("Pārāk daudz pieprasījumu"),
+                "a page, not a bare status"
+            );
+        }
+        statuses.push(response.status);
+    }
+    assert!(
+        statuses[..30]
+            .iter()
+            .all(|status| *status == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses.contains(&StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    assert_eq!(
+        app.get("/login").await.status,
+        StatusCode::OK,
+        "reading the page is not limited"
+    );
+}

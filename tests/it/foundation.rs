@@ -222,3 +222,35 @@ async fn each_test_database_has_every_migration_applied() {
         .unwrap();
     assert_eq!(applied as usize, pilnvara::db::MIGRATOR.migrations.len());
 }
+
+#[tokio::test]
+async fn secure_cookies_use_the_host_prefix() {
+    let pool = crate::harness::fresh_database().await;
+    let config = pilnvara::config::Config::from_lookup(|name| {
+        (name == "PILNVARA_SECURE_COOKIES").then(|| "true".to_owned())
+    })
+    .unwrap();
+    let app = TestApp::with_config(pool, config);
+    app.centre("RIX").await;
+    app.user("anna", pilnvara::domain::staff::Role::Employee, "RIX", &[])
+        .await;
+    let response = app
+        .send(
+            Request::post("/login")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(Body::from(format!(
+                    "username=anna&password={}",
+                    crate::harness::TEST_PASSWORD.replace(' ', "+")
+                )))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    let cookie = response.header("set-cookie").unwrap();
+    assert!(cookie.starts_with("__Host-pilnvara="), "{cookie}");
+    assert!(
+        cookie.contains("Secure") && cookie.contains("Path=/"),
+        "{cookie}"
+    );
+}

@@ -196,11 +196,15 @@ impl TestApp {
     }
 
     pub fn on(pool: PgPool) -> Self {
+        Self::with_config(pool, test_config())
+    }
+
+    pub fn with_config(pool: PgPool, config: Config) -> Self {
         let clock = Arc::new(ManualClock::starting_now());
         let hasher = Hasher::new(2);
         let state = AppState {
             db: pool.clone(),
-            config: Arc::new(test_config()),
+            config: Arc::new(config),
             clock: clock.clone(),
             hasher: hasher.clone(),
             keys: Arc::new(Keys::ephemeral()),
