@@ -36,6 +36,8 @@ pub enum AccountError {
     DuplicateCentreCode,
     #[error("name must be 1–200 characters")]
     BadName,
+    #[error("municipality must be at most 200 characters")]
+    BadMunicipality,
     #[error("retention must be 1–100 years")]
     BadRetention,
     #[error("unknown centre {0}")]
@@ -54,6 +56,8 @@ pub enum AccountError {
     OutOfScope,
     #[error("administrators cannot disable their own account")]
     CannotDisableSelf,
+    #[error("administrators change their own password themselves")]
+    CannotResetOwnPassword,
     #[error("administrators cannot remove their own administrator role")]
     CannotDropOwnAdminRole,
     #[error(transparent)]
@@ -95,7 +99,7 @@ fn centre_fields(input: &CentreInput) -> Result<(CentreCode, CentreFields<'_>), 
         return Err(AccountError::BadRetention);
     }
     if input.municipality.trim().chars().count() > 200 {
-        return Err(AccountError::BadName);
+        return Err(AccountError::BadMunicipality);
     }
     let fields = CentreFields {
         code: "",
@@ -340,6 +344,9 @@ pub async fn reset_staff_password(
     actor: Actor<'_>,
     id: i64,
 ) -> Result<Secret, AccountError> {
+    if actor.staff_id == Some(id) {
+        return Err(AccountError::CannotResetOwnPassword);
+    }
     let password = one_time_password();
     let hash = hasher.hash(password.clone()).await?;
     let mut tx = pool.begin().await?;
