@@ -36,6 +36,8 @@ pub enum AccountError {
     DuplicateCentreCode,
     #[error("name must be 1–200 characters")]
     BadName,
+    #[error("municipality must be at most 200 characters")]
+    BadMunicipality,
     #[error("retention must be 1–100 years")]
     BadRetention,
     #[error("unknown centre {0}")]
@@ -50,6 +52,14 @@ pub enum AccountError {
     WeakPassword(PasswordProblem),
     #[error("only supervisors and administrators supervise centres")]
     SupervisesWithoutRole,
+    #[error("a centre outside the administrator's centres")]
+    OutOfScope,
+    #[error("administrators cannot disable their own account")]
+    CannotDisableSelf,
+    #[error("administrators change their own password themselves")]
+    CannotResetOwnPassword,
+    #[error("administrators cannot remove their own administrator role")]
+    CannotDropOwnAdminRole,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -89,7 +99,7 @@ fn centre_fields(input: &CentreInput) -> Result<(CentreCode, CentreFields<'_>), 
         return Err(AccountError::BadRetention);
     }
     if input.municipality.trim().chars().count() > 200 {
-        return Err(AccountError::BadName);
+        return Err(AccountError::BadMunicipality);
     }
     let fields = CentreFields {
         code: "",
@@ -252,11 +262,15 @@ pub struct StaffChange<'a> {
     pub full_name: &'a str,
     pub role: Role,
     pub centre_id: i64,
-    /// Centre ids; the caller has checked they are within the administrator's scope.
+    /// Centre ids, all within `scope`.
     pub supervises: &'a [i64],
+    /// The administrator's centres: the new home and supervised centres must be among them,
+    /// and the account's supervision of centres outside them is kept as it is.
+    pub scope: &'a [i64],
 }
 
-/// Changes an account's name, role, home centre and supervised centres.
+/// Changes an account's name, role, home centre and supervised centres. Administrators cannot
+/// take away their own administrator role.
 pub async fn edit_user(
     pool: &PgPool,
     clock: &dyn Clock,
@@ -265,10 +279,26 @@ pub async fn edit_user(
     change: &StaffChange<'_>,
 ) -> Result<(), AccountError> {
     let full_name = checked_name(change.full_name)?;
+    if actor.staff_id == Some(id) && change.role != Role::Admin {
+        return Err(AccountError::CannotDropOwnAdminRole);
+    }
     if !change.supervises.is_empty() && change.role == Role::Employee {
         return Err(AccountError::SupervisesWithoutRole);
     }
+    let in_scope = |centre: &i64| change.scope.contains(centre);
+    if !in_scope(&change.centre_id) || !change.supervises.iter().all(in_scope) {
+        return Err(AccountError::OutOfScope);
+    }
     let mut tx = pool.begin().await?;
+    account(&mut tx, id).await?;
+    let before = store::staff::supervised(&mut tx, id).await?;
+    let mut supervises: Vec<i64> = before.into_iter().filter(|c| !in_scope(c)).collect();
+    if change.role == Role::Employee && !supervises.is_empty() {
+        return Err(AccountError::SupervisesWithoutRole);
+    }
+    supervises.extend(change.supervises.iter().copied());
+    supervises.sort_unstable();
+    supervises.dedup();
     let fields = StaffFields {
         username: "",
         full_name,
@@ -276,10 +306,10 @@ pub async fn edit_user(
         centre_id: change.centre_id,
     };
     store::staff::update(&mut tx, id, &fields).await?;
-    store::staff::set_supervised(&mut tx, id, change.supervises).await?;
+    store::staff::set_supervised(&mut tx, id, &supervises).await?;
     let details = json!({
         "staff_id": id, "role": change.role.code(), "centre_id": change.centre_id,
-        "supervises": change.supervises,
+        "supervises": supervises,
     });
     audit_admin(
         &mut tx,
@@ -302,16 +332,31 @@ pub async fn reset_password(
     actor: Actor<'_>,
     username: &str,
 ) -> Result<Secret, AccountError> {
+    let id = user_id_of(pool, username).await?;
+    reset_staff_password(pool, hasher, clock, actor, id).await
+}
+
+/// Gives account `id` a new one-time password, ending every session of the account.
+pub async fn reset_staff_password(
+    pool: &PgPool,
+    hasher: &Hasher,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    id: i64,
+) -> Result<Secret, AccountError> {
+    if actor.staff_id == Some(id) {
+        return Err(AccountError::CannotResetOwnPassword);
+    }
     let password = one_time_password();
     let hash = hasher.hash(password.clone()).await?;
     let mut tx = pool.begin().await?;
-    let (id, centre) = user_id(&mut tx, username).await?;
+    let account = account(&mut tx, id).await?;
     store::staff::set_password(&mut tx, id, &hash, true).await?;
     audit_admin(
         &mut tx,
         clock,
         actor,
-        centre,
+        account.centre_id,
         "password-reset",
         json!({ "staff_id": id }),
     )
@@ -328,8 +373,24 @@ pub async fn set_active(
     username: &str,
     active: bool,
 ) -> Result<(), AccountError> {
+    let id = user_id_of(pool, username).await?;
+    set_staff_active(pool, clock, actor, id, active).await
+}
+
+/// Disables or re-enables account `id`; disabling ends every session of the account.
+/// Administrators cannot disable themselves.
+pub async fn set_staff_active(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    id: i64,
+    active: bool,
+) -> Result<(), AccountError> {
+    if !active && actor.staff_id == Some(id) {
+        return Err(AccountError::CannotDisableSelf);
+    }
     let mut tx = pool.begin().await?;
-    let (id, centre) = user_id(&mut tx, username).await?;
+    let account = account(&mut tx, id).await?;
     store::staff::set_active(&mut tx, id, active).await?;
     let action = if active {
         "staff-enabled"
@@ -340,7 +401,7 @@ pub async fn set_active(
         &mut tx,
         clock,
         actor,
-        centre,
+        account.centre_id,
         action,
         json!({ "staff_id": id }),
     )
@@ -356,15 +417,25 @@ pub async fn unlock(
     actor: Actor<'_>,
     username: &str,
 ) -> Result<(), AccountError> {
+    let id = user_id_of(pool, username).await?;
+    unlock_staff(pool, clock, actor, id).await
+}
+
+/// Lifts a sign-in lock from account `id`.
+pub async fn unlock_staff(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    id: i64,
+) -> Result<(), AccountError> {
     let mut tx = pool.begin().await?;
-    let (id, centre) = user_id(&mut tx, username).await?;
-    let name = Username::parse(username).ok_or(AccountError::UnknownUser)?;
-    store::staff::clear_throttle(&mut tx, name.as_str()).await?;
+    let account = account(&mut tx, id).await?;
+    store::staff::clear_throttle(&mut tx, &account.username).await?;
     audit_admin(
         &mut tx,
         clock,
         actor,
-        centre,
+        account.centre_id,
         "staff-unlocked",
         json!({ "staff_id": id }),
     )
@@ -441,12 +512,21 @@ async fn centre_id(connection: &mut sqlx::PgConnection, code: &str) -> Result<i6
         .ok_or_else(|| AccountError::UnknownCentre(parsed.as_str().to_owned()))
 }
 
-async fn user_id(
-    connection: &mut sqlx::PgConnection,
-    username: &str,
-) -> Result<(i64, i64), AccountError> {
+async fn user_id_of(pool: &PgPool, username: &str) -> Result<i64, AccountError> {
     let name = Username::parse(username).ok_or(AccountError::UnknownUser)?;
-    store::staff::id_by_username(connection, name.as_str())
+    let mut connection = pool.acquire().await?;
+    store::staff::id_by_username(&mut connection, name.as_str())
+        .await?
+        .map(|(id, _)| id)
+        .ok_or(AccountError::UnknownUser)
+}
+
+/// Account `id`, locked for the change at hand.
+async fn account(
+    connection: &mut sqlx::PgConnection,
+    id: i64,
+) -> Result<store::staff::Account, AccountError> {
+    store::staff::account_for_update(connection, id)
         .await?
         .ok_or(AccountError::UnknownUser)
 }

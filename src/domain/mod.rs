@@ -4,6 +4,7 @@
 //! Everything here is pure: no I/O, no database, no clock (the caller passes "now"), no user-facing
 //! text. Errors are enums with a stable kebab-case `code()` that the web layer translates.
 
+pub mod catalogue;
 pub mod document;
 pub mod personal_code;
 pub mod retention;

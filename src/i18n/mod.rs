@@ -76,9 +76,11 @@ impl fmt::Display for Lang {
     }
 }
 
+mod admin;
 mod auth;
 mod common;
 
+pub use admin::Admin;
 pub use auth::Auth;
 pub use common::Common;
 
@@ -110,22 +112,30 @@ pub(crate) use catalogue;
 pub struct Texts {
     pub common: &'static Common,
     pub auth: &'static Auth,
+    pub admin: &'static Admin,
 }
 
 static LV: Texts = Texts {
     common: &Common::LV,
     auth: &Auth::LV,
+    admin: &Admin::LV,
 };
 
 static EN: Texts = Texts {
     common: &Common::EN,
     auth: &Auth::EN,
+    admin: &Admin::EN,
 };
 
 impl Texts {
     /// Every key of every area with its text.
     pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
-        [self.common.entries(), self.auth.entries()].concat()
+        [
+            self.common.entries(),
+            self.auth.entries(),
+            self.admin.entries(),
+        ]
+        .concat()
     }
 }
 

@@ -177,6 +177,40 @@ pub async fn id_by_username(
     Ok(row.map(|row| (row.id, row.centre_id)))
 }
 
+/// Who an account is, for an administrator's change to it.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub username: String,
+    pub centre_id: i64,
+}
+
+/// Account `id`, its row locked until the transaction ends.
+pub async fn account_for_update(
+    connection: &mut PgConnection,
+    id: i64,
+) -> Result<Option<Account>, sqlx::Error> {
+    sqlx::query_as!(
+        Account,
+        "SELECT username, centre_id FROM staff WHERE id = $1 FOR UPDATE",
+        id
+    )
+    .fetch_optional(connection)
+    .await
+}
+
+/// The centres `staff_id` supervises.
+pub async fn supervised(
+    connection: &mut PgConnection,
+    staff_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT centre_id FROM supervised_centres WHERE staff_id = $1 ORDER BY centre_id",
+        staff_id
+    )
+    .fetch_all(connection)
+    .await
+}
+
 pub async fn credentials(
     connection: &mut PgConnection,
     username: &str,

@@ -4,6 +4,7 @@
 //! may happen, persist through `store/`, render a template. Rules live elsewhere.
 
 mod account;
+mod admin;
 pub mod auth;
 mod csrf;
 pub mod error;
@@ -101,6 +102,8 @@ pub fn app(state: AppState) -> Router {
     let everyone = Router::new()
         .route("/", get(home::show))
         .route_layer(from_fn_with_state(state.only(EVERYONE), guard));
+    let administration =
+        admin::routes().route_layer(from_fn_with_state(state.only(&[Role::Admin]), guard));
     let before_password_change = Router::new()
         .route(
             "/account/password",
@@ -126,6 +129,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(public)
         .merge(everyone)
+        .merge(administration)
         .merge(before_password_change)
         .fallback(|| async { error_response(ErrorKind::NotFound) })
         .with_state(state.clone())

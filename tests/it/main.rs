@@ -1,6 +1,7 @@
 //! Pilnvara's integration tests: one binary (each extra binary would link the whole server
 //! again), against a real PostgreSQL.
 
+mod admin;
 mod auth;
 mod browser;
 mod cli;

@@ -1,0 +1,248 @@
+//! Centres: the list, adding one and editing one, within the administrator's centres.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+
+use super::{Done, Errors, FormFields, see_other};
+use crate::accounts::{self, AccountError, CentreInput};
+use crate::domain::staff::CentreKind;
+use crate::store::{self, centres::Centre};
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
+use crate::web::error::AppError;
+use crate::web::page::Page;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/centres.html")]
+pub struct CentresPage {
+    page: Page,
+    centres: Vec<Centre>,
+    notice: Option<&'static str>,
+}
+
+impl CentresPage {
+    fn kind_label(&self, kind: &CentreKind) -> &'static str {
+        kind_label(&self.page, *kind)
+    }
+}
+
+pub fn kind_label(page: &Page, kind: CentreKind) -> &'static str {
+    match kind {
+        CentreKind::National => page.t.admin.kind_national,
+        CentreKind::Regional => page.t.admin.kind_regional,
+        CentreKind::Local => page.t.admin.kind_local,
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(done): Query<Done>,
+) -> Result<CentresPage, AppError> {
+    let centres = store::centres::list(&state.db, &user.centres).await?;
+    let notice = done.message(&page);
+    Ok(CentresPage {
+        page,
+        centres,
+        notice,
+    })
+}
+
+/// The centre form's values as typed.
+#[derive(Debug, Clone)]
+pub struct CentreValues {
+    code: String,
+    name: String,
+    municipality: String,
+    kind: String,
+    retention_years: String,
+    active: bool,
+}
+
+impl CentreValues {
+    fn from_form(form: &FormFields) -> Self {
+        Self {
+            code: form.text("code"),
+            name: form.text("name"),
+            municipality: form.text("municipality"),
+            kind: form.text("kind"),
+            retention_years: form.text("retention_years"),
+            active: form.checked("active"),
+        }
+    }
+
+    fn from_centre(centre: &Centre) -> Self {
+        Self {
+            code: centre.code.clone(),
+            name: centre.name.clone(),
+            municipality: centre.municipality.clone(),
+            kind: centre.kind.code().to_owned(),
+            retention_years: centre.retention_years.to_string(),
+            active: centre.active,
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/centre_form.html")]
+pub struct CentreForm {
+    page: Page,
+    /// `None` for a new centre.
+    id: Option<i64>,
+    form: CentreValues,
+    errors: Errors,
+    notice: Option<&'static str>,
+}
+
+impl CentreForm {
+    fn kinds(&self) -> Vec<(&'static str, &'static str)> {
+        CentreKind::ALL
+            .into_iter()
+            .map(|kind| (kind.code(), kind_label(&self.page, kind)))
+            .collect()
+    }
+
+    fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/admin/centres/{id}"),
+            None => "/admin/centres/new".to_owned(),
+        }
+    }
+}
+
+pub async fn new(page: Page) -> CentreForm {
+    CentreForm {
+        page,
+        id: None,
+        form: CentreValues {
+            code: String::new(),
+            name: String::new(),
+            municipality: String::new(),
+            kind: CentreKind::Local.code().to_owned(),
+            retention_years: "10".to_owned(),
+            active: true,
+        },
+        errors: Errors::default(),
+        notice: None,
+    }
+}
+
+/// Reads the typed values into an input for `accounts`, or says what is wrong with them.
+fn input(page: &Page, form: &CentreValues) -> Result<CentreInput, Errors> {
+    let t = page.t.admin;
+    let mut errors = Errors::default();
+    let kind = CentreKind::from_code(&form.kind);
+    if kind.is_none() {
+        errors.push("kind", t.centre_kind_invalid);
+    }
+    let retention_years = form.retention_years.trim().parse::<i16>().ok();
+    if retention_years.is_none_or(|years| !(1..=100).contains(&years)) {
+        errors.push("retention_years", t.retention_invalid);
+    }
+    match (kind, retention_years) {
+        (Some(kind), Some(retention_years)) if errors.is_empty() => Ok(CentreInput {
+            code: form.code.clone(),
+            name: form.name.clone(),
+            municipality: form.municipality.clone(),
+            kind,
+            retention_years,
+            active: form.active,
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn field_error(page: &Page, error: AccountError) -> Result<Errors, AppError> {
+    let t = page.t.admin;
+    let mut errors = Errors::default();
+    match error {
+        AccountError::BadCentreCode => errors.push("code", t.centre_code_invalid),
+        AccountError::DuplicateCentreCode => errors.push("code", t.centre_code_taken),
+        AccountError::BadName => errors.push("name", t.name_invalid),
+        AccountError::BadMunicipality => errors.push("municipality", t.municipality_invalid),
+        AccountError::BadRetention => errors.push("retention_years", t.retention_invalid),
+        other => return Err(anyhow::Error::from(other).into()),
+    }
+    Ok(errors)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    let form = CentreValues::from_form(&form);
+    let result = match input(&page, &form) {
+        Ok(input) => accounts::add_centre(&state.db, state.clock.as_ref(), user.actor(), &input)
+            .await
+            .map_err(|error| field_error(&page, error)),
+        Err(errors) => Err(Ok(errors)),
+    };
+    match result {
+        Ok(id) => Ok(see_other(format!("/admin/centres/{id}?done=added"))),
+        Err(errors) => Ok(CentreForm {
+            page,
+            id: None,
+            form,
+            errors: errors?,
+            notice: None,
+        }
+        .into_response()),
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(done): Query<Done>,
+) -> Result<CentreForm, AppError> {
+    let centre = store::centres::get(&state.db, id, &user.centres)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let notice = done.message(&page);
+    Ok(CentreForm {
+        page,
+        id: Some(id),
+        form: CentreValues::from_centre(&centre),
+        errors: Errors::default(),
+        notice,
+    })
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    store::centres::get(&state.db, id, &user.centres)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = CentreValues::from_form(&form);
+    let result = match input(&page, &form) {
+        Ok(input) => {
+            accounts::edit_centre(&state.db, state.clock.as_ref(), user.actor(), id, &input)
+                .await
+                .map_err(|error| field_error(&page, error))
+        }
+        Err(errors) => Err(Ok(errors)),
+    };
+    match result {
+        Ok(()) => Ok(see_other(format!("/admin/centres/{id}?done=saved"))),
+        Err(errors) => Ok(CentreForm {
+            page,
+            id: Some(id),
+            form,
+            errors: errors?,
+            notice: None,
+        }
+        .into_response()),
+    }
+}

@@ -1,0 +1,252 @@
+//! The e-service catalogue: the list (seeded examples marked), adding and editing an entry with
+//! its capabilities and the personal-data categories it needs.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+
+use super::{Done, Errors, FormFields, see_other};
+use crate::catalogue::{self, CatalogueError, EserviceInput, Problem};
+use crate::domain::catalogue::DataCategory;
+use crate::i18n::Lang;
+use crate::store::{self, catalogue::Eservice};
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
+use crate::web::error::AppError;
+use crate::web::page::Page;
+
+/// The label of a data category in the page's language.
+pub fn category_label(page: &Page, category: DataCategory) -> &'static str {
+    let t = page.t.admin;
+    match category {
+        DataCategory::Identity => t.category_identity,
+        DataCategory::Contact => t.category_contact,
+        DataCategory::Address => t.category_address,
+        DataCategory::Family => t.category_family,
+        DataCategory::Income => t.category_income,
+        DataCategory::BankAccount => t.category_bank_account,
+        DataCategory::Education => t.category_education,
+        DataCategory::Property => t.category_property,
+        DataCategory::Health => t.category_health,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/eservices.html")]
+pub struct EservicesPage {
+    page: Page,
+    eservices: Vec<Eservice>,
+    notice: Option<&'static str>,
+}
+
+impl EservicesPage {
+    fn name<'a>(&self, eservice: &'a Eservice) -> &'a str {
+        match self.page.lang {
+            Lang::Lv => &eservice.name_lv,
+            Lang::En => &eservice.name_en,
+        }
+    }
+
+    fn categories(&self, eservice: &Eservice) -> String {
+        eservice
+            .data_categories
+            .iter()
+            .map(|code| {
+                DataCategory::from_code(code).map_or(code.as_str(), |category| {
+                    category_label(&self.page, category)
+                })
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    fn yes_no(&self, value: &bool) -> &'static str {
+        if *value {
+            self.page.t.admin.yes
+        } else {
+            self.page.t.admin.no
+        }
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    Query(done): Query<Done>,
+) -> Result<EservicesPage, AppError> {
+    let eservices = store::catalogue::eservices(&state.db).await?;
+    let notice = done.message(&page);
+    Ok(EservicesPage {
+        page,
+        eservices,
+        notice,
+    })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/eservice_form.html")]
+pub struct EserviceForm {
+    page: Page,
+    id: Option<i64>,
+    is_example: bool,
+    form: EserviceInput,
+    errors: Errors,
+    notice: Option<&'static str>,
+}
+
+impl EserviceForm {
+    /// (code, label, ticked) of each category.
+    fn categories(&self) -> Vec<(&'static str, &'static str, bool)> {
+        DataCategory::ALL
+            .into_iter()
+            .map(|category| {
+                let code = category.code();
+                let ticked = self.form.data_categories.iter().any(|c| c == code);
+                (code, category_label(&self.page, category), ticked)
+            })
+            .collect()
+    }
+
+    fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/admin/eservices/{id}"),
+            None => "/admin/eservices/new".to_owned(),
+        }
+    }
+}
+
+fn input(form: &FormFields) -> EserviceInput {
+    EserviceInput {
+        code: form.text("code"),
+        name_lv: form.text("name_lv"),
+        name_en: form.text("name_en"),
+        institution: form.text("institution"),
+        authorised_submission: form.checked("authorised_submission"),
+        gives_planned_time: form.checked("gives_planned_time"),
+        gives_result: form.checked("gives_result"),
+        data_categories: form.all("data_categories"),
+        active: form.checked("active"),
+    }
+}
+
+/// The message of a catalogue form problem.
+pub fn problem_message(page: &Page, problem: Problem) -> &'static str {
+    let t = page.t.admin;
+    match problem {
+        Problem::Required => t.required,
+        Problem::TooLong => t.too_long,
+        Problem::BadCode => t.catalogue_code_invalid,
+        Problem::DuplicateCode => t.catalogue_code_taken,
+        Problem::UnknownCategory => t.category_unknown,
+        Problem::BadDate => t.date_invalid,
+    }
+}
+
+/// The form errors of a refused catalogue change; anything else is an error page.
+pub fn form_errors(page: &Page, error: CatalogueError) -> Result<Errors, AppError> {
+    match error {
+        CatalogueError::Invalid(problems) => {
+            let mut errors = Errors::default();
+            for (field, problem) in problems {
+                errors.push(field, problem_message(page, problem));
+            }
+            Ok(errors)
+        }
+        CatalogueError::NotFound => Err(AppError::NotFound),
+        CatalogueError::Database(error) => Err(error.into()),
+        other => Err(anyhow::Error::from(other).into()),
+    }
+}
+
+pub async fn new(page: Page) -> EserviceForm {
+    EserviceForm {
+        page,
+        id: None,
+        is_example: false,
+        form: EserviceInput {
+            authorised_submission: true,
+            active: true,
+            data_categories: vec![DataCategory::Identity.code().to_owned()],
+            ..EserviceInput::default()
+        },
+        errors: Errors::default(),
+        notice: None,
+    }
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    let form = input(&form);
+    match catalogue::add_eservice(&state.db, state.clock.as_ref(), user.actor(), &form).await {
+        Ok(id) => Ok(see_other(format!("/admin/eservices/{id}?done=added"))),
+        Err(error) => Ok(EserviceForm {
+            errors: form_errors(&page, error)?,
+            page,
+            id: None,
+            is_example: false,
+            form,
+            notice: None,
+        }
+        .into_response()),
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Query(done): Query<Done>,
+) -> Result<EserviceForm, AppError> {
+    let eservice = store::catalogue::eservice(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let notice = done.message(&page);
+    Ok(EserviceForm {
+        page,
+        id: Some(id),
+        is_example: eservice.is_example,
+        form: EserviceInput {
+            code: eservice.code,
+            name_lv: eservice.name_lv,
+            name_en: eservice.name_en,
+            institution: eservice.institution,
+            authorised_submission: eservice.authorised_submission,
+            gives_planned_time: eservice.gives_planned_time,
+            gives_result: eservice.gives_result,
+            data_categories: eservice.data_categories,
+            active: eservice.active,
+        },
+        errors: Errors::default(),
+        notice,
+    })
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    let eservice = store::catalogue::eservice(&state.db, id)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let form = input(&form);
+    match catalogue::edit_eservice(&state.db, state.clock.as_ref(), user.actor(), id, &form).await {
+        Ok(()) => Ok(see_other(format!("/admin/eservices/{id}?done=saved"))),
+        Err(error) => Ok(EserviceForm {
+            errors: form_errors(&page, error)?,
+            page,
+            id: Some(id),
+            is_example: eservice.is_example,
+            form,
+            notice: None,
+        }
+        .into_response()),
+    }
+}

@@ -1,0 +1,243 @@
+//! Versions of the data-use notice read to the client at 22.¹3 (GDPR Art. 13 items, in Latvian
+//! and English). A version is edited only while it has never been shown to a client; after
+//! that a change is a new version, prefilled from the latest one.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::eservices::form_errors;
+use super::{Done, Errors, FormFields, see_other};
+use crate::catalogue::{self, CatalogueError, NoticeInput};
+use crate::domain::today_in_riga;
+use crate::store::{self, catalogue::NoticeSummary, catalogue::NoticeText};
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
+use crate::web::error::AppError;
+use crate::web::page::Page;
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/notices.html")]
+pub struct NoticesPage {
+    page: Page,
+    notices: Vec<NoticeSummary>,
+    notice: Option<&'static str>,
+}
+
+impl NoticesPage {
+    fn shown_on(&self, notice: &NoticeSummary) -> Option<String> {
+        notice
+            .first_shown_at
+            .map(|at| today_in_riga(at).format("%d.%m.%Y").to_string())
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    Query(done): Query<Done>,
+) -> Result<NoticesPage, AppError> {
+    let notices = store::catalogue::notices(&state.db).await?;
+    let notice = done.message(&page);
+    Ok(NoticesPage {
+        page,
+        notices,
+        notice,
+    })
+}
+
+/// One GDPR Art. 13 item of the form: its label, hint, and the Latvian and English fields.
+pub struct Item<'a> {
+    label: &'static str,
+    hint: &'static str,
+    lv: (&'static str, &'a str),
+    en: (&'static str, &'a str),
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/notice_form.html")]
+pub struct NoticeForm {
+    page: Page,
+    /// The version being edited or looked at; `None` for a new one.
+    id: Option<i64>,
+    version: Option<i32>,
+    /// When the version was first shown to a client: then it can no longer be edited.
+    shown_on: Option<String>,
+    form: NoticeInput,
+    errors: Errors,
+    notice: Option<&'static str>,
+}
+
+impl NoticeForm {
+    fn items(&self) -> Vec<Item<'_>> {
+        let t = self.page.t.admin;
+        let x = &self.form.text;
+        vec![
+            Item {
+                label: t.notice_controller,
+                hint: t.notice_controller_hint,
+                lv: ("controller_lv", &x.controller_lv),
+                en: ("controller_en", &x.controller_en),
+            },
+            Item {
+                label: t.notice_purposes,
+                hint: t.notice_purposes_hint,
+                lv: ("purposes_lv", &x.purposes_lv),
+                en: ("purposes_en", &x.purposes_en),
+            },
+            Item {
+                label: t.notice_recipients,
+                hint: t.notice_recipients_hint,
+                lv: ("recipients_lv", &x.recipients_lv),
+                en: ("recipients_en", &x.recipients_en),
+            },
+            Item {
+                label: t.notice_retention,
+                hint: t.notice_retention_hint,
+                lv: ("retention_lv", &x.retention_lv),
+                en: ("retention_en", &x.retention_en),
+            },
+            Item {
+                label: t.notice_rights,
+                hint: t.notice_rights_hint,
+                lv: ("rights_lv", &x.rights_lv),
+                en: ("rights_en", &x.rights_en),
+            },
+            Item {
+                label: t.notice_complaint,
+                hint: t.notice_complaint_hint,
+                lv: ("complaint_lv", &x.complaint_lv),
+                en: ("complaint_en", &x.complaint_en),
+            },
+        ]
+    }
+
+    fn action(&self) -> String {
+        match self.id {
+            Some(id) => format!("/admin/notices/{id}"),
+            None => "/admin/notices/new".to_owned(),
+        }
+    }
+}
+
+fn input(form: &FormFields) -> NoticeInput {
+    NoticeInput {
+        effective_from: form.text("effective_from"),
+        text: NoticeText {
+            controller_lv: form.text("controller_lv"),
+            controller_en: form.text("controller_en"),
+            purposes_lv: form.text("purposes_lv"),
+            purposes_en: form.text("purposes_en"),
+            recipients_lv: form.text("recipients_lv"),
+            recipients_en: form.text("recipients_en"),
+            retention_lv: form.text("retention_lv"),
+            retention_en: form.text("retention_en"),
+            rights_lv: form.text("rights_lv"),
+            rights_en: form.text("rights_en"),
+            complaint_lv: form.text("complaint_lv"),
+            complaint_en: form.text("complaint_en"),
+        },
+    }
+}
+
+/// A new version, prefilled with the latest version's text and today's date.
+pub async fn new(State(state): State<AppState>, page: Page) -> Result<NoticeForm, AppError> {
+    let latest = store::catalogue::notice(&state.db, None).await?;
+    Ok(NoticeForm {
+        page,
+        id: None,
+        version: None,
+        shown_on: None,
+        form: NoticeInput {
+            effective_from: today_in_riga(state.clock.now()).to_string(),
+            text: latest.map(|notice| notice.text).unwrap_or_default(),
+        },
+        errors: Errors::default(),
+        notice: None,
+    })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    let form = input(&form);
+    match catalogue::add_notice(&state.db, state.clock.as_ref(), user.actor(), &form).await {
+        Ok(id) => Ok(see_other(format!("/admin/notices/{id}?done=added"))),
+        Err(error) => Ok(NoticeForm {
+            errors: form_errors(&page, error)?,
+            page,
+            id: None,
+            version: None,
+            shown_on: None,
+            form,
+            notice: None,
+        }
+        .into_response()),
+    }
+}
+
+async fn stored(state: &AppState, page: Page, id: i64) -> Result<NoticeForm, AppError> {
+    let notice = store::catalogue::notice(&state.db, Some(id))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    Ok(NoticeForm {
+        page,
+        id: Some(id),
+        version: Some(notice.version),
+        shown_on: notice
+            .first_shown_at
+            .map(|at| today_in_riga(at).format("%d.%m.%Y").to_string()),
+        form: NoticeInput {
+            effective_from: notice.effective_from.to_string(),
+            text: notice.text,
+        },
+        errors: Errors::default(),
+        notice: None,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    Path(id): Path<i64>,
+    Query(done): Query<Done>,
+) -> Result<NoticeForm, AppError> {
+    let notice = done.message(&page);
+    Ok(NoticeForm {
+        notice,
+        ..stored(&state, page, id).await?
+    })
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    let current = stored(&state, page.clone(), id).await?;
+    if current.shown_on.is_some() {
+        return Ok((StatusCode::CONFLICT, current).into_response());
+    }
+    let form = input(&form);
+    match catalogue::edit_notice(&state.db, state.clock.as_ref(), user.actor(), id, &form).await {
+        Ok(()) => Ok(see_other(format!("/admin/notices/{id}?done=saved"))),
+        // Shown by a desk between the page's check and the update.
+        Err(CatalogueError::NoticeShown) => {
+            let current = stored(&state, page, id).await?;
+            Ok((StatusCode::CONFLICT, current).into_response())
+        }
+        Err(error) => Ok(NoticeForm {
+            errors: form_errors(&page, error)?,
+            form,
+            ..current
+        }
+        .into_response()),
+    }
+}

@@ -1,0 +1,428 @@
+//! Staff accounts of the administrator's centres: the list, adding one (its one-time password
+//! shown once), editing name, role and centres, and disabling, enabling, resetting the password
+//! and unlocking.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+
+use super::{Done, Errors, FormFields, no_store, see_other};
+use crate::accounts::{self, AccountError, StaffChange, UserInput};
+use crate::domain::staff::Role;
+use crate::passwords::Secret;
+use crate::store::{self, centres::Centre, staff::StaffMember};
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
+use crate::web::error::AppError;
+use crate::web::page::Page;
+
+pub fn role_label(page: &Page, role: Role) -> &'static str {
+    match role {
+        Role::Employee => page.t.auth.role_employee,
+        Role::Supervisor => page.t.auth.role_supervisor,
+        Role::Admin => page.t.auth.role_admin,
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/staff.html")]
+pub struct StaffPage {
+    page: Page,
+    staff: Vec<StaffMember>,
+}
+
+impl StaffPage {
+    fn role_label(&self, role: &Role) -> &'static str {
+        role_label(&self.page, *role)
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+) -> Result<StaffPage, AppError> {
+    let staff = store::staff::list(&state.db, &user.centres).await?;
+    Ok(StaffPage { page, staff })
+}
+
+/// The staff form's values as typed.
+#[derive(Debug, Clone, Default)]
+pub struct StaffValues {
+    username: String,
+    full_name: String,
+    role: String,
+    centre_id: String,
+    supervises: Vec<String>,
+}
+
+impl StaffValues {
+    fn from_form(form: &FormFields) -> Self {
+        Self {
+            username: form.text("username"),
+            full_name: form.text("full_name"),
+            role: form.text("role"),
+            centre_id: form.text("centre_id"),
+            supervises: form.all("supervises"),
+        }
+    }
+
+    fn from_member(member: &StaffMember) -> Self {
+        Self {
+            username: member.username.clone(),
+            full_name: member.full_name.clone(),
+            role: member.role.code().to_owned(),
+            centre_id: member.centre_id.to_string(),
+            supervises: member.supervises.iter().map(i64::to_string).collect(),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/staff_form.html")]
+pub struct StaffForm {
+    page: Page,
+    /// The account being edited; `None` for a new one.
+    member: Option<StaffMember>,
+    /// Whether the account is the administrator's own.
+    own: bool,
+    form: StaffValues,
+    /// The administrator's centres: the choices for home and supervised centres.
+    centres: Vec<Centre>,
+    errors: Errors,
+    notice: Option<&'static str>,
+}
+
+impl StaffForm {
+    fn roles(&self) -> Vec<(&'static str, &'static str)> {
+        Role::ALL
+            .into_iter()
+            .map(|role| (role.code(), role_label(&self.page, role)))
+            .collect()
+    }
+
+    fn supervises(&self, centre: &i64) -> bool {
+        self.form.supervises.contains(&centre.to_string())
+    }
+
+    fn is_home(&self, centre: &i64) -> bool {
+        self.form.centre_id == centre.to_string()
+    }
+}
+
+/// A choice of the administrator's centres as typed, checked against their scope.
+struct Choice {
+    role: Role,
+    centre_id: i64,
+    supervises: Vec<i64>,
+}
+
+fn choice(page: &Page, user: &CurrentUser, form: &StaffValues) -> Result<Choice, Errors> {
+    let t = page.t.admin;
+    let mut errors = Errors::default();
+    let role = Role::from_code(&form.role);
+    if role.is_none() {
+        errors.push("role", t.role_invalid);
+    }
+    let in_scope = |value: &String| {
+        value
+            .parse::<i64>()
+            .ok()
+            .filter(|id| user.centres.contains(id))
+    };
+    let centre_id = in_scope(&form.centre_id);
+    if centre_id.is_none() {
+        errors.push("centre_id", t.home_centre_invalid);
+    }
+    let supervises: Vec<i64> = form.supervises.iter().filter_map(in_scope).collect();
+    if supervises.len() != form.supervises.len() {
+        errors.push("supervises", t.supervises_invalid);
+    }
+    match (role, centre_id) {
+        (Some(role), Some(centre_id)) if errors.is_empty() => Ok(Choice {
+            role,
+            centre_id,
+            supervises,
+        }),
+        _ => Err(errors),
+    }
+}
+
+fn field_error(page: &Page, error: AccountError) -> Result<Errors, AppError> {
+    let t = page.t.admin;
+    let mut errors = Errors::default();
+    match error {
+        AccountError::BadUsername => errors.push("username", t.username_invalid),
+        AccountError::DuplicateUsername => errors.push("username", t.username_taken),
+        AccountError::BadName => errors.push("full_name", t.name_invalid),
+        AccountError::SupervisesWithoutRole => errors.push("supervises", t.supervises_employee),
+        AccountError::UnknownCentre(_) | AccountError::OutOfScope => {
+            errors.push("centre_id", t.home_centre_invalid)
+        }
+        AccountError::CannotDropOwnAdminRole => errors.push("role", t.own_admin_role),
+        AccountError::CannotDisableSelf => errors.push("actions", t.own_disable),
+        AccountError::CannotResetOwnPassword => errors.push("actions", t.own_reset),
+        other => return Err(anyhow::Error::from(other).into()),
+    }
+    Ok(errors)
+}
+
+pub async fn new(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+) -> Result<StaffForm, AppError> {
+    let centres = store::centres::list(&state.db, &user.centres).await?;
+    Ok(StaffForm {
+        page,
+        member: None,
+        own: false,
+        form: StaffValues {
+            role: Role::Employee.code().to_owned(),
+            centre_id: user.centre_id.to_string(),
+            ..StaffValues::default()
+        },
+        centres,
+        errors: Errors::default(),
+        notice: None,
+    })
+}
+
+/// The page that shows a one-time password, once.
+#[derive(Template, WebTemplate)]
+#[template(path = "admin/staff_password.html")]
+pub struct PasswordShown {
+    page: Page,
+    id: i64,
+    username: String,
+    full_name: String,
+    /// A new account rather than a reset password.
+    created: bool,
+    password: Secret,
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    let form = StaffValues::from_form(&form);
+    let centres = store::centres::list(&state.db, &user.centres).await?;
+    let code_of = |id: i64| {
+        centres
+            .iter()
+            .find(|centre| centre.id == id)
+            .map(|centre| centre.code.clone())
+            .unwrap_or_default()
+    };
+    let result = match choice(&page, &user, &form) {
+        Ok(choice) => {
+            let input = UserInput {
+                username: form.username.clone(),
+                full_name: form.full_name.clone(),
+                role: choice.role,
+                centre_code: code_of(choice.centre_id),
+                supervises: choice.supervises.iter().map(|id| code_of(*id)).collect(),
+            };
+            let added = accounts::add_user(
+                &state.db,
+                &state.hasher,
+                state.clock.as_ref(),
+                user.actor(),
+                &input,
+                None,
+            )
+            .await;
+            added.map_err(|error| field_error(&page, error))
+        }
+        Err(errors) => Err(Ok(errors)),
+    };
+    match result {
+        Ok(created) => {
+            let password = created
+                .one_time_password
+                .ok_or_else(|| anyhow::anyhow!("a new account without a one-time password"))?;
+            let member = store::staff::get(&state.db, created.id, &user.centres)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            Ok(no_store(PasswordShown {
+                page,
+                id: member.id,
+                username: member.username,
+                full_name: member.full_name,
+                created: true,
+                password,
+            }))
+        }
+        Err(errors) => Ok(StaffForm {
+            page,
+            member: None,
+            own: false,
+            form,
+            centres,
+            errors: errors?,
+            notice: None,
+        }
+        .into_response()),
+    }
+}
+
+/// The account `id` if it belongs to one of the administrator's centres.
+async fn member(state: &AppState, user: &CurrentUser, id: i64) -> Result<StaffMember, AppError> {
+    store::staff::get(&state.db, id, &user.centres)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+async fn edit_page(
+    state: &AppState,
+    page: Page,
+    user: &CurrentUser,
+    member: StaffMember,
+    form: Option<StaffValues>,
+    errors: Errors,
+    notice: Option<&'static str>,
+) -> Result<StaffForm, AppError> {
+    let centres = store::centres::list(&state.db, &user.centres).await?;
+    Ok(StaffForm {
+        page,
+        own: member.id == user.id,
+        form: form.unwrap_or_else(|| StaffValues::from_member(&member)),
+        member: Some(member),
+        centres,
+        errors,
+        notice,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(done): Query<Done>,
+) -> Result<StaffForm, AppError> {
+    let member = member(&state, &user, id).await?;
+    let notice = done.message(&page);
+    edit_page(&state, page, &user, member, None, Errors::default(), notice).await
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    form: FormFields,
+) -> Result<Response, AppError> {
+    let member = member(&state, &user, id).await?;
+    let mut form = StaffValues::from_form(&form);
+    form.username = member.username.clone();
+    let result = match choice(&page, &user, &form) {
+        Ok(choice) => {
+            let change = StaffChange {
+                full_name: &form.full_name,
+                role: choice.role,
+                centre_id: choice.centre_id,
+                supervises: &choice.supervises,
+                scope: &user.centres,
+            };
+            accounts::edit_user(&state.db, state.clock.as_ref(), user.actor(), id, &change)
+                .await
+                .map_err(|error| field_error(&page, error))
+        }
+        Err(errors) => Err(Ok(errors)),
+    };
+    match result {
+        Ok(()) => Ok(see_other(format!("/admin/staff/{id}?done=saved"))),
+        Err(errors) => {
+            let errors = errors?;
+            let page = edit_page(&state, page, &user, member, Some(form), errors, None).await?;
+            Ok(page.into_response())
+        }
+    }
+}
+
+/// Runs an action on account `id` and comes back to its page, or shows why it was refused.
+async fn act(
+    state: AppState,
+    page: Page,
+    user: CurrentUser,
+    id: i64,
+    done: &str,
+    result: Result<(), AccountError>,
+) -> Result<Response, AppError> {
+    match result {
+        Ok(()) => Ok(see_other(format!("/admin/staff/{id}?done={done}"))),
+        Err(error) => {
+            let errors = field_error(&page, error)?;
+            let member = member(&state, &user, id).await?;
+            let page = edit_page(&state, page, &user, member, None, errors, None).await?;
+            Ok(page.into_response())
+        }
+    }
+}
+
+pub async fn disable(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    member(&state, &user, id).await?;
+    let result =
+        accounts::set_staff_active(&state.db, state.clock.as_ref(), user.actor(), id, false).await;
+    act(state, page, user, id, "disabled", result).await
+}
+
+pub async fn enable(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    member(&state, &user, id).await?;
+    let result =
+        accounts::set_staff_active(&state.db, state.clock.as_ref(), user.actor(), id, true).await;
+    act(state, page, user, id, "enabled", result).await
+}
+
+pub async fn unlock(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    member(&state, &user, id).await?;
+    let result = accounts::unlock_staff(&state.db, state.clock.as_ref(), user.actor(), id).await;
+    act(state, page, user, id, "unlocked", result).await
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let member = member(&state, &user, id).await?;
+    let reset = accounts::reset_staff_password(
+        &state.db,
+        &state.hasher,
+        state.clock.as_ref(),
+        user.actor(),
+        id,
+    )
+    .await;
+    match reset {
+        Ok(password) => Ok(no_store(PasswordShown {
+            page,
+            id,
+            username: member.username,
+            full_name: member.full_name,
+            created: false,
+            password,
+        })),
+        Err(error) => act(state, page, user, id, "", Err(error)).await,
+    }
+}
