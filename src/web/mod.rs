@@ -12,6 +12,7 @@ mod home;
 pub mod page;
 mod security;
 mod static_files;
+mod subject_access;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -40,7 +41,7 @@ use crate::config::Config;
 use crate::domain::staff::Role;
 use crate::keys::Keys;
 use crate::passwords::Hasher;
-use auth::{EVERYONE, Guard, guard};
+use auth::{ADMINS, EVERYONE, Guard, guard};
 use error::{ErrorKind, error_response};
 
 /// The response header that carries the request's id, also logged with every line.
@@ -101,6 +102,16 @@ pub fn app(state: AppState) -> Router {
     let everyone = Router::new()
         .route("/", get(home::show))
         .route_layer(from_fn_with_state(state.only(EVERYONE), guard));
+    let subject_access = Router::new()
+        .route(
+            "/admin/subject-access",
+            get(subject_access::show).post(subject_access::search),
+        )
+        .route(
+            "/admin/subject-access/export",
+            post(subject_access::export),
+        )
+        .route_layer(from_fn_with_state(state.only(ADMINS), guard));
     let before_password_change = Router::new()
         .route(
             "/account/password",
@@ -126,6 +137,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(public)
         .merge(everyone)
+        .merge(subject_access)
         .merge(before_password_change)
         .fallback(|| async { error_response(ErrorKind::NotFound) })
         .with_state(state.clone())
