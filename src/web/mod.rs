@@ -107,10 +107,7 @@ pub fn app(state: AppState) -> Router {
             "/admin/subject-access",
             get(subject_access::show).post(subject_access::search),
         )
-        .route(
-            "/admin/subject-access/export",
-            post(subject_access::export),
-        )
+        .route("/admin/subject-access/export", post(subject_access::export))
         .route_layer(from_fn_with_state(state.only(ADMINS), guard));
     let before_password_change = Router::new()
         .route(

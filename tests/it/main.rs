@@ -3,6 +3,7 @@
 
 mod auth;
 mod cli;
+mod evidence;
 mod foundation;
 mod harness;
 mod launcher;
