@@ -459,7 +459,7 @@ mod tests {
                     prev_hash: &prev,
                 })
                 .to_vec();
-                let event = StoredEvent {
+                StoredEvent {
                     chain: "case:1".into(),
                     sequence,
                     occurred_at,
@@ -468,8 +468,7 @@ mod tests {
                     details,
                     prev_hash: std::mem::replace(&mut prev, hash.clone()),
                     hash,
-                };
-                event
+                }
             })
             .collect()
     }

@@ -392,6 +392,19 @@ async fn closed_case(
     case_id
 }
 
+/// Names, code, keyed hash, contact, reference, erased, status, contact channel.
+type ErasedCase = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<Vec<u8>>,
+    Option<String>,
+    Option<String>,
+    bool,
+    String,
+    Option<String>,
+);
+
 fn day(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap()
 }
@@ -408,17 +421,7 @@ async fn retention_erases_personal_data_keeps_the_figures_and_the_chains_verify(
     let run = retention::run(&app.pool, app.clock.as_ref()).await.unwrap();
     assert_eq!(run.erased, [past]);
 
-    let erased: (
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<Vec<u8>>,
-        Option<String>,
-        Option<String>,
-        bool,
-        String,
-        Option<String>,
-    ) = sqlx::query_as(
+    let erased: ErasedCase = sqlx::query_as(
         "SELECT client_given_names, client_surnames, client_personal_code, personal_code_hmac,
                     notify_contact, portal_reference, erased_at IS NOT NULL, status::text,
                     notify_channel
