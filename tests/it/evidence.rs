@@ -746,3 +746,55 @@ async fn the_audit_and_retention_commands_exit_zero_when_sound_and_name_the_bad_
         text(&wrong_key.stderr)
     );
 }
+
+#[tokio::test]
+async fn the_server_role_that_owns_nothing_appends_events_but_cannot_change_them() {
+    let (owner_pool, name) = fresh_named_database().await;
+    let role = format!("app_{}", &name["pilnvara_test_".len()..]);
+    let password = "role-test-password";
+    // The grants of the README, as the owner gives them.
+    for sql in [
+        format!("CREATE ROLE {role} LOGIN PASSWORD '{password}'"),
+        format!("GRANT USAGE ON SCHEMA public TO {role}"),
+        format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"),
+        format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"),
+        format!("REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM {role}"),
+    ] {
+        sqlx::query(&sql).execute(&owner_pool).await.unwrap();
+    }
+    let options: sqlx::postgres::PgConnectOptions = database_url(&name).parse().unwrap();
+    let app_pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options.username(&role).password(password))
+        .await
+        .unwrap();
+    pilnvara::db::migrate(&app_pool)
+        .await
+        .expect("with every migration applied, starting needs no ownership");
+    record_on_case(&app_pool, Utc::now(), 1, 2).await;
+    for sql in [
+        "UPDATE audit_events SET action = 'x'",
+        "DELETE FROM audit_events",
+        "TRUNCATE audit_events",
+        "ALTER TABLE audit_events DISABLE TRIGGER USER",
+    ] {
+        let error = sqlx::query(sql).execute(&app_pool).await.unwrap_err();
+        assert!(
+            error.to_string().contains("permission denied")
+                || error.to_string().contains("must be owner"),
+            "{sql}: {error}"
+        );
+    }
+    app_pool.close().await;
+    assert!(verify::verify_all(&owner_pool, None).await.unwrap().is_ok());
+    sqlx::query(&format!("DROP OWNED BY {role}"))
+        .execute(&owner_pool)
+        .await
+        .unwrap();
+    owner_pool.close().await;
+    let admin: sqlx::postgres::PgConnectOptions = database_url("postgres").parse().unwrap();
+    let mut admin: sqlx::PgConnection = sqlx::Connection::connect_with(&admin).await.unwrap();
+    let _ = sqlx::query(&format!("DROP ROLE IF EXISTS {role}"))
+        .execute(&mut admin)
+        .await;
+}
