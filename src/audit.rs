@@ -7,6 +7,11 @@
 //! chain. Writers on different chains do not block each other: only the chain's head row is
 //! locked. The details must never hold raw personal data (ids and keyed hashes instead), so that
 //! erasing personal data later leaves every chain verifiable.
+//!
+//! [`verify`] checks the chains; [`anchor`] writes and reads signed statements of their heads.
+
+pub mod anchor;
+pub mod verify;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;

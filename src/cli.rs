@@ -2,18 +2,22 @@
 //! on the exact forms below; each exits non-zero with a clear message on bad input.
 
 use std::io::Read as _;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::accounts::{self, Actor, CentreInput, UserInput};
+use crate::audit::anchor::{self, Anchor};
+use crate::audit::{Chain, verify};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::db::{self, Database};
 use crate::domain::staff::{CentreKind, Role};
-use crate::keys::Keys;
+use crate::keys::{self, Keys};
 use crate::passwords::{Hasher, Secret};
+use crate::retention;
 use crate::web::{self, AppState};
 
 #[derive(Debug, Parser)]
@@ -39,6 +43,37 @@ pub enum Command {
     /// Manage staff accounts.
     #[command(subcommand)]
     User(UserCommand),
+    /// Check and anchor the audit trail.
+    #[command(subcommand)]
+    Audit(AuditCommand),
+    /// Erase personal data past their retention date.
+    #[command(subcommand)]
+    Retention(RetentionCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check every chain (or one case's) and the latest anchor; exits non-zero naming the first
+    /// bad event.
+    Verify {
+        /// Check only this case's chain.
+        #[arg(long = "case")]
+        case_id: Option<i64>,
+        /// The anchor to check against (default: the newest in $PILNVARA_DATA_DIR/anchors).
+        #[arg(long)]
+        anchor: Option<PathBuf>,
+        /// The trusted public key (default: $PILNVARA_DATA_DIR/keys/anchor.pub).
+        #[arg(long)]
+        public_key: Option<PathBuf>,
+    },
+    /// Write a signed statement of every chain head to $PILNVARA_DATA_DIR/anchors.
+    Anchor,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RetentionCommand {
+    /// Erase the client's personal data from every case past its retention date.
+    Run,
 }
 
 #[derive(Debug, Subcommand)]
@@ -203,7 +238,82 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             println!("user {} unlocked", username.trim().to_lowercase());
             Ok(())
         }
+        Command::Audit(AuditCommand::Verify {
+            case_id,
+            anchor,
+            public_key,
+        }) => {
+            let anchor = trusted_anchor(&config.data_dir, anchor, public_key)?;
+            let check = match case_id {
+                Some(id) => {
+                    verify::verify_chain(pool, &Chain::Case(id).key(), anchor.as_ref()).await?
+                }
+                None => verify::verify_all(pool, anchor.as_ref()).await?,
+            };
+            if let Some(failure) = check.failure {
+                anyhow::bail!("audit trail broken: {failure}");
+            }
+            let against = match &anchor {
+                Some(anchor) => format!(
+                    "; {} anchored heads of {} still hold",
+                    check.anchored,
+                    anchor.name()
+                ),
+                None => "; no anchor to check against".to_owned(),
+            };
+            println!(
+                "{} chains, {} events verified{against}",
+                check.chains, check.events
+            );
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Anchor) => {
+            let keys = load_keys(&config.data_dir)?;
+            let (path, heads) = anchor::write(
+                pool,
+                &keys,
+                clock.now(),
+                &anchor::directory(&config.data_dir),
+            )
+            .await?;
+            println!("anchor {} written ({heads} chain heads)", path.display());
+            Ok(())
+        }
+        Command::Retention(RetentionCommand::Run) => {
+            let run = retention::run(pool, &clock).await?;
+            println!("personal data erased from {} cases", run.erased.len());
+            Ok(())
+        }
     }
+}
+
+fn load_keys(data_dir: &Path) -> anyhow::Result<Keys> {
+    Keys::load_or_create(data_dir).with_context(|| {
+        format!(
+            "reading the server keys in {}",
+            data_dir.join("keys").display()
+        )
+    })
+}
+
+/// The anchor to verify against, its signature checked with the trusted key: the one given, or
+/// the newest in the data directory (none yet is not an error).
+fn trusted_anchor(
+    data_dir: &Path,
+    anchor: Option<PathBuf>,
+    public_key: Option<PathBuf>,
+) -> anyhow::Result<Option<Anchor>> {
+    let path = match anchor {
+        Some(path) => path,
+        None => match anchor::latest(&anchor::directory(data_dir))? {
+            Some(path) => path,
+            None => return Ok(None),
+        },
+    };
+    let key_path = public_key.unwrap_or_else(|| data_dir.join("keys/anchor.pub"));
+    let key = keys::read_public_key(&key_path)
+        .with_context(|| format!("reading the anchor public key {}", key_path.display()))?;
+    Ok(Some(anchor::read(&path, &key)?))
 }
 
 async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
@@ -221,18 +331,19 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
         .await
         .with_context(|| format!("PILNVARA_BIND: cannot listen on {}", config.bind))?;
     let address = listener.local_addr()?;
-    let keys = Keys::load_or_create(&config.data_dir).with_context(|| {
-        format!(
-            "reading the server keys in {}",
-            config.data_dir.join("keys").display()
-        )
-    })?;
+    let keys = Arc::new(load_keys(&config.data_dir)?);
+    let daily = tokio::spawn(daily_duties(
+        database.pool.clone(),
+        clock.clone(),
+        keys.clone(),
+        config.data_dir.clone(),
+    ));
     let state = AppState {
         db: database.pool.clone(),
         config: Arc::new(config),
         clock,
         hasher,
-        keys: Arc::new(keys),
+        keys,
     };
     let sessions = tower_sessions_sqlx_store::PostgresStore::new(database.pool.clone());
     let deletion = tokio::spawn(
@@ -245,8 +356,34 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
     println!("Pilnvara: http://{address}/  (Ctrl-C stops the server and its database)");
     web::serve(listener, web::app(state), shutdown_signal()).await?;
     deletion.abort();
+    daily.abort();
     tracing::info!("stopped serving");
     Ok(())
+}
+
+/// At start and then once a day: erase personal data past retention, then anchor the chain
+/// heads (after the erasures, so their events are anchored too). A failure is logged and tried
+/// again the next day; it never stops the server.
+async fn daily_duties(
+    pool: sqlx::PgPool,
+    clock: Arc<dyn Clock>,
+    keys: Arc<Keys>,
+    data_dir: PathBuf,
+) {
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        interval.tick().await;
+        match retention::run(&pool, clock.as_ref()).await {
+            Ok(run) => tracing::info!(erased = run.erased.len(), "retention run"),
+            Err(error) => tracing::error!(%error, "retention run failed"),
+        }
+        let dir = anchor::directory(&data_dir);
+        match anchor::write(&pool, &keys, clock.now(), &dir).await {
+            Ok((path, heads)) => tracing::info!(path = %path.display(), heads, "anchor written"),
+            Err(error) => tracing::error!(%error, "writing the anchor failed"),
+        }
+    }
 }
 
 /// Completes on Ctrl-C (SIGINT) or SIGTERM.

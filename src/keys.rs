@@ -4,12 +4,16 @@
 //! - `personal-code.key`: the HMAC-SHA256 key under which personal codes are looked up
 //!   (subject access, search) without searching clear text, and which keeps audit details free
 //!   of raw personal codes.
+//! - `anchor.key`: the Ed25519 seed that signs anchors (statements of the audit chain heads, see
+//!   `audit::anchor`). Its public half is written beside it as `anchor.pub` (hex), so that an
+//!   auditor can check anchors without the private key.
 
 use std::fs;
 use std::io::{self, Write as _};
 use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
 use std::path::Path;
 
+use ed25519_dalek::{SigningKey, VerifyingKey};
 use hmac::{Hmac, Mac};
 use rand::RngCore as _;
 use sha2::Sha256;
@@ -18,6 +22,7 @@ const KEY_BYTES: usize = 32;
 
 pub struct Keys {
     personal_code: [u8; KEY_BYTES],
+    anchor: SigningKey,
 }
 
 impl std::fmt::Debug for Keys {
@@ -32,8 +37,11 @@ impl Keys {
         let dir = data_dir.join("keys");
         fs::create_dir_all(&dir)?;
         fs::set_permissions(&dir, fs::Permissions::from_mode(0o700))?;
+        let anchor = SigningKey::from_bytes(&key_file(&dir.join("anchor.key"))?);
+        write_public_key(&dir.join("anchor.pub"), &anchor.verifying_key())?;
         Ok(Keys {
             personal_code: key_file(&dir.join("personal-code.key"))?,
+            anchor,
         })
     }
 
@@ -41,6 +49,7 @@ impl Keys {
     pub fn ephemeral() -> Keys {
         Keys {
             personal_code: random_key(),
+            anchor: SigningKey::from_bytes(&random_key()),
         }
     }
 
@@ -49,6 +58,60 @@ impl Keys {
         let mut mac = Hmac::<Sha256>::new_from_slice(&self.personal_code).expect("any key length");
         mac.update(digits.as_bytes());
         mac.finalize().into_bytes().to_vec()
+    }
+
+    /// The key that signs anchors.
+    pub fn anchor_signing_key(&self) -> &SigningKey {
+        &self.anchor
+    }
+
+    /// The public half of the anchor key, as `anchor.pub` holds it.
+    pub fn anchor_public_key(&self) -> VerifyingKey {
+        self.anchor.verifying_key()
+    }
+}
+
+/// Reads a public anchor key: 64 hex digits (surrounding white space ignored).
+pub fn read_public_key(path: &Path) -> io::Result<VerifyingKey> {
+    let text = fs::read_to_string(path)?;
+    parse_public_key(text.trim()).ok_or_else(|| {
+        io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{} must hold an Ed25519 public key as 64 hex digits",
+                path.display()
+            ),
+        )
+    })
+}
+
+/// An Ed25519 public key from its 64 hex digits.
+pub fn parse_public_key(hex_digits: &str) -> Option<VerifyingKey> {
+    let bytes: [u8; 32] = hex::decode(hex_digits).ok()?.try_into().ok()?;
+    VerifyingKey::from_bytes(&bytes).ok()
+}
+
+/// Writes `anchor.pub` if it is missing; refuses one that belongs to another key.
+fn write_public_key(path: &Path, key: &VerifyingKey) -> io::Result<()> {
+    match read_public_key(path) {
+        Ok(existing) if existing == *key => Ok(()),
+        Ok(_) => Err(io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "{} does not belong to anchor.key beside it: move it away to have it rewritten",
+                path.display()
+            ),
+        )),
+        Err(error) if error.kind() == io::ErrorKind::NotFound => {
+            let mut file = fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o644)
+                .open(path)?;
+            writeln!(file, "{}", hex::encode(key.as_bytes()))?;
+            file.sync_all()
+        }
+        Err(error) => Err(error),
     }
 }
 
@@ -99,6 +162,12 @@ mod tests {
             .permissions()
             .mode();
         assert_eq!(mode & 0o777, 0o600);
+        assert_eq!(first.anchor_public_key(), again.anchor_public_key());
+        assert_eq!(
+            read_public_key(&dir.path().join("keys/anchor.pub")).unwrap(),
+            first.anchor_public_key(),
+            "the public key is written for auditors"
+        );
         assert_ne!(
             first.personal_code_hmac("32345678901"),
             Keys::ephemeral().personal_code_hmac("32345678901"),

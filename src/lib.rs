@@ -17,6 +17,7 @@ pub mod i18n;
 pub mod keys;
 pub mod passwords;
 pub mod pdf;
+pub mod retention;
 pub mod store;
 pub mod telemetry;
 pub mod web;

@@ -78,12 +78,37 @@ pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
         .await
 }
 
-/// Applies the migrations that have not run yet.
+/// Applies the migrations that have not run yet. When every one has run already it changes
+/// nothing, so that the server can run as a role that does not own (and may not create) tables;
+/// see the README on database roles.
 pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
+    if all_applied(pool).await.unwrap_or(false) {
+        return Ok(());
+    }
     MIGRATOR
         .run(pool)
         .await
         .context("running database migrations")
+}
+
+/// Whether every migration has been applied, unchanged.
+async fn all_applied(pool: &PgPool) -> Result<bool, sqlx::Error> {
+    let recorded: Option<String> =
+        sqlx::query_scalar("SELECT to_regclass('_sqlx_migrations')::text")
+            .fetch_one(pool)
+            .await?;
+    if recorded.is_none() {
+        return Ok(false);
+    }
+    let applied: Vec<(i64, Vec<u8>)> =
+        sqlx::query_as("SELECT version, checksum FROM _sqlx_migrations WHERE success")
+            .fetch_all(pool)
+            .await?;
+    Ok(MIGRATOR.iter().all(|migration| {
+        applied.iter().any(|(version, checksum)| {
+            *version == migration.version && checksum[..] == migration.checksum[..]
+        })
+    }))
 }
 
 /// Creates `name` in the server behind `admin_url` unless it exists.

@@ -79,10 +79,12 @@ impl fmt::Display for Lang {
 mod admin;
 mod auth;
 mod common;
+mod evidence;
 
 pub use admin::Admin;
 pub use auth::Auth;
 pub use common::Common;
+pub use evidence::Evidence;
 
 /// Declares one area's strings as a struct with a Latvian and an English instance; every key
 /// must have both.
@@ -113,18 +115,21 @@ pub struct Texts {
     pub common: &'static Common,
     pub auth: &'static Auth,
     pub admin: &'static Admin,
+    pub evidence: &'static Evidence,
 }
 
 static LV: Texts = Texts {
     common: &Common::LV,
     auth: &Auth::LV,
     admin: &Admin::LV,
+    evidence: &Evidence::LV,
 };
 
 static EN: Texts = Texts {
     common: &Common::EN,
     auth: &Auth::EN,
     admin: &Admin::EN,
+    evidence: &Evidence::EN,
 };
 
 impl Texts {
@@ -134,6 +139,7 @@ impl Texts {
             self.common.entries(),
             self.auth.entries(),
             self.admin.entries(),
+            self.evidence.entries(),
         ]
         .concat()
     }

@@ -4,6 +4,7 @@
 pub mod catalogue;
 pub mod centres;
 pub mod staff;
+pub mod subject_access;
 
 /// Whether `error` is a violation of the unique constraint or index `name`.
 pub fn violates(error: &sqlx::Error, name: &str) -> bool {

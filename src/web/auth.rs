@@ -182,6 +182,7 @@ pub struct Guard {
 }
 
 pub const EVERYONE: &[Role] = &Role::ALL;
+pub const ADMINS: &[Role] = &[Role::Admin];
 
 /// Admits the roles of `guard`: anyone else signed in gets 403 (and an audit event), anyone
 /// not signed in is sent to the sign-in page.

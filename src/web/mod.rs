@@ -13,6 +13,7 @@ mod home;
 pub mod page;
 mod security;
 mod static_files;
+mod subject_access;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -41,7 +42,7 @@ use crate::config::Config;
 use crate::domain::staff::Role;
 use crate::keys::Keys;
 use crate::passwords::Hasher;
-use auth::{EVERYONE, Guard, guard};
+use auth::{ADMINS, EVERYONE, Guard, guard};
 use error::{ErrorKind, error_response};
 
 /// The response header that carries the request's id, also logged with every line.
@@ -102,8 +103,14 @@ pub fn app(state: AppState) -> Router {
     let everyone = Router::new()
         .route("/", get(home::show))
         .route_layer(from_fn_with_state(state.only(EVERYONE), guard));
-    let administration =
-        admin::routes().route_layer(from_fn_with_state(state.only(&[Role::Admin]), guard));
+    let administration = admin::routes().route_layer(from_fn_with_state(state.only(ADMINS), guard));
+    let subject_access = Router::new()
+        .route(
+            "/admin/subject-access",
+            get(subject_access::show).post(subject_access::search),
+        )
+        .route("/admin/subject-access/export", post(subject_access::export))
+        .route_layer(from_fn_with_state(state.only(ADMINS), guard));
     let before_password_change = Router::new()
         .route(
             "/account/password",
@@ -130,6 +137,7 @@ pub fn app(state: AppState) -> Router {
         .merge(public)
         .merge(everyone)
         .merge(administration)
+        .merge(subject_access)
         .merge(before_password_change)
         .fallback(|| async { error_response(ErrorKind::NotFound) })
         .with_state(state.clone())

@@ -168,6 +168,8 @@ pub struct TestApp {
     pub router: Router,
     pub clock: Arc<ManualClock>,
     pub hasher: Hasher,
+    /// The server keys the application runs with (for keyed hashes of personal codes).
+    pub keys: Arc<Keys>,
 }
 
 /// A response with its body read.
@@ -202,12 +204,13 @@ impl TestApp {
     pub fn with_config(pool: PgPool, config: Config) -> Self {
         let clock = Arc::new(ManualClock::starting_now());
         let hasher = Hasher::new(2);
+        let keys = Arc::new(Keys::ephemeral());
         let state = AppState {
             db: pool.clone(),
             config: Arc::new(config),
             clock: clock.clone(),
             hasher: hasher.clone(),
-            keys: Arc::new(Keys::ephemeral()),
+            keys: keys.clone(),
         };
         // In-process requests have no socket: give them a client address, as a real
         // connection would (the sign-in rate limit is per address).
@@ -220,6 +223,7 @@ impl TestApp {
             router,
             clock,
             hasher,
+            keys,
         }
     }
 

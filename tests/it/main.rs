@@ -6,6 +6,7 @@ mod auth;
 mod browser;
 mod cli;
 mod e2e;
+mod evidence;
 mod foundation;
 mod harness;
 mod launcher;

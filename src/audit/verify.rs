@@ -1,0 +1,518 @@
+//! Checking the hash chains: every event's hash recomputed with [`event_hash`], sequences
+//! without gaps from 1, each `prev_hash` the hash of the event before (the first one
+//! [`GENESIS`]), the chain's head row at its last event, and, given an anchor, every anchored
+//! head still in its chain with the same hash (so a chain cut short and its head row rewound is
+//! caught too).
+//!
+//! Events are read in pages by key, inside one read-only snapshot, never a whole table at once.
+//! Checking stops at the first bad event, which is what an auditor needs to look at first.
+
+use std::collections::HashMap;
+use std::fmt;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+
+use super::anchor::Anchor;
+use super::{GENESIS, HashInput, event_hash};
+
+/// Events read per query.
+const PAGE: i64 = 1000;
+
+/// What is wrong with an event (or with a chain at an event).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The stored hash is not the hash of the event's contents: the event was changed.
+    HashMismatch,
+    /// The event does not point to the hash of the event before it.
+    BrokenLink,
+    /// The event with this sequence is missing; the next one found has `found`.
+    Missing { found: i64 },
+    /// The chain ends before the head row says it does (its tail was removed).
+    TailMissing { head_sequence: i64 },
+    /// The chain's head row names another last event than the chain has.
+    HeadMismatch { head_sequence: i64 },
+    /// The chain has events but no head row.
+    HeadMissing,
+    /// The anchor of `anchor` says the chain reached this event, and it is not there.
+    AnchoredEventMissing { anchor: String },
+    /// The anchor of `anchor` holds another hash for this event: history was rewritten.
+    AnchoredHashMismatch { anchor: String },
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::HashMismatch => f.write_str("its hash does not match its contents"),
+            Problem::BrokenLink => {
+                f.write_str("its previous hash is not the hash of the event before it")
+            }
+            Problem::Missing { found } => write!(f, "it is missing (the next event is {found})"),
+            Problem::TailMissing { head_sequence } => write!(
+                f,
+                "it is missing: the chain ends before it, but its head says it reaches {head_sequence}"
+            ),
+            Problem::HeadMismatch { head_sequence } => write!(
+                f,
+                "the chain's head row (sequence {head_sequence}) does not match the chain's last event"
+            ),
+            Problem::HeadMissing => f.write_str("the chain has no head row"),
+            Problem::AnchoredEventMissing { anchor } => write!(
+                f,
+                "it is missing, but anchor {anchor} shows the chain reached it (chain cut short)"
+            ),
+            Problem::AnchoredHashMismatch { anchor } => write!(
+                f,
+                "its hash differs from the one anchor {anchor} holds (history rewritten)"
+            ),
+        }
+    }
+}
+
+/// The first bad event found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub chain: String,
+    pub sequence: i64,
+    pub problem: Problem,
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "chain {}, event {}: {}",
+            self.chain, self.sequence, self.problem
+        )
+    }
+}
+
+/// The outcome of checking one chain or all of them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChainCheck {
+    /// Chains checked completely.
+    pub chains: u64,
+    /// Events whose hash and link were checked.
+    pub events: u64,
+    /// Anchored heads checked against the chains.
+    pub anchored: u64,
+    pub failure: Option<Failure>,
+}
+
+impl ChainCheck {
+    pub fn is_ok(&self) -> bool {
+        self.failure.is_none()
+    }
+}
+
+/// One stored event, as the check reads it.
+struct StoredEvent {
+    chain: String,
+    sequence: i64,
+    occurred_at: DateTime<Utc>,
+    actor_id: Option<i64>,
+    action: String,
+    details: Value,
+    prev_hash: Vec<u8>,
+    hash: Vec<u8>,
+}
+
+/// Walks one chain's events in order.
+struct Walker {
+    chain: String,
+    expected: i64,
+    prev_hash: Vec<u8>,
+}
+
+impl Walker {
+    fn new(chain: &str) -> Self {
+        Self {
+            chain: chain.to_owned(),
+            expected: 1,
+            prev_hash: GENESIS.to_vec(),
+        }
+    }
+
+    fn fail(&self, sequence: i64, problem: Problem) -> Failure {
+        Failure {
+            chain: self.chain.clone(),
+            sequence,
+            problem,
+        }
+    }
+
+    fn step(&mut self, event: &StoredEvent) -> Result<(), Failure> {
+        if event.sequence != self.expected {
+            return Err(self.fail(
+                self.expected,
+                Problem::Missing {
+                    found: event.sequence,
+                },
+            ));
+        }
+        let recomputed = event_hash(&HashInput {
+            chain: &event.chain,
+            sequence: event.sequence,
+            occurred_at: event.occurred_at,
+            actor_id: event.actor_id,
+            action: &event.action,
+            details: &event.details,
+            prev_hash: &event.prev_hash,
+        });
+        if recomputed[..] != event.hash[..] {
+            return Err(self.fail(event.sequence, Problem::HashMismatch));
+        }
+        if event.prev_hash != self.prev_hash {
+            return Err(self.fail(event.sequence, Problem::BrokenLink));
+        }
+        self.expected += 1;
+        self.prev_hash.clone_from(&event.hash);
+        Ok(())
+    }
+
+    /// After the last event: the head row must name it.
+    fn finish(&self, head: Option<&(i64, Vec<u8>)>) -> Result<(), Failure> {
+        let last = self.expected - 1;
+        match head {
+            None if last == 0 => Ok(()),
+            None => Err(self.fail(last, Problem::HeadMissing)),
+            Some((sequence, _)) if *sequence > last => Err(self.fail(
+                last + 1,
+                Problem::TailMissing {
+                    head_sequence: *sequence,
+                },
+            )),
+            Some((sequence, hash)) if *sequence != last || *hash != self.prev_hash => Err(self
+                .fail(
+                    last,
+                    Problem::HeadMismatch {
+                        head_sequence: *sequence,
+                    },
+                )),
+            Some(_) => Ok(()),
+        }
+    }
+}
+
+/// Checks one chain (`case:7`, `centre:2`, `system`), and its head in `anchor` if given.
+pub async fn verify_chain(
+    pool: &PgPool,
+    chain: &str,
+    anchor: Option<&Anchor>,
+) -> Result<ChainCheck, sqlx::Error> {
+    let mut tx = snapshot(pool).await?;
+    let mut check = ChainCheck {
+        chains: 0,
+        events: 0,
+        anchored: 0,
+        failure: None,
+    };
+    let mut walker = Walker::new(chain);
+    let mut after = 0;
+    loop {
+        let page = chain_page(&mut tx, chain, after).await?;
+        for event in &page {
+            if let Err(failure) = walker.step(event) {
+                check.failure = Some(failure);
+                return Ok(check);
+            }
+            check.events += 1;
+        }
+        match page.last() {
+            Some(last) if page.len() as i64 == PAGE => after = last.sequence,
+            _ => break,
+        }
+    }
+    let head = heads(&mut tx, &[chain.to_owned()]).await?;
+    if let Err(failure) = walker.finish(head.get(chain)) {
+        check.failure = Some(failure);
+        return Ok(check);
+    }
+    check.chains = u64::from(check.events > 0 || head.contains_key(chain));
+    if let Some(anchor) = anchor {
+        let anchored: Vec<_> = anchor
+            .heads()
+            .iter()
+            .filter(|head| head.chain == chain)
+            .collect();
+        check.failure = check_anchored(&mut tx, anchor, &anchored).await?;
+        check.anchored = anchored.len() as u64;
+    }
+    tx.commit().await?;
+    Ok(check)
+}
+
+/// Checks every chain, then every head of `anchor` if given.
+pub async fn verify_all(pool: &PgPool, anchor: Option<&Anchor>) -> Result<ChainCheck, sqlx::Error> {
+    let mut tx = snapshot(pool).await?;
+    let mut check = ChainCheck {
+        chains: 0,
+        events: 0,
+        anchored: 0,
+        failure: None,
+    };
+    let mut walker: Option<Walker> = None;
+    let mut head_rows: HashMap<String, (i64, Vec<u8>)> = HashMap::new();
+    let mut after = (String::new(), 0_i64);
+    loop {
+        let page = all_page(&mut tx, &after.0, after.1).await?;
+        let mut chains: Vec<String> = page.iter().map(|event| event.chain.clone()).collect();
+        chains.dedup();
+        // Keep the head of the chain being walked (it may go on in this page); fetch the others.
+        let walking = walker.as_ref().map(|w| w.chain.clone());
+        head_rows.retain(|chain, _| walking.as_ref() == Some(chain));
+        head_rows.extend(heads(&mut tx, &chains).await?);
+        for event in &page {
+            if walker.as_ref().is_some_and(|w| w.chain != event.chain) {
+                let done = walker.take().expect("a walker");
+                if let Err(failure) = done.finish(head_rows.get(&done.chain)) {
+                    check.failure = Some(failure);
+                    return Ok(check);
+                }
+                check.chains += 1;
+            }
+            let current = walker.get_or_insert_with(|| Walker::new(&event.chain));
+            if let Err(failure) = current.step(event) {
+                check.failure = Some(failure);
+                return Ok(check);
+            }
+            check.events += 1;
+        }
+        match page.last() {
+            Some(last) if page.len() as i64 == PAGE => {
+                after = (last.chain.clone(), last.sequence);
+            }
+            _ => break,
+        }
+    }
+    if let Some(done) = walker {
+        if let Err(failure) = done.finish(head_rows.get(&done.chain)) {
+            check.failure = Some(failure);
+            return Ok(check);
+        }
+        check.chains += 1;
+    }
+    // A head row whose chain has no events left at all: every event was removed.
+    if let Some(orphan) = sqlx::query!(
+        "SELECT chain, sequence FROM audit_chain_heads h
+         WHERE sequence > 0
+           AND NOT EXISTS (SELECT 1 FROM audit_events e WHERE e.chain = h.chain)
+         ORDER BY chain LIMIT 1"
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    {
+        check.failure = Some(Failure {
+            chain: orphan.chain,
+            sequence: 1,
+            problem: Problem::TailMissing {
+                head_sequence: orphan.sequence,
+            },
+        });
+        return Ok(check);
+    }
+    if let Some(anchor) = anchor {
+        for batch in anchor.heads().chunks(PAGE as usize) {
+            let batch: Vec<_> = batch.iter().collect();
+            if let Some(failure) = check_anchored(&mut tx, anchor, &batch).await? {
+                check.failure = Some(failure);
+                return Ok(check);
+            }
+            check.anchored += batch.len() as u64;
+        }
+    }
+    tx.commit().await?;
+    Ok(check)
+}
+
+/// One consistent, read-only view of the trail while writers carry on.
+async fn snapshot(
+    pool: &PgPool,
+) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    sqlx::query!("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        .execute(&mut *tx)
+        .await?;
+    Ok(tx)
+}
+
+async fn chain_page(
+    connection: &mut PgConnection,
+    chain: &str,
+    after: i64,
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    sqlx::query_as!(
+        StoredEvent,
+        r#"SELECT chain, sequence, occurred_at AS "occurred_at: DateTime<Utc>", actor_id, action,
+                  details, prev_hash, hash
+           FROM audit_events WHERE chain = $1 AND sequence > $2
+           ORDER BY sequence LIMIT $3"#,
+        chain,
+        after,
+        PAGE,
+    )
+    .fetch_all(connection)
+    .await
+}
+
+async fn all_page(
+    connection: &mut PgConnection,
+    after_chain: &str,
+    after_sequence: i64,
+) -> Result<Vec<StoredEvent>, sqlx::Error> {
+    sqlx::query_as!(
+        StoredEvent,
+        r#"SELECT chain, sequence, occurred_at AS "occurred_at: DateTime<Utc>", actor_id, action,
+                  details, prev_hash, hash
+           FROM audit_events WHERE (chain, sequence) > ($1, $2)
+           ORDER BY chain, sequence LIMIT $3"#,
+        after_chain,
+        after_sequence,
+        PAGE,
+    )
+    .fetch_all(connection)
+    .await
+}
+
+async fn heads(
+    connection: &mut PgConnection,
+    chains: &[String],
+) -> Result<HashMap<String, (i64, Vec<u8>)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        "SELECT chain, sequence, hash FROM audit_chain_heads WHERE chain = ANY($1)",
+        chains,
+    )
+    .fetch_all(connection)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.chain, (row.sequence, row.hash)))
+        .collect())
+}
+
+/// Whether each anchored head is still in its chain with the same hash. The chains themselves
+/// have been checked, so an anchored event that is still there vouches for everything before it.
+async fn check_anchored(
+    connection: &mut PgConnection,
+    anchor: &Anchor,
+    anchored: &[&super::anchor::AnchoredHead],
+) -> Result<Option<Failure>, sqlx::Error> {
+    let chains: Vec<String> = anchored.iter().map(|head| head.chain.clone()).collect();
+    let sequences: Vec<i64> = anchored.iter().map(|head| head.sequence).collect();
+    let rows = sqlx::query!(
+        r#"SELECT a.chain AS "chain!", a.sequence AS "sequence!", e.hash AS "hash?"
+           FROM unnest($1::text[], $2::bigint[]) AS a (chain, sequence)
+           LEFT JOIN audit_events e ON e.chain = a.chain AND e.sequence = a.sequence"#,
+        &chains,
+        &sequences,
+    )
+    .fetch_all(connection)
+    .await?;
+    let found: HashMap<(String, i64), Option<Vec<u8>>> = rows
+        .into_iter()
+        .map(|row| ((row.chain, row.sequence), row.hash))
+        .collect();
+    for head in anchored {
+        let failure = |problem| Failure {
+            chain: head.chain.clone(),
+            sequence: head.sequence,
+            problem,
+        };
+        match found.get(&(head.chain.clone(), head.sequence)) {
+            Some(Some(hash)) if hex::encode(hash) == head.hash => {}
+            Some(Some(_)) => {
+                return Ok(Some(failure(Problem::AnchoredHashMismatch {
+                    anchor: anchor.name().to_owned(),
+                })));
+            }
+            _ => {
+                return Ok(Some(failure(Problem::AnchoredEventMissing {
+                    anchor: anchor.name().to_owned(),
+                })));
+            }
+        }
+    }
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    fn chain_of(count: i64) -> Vec<StoredEvent> {
+        let mut prev = GENESIS.to_vec();
+        (1..=count)
+            .map(|sequence| {
+                let occurred_at = Utc.with_ymd_and_hms(2026, 3, 1, 9, 0, 0).unwrap()
+                    + chrono::TimeDelta::minutes(sequence);
+                let details = json!({ "n": sequence });
+                let hash = event_hash(&HashInput {
+                    chain: "case:1",
+                    sequence,
+                    occurred_at,
+                    actor_id: Some(3),
+                    action: "step-recorded",
+                    details: &details,
+                    prev_hash: &prev,
+                })
+                .to_vec();
+                StoredEvent {
+                    chain: "case:1".into(),
+                    sequence,
+                    occurred_at,
+                    actor_id: Some(3),
+                    action: "step-recorded".into(),
+                    details,
+                    prev_hash: std::mem::replace(&mut prev, hash.clone()),
+                    hash,
+                }
+            })
+            .collect()
+    }
+
+    fn walk(events: &[StoredEvent], head: Option<(i64, Vec<u8>)>) -> Result<(), Failure> {
+        let mut walker = Walker::new("case:1");
+        for event in events {
+            walker.step(event)?;
+        }
+        walker.finish(head.as_ref())
+    }
+
+    #[test]
+    fn an_intact_chain_passes() {
+        let events = chain_of(4);
+        let head = (4, events[3].hash.clone());
+        assert_eq!(walk(&events, Some(head)), Ok(()));
+        assert_eq!(walk(&[], None), Ok(()));
+    }
+
+    #[test]
+    fn each_kind_of_damage_names_its_event() {
+        let mut edited = chain_of(4);
+        edited[1].details = json!({ "n": 99 });
+        let head = Some((4, edited[3].hash.clone()));
+        assert_eq!(walk(&edited, head.clone()).unwrap_err().sequence, 2);
+
+        let mut gap = chain_of(4);
+        gap.remove(2);
+        let failure = walk(&gap, head.clone()).unwrap_err();
+        assert_eq!(
+            (failure.sequence, failure.problem),
+            (3, Problem::Missing { found: 4 })
+        );
+
+        let cut = chain_of(2);
+        let failure = walk(&cut, head).unwrap_err();
+        assert_eq!(
+            (failure.sequence, failure.problem),
+            (3, Problem::TailMissing { head_sequence: 4 })
+        );
+
+        let cut = chain_of(2);
+        let failure = walk(&cut, None).unwrap_err();
+        assert_eq!(failure.problem, Problem::HeadMissing);
+    }
+}

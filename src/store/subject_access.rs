@@ -1,0 +1,128 @@
+//! What is held about one person (GDPR Art. 15): their cases in the given centres that still hold
+//! personal data, the steps of those cases, and the views of their data.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+use sqlx::PgConnection;
+
+/// More cases than one person can have at a handful of centres; keeps the page bounded.
+pub const MAX_CASES: i64 = 500;
+/// Views listed per search, across its cases.
+pub const MAX_ACCESS_EVENTS: i64 = 10_000;
+
+/// The action the case pages record for every view of a case's personal data.
+pub const VIEW_ACTION: &str = "personal-data-viewed";
+
+#[derive(Debug, Clone)]
+pub struct HeldCase {
+    pub id: i64,
+    pub centre_code: String,
+    pub centre_name: String,
+    pub eservice_code: String,
+    pub eservice_name_lv: String,
+    pub eservice_name_en: String,
+    pub status: String,
+    pub opened_at: DateTime<Utc>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub retention_until: Option<NaiveDate>,
+    pub client_given_names: Option<String>,
+    pub client_surnames: Option<String>,
+    pub client_personal_code: Option<String>,
+    pub notify_channel: Option<String>,
+    pub notify_contact: Option<String>,
+    pub portal_reference: Option<String>,
+    pub stop_reason: Option<String>,
+    pub stop_remark: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct HeldStep {
+    pub case_id: i64,
+    pub step: String,
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub data: Value,
+    pub recorded_by: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AccessEvent {
+    pub case_id: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub actor: Option<String>,
+    pub details: Value,
+}
+
+/// The cases of `centres` whose client has the keyed personal-code hash `hmac` and whose data
+/// have not been erased.
+pub async fn cases(
+    connection: &mut PgConnection,
+    hmac: &[u8],
+    centres: &[i64],
+) -> Result<Vec<HeldCase>, sqlx::Error> {
+    sqlx::query_as!(
+        HeldCase,
+        r#"SELECT c.id, ce.code AS centre_code, ce.name AS centre_name,
+                  e.code AS eservice_code, e.name_lv AS eservice_name_lv,
+                  e.name_en AS eservice_name_en, c.status::text AS "status!",
+                  c.opened_at AS "opened_at: DateTime<Utc>",
+                  coalesce(c.closed_at, c.stopped_at) AS "finished_at?: DateTime<Utc>",
+                  c.retention_until AS "retention_until: NaiveDate", c.client_given_names, c.client_surnames,
+                  c.client_personal_code, c.notify_channel, c.notify_contact,
+                  c.portal_reference, c.stop_reason, c.stop_remark
+           FROM cases c
+           JOIN centres ce ON ce.id = c.centre_id
+           JOIN eservices e ON e.id = c.eservice_id
+           WHERE c.personal_code_hmac = $1 AND c.centre_id = ANY($2) AND c.erased_at IS NULL
+           ORDER BY c.opened_at, c.id
+           LIMIT $3"#,
+        hmac,
+        centres,
+        MAX_CASES,
+    )
+    .fetch_all(connection)
+    .await
+}
+
+/// The recorded steps of `cases`, in the order they were recorded.
+pub async fn steps(
+    connection: &mut PgConnection,
+    cases: &[i64],
+) -> Result<Vec<HeldStep>, sqlx::Error> {
+    sqlx::query_as!(
+        HeldStep,
+        r#"SELECT s.case_id, s.step, s.outcome, s.reason, s.data,
+                  st.full_name AS "recorded_by?",
+                  s.recorded_at AS "recorded_at: DateTime<Utc>"
+           FROM case_steps s
+           LEFT JOIN staff st ON st.id = s.recorded_by
+           WHERE s.case_id = ANY($1)
+           ORDER BY s.case_id, s.recorded_at, s.id"#,
+        cases,
+    )
+    .fetch_all(connection)
+    .await
+}
+
+/// Who viewed the personal data of `cases`, and when.
+pub async fn access_events(
+    connection: &mut PgConnection,
+    cases: &[i64],
+) -> Result<Vec<AccessEvent>, sqlx::Error> {
+    sqlx::query_as!(
+        AccessEvent,
+        r#"SELECT a.case_id AS "case_id!", a.occurred_at AS "occurred_at: DateTime<Utc>",
+                  st.full_name AS "actor?", a.details
+           FROM audit_events a
+           LEFT JOIN staff st ON st.id = a.actor_id
+           WHERE a.case_id = ANY($1) AND a.action = $2
+           ORDER BY a.case_id, a.sequence
+           LIMIT $3"#,
+        cases,
+        VIEW_ACTION,
+        MAX_ACCESS_EVENTS,
+    )
+    .fetch_all(connection)
+    .await
+}
