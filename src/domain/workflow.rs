@@ -317,16 +317,7 @@ impl CaseState {
         caps: Capabilities,
         client_wants_result: Option<bool>,
     ) -> Result<Transition, WorkflowError> {
-        let expected = self.expected_step()?;
-        if step < expected {
-            return Err(WorkflowError::AlreadyRecorded { step });
-        }
-        if step > expected {
-            return Err(WorkflowError::OutOfOrder {
-                expected,
-                got: step,
-            });
-        }
+        self.may_record(step)?;
         let wants_result = match (step, client_wants_result) {
             (Step::Authorisation, Some(answer)) => Some(answer),
             (Step::Authorisation, None) => return Err(WorkflowError::WantsResultMissing),
@@ -348,6 +339,22 @@ impl CaseState {
                 client_wants_result: wants_result,
             },
         })
+    }
+
+    /// Whether `step` is the one the case waits for: the order check of `record`, on its own, so
+    /// that a form is shown only when it could be recorded.
+    pub fn may_record(&self, step: Step) -> Result<(), WorkflowError> {
+        let expected = self.expected_step()?;
+        if step < expected {
+            Err(WorkflowError::AlreadyRecorded { step })
+        } else if step > expected {
+            Err(WorkflowError::OutOfOrder {
+                expected,
+                got: step,
+            })
+        } else {
+            Ok(())
+        }
     }
 
     /// Stops an open case for good.
