@@ -95,6 +95,15 @@ impl Step {
     }
 }
 
+/// A case that has waited for the result (22.¹7) for more than this many days since submission is
+/// overdue: the lists highlight it so that the desk asks the institution.
+pub const RESULT_OVERDUE_AFTER_DAYS: i64 = 30;
+
+/// Whether a case waiting `days_waiting` days for its result is overdue.
+pub fn result_overdue(days_waiting: i64) -> bool {
+    days_waiting > RESULT_OVERDUE_AFTER_DAYS
+}
+
 /// What the e-service's catalogue entry says its portal gives back. Snapshot it on the case when
 /// the case is opened, so a later catalogue edit cannot change which duties a case has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]

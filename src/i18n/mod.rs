@@ -77,9 +77,11 @@ impl fmt::Display for Lang {
 }
 
 mod auth;
+mod cases;
 mod common;
 
 pub use auth::Auth;
+pub use cases::Cases;
 pub use common::Common;
 
 /// Declares one area's strings as a struct with a Latvian and an English instance; every key
@@ -110,22 +112,30 @@ pub(crate) use catalogue;
 pub struct Texts {
     pub common: &'static Common,
     pub auth: &'static Auth,
+    pub cases: &'static Cases,
 }
 
 static LV: Texts = Texts {
     common: &Common::LV,
     auth: &Auth::LV,
+    cases: &Cases::LV,
 };
 
 static EN: Texts = Texts {
     common: &Common::EN,
     auth: &Auth::EN,
+    cases: &Cases::EN,
 };
 
 impl Texts {
     /// Every key of every area with its text.
     pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
-        [self.common.entries(), self.auth.entries()].concat()
+        [
+            self.common.entries(),
+            self.auth.entries(),
+            self.cases.entries(),
+        ]
+        .concat()
     }
 }
 

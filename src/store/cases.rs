@@ -467,6 +467,7 @@ pub async fn stop(
 #[derive(Debug, Clone)]
 pub struct Listed {
     pub id: i64,
+    pub centre_id: i64,
     pub status: CaseStatusColumn,
     pub next_step: Option<String>,
     pub client_given_names: Option<String>,
@@ -487,7 +488,7 @@ pub async fn open_cases_of(
 ) -> Result<Vec<Listed>, sqlx::Error> {
     sqlx::query_as!(
         Listed,
-        r#"SELECT c.id, c.status AS "status: CaseStatusColumn", c.next_step,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
                   c.client_given_names, c.client_surnames,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
                   c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
@@ -508,7 +509,7 @@ pub async fn open_cases_of(
 pub async fn awaiting_result(pool: &PgPool, centres: &[i64]) -> Result<Vec<Listed>, sqlx::Error> {
     sqlx::query_as!(
         Listed,
-        r#"SELECT c.id, c.status AS "status: CaseStatusColumn", c.next_step,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
                   c.client_given_names, c.client_surnames,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
                   c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
@@ -532,7 +533,7 @@ pub async fn recently_finished(
 ) -> Result<Vec<Listed>, sqlx::Error> {
     sqlx::query_as!(
         Listed,
-        r#"SELECT c.id, c.status AS "status: CaseStatusColumn", c.next_step,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
                   c.client_given_names, c.client_surnames,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
                   c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
@@ -578,7 +579,7 @@ pub async fn search(
     };
     sqlx::query_as!(
         Listed,
-        r#"SELECT c.id, c.status AS "status: CaseStatusColumn", c.next_step,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
                   c.client_given_names, c.client_surnames,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
                   c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",

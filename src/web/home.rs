@@ -2,6 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::CurrentUser;
 use super::page::Page;
@@ -14,9 +15,14 @@ pub struct HomePage {
     role: Role,
 }
 
-pub async fn show(page: Page, user: CurrentUser) -> HomePage {
+/// Employees work from their case list; the other roles see their home page.
+pub async fn show(page: Page, user: CurrentUser) -> Response {
+    if user.role == Role::Employee {
+        return Redirect::to("/cases").into_response();
+    }
     HomePage {
         page,
         role: user.role,
     }
+    .into_response()
 }

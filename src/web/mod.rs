@@ -5,8 +5,10 @@
 
 mod account;
 pub mod auth;
+mod cases;
 mod csrf;
 pub mod error;
+mod form;
 mod health;
 mod home;
 pub mod page;
@@ -41,6 +43,9 @@ use crate::domain::staff::Role;
 use crate::keys::Keys;
 use crate::passwords::Hasher;
 use auth::{EVERYONE, Guard, guard};
+
+/// The desk: only employees open and continue cases.
+const EMPLOYEES: &[Role] = &[Role::Employee];
 use error::{ErrorKind, error_response};
 
 /// The response header that carries the request's id, also logged with every line.
@@ -101,6 +106,17 @@ pub fn app(state: AppState) -> Router {
     let everyone = Router::new()
         .route("/", get(home::show))
         .route_layer(from_fn_with_state(state.only(EVERYONE), guard));
+    let employees = Router::new()
+        .route("/cases", get(cases::list))
+        .route("/cases/new", get(cases::show_new).post(cases::open))
+        .route("/cases/search", get(cases::show_search).post(cases::search))
+        .route("/cases/{id}", get(cases::overview))
+        .route(
+            "/cases/{id}/steps/{step}",
+            get(cases::show_step).post(cases::record_step),
+        )
+        .route("/cases/{id}/stop", get(cases::show_stop).post(cases::stop))
+        .route_layer(from_fn_with_state(state.only(EMPLOYEES), guard));
     let before_password_change = Router::new()
         .route(
             "/account/password",
@@ -126,6 +142,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(public)
         .merge(everyone)
+        .merge(employees)
         .merge(before_password_change)
         .fallback(|| async { error_response(ErrorKind::NotFound) })
         .with_state(state.clone())
