@@ -136,7 +136,16 @@ pub async fn open(
         return Ok(None);
     };
     let details = json!({ "eservice_id": eservice_id, "missing_eid_means": missing_eid_means });
-    write_audit(&mut tx, at, actor, case_id, centre_id, "case-opened", details).await?;
+    write_audit(
+        &mut tx,
+        at,
+        actor,
+        case_id,
+        centre_id,
+        "case-opened",
+        details,
+    )
+    .await?;
     tx.commit().await?;
     Ok(Some(case_id))
 }
@@ -170,11 +179,30 @@ pub async fn record_step(
     if case.version != version {
         return Err(CaseError::Stale);
     }
-    let data = input.data().map_err(|error| sqlx::Error::Encode(error.into()))?;
-    store::insert_step(&mut tx, case_id, step, None, &data, Some(actor.staff_id), at).await?;
+    let data = input
+        .data()
+        .map_err(|error| sqlx::Error::Encode(error.into()))?;
+    store::insert_step(
+        &mut tx,
+        case_id,
+        step,
+        None,
+        &data,
+        Some(actor.staff_id),
+        at,
+    )
+    .await?;
     for (skipped, reason) in &transition.not_applicable {
-        store::insert_step(&mut tx, case_id, *skipped, Some(reason.code()), &json!({}), None, at)
-            .await?;
+        store::insert_step(
+            &mut tx,
+            case_id,
+            *skipped,
+            Some(reason.code()),
+            &json!({}),
+            None,
+            at,
+        )
+        .await?;
     }
     let hmac;
     let personal_code;
@@ -208,14 +236,40 @@ pub async fn record_step(
     details["step"] = json!(step.slug());
     details["version"] = json!(version + 1);
     let centre_id = case.centre_id;
-    write_audit(&mut tx, at, actor, case_id, centre_id, "step-recorded", details).await?;
+    write_audit(
+        &mut tx,
+        at,
+        actor,
+        case_id,
+        centre_id,
+        "step-recorded",
+        details,
+    )
+    .await?;
     for (skipped, reason) in &transition.not_applicable {
         let details = json!({ "step": skipped.slug(), "reason": reason.code() });
-        write_audit(&mut tx, at, actor, case_id, centre_id, "step-not-applicable", details)
-            .await?;
+        write_audit(
+            &mut tx,
+            at,
+            actor,
+            case_id,
+            centre_id,
+            "step-not-applicable",
+            details,
+        )
+        .await?;
     }
     if transition.new_state.status() == CaseStatus::Closed {
-        write_audit(&mut tx, at, actor, case_id, centre_id, "case-closed", json!({})).await?;
+        write_audit(
+            &mut tx,
+            at,
+            actor,
+            case_id,
+            centre_id,
+            "case-closed",
+            json!({}),
+        )
+        .await?;
     }
     tx.commit().await?;
     Ok(Recorded {
@@ -245,7 +299,16 @@ pub async fn stop(
     store::stop(&mut tx, case_id, reason.code(), remark, at).await?;
     // The remark is free text and may name the client: it stays in the case, not in the trail.
     let details = json!({ "reason": reason.code(), "version": version + 1 });
-    write_audit(&mut tx, at, actor, case_id, case.centre_id, "case-stopped", details).await?;
+    write_audit(
+        &mut tx,
+        at,
+        actor,
+        case_id,
+        case.centre_id,
+        "case-stopped",
+        details,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -260,7 +323,16 @@ pub async fn log_view(
     page: &str,
 ) -> Result<(), sqlx::Error> {
     let details = json!({ "page": page });
-    write_audit(connection, at, actor, case_id, centre_id, "personal-data-viewed", details).await
+    write_audit(
+        connection,
+        at,
+        actor,
+        case_id,
+        centre_id,
+        "personal-data-viewed",
+        details,
+    )
+    .await
 }
 
 async fn write_audit(

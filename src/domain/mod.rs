@@ -27,13 +27,10 @@ pub fn now_in_riga(now: DateTime<Utc>) -> NaiveDateTime {
 /// The instant of a wall-clock time at the centres. In the autumn hour that happens twice the
 /// earlier one is taken; a time skipped in spring is read as the hour after the gap.
 pub fn riga_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
-    let resolved = Riga
-        .from_local_datetime(&local)
-        .earliest()
-        .or_else(|| {
-            Riga.from_local_datetime(&(local + chrono::TimeDelta::hours(1)))
-                .earliest()
-        });
+    let resolved = Riga.from_local_datetime(&local).earliest().or_else(|| {
+        Riga.from_local_datetime(&(local + chrono::TimeDelta::hours(1)))
+            .earliest()
+    });
     match resolved {
         Some(at) => at.with_timezone(&Utc),
         // Unreachable for Riga (gaps are one hour); UTC is the least surprising fallback.

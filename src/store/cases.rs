@@ -8,7 +8,7 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
-use crate::domain::workflow::{CaseState, CaseStatus, Capabilities, Step, WorkflowError};
+use crate::domain::workflow::{Capabilities, CaseState, CaseStatus, Step, WorkflowError};
 
 /// Lists and searches show at most this many rows: every page's queries stay bounded.
 pub const LIST_LIMIT: i64 = 100;
@@ -218,7 +218,11 @@ impl Case {
 
     /// The workflow state from the stored columns.
     pub fn state(&self) -> Result<CaseState, WorkflowError> {
-        restore(self.status, self.next_step.as_deref(), self.client_wants_result)
+        restore(
+            self.status,
+            self.next_step.as_deref(),
+            self.client_wants_result,
+        )
     }
 }
 
@@ -280,7 +284,11 @@ impl Locked {
     }
 
     pub fn state(&self) -> Result<CaseState, WorkflowError> {
-        restore(self.status, self.next_step.as_deref(), self.client_wants_result)
+        restore(
+            self.status,
+            self.next_step.as_deref(),
+            self.client_wants_result,
+        )
     }
 }
 

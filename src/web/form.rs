@@ -34,7 +34,9 @@ impl Posted {
 
     /// Whether checkbox `name` was ticked.
     pub fn checked(&self, name: &str) -> bool {
-        self.0.iter().any(|(key, value)| key == name && !value.is_empty())
+        self.0
+            .iter()
+            .any(|(key, value)| key == name && !value.is_empty())
     }
 
     pub fn version(&self) -> Option<i32> {
@@ -77,7 +79,12 @@ pub struct Field {
 }
 
 impl Field {
-    pub fn input(name: &'static str, label: &'static str, kind: &'static str, value: String) -> Self {
+    pub fn input(
+        name: &'static str,
+        label: &'static str,
+        kind: &'static str,
+        value: String,
+    ) -> Self {
         Self {
             name,
             label,
@@ -107,7 +114,11 @@ impl Field {
     pub fn checkbox(name: &'static str, label: &'static str, checked: bool) -> Self {
         Self {
             widget: Widget::Checkbox,
-            ..Self::text(name, label, if checked { "on".into() } else { String::new() })
+            ..Self::text(
+                name,
+                label,
+                if checked { "on".into() } else { String::new() },
+            )
         }
     }
 

@@ -2,6 +2,7 @@
 //! again), against a real PostgreSQL.
 
 mod auth;
+mod cases;
 mod cli;
 mod foundation;
 mod harness;

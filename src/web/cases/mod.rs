@@ -24,8 +24,7 @@ use crate::cases::{self as service, Actor, CaseError};
 use crate::domain::personal_code::PersonalCode;
 use crate::domain::steps::{FieldError, FieldErrors};
 use crate::domain::workflow::{
-    NotApplicableReason, RESULT_OVERDUE_AFTER_DAYS, Step, StopReason, WorkflowError,
-    result_overdue,
+    NotApplicableReason, RESULT_OVERDUE_AFTER_DAYS, Step, StopReason, WorkflowError, result_overdue,
 };
 use crate::domain::{now_in_riga, today_in_riga};
 use crate::i18n::{Cases, Lang, Texts};
@@ -89,7 +88,9 @@ fn status_label(t: &Cases, status: CaseStatusColumn) -> &'static str {
 
 fn not_applicable_label(t: &Cases, code: &str) -> &'static str {
     match NotApplicableReason::from_code(code) {
-        Some(NotApplicableReason::PortalGivesNoPlannedTime) => t.reason_portal_gives_no_planned_time,
+        Some(NotApplicableReason::PortalGivesNoPlannedTime) => {
+            t.reason_portal_gives_no_planned_time
+        }
         Some(NotApplicableReason::PortalGivesNoResult) => t.reason_portal_gives_no_result,
         Some(NotApplicableReason::ClientDidNotAsk) | None => t.reason_client_did_not_ask,
     }
@@ -289,7 +290,9 @@ impl CaseView {
                     Some(row) if row.outcome == "not-applicable" => (
                         "not-applicable",
                         c.step_not_applicable,
-                        row.reason.as_deref().map(|code| not_applicable_label(c, code)),
+                        row.reason
+                            .as_deref()
+                            .map(|code| not_applicable_label(c, code)),
                     ),
                     Some(_) => ("done", c.step_done, None),
                     None if next_step == Some(step) => ("current", c.step_current, None),
@@ -317,14 +320,13 @@ impl CaseView {
             let step = Step::from_slug(&row.step);
             let title = step.map_or("", |step| step_title(t, step));
             let subpoint = step.map_or("", |step| step.subpoint());
-            let note = match row.reason.as_deref() {
-                Some(code) => Some(format!(
+            let note = row.reason.as_deref().map(|code| {
+                format!(
                     "{}: {}",
                     c.step_not_applicable,
                     not_applicable_label(c, code)
-                )),
-                None => None,
-            };
+                )
+            });
             timeline.push(TimelineEntry {
                 at: when(row.recorded_at),
                 what: format!("{subpoint} {title}"),
@@ -382,7 +384,15 @@ async fn load_and_log(
         .await?
         .ok_or(AppError::NotFound)?;
     let rows = store::steps(&mut tx, id).await?;
-    service::log_view(&mut tx, state.clock.now(), actor(user), id, case.centre_id, page).await?;
+    service::log_view(
+        &mut tx,
+        state.clock.now(),
+        actor(user),
+        id,
+        case.centre_id,
+        page,
+    )
+    .await?;
     tx.commit().await?;
     Ok((case, rows))
 }
@@ -489,12 +499,20 @@ async fn new_page(
         .iter()
         .map(|service| {
             let name = by_lang(page.lang, &service.name_lv, &service.name_en);
-            (service.id.to_string(), format!("{name} — {}", service.institution))
+            (
+                service.id.to_string(),
+                format!("{name} — {}", service.institution),
+            )
         })
         .collect();
     let means_options = means
         .iter()
-        .map(|means| (means.code.clone(), by_lang(page.lang, &means.name_lv, &means.name_en)))
+        .map(|means| {
+            (
+                means.code.clone(),
+                by_lang(page.lang, &means.name_lv, &means.name_en),
+            )
+        })
         .collect();
     let mut fields = vec![
         Field::choose(
@@ -553,7 +571,10 @@ pub async fn open(
     missing.dedup();
     if missing.is_empty() {
         errors.push("missing_means", FieldError::Required);
-    } else if !missing.iter().all(|code| means.iter().any(|m| &m.code == code)) {
+    } else if !missing
+        .iter()
+        .all(|code| means.iter().any(|m| &m.code == code))
+    {
         errors.push("missing_means", FieldError::NotInList);
     }
     let (Some(eservice_id), true) = (eservice_id, errors.is_empty()) else {
@@ -650,7 +671,12 @@ fn stop_page(
     let c = page.t.cases;
     let reasons = StopReason::ALL
         .into_iter()
-        .map(|reason| (reason.code().to_owned(), stop_reason_label(c, reason).to_owned()))
+        .map(|reason| {
+            (
+                reason.code().to_owned(),
+                stop_reason_label(c, reason).to_owned(),
+            )
+        })
         .collect();
     let mut fields = vec![
         Field::choose(
@@ -698,7 +724,14 @@ pub async fn show_stop(
     if let Err(error) = case.state().and_then(|s| s.stop(StopReason::Other)) {
         return Ok(Flash::refusal(error).redirect(id));
     }
-    Ok(stop_page(page, &case, &rows, &Posted::default(), &FieldErrors::default(), false))
+    Ok(stop_page(
+        page,
+        &case,
+        &rows,
+        &Posted::default(),
+        &FieldErrors::default(),
+        false,
+    ))
 }
 
 pub async fn stop(
@@ -814,7 +847,13 @@ fn search_page(
 }
 
 pub async fn show_search(page: Page) -> SearchPage {
-    search_page(page, &Posted::default(), &FieldErrors::default(), None, None)
+    search_page(
+        page,
+        &Posted::default(),
+        &FieldErrors::default(),
+        None,
+        None,
+    )
 }
 
 pub async fn search(
@@ -833,7 +872,9 @@ pub async fn search(
         .count();
     if filled != 1 {
         let message = Some(page.t.cases.search_one_field);
-        return Ok(search_page(page, &posted, &FieldErrors::default(), message, None).into_response());
+        return Ok(
+            search_page(page, &posted, &FieldErrors::default(), message, None).into_response(),
+        );
     }
     let hmac;
     let by = if !code.is_empty() {

@@ -44,12 +44,27 @@ impl NoticeView {
             version: notice.version,
             effective_from: date(notice.effective_from),
             items: vec![
-                (t.notice_controller, pick(&notice.controller_lv, &notice.controller_en)),
-                (t.notice_purposes, pick(&notice.purposes_lv, &notice.purposes_en)),
-                (t.notice_recipients, pick(&notice.recipients_lv, &notice.recipients_en)),
-                (t.notice_retention, pick(&notice.retention_lv, &notice.retention_en)),
+                (
+                    t.notice_controller,
+                    pick(&notice.controller_lv, &notice.controller_en),
+                ),
+                (
+                    t.notice_purposes,
+                    pick(&notice.purposes_lv, &notice.purposes_en),
+                ),
+                (
+                    t.notice_recipients,
+                    pick(&notice.recipients_lv, &notice.recipients_en),
+                ),
+                (
+                    t.notice_retention,
+                    pick(&notice.retention_lv, &notice.retention_en),
+                ),
                 (t.notice_rights, pick(&notice.rights_lv, &notice.rights_en)),
-                (t.notice_complaint, pick(&notice.complaint_lv, &notice.complaint_en)),
+                (
+                    t.notice_complaint,
+                    pick(&notice.complaint_lv, &notice.complaint_en),
+                ),
             ],
         }
     }
@@ -112,7 +127,9 @@ pub async fn show_step(
         let mut connection = state.db.acquire().await?;
         store::mark_notice_shown(&mut connection, notice.id, state.clock.now()).await?;
     }
-    let now = now_in_riga(state.clock.now()).format("%Y-%m-%dT%H:%M").to_string();
+    let now = now_in_riga(state.clock.now())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
     let defaults = Posted(match step {
         Step::EmployeeEid => vec![("used_at".into(), now)],
         Step::Submission => vec![("submitted_at".into(), now)],
@@ -157,13 +174,28 @@ pub async fn record_step(
             let view = CaseView::build(page.t, page.lang, &case, &rows);
             let categories = case.data_categories.clone();
             let form = render(
-                page, view, step, &posted, &errors, &context, &categories, false,
+                page,
+                view,
+                step,
+                &posted,
+                &errors,
+                &context,
+                &categories,
+                false,
             );
             return Ok(form);
         }
     };
-    let recorded =
-        service::record_step(&state.db, &state.keys, now, actor(&user), id, version, &input).await;
+    let recorded = service::record_step(
+        &state.db,
+        &state.keys,
+        now,
+        actor(&user),
+        id,
+        version,
+        &input,
+    )
+    .await;
     match recorded {
         Ok(_) => Ok(Flash::Recorded.redirect(id)),
         Err(CaseError::Stale) => {
@@ -172,7 +204,14 @@ pub async fn record_step(
             let categories = case.data_categories.clone();
             let errors = FieldErrors::default();
             Ok(render(
-                page, view, step, &posted, &errors, &context, &categories, true,
+                page,
+                view,
+                step,
+                &posted,
+                &errors,
+                &context,
+                &categories,
+                true,
             ))
         }
         Err(error) => refused(id, error),
@@ -284,6 +323,13 @@ fn render(
     let c = page.t.cases;
     let mut fields = fields(c, page.lang, step, posted, context, categories);
     attach_errors(c, &mut fields, errors);
+    // The only error of the yes/no answer is a missing one: say so in words.
+    if let Some(answer) = fields
+        .iter_mut()
+        .find(|field| field.name == "wants_result" && field.error.is_some())
+    {
+        answer.error = Some(c.err_answer_yes_or_no.to_owned());
+    }
     let status = if stale {
         StatusCode::CONFLICT
     } else if errors.is_empty() {
@@ -379,7 +425,13 @@ fn fields(
                 .map(|doc| (doc.code().to_owned(), document_label(c, doc).to_owned()))
                 .collect();
             vec![
-                Field::choose("doc_type", c.doc_type, Widget::Select, documents, &chosen("doc_type")),
+                Field::choose(
+                    "doc_type",
+                    c.doc_type,
+                    Widget::Select,
+                    documents,
+                    &chosen("doc_type"),
+                ),
                 Field::text("doc_number", c.doc_number, value("doc_number")).max(20),
                 Field::text("issuing_state", c.issuing_state, value("issuing_state"))
                     .hint(c.issuing_state_hint)
@@ -387,9 +439,13 @@ fn fields(
                 Field::text("expires_on", c.expires_on, value("expires_on"))
                     .hint(c.date_hint)
                     .max(10),
-                Field::text("personal_code", c.field_personal_code, value("personal_code"))
-                    .hint(c.personal_code_hint)
-                    .max(12),
+                Field::text(
+                    "personal_code",
+                    c.field_personal_code,
+                    value("personal_code"),
+                )
+                .hint(c.personal_code_hint)
+                .max(12),
                 Field::checkbox(
                     "check_digit_override",
                     c.check_digit_override,
@@ -414,7 +470,13 @@ fn fields(
                 .map(|m| (m.code.clone(), by_lang(lang, &m.name_lv, &m.name_en)))
                 .collect();
             vec![
-                Field::choose("means_code", c.means_code, Widget::Radios, means, &chosen("means_code")),
+                Field::choose(
+                    "means_code",
+                    c.means_code,
+                    Widget::Radios,
+                    means,
+                    &chosen("means_code"),
+                ),
                 Field::input("used_at", c.used_at, "datetime-local", value("used_at")),
             ]
         }
@@ -436,17 +498,37 @@ fn fields(
             version.required = false;
             vec![
                 version,
-                Field::choose("wants_result", c.wants_result, Widget::Radios, answers, &chosen("wants_result")),
-                Field::choose("channel", c.channel, Widget::Radios, channels(c), &chosen("channel"))
-                    .optional(),
+                Field::choose(
+                    "wants_result",
+                    c.wants_result,
+                    Widget::Radios,
+                    answers,
+                    &chosen("wants_result"),
+                ),
+                Field::choose(
+                    "channel",
+                    c.channel,
+                    Widget::Radios,
+                    channels(c),
+                    &chosen("channel"),
+                )
+                .optional(),
                 Field::text("contact", c.contact, value("contact"))
                     .hint(c.contact_hint)
                     .optional()
                     .max(300),
                 Field::checkbox("signed", c.signed, posted.checked("signed")),
-                Field::text("registration_number", c.registration_number, value("registration_number"))
-                    .max(50),
-                Field::checkbox("copy_handed_over", c.copy_handed_over, posted.checked("copy_handed_over")),
+                Field::text(
+                    "registration_number",
+                    c.registration_number,
+                    value("registration_number"),
+                )
+                .max(50),
+                Field::checkbox(
+                    "copy_handed_over",
+                    c.copy_handed_over,
+                    posted.checked("copy_handed_over"),
+                ),
             ]
         }
         Step::DataProcessing => {
@@ -455,19 +537,40 @@ fn fields(
                 .map(|code| (code.clone(), category_label(c, code)))
                 .collect();
             vec![
-                Field::choose("categories", c.categories, Widget::Checkboxes, options, &chosen("categories")),
-                Field::checkbox("purpose_only", c.purpose_only, posted.checked("purpose_only")),
+                Field::choose(
+                    "categories",
+                    c.categories,
+                    Widget::Checkboxes,
+                    options,
+                    &chosen("categories"),
+                ),
+                Field::checkbox(
+                    "purpose_only",
+                    c.purpose_only,
+                    posted.checked("purpose_only"),
+                ),
             ]
         }
         Step::Submission => vec![
             Field::text("reference", c.reference, value("reference")).max(100),
-            Field::input("submitted_at", c.submitted_at, "datetime-local", value("submitted_at"))
-                .hint(c.now_hint)
-                .optional(),
+            Field::input(
+                "submitted_at",
+                c.submitted_at,
+                "datetime-local",
+                value("submitted_at"),
+            )
+            .hint(c.now_hint)
+            .optional(),
         ],
         Step::PlannedTime => vec![
             Field::input("planned_on", c.planned_on, "date", value("planned_on")),
-            Field::choose("told_via", c.told_via, Widget::Radios, channels(c), &chosen("told_via")),
+            Field::choose(
+                "told_via",
+                c.told_via,
+                Widget::Radios,
+                channels(c),
+                &chosen("told_via"),
+            ),
             Field::input("told_at", c.told_at, "datetime-local", value("told_at"))
                 .hint(c.now_hint)
                 .optional(),
@@ -485,11 +588,23 @@ fn fields(
                 })
                 .collect();
             vec![
-                Field::choose("outcome", c.outcome, Widget::Radios, outcomes, &chosen("outcome")),
+                Field::choose(
+                    "outcome",
+                    c.outcome,
+                    Widget::Radios,
+                    outcomes,
+                    &chosen("outcome"),
+                ),
                 Field::area("outcome_text", c.outcome_text, value("outcome_text"))
                     .hint(c.outcome_text_hint)
                     .optional(),
-                Field::choose("told_via", c.told_via, Widget::Radios, channels(c), &chosen("told_via")),
+                Field::choose(
+                    "told_via",
+                    c.told_via,
+                    Widget::Radios,
+                    channels(c),
+                    &chosen("told_via"),
+                ),
                 Field::input("told_at", c.told_at, "datetime-local", value("told_at"))
                     .hint(c.now_hint)
                     .optional(),
