@@ -371,29 +371,50 @@ fn channel_label(t: &Cases, code: &str) -> &'static str {
     }
 }
 
-/// Loads case `id` of the user's centres with its steps, and writes the access event of `page`
-/// in the same transaction as the read.
+/// Case `id` of the user's centres with its steps; another centre's case is not found.
+async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<(store::Case, Vec<store::StepRow>), AppError> {
+    let mut connection = state.db.acquire().await?;
+    let case = store::find(&mut connection, id, &user.centres)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rows = store::steps(&mut connection, id).await?;
+    Ok((case, rows))
+}
+
+/// The access event of a page about to show `case`'s personal data.
+async fn log_view(
+    state: &AppState,
+    user: &CurrentUser,
+    case: &store::Case,
+    page: &str,
+) -> Result<(), AppError> {
+    let mut connection = state.db.acquire().await?;
+    let at = state.clock.now();
+    service::log_view(
+        &mut connection,
+        at,
+        actor(user),
+        case.id,
+        case.centre_id,
+        page,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Loads a case for a page that shows it, writing the page's access event.
 async fn load_and_log(
     state: &AppState,
     user: &CurrentUser,
     id: i64,
     page: &str,
 ) -> Result<(store::Case, Vec<store::StepRow>), AppError> {
-    let mut tx = state.db.begin().await?;
-    let case = store::find(&mut tx, id, &user.centres)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let rows = store::steps(&mut tx, id).await?;
-    service::log_view(
-        &mut tx,
-        state.clock.now(),
-        actor(user),
-        id,
-        case.centre_id,
-        page,
-    )
-    .await?;
-    tx.commit().await?;
+    let (case, rows) = load(state, user, id).await?;
+    log_view(state, user, &case, page).await?;
     Ok((case, rows))
 }
 
@@ -720,10 +741,11 @@ pub async fn show_stop(
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let id = case_id(&id)?;
-    let (case, rows) = load_and_log(&state, &user, id, "stop").await?;
+    let (case, rows) = load(&state, &user, id).await?;
     if let Err(error) = case.state().and_then(|s| s.stop(StopReason::Other)) {
         return Ok(Flash::refusal(error).redirect(id));
     }
+    log_view(&state, &user, &case, "stop").await?;
     Ok(stop_page(
         page,
         &case,

@@ -12,7 +12,10 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::{CaseView, Flash, actor, by_lang, case_id, date, load_and_log, refused, step_title};
+use super::{
+    CaseView, Flash, actor, by_lang, case_id, date, load, load_and_log, log_view, refused,
+    step_title,
+};
 use crate::cases::{self as service, CaseError, StepInput};
 use crate::domain::document::DocumentType;
 use crate::domain::steps::{
@@ -118,10 +121,11 @@ pub async fn show_step(
     Path((id, slug)): Path<(String, String)>,
 ) -> Result<Response, AppError> {
     let (id, step) = (case_id(&id)?, parse_step(&slug)?);
-    let (case, rows) = load_and_log(&state, &user, id, &format!("step:{}", step.slug())).await?;
+    let (case, rows) = load(&state, &user, id).await?;
     if let Err(error) = case.state().and_then(|s| s.may_record(step)) {
         return Ok(Flash::refusal(error).redirect(id));
     }
+    log_view(&state, &user, &case, &format!("step:{}", step.slug())).await?;
     let context = context(&state, step).await?;
     if let Some(notice) = &context.notice {
         let mut connection = state.db.acquire().await?;
@@ -161,7 +165,7 @@ pub async fn record_step(
     let posted = Posted(form);
     let version = posted.version().ok_or(AppError::BadRequest)?;
     let page_name = format!("step:{}", step.slug());
-    let (case, rows) = load_and_log(&state, &user, id, &page_name).await?;
+    let (case, rows) = load(&state, &user, id).await?;
     if let Err(error) = case.state().and_then(|s| s.may_record(step)) {
         return Ok(Flash::refusal(error).redirect(id));
     }
@@ -171,6 +175,7 @@ pub async fn record_step(
     let input = match checked {
         Ok(input) => input,
         Err(errors) => {
+            log_view(&state, &user, &case, &page_name).await?;
             let view = CaseView::build(page.t, page.lang, &case, &rows);
             let categories = case.data_categories.clone();
             let form = render(
