@@ -12,7 +12,7 @@ pub mod staff;
 pub mod steps;
 pub mod workflow;
 
-use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, Utc};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, TimeZone, Utc};
 use chrono_tz::Europe::Riga;
 
 /// The calendar date at the centres (Europe/Riga), which decides "expired" and "in the future".
@@ -23,6 +23,20 @@ pub fn today_in_riga(now: DateTime<Utc>) -> NaiveDate {
 /// The wall-clock time at the centres (Europe/Riga), to whole seconds, as the forms show it.
 pub fn now_in_riga(now: DateTime<Utc>) -> NaiveDateTime {
     now.with_timezone(&Riga).naive_local().trunc_subsecs(0)
+}
+
+/// The instant of a wall-clock time at the centres. In the autumn hour that happens twice the
+/// earlier one is taken; a time skipped in spring is read as the hour after the gap.
+pub fn riga_to_utc(local: NaiveDateTime) -> DateTime<Utc> {
+    let resolved = Riga.from_local_datetime(&local).earliest().or_else(|| {
+        Riga.from_local_datetime(&(local + chrono::TimeDelta::hours(1)))
+            .earliest()
+    });
+    match resolved {
+        Some(at) => at.with_timezone(&Utc),
+        // Unreachable for Riga (gaps are one hour); UTC is the least surprising fallback.
+        None => Utc.from_utc_datetime(&local),
+    }
 }
 
 #[cfg(test)]
@@ -44,5 +58,13 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2024, 7, 1, 9, 15, 42).unwrap();
         let riga = now_in_riga(now);
         assert_eq!(riga.to_string(), "2024-07-01 12:15:42");
+    }
+
+    #[test]
+    fn riga_wall_clock_back_to_utc() {
+        let now = Utc.with_ymd_and_hms(2024, 7, 1, 9, 15, 42).unwrap();
+        assert_eq!(riga_to_utc(now_in_riga(now)), now);
+        let winter = Utc.with_ymd_and_hms(2024, 12, 31, 22, 30, 0).unwrap();
+        assert_eq!(riga_to_utc(now_in_riga(winter)), winter);
     }
 }

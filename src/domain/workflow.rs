@@ -95,6 +95,15 @@ impl Step {
     }
 }
 
+/// A case that has waited for the result (22.¹7) for more than this many days since submission is
+/// overdue: the lists highlight it so that the desk asks the institution.
+pub const RESULT_OVERDUE_AFTER_DAYS: i64 = 30;
+
+/// Whether a case waiting `days_waiting` days for its result is overdue.
+pub fn result_overdue(days_waiting: i64) -> bool {
+    days_waiting > RESULT_OVERDUE_AFTER_DAYS
+}
+
 /// What the e-service's catalogue entry says its portal gives back. Snapshot it on the case when
 /// the case is opened, so a later catalogue edit cannot change which duties a case has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -317,16 +326,7 @@ impl CaseState {
         caps: Capabilities,
         client_wants_result: Option<bool>,
     ) -> Result<Transition, WorkflowError> {
-        let expected = self.expected_step()?;
-        if step < expected {
-            return Err(WorkflowError::AlreadyRecorded { step });
-        }
-        if step > expected {
-            return Err(WorkflowError::OutOfOrder {
-                expected,
-                got: step,
-            });
-        }
+        self.may_record(step)?;
         let wants_result = match (step, client_wants_result) {
             (Step::Authorisation, Some(answer)) => Some(answer),
             (Step::Authorisation, None) => return Err(WorkflowError::WantsResultMissing),
@@ -348,6 +348,22 @@ impl CaseState {
                 client_wants_result: wants_result,
             },
         })
+    }
+
+    /// Whether `step` is the one the case waits for: the order check of `record`, on its own, so
+    /// that a form is shown only when it could be recorded.
+    pub fn may_record(&self, step: Step) -> Result<(), WorkflowError> {
+        let expected = self.expected_step()?;
+        if step < expected {
+            Err(WorkflowError::AlreadyRecorded { step })
+        } else if step > expected {
+            Err(WorkflowError::OutOfOrder {
+                expected,
+                got: step,
+            })
+        } else {
+            Ok(())
+        }
     }
 
     /// Stops an open case for good.

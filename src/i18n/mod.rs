@@ -78,11 +78,13 @@ impl fmt::Display for Lang {
 
 mod admin;
 mod auth;
+mod cases;
 mod common;
 mod evidence;
 
 pub use admin::Admin;
 pub use auth::Auth;
+pub use cases::Cases;
 pub use common::Common;
 pub use evidence::Evidence;
 
@@ -116,6 +118,7 @@ pub struct Texts {
     pub auth: &'static Auth,
     pub admin: &'static Admin,
     pub evidence: &'static Evidence,
+    pub cases: &'static Cases,
 }
 
 static LV: Texts = Texts {
@@ -123,6 +126,7 @@ static LV: Texts = Texts {
     auth: &Auth::LV,
     admin: &Admin::LV,
     evidence: &Evidence::LV,
+    cases: &Cases::LV,
 };
 
 static EN: Texts = Texts {
@@ -130,6 +134,7 @@ static EN: Texts = Texts {
     auth: &Auth::EN,
     admin: &Admin::EN,
     evidence: &Evidence::EN,
+    cases: &Cases::EN,
 };
 
 impl Texts {
@@ -140,6 +145,7 @@ impl Texts {
             self.auth.entries(),
             self.admin.entries(),
             self.evidence.entries(),
+            self.cases.entries(),
         ]
         .concat()
     }

@@ -1,6 +1,7 @@
 //! The SQL, one module per table family. Functions take a connection or pool and plain values;
 //! rules are decided in `domain/` before anything reaches here.
 
+pub mod cases;
 pub mod catalogue;
 pub mod centres;
 pub mod staff;

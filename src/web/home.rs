@@ -15,9 +15,13 @@ pub struct HomePage {
     role: Role,
 }
 
+/// Each role starts where its work is: employees at their cases, administrators at the
+/// administration; the others see their home page.
 pub async fn show(page: Page, user: CurrentUser) -> Response {
-    if user.role == Role::Admin {
-        return Redirect::to("/admin").into_response();
+    match user.role {
+        Role::Employee => return Redirect::to("/cases").into_response(),
+        Role::Admin => return Redirect::to("/admin").into_response(),
+        Role::Supervisor => {}
     }
     HomePage {
         page,

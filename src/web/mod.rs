@@ -6,8 +6,10 @@
 mod account;
 mod admin;
 pub mod auth;
+mod cases;
 mod csrf;
 pub mod error;
+mod form;
 mod health;
 mod home;
 pub mod page;
@@ -43,6 +45,9 @@ use crate::domain::staff::Role;
 use crate::keys::Keys;
 use crate::passwords::Hasher;
 use auth::{ADMINS, EVERYONE, Guard, guard};
+
+/// The desk: only employees open and continue cases.
+const EMPLOYEES: &[Role] = &[Role::Employee];
 use error::{ErrorKind, error_response};
 
 /// The response header that carries the request's id, also logged with every line.
@@ -111,6 +116,17 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/admin/subject-access/export", post(subject_access::export))
         .route_layer(from_fn_with_state(state.only(ADMINS), guard));
+    let employees = Router::new()
+        .route("/cases", get(cases::list))
+        .route("/cases/new", get(cases::show_new).post(cases::open))
+        .route("/cases/search", get(cases::show_search).post(cases::search))
+        .route("/cases/{id}", get(cases::overview))
+        .route(
+            "/cases/{id}/steps/{step}",
+            get(cases::show_step).post(cases::record_step),
+        )
+        .route("/cases/{id}/stop", get(cases::show_stop).post(cases::stop))
+        .route_layer(from_fn_with_state(state.only(EMPLOYEES), guard));
     let before_password_change = Router::new()
         .route(
             "/account/password",
@@ -138,6 +154,7 @@ pub fn app(state: AppState) -> Router {
         .merge(everyone)
         .merge(administration)
         .merge(subject_access)
+        .merge(employees)
         .merge(before_password_change)
         .fallback(|| async { error_response(ErrorKind::NotFound) })
         .with_state(state.clone())

@@ -31,9 +31,10 @@ async fn signing_in_lands_on_the_role_home_page_with_a_strict_session_cookie() {
         "plain HTTP on loopback: {cookie}"
     );
 
-    let home = client.get("/").await;
+    assert_eq!(client.get("/").await.location(), Some("/cases"));
+    let home = client.get("/cases").await;
     assert_eq!(home.status, StatusCode::OK);
-    assert!(home.body.contains("Mani gadījumi"));
+    assert!(home.body.contains("Mani atvērtie gadījumi"));
     assert!(
         home.body.contains("Darbinieks anna"),
         "the header names the user"
@@ -213,13 +214,13 @@ async fn an_idle_session_ends_after_fifteen_minutes_and_activity_keeps_it() {
     for _ in 0..4 {
         app.clock.advance(TimeDelta::minutes(14));
         assert_eq!(
-            client.get("/").await.status,
+            client.get("/cases").await.status,
             StatusCode::OK,
             "activity refreshes the session"
         );
     }
     app.clock.advance(TimeDelta::minutes(16));
-    let response = client.get("/").await;
+    let response = client.get("/cases").await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
     assert_eq!(response.location(), Some("/login?ended=session"));
     assert!(
@@ -237,11 +238,11 @@ async fn a_session_ends_after_eight_hours_however_active() {
     let client = app.signed_in("anna").await;
     for _ in 0..47 {
         app.clock.advance(TimeDelta::minutes(10));
-        assert_eq!(client.get("/").await.status, StatusCode::OK);
+        assert_eq!(client.get("/cases").await.status, StatusCode::OK);
     }
     app.clock.advance(TimeDelta::minutes(11));
     assert_eq!(
-        client.get("/").await.location(),
+        client.get("/cases").await.location(),
         Some("/login?ended=session")
     );
 }
@@ -330,7 +331,7 @@ async fn a_new_account_must_change_its_one_time_password_first() {
         "{}",
         changed.body
     );
-    assert_eq!(client.get("/").await.status, StatusCode::OK);
+    assert_eq!(client.get("/cases").await.status, StatusCode::OK);
 }
 
 #[tokio::test]
@@ -350,7 +351,7 @@ async fn a_password_change_ends_every_other_session() {
         .await;
     assert!(changed.body.contains("Parole nomainīta"));
     assert_eq!(
-        desk.get("/").await.status,
+        desk.get("/cases").await.status,
         StatusCode::OK,
         "the session that changed it stays"
     );
@@ -374,7 +375,7 @@ async fn disabling_an_account_ends_its_sessions() {
     .await
     .unwrap();
     assert_eq!(
-        client.get("/").await.location(),
+        client.get("/cases").await.location(),
         Some("/login?ended=session")
     );
 }
@@ -410,7 +411,7 @@ async fn a_cross_site_post_is_refused() {
         );
     }
     assert_eq!(
-        client.get("/").await.status,
+        client.get("/cases").await.status,
         StatusCode::OK,
         "the session was not signed out"
     );
@@ -462,9 +463,9 @@ async fn the_language_switch_is_remembered_for_the_user() {
         .post("/language", &[("lang", "en"), ("back", "/")])
         .await;
     assert_eq!(switched.location(), Some("/"));
-    let home = client.get("/").await;
+    let home = client.get("/cases").await;
     assert!(home.body.contains(r#"<html lang="en">"#));
-    assert!(home.body.contains("My cases"));
+    assert!(home.body.contains("My open cases"));
     let elsewhere = client
         .post("/language", &[("lang", "lv"), ("back", "//evil.example")])
         .await;

@@ -4,6 +4,7 @@
 mod admin;
 mod auth;
 mod browser;
+mod cases;
 mod cli;
 mod e2e;
 mod evidence;

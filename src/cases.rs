@@ -1,0 +1,360 @@
+//! What happens to a case, each in one transaction: opening it, recording a 22.¹ duty (with the
+//! duties the product marks not applicable by itself), stopping it, and the audit event of every
+//! view of its personal data.
+//!
+//! The order of the duties is decided by `domain::workflow` alone; the step's data were checked
+//! by `domain::steps` before they reach here. This module only locks, asks, stores and audits.
+//! Audit details hold ids and codes only: never names, personal codes, contacts or numbers.
+
+use chrono::{DateTime, Utc};
+use serde_json::{Value, json};
+use sqlx::{PgConnection, PgPool};
+
+use crate::audit::{self, Chain, Event};
+use crate::domain::riga_to_utc;
+use crate::domain::steps::{
+    AuthorisationInput, DataProcessingInput, EmployeeEidInput, IdentityInput, PlannedTimeInput,
+    ResultInput, SubmissionInput,
+};
+use crate::domain::workflow::{CaseStatus, Step, StopReason, WorkflowError};
+use crate::keys::Keys;
+use crate::store::cases::{self as store, CaseFields, NewCase};
+
+/// Who acts, and from which session (for the audit trail).
+#[derive(Debug, Clone, Copy)]
+pub struct Actor<'a> {
+    pub staff_id: i64,
+    pub session_tag: &'a str,
+    /// The centres whose cases the actor may touch.
+    pub centres: &'a [i64],
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum CaseError {
+    /// No such case in the actor's centres.
+    #[error("no such case")]
+    NotFound,
+    #[error("the workflow refuses: {0}")]
+    Workflow(#[from] WorkflowError),
+    /// The case changed after the form was shown (its version moved on).
+    #[error("the case changed since the form was shown")]
+    Stale,
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// The checked input of one duty, ready to be stored.
+#[derive(Debug, Clone)]
+pub enum StepInput {
+    Identity(IdentityInput),
+    EmployeeEid(EmployeeEidInput),
+    Authorisation(AuthorisationInput),
+    DataProcessing(DataProcessingInput),
+    Submission(SubmissionInput),
+    PlannedTime(PlannedTimeInput),
+    Result(ResultInput),
+}
+
+impl StepInput {
+    pub fn step(&self) -> Step {
+        match self {
+            Self::Identity(_) => Step::Identity,
+            Self::EmployeeEid(_) => Step::EmployeeEid,
+            Self::Authorisation(_) => Step::Authorisation,
+            Self::DataProcessing(_) => Step::DataProcessing,
+            Self::Submission(_) => Step::Submission,
+            Self::PlannedTime(_) => Step::PlannedTime,
+            Self::Result(_) => Step::Result,
+        }
+    }
+
+    /// The step's data as stored in `case_steps.data`.
+    fn data(&self) -> Result<Value, serde_json::Error> {
+        match self {
+            Self::Identity(input) => serde_json::to_value(input),
+            Self::EmployeeEid(input) => serde_json::to_value(input),
+            Self::Authorisation(input) => serde_json::to_value(input),
+            Self::DataProcessing(input) => serde_json::to_value(input),
+            Self::Submission(input) => serde_json::to_value(input),
+            Self::PlannedTime(input) => serde_json::to_value(input),
+            Self::Result(input) => serde_json::to_value(input),
+        }
+    }
+
+    /// What the audit event says about the step: codes only.
+    fn audit_details(&self) -> Value {
+        match self {
+            Self::Identity(input) => json!({
+                "document_type": input.document.doc_type().code(),
+                "personal_code_format": input.personal_code.format(),
+                "check_digit_overridden": input.personal_code.check_digit_overridden(),
+            }),
+            Self::EmployeeEid(input) => json!({ "means": input.means_code }),
+            Self::Authorisation(input) => json!({
+                "notice_version": input.notice_version,
+                "wants_result": input.wants_result(),
+                "channel": input.result_contact.as_ref().map(|c| c.channel().code()),
+                "copy1_keep_until": input.copy1_keep_until,
+            }),
+            Self::DataProcessing(input) => json!({ "categories": input.categories }),
+            Self::Submission(_) => json!({}),
+            Self::PlannedTime(input) => json!({ "told_via": input.told_via.code() }),
+            Self::Result(input) => json!({
+                "outcome": input.outcome.code(),
+                "told_via": input.told_via.code(),
+            }),
+        }
+    }
+
+    /// The client's answer at 22.¹3, which the workflow needs with that step only.
+    fn wants_result(&self) -> Option<bool> {
+        match self {
+            Self::Authorisation(input) => Some(input.wants_result()),
+            _ => None,
+        }
+    }
+}
+
+/// Opens a case; `None` when the e-service may not be chosen (inactive or not authorisable).
+pub async fn open(
+    db: &PgPool,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    centre_id: i64,
+    eservice_id: i64,
+    missing_eid_means: &[String],
+) -> Result<Option<i64>, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let case = NewCase {
+        centre_id,
+        eservice_id,
+        opened_by: actor.staff_id,
+        missing_eid_means,
+        opened_at: at,
+    };
+    let Some(case_id) = store::open(&mut tx, &case).await? else {
+        return Ok(None);
+    };
+    let details = json!({ "eservice_id": eservice_id, "missing_eid_means": missing_eid_means });
+    write_audit(
+        &mut tx,
+        at,
+        actor,
+        case_id,
+        centre_id,
+        "case-opened",
+        details,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Some(case_id))
+}
+
+/// What recording a step did.
+#[derive(Debug, Clone, Copy)]
+pub struct Recorded {
+    pub status: CaseStatus,
+    pub next_step: Option<Step>,
+}
+
+/// Records one duty of case `case_id`, shown to the user at `version`: lock, ask the workflow,
+/// compare versions, insert the step and the steps that do not apply, advance the case, audit.
+pub async fn record_step(
+    db: &PgPool,
+    keys: &Keys,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    case_id: i64,
+    version: i32,
+    input: &StepInput,
+) -> Result<Recorded, CaseError> {
+    let mut tx = db.begin().await?;
+    let case = store::lock(&mut tx, case_id, actor.centres)
+        .await?
+        .ok_or(CaseError::NotFound)?;
+    let step = input.step();
+    let transition = case
+        .state()?
+        .record(step, case.capabilities(), input.wants_result())?;
+    if case.version != version {
+        return Err(CaseError::Stale);
+    }
+    let data = input
+        .data()
+        .map_err(|error| sqlx::Error::Encode(error.into()))?;
+    store::insert_step(
+        &mut tx,
+        case_id,
+        step,
+        None,
+        &data,
+        Some(actor.staff_id),
+        at,
+    )
+    .await?;
+    for (skipped, reason) in &transition.not_applicable {
+        store::insert_step(
+            &mut tx,
+            case_id,
+            *skipped,
+            Some(reason.code()),
+            &json!({}),
+            None,
+            at,
+        )
+        .await?;
+    }
+    let hmac;
+    let personal_code;
+    let mut fields = CaseFields::default();
+    match input {
+        StepInput::Identity(identity) => {
+            hmac = keys.personal_code_hmac(identity.personal_code.digits());
+            personal_code = identity.personal_code.to_string();
+            fields.client_given_names = Some(&identity.given_names);
+            fields.client_surnames = Some(&identity.surnames);
+            fields.client_personal_code = Some(&personal_code);
+            fields.personal_code_hmac = Some(&hmac);
+        }
+        StepInput::Authorisation(authorisation) => {
+            fields.client_wants_result = Some(authorisation.wants_result());
+            if let Some(contact) = &authorisation.result_contact {
+                fields.notify_channel = Some(contact.channel().code());
+                fields.notify_contact = contact.detail();
+            }
+            fields.retention_until = Some(authorisation.copy1_keep_until);
+        }
+        StepInput::Submission(submission) => {
+            fields.portal_reference = Some(&submission.reference);
+            fields.submitted_at = Some(riga_to_utc(submission.submitted_at));
+        }
+        _ => {}
+    }
+    store::advance(&mut tx, case_id, transition.new_state, &fields, at).await?;
+
+    let mut details = input.audit_details();
+    details["step"] = json!(step.slug());
+    details["version"] = json!(version + 1);
+    let centre_id = case.centre_id;
+    write_audit(
+        &mut tx,
+        at,
+        actor,
+        case_id,
+        centre_id,
+        "step-recorded",
+        details,
+    )
+    .await?;
+    for (skipped, reason) in &transition.not_applicable {
+        let details = json!({ "step": skipped.slug(), "reason": reason.code() });
+        write_audit(
+            &mut tx,
+            at,
+            actor,
+            case_id,
+            centre_id,
+            "step-not-applicable",
+            details,
+        )
+        .await?;
+    }
+    if transition.new_state.status() == CaseStatus::Closed {
+        write_audit(
+            &mut tx,
+            at,
+            actor,
+            case_id,
+            centre_id,
+            "case-closed",
+            json!({}),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(Recorded {
+        status: transition.new_state.status(),
+        next_step: transition.new_state.next_step(),
+    })
+}
+
+/// Stops an open case for good, with the reason and the employee's remark.
+pub async fn stop(
+    db: &PgPool,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    case_id: i64,
+    version: i32,
+    reason: StopReason,
+    remark: Option<&str>,
+) -> Result<(), CaseError> {
+    let mut tx = db.begin().await?;
+    let case = store::lock(&mut tx, case_id, actor.centres)
+        .await?
+        .ok_or(CaseError::NotFound)?;
+    case.state()?.stop(reason)?;
+    if case.version != version {
+        return Err(CaseError::Stale);
+    }
+    store::stop(&mut tx, case_id, reason.code(), remark, at).await?;
+    // The remark is free text and may name the client: it stays in the case, not in the trail.
+    let details = json!({ "reason": reason.code(), "version": version + 1 });
+    write_audit(
+        &mut tx,
+        at,
+        actor,
+        case_id,
+        case.centre_id,
+        "case-stopped",
+        details,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The access event of a page that showed case `case_id`'s personal data.
+pub async fn log_view(
+    connection: &mut PgConnection,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    case_id: i64,
+    centre_id: i64,
+    page: &str,
+) -> Result<(), sqlx::Error> {
+    let details = json!({ "page": page });
+    write_audit(
+        connection,
+        at,
+        actor,
+        case_id,
+        centre_id,
+        "personal-data-viewed",
+        details,
+    )
+    .await
+}
+
+async fn write_audit(
+    connection: &mut PgConnection,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    case_id: i64,
+    centre_id: i64,
+    action: &str,
+    details: Value,
+) -> Result<(), sqlx::Error> {
+    audit::record(
+        connection,
+        at,
+        Event {
+            chain: Chain::Case(case_id),
+            centre_id: Some(centre_id),
+            actor_id: Some(actor.staff_id),
+            session_tag: Some(actor.session_tag),
+            action,
+            details,
+        },
+    )
+    .await
+}

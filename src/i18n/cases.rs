@@ -1,0 +1,302 @@
+//! Strings of the case pages: lists, opening, the seven duties, stopping, search, and the
+//! messages for the domain's error codes. `{n}` in a message is replaced by a number.
+
+use super::catalogue;
+
+catalogue! {
+    /// The case pages.
+    Cases {
+        list_title { lv: "Gadījumi", en: "Cases" }
+        my_open_heading { lv: "Mani atvērtie gadījumi", en: "My open cases" }
+        my_open_none { lv: "Jums nav atvērtu gadījumu.", en: "You have no open cases." }
+        awaiting_heading { lv: "Centra gadījumi, kas gaida rezultātu", en: "The centre's cases awaiting a result" }
+        awaiting_none { lv: "Neviens gadījums negaida rezultātu.", en: "No case is awaiting a result." }
+        awaiting_overdue_rule {
+            lv: "Nokavēts ir gadījums, kas rezultātu gaida ilgāk par {n} dienām.",
+            en: "A case is overdue when it has waited for the result for more than {n} days.",
+        }
+        finished_heading { lv: "Nesen pabeigtie centra gadījumi", en: "The centre's recently finished cases" }
+        finished_none { lv: "Pabeigtu gadījumu vēl nav.", en: "No finished cases yet." }
+        list_privacy_note {
+            lv: "Sarakstos klientu vārdi netiek rādīti; klientu atrodiet ar meklēšanu.",
+            en: "Lists do not show client names; find a client with the search.",
+        }
+        col_case { lv: "Gadījums", en: "Case" }
+        col_eservice { lv: "E-pakalpojums", en: "E-service" }
+        col_stands { lv: "Nākamais pienākums", en: "Next duty" }
+        col_opened { lv: "Atvērts", en: "Opened" }
+        col_submitted { lv: "Pieteikts", en: "Submitted" }
+        col_reference { lv: "Portāla numurs", en: "Portal reference" }
+        col_days_waiting { lv: "Gaida dienas", en: "Days waiting" }
+        col_finished { lv: "Pabeigts", en: "Finished" }
+        col_status { lv: "Statuss", en: "Status" }
+        col_client { lv: "Klients", en: "Client" }
+        overdue { lv: "nokavēts", en: "overdue" }
+        case_number { lv: "Nr.", en: "No." }
+        new_case_link { lv: "Atvērt jaunu gadījumu", en: "Open a new case" }
+
+        new_title { lv: "Jauns gadījums", en: "New case" }
+        new_intro {
+            lv: "Pilnvaroto e-pakalpojumu piesaka, ja klientam nav pieejamu elektroniskās identifikācijas līdzekļu. Izvēlieties e-pakalpojumu un atzīmējiet, kuru līdzekļu klientam nav.",
+            en: "An authorised e-service is applied for when the client has no electronic identification means available. Choose the e-service and mark which means the client lacks.",
+        }
+        field_eservice { lv: "E-pakalpojums", en: "E-service" }
+        field_eservice_hint {
+            lv: "Tikai e-pakalpojumi, kuru tehnoloģiskais risinājums atļauj pilnvarotu pieteikšanu.",
+            en: "Only e-services whose technological solution permits authorised submission.",
+        }
+        field_missing_means { lv: "Klientam nav šādu eID līdzekļu", en: "The client has none of these eID means" }
+        field_missing_means_hint { lv: "Atzīmējiet vismaz vienu.", en: "Mark at least one." }
+        no_eservices {
+            lv: "Katalogā nav neviena aktīva e-pakalpojuma, ko drīkst pieteikt pilnvaroti. Sazinieties ar administratoru.",
+            en: "The catalogue has no active e-service that permits authorised submission. Contact the administrator.",
+        }
+        open_button { lv: "Atvērt gadījumu", en: "Open the case" }
+        example_mark { lv: "piemērs", en: "example" }
+
+        case_title { lv: "Gadījums Nr.", en: "Case No." }
+        summary_heading { lv: "Gadījuma dati", en: "Case details" }
+        client { lv: "Klients", en: "Client" }
+        client_not_yet { lv: "vēl nav pārbaudīts (22.¹1)", en: "not yet verified (22.¹1)" }
+        personal_code { lv: "Personas kods", en: "Personal code" }
+        eservice { lv: "E-pakalpojums", en: "E-service" }
+        institution { lv: "Iestāde", en: "Institution" }
+        missing_means { lv: "Klientam nav", en: "The client lacks" }
+        opened_by { lv: "Atvēra", en: "Opened by" }
+        opened_at { lv: "Atvērts", en: "Opened" }
+        status { lv: "Statuss", en: "Status" }
+        status_open { lv: "atvērts", en: "open" }
+        status_closed { lv: "pabeigts", en: "closed" }
+        status_stopped { lv: "pārtraukts", en: "stopped" }
+        notify { lv: "Rezultātu paziņot", en: "Tell the result" }
+        notify_no { lv: "klients rezultātu nelūdza", en: "the client did not ask for it" }
+        portal_reference { lv: "Portāla pieteikuma numurs", en: "Portal submission reference" }
+        retention_until { lv: "1. eksemplāru glabā līdz", en: "Copy 1 kept until" }
+        stop_reason { lv: "Pārtraukšanas iemesls", en: "Reason for stopping" }
+        stop_remark { lv: "Piezīme", en: "Remark" }
+        stepper_label { lv: "22.¹ punkta pienākumi", en: "The duties of point 22.¹" }
+        step_done { lv: "izpildīts", en: "done" }
+        step_not_applicable { lv: "nepiemēro", en: "not applicable" }
+        step_current { lv: "jāizpilda tagad", en: "to do now" }
+        step_later { lv: "vēlāk", en: "later" }
+        step_not_done { lv: "nav izpildīts", en: "not done" }
+        timeline_heading { lv: "Gaita", en: "Timeline" }
+        timeline_opened { lv: "Gadījums atvērts", en: "Case opened" }
+        timeline_stopped { lv: "Gadījums pārtraukts", en: "Case stopped" }
+        timeline_closed { lv: "Gadījums pabeigts", en: "Case closed" }
+        by_product { lv: "Pilnvara (automātiski)", en: "Pilnvara (automatically)" }
+        continue_button { lv: "Turpināt", en: "Continue" }
+        stop_link { lv: "Pārtraukt gadījumu", en: "Stop the case" }
+        read_only { lv: "Gadījums ir slēgts: to vairs nevar mainīt.", en: "The case is closed for changes." }
+
+        reason_portal_gives_no_planned_time {
+            lv: "e-pakalpojuma risinājums nesniedz plānoto izpildes laiku",
+            en: "the e-service's solution gives no planned time",
+        }
+        reason_portal_gives_no_result {
+            lv: "e-pakalpojuma risinājums nesniedz rezultātu",
+            en: "the e-service's solution gives no result",
+        }
+        reason_client_did_not_ask { lv: "klients rezultātu nelūdza", en: "the client did not ask for the result" }
+
+        notice_opened { lv: "Gadījums atvērts. Sāciet ar klienta identitātes pārbaudi.", en: "The case is open. Start by verifying the client's identity." }
+        notice_recorded { lv: "Pienākums reģistrēts.", en: "The duty is recorded." }
+        notice_stopped { lv: "Gadījums pārtraukts.", en: "The case is stopped." }
+        notice_already_recorded {
+            lv: "Šis pienākums jau ir reģistrēts (iespējams, forma tika nosūtīta divreiz). Otrreiz nekas netika saglabāts.",
+            en: "This duty is already recorded (the form may have been sent twice). Nothing was saved the second time.",
+        }
+        notice_out_of_order {
+            lv: "Pienākumus izpilda noteiktā secībā: vispirms jāizpilda iepriekšējie. Nekas netika saglabāts.",
+            en: "The duties are done in order: the earlier ones come first. Nothing was saved.",
+        }
+        notice_case_closed {
+            lv: "Gadījums ir pabeigts, to vairs nevar mainīt. Nekas netika saglabāts.",
+            en: "The case is closed and cannot be changed. Nothing was saved.",
+        }
+        notice_case_stopped {
+            lv: "Gadījums ir pārtraukts, to vairs nevar mainīt. Nekas netika saglabāts.",
+            en: "The case is stopped and cannot be changed. Nothing was saved.",
+        }
+        notice_inconsistent {
+            lv: "Gadījuma dati ir pretrunīgi; nekas netika saglabāts. Sazinieties ar administratoru.",
+            en: "The case's data are inconsistent; nothing was saved. Contact the administrator.",
+        }
+        stale_form {
+            lv: "Kamēr forma bija atvērta, gadījumu mainīja cits darbinieks. Jūsu ievadītais NAV saglabāts. Pārbaudiet gadījuma pašreizējo stāvokli un, ja vajag, nosūtiet formu vēlreiz.",
+            en: "Someone else changed the case while this form was open. What you entered was NOT saved. Check the case as it is now and send the form again if still needed.",
+        }
+
+        record_button { lv: "Reģistrēt", en: "Record" }
+        back_to_case { lv: "Atpakaļ uz gadījumu", en: "Back to the case" }
+        yes { lv: "Jā", en: "Yes" }
+        no { lv: "Nē", en: "No" }
+        now_hint { lv: "Ja atstāj tukšu, tiek ierakstīts pašreizējais laiks.", en: "Left empty, the current time is recorded." }
+
+        identity_intro {
+            lv: "Pārbaudiet klienta personu apliecinošo dokumentu. Nederīgs vai beidzies dokuments nav derīgs: tad pārtrauciet gadījumu.",
+            en: "Check the client's identity document. An invalid or expired document does not do: then stop the case.",
+        }
+        doc_type { lv: "Dokumenta veids", en: "Document type" }
+        doc_lv_passport { lv: "Latvijas pilsoņa pase", en: "Latvian citizen's passport" }
+        doc_lv_identity_card { lv: "Personas apliecība (eID karte)", en: "Identity card (eID card)" }
+        doc_residence_permit { lv: "Uzturēšanās atļauja", en: "Residence permit" }
+        doc_non_citizen_passport { lv: "Latvijas nepilsoņa pase", en: "Latvian non-citizen's passport" }
+        doc_stateless_or_refugee { lv: "Bezvalstnieka vai bēgļa ceļošanas dokuments", en: "Stateless person's or refugee's travel document" }
+        doc_eu_registration { lv: "ES pilsoņa reģistrācijas apliecība", en: "EU citizen's registration certificate" }
+        doc_foreign_passport { lv: "Ārvalsts pase", en: "Foreign passport" }
+        doc_number { lv: "Dokumenta numurs", en: "Document number" }
+        issuing_state { lv: "Izdevēja valsts", en: "Issuing state" }
+        issuing_state_hint { lv: "Divu burtu kods, piemēram, LV, LT, EE.", en: "Two-letter code, such as LV, LT, EE." }
+        expires_on { lv: "Derīgs līdz", en: "Valid until" }
+        date_hint { lv: "dd.mm.gggg", en: "dd.mm.yyyy" }
+        field_personal_code { lv: "Personas kods", en: "Personal code" }
+        personal_code_hint {
+            lv: "11 cipari, defise pēc sestā nav obligāta (piemēram, 010190-12345 vai 32xxxx-xxxxx).",
+            en: "11 digits, the hyphen after the sixth is optional (such as 010190-12345 or 32xxxx-xxxxx).",
+        }
+        check_digit_override {
+            lv: "Dokumentā ir tieši šis personas kods, lai gan kontrolcipars nesakrīt",
+            en: "The document shows exactly this personal code although the check digit does not match",
+        }
+        override_justification { lv: "Pamatojums kontrolcipara neatbilstībai", en: "Justification for the check digit mismatch" }
+        override_justification_hint {
+            lv: "Aizpildiet tikai tad, ja atzīmējāt iepriekšējo: kas tika pārbaudīts (10–500 rakstzīmes).",
+            en: "Only when you ticked the box above: what was checked (10–500 characters).",
+        }
+        given_names { lv: "Vārds (vārdi)", en: "Given name(s)" }
+        surnames { lv: "Uzvārds (uzvārdi)", en: "Surname(s)" }
+
+        eid_intro {
+            lv: "Identificējiet sevi portālā latvija.lv ar savu kvalificēto elektroniskās identifikācijas līdzekli. Internetbankas nav kvalificēts līdzeklis.",
+            en: "Identify yourself in latvija.lv with your own qualified electronic identification means. Internet banking is not a qualified means.",
+        }
+        means_code { lv: "Izmantotais kvalificētais eID līdzeklis", en: "Qualified eID means used" }
+        used_at { lv: "Kad identificējāties", en: "When you identified yourself" }
+
+        authorisation_intro {
+            lv: "Izlasiet klientam paziņojumu par personas datu izmantošanu. Rakstveida pilnvarojums ir pilnvara, nevis piekrišana datu apstrādei.",
+            en: "Read the notice on the use of personal data to the client. The written authorisation is a mandate, not consent to data processing.",
+        }
+        data_notice_heading { lv: "Paziņojums par personas datu izmantošanu", en: "Notice on the use of personal data" }
+        data_notice_version { lv: "Versija", en: "Version" }
+        data_notice_effective { lv: "spēkā no", en: "in force from" }
+        data_notice_missing {
+            lv: "Nav spēkā esoša datu izmantošanas paziņojuma. Bez tā pienākumu nevar reģistrēt: sazinieties ar administratoru.",
+            en: "No data-use notice is in force. Without it the duty cannot be recorded: contact the administrator.",
+        }
+        notice_controller { lv: "Pārzinis", en: "Controller" }
+        notice_purposes { lv: "Nolūki un tiesiskais pamats", en: "Purposes and legal basis" }
+        notice_recipients { lv: "Saņēmēji", en: "Recipients" }
+        notice_retention { lv: "Glabāšana", en: "Retention" }
+        notice_rights { lv: "Jūsu tiesības", en: "Your rights" }
+        notice_complaint { lv: "Sūdzības", en: "Complaints" }
+        wants_result { lv: "Vai klients vēlas, lai viņam paziņo e-pakalpojuma rezultātu?", en: "Does the client want to be told the e-service's result?" }
+        channel { lv: "Kā paziņot", en: "How to tell" }
+        channel_phone { lv: "pa tālruni", en: "by phone" }
+        channel_email { lv: "pa e-pastu", en: "by e-mail" }
+        channel_post { lv: "pa pastu", en: "by post" }
+        channel_in_person { lv: "klātienē", en: "in person" }
+        contact { lv: "Tālrunis, e-pasts vai pasta adrese", en: "Phone, e-mail or postal address" }
+        contact_hint { lv: "Atbilstoši izvēlētajam veidam; klātienei nav vajadzīgs.", en: "As the chosen way needs; not needed in person." }
+        authorisation_document_heading { lv: "Rakstveida pilnvarojums divos eksemplāros", en: "Written authorisation in two copies" }
+        authorisation_document_note {
+            lv: "Šeit būs drukājamais pilnvarojuma dokuments (1. eksemplārs pašvaldības arhīvam, 2. eksemplārs klientam). Līdz tam izmantojiet pašvaldības veidlapu.",
+            en: "The printable authorisation document will be here (copy 1 for the municipality's archive, copy 2 for the client). Until then use the municipality's form.",
+        }
+        signed { lv: "Klients parakstīja pilnvarojumu abos eksemplāros", en: "The client signed the authorisation in both copies" }
+        registration_number { lv: "Pilnvarojuma reģistrācijas numurs pašvaldības lietvedībā", en: "The authorisation's registration number in the municipality's records" }
+        copy_handed_over { lv: "2. eksemplārs izsniegts klientam", en: "Copy 2 was handed to the client" }
+
+        data_processing_intro {
+            lv: "Apstrādājiet tikai tos personas datus, kas vajadzīgi šim e-pakalpojumam, un tikai šim nolūkam.",
+            en: "Process only the personal data this e-service needs, and for this purpose only.",
+        }
+        categories { lv: "Izmantotās personas datu kategorijas", en: "Personal data categories used" }
+        purpose_only { lv: "Dati izmantoti tikai šī e-pakalpojuma pieteikšanai", en: "The data were used only to apply for this e-service" }
+        category_identity { lv: "identitātes dati", en: "identity data" }
+        category_address { lv: "adrese", en: "address" }
+        category_contact { lv: "kontaktinformācija", en: "contact details" }
+        category_family { lv: "ģimenes dati", en: "family data" }
+        category_bank_account { lv: "bankas konts", en: "bank account" }
+        category_property { lv: "īpašuma dati", en: "property data" }
+
+        submission_intro { lv: "Piesakiet e-pakalpojumu portālā un ierakstiet portāla piešķirto numuru.", en: "Apply for the e-service in the portal and enter the reference the portal gave." }
+        reference { lv: "Portāla pieteikuma numurs", en: "Portal submission reference" }
+        submitted_at { lv: "Pieteikšanas laiks", en: "Time of submission" }
+
+        planned_time_intro { lv: "Paziņojiet klientam portāla norādīto plānoto izpildes laiku.", en: "Tell the client the planned time the portal gave." }
+        planned_on { lv: "Plānotais izpildes datums", en: "Planned completion date" }
+        told_via { lv: "Kā klientam paziņoja", en: "How the client was told" }
+        told_at { lv: "Kad paziņoja", en: "When the client was told" }
+
+        result_intro { lv: "Paziņojiet klientam e-pakalpojuma rezultātu, kā klients lūdza.", en: "Tell the client the e-service's result, as the client asked." }
+        outcome { lv: "Rezultāts", en: "Result" }
+        outcome_granted { lv: "piešķirts", en: "granted" }
+        outcome_refused { lv: "atteikts", en: "refused" }
+        outcome_other { lv: "cits", en: "other" }
+        outcome_text { lv: "Rezultāta apraksts", en: "Description of the result" }
+        outcome_text_hint { lv: "Obligāts, ja rezultāts ir \"cits\".", en: "Required when the result is \"other\"." }
+
+        stop_title { lv: "Pārtraukt gadījumu", en: "Stop the case" }
+        stop_intro {
+            lv: "Pārtraukto gadījumu vairs nevar turpināt. Iemesls un piezīme tiek saglabāti gadījumā.",
+            en: "A stopped case cannot be continued. The reason and the remark are kept with the case.",
+        }
+        field_stop_reason { lv: "Iemesls", en: "Reason" }
+        field_stop_remark { lv: "Piezīme", en: "Remark" }
+        stop_remark_hint { lv: "Obligāta, ja iemesls ir \"cits\"; līdz 500 rakstzīmēm.", en: "Required when the reason is \"other\"; up to 500 characters." }
+        stop_button { lv: "Pārtraukt", en: "Stop" }
+        stop_identity_not_verified { lv: "identitāti neizdevās pārbaudīt", en: "identity not verified" }
+        stop_document_expired { lv: "dokuments nav derīgs", en: "the document has expired" }
+        stop_client_withdrew { lv: "klients atsauca pilnvarojumu", en: "the client withdrew" }
+        stop_service_not_authorisable { lv: "e-pakalpojumu nevar pieteikt pilnvaroti", en: "the e-service cannot be applied for by authorisation" }
+        stop_portal_refused { lv: "portāls atteica pieteikumu", en: "the portal refused the application" }
+        stop_portal_unavailable { lv: "portāls nav pieejams", en: "the portal is unavailable" }
+        stop_other { lv: "cits", en: "other" }
+
+        search_title { lv: "Meklēt gadījumu", en: "Find a case" }
+        search_intro {
+            lv: "Meklē tikai jūsu centra gadījumos. Aizpildiet vienu lauku.",
+            en: "Searches only your centre's cases. Fill in one field.",
+        }
+        search_name { lv: "Klienta vārds un/vai uzvārds", en: "Client's given name and/or surname" }
+        search_personal_code { lv: "Personas kods", en: "Personal code" }
+        search_reference { lv: "Portāla pieteikuma numurs", en: "Portal submission reference" }
+        search_button { lv: "Meklēt", en: "Search" }
+        search_results { lv: "Atrastie gadījumi", en: "Cases found" }
+        search_none { lv: "Nekas netika atrasts.", en: "Nothing was found." }
+        search_one_field { lv: "Aizpildiet tieši vienu lauku.", en: "Fill in exactly one field." }
+        search_limited { lv: "Rādīti pirmie {n} rezultāti; precizējiet meklēšanu.", en: "The first {n} results are shown; narrow the search." }
+
+        err_required { lv: "Aizpildiet šo lauku.", en: "Fill in this field." }
+        err_too_short { lv: "Vajag vismaz {n} rakstzīmes.", en: "At least {n} characters are needed." }
+        err_too_long { lv: "Atļautas ne vairāk kā {n} rakstzīmes.", en: "At most {n} characters are allowed." }
+        err_bad_date { lv: "Ievadiet datumu formā dd.mm.gggg.", en: "Enter a date as dd.mm.yyyy." }
+        err_bad_datetime { lv: "Ievadiet datumu un laiku.", en: "Enter a date and time." }
+        err_date_in_past { lv: "Datums nevar būt pagātnē.", en: "The date cannot be in the past." }
+        err_date_in_future { lv: "Datums vai laiks nevar būt nākotnē.", en: "The date or time cannot be in the future." }
+        err_too_long_ago { lv: "Tas bija pirms vairāk nekā {n} stundām: identificējieties portālā vēlreiz.", en: "That was more than {n} hours ago: identify yourself in the portal again." }
+        err_not_in_list { lv: "Izvēlieties kādu no piedāvātajām iespējām.", en: "Choose one of the options offered." }
+        err_bad_name { lv: "Vārdā var būt tikai burti, atstarpes, defises un apostrofi.", en: "A name may hold only letters, spaces, hyphens and apostrophes." }
+        err_personal_code_bad_format { lv: "Personas kodam jābūt 11 cipariem (defise pēc sestā nav obligāta).", en: "A personal code is 11 digits (the hyphen after the sixth is optional)." }
+        err_personal_code_bad_date { lv: "Personas koda pirmie cipari nav īsts dzimšanas datums.", en: "The first digits of the personal code are not a real birth date." }
+        err_personal_code_check_digit {
+            lv: "Personas koda kontrolcipars nesakrīt. Pārbaudiet kodu; ja dokumentā ir tieši šis kods, atzīmējiet to un ierakstiet pamatojumu.",
+            en: "The personal code's check digit does not match. Check the code; if the document shows exactly this code, tick the box and give a justification.",
+        }
+        err_document_number_length { lv: "Dokumenta numurā jābūt 5 līdz 20 rakstzīmēm.", en: "A document number has 5 to 20 characters." }
+        err_document_number_characters { lv: "Dokumenta numurā var būt tikai latīņu burti A–Z un cipari.", en: "A document number may hold only letters A–Z and digits." }
+        err_issuing_state_bad_format { lv: "Ievadiet valsts divu burtu kodu (piemēram, LV).", en: "Enter the state's two-letter code (such as LV)." }
+        err_issuing_state_must_be_latvia { lv: "Šo dokumentu izdod tikai Latvija: izdevēja valsts ir LV.", en: "Only Latvia issues this document: the issuing state is LV." }
+        err_document_expired { lv: "Dokumenta derīguma termiņš ir beidzies: identitāti ar to nevar pārbaudīt.", en: "The document has expired: it cannot prove the identity." }
+        err_bad_email { lv: "Tā nav e-pasta adrese.", en: "That is not an e-mail address." }
+        err_bad_phone { lv: "Tas nav tālruņa numurs (8 cipari vai starptautisks numurs ar +).", en: "That is not a phone number (8 digits, or an international number with +)." }
+        err_must_be_confirmed { lv: "Apstipriniet, atzīmējot šo lauku.", en: "Confirm by ticking this box." }
+        err_notice_changed {
+            lv: "Datu izmantošanas paziņojums ir mainījies. Izlasiet klientam jauno versiju un nosūtiet formu vēlreiz.",
+            en: "The data-use notice has changed. Read the new version to the client and send the form again.",
+        }
+        err_answer_yes_or_no { lv: "Atbildiet \"jā\" vai \"nē\".", en: "Answer \"yes\" or \"no\"." }
+    }
+}

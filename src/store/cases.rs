@@ -1,0 +1,619 @@
+//! Cases, their steps, and the catalogue data a case reads (e-services, qualified eID means,
+//! data-use notice versions).
+//!
+//! Every query that reads a case takes the caller's centres and reads only cases of those
+//! centres: a case of another centre does not exist here. Nothing here decides whether a step
+//! may be recorded; `domain::workflow` does, before `record_step` is called.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{PgConnection, PgPool};
+
+use crate::domain::workflow::{Capabilities, CaseState, CaseStatus, Step, WorkflowError};
+
+/// Lists and searches show at most this many rows: every page's queries stay bounded.
+pub const LIST_LIMIT: i64 = 100;
+
+/// The `case_status` column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
+#[sqlx(type_name = "case_status", rename_all = "lowercase")]
+pub enum CaseStatusColumn {
+    Open,
+    Closed,
+    Stopped,
+}
+
+impl From<CaseStatusColumn> for CaseStatus {
+    fn from(column: CaseStatusColumn) -> Self {
+        match column {
+            CaseStatusColumn::Open => CaseStatus::Open,
+            CaseStatusColumn::Closed => CaseStatus::Closed,
+            CaseStatusColumn::Stopped => CaseStatus::Stopped,
+        }
+    }
+}
+
+impl From<CaseStatus> for CaseStatusColumn {
+    fn from(status: CaseStatus) -> Self {
+        match status {
+            CaseStatus::Open => CaseStatusColumn::Open,
+            CaseStatus::Closed => CaseStatusColumn::Closed,
+            CaseStatus::Stopped => CaseStatusColumn::Stopped,
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Catalogue data
+
+#[derive(Debug, Clone)]
+pub struct Eservice {
+    pub id: i64,
+    pub code: String,
+    pub name_lv: String,
+    pub name_en: String,
+    pub institution: String,
+    pub gives_planned_time: bool,
+    pub gives_result: bool,
+}
+
+/// The e-services a case may be opened for: active and permitting authorised submission.
+pub async fn openable_eservices(pool: &PgPool) -> Result<Vec<Eservice>, sqlx::Error> {
+    sqlx::query_as!(
+        Eservice,
+        "SELECT id, code, name_lv, name_en, institution, gives_planned_time, gives_result
+         FROM eservices WHERE active AND authorised_submission ORDER BY name_lv, id"
+    )
+    .fetch_all(pool)
+    .await
+}
+
+#[derive(Debug, Clone)]
+pub struct EidMeans {
+    pub code: String,
+    pub name_lv: String,
+    pub name_en: String,
+}
+
+/// The qualified eID means in force, from the administrator's list.
+pub async fn active_eid_means(pool: &PgPool) -> Result<Vec<EidMeans>, sqlx::Error> {
+    sqlx::query_as!(
+        EidMeans,
+        "SELECT code, name_lv, name_en FROM eid_means WHERE active ORDER BY name_lv, code"
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// The data-use notice in force on a day: text in both languages, by GDPR Art. 13 item.
+#[derive(Debug, Clone)]
+pub struct Notice {
+    pub id: i64,
+    pub version: i32,
+    pub effective_from: NaiveDate,
+    pub controller_lv: String,
+    pub controller_en: String,
+    pub purposes_lv: String,
+    pub purposes_en: String,
+    pub recipients_lv: String,
+    pub recipients_en: String,
+    pub retention_lv: String,
+    pub retention_en: String,
+    pub rights_lv: String,
+    pub rights_en: String,
+    pub complaint_lv: String,
+    pub complaint_en: String,
+}
+
+/// The latest version effective on `today`.
+pub async fn current_notice(
+    connection: &mut PgConnection,
+    today: NaiveDate,
+) -> Result<Option<Notice>, sqlx::Error> {
+    sqlx::query_as!(
+        Notice,
+        r#"SELECT id, version, effective_from AS "effective_from: NaiveDate", controller_lv, controller_en, purposes_lv,
+                purposes_en, recipients_lv, recipients_en, retention_lv, retention_en,
+                rights_lv, rights_en, complaint_lv, complaint_en
+         FROM data_notices WHERE effective_from <= $1
+         ORDER BY effective_from DESC, version DESC LIMIT 1"#,
+        today as _
+    )
+    .fetch_optional(connection)
+    .await
+}
+
+/// From its first showing on, a notice version is never edited (the table's trigger enforces it).
+pub async fn mark_notice_shown(
+    connection: &mut PgConnection,
+    notice_id: i64,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE data_notices SET first_shown_at = $2 WHERE id = $1 AND first_shown_at IS NULL",
+        notice_id,
+        at as _,
+    )
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Opening
+
+#[derive(Debug)]
+pub struct NewCase<'a> {
+    pub centre_id: i64,
+    pub eservice_id: i64,
+    pub opened_by: i64,
+    pub missing_eid_means: &'a [String],
+    pub opened_at: DateTime<Utc>,
+}
+
+/// Opens a case for an e-service that is active and permits authorised submission, copying its
+/// capabilities; `None` when there is no such e-service.
+pub async fn open(
+    connection: &mut PgConnection,
+    case: &NewCase<'_>,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step,
+                            gives_planned_time, gives_result, missing_eid_means, opened_at)
+         SELECT $1, id, $3, 'open', 'identity', gives_planned_time, gives_result, $4, $5
+         FROM eservices WHERE id = $2 AND active AND authorised_submission
+         RETURNING id",
+        case.centre_id,
+        case.eservice_id,
+        case.opened_by,
+        case.missing_eid_means,
+        case.opened_at as _,
+    )
+    .fetch_optional(connection)
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// One case
+
+/// A case as its pages show it.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub id: i64,
+    pub centre_id: i64,
+    pub status: CaseStatusColumn,
+    pub next_step: Option<String>,
+    pub version: i32,
+    pub gives_planned_time: bool,
+    pub gives_result: bool,
+    pub missing_eid_means: Vec<String>,
+    pub client_given_names: Option<String>,
+    pub client_surnames: Option<String>,
+    pub client_personal_code: Option<String>,
+    pub client_wants_result: Option<bool>,
+    pub notify_channel: Option<String>,
+    pub notify_contact: Option<String>,
+    pub portal_reference: Option<String>,
+    pub stop_reason: Option<String>,
+    pub stop_remark: Option<String>,
+    pub retention_until: Option<NaiveDate>,
+    pub opened_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub stopped_at: Option<DateTime<Utc>>,
+    pub opened_by_name: String,
+    pub eservice_name_lv: String,
+    pub eservice_name_en: String,
+    pub institution: String,
+    pub data_categories: Vec<String>,
+    pub retention_years: i16,
+}
+
+impl Case {
+    pub fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            gives_planned_time: self.gives_planned_time,
+            gives_result: self.gives_result,
+        }
+    }
+
+    /// The workflow state from the stored columns.
+    pub fn state(&self) -> Result<CaseState, WorkflowError> {
+        restore(
+            self.status,
+            self.next_step.as_deref(),
+            self.client_wants_result,
+        )
+    }
+}
+
+/// Case `id` if it belongs to one of `centres`.
+pub async fn find(
+    connection: &mut PgConnection,
+    id: i64,
+    centres: &[i64],
+) -> Result<Option<Case>, sqlx::Error> {
+    sqlx::query_as!(
+        Case,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+                  c.version, c.gives_planned_time, c.gives_result, c.missing_eid_means,
+                  c.client_given_names, c.client_surnames, c.client_personal_code,
+                  c.client_wants_result, c.notify_channel, c.notify_contact,
+                  c.portal_reference, c.stop_reason, c.stop_remark,
+                  c.retention_until AS "retention_until: NaiveDate",
+                  c.opened_at AS "opened_at: DateTime<Utc>",
+                  c.submitted_at AS "submitted_at: DateTime<Utc>",
+                  c.closed_at AS "closed_at: DateTime<Utc>",
+                  c.stopped_at AS "stopped_at: DateTime<Utc>",
+                  s.full_name AS opened_by_name,
+                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en, e.institution,
+                  e.data_categories, ce.retention_years
+           FROM cases c
+           JOIN staff s ON s.id = c.opened_by
+           JOIN eservices e ON e.id = c.eservice_id
+           JOIN centres ce ON ce.id = c.centre_id
+           WHERE c.id = $1 AND c.centre_id = ANY($2)"#,
+        id,
+        centres,
+    )
+    .fetch_optional(connection)
+    .await
+}
+
+/// What a writer needs of a case, read with the row locked until the transaction ends: two
+/// people recording on one case at once are served one after the other.
+#[derive(Debug, Clone)]
+pub struct Locked {
+    pub id: i64,
+    pub centre_id: i64,
+    pub status: CaseStatusColumn,
+    pub next_step: Option<String>,
+    pub version: i32,
+    pub gives_planned_time: bool,
+    pub gives_result: bool,
+    pub client_wants_result: Option<bool>,
+    pub data_categories: Vec<String>,
+    pub retention_years: i16,
+}
+
+impl Locked {
+    pub fn capabilities(&self) -> Capabilities {
+        Capabilities {
+            gives_planned_time: self.gives_planned_time,
+            gives_result: self.gives_result,
+        }
+    }
+
+    pub fn state(&self) -> Result<CaseState, WorkflowError> {
+        restore(
+            self.status,
+            self.next_step.as_deref(),
+            self.client_wants_result,
+        )
+    }
+}
+
+fn restore(
+    status: CaseStatusColumn,
+    next_step: Option<&str>,
+    client_wants_result: Option<bool>,
+) -> Result<CaseState, WorkflowError> {
+    let next_step = match next_step {
+        Some(slug) => Some(Step::from_slug(slug).ok_or(WorkflowError::InconsistentState)?),
+        None => None,
+    };
+    CaseState::restore(status.into(), next_step, client_wants_result)
+}
+
+pub async fn lock(
+    connection: &mut PgConnection,
+    id: i64,
+    centres: &[i64],
+) -> Result<Option<Locked>, sqlx::Error> {
+    sqlx::query_as!(
+        Locked,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+                  c.version, c.gives_planned_time, c.gives_result, c.client_wants_result,
+                  e.data_categories, ce.retention_years
+           FROM cases c
+           JOIN eservices e ON e.id = c.eservice_id
+           JOIN centres ce ON ce.id = c.centre_id
+           WHERE c.id = $1 AND c.centre_id = ANY($2)
+           FOR UPDATE OF c"#,
+        id,
+        centres,
+    )
+    .fetch_optional(connection)
+    .await
+}
+
+/// One row of `case_steps`: a duty recorded by an employee, or marked not applicable by the
+/// product with the reason.
+#[derive(Debug, Clone)]
+pub struct StepRow {
+    pub step: String,
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub data: serde_json::Value,
+    pub recorded_by_name: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+pub async fn steps(
+    connection: &mut PgConnection,
+    case_id: i64,
+) -> Result<Vec<StepRow>, sqlx::Error> {
+    sqlx::query_as!(
+        StepRow,
+        r#"SELECT cs.step, cs.outcome, cs.reason, cs.data,
+                  s.full_name AS "recorded_by_name?",
+                  cs.recorded_at AS "recorded_at: DateTime<Utc>"
+           FROM case_steps cs LEFT JOIN staff s ON s.id = cs.recorded_by
+           WHERE cs.case_id = $1 ORDER BY cs.id"#,
+        case_id
+    )
+    .fetch_all(connection)
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing (inside the caller's transaction, after `lock`)
+
+pub async fn insert_step(
+    connection: &mut PgConnection,
+    case_id: i64,
+    step: Step,
+    not_applicable_reason: Option<&str>,
+    data: &serde_json::Value,
+    recorded_by: Option<i64>,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let outcome = if not_applicable_reason.is_some() {
+        "not-applicable"
+    } else {
+        "recorded"
+    };
+    sqlx::query!(
+        "INSERT INTO case_steps (case_id, step, outcome, reason, data, recorded_by, recorded_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        case_id,
+        step.slug(),
+        outcome,
+        not_applicable_reason,
+        data,
+        recorded_by,
+        at as _,
+    )
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+/// The case columns a step fills in; `None` leaves a column as it is.
+#[derive(Debug, Default)]
+pub struct CaseFields<'a> {
+    pub client_given_names: Option<&'a str>,
+    pub client_surnames: Option<&'a str>,
+    pub client_personal_code: Option<&'a str>,
+    pub personal_code_hmac: Option<&'a [u8]>,
+    pub client_wants_result: Option<bool>,
+    pub notify_channel: Option<&'a str>,
+    pub notify_contact: Option<&'a str>,
+    pub retention_until: Option<NaiveDate>,
+    pub portal_reference: Option<&'a str>,
+    pub submitted_at: Option<DateTime<Utc>>,
+}
+
+/// Moves the case to `state`, raising its version; sets `closed_at` when it closes.
+pub async fn advance(
+    connection: &mut PgConnection,
+    case_id: i64,
+    state: CaseState,
+    fields: &CaseFields<'_>,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    let status = CaseStatusColumn::from(state.status());
+    sqlx::query!(
+        "UPDATE cases SET
+             status = $2, next_step = $3, version = version + 1,
+             client_given_names = COALESCE($4, client_given_names),
+             client_surnames = COALESCE($5, client_surnames),
+             client_personal_code = COALESCE($6, client_personal_code),
+             personal_code_hmac = COALESCE($7, personal_code_hmac),
+             client_wants_result = COALESCE($8, client_wants_result),
+             notify_channel = COALESCE($9, notify_channel),
+             notify_contact = COALESCE($10, notify_contact),
+             retention_until = COALESCE($11, retention_until),
+             portal_reference = COALESCE($12, portal_reference),
+             submitted_at = COALESCE($13, submitted_at),
+             closed_at = CASE WHEN $2 = 'closed'::case_status THEN $14 ELSE closed_at END
+         WHERE id = $1",
+        case_id,
+        status as CaseStatusColumn,
+        state.next_step().map(|step| step.slug()),
+        fields.client_given_names,
+        fields.client_surnames,
+        fields.client_personal_code,
+        fields.personal_code_hmac,
+        fields.client_wants_result,
+        fields.notify_channel,
+        fields.notify_contact,
+        fields.retention_until as _,
+        fields.portal_reference,
+        fields.submitted_at as _,
+        at as _,
+    )
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+pub async fn stop(
+    connection: &mut PgConnection,
+    case_id: i64,
+    reason: &str,
+    remark: Option<&str>,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE cases SET status = 'stopped', next_step = NULL, version = version + 1,
+                stop_reason = $2, stop_remark = $3, stopped_at = $4
+         WHERE id = $1",
+        case_id,
+        reason,
+        remark,
+        at as _,
+    )
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lists and search
+
+/// A case in a list: no personal code, only the name the desk recognises.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub id: i64,
+    pub centre_id: i64,
+    pub status: CaseStatusColumn,
+    pub next_step: Option<String>,
+    pub client_given_names: Option<String>,
+    pub client_surnames: Option<String>,
+    pub eservice_name_lv: String,
+    pub eservice_name_en: String,
+    pub portal_reference: Option<String>,
+    pub opened_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub finished_at: Option<DateTime<Utc>>,
+}
+
+/// The open cases `staff_id` opened, newest first.
+pub async fn open_cases_of(
+    pool: &PgPool,
+    staff_id: i64,
+    centres: &[i64],
+) -> Result<Vec<Listed>, sqlx::Error> {
+    sqlx::query_as!(
+        Listed,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+                  c.client_given_names, c.client_surnames,
+                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
+                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
+                  c.submitted_at AS "submitted_at: DateTime<Utc>",
+                  coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
+           FROM cases c JOIN eservices e ON e.id = c.eservice_id
+           WHERE c.opened_by = $1 AND c.status = 'open' AND c.centre_id = ANY($2)
+           ORDER BY c.id DESC LIMIT $3"#,
+        staff_id,
+        centres,
+        LIST_LIMIT,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// The centres' cases waiting for the result (22.¹7), longest waiting first.
+pub async fn awaiting_result(pool: &PgPool, centres: &[i64]) -> Result<Vec<Listed>, sqlx::Error> {
+    sqlx::query_as!(
+        Listed,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+                  c.client_given_names, c.client_surnames,
+                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
+                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
+                  c.submitted_at AS "submitted_at: DateTime<Utc>",
+                  coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
+           FROM cases c JOIN eservices e ON e.id = c.eservice_id
+           WHERE c.centre_id = ANY($1) AND c.status = 'open' AND c.next_step = 'result'
+           ORDER BY c.submitted_at, c.id LIMIT $2"#,
+        centres,
+        LIST_LIMIT,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// The centres' cases recently closed or stopped, for finding a finished case again.
+pub async fn recently_finished(
+    pool: &PgPool,
+    centres: &[i64],
+    limit: i64,
+) -> Result<Vec<Listed>, sqlx::Error> {
+    sqlx::query_as!(
+        Listed,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+                  c.client_given_names, c.client_surnames,
+                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
+                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
+                  c.submitted_at AS "submitted_at: DateTime<Utc>",
+                  coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
+           FROM cases c JOIN eservices e ON e.id = c.eservice_id
+           WHERE c.centre_id = ANY($1) AND c.status <> 'open'
+           ORDER BY coalesce(c.closed_at, c.stopped_at) DESC, c.id DESC LIMIT $2"#,
+        centres,
+        limit,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// What the desk searches by; exactly one is used.
+#[derive(Debug)]
+pub enum SearchBy<'a> {
+    /// A keyed hash of the personal code's digits: the clear code never reaches the query.
+    PersonalCodeHmac(&'a [u8]),
+    PortalReference(&'a str),
+    /// Every word must appear in the given names or surnames (case-insensitive).
+    Name(&'a str),
+}
+
+pub async fn search(
+    pool: &PgPool,
+    centres: &[i64],
+    by: SearchBy<'_>,
+) -> Result<Vec<Listed>, sqlx::Error> {
+    let (hmac, reference, words): (Option<&[u8]>, Option<&str>, Option<Vec<String>>) = match by {
+        SearchBy::PersonalCodeHmac(hmac) => (Some(hmac), None, None),
+        SearchBy::PortalReference(reference) => (None, Some(reference), None),
+        SearchBy::Name(name) => (
+            None,
+            None,
+            Some(
+                name.split_whitespace()
+                    .map(|word| format!("%{}%", like_escape(&word.to_lowercase())))
+                    .collect(),
+            ),
+        ),
+    };
+    sqlx::query_as!(
+        Listed,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+                  c.client_given_names, c.client_surnames,
+                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
+                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
+                  c.submitted_at AS "submitted_at: DateTime<Utc>",
+                  coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
+           FROM cases c JOIN eservices e ON e.id = c.eservice_id
+           WHERE c.centre_id = ANY($1)
+             AND ($2::bytea IS NULL OR c.personal_code_hmac = $2)
+             AND ($3::text IS NULL OR lower(c.portal_reference) = lower($3))
+             AND ($4::text[] IS NULL OR (
+                  c.client_surnames IS NOT NULL AND
+                  (SELECT bool_and(lower(c.client_given_names || ' ' || c.client_surnames) LIKE w)
+                   FROM unnest($4::text[]) AS w)))
+           ORDER BY c.id DESC LIMIT $5"#,
+        centres,
+        hmac,
+        reference,
+        words.as_deref(),
+        LIST_LIMIT,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+fn like_escape(text: &str) -> String {
+    text.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}

@@ -1,0 +1,946 @@
+//! The case pages of the desk: the lists, opening a case, the overview with its stepper and
+//! timeline, stopping, and the search. The seven duties' forms are in `steps`.
+//!
+//! Every page reads cases only of the user's centres (another centre's case is 404), and every
+//! page that shows a client's personal data writes a `personal-data-viewed` event. Personal codes
+//! travel only in POST bodies, never in URLs.
+
+mod steps;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, NaiveDate, Utc};
+use serde::Deserialize;
+
+use super::AppState;
+use super::auth::CurrentUser;
+use super::error::AppError;
+use super::form::{Field, Posted, Widget, summary};
+use super::page::Page;
+use crate::cases::{self as service, Actor, CaseError};
+use crate::domain::personal_code::PersonalCode;
+use crate::domain::steps::{FieldError, FieldErrors};
+use crate::domain::workflow::{
+    NotApplicableReason, RESULT_OVERDUE_AFTER_DAYS, Step, StopReason, WorkflowError, result_overdue,
+};
+use crate::domain::{now_in_riga, today_in_riga};
+use crate::i18n::{Cases, Lang, Texts};
+use crate::store::cases::{self as store, CaseStatusColumn, LIST_LIMIT, Listed, SearchBy};
+
+pub use steps::{record_step, show_step};
+
+const STOP_REMARK_MAX_CHARS: usize = 500;
+const RECENTLY_FINISHED: i64 = 20;
+
+fn actor(user: &CurrentUser) -> Actor<'_> {
+    Actor {
+        staff_id: user.id,
+        session_tag: &user.session_tag,
+        centres: &user.centres,
+    }
+}
+
+/// A case id from the path; anything that is not one is "not found".
+fn case_id(raw: &str) -> Result<i64, AppError> {
+    raw.parse().map_err(|_| AppError::NotFound)
+}
+
+/// dd.mm.yyyy, as dates are written in Latvia.
+pub fn date(day: NaiveDate) -> String {
+    day.format("%d.%m.%Y").to_string()
+}
+
+/// dd.mm.yyyy hh:mm in Europe/Riga.
+pub fn when(at: DateTime<Utc>) -> String {
+    now_in_riga(at).format("%d.%m.%Y %H:%M").to_string()
+}
+
+fn by_lang(lang: Lang, lv: &str, en: &str) -> String {
+    match lang {
+        Lang::Lv => lv.to_owned(),
+        Lang::En => en.to_owned(),
+    }
+}
+
+pub fn step_title(t: &Texts, step: Step) -> &'static str {
+    let c = t.common;
+    match step {
+        Step::Identity => c.duty_identity,
+        Step::EmployeeEid => c.duty_employee_eid,
+        Step::Authorisation => c.duty_authorisation,
+        Step::DataProcessing => c.duty_data_processing,
+        Step::Submission => c.duty_submission,
+        Step::PlannedTime => c.duty_planned_time,
+        Step::Result => c.duty_result,
+    }
+}
+
+fn status_label(t: &Cases, status: CaseStatusColumn) -> &'static str {
+    match status {
+        CaseStatusColumn::Open => t.status_open,
+        CaseStatusColumn::Closed => t.status_closed,
+        CaseStatusColumn::Stopped => t.status_stopped,
+    }
+}
+
+fn not_applicable_label(t: &Cases, code: &str) -> &'static str {
+    match NotApplicableReason::from_code(code) {
+        Some(NotApplicableReason::PortalGivesNoPlannedTime) => {
+            t.reason_portal_gives_no_planned_time
+        }
+        Some(NotApplicableReason::PortalGivesNoResult) => t.reason_portal_gives_no_result,
+        Some(NotApplicableReason::ClientDidNotAsk) | None => t.reason_client_did_not_ask,
+    }
+}
+
+pub fn stop_reason_label(t: &Cases, reason: StopReason) -> &'static str {
+    match reason {
+        StopReason::IdentityNotVerified => t.stop_identity_not_verified,
+        StopReason::DocumentExpired => t.stop_document_expired,
+        StopReason::ClientWithdrew => t.stop_client_withdrew,
+        StopReason::ServiceNotAuthorisable => t.stop_service_not_authorisable,
+        StopReason::PortalRefused => t.stop_portal_refused,
+        StopReason::PortalUnavailable => t.stop_portal_unavailable,
+        StopReason::Other => t.stop_other,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The one-line messages a redirect carries (`?notice=`): codes only, never personal data.
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flash {
+    Opened,
+    Recorded,
+    Stopped,
+    AlreadyRecorded,
+    OutOfOrder,
+    CaseClosed,
+    CaseStopped,
+    Inconsistent,
+}
+
+impl Flash {
+    const ALL: [Self; 8] = [
+        Self::Opened,
+        Self::Recorded,
+        Self::Stopped,
+        Self::AlreadyRecorded,
+        Self::OutOfOrder,
+        Self::CaseClosed,
+        Self::CaseStopped,
+        Self::Inconsistent,
+    ];
+
+    fn code(self) -> &'static str {
+        match self {
+            Self::Opened => "opened",
+            Self::Recorded => "recorded",
+            Self::Stopped => "stopped",
+            Self::AlreadyRecorded => "already-recorded",
+            Self::OutOfOrder => "out-of-order",
+            Self::CaseClosed => "case-closed",
+            Self::CaseStopped => "case-stopped",
+            Self::Inconsistent => "inconsistent",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|flash| flash.code() == code)
+    }
+
+    fn refusal(error: WorkflowError) -> Self {
+        match error {
+            WorkflowError::Closed => Self::CaseClosed,
+            WorkflowError::Stopped => Self::CaseStopped,
+            WorkflowError::AlreadyRecorded { .. } => Self::AlreadyRecorded,
+            WorkflowError::OutOfOrder { .. } => Self::OutOfOrder,
+            WorkflowError::WantsResultMissing
+            | WorkflowError::WantsResultNotExpected
+            | WorkflowError::InconsistentState => Self::Inconsistent,
+        }
+    }
+
+    fn is_refusal(self) -> bool {
+        !matches!(self, Self::Opened | Self::Recorded | Self::Stopped)
+    }
+
+    fn message(self, t: &Cases) -> &'static str {
+        match self {
+            Self::Opened => t.notice_opened,
+            Self::Recorded => t.notice_recorded,
+            Self::Stopped => t.notice_stopped,
+            Self::AlreadyRecorded => t.notice_already_recorded,
+            Self::OutOfOrder => t.notice_out_of_order,
+            Self::CaseClosed => t.notice_case_closed,
+            Self::CaseStopped => t.notice_case_stopped,
+            Self::Inconsistent => t.notice_inconsistent,
+        }
+    }
+
+    /// Back to the case page, saying what happened.
+    pub fn redirect(self, case_id: i64) -> Response {
+        Redirect::to(&format!("/cases/{case_id}?notice={}", self.code())).into_response()
+    }
+}
+
+/// What a refused or failed case operation becomes, except a stale form (the caller re-renders).
+fn refused(case_id: i64, error: CaseError) -> Result<Response, AppError> {
+    match error {
+        CaseError::NotFound => Err(AppError::NotFound),
+        CaseError::Workflow(error) => Ok(Flash::refusal(error).redirect(case_id)),
+        CaseError::Stale => Err(AppError::BadRequest),
+        CaseError::Database(error) => Err(error.into()),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The case as its pages show it: summary, stepper, timeline
+
+pub struct Summary {
+    pub id: i64,
+    pub version: i32,
+    pub status: &'static str,
+    pub client_name: Option<String>,
+    pub personal_code: Option<String>,
+    pub eservice: String,
+    pub institution: String,
+    pub missing_means: String,
+    pub opened_by: String,
+    pub opened_at: String,
+    pub notify: Option<String>,
+    pub portal_reference: Option<String>,
+    pub retention_until: Option<String>,
+    pub stop_reason: Option<&'static str>,
+    pub stop_remark: Option<String>,
+}
+
+pub struct StepperItem {
+    pub subpoint: &'static str,
+    pub title: &'static str,
+    /// done | not-applicable | current | later | not-done (a CSS class too)
+    pub state: &'static str,
+    pub state_label: &'static str,
+    pub note: Option<&'static str>,
+    pub href: Option<String>,
+}
+
+pub struct TimelineEntry {
+    pub at: String,
+    pub what: String,
+    pub note: Option<String>,
+    pub who: String,
+}
+
+/// Everything the case pages show about one case, built once per request.
+pub struct CaseView {
+    pub summary: Summary,
+    pub stepper: Vec<StepperItem>,
+    pub timeline: Vec<TimelineEntry>,
+    pub next_step: Option<Step>,
+}
+
+impl CaseView {
+    fn build(t: &'static Texts, lang: Lang, case: &store::Case, rows: &[store::StepRow]) -> Self {
+        let c = t.cases;
+        let state = case.state().ok();
+        let next_step = state.and_then(|state| state.next_step());
+        let open = case.status == CaseStatusColumn::Open;
+        let client_name = match (&case.client_given_names, &case.client_surnames) {
+            (Some(given), Some(surnames)) => Some(format!("{given} {surnames}")),
+            _ => None,
+        };
+        let notify = match (case.client_wants_result, case.notify_channel.as_deref()) {
+            (Some(true), Some(channel)) => Some(match &case.notify_contact {
+                Some(contact) => format!("{}: {contact}", channel_label(c, channel)),
+                None => channel_label(c, channel).to_owned(),
+            }),
+            (Some(false), _) => Some(c.notify_no.to_owned()),
+            _ => None,
+        };
+        let summary = Summary {
+            id: case.id,
+            version: case.version,
+            status: status_label(c, case.status),
+            client_name,
+            personal_code: case.client_personal_code.clone(),
+            eservice: by_lang(lang, &case.eservice_name_lv, &case.eservice_name_en),
+            institution: case.institution.clone(),
+            missing_means: case.missing_eid_means.join(", "),
+            opened_by: case.opened_by_name.clone(),
+            opened_at: when(case.opened_at),
+            notify,
+            portal_reference: case.portal_reference.clone(),
+            retention_until: case.retention_until.map(date),
+            stop_reason: case
+                .stop_reason
+                .as_deref()
+                .and_then(StopReason::from_code)
+                .map(|reason| stop_reason_label(c, reason)),
+            stop_remark: case.stop_remark.clone(),
+        };
+        let stepper = Step::ALL
+            .into_iter()
+            .map(|step| {
+                let row = rows.iter().find(|row| row.step == step.slug());
+                let (state, state_label, note) = match row {
+                    Some(row) if row.outcome == "not-applicable" => (
+                        "not-applicable",
+                        c.step_not_applicable,
+                        row.reason
+                            .as_deref()
+                            .map(|code| not_applicable_label(c, code)),
+                    ),
+                    Some(_) => ("done", c.step_done, None),
+                    None if next_step == Some(step) => ("current", c.step_current, None),
+                    None if open => ("later", c.step_later, None),
+                    None => ("not-done", c.step_not_done, None),
+                };
+                StepperItem {
+                    subpoint: step.subpoint(),
+                    title: step_title(t, step),
+                    state,
+                    state_label,
+                    note,
+                    href: (state == "current")
+                        .then(|| format!("/cases/{}/steps/{}", case.id, step.slug())),
+                }
+            })
+            .collect();
+        let mut timeline = vec![TimelineEntry {
+            at: when(case.opened_at),
+            what: c.timeline_opened.to_owned(),
+            note: None,
+            who: case.opened_by_name.clone(),
+        }];
+        for row in rows {
+            let step = Step::from_slug(&row.step);
+            let title = step.map_or("", |step| step_title(t, step));
+            let subpoint = step.map_or("", |step| step.subpoint());
+            let note = row.reason.as_deref().map(|code| {
+                format!(
+                    "{}: {}",
+                    c.step_not_applicable,
+                    not_applicable_label(c, code)
+                )
+            });
+            timeline.push(TimelineEntry {
+                at: when(row.recorded_at),
+                what: format!("{subpoint} {title}"),
+                note,
+                who: row
+                    .recorded_by_name
+                    .clone()
+                    .unwrap_or_else(|| c.by_product.to_owned()),
+            });
+        }
+        if let Some(at) = case.closed_at {
+            timeline.push(TimelineEntry {
+                at: when(at),
+                what: c.timeline_closed.to_owned(),
+                note: None,
+                who: c.by_product.to_owned(),
+            });
+        }
+        if let Some(at) = case.stopped_at {
+            timeline.push(TimelineEntry {
+                at: when(at),
+                what: c.timeline_stopped.to_owned(),
+                note: summary.stop_reason.map(str::to_owned),
+                who: String::new(),
+            });
+        }
+        Self {
+            summary,
+            stepper,
+            timeline,
+            next_step,
+        }
+    }
+}
+
+fn channel_label(t: &Cases, code: &str) -> &'static str {
+    match code {
+        "phone" => t.channel_phone,
+        "email" => t.channel_email,
+        "post" => t.channel_post,
+        _ => t.channel_in_person,
+    }
+}
+
+/// Case `id` of the user's centres with its steps; another centre's case is not found.
+async fn load(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<(store::Case, Vec<store::StepRow>), AppError> {
+    let mut connection = state.db.acquire().await?;
+    let case = store::find(&mut connection, id, &user.centres)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let rows = store::steps(&mut connection, id).await?;
+    Ok((case, rows))
+}
+
+/// The access event of a page about to show `case`'s personal data.
+async fn log_view(
+    state: &AppState,
+    user: &CurrentUser,
+    case: &store::Case,
+    page: &str,
+) -> Result<(), AppError> {
+    let mut connection = state.db.acquire().await?;
+    let at = state.clock.now();
+    service::log_view(
+        &mut connection,
+        at,
+        actor(user),
+        case.id,
+        case.centre_id,
+        page,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Loads a case for a page that shows it, writing the page's access event.
+async fn load_and_log(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    page: &str,
+) -> Result<(store::Case, Vec<store::StepRow>), AppError> {
+    let (case, rows) = load(state, user, id).await?;
+    log_view(state, user, &case, page).await?;
+    Ok((case, rows))
+}
+
+// ---------------------------------------------------------------------------------------------
+// /cases
+
+pub struct ListRow {
+    pub id: i64,
+    pub eservice: String,
+    pub stands: String,
+    pub opened: String,
+    pub submitted: String,
+    pub reference: String,
+    pub days_waiting: i64,
+    pub overdue: bool,
+    pub finished: String,
+    pub status: &'static str,
+}
+
+fn list_rows(page: &Page, rows: Vec<Listed>, today: NaiveDate) -> Vec<ListRow> {
+    rows.into_iter()
+        .map(|row| {
+            let days_waiting = row
+                .submitted_at
+                .map_or(0, |at| (today - today_in_riga(at)).num_days());
+            let stands = row
+                .next_step
+                .as_deref()
+                .and_then(Step::from_slug)
+                .map(|step| format!("{} {}", step.subpoint(), step_title(page.t, step)))
+                .unwrap_or_default();
+            ListRow {
+                id: row.id,
+                eservice: by_lang(page.lang, &row.eservice_name_lv, &row.eservice_name_en),
+                stands,
+                opened: when(row.opened_at),
+                submitted: row.submitted_at.map(when).unwrap_or_default(),
+                reference: row.portal_reference.unwrap_or_default(),
+                days_waiting,
+                overdue: row.status == CaseStatusColumn::Open && result_overdue(days_waiting),
+                finished: row.finished_at.map(when).unwrap_or_default(),
+                status: status_label(page.t.cases, row.status),
+            }
+        })
+        .collect()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/list.html")]
+pub struct ListPage {
+    page: Page,
+    mine: Vec<ListRow>,
+    awaiting: Vec<ListRow>,
+    finished: Vec<ListRow>,
+    overdue_rule: String,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+) -> Result<ListPage, AppError> {
+    let today = today_in_riga(state.clock.now());
+    let mine = store::open_cases_of(&state.db, user.id, &user.centres).await?;
+    let awaiting = store::awaiting_result(&state.db, &user.centres).await?;
+    let finished = store::recently_finished(&state.db, &user.centres, RECENTLY_FINISHED).await?;
+    let overdue_rule = page
+        .t
+        .cases
+        .awaiting_overdue_rule
+        .replace("{n}", &RESULT_OVERDUE_AFTER_DAYS.to_string());
+    Ok(ListPage {
+        mine: list_rows(&page, mine, today),
+        awaiting: list_rows(&page, awaiting, today),
+        finished: list_rows(&page, finished, today),
+        overdue_rule,
+        page,
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// /cases/new
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/new.html")]
+pub struct NewPage {
+    page: Page,
+    fields: Vec<Field>,
+    errors: Vec<(String, String)>,
+    no_eservices: bool,
+}
+
+async fn new_page(
+    state: &AppState,
+    page: Page,
+    posted: &Posted,
+    errors: &FieldErrors,
+) -> Result<Response, AppError> {
+    let c = page.t.cases;
+    let eservices = store::openable_eservices(&state.db).await?;
+    let means = store::active_eid_means(&state.db).await?;
+    let eservice_options = eservices
+        .iter()
+        .map(|service| {
+            let name = by_lang(page.lang, &service.name_lv, &service.name_en);
+            (
+                service.id.to_string(),
+                format!("{name} — {}", service.institution),
+            )
+        })
+        .collect();
+    let means_options = means
+        .iter()
+        .map(|means| {
+            (
+                means.code.clone(),
+                by_lang(page.lang, &means.name_lv, &means.name_en),
+            )
+        })
+        .collect();
+    let mut fields = vec![
+        Field::choose(
+            "eservice_id",
+            c.field_eservice,
+            Widget::Radios,
+            eservice_options,
+            &posted.all("eservice_id"),
+        )
+        .hint(c.field_eservice_hint),
+        Field::choose(
+            "missing_means",
+            c.field_missing_means,
+            Widget::Checkboxes,
+            means_options,
+            &posted.all("missing_means"),
+        )
+        .hint(c.field_missing_means_hint),
+    ];
+    super::form::attach_errors(c, &mut fields, errors);
+    let status = if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((
+        status,
+        NewPage {
+            errors: summary(&fields),
+            no_eservices: eservices.is_empty(),
+            fields,
+            page,
+        },
+    )
+        .into_response())
+}
+
+pub async fn show_new(State(state): State<AppState>, page: Page) -> Result<Response, AppError> {
+    new_page(&state, page, &Posted::default(), &FieldErrors::default()).await
+}
+
+pub async fn open(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let posted = Posted(form);
+    let means = store::active_eid_means(&state.db).await?;
+    let mut errors = FieldErrors::default();
+    let eservice_id = posted.get("eservice_id").trim().parse::<i64>().ok();
+    if eservice_id.is_none() {
+        errors.push("eservice_id", FieldError::Required);
+    }
+    let mut missing: Vec<String> = posted.all("missing_means");
+    missing.dedup();
+    if missing.is_empty() {
+        errors.push("missing_means", FieldError::Required);
+    } else if !missing
+        .iter()
+        .all(|code| means.iter().any(|m| &m.code == code))
+    {
+        errors.push("missing_means", FieldError::NotInList);
+    }
+    let (Some(eservice_id), true) = (eservice_id, errors.is_empty()) else {
+        return new_page(&state, page, &posted, &errors).await;
+    };
+    let now = state.clock.now();
+    let opened = service::open(
+        &state.db,
+        now,
+        actor(&user),
+        user.centre_id,
+        eservice_id,
+        &missing,
+    )
+    .await?;
+    match opened {
+        Some(case_id) => Ok(Flash::Opened.redirect(case_id)),
+        None => {
+            errors.push("eservice_id", FieldError::NotInList);
+            new_page(&state, page, &posted, &errors).await
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// /cases/{id}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/overview.html")]
+pub struct OverviewPage {
+    page: Page,
+    view: CaseView,
+    flash: Option<(bool, &'static str)>,
+    next: Option<(String, String)>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FlashQuery {
+    #[serde(default)]
+    notice: Option<String>,
+}
+
+pub async fn overview(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Query(query): Query<FlashQuery>,
+) -> Result<Response, AppError> {
+    let id = case_id(&id)?;
+    let (case, rows) = load_and_log(&state, &user, id, "overview").await?;
+    let view = CaseView::build(page.t, page.lang, &case, &rows);
+    let flash = query
+        .notice
+        .as_deref()
+        .and_then(Flash::from_code)
+        .map(|flash| (flash.is_refusal(), flash.message(page.t.cases)));
+    let next = view.next_step.map(|step| {
+        (
+            format!("/cases/{id}/steps/{}", step.slug()),
+            format!("{} {}", step.subpoint(), step_title(page.t, step)),
+        )
+    });
+    Ok(OverviewPage {
+        page,
+        view,
+        flash,
+        next,
+    }
+    .into_response())
+}
+
+// ---------------------------------------------------------------------------------------------
+// /cases/{id}/stop
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/stop.html")]
+pub struct StopPage {
+    page: Page,
+    view: CaseView,
+    fields: Vec<Field>,
+    errors: Vec<(String, String)>,
+    stale: bool,
+}
+
+fn stop_page(
+    page: Page,
+    case: &store::Case,
+    rows: &[store::StepRow],
+    posted: &Posted,
+    errors: &FieldErrors,
+    stale: bool,
+) -> Response {
+    let c = page.t.cases;
+    let reasons = StopReason::ALL
+        .into_iter()
+        .map(|reason| {
+            (
+                reason.code().to_owned(),
+                stop_reason_label(c, reason).to_owned(),
+            )
+        })
+        .collect();
+    let mut fields = vec![
+        Field::choose(
+            "reason",
+            c.field_stop_reason,
+            Widget::Select,
+            reasons,
+            &posted.all("reason"),
+        ),
+        Field::area("remark", c.field_stop_remark, posted.get("remark"))
+            .hint(c.stop_remark_hint)
+            .optional()
+            .max(STOP_REMARK_MAX_CHARS),
+    ];
+    super::form::attach_errors(c, &mut fields, errors);
+    let status = if stale {
+        axum::http::StatusCode::CONFLICT
+    } else if errors.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let view = CaseView::build(page.t, page.lang, case, rows);
+    (
+        status,
+        StopPage {
+            errors: summary(&fields),
+            fields,
+            view,
+            stale,
+            page,
+        },
+    )
+        .into_response()
+}
+
+pub async fn show_stop(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> Result<Response, AppError> {
+    let id = case_id(&id)?;
+    let (case, rows) = load(&state, &user, id).await?;
+    if let Err(error) = case.state().and_then(|s| s.stop(StopReason::Other)) {
+        return Ok(Flash::refusal(error).redirect(id));
+    }
+    log_view(&state, &user, &case, "stop").await?;
+    Ok(stop_page(
+        page,
+        &case,
+        &rows,
+        &Posted::default(),
+        &FieldErrors::default(),
+        false,
+    ))
+}
+
+pub async fn stop(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<String>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let id = case_id(&id)?;
+    let posted = Posted(form);
+    let version = posted.version().ok_or(AppError::BadRequest)?;
+    let mut errors = FieldErrors::default();
+    let reason = match posted.get("reason").trim() {
+        "" => {
+            errors.push("reason", FieldError::Required);
+            None
+        }
+        code => StopReason::from_code(code).or_else(|| {
+            errors.push("reason", FieldError::NotInList);
+            None
+        }),
+    };
+    let remark = posted.get("remark").trim().to_owned();
+    if remark.chars().count() > STOP_REMARK_MAX_CHARS {
+        errors.push(
+            "remark",
+            FieldError::TooLong {
+                max: STOP_REMARK_MAX_CHARS,
+            },
+        );
+    } else if remark.is_empty() && reason == Some(StopReason::Other) {
+        errors.push("remark", FieldError::Required);
+    }
+    let outcome = match reason {
+        Some(reason) if errors.is_empty() => {
+            let remark = (!remark.is_empty()).then_some(remark.as_str());
+            let at = state.clock.now();
+            service::stop(&state.db, at, actor(&user), id, version, reason, remark).await
+        }
+        _ => {
+            let (case, rows) = load_and_log(&state, &user, id, "stop").await?;
+            return Ok(stop_page(page, &case, &rows, &posted, &errors, false));
+        }
+    };
+    match outcome {
+        Ok(()) => Ok(Flash::Stopped.redirect(id)),
+        Err(CaseError::Stale) => {
+            let (case, rows) = load_and_log(&state, &user, id, "stop").await?;
+            Ok(stop_page(page, &case, &rows, &posted, &errors, true))
+        }
+        Err(error) => refused(id, error),
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// /cases/search
+
+pub struct Found {
+    pub id: i64,
+    pub client: String,
+    pub eservice: String,
+    pub status: &'static str,
+    pub reference: String,
+    pub opened: String,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/search.html")]
+pub struct SearchPage {
+    page: Page,
+    fields: Vec<Field>,
+    errors: Vec<(String, String)>,
+    form_error: Option<&'static str>,
+    results: Option<Vec<Found>>,
+    limited: Option<String>,
+}
+
+fn search_page(
+    page: Page,
+    posted: &Posted,
+    errors: &FieldErrors,
+    form_error: Option<&'static str>,
+    results: Option<Vec<Found>>,
+) -> SearchPage {
+    let c = page.t.cases;
+    // The personal code is never sent back into the page.
+    let mut fields = vec![
+        Field::text("name", c.search_name, posted.get("name"))
+            .optional()
+            .max(200),
+        Field::text("personal_code", c.search_personal_code, String::new())
+            .optional()
+            .max(20)
+            .hint(c.personal_code_hint),
+        Field::text("reference", c.search_reference, posted.get("reference"))
+            .optional()
+            .max(100),
+    ];
+    super::form::attach_errors(c, &mut fields, errors);
+    let limited = results
+        .as_ref()
+        .filter(|found| found.len() as i64 >= LIST_LIMIT)
+        .map(|_| c.search_limited.replace("{n}", &LIST_LIMIT.to_string()));
+    SearchPage {
+        errors: summary(&fields),
+        fields,
+        form_error,
+        results,
+        limited,
+        page,
+    }
+}
+
+pub async fn show_search(page: Page) -> SearchPage {
+    search_page(
+        page,
+        &Posted::default(),
+        &FieldErrors::default(),
+        None,
+        None,
+    )
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let posted = Posted(form);
+    let name = posted.get("name").trim().to_owned();
+    let code = posted.get("personal_code").trim().to_owned();
+    let reference = posted.get("reference").trim().to_owned();
+    let filled = [&name, &code, &reference]
+        .iter()
+        .filter(|value| !value.is_empty())
+        .count();
+    if filled != 1 {
+        let message = Some(page.t.cases.search_one_field);
+        return Ok(
+            search_page(page, &posted, &FieldErrors::default(), message, None).into_response(),
+        );
+    }
+    let hmac;
+    let by = if !code.is_empty() {
+        // Stored codes may carry a check-digit override, so a mismatching one is still looked up.
+        match PersonalCode::parse(&code, true) {
+            Ok(parsed) => {
+                hmac = state.keys.personal_code_hmac(parsed.digits());
+                SearchBy::PersonalCodeHmac(&hmac)
+            }
+            Err(error) => {
+                let mut errors = FieldErrors::default();
+                errors.push("personal_code", FieldError::PersonalCode(error));
+                let response = search_page(page, &posted, &errors, None, None);
+                return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, response).into_response());
+            }
+        }
+    } else if !reference.is_empty() {
+        SearchBy::PortalReference(&reference)
+    } else {
+        SearchBy::Name(&name)
+    };
+    let rows = store::search(&state.db, &user.centres, by).await?;
+    let mut tx = state.db.begin().await?;
+    let at = state.clock.now();
+    for row in &rows {
+        service::log_view(&mut tx, at, actor(&user), row.id, row.centre_id, "search").await?;
+    }
+    tx.commit().await?;
+    let found = rows
+        .into_iter()
+        .map(|row| Found {
+            id: row.id,
+            client: format!(
+                "{} {}",
+                row.client_given_names.unwrap_or_default(),
+                row.client_surnames.unwrap_or_default()
+            )
+            .trim()
+            .to_owned(),
+            eservice: by_lang(page.lang, &row.eservice_name_lv, &row.eservice_name_en),
+            status: status_label(page.t.cases, row.status),
+            reference: row.portal_reference.unwrap_or_default(),
+            opened: when(row.opened_at),
+        })
+        .collect();
+    Ok(search_page(page, &posted, &FieldErrors::default(), None, Some(found)).into_response())
+}

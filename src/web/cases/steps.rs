@@ -1,0 +1,619 @@
+//! `/cases/{id}/steps/{step}`: the form of each 22.¹ duty (GET) and recording it (POST).
+//!
+//! A form is shown only for the duty the case waits for. Recording reads the posted pairs into
+//! the step's `domain::steps` form, checks it, and hands the typed input to `cases::record_step`,
+//! which decides the order under a lock. A stale form is shown again with the fresh case and the
+//! values kept; nothing of it was saved.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+use super::{
+    CaseView, Flash, actor, by_lang, case_id, date, load, load_and_log, log_view, refused,
+    step_title,
+};
+use crate::cases::{self as service, CaseError, StepInput};
+use crate::domain::document::DocumentType;
+use crate::domain::steps::{
+    AuthorisationForm, ContactChannel, DataProcessingForm, EmployeeEidForm, FieldError,
+    FieldErrors, IdentityForm, Outcome, PlannedTimeForm, ResultForm, SubmissionForm,
+};
+use crate::domain::workflow::Step;
+use crate::domain::{now_in_riga, today_in_riga};
+use crate::i18n::{Cases, Lang};
+use crate::store::cases::{self as store, EidMeans, Notice};
+use crate::web::AppState;
+use crate::web::auth::CurrentUser;
+use crate::web::error::AppError;
+use crate::web::form::{Field, Posted, Widget, attach_errors, summary};
+use crate::web::page::Page;
+
+/// The data-use notice in the user's language, as 22.¹3 shows it.
+pub struct NoticeView {
+    pub version: i32,
+    pub effective_from: String,
+    /// (heading, text) by GDPR Art. 13 item.
+    pub items: Vec<(&'static str, String)>,
+}
+
+impl NoticeView {
+    fn new(t: &Cases, lang: Lang, notice: &Notice) -> Self {
+        let pick = |lv: &str, en: &str| by_lang(lang, lv, en);
+        Self {
+            version: notice.version,
+            effective_from: date(notice.effective_from),
+            items: vec![
+                (
+                    t.notice_controller,
+                    pick(&notice.controller_lv, &notice.controller_en),
+                ),
+                (
+                    t.notice_purposes,
+                    pick(&notice.purposes_lv, &notice.purposes_en),
+                ),
+                (
+                    t.notice_recipients,
+                    pick(&notice.recipients_lv, &notice.recipients_en),
+                ),
+                (
+                    t.notice_retention,
+                    pick(&notice.retention_lv, &notice.retention_en),
+                ),
+                (t.notice_rights, pick(&notice.rights_lv, &notice.rights_en)),
+                (
+                    t.notice_complaint,
+                    pick(&notice.complaint_lv, &notice.complaint_en),
+                ),
+            ],
+        }
+    }
+}
+
+/// What a step's form needs besides the case: the means list, the notice, "now".
+struct Context {
+    means: Vec<EidMeans>,
+    notice: Option<Notice>,
+}
+
+async fn context(state: &AppState, step: Step) -> Result<Context, AppError> {
+    let means = if step == Step::EmployeeEid {
+        store::active_eid_means(&state.db).await?
+    } else {
+        Vec::new()
+    };
+    let notice = if step == Step::Authorisation {
+        let today = today_in_riga(state.clock.now());
+        let mut connection = state.db.acquire().await?;
+        store::current_notice(&mut connection, today).await?
+    } else {
+        None
+    };
+    Ok(Context { means, notice })
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/step.html")]
+pub struct StepPage {
+    page: Page,
+    view: CaseView,
+    step: Step,
+    title: &'static str,
+    intro: &'static str,
+    fields: Vec<Field>,
+    errors: Vec<(String, String)>,
+    notice: Option<NoticeView>,
+    notice_missing: bool,
+    stale: bool,
+}
+
+fn parse_step(slug: &str) -> Result<Step, AppError> {
+    Step::from_slug(slug).ok_or(AppError::NotFound)
+}
+
+pub async fn show_step(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path((id, slug)): Path<(String, String)>,
+) -> Result<Response, AppError> {
+    let (id, step) = (case_id(&id)?, parse_step(&slug)?);
+    let (case, rows) = load(&state, &user, id).await?;
+    if let Err(error) = case.state().and_then(|s| s.may_record(step)) {
+        return Ok(Flash::refusal(error).redirect(id));
+    }
+    log_view(&state, &user, &case, &format!("step:{}", step.slug())).await?;
+    let context = context(&state, step).await?;
+    if let Some(notice) = &context.notice {
+        let mut connection = state.db.acquire().await?;
+        store::mark_notice_shown(&mut connection, notice.id, state.clock.now()).await?;
+    }
+    let now = now_in_riga(state.clock.now())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string();
+    let defaults = Posted(match step {
+        Step::EmployeeEid => vec![("used_at".into(), now)],
+        Step::Submission => vec![("submitted_at".into(), now)],
+        Step::PlannedTime | Step::Result => vec![("told_at".into(), now)],
+        _ => Vec::new(),
+    });
+    let view = CaseView::build(page.t, page.lang, &case, &rows);
+    let categories = case.data_categories.clone();
+    Ok(render(
+        page,
+        view,
+        step,
+        &defaults,
+        &FieldErrors::default(),
+        &context,
+        &categories,
+        false,
+    ))
+}
+
+pub async fn record_step(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path((id, slug)): Path<(String, String)>,
+    Form(form): Form<Vec<(String, String)>>,
+) -> Result<Response, AppError> {
+    let (id, step) = (case_id(&id)?, parse_step(&slug)?);
+    let posted = Posted(form);
+    let version = posted.version().ok_or(AppError::BadRequest)?;
+    let page_name = format!("step:{}", step.slug());
+    let (case, rows) = load(&state, &user, id).await?;
+    if let Err(error) = case.state().and_then(|s| s.may_record(step)) {
+        return Ok(Flash::refusal(error).redirect(id));
+    }
+    let context = context(&state, step).await?;
+    let now = state.clock.now();
+    let checked = validate(step, &posted, &context, &case, now);
+    let input = match checked {
+        Ok(input) => input,
+        Err(errors) => {
+            log_view(&state, &user, &case, &page_name).await?;
+            let view = CaseView::build(page.t, page.lang, &case, &rows);
+            let categories = case.data_categories.clone();
+            let form = render(
+                page,
+                view,
+                step,
+                &posted,
+                &errors,
+                &context,
+                &categories,
+                false,
+            );
+            return Ok(form);
+        }
+    };
+    let recorded = service::record_step(
+        &state.db,
+        &state.keys,
+        now,
+        actor(&user),
+        id,
+        version,
+        &input,
+    )
+    .await;
+    match recorded {
+        Ok(_) => Ok(Flash::Recorded.redirect(id)),
+        Err(CaseError::Stale) => {
+            let (case, rows) = load_and_log(&state, &user, id, &page_name).await?;
+            let view = CaseView::build(page.t, page.lang, &case, &rows);
+            let categories = case.data_categories.clone();
+            let errors = FieldErrors::default();
+            Ok(render(
+                page,
+                view,
+                step,
+                &posted,
+                &errors,
+                &context,
+                &categories,
+                true,
+            ))
+        }
+        Err(error) => refused(id, error),
+    }
+}
+
+/// Reads the posted pairs into the step's domain form and checks it.
+fn validate(
+    step: Step,
+    posted: &Posted,
+    context: &Context,
+    case: &store::Case,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<StepInput, FieldErrors> {
+    let (today, now_riga) = (today_in_riga(now), now_in_riga(now));
+    match step {
+        Step::Identity => IdentityForm {
+            doc_type: posted.get("doc_type"),
+            doc_number: posted.get("doc_number"),
+            issuing_state: posted.get("issuing_state"),
+            expires_on: posted.get("expires_on"),
+            personal_code: posted.get("personal_code"),
+            check_digit_override: posted.checked("check_digit_override"),
+            override_justification: posted.get("override_justification"),
+            given_names: posted.get("given_names"),
+            surnames: posted.get("surnames"),
+        }
+        .validate(today)
+        .map(StepInput::Identity),
+        Step::EmployeeEid => {
+            let allowed: Vec<&str> = context.means.iter().map(|m| m.code.as_str()).collect();
+            EmployeeEidForm {
+                means_code: posted.get("means_code"),
+                used_at: posted.get("used_at"),
+            }
+            .validate(&allowed, now_riga)
+            .map(StepInput::EmployeeEid)
+        }
+        Step::Authorisation => {
+            let answer = posted.get("wants_result");
+            let form = AuthorisationForm {
+                notice_version: posted.get("notice_version"),
+                wants_result: answer == "yes",
+                channel: posted.get("channel"),
+                contact: posted.get("contact"),
+                signed: posted.checked("signed"),
+                registration_number: posted.get("registration_number"),
+                copy_handed_over: posted.checked("copy_handed_over"),
+            };
+            // No current notice: no version can match, so the domain refuses with notice-changed.
+            let current = context.notice.as_ref().map_or(0, |notice| notice.version);
+            let years = u16::try_from(case.retention_years).unwrap_or(u16::MAX);
+            let checked = form.validate(today, current, years);
+            if answer != "yes" && answer != "no" {
+                // The answer must be given, never assumed to be "no".
+                let mut errors = FieldErrors::default();
+                errors.push("wants_result", FieldError::NotInList);
+                for (field, error) in checked.err().into_iter().flatten() {
+                    errors.push(field, error);
+                }
+                return Err(errors);
+            }
+            checked.map(StepInput::Authorisation)
+        }
+        Step::DataProcessing => {
+            let allowed: Vec<&str> = case.data_categories.iter().map(String::as_str).collect();
+            DataProcessingForm {
+                categories: posted.all("categories"),
+                purpose_only: posted.checked("purpose_only"),
+            }
+            .validate(&allowed)
+            .map(StepInput::DataProcessing)
+        }
+        Step::Submission => SubmissionForm {
+            reference: posted.get("reference"),
+            submitted_at: posted.get("submitted_at"),
+        }
+        .validate(now_riga)
+        .map(StepInput::Submission),
+        Step::PlannedTime => PlannedTimeForm {
+            planned_on: posted.get("planned_on"),
+            told_via: posted.get("told_via"),
+            told_at: posted.get("told_at"),
+        }
+        .validate(now_riga)
+        .map(StepInput::PlannedTime),
+        Step::Result => ResultForm {
+            outcome: posted.get("outcome"),
+            outcome_text: posted.get("outcome_text"),
+            told_via: posted.get("told_via"),
+            told_at: posted.get("told_at"),
+        }
+        .validate(now_riga)
+        .map(StepInput::Result),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn render(
+    page: Page,
+    view: CaseView,
+    step: Step,
+    posted: &Posted,
+    errors: &FieldErrors,
+    context: &Context,
+    categories: &[String],
+    stale: bool,
+) -> Response {
+    let c = page.t.cases;
+    let mut fields = fields(c, page.lang, step, posted, context, categories);
+    attach_errors(c, &mut fields, errors);
+    // The only error of the yes/no answer is a missing one: say so in words.
+    if let Some(answer) = fields
+        .iter_mut()
+        .find(|field| field.name == "wants_result" && field.error.is_some())
+    {
+        answer.error = Some(c.err_answer_yes_or_no.to_owned());
+    }
+    let status = if stale {
+        StatusCode::CONFLICT
+    } else if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    let notice = context
+        .notice
+        .as_ref()
+        .map(|notice| NoticeView::new(c, page.lang, notice));
+    let template = StepPage {
+        title: step_title(page.t, step),
+        intro: intro(c, step),
+        errors: summary(&fields),
+        notice_missing: step == Step::Authorisation && notice.is_none(),
+        notice,
+        fields,
+        view,
+        step,
+        stale,
+        page,
+    };
+    (status, template).into_response()
+}
+
+fn intro(c: &Cases, step: Step) -> &'static str {
+    match step {
+        Step::Identity => c.identity_intro,
+        Step::EmployeeEid => c.eid_intro,
+        Step::Authorisation => c.authorisation_intro,
+        Step::DataProcessing => c.data_processing_intro,
+        Step::Submission => c.submission_intro,
+        Step::PlannedTime => c.planned_time_intro,
+        Step::Result => c.result_intro,
+    }
+}
+
+fn channels(c: &Cases) -> Vec<(String, String)> {
+    ContactChannel::ALL
+        .into_iter()
+        .map(|channel| {
+            let label = match channel {
+                ContactChannel::Phone => c.channel_phone,
+                ContactChannel::Email => c.channel_email,
+                ContactChannel::Post => c.channel_post,
+                ContactChannel::InPerson => c.channel_in_person,
+            };
+            (channel.code().to_owned(), label.to_owned())
+        })
+        .collect()
+}
+
+fn document_label(c: &Cases, doc_type: DocumentType) -> &'static str {
+    match doc_type {
+        DocumentType::LvPassport => c.doc_lv_passport,
+        DocumentType::LvIdentityCard => c.doc_lv_identity_card,
+        DocumentType::ResidencePermit => c.doc_residence_permit,
+        DocumentType::NonCitizenPassport => c.doc_non_citizen_passport,
+        DocumentType::StatelessOrRefugeeTravelDocument => c.doc_stateless_or_refugee,
+        DocumentType::EuRegistrationCertificate => c.doc_eu_registration,
+        DocumentType::ForeignPassport => c.doc_foreign_passport,
+    }
+}
+
+fn category_label(c: &Cases, code: &str) -> String {
+    match code {
+        "identity" => c.category_identity.to_owned(),
+        "address" => c.category_address.to_owned(),
+        "contact" => c.category_contact.to_owned(),
+        "family" => c.category_family.to_owned(),
+        "bank-account" => c.category_bank_account.to_owned(),
+        "property" => c.category_property.to_owned(),
+        other => other.to_owned(),
+    }
+}
+
+/// The fields of a step's form, in form order, holding what was posted.
+fn fields(
+    c: &Cases,
+    lang: Lang,
+    step: Step,
+    posted: &Posted,
+    context: &Context,
+    categories: &[String],
+) -> Vec<Field> {
+    let value = |name| posted.get(name);
+    let chosen = |name| posted.all(name);
+    match step {
+        Step::Identity => {
+            let documents = DocumentType::ALL
+                .into_iter()
+                .map(|doc| (doc.code().to_owned(), document_label(c, doc).to_owned()))
+                .collect();
+            vec![
+                Field::choose(
+                    "doc_type",
+                    c.doc_type,
+                    Widget::Select,
+                    documents,
+                    &chosen("doc_type"),
+                ),
+                Field::text("doc_number", c.doc_number, value("doc_number")).max(20),
+                Field::text("issuing_state", c.issuing_state, value("issuing_state"))
+                    .hint(c.issuing_state_hint)
+                    .max(2),
+                Field::text("expires_on", c.expires_on, value("expires_on"))
+                    .hint(c.date_hint)
+                    .max(10),
+                Field::text(
+                    "personal_code",
+                    c.field_personal_code,
+                    value("personal_code"),
+                )
+                .hint(c.personal_code_hint)
+                .max(12),
+                Field::checkbox(
+                    "check_digit_override",
+                    c.check_digit_override,
+                    posted.checked("check_digit_override"),
+                )
+                .optional(),
+                Field::area(
+                    "override_justification",
+                    c.override_justification,
+                    value("override_justification"),
+                )
+                .hint(c.override_justification_hint)
+                .optional(),
+                Field::text("given_names", c.given_names, value("given_names")).max(100),
+                Field::text("surnames", c.surnames, value("surnames")).max(100),
+            ]
+        }
+        Step::EmployeeEid => {
+            let means = context
+                .means
+                .iter()
+                .map(|m| (m.code.clone(), by_lang(lang, &m.name_lv, &m.name_en)))
+                .collect();
+            vec![
+                Field::choose(
+                    "means_code",
+                    c.means_code,
+                    Widget::Radios,
+                    means,
+                    &chosen("means_code"),
+                ),
+                Field::input("used_at", c.used_at, "datetime-local", value("used_at")),
+            ]
+        }
+        Step::Authorisation => {
+            let answers = vec![
+                ("yes".to_owned(), c.yes.to_owned()),
+                ("no".to_owned(), c.no.to_owned()),
+            ];
+            let mut version = Field::input(
+                "notice_version",
+                c.data_notice_version,
+                "hidden",
+                context
+                    .notice
+                    .as_ref()
+                    .map(|notice| notice.version.to_string())
+                    .unwrap_or_default(),
+            );
+            version.required = false;
+            vec![
+                version,
+                Field::choose(
+                    "wants_result",
+                    c.wants_result,
+                    Widget::Radios,
+                    answers,
+                    &chosen("wants_result"),
+                ),
+                Field::choose(
+                    "channel",
+                    c.channel,
+                    Widget::Radios,
+                    channels(c),
+                    &chosen("channel"),
+                )
+                .optional(),
+                Field::text("contact", c.contact, value("contact"))
+                    .hint(c.contact_hint)
+                    .optional()
+                    .max(300),
+                Field::checkbox("signed", c.signed, posted.checked("signed")),
+                Field::text(
+                    "registration_number",
+                    c.registration_number,
+                    value("registration_number"),
+                )
+                .max(50),
+                Field::checkbox(
+                    "copy_handed_over",
+                    c.copy_handed_over,
+                    posted.checked("copy_handed_over"),
+                ),
+            ]
+        }
+        Step::DataProcessing => {
+            let options = categories
+                .iter()
+                .map(|code| (code.clone(), category_label(c, code)))
+                .collect();
+            vec![
+                Field::choose(
+                    "categories",
+                    c.categories,
+                    Widget::Checkboxes,
+                    options,
+                    &chosen("categories"),
+                ),
+                Field::checkbox(
+                    "purpose_only",
+                    c.purpose_only,
+                    posted.checked("purpose_only"),
+                ),
+            ]
+        }
+        Step::Submission => vec![
+            Field::text("reference", c.reference, value("reference")).max(100),
+            Field::input(
+                "submitted_at",
+                c.submitted_at,
+                "datetime-local",
+                value("submitted_at"),
+            )
+            .hint(c.now_hint)
+            .optional(),
+        ],
+        Step::PlannedTime => vec![
+            Field::input("planned_on", c.planned_on, "date", value("planned_on")),
+            Field::choose(
+                "told_via",
+                c.told_via,
+                Widget::Radios,
+                channels(c),
+                &chosen("told_via"),
+            ),
+            Field::input("told_at", c.told_at, "datetime-local", value("told_at"))
+                .hint(c.now_hint)
+                .optional(),
+        ],
+        Step::Result => {
+            let outcomes = Outcome::ALL
+                .into_iter()
+                .map(|outcome| {
+                    let label = match outcome {
+                        Outcome::Granted => c.outcome_granted,
+                        Outcome::Refused => c.outcome_refused,
+                        Outcome::Other => c.outcome_other,
+                    };
+                    (outcome.code().to_owned(), label.to_owned())
+                })
+                .collect();
+            vec![
+                Field::choose(
+                    "outcome",
+                    c.outcome,
+                    Widget::Radios,
+                    outcomes,
+                    &chosen("outcome"),
+                ),
+                Field::area("outcome_text", c.outcome_text, value("outcome_text"))
+                    .hint(c.outcome_text_hint)
+                    .optional(),
+                Field::choose(
+                    "told_via",
+                    c.told_via,
+                    Widget::Radios,
+                    channels(c),
+                    &chosen("told_via"),
+                ),
+                Field::input("told_at", c.told_at, "datetime-local", value("told_at"))
+                    .hint(c.now_hint)
+                    .optional(),
+            ]
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! Forms as the browser posts them, and form fields as the templates show them.
+//!
+//! A posted form is read as name/value pairs (so that checkbox groups arrive whole), handed to a
+//! `domain::steps` form for checking, and, when something is wrong, shown again with the values
+//! kept and each message beside its field (`templates/cases/_field.html`).
+
+use crate::domain::document::DocumentError;
+use crate::domain::personal_code::PersonalCodeError;
+use crate::domain::steps::{FieldError, FieldErrors};
+use crate::i18n::Cases;
+
+/// A posted `application/x-www-form-urlencoded` body as name/value pairs.
+#[derive(Debug, Default, Clone)]
+pub struct Posted(pub Vec<(String, String)>);
+
+impl Posted {
+    /// The first value of `name`, or empty.
+    pub fn get(&self, name: &str) -> String {
+        self.0
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .unwrap_or_default()
+    }
+
+    /// Every value of `name` (a group of checkboxes).
+    pub fn all(&self, name: &str) -> Vec<String> {
+        self.0
+            .iter()
+            .filter(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+            .collect()
+    }
+
+    /// Whether checkbox `name` was ticked.
+    pub fn checked(&self, name: &str) -> bool {
+        self.0
+            .iter()
+            .any(|(key, value)| key == name && !value.is_empty())
+    }
+
+    pub fn version(&self) -> Option<i32> {
+        self.get("version").trim().parse().ok()
+    }
+}
+
+/// One option of a select, radio group or checkbox group.
+#[derive(Debug, Clone)]
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// How a field is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Widget {
+    Input(&'static str),
+    TextArea,
+    Select,
+    Radios,
+    Checkbox,
+    Checkboxes,
+}
+
+/// A field with its label, value, hint and error, ready for `_field.html`.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub hint: Option<&'static str>,
+    pub widget: Widget,
+    pub value: String,
+    pub choices: Vec<Choice>,
+    pub required: bool,
+    pub maxlength: usize,
+    pub autocomplete: &'static str,
+    pub error: Option<String>,
+}
+
+impl Field {
+    pub fn input(
+        name: &'static str,
+        label: &'static str,
+        kind: &'static str,
+        value: String,
+    ) -> Self {
+        Self {
+            name,
+            label,
+            hint: None,
+            widget: Widget::Input(kind),
+            value,
+            choices: Vec::new(),
+            required: true,
+            maxlength: 200,
+            autocomplete: "off",
+            error: None,
+        }
+    }
+
+    pub fn text(name: &'static str, label: &'static str, value: String) -> Self {
+        Self::input(name, label, "text", value)
+    }
+
+    pub fn area(name: &'static str, label: &'static str, value: String) -> Self {
+        Self {
+            widget: Widget::TextArea,
+            maxlength: 500,
+            ..Self::text(name, label, value)
+        }
+    }
+
+    pub fn checkbox(name: &'static str, label: &'static str, checked: bool) -> Self {
+        Self {
+            widget: Widget::Checkbox,
+            ..Self::text(
+                name,
+                label,
+                if checked { "on".into() } else { String::new() },
+            )
+        }
+    }
+
+    /// A select, radio group (`Widget::Radios`) or checkbox group (`Widget::Checkboxes`);
+    /// `selected` are the chosen values.
+    pub fn choose(
+        name: &'static str,
+        label: &'static str,
+        widget: Widget,
+        options: Vec<(String, String)>,
+        selected: &[String],
+    ) -> Self {
+        let choices = options
+            .into_iter()
+            .map(|(value, label)| Choice {
+                selected: selected.contains(&value),
+                value,
+                label,
+            })
+            .collect();
+        Self {
+            widget,
+            choices,
+            ..Self::text(name, label, String::new())
+        }
+    }
+
+    pub fn hint(mut self, hint: &'static str) -> Self {
+        self.hint = Some(hint);
+        self
+    }
+
+    pub fn optional(mut self) -> Self {
+        self.required = false;
+        self
+    }
+
+    pub fn max(mut self, maxlength: usize) -> Self {
+        self.maxlength = maxlength;
+        self
+    }
+
+    /// The ids of the hint and error that describe the field, for `aria-describedby`.
+    pub fn described(&self) -> String {
+        let mut ids = Vec::new();
+        if self.error.is_some() {
+            ids.push(format!("{}-error", self.name));
+        }
+        if self.hint.is_some() {
+            ids.push(format!("{}-hint", self.name));
+        }
+        ids.join(" ")
+    }
+
+    pub fn is_checked(&self) -> bool {
+        !self.value.is_empty()
+    }
+
+    pub fn is_input(&self) -> bool {
+        matches!(self.widget, Widget::Input(_))
+    }
+
+    pub fn input_type(&self) -> &'static str {
+        match self.widget {
+            Widget::Input(kind) => kind,
+            _ => "text",
+        }
+    }
+
+    pub fn is_group(&self) -> bool {
+        matches!(self.widget, Widget::Radios | Widget::Checkboxes)
+    }
+
+    pub fn group_type(&self) -> &'static str {
+        if self.widget == Widget::Radios {
+            "radio"
+        } else {
+            "checkbox"
+        }
+    }
+}
+
+/// Puts each error's message beside its field; errors of fields not on the form are returned
+/// for the summary alone.
+pub fn attach_errors(t: &Cases, fields: &mut [Field], errors: &FieldErrors) {
+    for (name, error) in errors.iter() {
+        if let Some(field) = fields.iter_mut().find(|field| field.name == *name)
+            && field.error.is_none()
+        {
+            field.error = Some(message(t, error));
+        }
+    }
+}
+
+/// The translated message of a field error.
+pub fn message(t: &Cases, error: &FieldError) -> String {
+    let with = |text: &str, n: usize| text.replace("{n}", &n.to_string());
+    match error {
+        FieldError::Required => t.err_required.into(),
+        FieldError::TooShort { min } => with(t.err_too_short, *min),
+        FieldError::TooLong { max } => with(t.err_too_long, *max),
+        FieldError::BadDate => t.err_bad_date.into(),
+        FieldError::BadDateTime => t.err_bad_datetime.into(),
+        FieldError::DateInPast => t.err_date_in_past.into(),
+        FieldError::DateInFuture => t.err_date_in_future.into(),
+        FieldError::TooLongAgo { hours } => t.err_too_long_ago.replace("{n}", &hours.to_string()),
+        FieldError::NotInList => t.err_not_in_list.into(),
+        FieldError::BadName => t.err_bad_name.into(),
+        FieldError::PersonalCode(error) => match error {
+            PersonalCodeError::Empty => t.err_required.into(),
+            PersonalCodeError::BadFormat => t.err_personal_code_bad_format.into(),
+            PersonalCodeError::BadDate => t.err_personal_code_bad_date.into(),
+            PersonalCodeError::CheckDigit => t.err_personal_code_check_digit.into(),
+        },
+        FieldError::Document(error) => match error {
+            DocumentError::NumberRequired | DocumentError::IssuingStateRequired => {
+                t.err_required.into()
+            }
+            DocumentError::NumberLength { .. } => t.err_document_number_length.into(),
+            DocumentError::NumberCharacters => t.err_document_number_characters.into(),
+            DocumentError::IssuingStateBadFormat => t.err_issuing_state_bad_format.into(),
+            DocumentError::IssuingStateMustBeLatvia => t.err_issuing_state_must_be_latvia.into(),
+            DocumentError::Expired => t.err_document_expired.into(),
+        },
+        FieldError::BadEmail => t.err_bad_email.into(),
+        FieldError::BadPhone => t.err_bad_phone.into(),
+        FieldError::MustBeConfirmed => t.err_must_be_confirmed.into(),
+        FieldError::NoticeChanged => t.err_notice_changed.into(),
+    }
+}
+
+/// The fields that have an error, in form order, for the error summary: (field id, message).
+pub fn summary(fields: &[Field]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .filter_map(|field| {
+            field
+                .error
+                .as_ref()
+                .map(|message| (field_anchor(field), message.clone()))
+        })
+        .collect()
+}
+
+/// The element the summary links to: the input, or a group's first option.
+fn field_anchor(field: &Field) -> String {
+    if field.is_group() {
+        format!("{}-0", field.name)
+    } else {
+        field.name.to_owned()
+    }
+}

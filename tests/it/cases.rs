@@ -1,0 +1,892 @@
+//! The case workflow over HTTP: the seven duties of 22.¹ in order, every refusal, concurrency,
+//! personal codes at the desk, centre scoping, search, and the audit trail of views.
+
+use axum::http::StatusCode;
+use chrono::{Datelike, TimeDelta};
+use pilnvara::clock::Clock;
+use pilnvara::domain::staff::Role;
+use pilnvara::domain::{now_in_riga, today_in_riga};
+
+use crate::harness::{Client, TestApp, TestResponse};
+
+const GIVEN: &str = "Jānis";
+const SURNAME: &str = "Bērziņš";
+/// A valid old-format code: weights 1,6,3,7,9,10,5,8,4,2 give 135, (1101 − 135) mod 11 mod 10 = 9.
+const OLD_CODE: &str = "010190-12349";
+const NEW_CODE: &str = "32345678901";
+const PHONE: &str = "+37120000000";
+const DOC_NUMBER: &str = "LV1234567";
+const REGISTRATION: &str = "VPVKAC/2026/17";
+
+/// Centre RIX with employees anna and ben, centre VEN with employee olga.
+async fn desk() -> TestApp {
+    let app = TestApp::new().await;
+    app.centre("RIX").await;
+    app.centre("VEN").await;
+    app.user("anna", Role::Employee, "RIX", &[]).await;
+    app.user("ben", Role::Employee, "RIX", &[]).await;
+    app.user("olga", Role::Employee, "VEN", &[]).await;
+    app
+}
+
+async fn eservice(app: &TestApp, planned: bool, result: bool) -> i64 {
+    let code = format!("test-{planned}-{result}");
+    sqlx::query_scalar(
+        "INSERT INTO eservices (code, name_lv, name_en, institution, authorised_submission,
+                                gives_planned_time, gives_result, data_categories)
+         VALUES ($1, $1, $1, 'Iestāde', true, $2, $3, '{identity,contact}') RETURNING id",
+    )
+    .bind(code)
+    .bind(planned)
+    .bind(result)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+fn pairs(form: &[(&str, String)]) -> Vec<(String, String)> {
+    form.iter()
+        .map(|(k, v)| ((*k).to_owned(), v.clone()))
+        .collect()
+}
+
+async fn post(client: &Client, path: &str, form: &[(String, String)]) -> TestResponse {
+    let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    client.post(path, &borrowed).await
+}
+
+async fn open_case(client: &Client, eservice_id: i64) -> i64 {
+    let form = pairs(&[
+        ("eservice_id", eservice_id.to_string()),
+        ("missing_means", "eid-card".into()),
+        ("missing_means", "eparaksts-mobile".into()),
+    ]);
+    let response = post(client, "/cases/new", &form).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    let location = response.location().unwrap();
+    let id = location
+        .strip_prefix("/cases/")
+        .and_then(|rest| rest.strip_suffix("?notice=opened"))
+        .unwrap_or_else(|| panic!("{location}"));
+    id.parse().unwrap()
+}
+
+async fn version(app: &TestApp, id: i64) -> i32 {
+    sqlx::query_scalar("SELECT version FROM cases WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn scalar(app: &TestApp, sql: &str, id: i64) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn step_rows(app: &TestApp, id: i64) -> i64 {
+    scalar(
+        app,
+        "SELECT count(*) FROM case_steps WHERE case_id = $1",
+        id,
+    )
+    .await
+}
+
+fn in_a_year(app: &TestApp) -> String {
+    let today = today_in_riga(app.clock.now());
+    format!(
+        "{:02}.{:02}.{}",
+        today.day(),
+        today.month(),
+        today.year() + 1
+    )
+}
+
+fn now_local(app: &TestApp) -> String {
+    now_in_riga(app.clock.now())
+        .format("%Y-%m-%dT%H:%M")
+        .to_string()
+}
+
+fn identity(app: &TestApp, code: &str) -> Vec<(String, String)> {
+    pairs(&[
+        ("doc_type", "lv-passport".into()),
+        ("doc_number", DOC_NUMBER.into()),
+        ("issuing_state", "LV".into()),
+        ("expires_on", in_a_year(app)),
+        ("personal_code", code.into()),
+        ("given_names", GIVEN.into()),
+        ("surnames", SURNAME.into()),
+    ])
+}
+
+fn step_form(app: &TestApp, step: &str, wants_result: bool) -> Vec<(String, String)> {
+    let in_five_days = (today_in_riga(app.clock.now()) + TimeDelta::days(5)).to_string();
+    match step {
+        "identity" => identity(app, OLD_CODE),
+        "employee-eid" => pairs(&[
+            ("means_code", "eid-card".into()),
+            ("used_at", now_local(app)),
+        ]),
+        "authorisation" => {
+            let mut form = pairs(&[
+                ("notice_version", "1".into()),
+                (
+                    "wants_result",
+                    if wants_result { "yes" } else { "no" }.into(),
+                ),
+                ("signed", "on".into()),
+                ("registration_number", REGISTRATION.into()),
+                ("copy_handed_over", "on".into()),
+            ]);
+            if wants_result {
+                form.extend(pairs(&[
+                    ("channel", "phone".into()),
+                    ("contact", PHONE.into()),
+                ]));
+            }
+            form
+        }
+        "data-processing" => pairs(&[
+            ("categories", "identity".into()),
+            ("categories", "contact".into()),
+            ("purpose_only", "on".into()),
+        ]),
+        "submission" => pairs(&[
+            ("reference", "PORTAL-REF-77".into()),
+            ("submitted_at", String::new()),
+        ]),
+        "planned-time" => pairs(&[("planned_on", in_five_days), ("told_via", "phone".into())]),
+        "result" => pairs(&[("outcome", "granted".into()), ("told_via", "phone".into())]),
+        other => panic!("no step {other}"),
+    }
+}
+
+/// Posts `form` to step `step` with the case's current version.
+async fn record(
+    app: &TestApp,
+    client: &Client,
+    id: i64,
+    step: &str,
+    form: &[(String, String)],
+) -> TestResponse {
+    let mut form = form.to_vec();
+    form.push(("version".into(), version(app, id).await.to_string()));
+    post(client, &format!("/cases/{id}/steps/{step}"), &form).await
+}
+
+async fn record_ok(app: &TestApp, client: &Client, id: i64, step: &str, wants: bool) {
+    let form = step_form(app, step, wants);
+    let response = record(app, client, id, step, &form).await;
+    assert_eq!(
+        response.status,
+        StatusCode::SEE_OTHER,
+        "{step}: {}",
+        response.body
+    );
+    assert_eq!(
+        response.location(),
+        Some(format!("/cases/{id}?notice=recorded").as_str()),
+        "{step}"
+    );
+}
+
+async fn status(app: &TestApp, id: i64) -> String {
+    sqlx::query_scalar("SELECT status::text FROM cases WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_complete_case_for_every_capability_and_answer_ends_closed_and_listed() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    for planned in [true, false] {
+        for result in [true, false] {
+            let service = eservice(&app, planned, result).await;
+            for wants in [true, false] {
+                let id = open_case(&anna, service).await;
+                for step in [
+                    "identity",
+                    "employee-eid",
+                    "authorisation",
+                    "data-processing",
+                    "submission",
+                ] {
+                    record_ok(&app, &anna, id, step, wants).await;
+                }
+                if planned {
+                    assert_eq!(status(&app, id).await, "open");
+                    record_ok(&app, &anna, id, "planned-time", wants).await;
+                }
+                if result && wants {
+                    let list = anna.get("/cases").await;
+                    assert!(
+                        list.body.contains(&format!("/cases/{id}\"")),
+                        "awaiting the result"
+                    );
+                    record_ok(&app, &anna, id, "result", wants).await;
+                }
+                let label = format!("planned={planned} result={result} wants={wants}");
+                assert_eq!(status(&app, id).await, "closed", "{label}");
+                assert_eq!(
+                    step_rows(&app, id).await,
+                    7,
+                    "every duty accounted for: {label}"
+                );
+                let skipped: Vec<(String, String)> = sqlx::query_as(
+                    "SELECT step, reason FROM case_steps WHERE case_id = $1 AND outcome = 'not-applicable' ORDER BY id",
+                )
+                .bind(id)
+                .fetch_all(&app.pool)
+                .await
+                .unwrap();
+                let mut expected = Vec::new();
+                if !planned {
+                    expected.push((
+                        "planned-time".to_owned(),
+                        "portal-gives-no-planned-time".to_owned(),
+                    ));
+                }
+                if !result {
+                    expected.push(("result".to_owned(), "portal-gives-no-result".to_owned()));
+                } else if !wants {
+                    expected.push(("result".to_owned(), "client-did-not-ask".to_owned()));
+                }
+                assert_eq!(skipped, expected, "{label}");
+                let overview = anna.get(&format!("/cases/{id}")).await;
+                assert!(overview.body.contains("pabeigts"), "{label}");
+                assert!(overview.body.contains(GIVEN) && overview.body.contains(OLD_CODE));
+                let list = anna.get("/cases").await;
+                assert!(
+                    list.body.contains(&format!("/cases/{id}\"")),
+                    "listed as finished: {label}"
+                );
+            }
+        }
+    }
+    // Copy 1's keep-until date follows the centre's retention period (10 years) and is shown.
+    let keep_until: chrono::NaiveDate =
+        sqlx::query_scalar("SELECT retention_until FROM cases ORDER BY id LIMIT 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        keep_until.year(),
+        today_in_riga(app.clock.now()).year() + 10
+    );
+}
+
+#[tokio::test]
+async fn employee_cannot_record_a_duty_out_of_order() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    for step in ["employee-eid", "authorisation", "submission", "result"] {
+        let response = record(&app, &anna, id, step, &step_form(&app, step, true)).await;
+        assert_eq!(
+            response.location(),
+            Some(format!("/cases/{id}?notice=out-of-order").as_str()),
+            "{step}"
+        );
+    }
+    assert_eq!(step_rows(&app, id).await, 0);
+    let form = anna.get(&format!("/cases/{id}/steps/submission")).await;
+    assert_eq!(
+        form.location(),
+        Some(format!("/cases/{id}?notice=out-of-order").as_str())
+    );
+    let page = anna.get(&format!("/cases/{id}?notice=out-of-order")).await;
+    assert!(page.body.contains("noteiktā secībā"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_duty_cannot_be_recorded_twice_and_a_double_submit_records_one_step() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    let mut form = identity(&app, OLD_CODE);
+    form.push(("version".into(), version(&app, id).await.to_string()));
+    let path = format!("/cases/{id}/steps/identity");
+    let first = post(&anna, &path, &form).await;
+    let second = post(&anna, &path, &form).await;
+    assert_eq!(
+        first.location(),
+        Some(format!("/cases/{id}?notice=recorded").as_str())
+    );
+    assert_eq!(
+        second.location(),
+        Some(format!("/cases/{id}?notice=already-recorded").as_str())
+    );
+    assert_eq!(step_rows(&app, id).await, 1);
+    let landing = anna.get(second.location().unwrap()).await;
+    assert!(landing.body.contains("jau ir reģistrēts"));
+    // A fresh form for an already recorded duty is refused the same way.
+    let again = record(&app, &anna, id, "identity", &identity(&app, OLD_CODE)).await;
+    assert_eq!(
+        again.location(),
+        Some(format!("/cases/{id}?notice=already-recorded").as_str())
+    );
+    assert_eq!(step_rows(&app, id).await, 1);
+}
+
+#[tokio::test]
+async fn two_desks_submitting_the_same_duty_at_once_record_it_once() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let ben = app.signed_in("ben").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    let mut form = identity(&app, OLD_CODE);
+    form.push(("version".into(), version(&app, id).await.to_string()));
+    let path = format!("/cases/{id}/steps/identity");
+    let (a, b) = tokio::join!(post(&anna, &path, &form), post(&ben, &path, &form));
+    let mut locations = vec![
+        a.location().unwrap().to_owned(),
+        b.location().unwrap().to_owned(),
+    ];
+    locations.sort();
+    assert_eq!(
+        locations,
+        vec![
+            format!("/cases/{id}?notice=already-recorded"),
+            format!("/cases/{id}?notice=recorded"),
+        ]
+    );
+    assert_eq!(step_rows(&app, id).await, 1);
+    assert_eq!(version(&app, id).await, 2);
+}
+
+#[tokio::test]
+async fn a_stale_form_is_refused_with_the_fresh_case_and_nothing_saved() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let ben = app.signed_in("ben").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    // Anna opens the stop form; meanwhile Ben records the identity check at another desk.
+    let stop_form = anna.get(&format!("/cases/{id}/stop")).await;
+    assert!(stop_form.body.contains(r#"name="version" value="1""#));
+    record_ok(&app, &ben, id, "identity", true).await;
+    let form = pairs(&[
+        ("version", "1".into()),
+        ("reason", "client-withdrew".into()),
+        ("remark", "Klients pārdomāja".into()),
+    ]);
+    let response = post(&anna, &format!("/cases/{id}/stop"), &form).await;
+    assert_eq!(response.status, StatusCode::CONFLICT);
+    assert!(response.body.contains("NAV saglabāts"), "{}", response.body);
+    assert!(
+        response.body.contains(r#"name="version" value="2""#),
+        "the fresh state"
+    );
+    assert!(
+        response.body.contains("Klients pārdomāja"),
+        "the values are kept"
+    );
+    assert!(
+        response.body.contains(GIVEN),
+        "the fresh case shows Ben's step"
+    );
+    assert_eq!(status(&app, id).await, "open");
+
+    // A step form from an older version is stale too.
+    let mut eid = step_form(&app, "employee-eid", true);
+    eid.push(("version".into(), "1".into()));
+    let response = post(&anna, &format!("/cases/{id}/steps/employee-eid"), &eid).await;
+    assert_eq!(response.status, StatusCode::CONFLICT);
+    assert!(response.body.contains("NAV saglabāts"));
+    assert_eq!(step_rows(&app, id).await, 1);
+}
+
+#[tokio::test]
+async fn closed_and_stopped_cases_refuse_every_step() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let service = eservice(&app, false, false).await;
+    let closed = open_case(&anna, service).await;
+    for step in [
+        "identity",
+        "employee-eid",
+        "authorisation",
+        "data-processing",
+        "submission",
+    ] {
+        record_ok(&app, &anna, closed, step, false).await;
+    }
+    assert_eq!(status(&app, closed).await, "closed");
+    for step in ["identity", "planned-time", "result"] {
+        let response = record(&app, &anna, closed, step, &step_form(&app, step, true)).await;
+        assert_eq!(
+            response.location(),
+            Some(format!("/cases/{closed}?notice=case-closed").as_str())
+        );
+    }
+    let stop = post(
+        &anna,
+        &format!("/cases/{closed}/stop"),
+        &pairs(&[
+            ("version", version(&app, closed).await.to_string()),
+            ("reason", "other".into()),
+            ("remark", "x".into()),
+        ]),
+    )
+    .await;
+    assert_eq!(
+        stop.location(),
+        Some(format!("/cases/{closed}?notice=case-closed").as_str())
+    );
+
+    let stopped = open_case(&anna, service).await;
+    let form = pairs(&[
+        ("version", "1".into()),
+        ("reason", "identity-not-verified".into()),
+        ("remark", String::new()),
+    ]);
+    let response = post(&anna, &format!("/cases/{stopped}/stop"), &form).await;
+    assert_eq!(
+        response.location(),
+        Some(format!("/cases/{stopped}?notice=stopped").as_str())
+    );
+    assert_eq!(status(&app, stopped).await, "stopped");
+    let response = record(&app, &anna, stopped, "identity", &identity(&app, OLD_CODE)).await;
+    assert_eq!(
+        response.location(),
+        Some(format!("/cases/{stopped}?notice=case-stopped").as_str())
+    );
+    assert_eq!(step_rows(&app, stopped).await, 0);
+    let page = anna.get(&format!("/cases/{stopped}")).await;
+    assert!(page.body.contains("identitāti neizdevās pārbaudīt"));
+    let audited = scalar(
+        &app,
+        "SELECT count(*) FROM audit_events WHERE case_id = $1 AND action = 'case-stopped'",
+        stopped,
+    )
+    .await;
+    assert_eq!(audited, 1);
+}
+
+#[tokio::test]
+async fn stopping_for_another_reason_needs_a_remark() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    let form = pairs(&[
+        ("version", "1".into()),
+        ("reason", "other".into()),
+        ("remark", " ".into()),
+    ]);
+    let response = post(&anna, &format!("/cases/{id}/stop"), &form).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .body
+            .contains(r#"aria-describedby="remark-error remark-hint""#)
+    );
+    assert_eq!(status(&app, id).await, "open");
+}
+
+#[tokio::test]
+async fn another_centres_case_does_not_exist_for_its_employees() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let olga = app.signed_in("olga").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    for path in [
+        format!("/cases/{id}"),
+        format!("/cases/{id}/stop"),
+        format!("/cases/{id}/steps/identity"),
+        format!("/cases/{id}/steps/result"),
+    ] {
+        assert_eq!(
+            olga.get(&path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
+    let response = record(&app, &olga, id, "identity", &identity(&app, OLD_CODE)).await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND);
+    let stop = post(
+        &olga,
+        &format!("/cases/{id}/stop"),
+        &pairs(&[
+            ("version", "1".into()),
+            ("reason", "other".into()),
+            ("remark", "nope nope".into()),
+        ]),
+    )
+    .await;
+    assert_eq!(stop.status, StatusCode::NOT_FOUND);
+    assert_eq!(step_rows(&app, id).await, 0);
+    assert_eq!(status(&app, id).await, "open");
+    assert_eq!(anna.get("/cases/abc").await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        anna.get(&format!("/cases/{id}/steps/nope")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    // Any employee of the centre can continue the case.
+    let ben = app.signed_in("ben").await;
+    record_ok(&app, &ben, id, "identity", true).await;
+}
+
+#[tokio::test]
+async fn only_employees_reach_the_case_pages_and_home_sends_them_to_their_cases() {
+    let app = desk().await;
+    app.user("sandra", Role::Supervisor, "RIX", &[]).await;
+    let anna = app.signed_in("anna").await;
+    assert_eq!(anna.get("/").await.location(), Some("/cases"));
+    let sandra = app.signed_in("sandra").await;
+    assert_eq!(sandra.get("/cases").await.status, StatusCode::FORBIDDEN);
+    assert_eq!(sandra.get("/cases/new").await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn personal_codes_of_both_formats_at_the_identity_check() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let service = eservice(&app, true, true).await;
+    for good in [OLD_CODE, "01019012349", NEW_CODE, "323456-78901"] {
+        let id = open_case(&anna, service).await;
+        let response = record(&app, &anna, id, "identity", &identity(&app, good)).await;
+        assert_eq!(
+            response.status,
+            StatusCode::SEE_OTHER,
+            "{good}: {}",
+            response.body
+        );
+    }
+    for (bad, message) in [
+        ("0101901234", "jābūt 11 cipariem"),
+        ("3234567890A", "jābūt 11 cipariem"),
+        ("310290-12345", "nav īsts dzimšanas datums"),
+        ("010190-12340", "kontrolcipars nesakrīt"),
+        ("", "Aizpildiet šo lauku"),
+    ] {
+        let id = open_case(&anna, service).await;
+        let response = record(&app, &anna, id, "identity", &identity(&app, bad)).await;
+        assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(response.body.contains(message), "{bad}: {message}");
+        assert!(response.body.contains(r#"role="alert" tabindex="-1""#));
+        assert!(response.body.contains(r##"href="#personal_code""##));
+        assert!(response.body.contains(
+            r#"aria-describedby="personal_code-error personal_code-hint" aria-invalid="true""#
+        ));
+        assert!(
+            response.body.contains(&format!(r#"value="{DOC_NUMBER}""#)),
+            "values kept"
+        );
+        assert_eq!(step_rows(&app, id).await, 0);
+    }
+    // The check digit may be overridden only with a justification.
+    let id = open_case(&anna, service).await;
+    let mut form = identity(&app, "010190-12340");
+    form.push(("check_digit_override".into(), "on".into()));
+    let response = record(&app, &anna, id, "identity", &form).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response
+            .body
+            .contains(r#"id="override_justification-error""#)
+    );
+    form.push((
+        "override_justification".into(),
+        "Kods pārbaudīts pasē un PMLP reģistrā".into(),
+    ));
+    let response = record(&app, &anna, id, "identity", &form).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    let overridden: bool = sqlx::query_scalar(
+        "SELECT (details->>'check_digit_overridden')::boolean FROM audit_events WHERE case_id = $1 AND action = 'step-recorded'",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(overridden);
+}
+
+#[tokio::test]
+async fn an_expired_document_fails_the_identity_check() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    let mut form = identity(&app, OLD_CODE);
+    form.retain(|(name, _)| name != "expires_on");
+    form.push(("expires_on".into(), "01.01.2020".into()));
+    let response = record(&app, &anna, id, "identity", &form).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.body.contains("derīguma termiņš ir beidzies"));
+}
+
+#[tokio::test]
+async fn the_data_notice_is_shown_recorded_and_a_changed_one_must_be_read_again() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    record_ok(&app, &anna, id, "identity", true).await;
+    record_ok(&app, &anna, id, "employee-eid", true).await;
+    let form = anna.get(&format!("/cases/{id}/steps/authorisation")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(r#"name="notice_version" value="1""#));
+    assert!(
+        form.body
+            .contains(r#"<section id="authorisation-document""#)
+    );
+    assert!(form.body.contains("Datu valsts inspekcijai"));
+    let shown: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT first_shown_at FROM data_notices WHERE version = 1")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(shown.is_some());
+    // A new version comes into force while the form is open.
+    sqlx::query(
+        "INSERT INTO data_notices (version, effective_from, controller_lv, controller_en, purposes_lv,
+             purposes_en, recipients_lv, recipients_en, retention_lv, retention_en, rights_lv, rights_en,
+             complaint_lv, complaint_en)
+         SELECT 2, $1, controller_lv, controller_en, 'Jaunie nolūki', purposes_en, recipients_lv,
+                recipients_en, retention_lv, retention_en, rights_lv, rights_en, complaint_lv, complaint_en
+         FROM data_notices WHERE version = 1",
+    )
+    .bind(today_in_riga(app.clock.now()))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let response = record(
+        &app,
+        &anna,
+        id,
+        "authorisation",
+        &step_form(&app, "authorisation", true),
+    )
+    .await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.body.contains("paziņojums ir mainījies"));
+    assert!(response.body.contains("Jaunie nolūki"));
+    assert!(response.body.contains(r#"name="notice_version" value="2""#));
+    assert_eq!(step_rows(&app, id).await, 2);
+    let mut again = step_form(&app, "authorisation", true);
+    again.retain(|(name, _)| name != "notice_version");
+    again.push(("notice_version".into(), "2".into()));
+    let response = record(&app, &anna, id, "authorisation", &again).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+}
+
+#[tokio::test]
+async fn the_result_answer_and_contact_are_checked_per_channel() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    record_ok(&app, &anna, id, "identity", true).await;
+    record_ok(&app, &anna, id, "employee-eid", true).await;
+    let form = pairs(&[
+        ("notice_version", "1".into()),
+        ("channel", "email".into()),
+        ("contact", "not-an-address".into()),
+    ]);
+    let response = record(&app, &anna, id, "authorisation", &form).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for message in ["Atbildiet", "Apstipriniet", "Aizpildiet šo lauku"] {
+        assert!(response.body.contains(message), "{message}");
+    }
+    assert!(response.body.contains(r#"value="not-an-address""#));
+    assert_eq!(step_rows(&app, id).await, 2);
+}
+
+async fn walked_to_submission(app: &TestApp, client: &Client, planned: bool, result: bool) -> i64 {
+    let id = open_case(client, eservice(app, planned, result).await).await;
+    for step in [
+        "identity",
+        "employee-eid",
+        "authorisation",
+        "data-processing",
+        "submission",
+    ] {
+        record_ok(app, client, id, step, true).await;
+    }
+    id
+}
+
+#[tokio::test]
+async fn cases_awaiting_a_result_show_days_waiting_and_overdue_ones_stand_out() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = walked_to_submission(&app, &anna, false, true).await;
+    let list = anna.get("/cases").await;
+    assert!(list.body.contains(&format!("/cases/{id}\"")));
+    assert!(!list.body.contains(r#"class="overdue""#));
+    app.clock.advance(TimeDelta::days(31));
+    let anna = app.signed_in("anna").await;
+    let list = anna.get("/cases").await;
+    assert!(list.body.contains(r#"class="overdue""#), "{}", list.body);
+    assert!(list.body.contains("nokavēts"));
+    assert!(!list.body.contains(GIVEN), "lists carry no names");
+}
+
+#[tokio::test]
+async fn search_finds_own_centre_cases_by_name_code_and_reference() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let olga = app.signed_in("olga").await;
+    let id = walked_to_submission(&app, &anna, true, true).await;
+    for form in [
+        pairs(&[("name", "bērziņš jān".into())]),
+        pairs(&[("personal_code", "01019012349".into())]),
+        pairs(&[("personal_code", OLD_CODE.into())]),
+        pairs(&[("reference", "portal-ref-77".into())]),
+    ] {
+        let found = post(&anna, "/cases/search", &form).await;
+        assert_eq!(found.status, StatusCode::OK);
+        assert!(found.body.contains(&format!("/cases/{id}\"")), "{form:?}");
+        assert!(
+            !found.body.contains("01019012349"),
+            "the code is not echoed"
+        );
+        let elsewhere = post(&olga, "/cases/search", &form).await;
+        assert!(
+            !elsewhere.body.contains(&format!("/cases/{id}\"")),
+            "{form:?}"
+        );
+        assert!(elsewhere.body.contains("Nekas netika atrasts"));
+    }
+    let none = post(
+        &anna,
+        "/cases/search",
+        &pairs(&[("name", "Kalniņa".into())]),
+    )
+    .await;
+    assert!(!none.body.contains(&format!("/cases/{id}\"")));
+    let bad = post(
+        &anna,
+        "/cases/search",
+        &pairs(&[("personal_code", "12".into())]),
+    )
+    .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let two = post(
+        &anna,
+        "/cases/search",
+        &pairs(&[("name", "x".into()), ("reference", "y".into())]),
+    )
+    .await;
+    assert!(two.body.contains("tieši vienu lauku"));
+    let searched = scalar(
+        &app,
+        "SELECT count(*) FROM audit_events WHERE case_id = $1 AND action = 'personal-data-viewed' AND details->>'page' = 'search'",
+        id,
+    )
+    .await;
+    assert_eq!(searched, 4);
+}
+
+#[tokio::test]
+async fn every_view_of_personal_data_is_audited_and_no_personal_data_enters_the_trail() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = walked_to_submission(&app, &anna, true, true).await;
+    let before = scalar(
+        &app,
+        "SELECT count(*) FROM audit_events WHERE case_id = $1 AND action = 'personal-data-viewed'",
+        id,
+    )
+    .await;
+    let overview = anna.get(&format!("/cases/{id}")).await;
+    assert_eq!(overview.header("cache-control"), Some("no-store"));
+    let form = anna.get(&format!("/cases/{id}/steps/planned-time")).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert_eq!(form.header("cache-control"), Some("no-store"));
+    let pages: Vec<String> = sqlx::query_scalar(
+        "SELECT details->>'page' FROM audit_events WHERE case_id = $1 AND action = 'personal-data-viewed' ORDER BY sequence",
+    )
+    .bind(id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(pages.len() as i64, before + 2);
+    assert_eq!(&pages[pages.len() - 2..], ["overview", "step:planned-time"]);
+    record_ok(&app, &anna, id, "planned-time", true).await;
+    record_ok(&app, &anna, id, "result", true).await;
+
+    let details: Vec<String> = sqlx::query_scalar("SELECT details::text FROM audit_events")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    let all = details.join("\n");
+    for secret in [
+        GIVEN,
+        SURNAME,
+        "Berzins",
+        "010190",
+        "12349",
+        DOC_NUMBER,
+        PHONE,
+        "20000000",
+        REGISTRATION,
+    ] {
+        assert!(!all.contains(secret), "{secret} in the audit trail");
+    }
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_events WHERE case_id = $1 AND action <> 'personal-data-viewed' ORDER BY sequence",
+    )
+    .bind(id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        [
+            "case-opened",
+            "step-recorded",
+            "step-recorded",
+            "step-recorded",
+            "step-recorded",
+            "step-recorded",
+            "step-recorded",
+            "step-recorded",
+            "case-closed"
+        ]
+    );
+}
+
+#[tokio::test]
+async fn opening_needs_an_authorisable_service_and_a_missing_means() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let page = anna.get("/cases/new").await;
+    assert!(page.body.contains("(piemērs)"));
+    assert!(
+        !page.body.contains("Nekustamā īpašuma nodokļa"),
+        "not authorisable"
+    );
+    let not_authorisable: i64 =
+        sqlx::query_scalar("SELECT id FROM eservices WHERE code = 'example-property-tax'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let form = pairs(&[
+        ("eservice_id", not_authorisable.to_string()),
+        ("missing_means", "eid-card".into()),
+    ]);
+    let response = post(&anna, "/cases/new", &form).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let form = pairs(&[("eservice_id", eservice(&app, true, true).await.to_string())]);
+    let response = post(&anna, "/cases/new", &form).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.body.contains(r#"id="missing_means-error""#));
+    let form = pairs(&[
+        ("eservice_id", "1".into()),
+        ("missing_means", "internet-bank".into()),
+    ]);
+    assert_eq!(
+        post(&anna, "/cases/new", &form).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    let opened: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(opened, 0);
+}
