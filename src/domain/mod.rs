@@ -5,6 +5,7 @@
 //! text. Errors are enums with a stable kebab-case `code()` that the web layer translates.
 
 pub mod document;
+pub mod documents;
 pub mod personal_code;
 pub mod retention;
 pub mod staff;
