@@ -78,9 +78,11 @@ impl fmt::Display for Lang {
 
 mod auth;
 mod common;
+mod documents;
 
 pub use auth::Auth;
 pub use common::Common;
+pub use documents::Documents;
 
 /// Declares one area's strings as a struct with a Latvian and an English instance; every key
 /// must have both.
@@ -110,22 +112,30 @@ pub(crate) use catalogue;
 pub struct Texts {
     pub common: &'static Common,
     pub auth: &'static Auth,
+    pub documents: &'static Documents,
 }
 
 static LV: Texts = Texts {
     common: &Common::LV,
     auth: &Auth::LV,
+    documents: &Documents::LV,
 };
 
 static EN: Texts = Texts {
     common: &Common::EN,
     auth: &Auth::EN,
+    documents: &Documents::EN,
 };
 
 impl Texts {
     /// Every key of every area with its text.
     pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
-        [self.common.entries(), self.auth.entries()].concat()
+        [
+            self.common.entries(),
+            self.auth.entries(),
+            self.documents.entries(),
+        ]
+        .concat()
     }
 }
 

@@ -6,6 +6,7 @@
 mod account;
 pub mod auth;
 mod csrf;
+mod documents;
 pub mod error;
 mod health;
 mod home;
@@ -100,7 +101,24 @@ pub fn app(state: AppState) -> Router {
         .route("/static/{file}", get(static_files::serve));
     let everyone = Router::new()
         .route("/", get(home::show))
+        .route("/notices/{file}", get(documents::notice))
         .route_layer(from_fn_with_state(state.only(EVERYONE), guard));
+    let employees = Router::new()
+        .route(
+            "/cases/{id}/authorisation.pdf",
+            get(documents::authorisation),
+        )
+        .route("/cases/{id}/receipt.pdf", get(documents::receipt))
+        .route_layer(from_fn_with_state(state.only(&[Role::Employee]), guard));
+    let verifiers = Router::new()
+        .route(
+            "/documents/verify",
+            get(documents::show_verify).post(documents::verify),
+        )
+        .route_layer(from_fn_with_state(
+            state.only(&[Role::Employee, Role::Supervisor]),
+            guard,
+        ));
     let before_password_change = Router::new()
         .route(
             "/account/password",
@@ -126,6 +144,8 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(public)
         .merge(everyone)
+        .merge(employees)
+        .merge(verifiers)
         .merge(before_password_change)
         .fallback(|| async { error_response(ErrorKind::NotFound) })
         .with_state(state.clone())
