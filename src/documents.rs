@@ -440,7 +440,11 @@ fn authorisation_content(
             date(notice.effective_from)
         )
     } else {
-        format!("v{} (spēkā no {})", notice.version, date(notice.effective_from))
+        format!(
+            "v{} (spēkā no {})",
+            notice.version,
+            date(notice.effective_from)
+        )
     };
     Ok(AuthorisationContent {
         document_number: number.to_owned(),

@@ -166,8 +166,16 @@ mod tests {
         let code = verification_code(b"{\"a\":1}");
         assert_eq!(code.len(), CODE_LENGTH);
         assert!(code.bytes().all(|b| BASE32.contains(&b)));
-        assert_eq!(code, verification_code(b"{\"a\":1}"), "same content, same code");
-        assert_ne!(code, verification_code(b"{\"a\":2}"), "other content, other code");
+        assert_eq!(
+            code,
+            verification_code(b"{\"a\":1}"),
+            "same content, same code"
+        );
+        assert_ne!(
+            code,
+            verification_code(b"{\"a\":2}"),
+            "other content, other code"
+        );
     }
 
     #[test]

@@ -428,5 +428,8 @@ fn unanswered_result_question_is_left_to_complete_by_hand() {
     let text = flat(&pdf_text(&bytes));
     assert!(text.contains("☐ Jā ☐ Nē"), "boxes to tick: {text}");
     assert!(text.contains(labels::BLANK_LINE));
-    assert!(!text.contains("+371 20000000"), "no contact before the answer");
+    assert!(
+        !text.contains("+371 20000000"),
+        "no contact before the answer"
+    );
 }

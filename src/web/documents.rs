@@ -59,9 +59,14 @@ pub async fn receipt(
     Path(case_id): Path<i64>,
 ) -> Result<Response, AppError> {
     let english = page.lang == Lang::En;
-    let result =
-        documents::print_receipt(&state.db, reader(&user), case_id, english, state.clock.now())
-            .await;
+    let result = documents::print_receipt(
+        &state.db,
+        reader(&user),
+        case_id,
+        english,
+        state.clock.now(),
+    )
+    .await;
     respond(page, case_id, "apliecinajums", result)
 }
 

@@ -4,6 +4,7 @@
 mod auth;
 mod browser;
 mod cli;
+mod documents;
 mod e2e;
 mod foundation;
 mod harness;
