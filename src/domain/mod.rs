@@ -6,6 +6,7 @@
 
 pub mod catalogue;
 pub mod document;
+pub mod documents;
 pub mod personal_code;
 pub mod retention;
 pub mod staff;

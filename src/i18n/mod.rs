@@ -80,12 +80,14 @@ mod admin;
 mod auth;
 mod cases;
 mod common;
+mod documents;
 mod evidence;
 
 pub use admin::Admin;
 pub use auth::Auth;
 pub use cases::Cases;
 pub use common::Common;
+pub use documents::Documents;
 pub use evidence::Evidence;
 
 /// Declares one area's strings as a struct with a Latvian and an English instance; every key
@@ -119,6 +121,7 @@ pub struct Texts {
     pub admin: &'static Admin,
     pub evidence: &'static Evidence,
     pub cases: &'static Cases,
+    pub documents: &'static Documents,
 }
 
 static LV: Texts = Texts {
@@ -127,6 +130,7 @@ static LV: Texts = Texts {
     admin: &Admin::LV,
     evidence: &Evidence::LV,
     cases: &Cases::LV,
+    documents: &Documents::LV,
 };
 
 static EN: Texts = Texts {
@@ -135,6 +139,7 @@ static EN: Texts = Texts {
     admin: &Admin::EN,
     evidence: &Evidence::EN,
     cases: &Cases::EN,
+    documents: &Documents::EN,
 };
 
 impl Texts {
@@ -146,6 +151,7 @@ impl Texts {
             self.admin.entries(),
             self.evidence.entries(),
             self.cases.entries(),
+            self.documents.entries(),
         ]
         .concat()
     }

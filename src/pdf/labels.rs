@@ -14,6 +14,8 @@ pub struct Labels {
     pub continued: &'static str,
     pub yes: &'static str,
     pub no: &'static str,
+    /// Both answers with a box each, for the client to tick by hand.
+    pub yes_no_by_hand: &'static str,
     pub date: &'static str,
     pub place: &'static str,
     pub centre: &'static str,
@@ -89,6 +91,7 @@ pub const LV: Labels = Labels {
     continued: "turpinājums",
     yes: "Jā",
     no: "Nē",
+    yes_no_by_hand: "☐ Jā    ☐ Nē",
     date: "Datums",
     place: "Vieta",
     centre: "Centrs",
@@ -170,6 +173,7 @@ pub const EN: Labels = Labels {
     continued: "continued",
     yes: "Yes",
     no: "No",
+    yes_no_by_hand: "☐ Yes    ☐ No",
     date: "Date",
     place: "Place",
     centre: "Centre",
@@ -241,6 +245,9 @@ pub const EN: Labels = Labels {
     contact: "Contact",
     issued: "Issued",
 };
+
+/// A line to write on by hand.
+pub const BLANK_LINE: &str = "________________________________________";
 
 /// Chooses one label from a [`Labels`] set.
 pub type Pick = fn(&Labels) -> &'static str;

@@ -49,9 +49,10 @@ pub struct AuthorisationDoc {
     pub notice_version: String,
     /// A short summary of the notice; may be empty.
     pub notice_summary: String,
-    /// Whether the client asked to be told the result (22.¹7).
-    pub result_wanted: bool,
-    /// How and where, e.g. "e-pasts: janis@example.lv"; ignored when not wanted.
+    /// Whether the client asked to be told the result (22.¹7); `None` before the answer is
+    /// recorded: the document then has boxes and a blank line to complete by hand.
+    pub result_wanted: Option<bool>,
+    /// How and where, e.g. "e-pasts: janis@example.lv"; ignored unless wanted.
     pub result_contact: String,
     /// Date of signing, "dd.mm.yyyy"; also the PDF's creation date.
     pub date: String,
@@ -191,14 +192,16 @@ pub fn authorisation(doc: &AuthorisationDoc) -> Result<Vec<u8>, PdfError> {
         }
 
         layout.heading(w.get(|l| l.section_result));
-        let answer = if doc.result_wanted {
-            w.get(|l| l.yes)
-        } else {
-            w.get(|l| l.no)
+        let answer = match doc.result_wanted {
+            Some(true) => w.get(|l| l.yes),
+            Some(false) => w.get(|l| l.no),
+            None => w.get(|l| l.yes_no_by_hand),
         };
         layout.row(w.get(|l| l.result_wanted), answer.lv, answer.en);
-        if doc.result_wanted {
-            layout.row(w.get(|l| l.result_contact), &doc.result_contact, None);
+        match doc.result_wanted {
+            Some(true) => layout.row(w.get(|l| l.result_contact), &doc.result_contact, None),
+            Some(false) => {}
+            None => layout.row(w.get(|l| l.result_contact), labels::BLANK_LINE, None),
         }
         layout.space(2.0);
         let note = w.get(|l| l.result_note);

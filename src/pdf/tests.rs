@@ -31,7 +31,7 @@ fn sample_authorisation() -> AuthorisationDoc {
                          pieteikšanai, pildot valsts pārvaldes uzdevumu. Pārzinis ir \
                          pašvaldība; dati tiek nodoti tikai e-pakalpojuma sniedzējam."
             .into(),
-        result_wanted: true,
+        result_wanted: Some(true),
         result_contact: "tālrunis: +371 20000000".into(),
         date: "14.03.2026".into(),
         place: "Ādaži".into(),
@@ -415,4 +415,21 @@ fn write_samples() {
     for (name, bytes) in files {
         std::fs::write(dir.join(name), bytes).unwrap();
     }
+}
+
+#[test]
+fn unanswered_result_question_is_left_to_complete_by_hand() {
+    let doc = AuthorisationDoc {
+        result_wanted: None,
+        result_contact: "tālrunis: +371 20000000".into(),
+        ..sample_authorisation()
+    };
+    let bytes = authorisation(&doc).expect("renders with the question unanswered");
+    let text = flat(&pdf_text(&bytes));
+    assert!(text.contains("☐ Jā ☐ Nē"), "boxes to tick: {text}");
+    assert!(text.contains(labels::BLANK_LINE));
+    assert!(
+        !text.contains("+371 20000000"),
+        "no contact before the answer"
+    );
 }

@@ -4,6 +4,7 @@
 pub mod cases;
 pub mod catalogue;
 pub mod centres;
+pub mod documents;
 pub mod staff;
 pub mod subject_access;
 

@@ -8,6 +8,7 @@ mod admin;
 pub mod auth;
 mod cases;
 mod csrf;
+mod documents;
 pub mod error;
 mod form;
 mod health;
@@ -107,6 +108,7 @@ pub fn app(state: AppState) -> Router {
         .route("/static/{file}", get(static_files::serve));
     let everyone = Router::new()
         .route("/", get(home::show))
+        .route("/notices/{file}", get(documents::notice))
         .route_layer(from_fn_with_state(state.only(EVERYONE), guard));
     let administration = admin::routes().route_layer(from_fn_with_state(state.only(ADMINS), guard));
     let subject_access = Router::new()
@@ -126,7 +128,21 @@ pub fn app(state: AppState) -> Router {
             get(cases::show_step).post(cases::record_step),
         )
         .route("/cases/{id}/stop", get(cases::show_stop).post(cases::stop))
+        .route(
+            "/cases/{id}/authorisation.pdf",
+            get(documents::authorisation),
+        )
+        .route("/cases/{id}/receipt.pdf", get(documents::receipt))
         .route_layer(from_fn_with_state(state.only(EMPLOYEES), guard));
+    let verifiers = Router::new()
+        .route(
+            "/documents/verify",
+            get(documents::show_verify).post(documents::verify),
+        )
+        .route_layer(from_fn_with_state(
+            state.only(&[Role::Employee, Role::Supervisor]),
+            guard,
+        ));
     let before_password_change = Router::new()
         .route(
             "/account/password",
@@ -155,6 +171,7 @@ pub fn app(state: AppState) -> Router {
         .merge(administration)
         .merge(subject_access)
         .merge(employees)
+        .merge(verifiers)
         .merge(before_password_change)
         .fallback(|| async { error_response(ErrorKind::NotFound) })
         .with_state(state.clone())

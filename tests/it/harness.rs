@@ -180,6 +180,20 @@ pub struct TestResponse {
     pub body: String,
 }
 
+/// A response whose body is binary.
+#[derive(Debug)]
+pub struct BytesResponse {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: Vec<u8>,
+}
+
+impl BytesResponse {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|value| value.to_str().ok())
+    }
+}
+
 impl TestResponse {
     pub fn header(&self, name: &str) -> Option<&str> {
         self.headers.get(name).and_then(|value| value.to_str().ok())
@@ -356,6 +370,24 @@ impl Client {
                 .unwrap(),
         )
         .await
+    }
+
+    /// A GET whose body is kept as bytes (a PDF).
+    pub async fn get_bytes(&self, path: &str) -> BytesResponse {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.unwrap().to_vec();
+        BytesResponse {
+            status,
+            headers,
+            body,
+        }
     }
 
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> TestResponse {

@@ -6,6 +6,7 @@ mod auth;
 mod browser;
 mod cases;
 mod cli;
+mod documents;
 mod e2e;
 mod evidence;
 mod foundation;

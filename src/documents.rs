@@ -1,0 +1,639 @@
+//! The printed documents of a case: what goes into the written authorisation, the client's
+//! receipt and the data-use notice, read from the case's rows and rendered by [`crate::pdf`].
+//!
+//! The authorisation is frozen at its first print: its content is stored as a snapshot with the
+//! SHA-256 of the bytes, and every reprint renders the snapshot again and must give the same
+//! bytes, or it is refused. The rules (when a document may be printed, the number, the code)
+//! live in [`crate::domain::documents`]; the handlers only map results to responses.
+
+use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use sha2::{Digest, Sha256};
+use sqlx::{PgConnection, PgPool};
+
+use crate::accounts::Actor;
+use crate::audit::{self, Chain, Event};
+use crate::domain::document::DocumentType;
+use crate::domain::documents::{self as rules, NotPrintable};
+use crate::domain::steps::{
+    AuthorisationInput, IdentityInput, PlannedTimeInput, ResultContact, SubmissionInput,
+};
+use crate::domain::workflow::Step;
+use crate::domain::{now_in_riga, today_in_riga};
+use crate::i18n::Documents;
+use crate::pdf::{self, AuthorisationDoc, NoticeDoc, PdfError, ReceiptDoc};
+use crate::store::documents::{self as store, CaseRow, NewDocument, NoticeRow, StepRow};
+
+/// Who asks: the staff member, the session they act from, and the centres they may see.
+#[derive(Debug, Clone, Copy)]
+pub struct Reader<'a> {
+    pub actor: Actor<'a>,
+    pub staff_id: i64,
+    pub centres: &'a [i64],
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    /// No such case (or document, or notice) within the reader's centres.
+    #[error("not found")]
+    NotFound,
+    #[error("not printable: {0}")]
+    NotPrintable(NotPrintable),
+    /// A reprint gave other bytes than the first print; nothing was served.
+    #[error("reprint of {document_number} does not match the first print")]
+    ReprintMismatch { document_number: String },
+    #[error("stored data of case {case_id} could not be read: {reason}")]
+    Corrupt { case_id: i64, reason: String },
+    #[error(transparent)]
+    Pdf(#[from] PdfError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// A rendered PDF.
+#[derive(Debug)]
+pub struct Pdf {
+    /// For the file name: the authorisation's number, or the notice version.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The frozen content of an authorisation: everything printed on it. Its JSON (in this field
+/// order) is what the verification code is computed over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+struct AuthorisationContent {
+    document_number: String,
+    centre_name: String,
+    municipality: String,
+    employee_name: String,
+    client_given_names: String,
+    client_surname: String,
+    client_personal_code: String,
+    id_document_type: String,
+    id_document_number: String,
+    id_document_issuing_state: String,
+    id_document_expiry: String,
+    eservice_name: String,
+    eservice_institution: String,
+    notice_version: String,
+    notice_summary: String,
+    result_wanted: Option<bool>,
+    result_contact: String,
+    date: String,
+    place: String,
+}
+
+/// What `authorisation_documents.snapshot` holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Snapshot {
+    /// Bumped if the snapshot's shape ever changes.
+    format: u32,
+    /// Printed with English beside the Latvian (the first printer's language, kept for reprints).
+    english: bool,
+    content: AuthorisationContent,
+}
+
+const SNAPSHOT_FORMAT: u32 = 1;
+
+impl Snapshot {
+    fn verification_code(&self) -> String {
+        let canonical = serde_json::to_vec(&self.content).expect("plain strings serialise");
+        rules::verification_code(&canonical)
+    }
+
+    fn doc(&self, verification_code: &str) -> AuthorisationDoc {
+        let c = self.content.clone();
+        AuthorisationDoc {
+            english: self.english,
+            document_number: c.document_number,
+            verification_code: rules::printed_code(verification_code),
+            centre_name: c.centre_name,
+            municipality: c.municipality,
+            employee_name: c.employee_name,
+            client_given_names: c.client_given_names,
+            client_surname: c.client_surname,
+            client_personal_code: c.client_personal_code,
+            id_document_type: c.id_document_type,
+            id_document_number: c.id_document_number,
+            id_document_issuing_state: c.id_document_issuing_state,
+            id_document_expiry: c.id_document_expiry,
+            eservice_name: c.eservice_name,
+            eservice_institution: c.eservice_institution,
+            notice_version: c.notice_version,
+            notice_summary: c.notice_summary,
+            result_wanted: c.result_wanted,
+            result_contact: c.result_contact,
+            date: c.date,
+            place: c.place,
+        }
+    }
+}
+
+/// Prints the case's written authorisation: the first time, numbers it and freezes its content;
+/// later, renders the frozen content again and checks it against the first print.
+pub async fn print_authorisation(
+    db: &PgPool,
+    reader: Reader<'_>,
+    case_id: i64,
+    english: bool,
+    now: DateTime<Utc>,
+) -> Result<Pdf, DocumentError> {
+    let mut tx = db.begin().await?;
+    store::lock_case(&mut tx, case_id, reader.centres)
+        .await?
+        .ok_or(DocumentError::NotFound)?;
+    let case = store::case(&mut tx, case_id, reader.centres)
+        .await?
+        .ok_or(DocumentError::NotFound)?;
+    let (snapshot, code, first_hash) = match store::document(&mut tx, case_id).await? {
+        Some(existing) => {
+            let value = existing
+                .snapshot
+                .ok_or(DocumentError::NotPrintable(NotPrintable::Erased))?;
+            let snapshot: Snapshot =
+                serde_json::from_value(value).map_err(|e| corrupt(case_id, e))?;
+            (
+                snapshot,
+                existing.verification_code,
+                Some((existing.document_number, existing.sha256)),
+            )
+        }
+        None => {
+            if case.erased {
+                return Err(NotPrintable::Erased.into());
+            }
+            let steps = store::recorded_steps(&mut tx, case_id).await?;
+            rules::may_print_first(&recorded(&steps), case.stopped)?;
+            let today = today_in_riga(now);
+            let year = i16::try_from(today.year()).expect("a four-digit year");
+            let sequence = store::allocate_sequence(&mut tx, case.centre_id, year).await?;
+            let number = rules::document_number(&case.centre_code, today.year(), sequence);
+            let authorisation = step_input::<AuthorisationInput>(&steps, Step::Authorisation)?;
+            let notice_version = authorisation.as_ref().map(|a| a.notice_version);
+            let notice = match notice_version {
+                Some(version) => store::notice(&mut tx, version).await?,
+                None => store::current_notice(&mut tx, today).await?,
+            }
+            .ok_or_else(|| corrupt(case_id, "no data-use notice in force"))?;
+            let content = authorisation_content(
+                &case,
+                &steps,
+                &notice,
+                authorisation.as_ref(),
+                &number,
+                today,
+                english,
+            )?;
+            let snapshot = Snapshot {
+                format: SNAPSHOT_FORMAT,
+                english,
+                content,
+            };
+            let code = snapshot.verification_code();
+            let bytes = render_authorisation(snapshot.doc(&code)).await?;
+            let sha256: [u8; 32] = Sha256::digest(&bytes).into();
+            let value = serde_json::to_value(&snapshot).map_err(|e| corrupt(case_id, e))?;
+            store::insert_document(
+                &mut tx,
+                &NewDocument {
+                    case_id,
+                    centre_id: case.centre_id,
+                    year,
+                    sequence,
+                    document_number: &number,
+                    verification_code: &code,
+                    snapshot: &value,
+                    sha256: &sha256,
+                    printed_by: reader.staff_id,
+                    printed_at: now,
+                },
+            )
+            .await?;
+            record_print(&mut tx, reader, &case, &number, &sha256, false, now).await?;
+            tx.commit().await?;
+            return Ok(Pdf {
+                name: number,
+                bytes,
+            });
+        }
+    };
+    let (number, first_sha256) = first_hash.expect("an existing document");
+    let bytes = render_authorisation(snapshot.doc(&code)).await?;
+    let sha256: [u8; 32] = Sha256::digest(&bytes).into();
+    if sha256[..] != first_sha256[..] {
+        drop(tx);
+        refuse_mismatch(db, reader, &case, &number, &sha256, now).await?;
+        return Err(DocumentError::ReprintMismatch {
+            document_number: number,
+        });
+    }
+    record_print(&mut tx, reader, &case, &number, &sha256, true, now).await?;
+    tx.commit().await?;
+    Ok(Pdf {
+        name: number,
+        bytes,
+    })
+}
+
+/// The client's receipt after 22.¹5. Not frozen: it says what the case says when printed.
+pub async fn print_receipt(
+    db: &PgPool,
+    reader: Reader<'_>,
+    case_id: i64,
+    english: bool,
+    now: DateTime<Utc>,
+) -> Result<Pdf, DocumentError> {
+    let mut tx = db.begin().await?;
+    let case = store::case(&mut tx, case_id, reader.centres)
+        .await?
+        .ok_or(DocumentError::NotFound)?;
+    let steps = store::recorded_steps(&mut tx, case_id).await?;
+    rules::may_issue_receipt(&recorded(&steps))?;
+    if case.erased {
+        return Err(NotPrintable::Erased.into());
+    }
+    let identity = step_input::<IdentityInput>(&steps, Step::Identity)?
+        .ok_or_else(|| corrupt(case_id, "submitted without identity"))?;
+    let submission = step_input::<SubmissionInput>(&steps, Step::Submission)?
+        .ok_or_else(|| corrupt(case_id, "submission step without data"))?;
+    let planned = step_input::<PlannedTimeInput>(&steps, Step::PlannedTime)?;
+    let authorisation = step_input::<AuthorisationInput>(&steps, Step::Authorisation)?;
+    let number = match store::document(&mut tx, case_id).await? {
+        Some(document) => document.document_number,
+        None => authorisation
+            .map(|a| a.registration_number)
+            .unwrap_or_else(|| "—".to_owned()),
+    };
+    let today = today_in_riga(now);
+    let notice = store::current_notice(&mut tx, today)
+        .await?
+        .ok_or_else(|| corrupt(case_id, "no data-use notice in force"))?;
+    let complaint = bilingual(&notice.complaint_lv, &notice.complaint_en, english, "\n");
+    let doc = ReceiptDoc {
+        english,
+        authorisation_number: number.clone(),
+        client_name: format!("{} {}", identity.given_names, identity.surnames),
+        eservice_name: bilingual(
+            &case.eservice_name_lv,
+            &case.eservice_name_en,
+            english,
+            " / ",
+        ),
+        eservice_institution: case.institution.clone(),
+        submitted_at: date_time(submission.submitted_at),
+        portal_reference: submission.reference,
+        planned_time: planned.map(|p| date(p.planned_on)),
+        centre_name: case.centre_name.clone(),
+        contact: format!("{}, {}\n{}", case.centre_name, case.municipality, complaint),
+        issued_date: date(today),
+    };
+    let bytes = tokio::task::spawn_blocking(move || pdf::receipt(&doc))
+        .await
+        .map_err(|e| corrupt(case_id, e))??;
+    audit::record(
+        &mut tx,
+        now,
+        Event {
+            chain: Chain::Case(case.id),
+            centre_id: Some(case.centre_id),
+            actor_id: reader.actor.staff_id,
+            session_tag: reader.actor.session_tag,
+            action: "receipt-printed",
+            details: json!({ "authorisation_number": number }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Pdf {
+        name: number,
+        bytes,
+    })
+}
+
+/// The data-use notice `version` on its own.
+pub async fn print_notice(db: &PgPool, version: i32, english: bool) -> Result<Pdf, DocumentError> {
+    let mut connection = db.acquire().await?;
+    let notice = store::notice(&mut connection, version)
+        .await?
+        .ok_or(DocumentError::NotFound)?;
+    let both = |lv: &str, en: &str| bilingual(lv, en, english, "\n");
+    let doc = NoticeDoc {
+        english,
+        version: format!("v{}", notice.version),
+        effective_date: date(notice.effective_from),
+        controller: both(&notice.controller_lv, &notice.controller_en),
+        purposes_and_legal_basis: both(&notice.purposes_lv, &notice.purposes_en),
+        recipients: both(&notice.recipients_lv, &notice.recipients_en),
+        retention: both(&notice.retention_lv, &notice.retention_en),
+        rights: both(&notice.rights_lv, &notice.rights_en),
+        complaint: both(&notice.complaint_lv, &notice.complaint_en),
+    };
+    let bytes = tokio::task::spawn_blocking(move || pdf::notice(&doc))
+        .await
+        .map_err(|e| DocumentError::Corrupt {
+            case_id: 0,
+            reason: e.to_string(),
+        })??;
+    Ok(Pdf {
+        name: format!("v{version}"),
+        bytes,
+    })
+}
+
+/// The answer of the verification page.
+#[derive(Debug, Clone)]
+pub enum Verification {
+    Matches {
+        case_id: i64,
+        centre_name: String,
+        first_printed_at: NaiveDateTime,
+    },
+    /// Wrong code, unknown number, or a document of a centre outside the reader's: the same
+    /// answer for all three, so nothing is revealed about other centres.
+    DoesNotMatch,
+}
+
+/// Checks a document number and verification code as typed, and audits the check.
+pub async fn verify(
+    db: &PgPool,
+    reader: Reader<'_>,
+    home_centre: i64,
+    number: &str,
+    code: &str,
+    now: DateTime<Utc>,
+) -> Result<Verification, DocumentError> {
+    let number = rules::normalise_number(number);
+    let code = rules::normalise_code(code);
+    let found = store::find_by_number(db, &number, reader.centres).await?;
+    let verdict = match found {
+        Some(found) if found.verification_code == code => Some(found),
+        _ => None,
+    };
+    let (chain, centre_id) = match &verdict {
+        Some(found) => (Chain::Case(found.case_id), found.centre_id),
+        None => (Chain::Centre(home_centre), home_centre),
+    };
+    let mut tx = db.begin().await?;
+    audit::record(
+        &mut tx,
+        now,
+        Event {
+            chain,
+            centre_id: Some(centre_id),
+            actor_id: reader.actor.staff_id,
+            session_tag: reader.actor.session_tag,
+            action: "authorisation-verified",
+            // The number as typed may be anything; keep it bounded.
+            details: json!({
+                "document_number": number.chars().take(40).collect::<String>(),
+                "matched": verdict.is_some(),
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(match verdict {
+        Some(found) => Verification::Matches {
+            case_id: found.case_id,
+            centre_name: found.centre_name,
+            first_printed_at: now_in_riga(found.first_printed_at),
+        },
+        None => Verification::DoesNotMatch,
+    })
+}
+
+impl From<NotPrintable> for DocumentError {
+    fn from(reason: NotPrintable) -> Self {
+        DocumentError::NotPrintable(reason)
+    }
+}
+
+fn authorisation_content(
+    case: &CaseRow,
+    steps: &[StepRow],
+    notice: &NoticeRow,
+    authorisation: Option<&AuthorisationInput>,
+    number: &str,
+    today: NaiveDate,
+    english: bool,
+) -> Result<AuthorisationContent, DocumentError> {
+    let identity_row = steps
+        .iter()
+        .find(|row| row.step == Step::Identity.slug())
+        .ok_or(NotPrintable::IdentityNotRecorded)?;
+    let identity: IdentityInput =
+        serde_json::from_value(identity_row.data.clone()).map_err(|e| corrupt(case.id, e))?;
+    let (lv, en) = (&Documents::LV, &Documents::EN);
+    let doc_type = identity.document.doc_type();
+    let (result_wanted, result_contact) = match authorisation {
+        None => (None, String::new()),
+        Some(input) => match &input.result_contact {
+            None => (Some(false), String::new()),
+            Some(contact) => (Some(true), contact_line(contact, english)),
+        },
+    };
+    let notice_version = if english {
+        format!(
+            "v{} (spēkā no / effective from {})",
+            notice.version,
+            date(notice.effective_from)
+        )
+    } else {
+        format!(
+            "v{} (spēkā no {})",
+            notice.version,
+            date(notice.effective_from)
+        )
+    };
+    Ok(AuthorisationContent {
+        document_number: number.to_owned(),
+        centre_name: case.centre_name.clone(),
+        municipality: case.municipality.clone(),
+        employee_name: identity_row
+            .recorded_by_name
+            .clone()
+            .unwrap_or_else(|| case.opened_by_name.clone()),
+        client_given_names: identity.given_names.clone(),
+        client_surname: identity.surnames.clone(),
+        client_personal_code: identity.personal_code.to_string(),
+        id_document_type: bilingual(
+            document_type_name(lv, doc_type),
+            document_type_name(en, doc_type),
+            english,
+            " / ",
+        ),
+        id_document_number: identity.document.number().to_owned(),
+        id_document_issuing_state: identity.document.issuing_state().to_owned(),
+        id_document_expiry: date(identity.document.expires_on()),
+        eservice_name: bilingual(
+            &case.eservice_name_lv,
+            &case.eservice_name_en,
+            english,
+            " / ",
+        ),
+        eservice_institution: case.institution.clone(),
+        notice_version,
+        notice_summary: bilingual(&notice.purposes_lv, &notice.purposes_en, english, "\n"),
+        result_wanted,
+        result_contact,
+        date: date(today),
+        place: case.municipality.clone(),
+    })
+}
+
+async fn render_authorisation(doc: AuthorisationDoc) -> Result<Vec<u8>, DocumentError> {
+    tokio::task::spawn_blocking(move || pdf::authorisation(&doc))
+        .await
+        .map_err(|e| DocumentError::Corrupt {
+            case_id: 0,
+            reason: e.to_string(),
+        })?
+        .map_err(DocumentError::from)
+}
+
+/// Records one print and its audit event (no personal data: the number and the hash only).
+async fn record_print(
+    connection: &mut PgConnection,
+    reader: Reader<'_>,
+    case: &CaseRow,
+    number: &str,
+    sha256: &[u8; 32],
+    reprint: bool,
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    store::insert_print(connection, case.id, reader.staff_id, now, sha256, reprint).await?;
+    audit::record(
+        connection,
+        now,
+        Event {
+            chain: Chain::Case(case.id),
+            centre_id: Some(case.centre_id),
+            actor_id: reader.actor.staff_id,
+            session_tag: reader.actor.session_tag,
+            action: "authorisation-printed",
+            details: json!({
+                "document_number": number,
+                "sha256": hex(sha256),
+                "reprint": reprint,
+            }),
+        },
+    )
+    .await
+}
+
+/// A reprint that differs from the first print is evidence of a fault (a changed font, library
+/// or snapshot): logged as an error and written to the case's audit chain, never served.
+async fn refuse_mismatch(
+    db: &PgPool,
+    reader: Reader<'_>,
+    case: &CaseRow,
+    number: &str,
+    sha256: &[u8; 32],
+    now: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    tracing::error!(
+        case_id = case.id,
+        document_number = number,
+        "authorisation reprint does not match the first print; refused"
+    );
+    let mut tx = db.begin().await?;
+    audit::record(
+        &mut tx,
+        now,
+        Event {
+            chain: Chain::Case(case.id),
+            centre_id: Some(case.centre_id),
+            actor_id: reader.actor.staff_id,
+            session_tag: reader.actor.session_tag,
+            action: "authorisation-reprint-mismatch",
+            details: json!({ "document_number": number, "sha256": hex(sha256) }),
+        },
+    )
+    .await?;
+    tx.commit().await
+}
+
+fn recorded(steps: &[StepRow]) -> Vec<Step> {
+    steps
+        .iter()
+        .filter_map(|row| Step::from_slug(&row.step))
+        .collect()
+}
+
+/// The typed input of `step`, if it was recorded.
+fn step_input<T: serde::de::DeserializeOwned>(
+    steps: &[StepRow],
+    step: Step,
+) -> Result<Option<T>, DocumentError> {
+    steps
+        .iter()
+        .find(|row| row.step == step.slug())
+        .map(|row| serde_json::from_value(row.data.clone()))
+        .transpose()
+        .map_err(|e| DocumentError::Corrupt {
+            case_id: 0,
+            reason: format!("{} step: {e}", step.slug()),
+        })
+}
+
+fn contact_line(contact: &ResultContact, english: bool) -> String {
+    let channel = |t: &Documents| match contact {
+        ResultContact::Phone { .. } => t.channel_phone,
+        ResultContact::Email { .. } => t.channel_email,
+        ResultContact::Post { .. } => t.channel_post,
+        ResultContact::InPerson => t.channel_in_person,
+    };
+    let name = bilingual(
+        channel(&Documents::LV),
+        channel(&Documents::EN),
+        english,
+        " / ",
+    );
+    match contact.detail() {
+        Some(detail) => format!("{name}: {detail}"),
+        None => name,
+    }
+}
+
+fn document_type_name(t: &Documents, doc_type: DocumentType) -> &'static str {
+    match doc_type {
+        DocumentType::LvPassport => t.doc_type_lv_passport,
+        DocumentType::LvIdentityCard => t.doc_type_lv_identity_card,
+        DocumentType::ResidencePermit => t.doc_type_residence_permit,
+        DocumentType::NonCitizenPassport => t.doc_type_non_citizen_passport,
+        DocumentType::StatelessOrRefugeeTravelDocument => {
+            t.doc_type_stateless_or_refugee_travel_document
+        }
+        DocumentType::EuRegistrationCertificate => t.doc_type_eu_registration_certificate,
+        DocumentType::ForeignPassport => t.doc_type_foreign_passport,
+    }
+}
+
+/// Latvian, with the English after `separator` when the document is bilingual.
+fn bilingual(lv: &str, en: &str, english: bool, separator: &str) -> String {
+    if english && lv != en {
+        format!("{lv}{separator}{en}")
+    } else {
+        lv.to_owned()
+    }
+}
+
+fn date(day: NaiveDate) -> String {
+    day.format("%d.%m.%Y").to_string()
+}
+
+fn date_time(at: NaiveDateTime) -> String {
+    at.format("%d.%m.%Y %H:%M").to_string()
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn corrupt(case_id: i64, reason: impl std::fmt::Display) -> DocumentError {
+    DocumentError::Corrupt {
+        case_id,
+        reason: reason.to_string(),
+    }
+}

@@ -1,0 +1,281 @@
+//! The printed documents: the case data they are made from, the authorisation's record and
+//! prints, number allocation, and the data-use notice versions.
+//!
+//! Every case query takes the reader's centres, so a case outside them is simply not found.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
+use sqlx::{PgConnection, PgPool};
+
+/// What the documents need of a case, its centre and its e-service.
+#[derive(Debug, Clone)]
+pub struct CaseRow {
+    pub id: i64,
+    pub centre_id: i64,
+    pub centre_code: String,
+    pub centre_name: String,
+    pub municipality: String,
+    pub stopped: bool,
+    pub erased: bool,
+    pub opened_by_name: String,
+    pub eservice_name_lv: String,
+    pub eservice_name_en: String,
+    pub institution: String,
+}
+
+/// A step recorded by an employee (not one the product marked not applicable).
+#[derive(Debug, Clone)]
+pub struct StepRow {
+    pub step: String,
+    pub data: Value,
+    pub recorded_by_name: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NoticeRow {
+    pub version: i32,
+    pub effective_from: NaiveDate,
+    pub controller_lv: String,
+    pub controller_en: String,
+    pub purposes_lv: String,
+    pub purposes_en: String,
+    pub recipients_lv: String,
+    pub recipients_en: String,
+    pub retention_lv: String,
+    pub retention_en: String,
+    pub rights_lv: String,
+    pub rights_en: String,
+    pub complaint_lv: String,
+    pub complaint_en: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocumentRow {
+    pub document_number: String,
+    pub verification_code: String,
+    pub snapshot: Option<Value>,
+    pub sha256: Vec<u8>,
+}
+
+/// A new authorisation record, written at the first print.
+#[derive(Debug)]
+pub struct NewDocument<'a> {
+    pub case_id: i64,
+    pub centre_id: i64,
+    pub year: i16,
+    pub sequence: i32,
+    pub document_number: &'a str,
+    pub verification_code: &'a str,
+    pub snapshot: &'a Value,
+    pub sha256: &'a [u8],
+    pub printed_by: i64,
+    pub printed_at: DateTime<Utc>,
+}
+
+/// A document found by number, for the verification page.
+#[derive(Debug, Clone)]
+pub struct FoundDocument {
+    pub case_id: i64,
+    pub centre_id: i64,
+    pub centre_name: String,
+    pub verification_code: String,
+    pub first_printed_at: DateTime<Utc>,
+}
+
+/// Locks the case row until the transaction ends, so two first prints of one case cannot both
+/// allocate a number. `None` when the case is not in `centres`.
+pub async fn lock_case(
+    connection: &mut PgConnection,
+    case_id: i64,
+    centres: &[i64],
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT id FROM cases WHERE id = $1 AND centre_id = ANY($2) FOR UPDATE",
+        case_id,
+        centres,
+    )
+    .fetch_optional(connection)
+    .await
+}
+
+/// The case with its centre and e-service; `None` when it is not in `centres`.
+pub async fn case(
+    connection: &mut PgConnection,
+    case_id: i64,
+    centres: &[i64],
+) -> Result<Option<CaseRow>, sqlx::Error> {
+    sqlx::query_as!(
+        CaseRow,
+        r#"SELECT c.id, c.centre_id, ce.code AS centre_code, ce.name AS centre_name,
+                  ce.municipality, c.status = 'stopped' AS "stopped!",
+                  c.erased_at IS NOT NULL AS "erased!", s.full_name AS opened_by_name,
+                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en, e.institution
+           FROM cases c
+           JOIN centres ce ON ce.id = c.centre_id
+           JOIN eservices e ON e.id = c.eservice_id
+           JOIN staff s ON s.id = c.opened_by
+           WHERE c.id = $1 AND c.centre_id = ANY($2)"#,
+        case_id,
+        centres,
+    )
+    .fetch_optional(connection)
+    .await
+}
+
+/// The steps an employee recorded, in the order of the duties.
+pub async fn recorded_steps(
+    connection: &mut PgConnection,
+    case_id: i64,
+) -> Result<Vec<StepRow>, sqlx::Error> {
+    sqlx::query_as!(
+        StepRow,
+        r#"SELECT cs.step, cs.data, s.full_name AS "recorded_by_name?",
+                  cs.recorded_at AS "recorded_at: DateTime<Utc>"
+           FROM case_steps cs
+           LEFT JOIN staff s ON s.id = cs.recorded_by
+           WHERE cs.case_id = $1 AND cs.outcome = 'recorded'
+           ORDER BY cs.recorded_at, cs.id"#,
+        case_id,
+    )
+    .fetch_all(connection)
+    .await
+}
+
+/// The notice version in force on `today`: the highest version already effective.
+pub async fn current_notice(
+    connection: &mut PgConnection,
+    today: NaiveDate,
+) -> Result<Option<NoticeRow>, sqlx::Error> {
+    sqlx::query_as!(
+        NoticeRow,
+        r#"SELECT version, effective_from AS "effective_from: NaiveDate", controller_lv, controller_en, purposes_lv, purposes_en,
+                recipients_lv, recipients_en, retention_lv, retention_en, rights_lv, rights_en,
+                complaint_lv, complaint_en
+         FROM data_notices WHERE effective_from <= $1
+         ORDER BY version DESC LIMIT 1"#,
+        today as _,
+    )
+    .fetch_optional(connection)
+    .await
+}
+
+pub async fn notice(
+    connection: &mut PgConnection,
+    version: i32,
+) -> Result<Option<NoticeRow>, sqlx::Error> {
+    sqlx::query_as!(
+        NoticeRow,
+        r#"SELECT version, effective_from AS "effective_from: NaiveDate", controller_lv, controller_en, purposes_lv, purposes_en,
+                recipients_lv, recipients_en, retention_lv, retention_en, rights_lv, rights_en,
+                complaint_lv, complaint_en
+         FROM data_notices WHERE version = $1"#,
+        version,
+    )
+    .fetch_optional(connection)
+    .await
+}
+
+/// The case's authorisation record, if it was printed.
+pub async fn document(
+    connection: &mut PgConnection,
+    case_id: i64,
+) -> Result<Option<DocumentRow>, sqlx::Error> {
+    sqlx::query_as!(
+        DocumentRow,
+        "SELECT document_number, verification_code, snapshot, sha256
+         FROM authorisation_documents WHERE case_id = $1",
+        case_id,
+    )
+    .fetch_optional(connection)
+    .await
+}
+
+/// The next number of `centre_id` in `year`. The upsert holds the counter row's lock until the
+/// transaction ends (as `SELECT … FOR UPDATE` would), so concurrent prints take turns and a
+/// number is lost only when its print is rolled back.
+pub async fn allocate_sequence(
+    connection: &mut PgConnection,
+    centre_id: i64,
+    year: i16,
+) -> Result<i32, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO authorisation_number_counters (centre_id, year, last_number)
+         VALUES ($1, $2, 1)
+         ON CONFLICT (centre_id, year)
+         DO UPDATE SET last_number = authorisation_number_counters.last_number + 1
+         RETURNING last_number",
+        centre_id,
+        year,
+    )
+    .fetch_one(connection)
+    .await
+}
+
+pub async fn insert_document(
+    connection: &mut PgConnection,
+    document: &NewDocument<'_>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO authorisation_documents
+             (case_id, centre_id, year, sequence, document_number, verification_code, snapshot,
+              sha256, first_printed_by, first_printed_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
+        document.case_id,
+        document.centre_id,
+        document.year,
+        document.sequence,
+        document.document_number,
+        document.verification_code,
+        document.snapshot,
+        document.sha256,
+        document.printed_by,
+        document.printed_at as _,
+    )
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+pub async fn insert_print(
+    connection: &mut PgConnection,
+    case_id: i64,
+    printed_by: i64,
+    printed_at: DateTime<Utc>,
+    sha256: &[u8],
+    reprint: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO authorisation_prints (case_id, printed_by, printed_at, sha256, reprint)
+         VALUES ($1, $2, $3, $4, $5)",
+        case_id,
+        printed_by,
+        printed_at as _,
+        sha256,
+        reprint,
+    )
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
+/// The document numbered `document_number` in one of `centres`.
+pub async fn find_by_number(
+    pool: &PgPool,
+    document_number: &str,
+    centres: &[i64],
+) -> Result<Option<FoundDocument>, sqlx::Error> {
+    sqlx::query_as!(
+        FoundDocument,
+        r#"SELECT d.case_id, d.centre_id, ce.name AS centre_name, d.verification_code,
+                  d.first_printed_at AS "first_printed_at: DateTime<Utc>"
+           FROM authorisation_documents d
+           JOIN centres ce ON ce.id = d.centre_id
+           WHERE d.document_number = $1 AND d.centre_id = ANY($2)
+           LIMIT 1"#,
+        document_number,
+        centres,
+    )
+    .fetch_optional(pool)
+    .await
+}

@@ -1,0 +1,255 @@
+//! The printed documents over HTTP: the two-copy authorisation, the client's receipt, the
+//! data-use notice, and the verification page. What goes into a document and when it may be
+//! printed is decided in `crate::documents` and `domain::documents`; here results become
+//! responses.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use super::AppState;
+use super::auth::CurrentUser;
+use super::error::AppError;
+use super::page::Page;
+use crate::documents::{self, DocumentError, Pdf, Reader, Verification};
+use crate::domain::documents::NotPrintable;
+use crate::domain::staff::Role;
+use crate::i18n::Lang;
+
+/// Longest input kept from the verification form.
+const MAX_TYPED: usize = 60;
+
+fn reader(user: &CurrentUser) -> Reader<'_> {
+    Reader {
+        actor: user.actor(),
+        staff_id: user.id,
+        centres: &user.centres,
+    }
+}
+
+/// `GET /cases/{id}/authorisation.pdf`
+pub async fn authorisation(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(case_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let english = page.lang == Lang::En;
+    let result = documents::print_authorisation(
+        &state.db,
+        reader(&user),
+        case_id,
+        english,
+        state.clock.now(),
+    )
+    .await;
+    respond(page, case_id, "pilnvarojums", result)
+}
+
+/// `GET /cases/{id}/receipt.pdf`
+pub async fn receipt(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(case_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let english = page.lang == Lang::En;
+    let result = documents::print_receipt(
+        &state.db,
+        reader(&user),
+        case_id,
+        english,
+        state.clock.now(),
+    )
+    .await;
+    respond(page, case_id, "apliecinajums", result)
+}
+
+/// `GET /notices/{version}.pdf`
+pub async fn notice(
+    State(state): State<AppState>,
+    page: Page,
+    Path(file): Path<String>,
+) -> Result<Response, AppError> {
+    let version = file
+        .strip_suffix(".pdf")
+        .and_then(|v| v.parse::<i32>().ok())
+        .ok_or(AppError::NotFound)?;
+    let result = documents::print_notice(&state.db, version, page.lang == Lang::En).await;
+    respond(page, 0, "informacija", result)
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "documents/refused.html")]
+struct RefusedPage {
+    page: Page,
+    title: &'static str,
+    text: &'static str,
+    case_id: i64,
+}
+
+fn respond(
+    page: Page,
+    case_id: i64,
+    file_prefix: &str,
+    result: Result<Pdf, DocumentError>,
+) -> Result<Response, AppError> {
+    let t = page.t.documents;
+    let refused = |status: StatusCode, title, text| {
+        Ok((
+            status,
+            RefusedPage {
+                page: page.clone(),
+                title,
+                text,
+                case_id,
+            },
+        )
+            .into_response())
+    };
+    match result {
+        Ok(pdf) => Ok(pdf_response(file_prefix, pdf)),
+        Err(DocumentError::NotFound) => Err(AppError::NotFound),
+        Err(DocumentError::NotPrintable(reason)) => {
+            let text = match reason {
+                NotPrintable::IdentityNotRecorded => t.refused_identity,
+                NotPrintable::EmployeeEidNotRecorded => t.refused_employee_eid,
+                NotPrintable::CaseStopped => t.refused_stopped,
+                NotPrintable::NotSubmitted => t.refused_not_submitted,
+                NotPrintable::Erased => t.refused_erased,
+            };
+            refused(StatusCode::CONFLICT, t.refused_title, text)
+        }
+        Err(DocumentError::ReprintMismatch { .. }) => refused(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            t.mismatch_title,
+            t.mismatch_text,
+        ),
+        Err(DocumentError::Database(error)) => Err(error.into()),
+        Err(error) => Err(AppError::Internal(error.into())),
+    }
+}
+
+fn pdf_response(file_prefix: &str, pdf: Pdf) -> Response {
+    // Numbers and versions are ASCII letters, digits and hyphens: safe inside the quotes.
+    let name: String = pdf
+        .name
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    (
+        [
+            (CONTENT_TYPE, "application/pdf".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("inline; filename=\"{file_prefix}-{name}.pdf\""),
+            ),
+            (CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        pdf.bytes,
+    )
+        .into_response()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "documents/verify.html")]
+struct VerifyPage {
+    page: Page,
+    number: String,
+    code: String,
+    missing: bool,
+    outcome: Option<Outcome>,
+}
+
+/// What the verification page shows after a check.
+enum Outcome {
+    Matches {
+        case_id: i64,
+        case_link: String,
+        centre_name: String,
+        first_printed_at: String,
+    },
+    DoesNotMatch,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct VerifyForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    code: String,
+}
+
+/// `GET /documents/verify`
+pub async fn show_verify(page: Page) -> impl IntoResponse {
+    VerifyPage {
+        page,
+        number: String::new(),
+        code: String::new(),
+        missing: false,
+        outcome: None,
+    }
+}
+
+/// `POST /documents/verify`: a wrong code is an answer ("does not match"), never an error.
+pub async fn verify(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Form(form): Form<VerifyForm>,
+) -> Result<Response, AppError> {
+    let number: String = form.number.trim().chars().take(MAX_TYPED).collect();
+    let code: String = form.code.trim().chars().take(MAX_TYPED).collect();
+    if number.is_empty() || code.is_empty() {
+        return Ok(VerifyPage {
+            page,
+            number,
+            code,
+            missing: true,
+            outcome: None,
+        }
+        .into_response());
+    }
+    let verification = documents::verify(
+        &state.db,
+        reader(&user),
+        user.centre_id,
+        &number,
+        &code,
+        state.clock.now(),
+    )
+    .await
+    .map_err(|error| match error {
+        DocumentError::Database(error) => AppError::from(error),
+        other => AppError::Internal(other.into()),
+    })?;
+    let outcome = match verification {
+        Verification::Matches {
+            case_id,
+            centre_name,
+            first_printed_at,
+        } => Outcome::Matches {
+            case_id,
+            case_link: match user.role {
+                Role::Supervisor => format!("/review/{case_id}"),
+                _ => format!("/cases/{case_id}"),
+            },
+            centre_name,
+            first_printed_at: first_printed_at.format("%d.%m.%Y %H:%M").to_string(),
+        },
+        Verification::DoesNotMatch => Outcome::DoesNotMatch,
+    };
+    Ok(VerifyPage {
+        page,
+        number,
+        code,
+        missing: false,
+        outcome: Some(outcome),
+    }
+    .into_response())
+}

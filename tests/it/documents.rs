@@ -1,0 +1,857 @@
+//! The printed documents: the two-copy written authorisation (22.¹3), the client's receipt after
+//! 22.¹5, the data-use notice, and the verification page.
+//!
+//! The case pages are not part of this module's branch, so cases and their steps are written
+//! straight into the database, with step data made by serialising the domain's input types.
+
+use std::process::Command;
+
+use axum::http::StatusCode;
+use chrono::{DateTime, Datelike, Months, TimeDelta, Utc};
+use pilnvara::clock::Clock as _;
+use pilnvara::domain::staff::Role;
+use pilnvara::domain::steps::{
+    AuthorisationInput, ContactChannel, DataProcessingInput, EmployeeEidInput, IdentityForm,
+    PlannedTimeInput, ResultContact, SubmissionInput,
+};
+use pilnvara::domain::workflow::Step;
+use pilnvara::domain::{now_in_riga, today_in_riga};
+use pilnvara::i18n::Lang;
+use serde_json::Value;
+
+use super::harness::{BytesResponse, Client, TestApp};
+
+const COPY_1: &str = "1. eksemplārs — glabājas pašvaldībā (Arhīvu likums)";
+const COPY_2: &str = "2. eksemplārs — izsniegts klientam";
+const CLIENT: &str = "Ģirts Ķēniņš";
+const PERSONAL_CODE: &str = "323456-78901";
+
+/// A centre `DEMO` with employee `liga`, signed in.
+struct Desk {
+    app: TestApp,
+    centre: i64,
+    employee: i64,
+    client: Client,
+}
+
+async fn desk() -> Desk {
+    let app = TestApp::new().await;
+    let centre = app.centre("DEMO").await;
+    let employee = app.user("liga", Role::Employee, "DEMO", &[]).await;
+    let client = app.signed_in("liga").await;
+    Desk {
+        app,
+        centre,
+        employee,
+        client,
+    }
+}
+
+/// The JSON each step stores, as the case pages would record it at `now`.
+fn step_data(step: Step, now: DateTime<Utc>) -> Value {
+    let today = today_in_riga(now);
+    let local = now_in_riga(now);
+    match step {
+        Step::Identity => serde_json::to_value(
+            IdentityForm {
+                doc_type: "lv-identity-card".into(),
+                doc_number: "PA1234567".into(),
+                issuing_state: "LV".into(),
+                expires_on: "2035-12-31".into(),
+                personal_code: PERSONAL_CODE.into(),
+                check_digit_override: false,
+                override_justification: String::new(),
+                given_names: "Ģirts".into(),
+                surnames: "Ķēniņš".into(),
+            }
+            .validate(today)
+            .expect("a valid identity"),
+        ),
+        Step::EmployeeEid => serde_json::to_value(EmployeeEidInput {
+            means_code: "eid-card".into(),
+            used_at: local,
+        }),
+        Step::Authorisation => serde_json::to_value(AuthorisationInput {
+            notice_version: 1,
+            result_contact: Some(ResultContact::Email {
+                address: "girts@example.lv".into(),
+            }),
+            registration_number: "ADN/2026/17".into(),
+            signed_on: today,
+            copy1_keep_until: today.checked_add_months(Months::new(120)).unwrap(),
+        }),
+        Step::DataProcessing => serde_json::to_value(DataProcessingInput {
+            categories: vec!["identity".into(), "contact".into()],
+        }),
+        Step::Submission => serde_json::to_value(SubmissionInput {
+            reference: "LV-EP-2026-0042917".into(),
+            submitted_at: local,
+        }),
+        Step::PlannedTime => serde_json::to_value(PlannedTimeInput {
+            planned_on: today.checked_add_months(Months::new(1)).unwrap(),
+            told_via: ContactChannel::Email,
+            told_at: local,
+        }),
+        Step::Result => unreachable!("not needed by the documents"),
+    }
+    .unwrap()
+}
+
+/// An open case of `centre` with every step up to and including `through` recorded.
+async fn case_through(app: &TestApp, centre: i64, employee: i64, through: Option<Step>) -> i64 {
+    let now = app.clock.now();
+    let recorded: Vec<Step> = Step::ALL
+        .into_iter()
+        .filter(|step| through.is_some_and(|last| *step <= last))
+        .collect();
+    let next = match through {
+        None => Some(Step::Identity),
+        Some(last) => last.next(),
+    };
+    let wants_result = recorded.contains(&Step::Authorisation).then_some(true);
+    let case_id: i64 = sqlx::query_scalar(
+        "INSERT INTO cases (centre_id, eservice_id, opened_by, next_step, gives_planned_time,
+                            gives_result, missing_eid_means, client_wants_result, opened_at)
+         VALUES ($1, (SELECT id FROM eservices WHERE code = 'example-family-benefit'), $2, $3,
+                 true, true, '{eid-card}', $4, $5)
+         RETURNING id",
+    )
+    .bind(centre)
+    .bind(employee)
+    .bind(next.map(|step| step.slug()))
+    .bind(wants_result)
+    .bind(now)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    for step in recorded {
+        sqlx::query(
+            "INSERT INTO case_steps (case_id, step, outcome, data, recorded_by, recorded_at)
+             VALUES ($1, $2, 'recorded', $3, $4, $5)",
+        )
+        .bind(case_id)
+        .bind(step.slug())
+        .bind(step_data(step, now))
+        .bind(employee)
+        .bind(now)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+    case_id
+}
+
+fn pdf_text(bytes: &[u8]) -> String {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), bytes).unwrap();
+    let output = Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(file.path())
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(output.status.success(), "pdftotext failed");
+    let text = String::from_utf8(output.stdout).unwrap();
+    // pdftotext may break lines anywhere; compare with whitespace collapsed.
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn assert_pdfa(response: &BytesResponse) {
+    assert_eq!(response.status, StatusCode::OK);
+    assert_eq!(response.header("content-type"), Some("application/pdf"));
+    assert_eq!(response.header("cache-control"), Some("no-store"));
+    assert!(response.body.starts_with(b"%PDF-"), "not a PDF");
+    let raw = String::from_utf8_lossy(&response.body);
+    assert!(
+        raw.contains("<pdfaid:part>2</pdfaid:part>")
+            && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
+        "no PDF/A-2b identification in the XMP metadata"
+    );
+}
+
+fn year_of(app: &TestApp) -> i32 {
+    today_in_riga(app.clock.now()).year()
+}
+
+async fn count(app: &TestApp, sql: &str, case_id: i64) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(case_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn employee_prints_the_authorisation_in_two_copies_as_pdfa() {
+    let desk = desk().await;
+    let case_id = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::EmployeeEid),
+    )
+    .await;
+
+    let response = desk
+        .client
+        .get_bytes(&format!("/cases/{case_id}/authorisation.pdf"))
+        .await;
+
+    assert_pdfa(&response);
+    let number = format!("DEMO-{}-000001", year_of(&desk.app));
+    assert_eq!(
+        response.header("content-disposition"),
+        Some(format!("inline; filename=\"pilnvarojums-{number}.pdf\"").as_str())
+    );
+    let text = pdf_text(&response.body);
+    assert!(text.contains(COPY_1), "copy 1 label: {text}");
+    assert!(text.contains(COPY_2), "copy 2 label");
+    assert!(text.find(COPY_1) < text.find(COPY_2), "copy 1 comes first");
+    assert!(
+        text.matches(CLIENT).count() >= 2,
+        "the client's name with diacritics, on both copies"
+    );
+    assert!(text.contains(PERSONAL_CODE));
+    assert!(text.contains("PA1234567"));
+    assert!(text.contains("Ģimenes valsts pabalsta pieprasīšana (piemērs)"));
+    assert!(
+        text.contains("Darbinieks liga"),
+        "the employee who recorded 22.¹1"
+    );
+    assert!(text.contains(&number));
+    assert!(
+        text.contains("v1 (spēkā no 01.01.2026)"),
+        "the notice version"
+    );
+    assert!(
+        text.contains("☐ Jā ☐ Nē"),
+        "before 22.¹3 is recorded the client ticks the answer by hand"
+    );
+}
+
+#[tokio::test]
+async fn the_same_case_prints_identical_bytes_and_every_print_is_recorded() {
+    let desk = desk().await;
+    let case_id = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::EmployeeEid),
+    )
+    .await;
+    let path = format!("/cases/{case_id}/authorisation.pdf");
+
+    let first = desk.client.get_bytes(&path).await;
+    // The next day (a new session): the reprint still carries the first print's date.
+    desk.app.clock.advance(TimeDelta::days(1));
+    let second = desk.app.signed_in("liga").await.get_bytes(&path).await;
+
+    assert_pdfa(&first);
+    assert_pdfa(&second);
+    assert!(
+        first.body == second.body,
+        "a reprint is byte for byte the first print"
+    );
+    let prints: Vec<(bool, Vec<u8>)> = sqlx::query_as(
+        "SELECT reprint, sha256 FROM authorisation_prints WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(&desk.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(prints.len(), 2);
+    assert_eq!((prints[0].0, prints[1].0), (false, true));
+    let stored: Vec<u8> =
+        sqlx::query_scalar("SELECT sha256 FROM authorisation_documents WHERE case_id = $1")
+            .bind(case_id)
+            .fetch_one(&desk.app.pool)
+            .await
+            .unwrap();
+    use sha2::Digest as _;
+    assert_eq!(stored, sha2::Sha256::digest(&first.body).to_vec());
+    assert_eq!(prints[1].1, stored);
+
+    let events: Vec<Value> = sqlx::query_scalar(
+        "SELECT details FROM audit_events
+         WHERE chain = 'case:' || $1 AND action = 'authorisation-printed' ORDER BY sequence",
+    )
+    .bind(case_id)
+    .fetch_all(&desk.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(events.len(), 2);
+    assert_eq!(events[0]["reprint"], false);
+    assert_eq!(events[1]["reprint"], true);
+    assert_eq!(events[1]["sha256"].as_str().unwrap().len(), 64);
+    let details = events.iter().map(Value::to_string).collect::<String>();
+    for personal in ["Ģirts", "Ķēniņš", "323456", "PA1234567"] {
+        assert!(
+            !details.contains(personal),
+            "audit details hold no {personal}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn numbers_run_per_centre_and_per_year() {
+    let desk = desk().await;
+    let other = desk.app.centre("OTHER").await;
+    let other_employee = desk.app.user("janis", Role::Employee, "OTHER", &[]).await;
+    let other_client = desk.app.signed_in("janis").await;
+    async fn print(client: &Client, case_id: i64) -> String {
+        let response = client
+            .get_bytes(&format!("/cases/{case_id}/authorisation.pdf"))
+            .await;
+        assert_eq!(response.status, StatusCode::OK);
+        let disposition = response.header("content-disposition").unwrap();
+        disposition
+            .trim_start_matches("inline; filename=\"pilnvarojums-")
+            .trim_end_matches(".pdf\"")
+            .to_owned()
+    }
+    let year = year_of(&desk.app);
+    let mut numbers = Vec::new();
+    for _ in 0..2 {
+        let case_id = case_through(
+            &desk.app,
+            desk.centre,
+            desk.employee,
+            Some(Step::EmployeeEid),
+        )
+        .await;
+        numbers.push(print(&desk.client, case_id).await);
+    }
+    let other_case = case_through(&desk.app, other, other_employee, Some(Step::EmployeeEid)).await;
+    numbers.push(print(&other_client, other_case).await);
+
+    desk.app.clock.advance(TimeDelta::days(366));
+    let next_year = year_of(&desk.app);
+    assert_eq!(next_year, year + 1);
+    // The session would have timed out: sign in again in the new year.
+    let client = desk.app.signed_in("liga").await;
+    let case_id = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::EmployeeEid),
+    )
+    .await;
+    numbers.push(print(&client, case_id).await);
+
+    assert_eq!(
+        numbers,
+        [
+            format!("DEMO-{year}-000001"),
+            format!("DEMO-{year}-000002"),
+            format!("OTHER-{year}-000001"),
+            format!("DEMO-{next_year}-000001"),
+        ]
+    );
+}
+
+#[tokio::test]
+async fn no_authorisation_before_identity_and_employee_eid_are_recorded() {
+    let desk = desk().await;
+    let texts = Lang::Lv.texts().documents;
+    for (through, expected) in [
+        (None, texts.refused_identity),
+        (Some(Step::Identity), texts.refused_employee_eid),
+    ] {
+        let case_id = case_through(&desk.app, desk.centre, desk.employee, through).await;
+        let response = desk
+            .client
+            .get(&format!("/cases/{case_id}/authorisation.pdf"))
+            .await;
+        assert_eq!(response.status, StatusCode::CONFLICT, "{through:?}");
+        assert!(
+            response
+                .header("content-type")
+                .is_some_and(|value| value.starts_with("text/html")),
+            "a page, not a PDF"
+        );
+        assert!(response.body.contains(texts.refused_title));
+        assert!(
+            response.body.contains(expected),
+            "{through:?}: {}",
+            response.body
+        );
+        assert_eq!(
+            count(
+                &desk.app,
+                "SELECT count(*) FROM authorisation_documents WHERE case_id = $1",
+                case_id
+            )
+            .await,
+            0,
+            "no number allocated"
+        );
+    }
+}
+
+#[tokio::test]
+async fn printed_after_22_1_3_the_authorisation_shows_the_clients_answer() {
+    let desk = desk().await;
+    let case_id = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::Authorisation),
+    )
+    .await;
+
+    let response = desk
+        .client
+        .get_bytes(&format!("/cases/{case_id}/authorisation.pdf"))
+        .await;
+
+    assert_pdfa(&response);
+    let text = pdf_text(&response.body);
+    assert!(text.contains("e-pasts: girts@example.lv"), "{text}");
+    assert!(!text.contains("☐"), "nothing left to tick");
+}
+
+#[tokio::test]
+async fn an_employee_working_in_english_gets_english_beside_latvian() {
+    let desk = desk().await;
+    sqlx::query("UPDATE staff SET language = 'en' WHERE id = $1")
+        .bind(desk.employee)
+        .execute(&desk.app.pool)
+        .await
+        .unwrap();
+    let case_id = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::EmployeeEid),
+    )
+    .await;
+
+    let response = desk
+        .client
+        .get_bytes(&format!("/cases/{case_id}/authorisation.pdf"))
+        .await;
+
+    assert_pdfa(&response);
+    let text = pdf_text(&response.body);
+    assert!(text.contains(COPY_1));
+    assert!(text.contains("Copy 1 — kept by the municipality (Archives Law)"));
+    assert!(text.contains("Applying for the state family benefit (example)"));
+}
+
+#[tokio::test]
+async fn another_centres_case_does_not_exist() {
+    let desk = desk().await;
+    desk.app.centre("OTHER").await;
+    let stranger = desk.app.user("janis", Role::Employee, "OTHER", &[]).await;
+    let other_centre: i64 = sqlx::query_scalar("SELECT centre_id FROM staff WHERE id = $1")
+        .bind(stranger)
+        .fetch_one(&desk.app.pool)
+        .await
+        .unwrap();
+    let case_id = case_through(&desk.app, other_centre, stranger, Some(Step::Submission)).await;
+
+    for path in ["authorisation.pdf", "receipt.pdf"] {
+        let response = desk.client.get(&format!("/cases/{case_id}/{path}")).await;
+        assert_eq!(response.status, StatusCode::NOT_FOUND, "{path}");
+    }
+    let missing = desk.client.get("/cases/999999/authorisation.pdf").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn supervisors_do_not_print_authorisations() {
+    let desk = desk().await;
+    desk.app.user("vadone", Role::Supervisor, "DEMO", &[]).await;
+    let supervisor = desk.app.signed_in("vadone").await;
+    let case_id = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::EmployeeEid),
+    )
+    .await;
+
+    let response = supervisor
+        .get(&format!("/cases/{case_id}/authorisation.pdf"))
+        .await;
+
+    assert_eq!(response.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn the_receipt_exists_only_after_submission() {
+    let desk = desk().await;
+    let texts = Lang::Lv.texts().documents;
+    let early = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::DataProcessing),
+    )
+    .await;
+
+    let refused = desk
+        .client
+        .get(&format!("/cases/{early}/receipt.pdf"))
+        .await;
+
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert!(refused.body.contains(texts.refused_not_submitted));
+
+    let done = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::PlannedTime),
+    )
+    .await;
+    let authorisation = desk
+        .client
+        .get_bytes(&format!("/cases/{done}/authorisation.pdf"))
+        .await;
+    assert_pdfa(&authorisation);
+    let receipt = desk
+        .client
+        .get_bytes(&format!("/cases/{done}/receipt.pdf"))
+        .await;
+    assert_pdfa(&receipt);
+    let text = pdf_text(&receipt.body);
+    let planned = today_in_riga(desk.app.clock.now())
+        .checked_add_months(Months::new(1))
+        .unwrap()
+        .format("%d.%m.%Y")
+        .to_string();
+    assert!(text.contains("LV-EP-2026-0042917"), "{text}");
+    assert!(text.contains(&planned), "the planned time");
+    assert!(text.contains(CLIENT));
+    assert!(text.contains(&format!("DEMO-{}-000001", year_of(&desk.app))));
+    assert!(text.contains("Datu valsts inspekcij"), "how to complain");
+    assert!(text.contains("Centrs DEMO"), "whom to contact");
+}
+
+#[tokio::test]
+async fn the_notice_prints_on_its_own() {
+    let desk = desk().await;
+
+    let response = desk.client.get_bytes("/notices/1.pdf").await;
+
+    assert_pdfa(&response);
+    assert_eq!(
+        response.header("content-disposition"),
+        Some("inline; filename=\"informacija-v1.pdf\"")
+    );
+    let text = pdf_text(&response.body);
+    assert!(text.contains("Elijas iela 17"));
+    assert!(text.contains("VDAR 6. panta 1. punkta e)"));
+    for missing in ["/notices/99.pdf", "/notices/1", "/notices/one.pdf"] {
+        assert_eq!(
+            desk.client.get(missing).await.status,
+            StatusCode::NOT_FOUND,
+            "{missing}"
+        );
+    }
+}
+
+/// Prints the case's authorisation and returns its number and verification code.
+async fn printed(desk: &Desk, case_id: i64) -> (String, String) {
+    let response = desk
+        .client
+        .get_bytes(&format!("/cases/{case_id}/authorisation.pdf"))
+        .await;
+    assert_eq!(response.status, StatusCode::OK);
+    sqlx::query_as(
+        "SELECT document_number, verification_code FROM authorisation_documents
+         WHERE case_id = $1",
+    )
+    .bind(case_id)
+    .fetch_one(&desk.app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn verification_accepts_the_right_code_and_refuses_a_wrong_one() {
+    let desk = desk().await;
+    let texts = Lang::Lv.texts().documents;
+    let case_id = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::EmployeeEid),
+    )
+    .await;
+    let (number, code) = printed(&desk, case_id).await;
+    let pdf = desk
+        .client
+        .get_bytes(&format!("/cases/{case_id}/authorisation.pdf"))
+        .await;
+    let printed_code = format!("{}-{}", &code[..5], &code[5..]);
+    assert!(
+        pdf_text(&pdf.body).contains(&printed_code),
+        "the code on the paper is the code on record"
+    );
+
+    let form = desk.client.get("/documents/verify").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(texts.verify_title));
+
+    // As typed from the paper: lower case, grouped.
+    let typed = printed_code.to_lowercase();
+    let right = desk
+        .client
+        .post(
+            "/documents/verify",
+            &[("number", &number.to_lowercase()), ("code", &typed)],
+        )
+        .await;
+    assert_eq!(right.status, StatusCode::OK);
+    assert!(
+        right.body.contains("data-matched=\"true\""),
+        "{}",
+        right.body
+    );
+    assert!(right.body.contains(texts.verify_matches));
+    assert!(right.body.contains(&format!("href=\"/cases/{case_id}\"")));
+
+    let wrong_code = if code.starts_with('A') {
+        "BBBBBBBBBB"
+    } else {
+        "AAAAAAAAAA"
+    };
+    let wrong = desk
+        .client
+        .post(
+            "/documents/verify",
+            &[("number", &number), ("code", wrong_code)],
+        )
+        .await;
+    assert_eq!(
+        wrong.status,
+        StatusCode::OK,
+        "a wrong code is an answer, not an error"
+    );
+    assert!(wrong.body.contains("data-matched=\"false\""));
+    assert!(wrong.body.contains(texts.verify_no_match));
+    assert!(!wrong.body.contains(&format!("/cases/{case_id}")));
+
+    let empty = desk
+        .client
+        .post("/documents/verify", &[("number", ""), ("code", "")])
+        .await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains(texts.verify_missing));
+
+    let audited: Vec<Value> = sqlx::query_scalar(
+        "SELECT details FROM audit_events WHERE action = 'authorisation-verified' ORDER BY id",
+    )
+    .fetch_all(&desk.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited.len(), 2);
+    assert_eq!(audited[0]["matched"], true);
+    assert_eq!(audited[0]["document_number"], number.as_str());
+    assert_eq!(audited[1]["matched"], false);
+}
+
+#[tokio::test]
+async fn verification_does_not_reveal_other_centres_documents() {
+    let desk = desk().await;
+    desk.app.centre("OTHER").await;
+    desk.app.user("janis", Role::Employee, "OTHER", &[]).await;
+    desk.app
+        .user("vadone", Role::Supervisor, "OTHER", &["DEMO"])
+        .await;
+    let case_id = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::EmployeeEid),
+    )
+    .await;
+    let (number, code) = printed(&desk, case_id).await;
+
+    let stranger = desk.app.signed_in("janis").await;
+    let answer = stranger
+        .post("/documents/verify", &[("number", &number), ("code", &code)])
+        .await;
+    assert_eq!(answer.status, StatusCode::OK);
+    assert!(
+        answer.body.contains("data-matched=\"false\""),
+        "the right code, the wrong centre"
+    );
+    assert!(!answer.body.contains("Centrs DEMO"));
+
+    let supervisor = desk.app.signed_in("vadone").await;
+    let supervised = supervisor
+        .post("/documents/verify", &[("number", &number), ("code", &code)])
+        .await;
+    assert!(supervised.body.contains("data-matched=\"true\""));
+    assert!(
+        supervised
+            .body
+            .contains(&format!("href=\"/review/{case_id}\""))
+    );
+}
+
+#[tokio::test]
+async fn a_reprint_that_differs_from_the_first_print_is_refused_and_audited() {
+    let desk = desk().await;
+    let texts = Lang::Lv.texts().documents;
+    let case_id = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::EmployeeEid),
+    )
+    .await;
+    printed(&desk, case_id).await;
+    // Only a fault (or tampering past the database's guard) could change the frozen content.
+    let mut tx = desk.app.pool.begin().await.unwrap();
+    for sql in [
+        "ALTER TABLE authorisation_documents DISABLE TRIGGER authorisation_documents_final",
+        "UPDATE authorisation_documents SET snapshot = jsonb_set(snapshot, '{content,place}', '\"Rīga\"')",
+        "ALTER TABLE authorisation_documents ENABLE TRIGGER authorisation_documents_final",
+    ] {
+        sqlx::query(sql).execute(&mut *tx).await.unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let response = desk
+        .client
+        .get(&format!("/cases/{case_id}/authorisation.pdf"))
+        .await;
+
+    assert_eq!(response.status, StatusCode::INTERNAL_SERVER_ERROR);
+    assert!(
+        response.body.contains(texts.mismatch_title),
+        "{}",
+        response.body
+    );
+    assert!(!response.body.starts_with("%PDF"));
+    assert_eq!(
+        count(
+            &desk.app,
+            "SELECT count(*) FROM authorisation_prints WHERE case_id = $1",
+            case_id
+        )
+        .await,
+        1,
+        "the refused reprint is not a print"
+    );
+    assert_eq!(
+        count(
+            &desk.app,
+            "SELECT count(*) FROM audit_events
+             WHERE chain = 'case:' || $1 AND action = 'authorisation-reprint-mismatch'",
+            case_id
+        )
+        .await,
+        1
+    );
+}
+
+#[tokio::test]
+async fn the_database_keeps_a_printed_authorisation_final() {
+    let desk = desk().await;
+    let case_id = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::EmployeeEid),
+    )
+    .await;
+    printed(&desk, case_id).await;
+
+    for sql in [
+        "UPDATE authorisation_documents SET sha256 = sha256(sha256) WHERE case_id = $1",
+        "UPDATE authorisation_documents SET verification_code = 'AAAAAAAAAA' WHERE case_id = $1",
+        "DELETE FROM authorisation_documents WHERE case_id = $1",
+        "UPDATE authorisation_prints SET reprint = true WHERE case_id = $1",
+        "DELETE FROM authorisation_prints WHERE case_id = $1",
+    ] {
+        let result = sqlx::query(sql).bind(case_id).execute(&desk.app.pool).await;
+        assert!(result.is_err(), "{sql} must be refused");
+    }
+    // Erasing the personal data at retention is the one change allowed.
+    sqlx::query("UPDATE authorisation_documents SET snapshot = NULL WHERE case_id = $1")
+        .bind(case_id)
+        .execute(&desk.app.pool)
+        .await
+        .unwrap();
+    let texts = Lang::Lv.texts().documents;
+    let erased = desk
+        .client
+        .get(&format!("/cases/{case_id}/authorisation.pdf"))
+        .await;
+    assert_eq!(erased.status, StatusCode::CONFLICT);
+    assert!(erased.body.contains(texts.refused_erased));
+}
+
+#[tokio::test]
+async fn two_first_prints_at_once_allocate_one_number() {
+    let desk = desk().await;
+    let case_id = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::EmployeeEid),
+    )
+    .await;
+    let path = format!("/cases/{case_id}/authorisation.pdf");
+    let other_desk = desk.app.signed_in("liga").await;
+
+    let (first, second) = tokio::join!(desk.client.get_bytes(&path), other_desk.get_bytes(&path));
+
+    assert_pdfa(&first);
+    assert_pdfa(&second);
+    assert!(first.body == second.body);
+    let counter: i32 = sqlx::query_scalar(
+        "SELECT last_number FROM authorisation_number_counters WHERE centre_id = $1",
+    )
+    .bind(desk.centre)
+    .fetch_one(&desk.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        counter, 1,
+        "the case row lock lets only one print number it"
+    );
+    assert_eq!(
+        count(
+            &desk.app,
+            "SELECT count(*) FROM authorisation_prints WHERE case_id = $1",
+            case_id
+        )
+        .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_case_stopped_before_printing_gets_no_authorisation() {
+    let desk = desk().await;
+    let texts = Lang::Lv.texts().documents;
+    let case_id = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::EmployeeEid),
+    )
+    .await;
+    sqlx::query(
+        "UPDATE cases SET status = 'stopped', next_step = NULL, stop_reason = 'client-withdrew',
+                          stopped_at = now() WHERE id = $1",
+    )
+    .bind(case_id)
+    .execute(&desk.app.pool)
+    .await
+    .unwrap();
+
+    let response = desk
+        .client
+        .get(&format!("/cases/{case_id}/authorisation.pdf"))
+        .await;
+
+    assert_eq!(response.status, StatusCode::CONFLICT);
+    assert!(response.body.contains(texts.refused_stopped));
+}
