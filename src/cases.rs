@@ -296,7 +296,11 @@ pub async fn stop(
     if case.version != version {
         return Err(CaseError::Stale);
     }
-    store::stop(&mut tx, case_id, reason.code(), remark, at).await?;
+    let keep_until = crate::domain::retention::keep_until(
+        crate::domain::today_in_riga(at),
+        case.retention_years.unsigned_abs(),
+    );
+    store::stop(&mut tx, case_id, reason.code(), remark, at, keep_until).await?;
     // The remark is free text and may name the client: it stays in the case, not in the trail.
     let details = json!({ "reason": reason.code(), "version": version + 1 });
     write_audit(

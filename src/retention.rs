@@ -145,6 +145,14 @@ async fn erase_case(
     )
     .execute(&mut *tx)
     .await?;
+    // The authorisation's frozen content holds the client's data too; its number, hash and
+    // prints stay as evidence that the document existed.
+    sqlx::query!(
+        "UPDATE authorisation_documents SET snapshot = NULL WHERE case_id = $1",
+        case_id
+    )
+    .execute(&mut *tx)
+    .await?;
     let steps = sqlx::query!(
         "SELECT id, step, data FROM case_steps WHERE case_id = $1",
         case_id

@@ -200,10 +200,7 @@ catalogue! {
         contact { lv: "Tālrunis, e-pasts vai pasta adrese", en: "Phone, e-mail or postal address" }
         contact_hint { lv: "Atbilstoši izvēlētajam veidam; klātienei nav vajadzīgs.", en: "As the chosen way needs; not needed in person." }
         authorisation_document_heading { lv: "Rakstveida pilnvarojums divos eksemplāros", en: "Written authorisation in two copies" }
-        authorisation_document_note {
-            lv: "Šeit būs drukājamais pilnvarojuma dokuments (1. eksemplārs pašvaldības arhīvam, 2. eksemplārs klientam). Līdz tam izmantojiet pašvaldības veidlapu.",
-            en: "The printable authorisation document will be here (copy 1 for the municipality's archive, copy 2 for the client). Until then use the municipality's form.",
-        }
+        documents_heading { lv: "Dokumenti", en: "Documents" }
         signed { lv: "Klients parakstīja pilnvarojumu abos eksemplāros", en: "The client signed the authorisation in both copies" }
         registration_number { lv: "Pilnvarojuma reģistrācijas numurs pašvaldības lietvedībā", en: "The authorisation's registration number in the municipality's records" }
         copy_handed_over { lv: "2. eksemplārs izsniegts klientam", en: "Copy 2 was handed to the client" }

@@ -453,15 +453,20 @@ pub async fn stop(
     reason: &str,
     remark: Option<&str>,
     at: DateTime<Utc>,
+    retention_until: NaiveDate,
 ) -> Result<(), sqlx::Error> {
+    // A case stopped before the authorisation was signed has no retention date yet: it gets
+    // one from the centre's setting, so that its personal data are erased in time too.
     sqlx::query!(
         "UPDATE cases SET status = 'stopped', next_step = NULL, version = version + 1,
-                stop_reason = $2, stop_remark = $3, stopped_at = $4
+                stop_reason = $2, stop_remark = $3, stopped_at = $4,
+                retention_until = coalesce(retention_until, $5)
          WHERE id = $1",
         case_id,
         reason,
         remark,
         at as _,
+        retention_until as _,
     )
     .execute(connection)
     .await?;

@@ -304,10 +304,17 @@ async fn a_newcomer_admin_sets_up_a_centre_and_an_employee_who_then_signs_in() {
         )
         .await;
     assert!(own.body.contains("Parole nomainīta"));
-    let home = employee.get("/").await;
+    assert_eq!(
+        employee.get("/").await.location(),
+        Some("/cases"),
+        "an employee starts at the cases"
+    );
+    let home = employee.get("/cases").await;
     assert_eq!(home.status, StatusCode::OK);
-    assert!(home.body.contains("Mani gadījumi"));
-    assert!(home.body.contains("Līga Ozola"));
+    assert!(
+        home.body.contains("Līga Ozola"),
+        "the header names the employee"
+    );
     let centre: String = sqlx::query_scalar(
         "SELECT c.code FROM staff s JOIN centres c ON c.id = s.centre_id WHERE s.username = 'liga.ozola'",
     )

@@ -890,3 +890,82 @@ async fn opening_needs_an_authorisable_service_and_a_missing_means() {
         .unwrap();
     assert_eq!(opened, 0);
 }
+
+#[tokio::test]
+async fn the_authorisation_page_offers_the_two_copy_print_and_the_case_page_the_documents() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, false, true).await).await;
+    let overview = anna.get(&format!("/cases/{id}")).await;
+    assert!(
+        !overview.body.contains("authorisation.pdf"),
+        "nothing to print before 22.¹1 and 22.¹2"
+    );
+    record_ok(&app, &anna, id, "identity", false).await;
+    record_ok(&app, &anna, id, "employee-eid", false).await;
+
+    let page = anna.get(&format!("/cases/{id}/steps/authorisation")).await;
+    assert!(
+        page.body
+            .contains(&format!(r#"href="/cases/{id}/authorisation.pdf""#)),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(r#"href="/notices/1.pdf""#),
+        "the notice prints on its own"
+    );
+    let pdf = anna.get(&format!("/cases/{id}/authorisation.pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    assert_eq!(pdf.header("content-type"), Some("application/pdf"));
+
+    for step in ["authorisation", "data-processing"] {
+        record_ok(&app, &anna, id, step, true).await;
+    }
+    assert!(
+        !anna
+            .get(&format!("/cases/{id}"))
+            .await
+            .body
+            .contains("receipt.pdf"),
+        "no receipt before 22.¹5"
+    );
+    record_ok(&app, &anna, id, "submission", true).await;
+    let overview = anna.get(&format!("/cases/{id}")).await;
+    assert!(
+        overview
+            .body
+            .contains(&format!(r#"href="/cases/{id}/authorisation.pdf""#))
+    );
+    assert!(
+        overview
+            .body
+            .contains(&format!(r#"href="/cases/{id}/receipt.pdf""#))
+    );
+}
+
+#[tokio::test]
+async fn a_case_stopped_before_the_authorisation_still_gets_a_retention_date() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    let form = pairs(&[
+        ("version", "1".into()),
+        ("reason", "client-withdrew".into()),
+        ("remark", String::new()),
+    ]);
+    let response = post(&anna, &format!("/cases/{id}/stop"), &form).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    let (status, retention): (String, Option<chrono::NaiveDate>) =
+        sqlx::query_as("SELECT status::text, retention_until FROM cases WHERE id = $1")
+            .bind(id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(status, "stopped");
+    let today = pilnvara::domain::today_in_riga(app.clock.now());
+    assert_eq!(
+        retention,
+        Some(pilnvara::domain::retention::keep_until(today, 10))
+    );
+}

@@ -241,6 +241,10 @@ pub struct CaseView {
     pub stepper: Vec<StepperItem>,
     pub timeline: Vec<TimelineEntry>,
     pub next_step: Option<Step>,
+    /// The authorisation can be printed once 22.¹1 and 22.¹2 are recorded.
+    pub can_print_authorisation: bool,
+    /// The client's receipt exists once 22.¹5 is recorded.
+    pub can_print_receipt: bool,
 }
 
 impl CaseView {
@@ -310,6 +314,12 @@ impl CaseView {
                 }
             })
             .collect();
+        let recorded = |step: Step| {
+            rows.iter()
+                .any(|row| row.step == step.slug() && row.outcome == "recorded")
+        };
+        let can_print_authorisation = recorded(Step::Identity) && recorded(Step::EmployeeEid);
+        let can_print_receipt = recorded(Step::Submission);
         let mut timeline = vec![TimelineEntry {
             at: when(case.opened_at),
             what: c.timeline_opened.to_owned(),
@@ -358,6 +368,8 @@ impl CaseView {
             stepper,
             timeline,
             next_step,
+            can_print_authorisation,
+            can_print_receipt,
         }
     }
 }
