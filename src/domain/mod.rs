@@ -5,8 +5,10 @@
 //! text. Errors are enums with a stable kebab-case `code()` that the web layer translates.
 
 pub mod document;
+pub mod figures;
 pub mod personal_code;
 pub mod retention;
+pub mod review;
 pub mod staff;
 pub mod steps;
 pub mod workflow;

@@ -2,6 +2,8 @@
 //! rules are decided in `domain/` before anything reaches here.
 
 pub mod centres;
+pub mod figures;
+pub mod review;
 pub mod staff;
 
 /// Whether `error` is a violation of the unique constraint or index `name`.
