@@ -78,9 +78,11 @@ impl fmt::Display for Lang {
 
 mod auth;
 mod common;
+mod review;
 
 pub use auth::Auth;
 pub use common::Common;
+pub use review::Review;
 
 /// Declares one area's strings as a struct with a Latvian and an English instance; every key
 /// must have both.
@@ -110,22 +112,30 @@ pub(crate) use catalogue;
 pub struct Texts {
     pub common: &'static Common,
     pub auth: &'static Auth,
+    pub review: &'static Review,
 }
 
 static LV: Texts = Texts {
     common: &Common::LV,
     auth: &Auth::LV,
+    review: &Review::LV,
 };
 
 static EN: Texts = Texts {
     common: &Common::EN,
     auth: &Auth::EN,
+    review: &Review::EN,
 };
 
 impl Texts {
     /// Every key of every area with its text.
     pub fn entries(&self) -> Vec<(&'static str, &'static str)> {
-        [self.common.entries(), self.auth.entries()].concat()
+        [
+            self.common.entries(),
+            self.auth.entries(),
+            self.review.entries(),
+        ]
+        .concat()
     }
 }
 

@@ -238,7 +238,10 @@ pub struct ReviewRow {
 }
 
 /// The case's reviews, newest first: the first one is in force, the rest are superseded.
-pub async fn reviews(pool: &PgPool, case_id: i64) -> Result<Vec<ReviewRow>, sqlx::Error> {
+pub async fn reviews(
+    executor: impl sqlx::PgExecutor<'_>,
+    case_id: i64,
+) -> Result<Vec<ReviewRow>, sqlx::Error> {
     sqlx::query_as!(
         ReviewRow,
         r#"SELECT r.id, r.supersedes, s.full_name AS reviewer, r.verdict, r.remark,
@@ -249,7 +252,7 @@ pub async fn reviews(pool: &PgPool, case_id: i64) -> Result<Vec<ReviewRow>, sqlx
            ORDER BY r.id DESC"#,
         case_id,
     )
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await
 }
 

@@ -2,6 +2,7 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
+use axum::response::{IntoResponse, Redirect, Response};
 
 use super::auth::CurrentUser;
 use super::page::Page;
@@ -14,9 +15,14 @@ pub struct HomePage {
     role: Role,
 }
 
-pub async fn show(page: Page, user: CurrentUser) -> HomePage {
+/// Supervisors start at their review queue; everyone else at the role's home page.
+pub async fn show(page: Page, user: CurrentUser) -> Response {
+    if user.role == Role::Supervisor {
+        return Redirect::to("/review").into_response();
+    }
     HomePage {
         page,
         role: user.role,
     }
+    .into_response()
 }

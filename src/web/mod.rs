@@ -7,9 +7,11 @@ mod account;
 pub mod auth;
 mod csrf;
 pub mod error;
+mod figures;
 mod health;
 mod home;
 pub mod page;
+mod review;
 mod security;
 mod static_files;
 
@@ -101,6 +103,15 @@ pub fn app(state: AppState) -> Router {
     let everyone = Router::new()
         .route("/", get(home::show))
         .route_layer(from_fn_with_state(state.only(EVERYONE), guard));
+    let supervisors = Router::new()
+        .route("/review", get(review::queue))
+        .route("/review.csv", get(review::queue_csv))
+        .route("/review/samples", get(review::samples).post(review::draw))
+        .route("/review/samples/{id}", get(review::sample))
+        .route("/review/{id}", get(review::show).post(review::mark))
+        .route("/figures", get(figures::show))
+        .route("/figures.csv", get(figures::csv))
+        .route_layer(from_fn_with_state(state.only(&[Role::Supervisor]), guard));
     let before_password_change = Router::new()
         .route(
             "/account/password",
@@ -126,6 +137,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(public)
         .merge(everyone)
+        .merge(supervisors)
         .merge(before_password_change)
         .fallback(|| async { error_response(ErrorKind::NotFound) })
         .with_state(state.clone())
