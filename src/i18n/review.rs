@@ -28,6 +28,7 @@ catalogue! {
         col_case { lv: "Gadījums", en: "Case" }
         col_centre { lv: "Centrs", en: "Centre" }
         col_eservice { lv: "E-pakalpojums", en: "E-service" }
+        col_eservice_code { lv: "E-pakalpojuma kods", en: "E-service code" }
         col_employee { lv: "Darbinieks", en: "Employee" }
         col_opened { lv: "Atvērts", en: "Opened" }
         col_finished { lv: "Pabeigts vai pārtraukts", en: "Closed or stopped" }

@@ -435,6 +435,7 @@ pub async fn queue_csv(
     body.push_str(&csv_line(&[
         r.col_case,
         r.col_centre,
+        r.col_eservice_code,
         r.col_eservice,
         r.col_employee,
         r.col_opened,
@@ -450,6 +451,7 @@ pub async fn queue_csv(
             line.id.to_string(),
             line.centre,
             eservice,
+            line.eservice,
             employee,
             line.opened,
             line.finished,

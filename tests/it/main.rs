@@ -8,3 +8,4 @@ mod e2e;
 mod foundation;
 mod harness;
 mod launcher;
+mod review;
