@@ -248,11 +248,11 @@ impl Filters {
         }
     }
 
-    fn from_text(&self) -> String {
+    fn period_start_text(&self) -> String {
         self.from.map(|d| d.to_string()).unwrap_or_default()
     }
 
-    fn to_text(&self) -> String {
+    fn period_end_text(&self) -> String {
         self.to.map(|d| d.to_string()).unwrap_or_default()
     }
 

@@ -291,6 +291,9 @@ struct Fixture {
     reviewed: bool,
 }
 
+/// Which fixture cases a filter keeps.
+type Keep = Box<dyn Fn(&Fixture) -> bool>;
+
 #[tokio::test]
 async fn filters_and_pages_return_exactly_the_right_cases_across_page_boundaries() {
     let s = scoped().await;
@@ -356,7 +359,7 @@ async fn filters_and_pages_return_exactly_the_right_cases_across_page_boundaries
 
     let expected = |keep: &dyn Fn(&Fixture) -> bool| {
         let mut kept: Vec<&Fixture> = cases.iter().filter(|c| keep(c)).collect();
-        kept.sort_by(|x, y| (y.finished, y.id).cmp(&(x.finished, x.id)));
+        kept.sort_by_key(|c| std::cmp::Reverse((c.finished, c.id)));
         kept.into_iter().map(|c| c.id).collect::<Vec<_>>()
     };
     let client = app.signed_in("vad").await;
@@ -370,7 +373,7 @@ async fn filters_and_pages_return_exactly_the_right_cases_across_page_boundaries
     let day_start = riga_midnight(chrono::NaiveDate::from_ymd_opt(2026, 3, 14).unwrap());
     let day_end = riga_midnight(chrono::NaiveDate::from_ymd_opt(2026, 3, 15).unwrap());
     let (a, b, andris) = (s.a, s.b, s.andris);
-    let filters: Vec<(String, Box<dyn Fn(&Fixture) -> bool>)> = vec![
+    let filters: Vec<(String, Keep)> = vec![
         (format!("centre={b}"), Box::new(move |c| c.centre == b)),
         (format!("centre={a}"), Box::new(move |c| c.centre == a)),
         (
