@@ -7,8 +7,10 @@
 pub mod catalogue;
 pub mod document;
 pub mod documents;
+pub mod figures;
 pub mod personal_code;
 pub mod retention;
+pub mod review;
 pub mod staff;
 pub mod steps;
 pub mod workflow;

@@ -42,7 +42,6 @@ catalogue! {
         signed_out { lv: "Jūs esat izrakstījies.", en: "You have signed out." }
         sign_out_button { lv: "Iziet", en: "Sign out" }
         signed_in_as { lv: "Pieteicies", en: "Signed in as" }
-        account_link { lv: "Mans konts", en: "My account" }
         error_summary_title { lv: "Lūdzu, izlabojiet:", en: "Please correct the following:" }
         password_title { lv: "Paroles maiņa", en: "Change password" }
         password_must_change {
@@ -73,25 +72,9 @@ catalogue! {
             lv: "Jaunajai parolei jāatšķiras no pašreizējās.",
             en: "The new password must differ from the current one.",
         }
-        account_title { lv: "Mans konts", en: "My account" }
         role_employee { lv: "Darbinieks", en: "Employee" }
         role_supervisor { lv: "Vadītājs", en: "Supervisor" }
         role_admin { lv: "Administrators", en: "Administrator" }
-        home_employee_title { lv: "Mani gadījumi", en: "My cases" }
-        home_employee_text {
-            lv: "Šeit būs jūsu atvērtie gadījumi un centra gadījumi, kas gaida rezultātu.",
-            en: "Your open cases and the centre's cases awaiting a result will be here.",
-        }
-        home_supervisor_title { lv: "Pārskatīšana", en: "Review" }
-        home_supervisor_text {
-            lv: "Šeit būs pārraudzīto centru pabeigtie un apturētie gadījumi pārskatīšanai un rādītāji.",
-            en: "The finished and stopped cases of the centres you supervise, and the figures, will be here.",
-        }
-        home_admin_title { lv: "Administrēšana", en: "Administration" }
-        home_admin_text {
-            lv: "Pārvaldiet centrus un darbinieku kontus.",
-            en: "Manage centres and staff accounts.",
-        }
         cross_site_refused_title { lv: "Pieprasījums noraidīts", en: "Request refused" }
         cross_site_refused_text {
             lv: "Pieprasījums nenāca no šīs lietotnes lapas, tāpēc tas netika izpildīts. Atveriet lapu no jauna un mēģiniet vēlreiz.",

@@ -52,7 +52,6 @@ catalogue! {
             en: "The catalogue has no active e-service that permits authorised submission. Contact the administrator.",
         }
         open_button { lv: "Atvērt gadījumu", en: "Open the case" }
-        example_mark { lv: "piemērs", en: "example" }
 
         case_title { lv: "Gadījums Nr.", en: "Case No." }
         summary_heading { lv: "Gadījuma dati", en: "Case details" }

@@ -6,16 +6,11 @@ catalogue! {
     /// The layout, the home page and the error pages.
     Common {
         product_name { lv: "Pilnvara", en: "Pilnvara" }
-        product_tagline {
-            lv: "Pilnvarotā e-pakalpojuma pieteikšana VPVKAC klientu vārdā",
-            en: "Applying for authorised e-services on behalf of VPVKAC clients",
-        }
         skip_to_content { lv: "Pāriet uz saturu", en: "Skip to content" }
         footer_regulation {
             lv: "Ministru kabineta 2017. gada 4. jūlija noteikumi Nr. 401, 22.¹ punkts",
             en: "Cabinet Regulation No. 401 of 4 July 2017, point 22.¹",
         }
-        language_name { lv: "Latviešu", en: "English" }
     nav_label { lv: "Galvenā izvēlne", en: "Main menu" }
     nav_cases { lv: "Gadījumi", en: "Cases" }
     nav_new_case { lv: "Jauns gadījums", en: "New case" }
@@ -30,15 +25,7 @@ catalogue! {
     nav_notices { lv: "Datu paziņojumi", en: "Data notices" }
     nav_subject_access { lv: "Datu subjekta pieprasījums", en: "Subject access" }
     nav_account { lv: "Parole", en: "Password" }
-    language_switch_label { lv: "Valoda", en: "Language" }
-    language_switch_button { lv: "Mainīt", en: "Change" }
     other_language_name { lv: "English", en: "Latviešu" }
-        home_title { lv: "Sākums", en: "Home" }
-        home_intro {
-            lv: "Pilnvara palīdz VPVKAC darbiniekam pieteikt e-pakalpojumu klienta vārdā, ja klientam nav elektroniskās identifikācijas līdzekļu, un izpildīt katru 22.¹ punkta pienākumu noteiktajā secībā.",
-            en: "Pilnvara helps a VPVKAC employee apply for an e-service on behalf of a client who has no electronic identification means, and carry out each duty of point 22.¹ in the order the regulation sets.",
-        }
-        home_duties_heading { lv: "Darbinieka pienākumi", en: "The employee's duties" }
         duty_identity { lv: "pārbaudīt klienta personas identitāti", en: "verify the client's identity" }
         duty_employee_eid {
             lv: "identificēt sevi portālā latvija.lv ar kvalificētu eID līdzekli",

@@ -73,6 +73,5 @@ catalogue! {
         sa_when { lv: "Kad", en: "When" }
         sa_who { lv: "Kas", en: "Who" }
         sa_what { lv: "Kur", en: "Where" }
-        sa_none { lv: "—", en: "—" }
     }
 }

@@ -82,6 +82,7 @@ mod cases;
 mod common;
 mod documents;
 mod evidence;
+mod review;
 
 pub use admin::Admin;
 pub use auth::Auth;
@@ -89,6 +90,7 @@ pub use cases::Cases;
 pub use common::Common;
 pub use documents::Documents;
 pub use evidence::Evidence;
+pub use review::Review;
 
 /// Declares one area's strings as a struct with a Latvian and an English instance; every key
 /// must have both.
@@ -122,6 +124,7 @@ pub struct Texts {
     pub evidence: &'static Evidence,
     pub cases: &'static Cases,
     pub documents: &'static Documents,
+    pub review: &'static Review,
 }
 
 static LV: Texts = Texts {
@@ -131,6 +134,7 @@ static LV: Texts = Texts {
     evidence: &Evidence::LV,
     cases: &Cases::LV,
     documents: &Documents::LV,
+    review: &Review::LV,
 };
 
 static EN: Texts = Texts {
@@ -140,6 +144,7 @@ static EN: Texts = Texts {
     evidence: &Evidence::EN,
     cases: &Cases::EN,
     documents: &Documents::EN,
+    review: &Review::EN,
 };
 
 impl Texts {
@@ -152,6 +157,7 @@ impl Texts {
             self.evidence.entries(),
             self.cases.entries(),
             self.documents.entries(),
+            self.review.entries(),
         ]
         .concat()
     }

@@ -5,6 +5,8 @@ pub mod cases;
 pub mod catalogue;
 pub mod centres;
 pub mod documents;
+pub mod figures;
+pub mod review;
 pub mod staff;
 pub mod subject_access;
 

@@ -10,10 +10,12 @@ mod cases;
 mod csrf;
 mod documents;
 pub mod error;
+mod figures;
 mod form;
 mod health;
 mod home;
 pub mod page;
+mod review;
 mod security;
 mod static_files;
 mod subject_access;
@@ -143,6 +145,15 @@ pub fn app(state: AppState) -> Router {
             state.only(&[Role::Employee, Role::Supervisor]),
             guard,
         ));
+    let supervisors = Router::new()
+        .route("/review", get(review::queue))
+        .route("/review.csv", get(review::queue_csv))
+        .route("/review/samples", get(review::samples).post(review::draw))
+        .route("/review/samples/{id}", get(review::sample))
+        .route("/review/{id}", get(review::show).post(review::mark))
+        .route("/figures", get(figures::show))
+        .route("/figures.csv", get(figures::csv))
+        .route_layer(from_fn_with_state(state.only(&[Role::Supervisor]), guard));
     let before_password_change = Router::new()
         .route(
             "/account/password",
@@ -172,6 +183,7 @@ pub fn app(state: AppState) -> Router {
         .merge(subject_access)
         .merge(employees)
         .merge(verifiers)
+        .merge(supervisors)
         .merge(before_password_change)
         .fallback(|| async { error_response(ErrorKind::NotFound) })
         .with_state(state.clone())

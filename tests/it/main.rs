@@ -12,3 +12,4 @@ mod evidence;
 mod foundation;
 mod harness;
 mod launcher;
+mod review;

@@ -1,0 +1,244 @@
+//! Strings of the supervisor's pages: the review queue, the review page, spot checks, figures.
+
+use super::catalogue;
+
+catalogue! {
+    /// The review queue, the review page, spot-check samples and the figures.
+    Review {
+        queue_title { lv: "Pārskatāmie gadījumi", en: "Cases to review" }
+        queue_intro {
+            lv: "Jūsu uzraudzīto centru pabeigtie un pārtrauktie gadījumi, jaunākie vispirms.",
+            en: "Closed and stopped cases of the centres you supervise, newest first.",
+        }
+        filters_heading { lv: "Atlase", en: "Filters" }
+        filter_centre { lv: "Centrs", en: "Centre" }
+        filter_employee { lv: "Darbinieks", en: "Employee" }
+        filter_eservice { lv: "E-pakalpojums", en: "E-service" }
+        filter_from { lv: "Pabeigts no", en: "Finished from" }
+        filter_to { lv: "Pabeigts līdz", en: "Finished until" }
+        filter_outcome { lv: "Iznākums", en: "Outcome" }
+        filter_reviewed { lv: "Pārskatīšana", en: "Review" }
+        filter_any { lv: "Visi", en: "All" }
+        filter_apply { lv: "Atlasīt", en: "Apply" }
+        filter_clear { lv: "Notīrīt atlasi", en: "Clear filters" }
+        outcome_closed { lv: "Pabeigts", en: "Closed" }
+        outcome_stopped { lv: "Pārtraukts", en: "Stopped" }
+        reviewed_yes { lv: "Pārskatīts", en: "Reviewed" }
+        reviewed_no { lv: "Nav pārskatīts", en: "Not reviewed" }
+        col_case { lv: "Gadījums", en: "Case" }
+        col_centre { lv: "Centrs", en: "Centre" }
+        col_eservice { lv: "E-pakalpojums", en: "E-service" }
+        col_eservice_code { lv: "E-pakalpojuma kods", en: "E-service code" }
+        col_employee { lv: "Darbinieks", en: "Employee" }
+        col_opened { lv: "Atvērts", en: "Opened" }
+        col_finished { lv: "Pabeigts vai pārtraukts", en: "Closed or stopped" }
+        col_outcome { lv: "Iznākums", en: "Outcome" }
+        col_review { lv: "Pārskatīšana", en: "Review" }
+        queue_caption { lv: "Pārskatāmie gadījumi", en: "Cases to review" }
+        queue_empty { lv: "Atlasei neatbilst neviens gadījums.", en: "No case matches the filters." }
+        next_page { lv: "Nākamā lapa", en: "Next page" }
+        first_page { lv: "Uz pirmo lapu", en: "Back to the first page" }
+        export_queue {
+            lv: "Lejupielādēt sarakstu CSV formātā (ne vairāk kā 10 000 rindu; sašauriniet atlasi, ja vajag vairāk)",
+            en: "Download the list as CSV (at most 10,000 rows; narrow the filters for more)",
+        }
+        spot_check_link { lv: "Izlases pārbaude", en: "Spot check" }
+        verdict_in_order { lv: "Kārtībā", en: "In order" }
+        verdict_issues_found { lv: "Konstatētas nepilnības", en: "Issues found" }
+        reason_identity_not_verified { lv: "identitāte nav pārbaudīta", en: "identity not verified" }
+        reason_document_expired { lv: "dokumenta derīgums beidzies", en: "document expired" }
+        reason_client_withdrew { lv: "klients atteicās", en: "client withdrew" }
+        reason_service_not_authorisable {
+            lv: "e-pakalpojumu nevar pieteikt pilnvarojot",
+            en: "e-service cannot be applied for by authorisation",
+        }
+        reason_portal_refused { lv: "portāls atteica", en: "portal refused" }
+        reason_portal_unavailable { lv: "portāls nebija pieejams", en: "portal unavailable" }
+        reason_other { lv: "cits iemesls", en: "other reason" }
+
+        case_title { lv: "Gadījuma pārskatīšana", en: "Case review" }
+        case_number { lv: "Gadījums Nr.", en: "Case No." }
+        back_to_queue { lv: "Atpakaļ uz sarakstu", en: "Back to the list" }
+        summary_heading { lv: "Kopsavilkums", en: "Summary" }
+        label_client { lv: "Klients", en: "Client" }
+        label_portal_reference { lv: "Pieteikuma numurs portālā", en: "Portal reference" }
+        label_submitted { lv: "Pieteikts", en: "Submitted" }
+        label_stop_remark { lv: "Pārtraukšanas piezīme", en: "Stop remark" }
+        personal_data_erased {
+            lv: "Klienta personas dati ir dzēsti pēc glabāšanas termiņa beigām.",
+            en: "The client's personal data were erased when the retention period ended.",
+        }
+        timeline_heading { lv: "Pienākumu izpilde", en: "Duties carried out" }
+        step_recorded { lv: "izpildīts", en: "recorded" }
+        step_not_applicable { lv: "nav piemērojams", en: "not applicable" }
+        step_not_reached { lv: "netika sasniegts", en: "not reached" }
+        recorded_by { lv: "Reģistrēja", en: "Recorded by" }
+        recorded_at { lv: "Laiks", en: "Time" }
+        system_actor { lv: "sistēma", en: "the system" }
+        na_portal_gives_no_planned_time {
+            lv: "portāls nenorāda plānoto izpildes laiku",
+            en: "the portal gives no planned time",
+        }
+        na_portal_gives_no_result { lv: "portāls nesniedz rezultātu", en: "the portal gives no result" }
+        na_client_did_not_ask {
+            lv: "klients nevēlējās saņemt informāciju par rezultātu",
+            en: "the client did not ask to be told the result",
+        }
+        data_document { lv: "Dokuments", en: "Document" }
+        data_personal_code { lv: "Personas kods", en: "Personal code" }
+        data_given_names { lv: "Vārds (vārdi)", en: "Given names" }
+        data_surnames { lv: "Uzvārds (uzvārdi)", en: "Surnames" }
+        data_override_justification {
+            lv: "Kontrolcipara neatbilstības pamatojums",
+            en: "Check-digit override justification",
+        }
+        data_means_code { lv: "Kvalificētais eID līdzeklis", en: "Qualified eID means" }
+        data_used_at { lv: "Izmantots", en: "Used at" }
+        data_notice_version { lv: "Datu paziņojuma versija", en: "Data notice version" }
+        data_result_contact { lv: "Saziņa par rezultātu", en: "Contact for the result" }
+        data_registration_number { lv: "Pilnvarojuma reģistrācijas numurs", en: "Authorisation registration number" }
+        data_signed_on { lv: "Parakstīts", en: "Signed on" }
+        data_copy1_keep_until { lv: "1. eksemplārs glabājams līdz", en: "Copy 1 kept until" }
+        data_categories { lv: "Personas datu kategorijas", en: "Personal data categories" }
+        data_reference { lv: "Pieteikuma numurs", en: "Reference" }
+        data_submitted_at { lv: "Pieteikts", en: "Submitted at" }
+        data_planned_on { lv: "Plānotais izpildes datums", en: "Planned date" }
+        data_told_via { lv: "Paziņots ar", en: "Told via" }
+        data_told_at { lv: "Paziņots", en: "Told at" }
+        data_outcome { lv: "Rezultāts", en: "Outcome" }
+        data_outcome_text { lv: "Rezultāta apraksts", en: "Outcome description" }
+        audit_heading { lv: "Audita notikumi", en: "Audit events" }
+        audit_caption { lv: "Gadījuma audita ķēdes notikumi", en: "Events of the case's audit chain" }
+        col_sequence { lv: "Nr.", en: "No." }
+        col_action { lv: "Darbība", en: "Action" }
+        col_who { lv: "Kas", en: "Who" }
+        col_when { lv: "Kad", en: "When" }
+        audit_limited {
+            lv: "Parādīti pēdējie 500 notikumi.",
+            en: "The latest 500 events are shown.",
+        }
+        evidence_heading { lv: "Pierādījumu pārbaude", en: "Evidence check" }
+        evidence_pending {
+            lv: "Audita ķēdes pārbaude šeit tiks parādīta, kad tā būs pieejama šajā versijā.",
+            en: "The audit chain check will be shown here once it is available in this version.",
+        }
+        document_heading { lv: "Pilnvarojuma dokuments", en: "Authorisation document" }
+        document_pending {
+            lv: "Pilnvarojuma dokuments un tā pārbaude šeit tiks parādīti, kad tie būs pieejami šajā versijā.",
+            en: "The authorisation document and its verification will be shown here once available in this version.",
+        }
+        reviews_heading { lv: "Pārskatīšanas", en: "Reviews" }
+        reviews_none { lv: "Gadījums vēl nav pārskatīts.", en: "The case has not been reviewed yet." }
+        review_in_force { lv: "spēkā esošā", en: "in force" }
+        review_superseded { lv: "aizstāta ar jaunāku", en: "superseded by a newer one" }
+        review_by { lv: "Pārskatīja", en: "Reviewed by" }
+        mark_heading { lv: "Atzīmēt kā pārskatītu", en: "Mark as reviewed" }
+        mark_again_hint {
+            lv: "Jauna pārskatīšana aizstāj iepriekšējo; abas paliek redzamas, un neviena netiek labota.",
+            en: "A new review supersedes the previous one; both stay visible and neither is edited.",
+        }
+        verdict_label { lv: "Vērtējums", en: "Verdict" }
+        remark_label { lv: "Piezīme", en: "Remark" }
+        remark_hint {
+            lv: "Obligāta, ja konstatētas nepilnības; līdz 2000 rakstzīmēm. Nenorādiet klienta personas datus.",
+            en: "Required when issues were found; up to 2,000 characters. Do not enter the client's personal data.",
+        }
+        mark_button { lv: "Saglabāt pārskatīšanu", en: "Save the review" }
+        review_saved { lv: "Pārskatīšana saglabāta.", en: "The review was saved." }
+        error_summary_title { lv: "Lūdzu, izlabojiet", en: "Please correct" }
+        error_verdict_missing { lv: "Izvēlieties vērtējumu.", en: "Choose a verdict." }
+        error_remark_required {
+            lv: "Ja konstatētas nepilnības, aprakstiet tās piezīmē.",
+            en: "When issues were found, describe them in the remark.",
+        }
+        error_remark_too_long {
+            lv: "Piezīme nedrīkst būt garāka par 2000 rakstzīmēm.",
+            en: "The remark may not be longer than 2,000 characters.",
+        }
+        error_reviewed_meanwhile {
+            lv: "Kamēr lapa bija atvērta, gadījums tika pārskatīts. Iepazīstieties ar jaunāko pārskatīšanu un, ja vajag, saglabājiet savējo vēlreiz.",
+            en: "The case was reviewed while the page was open. Read the latest review and, if needed, save yours again.",
+        }
+
+        samples_title { lv: "Izlases pārbaude", en: "Spot check" }
+        samples_intro {
+            lv: "Nejauša izlase no centra iepriekšējā kalendārā mēneša pabeigtajiem gadījumiem. Izlase tiek izveidota vienreiz un saglabāta; atkārtoti izvēloties to pašu centru, tiek parādīta esošā izlase.",
+            en: "A random sample of a centre's cases closed in the previous calendar month. A sample is drawn once and kept; choosing the same centre again shows the existing sample.",
+        }
+        sample_month_label { lv: "Mēnesis", en: "Month" }
+        sample_percent_label { lv: "Izlases apjoms, %", en: "Sample size, %" }
+        sample_percent_hint { lv: "Vesels skaitlis no 1 līdz 100.", en: "A whole number from 1 to 100." }
+        draw_button { lv: "Veidot izlasi", en: "Draw the sample" }
+        samples_previous { lv: "Izveidotās izlases", en: "Samples drawn" }
+        samples_none { lv: "Izlases vēl nav izveidotas.", en: "No sample has been drawn yet." }
+        col_month { lv: "Mēnesis", en: "Month" }
+        col_percent { lv: "%", en: "%" }
+        col_population { lv: "Pabeigti mēnesī", en: "Closed in the month" }
+        col_size { lv: "Izlasē", en: "In the sample" }
+        col_drawn { lv: "Izveidoja", en: "Drawn by" }
+        col_position { lv: "Nr.", en: "No." }
+        col_closed { lv: "Pabeigts", en: "Closed" }
+        sample_title { lv: "Izlase", en: "Sample" }
+        sample_seed { lv: "Sēkla (atkārtojamībai)", en: "Seed (for reproducing the draw)" }
+        sample_empty {
+            lv: "Šajā mēnesī centrā nebija neviena pabeigta gadījuma.",
+            en: "The centre closed no case in that month.",
+        }
+        sample_progress { lv: "Pārskatīti", en: "Reviewed" }
+        sample_of { lv: "no", en: "of" }
+        error_percent {
+            lv: "Ievadiet veselu skaitli no 1 līdz 100.",
+            en: "Enter a whole number from 1 to 100.",
+        }
+        error_centre { lv: "Izvēlieties centru.", en: "Choose a centre." }
+
+        figures_title { lv: "Rādītāji", en: "Figures" }
+        figures_intro {
+            lv: "Gadījumu skaits un izpildes laiki pa centriem un mēnešiem (Latvijas laikā). Datos nav personas datu.",
+            en: "Case counts and times per centre and month (Latvian time). The figures hold no personal data.",
+        }
+        period_from { lv: "No mēneša", en: "From month" }
+        period_to { lv: "Līdz mēnesim", en: "To month" }
+        period_hint { lv: "Formāts GGGG-MM, līdz 60 mēnešiem.", en: "Format YYYY-MM, up to 60 months." }
+        show_button { lv: "Rādīt", en: "Show" }
+        error_period {
+            lv: "Periodam jābūt no 1 līdz 60 mēnešiem formātā GGGG-MM; parādīti pēdējie 12 mēneši.",
+            en: "The period must be 1 to 60 months as YYYY-MM; the last 12 months are shown.",
+        }
+        figures_csv { lv: "Lejupielādēt rādītājus CSV formātā", en: "Download the figures as CSV" }
+        all_centres { lv: "Visi uzraudzītie centri", en: "All supervised centres" }
+        m_opened { lv: "Atvērti", en: "Opened" }
+        m_closed { lv: "Pabeigti", en: "Closed" }
+        m_stopped { lv: "Pārtraukti", en: "Stopped" }
+        m_submitted { lv: "Pieteikti", en: "Submitted" }
+        m_median_days { lv: "Mediāna līdz pieteikšanai, dienas", en: "Median to submission, days" }
+        m_p90_days { lv: "90. procentile līdz pieteikšanai, dienas", en: "90th percentile to submission, days" }
+        m_awaiting { lv: "Gaida rezultātu", en: "Awaiting a result" }
+        m_overdue { lv: "Gaida ilgāk par 30 dienām", en: "Waiting over 30 days" }
+        m_asked_share { lv: "Klienti, kas vēlas rezultātu, %", en: "Clients asking for the result, %" }
+        col_total { lv: "Kopā", en: "Total" }
+        col_reason { lv: "Iemesls", en: "Reason" }
+        chart_cases_title {
+            lv: "Atvērtie, pabeigtie un pārtrauktie gadījumi pa mēnešiem",
+            en: "Cases opened, closed and stopped per month",
+        }
+        chart_time_title {
+            lv: "Laiks no atvēršanas līdz pieteikšanai pa mēnešiem, dienas",
+            en: "Time from opening to submission per month, days",
+        }
+        chart_eservice_title { lv: "Atvērtie gadījumi pa e-pakalpojumiem", en: "Cases opened per e-service" }
+        chart_numbers_note {
+            lv: "Diagrammas skaitļi ir tabulā blakus.",
+            en: "The chart's numbers are in the table beside it.",
+        }
+        per_centre_heading { lv: "Pa centriem un mēnešiem", en: "Per centre and month" }
+        stopped_heading { lv: "Pārtrauktie gadījumi pēc iemesla", en: "Stopped cases by reason" }
+        per_eservice_heading { lv: "Pa e-pakalpojumiem visā periodā", en: "Per e-service over the period" }
+        figures_empty { lv: "Šajā periodā nav datu.", en: "No data in this period." }
+        figures_notes {
+            lv: "Atvērtie, pabeigtie un pārtrauktie gadījumi skaitīti pēc notikuma mēneša. Laiks līdz pieteikšanai un “gaida rezultātu” attiecas uz gadījumiem, kas pieteikti attiecīgajā mēnesī; “gaida rezultātu” rāda stāvokli šobrīd, un rezultātu gaida ilgāk par 30 dienām, ja kopš pieteikšanas pagājušas vairāk nekā 30 dienas. Klientu daļa, kas vēlas rezultātu, aprēķināta no gadījumiem, kas atvērti mēnesī un kuros klients ir atbildējis.",
+            en: "Cases opened, closed and stopped are counted by the month of that event. Time to submission and “awaiting a result” refer to the cases submitted in the month; “awaiting a result” is the state now, and a case waits over 30 days when more than 30 days have passed since submission. The share of clients asking for the result is of the cases opened in the month whose client answered.",
+        }
+        no_value { lv: "—", en: "—" }
+    }
+}

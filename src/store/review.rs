@@ -1,0 +1,520 @@
+//! The supervisor's review: the queue of finished cases, a case's timeline, audit events and
+//! reviews, and the spot-check samples.
+//!
+//! Every function takes the caller's scope (the centres the user belongs to or supervises) or an
+//! id already checked against it; nothing here reads a case outside the scope. Lists are bounded.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::{PgConnection, PgPool};
+
+/// The unique constraint that keeps a case's reviews one linear chain.
+pub const SUPERSEDES_KEY: &str = "case_reviews_supersedes_key";
+
+/// The unique constraint that makes a centre's sample for a month the only one.
+pub const SAMPLE_KEY: &str = "review_samples_centre_month_key";
+
+/// At most this many audit events of a case are shown, the latest.
+pub const EVENTS_SHOWN: i64 = 500;
+
+/// What the queue is narrowed to. `centres` is already the scope intersected with the centre
+/// and employee filters.
+#[derive(Debug, Clone, Default)]
+pub struct QueueFilter {
+    pub centres: Vec<i64>,
+    pub employee: Option<i64>,
+    pub eservice: Option<i64>,
+    /// Finished at or after.
+    pub from: Option<DateTime<Utc>>,
+    /// Finished before.
+    pub until: Option<DateTime<Utc>>,
+    /// `closed` or `stopped`.
+    pub status: Option<String>,
+    pub stop_reason: Option<String>,
+    pub reviewed: Option<bool>,
+}
+
+/// One finished case in the queue: no client data.
+#[derive(Debug, Clone)]
+pub struct QueueRow {
+    pub id: i64,
+    pub centre_code: String,
+    pub eservice_code: String,
+    pub eservice_name_lv: String,
+    pub eservice_name_en: String,
+    pub employee_username: String,
+    pub employee_name: String,
+    pub opened_at: DateTime<Utc>,
+    pub finished_at: DateTime<Utc>,
+    pub status: String,
+    pub stop_reason: Option<String>,
+    /// The latest review's verdict, if any.
+    pub verdict: Option<String>,
+}
+
+/// Finished cases newest first (by the time they finished, then id), after `after` if given,
+/// at most `limit`. Each centre's cases are read along an index in queue order, at most `limit`
+/// from each (the LATERAL), and merged: the work is bounded by centres × limit, not by the
+/// table (see docs/performance.md).
+pub async fn queue(
+    pool: &PgPool,
+    filter: &QueueFilter,
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: i64,
+) -> Result<Vec<QueueRow>, sqlx::Error> {
+    let (after_at, after_id) = after.unzip();
+    sqlx::query_as!(
+        QueueRow,
+        r#"SELECT c.id AS "id!", ce.code AS "centre_code!", e.code AS "eservice_code!",
+                  e.name_lv AS "eservice_name_lv!", e.name_en AS "eservice_name_en!",
+                  s.username AS "employee_username!", s.full_name AS "employee_name!",
+                  c.opened_at AS "opened_at!: DateTime<Utc>",
+                  c.finished_at AS "finished_at!: DateTime<Utc>",
+                  c.status AS "status!", c.stop_reason,
+                  (SELECT r.verdict FROM case_reviews r WHERE r.case_id = c.id
+                   ORDER BY r.id DESC LIMIT 1) AS verdict
+           FROM unnest($1::bigint[]) AS scope (centre_id)
+           CROSS JOIN LATERAL (
+               SELECT c.id, c.centre_id, c.eservice_id, c.opened_by, c.opened_at,
+                      c.status::text AS status, c.stop_reason,
+                      coalesce(c.closed_at, c.stopped_at) AS finished_at
+               FROM cases c
+               WHERE c.centre_id = scope.centre_id
+                 AND c.status <> 'open'
+                 AND ($2::timestamptz IS NULL
+                      OR (coalesce(c.closed_at, c.stopped_at), c.id) < ($2, $3::bigint))
+                 AND ($4::bigint IS NULL OR c.opened_by = $4)
+                 AND ($5::bigint IS NULL OR c.eservice_id = $5)
+                 AND ($6::timestamptz IS NULL OR coalesce(c.closed_at, c.stopped_at) >= $6)
+                 AND ($7::timestamptz IS NULL OR coalesce(c.closed_at, c.stopped_at) < $7)
+                 AND ($8::text IS NULL OR c.status = $8::text::case_status)
+                 AND ($9::text IS NULL OR c.stop_reason = $9)
+                 AND ($10::boolean IS NULL
+                      OR EXISTS (SELECT 1 FROM case_reviews r WHERE r.case_id = c.id) = $10)
+               ORDER BY coalesce(c.closed_at, c.stopped_at) DESC, c.id DESC
+               LIMIT $11
+           ) c
+           JOIN centres ce ON ce.id = c.centre_id
+           JOIN eservices e ON e.id = c.eservice_id
+           JOIN staff s ON s.id = c.opened_by
+           ORDER BY c.finished_at DESC, c.id DESC
+           LIMIT $11"#,
+        &filter.centres,
+        after_at as _,
+        after_id,
+        filter.employee,
+        filter.eservice,
+        filter.from as _,
+        filter.until as _,
+        filter.status,
+        filter.stop_reason,
+        filter.reviewed,
+        limit,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A finished case as the review page heads it (the client's names are personal data: the page
+/// that shows them writes an access event).
+#[derive(Debug, Clone)]
+pub struct ReviewCase {
+    pub id: i64,
+    pub centre_id: i64,
+    pub centre_code: String,
+    pub centre_name: String,
+    pub eservice_code: String,
+    pub eservice_name_lv: String,
+    pub eservice_name_en: String,
+    pub employee_name: String,
+    pub status: String,
+    pub stop_reason: Option<String>,
+    pub stop_remark: Option<String>,
+    pub client_given_names: Option<String>,
+    pub client_surnames: Option<String>,
+    pub portal_reference: Option<String>,
+    pub opened_at: DateTime<Utc>,
+    pub submitted_at: Option<DateTime<Utc>>,
+    pub finished_at: DateTime<Utc>,
+    pub erased_at: Option<DateTime<Utc>>,
+}
+
+/// The finished case `id` if it belongs to one of `centres`; `None` otherwise, whether it does
+/// not exist, is another centre's or is still open.
+pub async fn finished_case(
+    pool: &PgPool,
+    id: i64,
+    centres: &[i64],
+) -> Result<Option<ReviewCase>, sqlx::Error> {
+    sqlx::query_as!(
+        ReviewCase,
+        r#"SELECT c.id, c.centre_id, ce.code AS centre_code, ce.name AS centre_name,
+                  e.code AS eservice_code, e.name_lv AS eservice_name_lv,
+                  e.name_en AS eservice_name_en, s.full_name AS employee_name,
+                  c.status::text AS "status!", c.stop_reason, c.stop_remark,
+                  c.client_given_names, c.client_surnames, c.portal_reference,
+                  c.opened_at AS "opened_at: DateTime<Utc>",
+                  c.submitted_at AS "submitted_at: DateTime<Utc>",
+                  coalesce(c.closed_at, c.stopped_at) AS "finished_at!: DateTime<Utc>",
+                  c.erased_at AS "erased_at: DateTime<Utc>"
+           FROM cases c
+           JOIN centres ce ON ce.id = c.centre_id
+           JOIN eservices e ON e.id = c.eservice_id
+           JOIN staff s ON s.id = c.opened_by
+           WHERE c.id = $1 AND c.centre_id = ANY($2) AND c.status <> 'open'"#,
+        id,
+        centres,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// One recorded (or not applicable) duty of a case.
+#[derive(Debug, Clone)]
+pub struct StepRow {
+    pub step: String,
+    pub outcome: String,
+    pub reason: Option<String>,
+    pub data: serde_json::Value,
+    pub recorded_by: Option<String>,
+    pub recorded_at: DateTime<Utc>,
+}
+
+/// The case's steps in the regulation's order (a case has at most seven).
+pub async fn steps(pool: &PgPool, case_id: i64) -> Result<Vec<StepRow>, sqlx::Error> {
+    sqlx::query_as!(
+        StepRow,
+        r#"SELECT cs.step, cs.outcome, cs.reason, cs.data,
+                  s.full_name AS "recorded_by?",
+                  cs.recorded_at AS "recorded_at: DateTime<Utc>"
+           FROM case_steps cs
+           LEFT JOIN staff s ON s.id = cs.recorded_by
+           WHERE cs.case_id = $1
+           ORDER BY array_position(ARRAY['identity', 'employee-eid', 'authorisation',
+                      'data-processing', 'submission', 'planned-time', 'result'], cs.step)"#,
+        case_id,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// An audit event of a case, as the review page lists it.
+#[derive(Debug, Clone)]
+pub struct EventRow {
+    pub sequence: i64,
+    pub action: String,
+    pub actor: Option<String>,
+    pub occurred_at: DateTime<Utc>,
+}
+
+/// The case chain's events in order, the latest [`EVENTS_SHOWN`] of them.
+pub async fn events(pool: &PgPool, case_id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
+    let mut events = sqlx::query_as!(
+        EventRow,
+        r#"SELECT a.sequence, a.action, s.full_name AS "actor?",
+                  a.occurred_at AS "occurred_at: DateTime<Utc>"
+           FROM audit_events a
+           LEFT JOIN staff s ON s.id = a.actor_id
+           WHERE a.case_id = $1
+           ORDER BY a.sequence DESC
+           LIMIT $2"#,
+        case_id,
+        EVENTS_SHOWN,
+    )
+    .fetch_all(pool)
+    .await?;
+    events.reverse();
+    Ok(events)
+}
+
+/// A recorded review.
+#[derive(Debug, Clone)]
+pub struct ReviewRow {
+    pub id: i64,
+    pub supersedes: Option<i64>,
+    pub reviewer: String,
+    pub verdict: String,
+    pub remark: String,
+    pub reviewed_at: DateTime<Utc>,
+}
+
+/// The case's reviews, newest first: the first one is in force, the rest are superseded.
+pub async fn reviews(
+    executor: impl sqlx::PgExecutor<'_>,
+    case_id: i64,
+) -> Result<Vec<ReviewRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ReviewRow,
+        r#"SELECT r.id, r.supersedes, s.full_name AS reviewer, r.verdict, r.remark,
+                  r.reviewed_at AS "reviewed_at: DateTime<Utc>"
+           FROM case_reviews r
+           JOIN staff s ON s.id = r.reviewer_id
+           WHERE r.case_id = $1
+           ORDER BY r.id DESC"#,
+        case_id,
+    )
+    .fetch_all(executor)
+    .await
+}
+
+/// A new review superseding `supersedes` (the one in force when the form was shown, `None` for
+/// the first). A second review superseding the same one violates [`SUPERSEDES_KEY`].
+pub async fn insert_review(
+    connection: &mut PgConnection,
+    case_id: i64,
+    supersedes: Option<i64>,
+    reviewer_id: i64,
+    verdict: &str,
+    remark: &str,
+    at: DateTime<Utc>,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        "INSERT INTO case_reviews (case_id, supersedes, reviewer_id, verdict, remark, reviewed_at)
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        case_id,
+        supersedes,
+        reviewer_id,
+        verdict,
+        remark,
+        at as _,
+    )
+    .fetch_one(connection)
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// What the filters offer
+
+/// A centre in the user's scope.
+#[derive(Debug, Clone)]
+pub struct CentreOption {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+}
+
+pub async fn centres(pool: &PgPool, ids: &[i64]) -> Result<Vec<CentreOption>, sqlx::Error> {
+    sqlx::query_as!(
+        CentreOption,
+        "SELECT id, code, name FROM centres WHERE id = ANY($1) ORDER BY code",
+        ids,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// A staff member of a centre in scope.
+#[derive(Debug, Clone)]
+pub struct EmployeeOption {
+    pub id: i64,
+    pub centre_id: i64,
+    pub centre_code: String,
+    pub full_name: String,
+}
+
+/// The staff who open cases (employees) of `centres`, by centre and name.
+pub async fn employees(pool: &PgPool, centres: &[i64]) -> Result<Vec<EmployeeOption>, sqlx::Error> {
+    sqlx::query_as!(
+        EmployeeOption,
+        "SELECT s.id, s.centre_id, c.code AS centre_code, s.full_name
+         FROM staff s JOIN centres c ON c.id = s.centre_id
+         WHERE s.centre_id = ANY($1) AND s.role = 'employee'
+         ORDER BY c.code, s.full_name, s.id",
+        centres,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// An e-service of the catalogue.
+#[derive(Debug, Clone)]
+pub struct EserviceOption {
+    pub id: i64,
+    pub code: String,
+    pub name_lv: String,
+    pub name_en: String,
+}
+
+/// The whole catalogue (tens of entries), by code.
+pub async fn eservices(pool: &PgPool) -> Result<Vec<EserviceOption>, sqlx::Error> {
+    sqlx::query_as!(
+        EserviceOption,
+        "SELECT id, code, name_lv, name_en FROM eservices ORDER BY code"
+    )
+    .fetch_all(pool)
+    .await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spot-check samples
+
+/// A drawn sample.
+#[derive(Debug, Clone)]
+pub struct Sample {
+    pub id: i64,
+    pub centre_id: i64,
+    pub centre_code: String,
+    pub month: NaiveDate,
+    pub percent: i16,
+    pub seed: i64,
+    pub population: i32,
+    pub drawn_by: String,
+    pub drawn_at: DateTime<Utc>,
+}
+
+/// The sample `id` if its centre is in `centres`.
+pub async fn sample(
+    pool: &PgPool,
+    id: i64,
+    centres: &[i64],
+) -> Result<Option<Sample>, sqlx::Error> {
+    sqlx::query_as!(
+        Sample,
+        r#"SELECT rs.id, rs.centre_id, c.code AS centre_code, rs.month AS "month: NaiveDate", rs.percent, rs.seed,
+                  rs.population, s.full_name AS drawn_by,
+                  rs.drawn_at AS "drawn_at: DateTime<Utc>"
+           FROM review_samples rs
+           JOIN centres c ON c.id = rs.centre_id
+           JOIN staff s ON s.id = rs.drawn_by
+           WHERE rs.id = $1 AND rs.centre_id = ANY($2)"#,
+        id,
+        centres,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
+/// The id of the sample already drawn for `centre_id` and `month`, if any.
+pub async fn sample_for(
+    connection: &mut PgConnection,
+    centre_id: i64,
+    month: NaiveDate,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT id FROM review_samples WHERE centre_id = $1 AND month = $2",
+        centre_id,
+        month as _,
+    )
+    .fetch_optional(connection)
+    .await
+}
+
+/// The latest samples of `centres`, newest month first, at most `limit`.
+pub async fn recent_samples(
+    pool: &PgPool,
+    centres: &[i64],
+    limit: i64,
+) -> Result<Vec<Sample>, sqlx::Error> {
+    sqlx::query_as!(
+        Sample,
+        r#"SELECT rs.id, rs.centre_id, c.code AS centre_code, rs.month AS "month: NaiveDate", rs.percent, rs.seed,
+                  rs.population, s.full_name AS drawn_by,
+                  rs.drawn_at AS "drawn_at: DateTime<Utc>"
+           FROM review_samples rs
+           JOIN centres c ON c.id = rs.centre_id
+           JOIN staff s ON s.id = rs.drawn_by
+           WHERE rs.centre_id = ANY($1)
+           ORDER BY rs.month DESC, c.code
+           LIMIT $2"#,
+        centres,
+        limit,
+    )
+    .fetch_all(pool)
+    .await
+}
+
+/// The ids of `centre_id`'s cases closed in `[from, until)`, by id: the population a sample is
+/// drawn from (a centre closes hundreds a month; the index on closed_at bounds the read).
+pub async fn closed_case_ids(
+    connection: &mut PgConnection,
+    centre_id: i64,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT id FROM cases
+         WHERE centre_id = $1 AND closed_at IS NOT NULL AND closed_at >= $2 AND closed_at < $3
+           AND status = 'closed'
+         ORDER BY id",
+        centre_id,
+        from as _,
+        until as _,
+    )
+    .fetch_all(connection)
+    .await
+}
+
+/// What is stored of a new sample.
+#[derive(Debug, Clone)]
+pub struct NewSample<'a> {
+    pub centre_id: i64,
+    pub month: NaiveDate,
+    pub percent: i16,
+    pub seed: i64,
+    pub population: i32,
+    pub drawn_by: i64,
+    pub drawn_at: DateTime<Utc>,
+    pub case_ids: &'a [i64],
+}
+
+/// Stores a sample and its cases in draw order. A second sample for the same centre and month
+/// violates [`SAMPLE_KEY`].
+pub async fn insert_sample(
+    connection: &mut PgConnection,
+    sample: &NewSample<'_>,
+) -> Result<i64, sqlx::Error> {
+    let id = sqlx::query_scalar!(
+        "INSERT INTO review_samples (centre_id, month, percent, seed, population, drawn_by, drawn_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+        sample.centre_id,
+        sample.month as _,
+        sample.percent,
+        sample.seed,
+        sample.population,
+        sample.drawn_by,
+        sample.drawn_at as _,
+    )
+    .fetch_one(&mut *connection)
+    .await?;
+    sqlx::query!(
+        "INSERT INTO review_sample_cases (sample_id, case_id, position)
+         SELECT $1, case_id, position::integer
+         FROM unnest($2::bigint[]) WITH ORDINALITY AS drawn (case_id, position)",
+        id,
+        sample.case_ids,
+    )
+    .execute(&mut *connection)
+    .await?;
+    Ok(id)
+}
+
+/// A case of a sample, with where its review stands.
+#[derive(Debug, Clone)]
+pub struct SampleCase {
+    pub position: i32,
+    pub case_id: i64,
+    pub eservice_code: String,
+    pub closed_at: Option<DateTime<Utc>>,
+    pub verdict: Option<String>,
+    pub reviewed_at: Option<DateTime<Utc>>,
+}
+
+pub async fn sample_cases(pool: &PgPool, sample_id: i64) -> Result<Vec<SampleCase>, sqlx::Error> {
+    sqlx::query_as!(
+        SampleCase,
+        r#"SELECT sc.position, sc.case_id, e.code AS eservice_code,
+                  c.closed_at AS "closed_at: DateTime<Utc>",
+                  r.verdict AS "verdict?", r.reviewed_at AS "reviewed_at?: DateTime<Utc>"
+           FROM review_sample_cases sc
+           JOIN cases c ON c.id = sc.case_id
+           JOIN eservices e ON e.id = c.eservice_id
+           LEFT JOIN LATERAL (
+               SELECT verdict, reviewed_at FROM case_reviews
+               WHERE case_id = sc.case_id ORDER BY id DESC LIMIT 1
+           ) r ON true
+           WHERE sc.sample_id = $1
+           ORDER BY sc.position"#,
+        sample_id,
+    )
+    .fetch_all(pool)
+    .await
+}

@@ -1,0 +1,543 @@
+//! The figures: per centre and month, per month over the chosen centres, and per e-service, as
+//! server-rendered SVG bar charts each with its numbers in a table beside it, and as CSV.
+//!
+//! Only supervisors reach these handlers; the centres are always the user's scope (narrowed by
+//! the centre filter). The aggregates come from SQL (`store::figures`); this module only lays
+//! them out. The figures hold no personal data.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::{NaiveDate, TimeDelta};
+use serde::Deserialize;
+
+use super::AppState;
+use super::auth::CurrentUser;
+use super::error::AppError;
+use super::page::Page;
+use super::review::{csv_response, stop_reason_text};
+use crate::domain::figures::{
+    BarChart, CSV_BOM, DEFAULT_MONTHS, MAX_MONTHS, RESULT_OVERDUE_AFTER_DAYS, bar_chart,
+    csv_decimal, csv_line, month_code, month_count, month_of, months_back, months_between,
+    months_span, parse_month, percent, seconds_to_days,
+};
+use crate::domain::today_in_riga;
+use crate::domain::workflow::StopReason;
+use crate::i18n::{Lang, Texts};
+use crate::store;
+use crate::store::figures::{Key, Level, Scope};
+use crate::store::review::{CentreOption, EserviceOption};
+
+#[derive(Debug, Default, Deserialize)]
+pub struct FiguresQuery {
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    centre: String,
+}
+
+/// The period and centres asked for, checked.
+#[derive(Debug, Clone)]
+struct Period {
+    first: NaiveDate,
+    last: NaiveDate,
+    centre: Option<i64>,
+    /// The period asked for was not valid; the default is shown instead.
+    invalid: bool,
+}
+
+impl FiguresQuery {
+    fn period(&self, today: NaiveDate) -> Result<Period, AppError> {
+        let centre = match self.centre.trim() {
+            "" => None,
+            text => Some(text.parse::<i64>().map_err(|_| AppError::BadRequest)?),
+        };
+        let default_first = months_back(today, DEFAULT_MONTHS);
+        let default_last = month_of(today);
+        let asked = |text: &str, default: NaiveDate| match text.trim() {
+            "" => Some(default),
+            text => parse_month(text),
+        };
+        match (
+            asked(&self.from, default_first),
+            asked(&self.to, default_last),
+        ) {
+            (Some(first), Some(last)) if (1..=MAX_MONTHS).contains(&month_count(first, last)) => {
+                Ok(Period {
+                    first,
+                    last,
+                    centre,
+                    invalid: false,
+                })
+            }
+            _ => Ok(Period {
+                first: default_first,
+                last: default_last,
+                centre,
+                invalid: true,
+            }),
+        }
+    }
+}
+
+/// One line of figures: a centre in a month, all chosen centres in a month, or an e-service.
+#[derive(Debug, Clone, Default)]
+pub struct FigureRow {
+    pub centre: String,
+    pub month: String,
+    pub eservice: String,
+    pub opened: i64,
+    pub closed: i64,
+    pub stopped: i64,
+    /// In the order of [`StopReason::ALL`].
+    pub stopped_by_reason: [i64; StopReason::ALL.len()],
+    pub submitted: i64,
+    pub median_days: Option<f64>,
+    pub p90_days: Option<f64>,
+    pub awaiting: i64,
+    pub overdue: i64,
+    pub asked_share: Option<i64>,
+}
+
+/// Every figure of the period, keyed as SQL grouped them.
+struct Figures {
+    rows: HashMap<KeyId, FigureRow>,
+}
+
+/// A hashable form of [`Key`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum KeyId {
+    CentreMonth(i64, NaiveDate),
+    Month(NaiveDate),
+    Eservice(i64),
+}
+
+fn key_id(key: &Key) -> Option<KeyId> {
+    match key.level {
+        Level::CentreMonth => Some(KeyId::CentreMonth(key.centre_id?, key.month?)),
+        Level::Month => Some(KeyId::Month(key.month?)),
+        Level::Eservice => Some(KeyId::Eservice(key.eservice_id?)),
+    }
+}
+
+fn entry<'a>(rows: &'a mut HashMap<KeyId, FigureRow>, key: &Key) -> Option<&'a mut FigureRow> {
+    key_id(key).map(|id| rows.entry(id).or_default())
+}
+
+async fn load(state: &AppState, scope: &Scope<'_>) -> Result<Figures, AppError> {
+    let overdue_before = state.clock.now() - TimeDelta::days(RESULT_OVERDUE_AFTER_DAYS);
+    let opened = store::figures::opened(&state.db, scope).await?;
+    let closed = store::figures::closed(&state.db, scope).await?;
+    let stopped = store::figures::stopped(&state.db, scope).await?;
+    let submitted = store::figures::submitted(&state.db, scope, overdue_before).await?;
+    let mut rows: HashMap<KeyId, FigureRow> = HashMap::new();
+    for figure in &opened {
+        if let Some(row) = entry(&mut rows, &figure.key) {
+            row.opened = figure.opened;
+            row.asked_share = percent(figure.asked_result, figure.answered);
+        }
+    }
+    for figure in &closed {
+        if let Some(row) = entry(&mut rows, &figure.key) {
+            row.closed = figure.closed;
+        }
+    }
+    for figure in &stopped {
+        if let Some(row) = entry(&mut rows, &figure.key) {
+            row.stopped += figure.stopped;
+            let reason = StopReason::from_code(&figure.reason).unwrap_or(StopReason::Other);
+            if let Some(index) = StopReason::ALL.iter().position(|r| *r == reason) {
+                row.stopped_by_reason[index] += figure.stopped;
+            }
+        }
+    }
+    for figure in &submitted {
+        if let Some(row) = entry(&mut rows, &figure.key) {
+            row.submitted = figure.submitted;
+            row.median_days = figure.median_seconds.map(seconds_to_days);
+            row.p90_days = figure.p90_seconds.map(seconds_to_days);
+            row.awaiting = figure.awaiting;
+            row.overdue = figure.overdue;
+        }
+    }
+    Ok(Figures { rows })
+}
+
+/// The laid-out figures, for the page and the CSV.
+struct Layout {
+    /// Per centre and month, centre by centre.
+    centre_months: Vec<FigureRow>,
+    /// Per month over every chosen centre.
+    months: Vec<FigureRow>,
+    /// Per e-service over the period, by code; only e-services with any figure.
+    eservices: Vec<FigureRow>,
+}
+
+fn lay_out(
+    figures: &Figures,
+    lang: Lang,
+    t: &Texts,
+    centres: &[CentreOption],
+    eservices: &[EserviceOption],
+    months: &[NaiveDate],
+) -> Layout {
+    let get = |id: KeyId| figures.rows.get(&id).cloned().unwrap_or_default();
+    let mut centre_months = Vec::new();
+    for centre in centres {
+        for month in months {
+            centre_months.push(FigureRow {
+                centre: centre.code.clone(),
+                month: month_code(*month),
+                ..get(KeyId::CentreMonth(centre.id, *month))
+            });
+        }
+    }
+    let month_rows = months
+        .iter()
+        .map(|month| FigureRow {
+            centre: t.review.col_total.to_owned(),
+            month: month_code(*month),
+            ..get(KeyId::Month(*month))
+        })
+        .collect();
+    let eservice_rows = eservices
+        .iter()
+        .filter_map(|eservice| {
+            let row = figures.rows.get(&KeyId::Eservice(eservice.id))?;
+            Some(FigureRow {
+                eservice: match lang {
+                    Lang::Lv => eservice.name_lv.clone(),
+                    Lang::En => eservice.name_en.clone(),
+                },
+                ..row.clone()
+            })
+        })
+        .collect();
+    Layout {
+        centre_months,
+        months: month_rows,
+        eservices: eservice_rows,
+    }
+}
+
+/// A chart with the table of its numbers.
+pub struct ChartView {
+    pub id: &'static str,
+    pub title: &'static str,
+    pub chart: BarChart,
+    pub series: Vec<&'static str>,
+    /// The category's label, then one value per series.
+    pub rows: Vec<(String, Vec<String>)>,
+}
+
+fn number(lang: Lang, value: Option<f64>, none: &str) -> String {
+    match value {
+        None => none.to_owned(),
+        Some(value) => {
+            let text = format!("{value:.1}");
+            match lang {
+                Lang::Lv => text.replace('.', ","),
+                Lang::En => text,
+            }
+        }
+    }
+}
+
+fn chart_view(
+    id: &'static str,
+    title: &'static str,
+    series: Vec<&'static str>,
+    categories: Vec<String>,
+    values: Vec<Vec<f64>>,
+    shown: Vec<Vec<String>>,
+) -> ChartView {
+    let chart = bar_chart(&categories, &values);
+    let rows = categories.into_iter().zip(shown).collect();
+    ChartView {
+        id,
+        title,
+        chart,
+        series,
+        rows,
+    }
+}
+
+fn charts(layout: &Layout, lang: Lang, t: &Texts) -> Vec<ChartView> {
+    let r = t.review;
+    let months: Vec<String> = layout.months.iter().map(|row| row.month.clone()).collect();
+    let counts = chart_view(
+        "chart-cases",
+        r.chart_cases_title,
+        vec![r.m_opened, r.m_closed, r.m_stopped],
+        months.clone(),
+        vec![
+            layout.months.iter().map(|row| row.opened as f64).collect(),
+            layout.months.iter().map(|row| row.closed as f64).collect(),
+            layout.months.iter().map(|row| row.stopped as f64).collect(),
+        ],
+        layout
+            .months
+            .iter()
+            .map(|row| {
+                vec![
+                    row.opened.to_string(),
+                    row.closed.to_string(),
+                    row.stopped.to_string(),
+                ]
+            })
+            .collect(),
+    );
+    let times = chart_view(
+        "chart-time",
+        r.chart_time_title,
+        vec![r.m_median_days, r.m_p90_days],
+        months,
+        vec![
+            layout
+                .months
+                .iter()
+                .map(|row| row.median_days.unwrap_or(0.0))
+                .collect(),
+            layout
+                .months
+                .iter()
+                .map(|row| row.p90_days.unwrap_or(0.0))
+                .collect(),
+        ],
+        layout
+            .months
+            .iter()
+            .map(|row| {
+                vec![
+                    number(lang, row.median_days, r.no_value),
+                    number(lang, row.p90_days, r.no_value),
+                ]
+            })
+            .collect(),
+    );
+    let per_eservice = chart_view(
+        "chart-eservices",
+        r.chart_eservice_title,
+        vec![r.m_opened],
+        layout
+            .eservices
+            .iter()
+            .map(|row| row.eservice.clone())
+            .collect(),
+        vec![
+            layout
+                .eservices
+                .iter()
+                .map(|row| row.opened as f64)
+                .collect(),
+        ],
+        layout
+            .eservices
+            .iter()
+            .map(|row| vec![row.opened.to_string()])
+            .collect(),
+    );
+    vec![counts, times, per_eservice]
+}
+
+/// A stopped count of one centre, month and reason.
+pub struct ReasonLine {
+    pub centre: String,
+    pub month: String,
+    pub reason: &'static str,
+    pub count: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "figures/show.html")]
+pub struct FiguresPage {
+    page: Page,
+    from: String,
+    to: String,
+    centre: Option<i64>,
+    centres: Vec<CentreOption>,
+    invalid: bool,
+    charts: Vec<ChartView>,
+    centre_months: Vec<FigureRow>,
+    months: Vec<FigureRow>,
+    eservices: Vec<FigureRow>,
+    reasons: Vec<ReasonLine>,
+    csv_href: String,
+}
+
+impl FiguresPage {
+    fn is_centre(&self, id: &i64) -> bool {
+        self.centre == Some(*id)
+    }
+
+    fn days(&self, value: &Option<f64>) -> String {
+        number(self.page.lang, *value, self.page.t.review.no_value)
+    }
+
+    fn share(&self, value: &Option<i64>) -> String {
+        value.map_or_else(|| self.page.t.review.no_value.to_owned(), |v| v.to_string())
+    }
+}
+
+/// What both the page and the CSV need.
+struct Prepared {
+    period: Period,
+    layout: Layout,
+}
+
+async fn prepare(
+    state: &AppState,
+    user: &CurrentUser,
+    query: &FiguresQuery,
+    page: &Page,
+) -> Result<Prepared, AppError> {
+    let period = query.period(today_in_riga(state.clock.now()))?;
+    let chosen: Vec<i64> = user
+        .centres
+        .iter()
+        .copied()
+        .filter(|id| period.centre.is_none_or(|chosen| chosen == *id))
+        .collect();
+    let centres = store::review::centres(&state.db, &chosen).await?;
+    let (from, until) = months_span(period.first, period.last);
+    let figures = load(
+        state,
+        &Scope {
+            centres: &chosen,
+            from,
+            until,
+        },
+    )
+    .await?;
+    let eservices = store::review::eservices(&state.db).await?;
+    let months = months_between(period.first, period.last);
+    let layout = lay_out(&figures, page.lang, page.t, &centres, &eservices, &months);
+    Ok(Prepared { period, layout })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(query): Query<FiguresQuery>,
+) -> Result<Response, AppError> {
+    let prepared = prepare(&state, &user, &query, &page).await?;
+    let t = page.t;
+    let charts = charts(&prepared.layout, page.lang, t);
+    let reasons = prepared
+        .layout
+        .centre_months
+        .iter()
+        .flat_map(|row| {
+            StopReason::ALL
+                .iter()
+                .zip(row.stopped_by_reason)
+                .filter(|(_, count)| *count > 0)
+                .map(|(reason, count)| ReasonLine {
+                    centre: row.centre.clone(),
+                    month: row.month.clone(),
+                    reason: stop_reason_text(t, reason.code()),
+                    count,
+                })
+        })
+        .collect();
+    let period = &prepared.period;
+    let mut csv_href = format!(
+        "/figures.csv?from={}&to={}",
+        month_code(period.first),
+        month_code(period.last)
+    );
+    if let Some(centre) = period.centre {
+        csv_href.push_str(&format!("&centre={centre}"));
+    }
+    // Every supervised centre for the filter, whichever is chosen.
+    let all_centres = store::review::centres(&state.db, &user.centres).await?;
+    Ok(FiguresPage {
+        from: month_code(period.first),
+        to: month_code(period.last),
+        centre: period.centre,
+        invalid: period.invalid,
+        centres: all_centres,
+        charts,
+        centre_months: prepared.layout.centre_months,
+        months: prepared.layout.months,
+        eservices: prepared.layout.eservices,
+        reasons,
+        csv_href,
+        page,
+    }
+    .into_response())
+}
+
+/// The figures as CSV: one line per centre and month, per month in total and per e-service,
+/// with the stopped cases by reason as columns. UTF-8 with BOM, `;`-separated, decimal comma.
+pub async fn csv(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(query): Query<FiguresQuery>,
+) -> Result<Response, AppError> {
+    let prepared = prepare(&state, &user, &query, &page).await?;
+    let t = page.t;
+    let r = t.review;
+    let mut header = vec![
+        r.col_centre.to_owned(),
+        r.col_month.to_owned(),
+        r.col_eservice.to_owned(),
+        r.m_opened.to_owned(),
+        r.m_closed.to_owned(),
+        r.m_stopped.to_owned(),
+    ];
+    for reason in StopReason::ALL {
+        header.push(format!(
+            "{}: {}",
+            r.m_stopped,
+            stop_reason_text(t, reason.code())
+        ));
+    }
+    header.extend(
+        [
+            r.m_submitted,
+            r.m_median_days,
+            r.m_p90_days,
+            r.m_awaiting,
+            r.m_overdue,
+            r.m_asked_share,
+        ]
+        .map(str::to_owned),
+    );
+    let mut body = String::from(CSV_BOM);
+    body.push_str(&csv_line(&header));
+    let layout = &prepared.layout;
+    for row in layout
+        .centre_months
+        .iter()
+        .chain(&layout.months)
+        .chain(&layout.eservices)
+    {
+        let mut cells = vec![
+            row.centre.clone(),
+            row.month.clone(),
+            row.eservice.clone(),
+            row.opened.to_string(),
+            row.closed.to_string(),
+            row.stopped.to_string(),
+        ];
+        cells.extend(row.stopped_by_reason.iter().map(i64::to_string));
+        cells.extend([
+            row.submitted.to_string(),
+            row.median_days.map(csv_decimal).unwrap_or_default(),
+            row.p90_days.map(csv_decimal).unwrap_or_default(),
+            row.awaiting.to_string(),
+            row.overdue.to_string(),
+            row.asked_share.map(|v| v.to_string()).unwrap_or_default(),
+        ]);
+        body.push_str(&csv_line(&cells));
+    }
+    Ok(csv_response("raditaji.csv", body))
+}

@@ -1,0 +1,1057 @@
+//! The supervisor's review: the queue of finished cases (and its CSV), the review page with the
+//! case's timeline, audit events and reviews, marking a case reviewed, and spot-check samples.
+//!
+//! Only supervisors reach these handlers (the route group's guard). Every query is bounded by
+//! the user's scope (`user.centres`); a case or sample outside it does not exist (404).
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::Form;
+use axum::extract::{Path, Query, State};
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
+use chrono_tz::Europe::Riga;
+use rand::Rng as _;
+use serde::Deserialize;
+use serde_json::json;
+
+use super::AppState;
+use super::auth::CurrentUser;
+use super::error::AppError;
+use super::page::Page;
+use crate::audit::{self, Chain, Event};
+use crate::domain::figures::{
+    CSV_BOM, csv_line, month_code, months_span, previous_month, riga_midnight,
+};
+use crate::domain::review::{
+    CSV_MAX_ROWS, Cursor, OutcomeFilter, PAGE_SIZE, ReviewError, Verdict, draw_sample,
+    readable_lines, validate_review,
+};
+use crate::domain::today_in_riga;
+use crate::domain::workflow::{NotApplicableReason, Step, StopReason};
+use crate::i18n::{Lang, Texts};
+use crate::store;
+use crate::store::review::{
+    CentreOption, EmployeeOption, EserviceOption, QueueFilter, QueueRow, SAMPLE_KEY, SUPERSEDES_KEY,
+};
+
+// ---------------------------------------------------------------------------------------------
+// Shared formatting
+
+/// A moment as the centres' clocks show it.
+pub fn riga_time(at: DateTime<Utc>) -> String {
+    at.with_timezone(&Riga).format("%Y-%m-%d %H:%M").to_string()
+}
+
+pub fn stop_reason_text(t: &Texts, code: &str) -> &'static str {
+    let r = t.review;
+    match StopReason::from_code(code) {
+        Some(StopReason::IdentityNotVerified) => r.reason_identity_not_verified,
+        Some(StopReason::DocumentExpired) => r.reason_document_expired,
+        Some(StopReason::ClientWithdrew) => r.reason_client_withdrew,
+        Some(StopReason::ServiceNotAuthorisable) => r.reason_service_not_authorisable,
+        Some(StopReason::PortalRefused) => r.reason_portal_refused,
+        Some(StopReason::PortalUnavailable) => r.reason_portal_unavailable,
+        Some(StopReason::Other) | None => r.reason_other,
+    }
+}
+
+fn outcome_text(t: &Texts, status: &str, stop_reason: Option<&str>) -> String {
+    if status == "closed" {
+        return t.review.outcome_closed.to_owned();
+    }
+    match stop_reason {
+        Some(reason) => format!(
+            "{} ({})",
+            t.review.outcome_stopped,
+            stop_reason_text(t, reason)
+        ),
+        None => t.review.outcome_stopped.to_owned(),
+    }
+}
+
+fn verdict_text(t: &Texts, code: Option<&str>) -> &'static str {
+    match code.and_then(Verdict::from_code) {
+        Some(Verdict::InOrder) => t.review.verdict_in_order,
+        Some(Verdict::IssuesFound) => t.review.verdict_issues_found,
+        None => t.review.reviewed_no,
+    }
+}
+
+fn eservice_name<'a>(lang: Lang, lv: &'a str, en: &'a str) -> &'a str {
+    match lang {
+        Lang::Lv => lv,
+        Lang::En => en,
+    }
+}
+
+fn duty_text(t: &Texts, step: Step) -> &'static str {
+    let c = t.common;
+    match step {
+        Step::Identity => c.duty_identity,
+        Step::EmployeeEid => c.duty_employee_eid,
+        Step::Authorisation => c.duty_authorisation,
+        Step::DataProcessing => c.duty_data_processing,
+        Step::Submission => c.duty_submission,
+        Step::PlannedTime => c.duty_planned_time,
+        Step::Result => c.duty_result,
+    }
+}
+
+/// A label for a path of a step's data: the known fields by name, anything else as stored.
+fn data_label(t: &Texts, path: &str) -> String {
+    let r = t.review;
+    let (root, rest) = path.split_once('.').unwrap_or((path, ""));
+    let label = match root {
+        "document" => r.data_document,
+        "personal_code" => r.data_personal_code,
+        "given_names" => r.data_given_names,
+        "surnames" => r.data_surnames,
+        "override_justification" => r.data_override_justification,
+        "means_code" => r.data_means_code,
+        "used_at" => r.data_used_at,
+        "notice_version" => r.data_notice_version,
+        "result_contact" => r.data_result_contact,
+        "registration_number" => r.data_registration_number,
+        "signed_on" => r.data_signed_on,
+        "copy1_keep_until" => r.data_copy1_keep_until,
+        "categories" => r.data_categories,
+        "reference" => r.data_reference,
+        "submitted_at" => r.data_submitted_at,
+        "planned_on" => r.data_planned_on,
+        "told_via" => r.data_told_via,
+        "told_at" => r.data_told_at,
+        "outcome" => r.data_outcome,
+        "outcome_text" => r.data_outcome_text,
+        _ => return path.to_owned(),
+    };
+    if rest.is_empty() {
+        label.to_owned()
+    } else {
+        format!("{label}: {}", rest.replace('_', " "))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The queue
+
+/// The queue's filters as the query string carries them: ids, codes and dates only.
+#[derive(Debug, Default, Deserialize)]
+pub struct QueueQuery {
+    #[serde(default)]
+    centre: String,
+    #[serde(default)]
+    employee: String,
+    #[serde(default)]
+    eservice: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    reviewed: String,
+    #[serde(default)]
+    after: String,
+}
+
+/// The filters, parsed.
+#[derive(Debug, Clone, Default)]
+pub struct Filters {
+    pub centre: Option<i64>,
+    pub employee: Option<i64>,
+    pub eservice: Option<i64>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub outcome: Option<OutcomeFilter>,
+    pub reviewed: Option<bool>,
+}
+
+fn optional<T>(text: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, AppError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    parse(text).map(Some).ok_or(AppError::BadRequest)
+}
+
+impl QueueQuery {
+    fn filters(&self) -> Result<Filters, AppError> {
+        let id = |text: &str| text.parse::<i64>().ok();
+        let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
+        Ok(Filters {
+            centre: optional(&self.centre, id)?,
+            employee: optional(&self.employee, id)?,
+            eservice: optional(&self.eservice, id)?,
+            from: optional(&self.from, date)?,
+            to: optional(&self.to, date)?,
+            outcome: optional(&self.outcome, OutcomeFilter::parse)?,
+            reviewed: optional(&self.reviewed, |text| match text {
+                "yes" => Some(true),
+                "no" => Some(false),
+                _ => None,
+            })?,
+        })
+    }
+
+    fn cursor(&self) -> Result<Option<Cursor>, AppError> {
+        optional(&self.after, Cursor::decode)
+    }
+}
+
+impl Filters {
+    /// The query string of these filters (values are ids, codes and dates: nothing to escape).
+    pub fn query(&self) -> String {
+        let mut parts = Vec::new();
+        let mut add = |name: &str, value: Option<String>| {
+            if let Some(value) = value {
+                parts.push(format!("{name}={value}"));
+            }
+        };
+        add("centre", self.centre.map(|v| v.to_string()));
+        add("employee", self.employee.map(|v| v.to_string()));
+        add("eservice", self.eservice.map(|v| v.to_string()));
+        add("from", self.from.map(|v| v.to_string()));
+        add("to", self.to.map(|v| v.to_string()));
+        add("outcome", self.outcome.map(OutcomeFilter::code));
+        add(
+            "reviewed",
+            self.reviewed
+                .map(|v| if v { "yes" } else { "no" }.to_owned()),
+        );
+        parts.join("&")
+    }
+
+    fn is_centre(&self, id: &i64) -> bool {
+        self.centre == Some(*id)
+    }
+
+    fn is_employee(&self, id: &i64) -> bool {
+        self.employee == Some(*id)
+    }
+
+    fn is_eservice(&self, id: &i64) -> bool {
+        self.eservice == Some(*id)
+    }
+
+    fn outcome_code(&self) -> String {
+        self.outcome.map(OutcomeFilter::code).unwrap_or_default()
+    }
+
+    fn reviewed_code(&self) -> &'static str {
+        match self.reviewed {
+            Some(true) => "yes",
+            Some(false) => "no",
+            None => "",
+        }
+    }
+
+    fn period_start_text(&self) -> String {
+        self.from.map(|d| d.to_string()).unwrap_or_default()
+    }
+
+    fn period_end_text(&self) -> String {
+        self.to.map(|d| d.to_string()).unwrap_or_default()
+    }
+
+    /// The store's filter: the user's scope narrowed to the chosen centre and to the chosen
+    /// employee's centre (an employee outside the scope narrows it to nothing).
+    fn store_filter(&self, user: &CurrentUser, employees: &[EmployeeOption]) -> QueueFilter {
+        let employee_centre = self.employee.map(|id| {
+            employees
+                .iter()
+                .find(|employee| employee.id == id)
+                .map(|employee| employee.centre_id)
+        });
+        let centres = user
+            .centres
+            .iter()
+            .copied()
+            .filter(|centre| self.centre.is_none_or(|chosen| chosen == *centre))
+            .filter(|centre| employee_centre.is_none_or(|found| found == Some(*centre)))
+            .collect();
+        QueueFilter {
+            centres,
+            employee: self.employee,
+            eservice: self.eservice,
+            from: self.from.map(riga_midnight),
+            until: self.to.map(|to| riga_midnight(to + TimeDelta::days(1))),
+            status: self.outcome.map(|o| o.status().to_owned()),
+            stop_reason: self
+                .outcome
+                .and_then(OutcomeFilter::stop_reason)
+                .map(|r| r.code().to_owned()),
+            reviewed: self.reviewed,
+        }
+    }
+}
+
+/// A queue row as the page and the CSV show it.
+pub struct QueueLine {
+    pub id: i64,
+    pub centre: String,
+    pub eservice: String,
+    pub employee: String,
+    pub opened: String,
+    pub finished: String,
+    pub outcome: String,
+    pub review: &'static str,
+    pub reviewed: bool,
+}
+
+impl QueueLine {
+    fn new(t: &Texts, lang: Lang, row: QueueRow) -> Self {
+        Self {
+            id: row.id,
+            centre: row.centre_code,
+            eservice: eservice_name(lang, &row.eservice_name_lv, &row.eservice_name_en).to_owned(),
+            employee: row.employee_name,
+            opened: riga_time(row.opened_at),
+            finished: riga_time(row.finished_at),
+            outcome: outcome_text(t, &row.status, row.stop_reason.as_deref()),
+            review: verdict_text(t, row.verdict.as_deref()),
+            reviewed: row.verdict.is_some(),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "review/queue.html")]
+pub struct QueuePage {
+    page: Page,
+    filters: Filters,
+    centres: Vec<CentreOption>,
+    employees: Vec<EmployeeOption>,
+    eservices: Vec<EserviceOption>,
+    outcomes: Vec<(String, String)>,
+    lines: Vec<QueueLine>,
+    next: Option<String>,
+    paged: bool,
+}
+
+impl QueuePage {
+    fn eservice_label<'a>(&self, option: &'a EserviceOption) -> &'a str {
+        eservice_name(self.page.lang, &option.name_lv, &option.name_en)
+    }
+
+    fn csv_href(&self) -> String {
+        let query = self.filters.query();
+        if query.is_empty() {
+            "/review.csv".to_owned()
+        } else {
+            format!("/review.csv?{query}")
+        }
+    }
+}
+
+fn outcome_options(t: &Texts) -> Vec<(String, String)> {
+    let mut options = vec![
+        ("closed".to_owned(), t.review.outcome_closed.to_owned()),
+        ("stopped".to_owned(), t.review.outcome_stopped.to_owned()),
+    ];
+    for reason in StopReason::ALL {
+        options.push((
+            OutcomeFilter::StoppedFor(reason).code(),
+            format!(
+                "{} ({})",
+                t.review.outcome_stopped,
+                stop_reason_text(t, reason.code())
+            ),
+        ));
+    }
+    options
+}
+
+pub async fn queue(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(query): Query<QueueQuery>,
+) -> Result<Response, AppError> {
+    let filters = query.filters()?;
+    let cursor = query.cursor()?;
+    let employees = store::review::employees(&state.db, &user.centres).await?;
+    let filter = filters.store_filter(&user, &employees);
+    let mut rows = store::review::queue(
+        &state.db,
+        &filter,
+        cursor.map(|c| (c.finished_at, c.id)),
+        PAGE_SIZE + 1,
+    )
+    .await?;
+    let more = rows.len() > PAGE_SIZE as usize;
+    rows.truncate(PAGE_SIZE as usize);
+    let next = more.then(|| rows.last()).flatten().map(|last| {
+        let after = Cursor {
+            finished_at: last.finished_at,
+            id: last.id,
+        }
+        .encode();
+        let query = filters.query();
+        if query.is_empty() {
+            format!("/review?after={after}")
+        } else {
+            format!("/review?{query}&after={after}")
+        }
+    });
+    let t = page.t;
+    let lang = page.lang;
+    Ok(QueuePage {
+        centres: store::review::centres(&state.db, &user.centres).await?,
+        eservices: store::review::eservices(&state.db).await?,
+        outcomes: outcome_options(t),
+        lines: rows
+            .into_iter()
+            .map(|row| QueueLine::new(t, lang, row))
+            .collect(),
+        next,
+        paged: cursor.is_some(),
+        employees,
+        filters,
+        page,
+    }
+    .into_response())
+}
+
+/// The queue as CSV: the same filters, newest first, at most [`CSV_MAX_ROWS`] rows (the
+/// response says `X-Pilnvara-Truncated: true` when there were more). No client data.
+pub async fn queue_csv(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(query): Query<QueueQuery>,
+) -> Result<Response, AppError> {
+    let filters = query.filters()?;
+    let employees = store::review::employees(&state.db, &user.centres).await?;
+    let filter = filters.store_filter(&user, &employees);
+    let mut rows = store::review::queue(&state.db, &filter, None, CSV_MAX_ROWS + 1).await?;
+    let truncated = rows.len() > CSV_MAX_ROWS as usize;
+    rows.truncate(CSV_MAX_ROWS as usize);
+    let t = page.t;
+    let r = t.review;
+    let mut body = String::from(CSV_BOM);
+    body.push_str(&csv_line(&[
+        r.col_case,
+        r.col_centre,
+        r.col_eservice_code,
+        r.col_eservice,
+        r.col_employee,
+        r.col_opened,
+        r.col_finished,
+        r.col_outcome,
+        r.col_review,
+    ]));
+    for row in rows {
+        let eservice = row.eservice_code.clone();
+        let employee = row.employee_username.clone();
+        let line = QueueLine::new(t, page.lang, row);
+        body.push_str(&csv_line(&[
+            line.id.to_string(),
+            line.centre,
+            eservice,
+            line.eservice,
+            employee,
+            line.opened,
+            line.finished,
+            line.outcome,
+            line.review.to_owned(),
+        ]));
+    }
+    let mut response = csv_response("parskatisana.csv", body);
+    if truncated {
+        response.headers_mut().insert(
+            "x-pilnvara-truncated",
+            "true".parse().expect("a header value"),
+        );
+    }
+    Ok(response)
+}
+
+/// A CSV download: UTF-8 with BOM, `;`-separated, as an attachment, never cached.
+pub fn csv_response(filename: &'static str, body: String) -> Response {
+    (
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+// ---------------------------------------------------------------------------------------------
+// The review page
+
+pub struct StepLine {
+    pub subpoint: &'static str,
+    pub duty: &'static str,
+    /// `None`: the case ended before this duty.
+    pub outcome: Option<&'static str>,
+    pub reason: Option<&'static str>,
+    pub recorded_by: String,
+    pub recorded_at: String,
+    pub data: Vec<(String, String)>,
+}
+
+pub struct EventLine {
+    pub sequence: i64,
+    pub action: String,
+    pub actor: String,
+    pub occurred_at: String,
+}
+
+pub struct ReviewLine {
+    pub id: i64,
+    pub in_force: bool,
+    pub reviewer: String,
+    pub verdict: &'static str,
+    pub issues: bool,
+    pub remark: String,
+    pub reviewed_at: String,
+}
+
+pub struct CaseSummary {
+    pub id: i64,
+    pub centre: String,
+    pub eservice: String,
+    pub employee: String,
+    pub client: Option<String>,
+    pub erased: bool,
+    pub portal_reference: Option<String>,
+    pub opened: String,
+    pub submitted: Option<String>,
+    pub finished: String,
+    pub outcome: String,
+    pub stop_remark: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "review/case.html")]
+pub struct CasePage {
+    page: Page,
+    case: CaseSummary,
+    steps: Vec<StepLine>,
+    events: Vec<EventLine>,
+    events_limited: bool,
+    reviews: Vec<ReviewLine>,
+    /// The review in force when the page was drawn: the form supersedes it.
+    supersedes: Option<i64>,
+    errors: Vec<(&'static str, &'static str)>,
+    verdict: String,
+    remark: String,
+    saved: bool,
+}
+
+impl CasePage {
+    fn error_for(&self, field: &str) -> Option<&'static str> {
+        self.errors
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, message)| *message)
+    }
+
+    fn supersedes_value(&self) -> String {
+        self.supersedes.map(|id| id.to_string()).unwrap_or_default()
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct SavedQuery {
+    #[serde(default)]
+    saved: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ReviewForm {
+    #[serde(default)]
+    verdict: String,
+    #[serde(default)]
+    remark: String,
+    #[serde(default)]
+    supersedes: String,
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Query(query): Query<SavedQuery>,
+) -> Result<Response, AppError> {
+    let form = ReviewForm::default();
+    let saved = query.saved.is_some();
+    render_case(&state, page, &user, id, &form, Vec::new(), saved).await
+}
+
+/// Loads and renders the review page, writing the access event for the personal data it shows.
+async fn render_case(
+    state: &AppState,
+    page: Page,
+    user: &CurrentUser,
+    id: i64,
+    form: &ReviewForm,
+    errors: Vec<(&'static str, &'static str)>,
+    saved: bool,
+) -> Result<Response, AppError> {
+    let case = store::review::finished_case(&state.db, id, &user.centres)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let steps = store::review::steps(&state.db, id).await?;
+    let events = store::review::events(&state.db, id).await?;
+    let reviews = store::review::reviews(&state.db, id).await?;
+    let mut tx = state.db.begin().await?;
+    audit::record(
+        &mut tx,
+        state.clock.now(),
+        Event {
+            chain: Chain::Case(id),
+            centre_id: Some(case.centre_id),
+            actor_id: Some(user.id),
+            session_tag: Some(&user.session_tag),
+            action: "personal-data-viewed",
+            details: json!({ "page": "review" }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+
+    let t = page.t;
+    let r = t.review;
+    let step_lines = Step::ALL
+        .into_iter()
+        .map(|step| {
+            let row = steps.iter().find(|row| row.step == step.slug());
+            StepLine {
+                subpoint: step.subpoint(),
+                duty: duty_text(t, step),
+                outcome: row.map(|row| {
+                    if row.outcome == "recorded" {
+                        r.step_recorded
+                    } else {
+                        r.step_not_applicable
+                    }
+                }),
+                reason: row
+                    .and_then(|row| row.reason.as_deref())
+                    .and_then(NotApplicableReason::from_code)
+                    .map(|reason| match reason {
+                        NotApplicableReason::PortalGivesNoPlannedTime => {
+                            r.na_portal_gives_no_planned_time
+                        }
+                        NotApplicableReason::PortalGivesNoResult => r.na_portal_gives_no_result,
+                        NotApplicableReason::ClientDidNotAsk => r.na_client_did_not_ask,
+                    }),
+                recorded_by: row
+                    .and_then(|row| row.recorded_by.clone())
+                    .unwrap_or_else(|| r.system_actor.to_owned()),
+                recorded_at: row
+                    .map(|row| riga_time(row.recorded_at))
+                    .unwrap_or_default(),
+                data: row
+                    .map(|row| {
+                        readable_lines(&row.data)
+                            .into_iter()
+                            .map(|(path, value)| (data_label(t, &path), value))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }
+        })
+        .collect();
+    let events_limited = events.len() as i64 >= store::review::EVENTS_SHOWN;
+    let event_lines = events
+        .into_iter()
+        .map(|event| EventLine {
+            sequence: event.sequence,
+            action: event.action,
+            actor: event.actor.unwrap_or_else(|| r.system_actor.to_owned()),
+            occurred_at: riga_time(event.occurred_at),
+        })
+        .collect();
+    let supersedes = reviews.first().map(|review| review.id);
+    let review_lines = reviews
+        .into_iter()
+        .enumerate()
+        .map(|(index, review)| ReviewLine {
+            id: review.id,
+            in_force: index == 0,
+            reviewer: review.reviewer,
+            verdict: verdict_text(t, Some(&review.verdict)),
+            issues: review.verdict == Verdict::IssuesFound.code(),
+            remark: review.remark,
+            reviewed_at: riga_time(review.reviewed_at),
+        })
+        .collect();
+    let client = match (&case.client_given_names, &case.client_surnames) {
+        (Some(given), Some(surnames)) => Some(format!("{given} {surnames}")),
+        _ => None,
+    };
+    let summary = CaseSummary {
+        id: case.id,
+        centre: format!("{} — {}", case.centre_code, case.centre_name),
+        eservice: eservice_name(page.lang, &case.eservice_name_lv, &case.eservice_name_en)
+            .to_owned(),
+        employee: case.employee_name,
+        client,
+        erased: case.erased_at.is_some(),
+        portal_reference: case.portal_reference,
+        opened: riga_time(case.opened_at),
+        submitted: case.submitted_at.map(riga_time),
+        finished: riga_time(case.finished_at),
+        outcome: outcome_text(t, &case.status, case.stop_reason.as_deref()),
+        stop_remark: case.stop_remark,
+    };
+    Ok(CasePage {
+        page,
+        case: summary,
+        steps: step_lines,
+        events: event_lines,
+        events_limited,
+        reviews: review_lines,
+        supersedes,
+        errors,
+        verdict: form.verdict.clone(),
+        remark: form.remark.clone(),
+        saved,
+    }
+    .into_response())
+}
+
+fn review_error_text(t: &Texts, error: ReviewError) -> &'static str {
+    match error {
+        ReviewError::VerdictMissing => t.review.error_verdict_missing,
+        ReviewError::RemarkRequired => t.review.error_remark_required,
+        ReviewError::RemarkTooLong => t.review.error_remark_too_long,
+    }
+}
+
+/// Records a review: validated in `domain`, stored with its audit event in one transaction.
+/// The form names the review it supersedes; if another review came first, nothing is stored
+/// and the page shows the fresh state.
+pub async fn mark(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+    Form(form): Form<ReviewForm>,
+) -> Result<Response, AppError> {
+    let case = store::review::finished_case(&state.db, id, &user.centres)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let input = match validate_review(&form.verdict, &form.remark) {
+        Ok(input) => input,
+        Err(errors) => {
+            let errors = errors
+                .into_iter()
+                .map(|error| (error.field(), review_error_text(page.t, error)))
+                .collect();
+            return render_case(&state, page, &user, id, &form, errors, false).await;
+        }
+    };
+    let supersedes = optional(&form.supersedes, |text| text.parse::<i64>().ok())?;
+    let now = state.clock.now();
+    let mut tx = state.db.begin().await?;
+    let in_force = store::review::reviews(&mut *tx, id)
+        .await?
+        .first()
+        .map(|review| review.id);
+    let inserted = if in_force == supersedes {
+        store::review::insert_review(
+            &mut tx,
+            id,
+            supersedes,
+            user.id,
+            input.verdict.code(),
+            &input.remark,
+            now,
+        )
+        .await
+        .map(Some)
+    } else {
+        Ok(None)
+    };
+    let review_id = match inserted {
+        Ok(Some(review_id)) => review_id,
+        Ok(None) => {
+            drop(tx);
+            return reviewed_meanwhile(&state, page, &user, id, &form).await;
+        }
+        Err(error) if store::violates(&error, SUPERSEDES_KEY) => {
+            drop(tx);
+            return reviewed_meanwhile(&state, page, &user, id, &form).await;
+        }
+        Err(error) => return Err(error.into()),
+    };
+    // The remark stays in case_reviews (append-only) and out of the audit trail: it is free
+    // text that may name people, and audit details never hold personal data.
+    audit::record(
+        &mut tx,
+        now,
+        Event {
+            chain: Chain::Case(id),
+            centre_id: Some(case.centre_id),
+            actor_id: Some(user.id),
+            session_tag: Some(&user.session_tag),
+            action: "case-reviewed",
+            details: json!({
+                "review_id": review_id,
+                "verdict": input.verdict.code(),
+                "supersedes": supersedes,
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/review/{id}?saved=1#reviews")).into_response())
+}
+
+async fn reviewed_meanwhile(
+    state: &AppState,
+    page: Page,
+    user: &CurrentUser,
+    id: i64,
+    form: &ReviewForm,
+) -> Result<Response, AppError> {
+    let errors = vec![("verdict", page.t.review.error_reviewed_meanwhile)];
+    render_case(state, page, user, id, form, errors, false).await
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spot-check samples
+
+/// How many earlier samples the spot-check page lists.
+const SAMPLES_LISTED: i64 = 24;
+
+pub struct SampleLine {
+    pub id: i64,
+    pub centre: String,
+    pub month: String,
+    pub percent: i16,
+    pub population: i32,
+    pub drawn_by: String,
+    pub drawn_at: String,
+}
+
+impl SampleLine {
+    fn new(sample: store::review::Sample) -> Self {
+        Self {
+            id: sample.id,
+            centre: sample.centre_code,
+            month: month_code(sample.month),
+            percent: sample.percent,
+            population: sample.population,
+            drawn_by: sample.drawn_by,
+            drawn_at: riga_time(sample.drawn_at),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "review/samples.html")]
+pub struct SamplesPage {
+    page: Page,
+    month: String,
+    centres: Vec<CentreOption>,
+    samples: Vec<SampleLine>,
+    errors: Vec<(&'static str, &'static str)>,
+    centre: String,
+    percent: String,
+}
+
+impl SamplesPage {
+    fn error_for(&self, field: &str) -> Option<&'static str> {
+        self.errors
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, message)| *message)
+    }
+}
+
+async fn samples_page(
+    state: &AppState,
+    page: Page,
+    user: &CurrentUser,
+    form: &DrawForm,
+    errors: Vec<(&'static str, &'static str)>,
+) -> Result<Response, AppError> {
+    let month = previous_month(today_in_riga(state.clock.now()));
+    let samples = store::review::recent_samples(&state.db, &user.centres, SAMPLES_LISTED).await?;
+    Ok(SamplesPage {
+        page,
+        month: month_code(month),
+        centres: store::review::centres(&state.db, &user.centres).await?,
+        samples: samples.into_iter().map(SampleLine::new).collect(),
+        errors,
+        centre: form.centre.clone(),
+        percent: form.percent.clone(),
+    }
+    .into_response())
+}
+
+pub async fn samples(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+) -> Result<Response, AppError> {
+    let form = DrawForm {
+        centre: String::new(),
+        percent: "10".to_owned(),
+    };
+    samples_page(&state, page, &user, &form, Vec::new()).await
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct DrawForm {
+    #[serde(default)]
+    centre: String,
+    #[serde(default)]
+    percent: String,
+}
+
+/// Draws last month's sample of a centre, or shows the one already drawn.
+pub async fn draw(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Form(form): Form<DrawForm>,
+) -> Result<Response, AppError> {
+    let centre = form
+        .centre
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .filter(|id| user.centres.contains(id));
+    let percent = form
+        .percent
+        .trim()
+        .parse::<u8>()
+        .ok()
+        .filter(|p| (1..=100).contains(p));
+    let (Some(centre), Some(percent)) = (centre, percent) else {
+        let mut errors = Vec::new();
+        if centre.is_none() {
+            errors.push(("centre", page.t.review.error_centre));
+        }
+        if percent.is_none() {
+            errors.push(("percent", page.t.review.error_percent));
+        }
+        return samples_page(&state, page, &user, &form, errors).await;
+    };
+    let now = state.clock.now();
+    let month = previous_month(today_in_riga(now));
+    let mut tx = state.db.begin().await?;
+    if let Some(existing) = store::review::sample_for(&mut tx, centre, month).await? {
+        return Ok(Redirect::to(&format!("/review/samples/{existing}")).into_response());
+    }
+    let (from, until) = months_span(month, month);
+    let population = store::review::closed_case_ids(&mut tx, centre, from, until).await?;
+    let seed: u64 = rand::rng().random();
+    let drawn = draw_sample(&population, percent, seed);
+    let inserted = store::review::insert_sample(
+        &mut tx,
+        &store::review::NewSample {
+            centre_id: centre,
+            month,
+            percent: i16::from(percent),
+            // Stored as its bit pattern; read back with `as u64`.
+            seed: seed as i64,
+            population: i32::try_from(population.len()).unwrap_or(i32::MAX),
+            drawn_by: user.id,
+            drawn_at: now,
+            case_ids: &drawn,
+        },
+    )
+    .await;
+    let sample_id = match inserted {
+        Ok(id) => id,
+        // Someone drew the same centre and month a moment ago: show theirs.
+        Err(error) if store::violates(&error, SAMPLE_KEY) => {
+            drop(tx);
+            let mut connection = state.db.acquire().await?;
+            let existing = store::review::sample_for(&mut connection, centre, month)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            return Ok(Redirect::to(&format!("/review/samples/{existing}")).into_response());
+        }
+        Err(error) => return Err(error.into()),
+    };
+    audit::record(
+        &mut tx,
+        now,
+        Event {
+            chain: Chain::Centre(centre),
+            centre_id: Some(centre),
+            actor_id: Some(user.id),
+            session_tag: Some(&user.session_tag),
+            action: "spot-check-drawn",
+            details: json!({
+                "sample_id": sample_id,
+                "month": month_code(month),
+                "percent": percent,
+                "seed": seed.to_string(),
+                "population": population.len(),
+                "case_ids": drawn,
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Redirect::to(&format!("/review/samples/{sample_id}")).into_response())
+}
+
+pub struct SampleCaseLine {
+    pub position: i32,
+    pub case_id: i64,
+    pub eservice: String,
+    pub closed: String,
+    pub review: &'static str,
+    pub reviewed: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "review/sample.html")]
+pub struct SamplePage {
+    page: Page,
+    sample: SampleLine,
+    seed: u64,
+    cases: Vec<SampleCaseLine>,
+    reviewed: usize,
+}
+
+pub async fn sample(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    let sample = store::review::sample(&state.db, id, &user.centres)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let cases = store::review::sample_cases(&state.db, id).await?;
+    let t = page.t;
+    let cases: Vec<SampleCaseLine> = cases
+        .into_iter()
+        .map(|case| SampleCaseLine {
+            position: case.position,
+            case_id: case.case_id,
+            eservice: case.eservice_code,
+            closed: case.closed_at.map(riga_time).unwrap_or_default(),
+            review: verdict_text(t, case.verdict.as_deref()),
+            reviewed: case.verdict.is_some(),
+        })
+        .collect();
+    Ok(SamplePage {
+        seed: sample.seed as u64,
+        reviewed: cases.iter().filter(|case| case.reviewed).count(),
+        sample: SampleLine::new(sample),
+        cases,
+        page,
+    }
+    .into_response())
+}
