@@ -236,6 +236,63 @@ pub async fn print_authorisation(
     })
 }
 
+/// How a case's authorisation record stands, for the supervisor's review page.
+#[derive(Debug, Clone)]
+pub struct DocumentCheck {
+    pub document_number: String,
+    pub verification_code: String,
+    pub prints: i64,
+    pub state: DocumentState,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocumentState {
+    /// The frozen content still gives the recorded verification code and the first print's
+    /// bytes: the document on file is the one the client signed.
+    Intact,
+    /// The frozen content no longer gives the recorded code or bytes.
+    Altered,
+    /// The client's data were erased at retention; the number and hash remain as evidence.
+    Erased,
+}
+
+/// Re-renders the case's authorisation from its frozen content and compares it with what was
+/// recorded at the first print. `None` when it was never printed. The caller has checked that
+/// the case is within the reader's centres.
+pub async fn check_authorisation(
+    db: &PgPool,
+    case_id: i64,
+) -> Result<Option<DocumentCheck>, DocumentError> {
+    let mut connection = db.acquire().await?;
+    let Some(row) = store::document(&mut connection, case_id).await? else {
+        return Ok(None);
+    };
+    let prints = store::print_count(&mut connection, case_id).await?;
+    drop(connection);
+    let state = match row.snapshot {
+        None => DocumentState::Erased,
+        Some(value) => match serde_json::from_value::<Snapshot>(value) {
+            Err(_) => DocumentState::Altered,
+            Ok(snapshot) => {
+                let code = snapshot.verification_code();
+                let bytes = render_authorisation(snapshot.doc(&code)).await?;
+                let sha256: [u8; 32] = Sha256::digest(&bytes).into();
+                if code == row.verification_code && sha256[..] == row.sha256[..] {
+                    DocumentState::Intact
+                } else {
+                    DocumentState::Altered
+                }
+            }
+        },
+    };
+    Ok(Some(DocumentCheck {
+        document_number: row.document_number,
+        verification_code: rules::printed_code(&row.verification_code),
+        prints,
+        state,
+    }))
+}
+
 /// The client's receipt after 22.¹5. Not frozen: it says what the case says when printed.
 pub async fn print_receipt(
     db: &PgPool,

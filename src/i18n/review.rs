@@ -118,14 +118,37 @@ catalogue! {
             en: "The latest 500 events are shown.",
         }
         evidence_heading { lv: "Pierādījumu pārbaude", en: "Evidence check" }
-        evidence_pending {
-            lv: "Audita ķēdes pārbaude šeit tiks parādīta, kad tā būs pieejama šajā versijā.",
-            en: "The audit chain check will be shown here once it is available in this version.",
+        evidence_verified {
+            lv: "Pierādījumi pārbaudīti: šī gadījuma notikumu ķēde ir pilnīga un nav mainīta.",
+            en: "Evidence verified: this case's chain of events is complete and unchanged.",
         }
+        evidence_events { lv: "pārbaudīti notikumi", en: "events checked" }
+        evidence_broken { lv: "Pierādījumu ķēde ir bojāta pie notikuma", en: "The chain of evidence breaks at event" }
+        evidence_anchor_note {
+            lv: "Ķēdes galus ar parakstītiem enkuriem ārpus datubāzes salīdzina komanda `pilnvara audit verify`.",
+            en: "The command `pilnvara audit verify` also compares the chain heads with the signed anchors kept outside the database.",
+        }
+        problem_hash_mismatch { lv: "notikuma saturs ir mainīts", en: "the event's contents were changed" }
+        problem_broken_link { lv: "notikums nav saistīts ar iepriekšējo", en: "the event does not link to the one before it" }
+        problem_missing { lv: "notikums ir izdzēsts", en: "the event was removed" }
+        problem_head { lv: "ķēdes gals neatbilst notikumiem", en: "the chain's head does not match its events" }
+        problem_rewritten { lv: "vēsture ir pārrakstīta", en: "history was rewritten" }
         document_heading { lv: "Pilnvarojuma dokuments", en: "Authorisation document" }
-        document_pending {
-            lv: "Pilnvarojuma dokuments un tā pārbaude šeit tiks parādīti, kad tie būs pieejami šajā versijā.",
-            en: "The authorisation document and its verification will be shown here once available in this version.",
+        document_none { lv: "Pilnvarojums šim gadījumam netika drukāts.", en: "No authorisation was printed for this case." }
+        document_number { lv: "Dokumenta numurs", en: "Document number" }
+        document_code { lv: "Pārbaudes kods", en: "Verification code" }
+        document_prints { lv: "Drukāts (reizes)", en: "Times printed" }
+        document_intact {
+            lv: "Dokuments atbilst reģistrētajam: no saglabātā satura atkārtoti izveidotais dokuments sakrīt ar pirmo izdruku (SHA-256) un pārbaudes kodu.",
+            en: "The document matches the record: rebuilt from its stored content it is identical to the first print (SHA-256) and its verification code.",
+        }
+        document_altered {
+            lv: "Dokuments NEATBILST reģistrētajam: saglabātais saturs vairs nedod pirmās izdrukas baitus vai pārbaudes kodu.",
+            en: "The document does NOT match the record: its stored content no longer gives the first print's bytes or verification code.",
+        }
+        document_erased {
+            lv: "Klienta dati ir dzēsti pēc glabāšanas termiņa; dokumenta numurs un izdrukas jaucējvērtība ir saglabāti kā pierādījums.",
+            en: "The client's data were erased after the retention period; the document number and the print's hash remain as evidence.",
         }
         reviews_heading { lv: "Pārskatīšanas", en: "Reviews" }
         reviews_none { lv: "Gadījums vēl nav pārskatīts.", en: "The case has not been reviewed yet." }

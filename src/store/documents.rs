@@ -191,6 +191,16 @@ pub async fn document(
     .await
 }
 
+/// How many times the case's authorisation was printed (the first print and every reprint).
+pub async fn print_count(connection: &mut PgConnection, case_id: i64) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT count(*) AS "count!" FROM authorisation_prints WHERE case_id = $1"#,
+        case_id
+    )
+    .fetch_one(connection)
+    .await
+}
+
 /// The next number of `centre_id` in `year`. The upsert holds the counter row's lock until the
 /// transaction ends (as `SELECT … FOR UPDATE` would), so concurrent prints take turns and a
 /// number is lost only when its print is rolled back.

@@ -20,7 +20,9 @@ use super::AppState;
 use super::auth::CurrentUser;
 use super::error::AppError;
 use super::page::Page;
+use crate::audit::verify::{Problem, verify_chain};
 use crate::audit::{self, Chain, Event};
+use crate::documents::{self, DocumentCheck, DocumentState};
 use crate::domain::figures::{
     CSV_BOM, csv_line, month_code, months_span, previous_month, riga_midnight,
 };
@@ -30,6 +32,7 @@ use crate::domain::review::{
 };
 use crate::domain::today_in_riga;
 use crate::domain::workflow::{NotApplicableReason, Step, StopReason};
+use crate::i18n::Review;
 use crate::i18n::{Lang, Texts};
 use crate::store;
 use crate::store::review::{
@@ -536,6 +539,9 @@ pub struct CaseSummary {
 pub struct CasePage {
     page: Page,
     case: CaseSummary,
+    /// The case's audit chain: `Ok(events checked)` or `Err((event, what is wrong))`.
+    evidence: Result<u64, (i64, &'static str)>,
+    document: Option<DocumentLine>,
     steps: Vec<StepLine>,
     events: Vec<EventLine>,
     events_limited: bool,
@@ -558,6 +564,42 @@ impl CasePage {
 
     fn supersedes_value(&self) -> String {
         self.supersedes.map(|id| id.to_string()).unwrap_or_default()
+    }
+}
+
+/// The authorisation record as the review page shows it.
+pub struct DocumentLine {
+    number: String,
+    code: String,
+    prints: i64,
+    intact: bool,
+    state: &'static str,
+}
+
+fn document_line(r: &'static Review, check: DocumentCheck) -> DocumentLine {
+    let state = match check.state {
+        DocumentState::Intact => r.document_intact,
+        DocumentState::Altered => r.document_altered,
+        DocumentState::Erased => r.document_erased,
+    };
+    DocumentLine {
+        number: check.document_number,
+        code: check.verification_code,
+        prints: check.prints,
+        intact: check.state != DocumentState::Altered,
+        state,
+    }
+}
+
+fn problem_text(r: &'static Review, problem: &Problem) -> &'static str {
+    match problem {
+        Problem::HashMismatch => r.problem_hash_mismatch,
+        Problem::BrokenLink => r.problem_broken_link,
+        Problem::Missing { .. }
+        | Problem::TailMissing { .. }
+        | Problem::AnchoredEventMissing { .. } => r.problem_missing,
+        Problem::HeadMismatch { .. } | Problem::HeadMissing => r.problem_head,
+        Problem::AnchoredHashMismatch { .. } => r.problem_rewritten,
     }
 }
 
@@ -605,6 +647,11 @@ async fn render_case(
     let steps = store::review::steps(&state.db, id).await?;
     let events = store::review::events(&state.db, id).await?;
     let reviews = store::review::reviews(&state.db, id).await?;
+    // The chain's hashes and links; the anchors are checked by `pilnvara audit verify`.
+    let chain = verify_chain(&state.db, &Chain::Case(id).key(), None).await?;
+    let document = documents::check_authorisation(&state.db, id)
+        .await
+        .map_err(anyhow::Error::from)?;
     let mut tx = state.db.begin().await?;
     audit::record(
         &mut tx,
@@ -707,9 +754,15 @@ async fn render_case(
         outcome: outcome_text(t, &case.status, case.stop_reason.as_deref()),
         stop_remark: case.stop_remark,
     };
+    let evidence = match &chain.failure {
+        None => Ok(chain.events),
+        Some(failure) => Err((failure.sequence, problem_text(r, &failure.problem))),
+    };
     Ok(CasePage {
         page,
         case: summary,
+        evidence,
+        document: document.map(|check| document_line(r, check)),
         steps: step_lines,
         events: event_lines,
         events_limited,

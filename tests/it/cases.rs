@@ -969,3 +969,109 @@ async fn a_case_stopped_before_the_authorisation_still_gets_a_retention_date() {
         Some(pilnvara::domain::retention::keep_until(today, 10))
     );
 }
+
+#[tokio::test]
+async fn a_supervisor_sees_the_evidence_verified_and_the_document_matching_until_tampered() {
+    let app = desk().await;
+    app.user("vita", Role::Supervisor, "RIX", &["RIX"]).await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, false, false).await).await;
+    record_ok(&app, &anna, id, "identity", false).await;
+    record_ok(&app, &anna, id, "employee-eid", false).await;
+    let pdf = anna.get(&format!("/cases/{id}/authorisation.pdf")).await;
+    assert_eq!(pdf.status, StatusCode::OK);
+    for step in ["authorisation", "data-processing", "submission"] {
+        record_ok(&app, &anna, id, step, false).await;
+    }
+    assert_eq!(status(&app, id).await, "closed");
+
+    let vita = app.signed_in("vita").await;
+    let page = vita.get(&format!("/review/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains("Pierādījumi pārbaudīti"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Dokuments atbilst reģistrētajam"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("RIX-"), "the document number is shown");
+
+    // A database administrator rewrites the frozen content and an audit detail.
+    let mut connection = app.pool.acquire().await.unwrap();
+    for statement in [
+        "SET session_replication_role = replica".to_owned(),
+        "UPDATE authorisation_documents SET snapshot = jsonb_set(snapshot, '{content,client_surname}', '\"Cits\"')".to_owned(),
+        format!("UPDATE audit_events SET details = '{{\"forged\": true}}' WHERE chain = 'case:{id}' AND sequence = 2"),
+        "SET session_replication_role = DEFAULT".to_owned(),
+    ] {
+        sqlx::query(&statement).execute(&mut *connection).await.unwrap();
+    }
+    drop(connection);
+    let page = vita.get(&format!("/review/{id}")).await;
+    assert!(
+        page.body
+            .contains("Pierādījumu ķēde ir bojāta pie notikuma 2"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Dokuments NEATBILST reģistrētajam"),
+        "{}",
+        page.body
+    );
+}
+
+#[tokio::test]
+async fn retention_erases_the_printed_authorisation_content_and_keeps_its_evidence() {
+    let app = desk().await;
+    app.user("vita", Role::Supervisor, "RIX", &["RIX"]).await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, false, false).await).await;
+    for step in ["identity", "employee-eid"] {
+        record_ok(&app, &anna, id, step, false).await;
+    }
+    assert_eq!(
+        anna.get(&format!("/cases/{id}/authorisation.pdf"))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    for step in ["authorisation", "data-processing", "submission"] {
+        record_ok(&app, &anna, id, step, false).await;
+    }
+    app.clock.advance(TimeDelta::days(366 * 11));
+    pilnvara::retention::run(&app.pool, app.clock.as_ref())
+        .await
+        .unwrap();
+    let (snapshot_erased, number): (bool, String) = sqlx::query_as(
+        "SELECT snapshot IS NULL, document_number FROM authorisation_documents WHERE case_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert!(
+        snapshot_erased,
+        "the client's data in the frozen document are gone"
+    );
+    assert!(number.starts_with("RIX-"), "the number stays as evidence");
+    let vita = app.signed_in("vita").await;
+    let page = vita.get(&format!("/review/{id}")).await;
+    assert!(
+        page.body.contains("Klienta dati ir dzēsti"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains("Pierādījumi pārbaudīti"),
+        "the chain still verifies"
+    );
+    assert!(
+        !page.body.contains(GIVEN) && !page.body.contains(SURNAME),
+        "no client name left"
+    );
+}
