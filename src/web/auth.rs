@@ -28,6 +28,7 @@ use crate::store;
 pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(15);
 pub const ABSOLUTE_TIMEOUT: TimeDelta = TimeDelta::hours(8);
 const SESSION_KEY: &str = "signed_in";
+const ACTIVITY_WRITE_INTERVAL: TimeDelta = TimeDelta::seconds(30);
 
 /// What the session holds about a signed-in user.
 #[derive(Debug, Serialize, Deserialize)]
@@ -122,6 +123,11 @@ pub async fn identify(
     mut request: Request,
     next: Next,
 ) -> Response {
+    // The stylesheet and the health checks need no user: no session read for them.
+    let path = request.uri().path();
+    if path.starts_with("/static/") || path == "/healthz" || path == "/readyz" {
+        return next.run(request).await;
+    }
     match current_user(&state, &session).await {
         Ok(Identified::User(user)) => {
             request.extensions_mut().insert(*user);
@@ -156,8 +162,12 @@ async fn current_user(state: &AppState, session: &Session) -> anyhow::Result<Ide
         session.flush().await?;
         return Ok(Identified::Ended);
     };
-    signed_in.last_seen = now;
-    session.insert(SESSION_KEY, &signed_in).await?;
+    // Activity is written at most every half minute: the idle timeout stays exact to that, and
+    // a page's burst of requests costs one session write, not one each.
+    if now - signed_in.last_seen >= ACTIVITY_WRITE_INTERVAL {
+        signed_in.last_seen = now;
+        session.insert(SESSION_KEY, &signed_in).await?;
+    }
     Ok(Identified::User(Box::new(CurrentUser {
         id: user.id,
         username: user.username,
