@@ -9,7 +9,6 @@ mod steps;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{DateTime, NaiveDate, Utc};
@@ -591,9 +590,8 @@ pub async fn open(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Form(form): Form<Vec<(String, String)>>,
+    posted: Posted,
 ) -> Result<Response, AppError> {
-    let posted = Posted(form);
     let means = store::active_eid_means(&state.db).await?;
     let mut errors = FieldErrors::default();
     let eservice_id = posted.get("eservice_id").trim().parse::<i64>().ok();
@@ -773,10 +771,9 @@ pub async fn stop(
     page: Page,
     user: CurrentUser,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    posted: Posted,
 ) -> Result<Response, AppError> {
     let id = case_id(&id)?;
-    let posted = Posted(form);
     let version = posted.version().ok_or(AppError::BadRequest)?;
     let mut errors = FieldErrors::default();
     let reason = match posted.get("reason").trim() {
@@ -894,9 +891,8 @@ pub async fn search(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Form(form): Form<Vec<(String, String)>>,
+    posted: Posted,
 ) -> Result<Response, AppError> {
-    let posted = Posted(form);
     let name = posted.get("name").trim().to_owned();
     let code = posted.get("personal_code").trim().to_owned();
     let reference = posted.get("reference").trim().to_owned();

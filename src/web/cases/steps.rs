@@ -7,7 +7,6 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -159,10 +158,9 @@ pub async fn record_step(
     page: Page,
     user: CurrentUser,
     Path((id, slug)): Path<(String, String)>,
-    Form(form): Form<Vec<(String, String)>>,
+    posted: Posted,
 ) -> Result<Response, AppError> {
     let (id, step) = (case_id(&id)?, parse_step(&slug)?);
-    let posted = Posted(form);
     let version = posted.version().ok_or(AppError::BadRequest)?;
     let page_name = format!("step:{}", step.slug());
     let (case, rows) = load(&state, &user, id).await?;
