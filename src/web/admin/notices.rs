@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use super::eservices::form_errors;
 use super::{Done, Errors, see_other};
 use crate::catalogue::{self, CatalogueError, NoticeInput};
+use crate::domain::format::date;
 use crate::domain::today_in_riga;
 use crate::store::{self, catalogue::NoticeSummary, catalogue::NoticeText};
 use crate::web::AppState;
@@ -29,9 +30,7 @@ pub struct NoticesPage {
 
 impl NoticesPage {
     fn shown_on(&self, notice: &NoticeSummary) -> Option<String> {
-        notice
-            .first_shown_at
-            .map(|at| today_in_riga(at).format("%d.%m.%Y").to_string())
+        notice.first_shown_at.map(|at| date(today_in_riga(at)))
     }
 }
 
@@ -190,9 +189,7 @@ async fn stored(state: &AppState, page: Page, id: i64) -> Result<NoticeForm, App
         page,
         id: Some(id),
         version: Some(notice.version),
-        shown_on: notice
-            .first_shown_at
-            .map(|at| today_in_riga(at).format("%d.%m.%Y").to_string()),
+        shown_on: notice.first_shown_at.map(|at| date(today_in_riga(at))),
         form: NoticeInput {
             effective_from: notice.effective_from.to_string(),
             text: notice.text,

@@ -12,11 +12,11 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::{
-    CaseView, Flash, actor, by_lang, case_id, date, load, load_and_log, log_view, refused,
-    step_title,
+    CaseView, Flash, actor, by_lang, case_id, load, load_and_log, log_view, refused, step_title,
 };
 use crate::cases::{self as service, CaseError, StepInput};
 use crate::domain::document::DocumentType;
+use crate::domain::format::date;
 use crate::domain::steps::{
     AuthorisationForm, ContactChannel, DataProcessingForm, EmployeeEidForm, FieldError,
     FieldErrors, IdentityForm, Outcome, PlannedTimeForm, ResultForm, SubmissionForm,
