@@ -16,6 +16,7 @@ use crate::accounts::Actor;
 use crate::audit::{self, Chain, Event};
 use crate::domain::document::DocumentType;
 use crate::domain::documents::{self as rules, NotPrintable};
+use crate::domain::format::{date, date_time};
 use crate::domain::steps::{
     AuthorisationInput, IdentityInput, PlannedTimeInput, ResultContact, SubmissionInput,
 };
@@ -674,14 +675,6 @@ fn bilingual(lv: &str, en: &str, english: bool, separator: &str) -> String {
     } else {
         lv.to_owned()
     }
-}
-
-fn date(day: NaiveDate) -> String {
-    day.format("%d.%m.%Y").to_string()
-}
-
-fn date_time(at: NaiveDateTime) -> String {
-    at.format("%d.%m.%Y %H:%M").to_string()
 }
 
 fn hex(bytes: &[u8]) -> String {

@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod document;
 pub mod documents;
 pub mod figures;
+pub mod format;
 pub mod personal_code;
 pub mod retention;
 pub mod review;

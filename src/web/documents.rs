@@ -18,6 +18,7 @@ use super::error::AppError;
 use super::page::Page;
 use crate::documents::{self, DocumentError, Pdf, Reader, Verification};
 use crate::domain::documents::NotPrintable;
+use crate::domain::format::date_time;
 use crate::domain::staff::Role;
 use crate::i18n::Lang;
 
@@ -240,7 +241,7 @@ pub async fn verify(
                 _ => format!("/cases/{case_id}"),
             },
             centre_name,
-            first_printed_at: first_printed_at.format("%d.%m.%Y %H:%M").to_string(),
+            first_printed_at: date_time(first_printed_at),
         },
         Verification::DoesNotMatch => Outcome::DoesNotMatch,
     };

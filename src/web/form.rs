@@ -4,6 +4,8 @@
 //! `domain::steps` form for checking, and, when something is wrong, shown again with the values
 //! kept and each message beside its field (`templates/cases/_field.html`).
 
+use axum::extract::{FromRequest, Request};
+
 use crate::domain::document::DocumentError;
 use crate::domain::personal_code::PersonalCodeError;
 use crate::domain::steps::{FieldError, FieldErrors};
@@ -39,8 +41,23 @@ impl Posted {
             .any(|(key, value)| key == name && !value.is_empty())
     }
 
+    /// Whether `name` was posted at all, whatever its value. The admin forms read their
+    /// checkboxes this way (kept as it was when they had their own parser).
+    pub fn present(&self, name: &str) -> bool {
+        self.0.iter().any(|(key, _)| key == name)
+    }
+
     pub fn version(&self) -> Option<i32> {
         self.get("version").trim().parse().ok()
+    }
+}
+
+impl<S: Send + Sync> FromRequest<S> for Posted {
+    type Rejection = <axum::Form<Vec<(String, String)>> as FromRequest<S>>::Rejection;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let axum::Form(pairs) = axum::Form::from_request(request, state).await?;
+        Ok(Posted(pairs))
     }
 }
 

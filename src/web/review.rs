@@ -10,8 +10,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
-use chrono_tz::Europe::Riga;
+use chrono::{NaiveDate, TimeDelta};
 use rand::Rng as _;
 use serde::Deserialize;
 use serde_json::json;
@@ -26,6 +25,7 @@ use crate::documents::{self, DocumentCheck, DocumentState};
 use crate::domain::figures::{
     CSV_BOM, csv_line, month_code, months_span, previous_month, riga_midnight,
 };
+use crate::domain::format::riga_time_iso;
 use crate::domain::review::{
     CSV_MAX_ROWS, Cursor, OutcomeFilter, PAGE_SIZE, ReviewError, Verdict, draw_sample,
     readable_lines, validate_review,
@@ -41,11 +41,6 @@ use crate::store::review::{
 
 // ---------------------------------------------------------------------------------------------
 // Shared formatting
-
-/// A moment as the centres' clocks show it.
-pub fn riga_time(at: DateTime<Utc>) -> String {
-    at.with_timezone(&Riga).format("%Y-%m-%d %H:%M").to_string()
-}
 
 pub fn stop_reason_text(t: &Texts, code: &str) -> &'static str {
     let r = t.review;
@@ -311,8 +306,8 @@ impl QueueLine {
             centre: row.centre_code,
             eservice: eservice_name(lang, &row.eservice_name_lv, &row.eservice_name_en).to_owned(),
             employee: row.employee_name,
-            opened: riga_time(row.opened_at),
-            finished: riga_time(row.finished_at),
+            opened: riga_time_iso(row.opened_at),
+            finished: riga_time_iso(row.finished_at),
             outcome: outcome_text(t, &row.status, row.stop_reason.as_deref()),
             review: verdict_text(t, row.verdict.as_deref()),
             reviewed: row.verdict.is_some(),
@@ -698,7 +693,7 @@ async fn render_case(
                     .and_then(|row| row.recorded_by.clone())
                     .unwrap_or_else(|| r.system_actor.to_owned()),
                 recorded_at: row
-                    .map(|row| riga_time(row.recorded_at))
+                    .map(|row| riga_time_iso(row.recorded_at))
                     .unwrap_or_default(),
                 data: row
                     .map(|row| {
@@ -718,7 +713,7 @@ async fn render_case(
             sequence: event.sequence,
             action: event.action,
             actor: event.actor.unwrap_or_else(|| r.system_actor.to_owned()),
-            occurred_at: riga_time(event.occurred_at),
+            occurred_at: riga_time_iso(event.occurred_at),
         })
         .collect();
     let supersedes = reviews.first().map(|review| review.id);
@@ -732,7 +727,7 @@ async fn render_case(
             verdict: verdict_text(t, Some(&review.verdict)),
             issues: review.verdict == Verdict::IssuesFound.code(),
             remark: review.remark,
-            reviewed_at: riga_time(review.reviewed_at),
+            reviewed_at: riga_time_iso(review.reviewed_at),
         })
         .collect();
     let client = match (&case.client_given_names, &case.client_surnames) {
@@ -748,9 +743,9 @@ async fn render_case(
         client,
         erased: case.erased_at.is_some(),
         portal_reference: case.portal_reference,
-        opened: riga_time(case.opened_at),
-        submitted: case.submitted_at.map(riga_time),
-        finished: riga_time(case.finished_at),
+        opened: riga_time_iso(case.opened_at),
+        submitted: case.submitted_at.map(riga_time_iso),
+        finished: riga_time_iso(case.finished_at),
         outcome: outcome_text(t, &case.status, case.stop_reason.as_deref()),
         stop_remark: case.stop_remark,
     };
@@ -900,7 +895,7 @@ impl SampleLine {
             percent: sample.percent,
             population: sample.population,
             drawn_by: sample.drawn_by,
-            drawn_at: riga_time(sample.drawn_at),
+            drawn_at: riga_time_iso(sample.drawn_at),
         }
     }
 }
@@ -1094,7 +1089,7 @@ pub async fn sample(
             position: case.position,
             case_id: case.case_id,
             eservice: case.eservice_code,
-            closed: case.closed_at.map(riga_time).unwrap_or_default(),
+            closed: case.closed_at.map(riga_time_iso).unwrap_or_default(),
             review: verdict_text(t, case.verdict.as_deref()),
             reviewed: case.verdict.is_some(),
         })

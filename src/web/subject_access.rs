@@ -20,6 +20,7 @@ use super::AppState;
 use super::auth::CurrentUser;
 use super::error::AppError;
 use super::page::Page;
+use crate::domain::format::{date, riga_time};
 use crate::domain::now_in_riga;
 use crate::domain::personal_code::{PersonalCode, PersonalCodeError};
 use crate::i18n::Lang;
@@ -388,14 +389,6 @@ struct ExportAccess<'a> {
     occurred_at: DateTime<Utc>,
     by: Option<&'a str>,
     details: &'a Value,
-}
-
-fn riga_time(at: DateTime<Utc>) -> String {
-    now_in_riga(at).format("%d.%m.%Y %H:%M").to_string()
-}
-
-fn date(day: NaiveDate) -> String {
-    day.format("%d.%m.%Y").to_string()
 }
 
 /// A step's JSON as `path: value` lines (`document.number: LV1234567`).

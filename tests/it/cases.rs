@@ -7,7 +7,7 @@ use pilnvara::clock::Clock;
 use pilnvara::domain::staff::Role;
 use pilnvara::domain::{now_in_riga, today_in_riga};
 
-use crate::harness::{Client, TestApp, TestResponse};
+use crate::harness::{Client, TestApp, TestResponse, scalar};
 
 const GIVEN: &str = "Jānis";
 const SURNAME: &str = "Bērziņš";
@@ -73,14 +73,6 @@ async fn open_case(client: &Client, eservice_id: i64) -> i64 {
 
 async fn version(app: &TestApp, id: i64) -> i32 {
     sqlx::query_scalar("SELECT version FROM cases WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-}
-
-async fn scalar(app: &TestApp, sql: &str, id: i64) -> i64 {
-    sqlx::query_scalar(sql)
         .bind(id)
         .fetch_one(&app.pool)
         .await

@@ -19,7 +19,7 @@ use pilnvara::domain::{now_in_riga, today_in_riga};
 use pilnvara::i18n::Lang;
 use serde_json::Value;
 
-use super::harness::{BytesResponse, Client, TestApp};
+use super::harness::{BytesResponse, Client, TestApp, scalar};
 
 const COPY_1: &str = "1. eksemplārs — glabājas pašvaldībā (Arhīvu likums)";
 const COPY_2: &str = "2. eksemplārs — izsniegts klientam";
@@ -171,14 +171,6 @@ fn assert_pdfa(response: &BytesResponse) {
 
 fn year_of(app: &TestApp) -> i32 {
     today_in_riga(app.clock.now()).year()
-}
-
-async fn count(app: &TestApp, sql: &str, case_id: i64) -> i64 {
-    sqlx::query_scalar(sql)
-        .bind(case_id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
 }
 
 #[tokio::test]
@@ -376,7 +368,7 @@ async fn no_authorisation_before_identity_and_employee_eid_are_recorded() {
             response.body
         );
         assert_eq!(
-            count(
+            scalar(
                 &desk.app,
                 "SELECT count(*) FROM authorisation_documents WHERE case_id = $1",
                 case_id
@@ -729,7 +721,7 @@ async fn a_reprint_that_differs_from_the_first_print_is_refused_and_audited() {
     );
     assert!(!response.body.starts_with("%PDF"));
     assert_eq!(
-        count(
+        scalar(
             &desk.app,
             "SELECT count(*) FROM authorisation_prints WHERE case_id = $1",
             case_id
@@ -739,7 +731,7 @@ async fn a_reprint_that_differs_from_the_first_print_is_refused_and_audited() {
         "the refused reprint is not a print"
     );
     assert_eq!(
-        count(
+        scalar(
             &desk.app,
             "SELECT count(*) FROM audit_events
              WHERE chain = 'case:' || $1 AND action = 'authorisation-reprint-mismatch'",
@@ -817,7 +809,7 @@ async fn two_first_prints_at_once_allocate_one_number() {
         "the case row lock lets only one print number it"
     );
     assert_eq!(
-        count(
+        scalar(
             &desk.app,
             "SELECT count(*) FROM authorisation_prints WHERE case_id = $1",
             case_id

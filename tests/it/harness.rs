@@ -408,6 +408,15 @@ impl Client {
     }
 }
 
+/// The number `sql` answers with `$1` bound to `id` (a count of rows about one case, say).
+pub async fn scalar(app: &TestApp, sql: &str, id: i64) -> i64 {
+    sqlx::query_scalar(sql)
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
 async fn read(response: reqwest::Response) -> TestResponse {
     let status = response.status();
     let headers = response.headers().clone();

@@ -5,13 +5,14 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 
-use super::{Done, Errors, FormFields, see_other};
+use super::{Done, Errors, see_other};
 use crate::accounts::{self, AccountError, CentreInput};
 use crate::domain::staff::CentreKind;
 use crate::store::{self, centres::Centre};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::error::AppError;
+use crate::web::form::Posted;
 use crate::web::page::Page;
 
 #[derive(Template, WebTemplate)]
@@ -63,14 +64,14 @@ pub struct CentreValues {
 }
 
 impl CentreValues {
-    fn from_form(form: &FormFields) -> Self {
+    fn from_form(form: &Posted) -> Self {
         Self {
-            code: form.text("code"),
-            name: form.text("name"),
-            municipality: form.text("municipality"),
-            kind: form.text("kind"),
-            retention_years: form.text("retention_years"),
-            active: form.checked("active"),
+            code: form.get("code"),
+            name: form.get("name"),
+            municipality: form.get("municipality"),
+            kind: form.get("kind"),
+            retention_years: form.get("retention_years"),
+            active: form.present("active"),
         }
     }
 
@@ -173,7 +174,7 @@ pub async fn create(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    form: FormFields,
+    form: Posted,
 ) -> Result<Response, AppError> {
     let form = CentreValues::from_form(&form);
     let result = match input(&page, &form) {
@@ -220,7 +221,7 @@ pub async fn update(
     page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
-    form: FormFields,
+    form: Posted,
 ) -> Result<Response, AppError> {
     store::centres::get(&state.db, id, &user.centres)
         .await?

@@ -7,12 +7,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 
 use super::eservices::form_errors;
-use super::{Done, Errors, FormFields, see_other};
+use super::{Done, Errors, see_other};
 use crate::catalogue::{self, EidMeansInput};
 use crate::store::{self, catalogue::EidMeans};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::error::AppError;
+use crate::web::form::Posted;
 use crate::web::page::Page;
 
 #[derive(Template, WebTemplate)]
@@ -48,12 +49,12 @@ pub struct EidMeansForm {
     notice: Option<&'static str>,
 }
 
-fn input(form: &FormFields) -> EidMeansInput {
+fn input(form: &Posted) -> EidMeansInput {
     EidMeansInput {
-        code: form.text("code"),
-        name_lv: form.text("name_lv"),
-        name_en: form.text("name_en"),
-        active: form.checked("active"),
+        code: form.get("code"),
+        name_lv: form.get("name_lv"),
+        name_en: form.get("name_en"),
+        active: form.present("active"),
     }
 }
 
@@ -74,7 +75,7 @@ pub async fn create(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    form: FormFields,
+    form: Posted,
 ) -> Result<Response, AppError> {
     let form = input(&form);
     match catalogue::add_eid_means(&state.db, state.clock.as_ref(), user.actor(), &form).await {
@@ -119,7 +120,7 @@ pub async fn update(
     page: Page,
     user: CurrentUser,
     Path(code): Path<String>,
-    form: FormFields,
+    form: Posted,
 ) -> Result<Response, AppError> {
     let means = store::catalogue::eid_means_by_code(&state.db, &code)
         .await?

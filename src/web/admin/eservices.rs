@@ -6,7 +6,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 
-use super::{Done, Errors, FormFields, see_other};
+use super::{Done, Errors, see_other};
 use crate::catalogue::{self, CatalogueError, EserviceInput, Problem};
 use crate::domain::catalogue::DataCategory;
 use crate::i18n::Lang;
@@ -14,6 +14,7 @@ use crate::store::{self, catalogue::Eservice};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::error::AppError;
+use crate::web::form::Posted;
 use crate::web::page::Page;
 
 /// The label of a data category in the page's language.
@@ -116,17 +117,17 @@ impl EserviceForm {
     }
 }
 
-fn input(form: &FormFields) -> EserviceInput {
+fn input(form: &Posted) -> EserviceInput {
     EserviceInput {
-        code: form.text("code"),
-        name_lv: form.text("name_lv"),
-        name_en: form.text("name_en"),
-        institution: form.text("institution"),
-        authorised_submission: form.checked("authorised_submission"),
-        gives_planned_time: form.checked("gives_planned_time"),
-        gives_result: form.checked("gives_result"),
+        code: form.get("code"),
+        name_lv: form.get("name_lv"),
+        name_en: form.get("name_en"),
+        institution: form.get("institution"),
+        authorised_submission: form.present("authorised_submission"),
+        gives_planned_time: form.present("gives_planned_time"),
+        gives_result: form.present("gives_result"),
         data_categories: form.all("data_categories"),
-        active: form.checked("active"),
+        active: form.present("active"),
     }
 }
 
@@ -179,7 +180,7 @@ pub async fn create(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    form: FormFields,
+    form: Posted,
 ) -> Result<Response, AppError> {
     let form = input(&form);
     match catalogue::add_eservice(&state.db, state.clock.as_ref(), user.actor(), &form).await {
@@ -231,7 +232,7 @@ pub async fn update(
     page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
-    form: FormFields,
+    form: Posted,
 ) -> Result<Response, AppError> {
     let eservice = store::catalogue::eservice(&state.db, id)
         .await?

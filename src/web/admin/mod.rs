@@ -13,7 +13,6 @@ mod notices;
 mod staff;
 
 use axum::Router;
-use axum::extract::{FromRequest, Request};
 use axum::http::HeaderValue;
 use axum::http::header::CACHE_CONTROL;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -73,42 +72,6 @@ pub fn routes() -> Router<AppState> {
             "/admin/notices/{id}",
             get(notices::show).post(notices::update),
         )
-}
-
-/// A submitted form as name–value pairs, so that repeated names (a group of checkboxes) are
-/// all kept. Absent fields read as empty.
-pub struct FormFields(Vec<(String, String)>);
-
-impl FormFields {
-    pub fn text(&self, name: &str) -> String {
-        self.0
-            .iter()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-            .unwrap_or_default()
-    }
-
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(key, _)| key == name)
-            .map(|(_, value)| value.clone())
-            .collect()
-    }
-
-    /// Whether the checkbox `name` was ticked.
-    pub fn checked(&self, name: &str) -> bool {
-        self.0.iter().any(|(key, _)| key == name)
-    }
-}
-
-impl<S: Send + Sync> FromRequest<S> for FormFields {
-    type Rejection = <axum::Form<Vec<(String, String)>> as FromRequest<S>>::Rejection;
-
-    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let axum::Form(pairs) = axum::Form::from_request(request, state).await?;
-        Ok(FormFields(pairs))
-    }
 }
 
 /// What is wrong with a form, by field name: the error summary links to each field, and each

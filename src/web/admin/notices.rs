@@ -9,13 +9,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::eservices::form_errors;
-use super::{Done, Errors, FormFields, see_other};
+use super::{Done, Errors, see_other};
 use crate::catalogue::{self, CatalogueError, NoticeInput};
+use crate::domain::format::date;
 use crate::domain::today_in_riga;
 use crate::store::{self, catalogue::NoticeSummary, catalogue::NoticeText};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::error::AppError;
+use crate::web::form::Posted;
 use crate::web::page::Page;
 
 #[derive(Template, WebTemplate)]
@@ -28,9 +30,7 @@ pub struct NoticesPage {
 
 impl NoticesPage {
     fn shown_on(&self, notice: &NoticeSummary) -> Option<String> {
-        notice
-            .first_shown_at
-            .map(|at| today_in_riga(at).format("%d.%m.%Y").to_string())
+        notice.first_shown_at.map(|at| date(today_in_riga(at)))
     }
 }
 
@@ -122,22 +122,22 @@ impl NoticeForm {
     }
 }
 
-fn input(form: &FormFields) -> NoticeInput {
+fn input(form: &Posted) -> NoticeInput {
     NoticeInput {
-        effective_from: form.text("effective_from"),
+        effective_from: form.get("effective_from"),
         text: NoticeText {
-            controller_lv: form.text("controller_lv"),
-            controller_en: form.text("controller_en"),
-            purposes_lv: form.text("purposes_lv"),
-            purposes_en: form.text("purposes_en"),
-            recipients_lv: form.text("recipients_lv"),
-            recipients_en: form.text("recipients_en"),
-            retention_lv: form.text("retention_lv"),
-            retention_en: form.text("retention_en"),
-            rights_lv: form.text("rights_lv"),
-            rights_en: form.text("rights_en"),
-            complaint_lv: form.text("complaint_lv"),
-            complaint_en: form.text("complaint_en"),
+            controller_lv: form.get("controller_lv"),
+            controller_en: form.get("controller_en"),
+            purposes_lv: form.get("purposes_lv"),
+            purposes_en: form.get("purposes_en"),
+            recipients_lv: form.get("recipients_lv"),
+            recipients_en: form.get("recipients_en"),
+            retention_lv: form.get("retention_lv"),
+            retention_en: form.get("retention_en"),
+            rights_lv: form.get("rights_lv"),
+            rights_en: form.get("rights_en"),
+            complaint_lv: form.get("complaint_lv"),
+            complaint_en: form.get("complaint_en"),
         },
     }
 }
@@ -163,7 +163,7 @@ pub async fn create(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    form: FormFields,
+    form: Posted,
 ) -> Result<Response, AppError> {
     let form = input(&form);
     match catalogue::add_notice(&state.db, state.clock.as_ref(), user.actor(), &form).await {
@@ -189,9 +189,7 @@ async fn stored(state: &AppState, page: Page, id: i64) -> Result<NoticeForm, App
         page,
         id: Some(id),
         version: Some(notice.version),
-        shown_on: notice
-            .first_shown_at
-            .map(|at| today_in_riga(at).format("%d.%m.%Y").to_string()),
+        shown_on: notice.first_shown_at.map(|at| date(today_in_riga(at))),
         form: NoticeInput {
             effective_from: notice.effective_from.to_string(),
             text: notice.text,
@@ -219,7 +217,7 @@ pub async fn update(
     page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
-    form: FormFields,
+    form: Posted,
 ) -> Result<Response, AppError> {
     let current = stored(&state, page.clone(), id).await?;
     if current.shown_on.is_some() {

@@ -7,7 +7,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 
-use super::{Done, Errors, FormFields, no_store, see_other};
+use super::{Done, Errors, no_store, see_other};
 use crate::accounts::{self, AccountError, StaffChange, UserInput};
 use crate::domain::staff::Role;
 use crate::passwords::Secret;
@@ -15,6 +15,7 @@ use crate::store::{self, centres::Centre, staff::StaffMember};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
 use crate::web::error::AppError;
+use crate::web::form::Posted;
 use crate::web::page::Page;
 
 pub fn role_label(page: &Page, role: Role) -> &'static str {
@@ -58,12 +59,12 @@ pub struct StaffValues {
 }
 
 impl StaffValues {
-    fn from_form(form: &FormFields) -> Self {
+    fn from_form(form: &Posted) -> Self {
         Self {
-            username: form.text("username"),
-            full_name: form.text("full_name"),
-            role: form.text("role"),
-            centre_id: form.text("centre_id"),
+            username: form.get("username"),
+            full_name: form.get("full_name"),
+            role: form.get("role"),
+            centre_id: form.get("centre_id"),
             supervises: form.all("supervises"),
         }
     }
@@ -206,7 +207,7 @@ pub async fn create(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    form: FormFields,
+    form: Posted,
 ) -> Result<Response, AppError> {
     let form = StaffValues::from_form(&form);
     let centres = store::centres::list(&state.db, &user.centres).await?;
@@ -314,7 +315,7 @@ pub async fn update(
     page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
-    form: FormFields,
+    form: Posted,
 ) -> Result<Response, AppError> {
     let member = member(&state, &user, id).await?;
     let mut form = StaffValues::from_form(&form);

@@ -9,10 +9,9 @@ mod steps;
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::AppState;
@@ -21,12 +20,13 @@ use super::error::AppError;
 use super::form::{Field, Posted, Widget, summary};
 use super::page::Page;
 use crate::cases::{self as service, Actor, CaseError};
+use crate::domain::format::{date, riga_time};
 use crate::domain::personal_code::PersonalCode;
 use crate::domain::steps::{FieldError, FieldErrors};
+use crate::domain::today_in_riga;
 use crate::domain::workflow::{
     NotApplicableReason, RESULT_OVERDUE_AFTER_DAYS, Step, StopReason, WorkflowError, result_overdue,
 };
-use crate::domain::{now_in_riga, today_in_riga};
 use crate::i18n::{Cases, Lang, Texts};
 use crate::store::cases::{self as store, CaseStatusColumn, LIST_LIMIT, Listed, SearchBy};
 
@@ -46,16 +46,6 @@ fn actor(user: &CurrentUser) -> Actor<'_> {
 /// A case id from the path; anything that is not one is "not found".
 fn case_id(raw: &str) -> Result<i64, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
-}
-
-/// dd.mm.yyyy, as dates are written in Latvia.
-pub fn date(day: NaiveDate) -> String {
-    day.format("%d.%m.%Y").to_string()
-}
-
-/// dd.mm.yyyy hh:mm in Europe/Riga.
-pub fn when(at: DateTime<Utc>) -> String {
-    now_in_riga(at).format("%d.%m.%Y %H:%M").to_string()
 }
 
 fn by_lang(lang: Lang, lv: &str, en: &str) -> String {
@@ -275,7 +265,7 @@ impl CaseView {
             institution: case.institution.clone(),
             missing_means: case.missing_eid_means.join(", "),
             opened_by: case.opened_by_name.clone(),
-            opened_at: when(case.opened_at),
+            opened_at: riga_time(case.opened_at),
             notify,
             portal_reference: case.portal_reference.clone(),
             retention_until: case.retention_until.map(date),
@@ -321,7 +311,7 @@ impl CaseView {
         let can_print_authorisation = recorded(Step::Identity) && recorded(Step::EmployeeEid);
         let can_print_receipt = recorded(Step::Submission);
         let mut timeline = vec![TimelineEntry {
-            at: when(case.opened_at),
+            at: riga_time(case.opened_at),
             what: c.timeline_opened.to_owned(),
             note: None,
             who: case.opened_by_name.clone(),
@@ -338,7 +328,7 @@ impl CaseView {
                 )
             });
             timeline.push(TimelineEntry {
-                at: when(row.recorded_at),
+                at: riga_time(row.recorded_at),
                 what: format!("{subpoint} {title}"),
                 note,
                 who: row
@@ -349,7 +339,7 @@ impl CaseView {
         }
         if let Some(at) = case.closed_at {
             timeline.push(TimelineEntry {
-                at: when(at),
+                at: riga_time(at),
                 what: c.timeline_closed.to_owned(),
                 note: None,
                 who: c.by_product.to_owned(),
@@ -357,7 +347,7 @@ impl CaseView {
         }
         if let Some(at) = case.stopped_at {
             timeline.push(TimelineEntry {
-                at: when(at),
+                at: riga_time(at),
                 what: c.timeline_stopped.to_owned(),
                 note: summary.stop_reason.map(str::to_owned),
                 who: String::new(),
@@ -462,12 +452,12 @@ fn list_rows(page: &Page, rows: Vec<Listed>, today: NaiveDate) -> Vec<ListRow> {
                 id: row.id,
                 eservice: by_lang(page.lang, &row.eservice_name_lv, &row.eservice_name_en),
                 stands,
-                opened: when(row.opened_at),
-                submitted: row.submitted_at.map(when).unwrap_or_default(),
+                opened: riga_time(row.opened_at),
+                submitted: row.submitted_at.map(riga_time).unwrap_or_default(),
                 reference: row.portal_reference.unwrap_or_default(),
                 days_waiting,
                 overdue: row.status == CaseStatusColumn::Open && result_overdue(days_waiting),
-                finished: row.finished_at.map(when).unwrap_or_default(),
+                finished: row.finished_at.map(riga_time).unwrap_or_default(),
                 status: status_label(page.t.cases, row.status),
             }
         })
@@ -591,9 +581,8 @@ pub async fn open(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Form(form): Form<Vec<(String, String)>>,
+    posted: Posted,
 ) -> Result<Response, AppError> {
-    let posted = Posted(form);
     let means = store::active_eid_means(&state.db).await?;
     let mut errors = FieldErrors::default();
     let eservice_id = posted.get("eservice_id").trim().parse::<i64>().ok();
@@ -773,10 +762,9 @@ pub async fn stop(
     page: Page,
     user: CurrentUser,
     Path(id): Path<String>,
-    Form(form): Form<Vec<(String, String)>>,
+    posted: Posted,
 ) -> Result<Response, AppError> {
     let id = case_id(&id)?;
-    let posted = Posted(form);
     let version = posted.version().ok_or(AppError::BadRequest)?;
     let mut errors = FieldErrors::default();
     let reason = match posted.get("reason").trim() {
@@ -894,9 +882,8 @@ pub async fn search(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Form(form): Form<Vec<(String, String)>>,
+    posted: Posted,
 ) -> Result<Response, AppError> {
-    let posted = Posted(form);
     let name = posted.get("name").trim().to_owned();
     let code = posted.get("personal_code").trim().to_owned();
     let reference = posted.get("reference").trim().to_owned();
@@ -951,7 +938,7 @@ pub async fn search(
             eservice: by_lang(page.lang, &row.eservice_name_lv, &row.eservice_name_en),
             status: status_label(page.t.cases, row.status),
             reference: row.portal_reference.unwrap_or_default(),
-            opened: when(row.opened_at),
+            opened: riga_time(row.opened_at),
         })
         .collect();
     Ok(search_page(page, &posted, &FieldErrors::default(), None, Some(found)).into_response())

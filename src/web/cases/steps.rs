@@ -7,17 +7,16 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::{
-    CaseView, Flash, actor, by_lang, case_id, date, load, load_and_log, log_view, refused,
-    step_title,
+    CaseView, Flash, actor, by_lang, case_id, load, load_and_log, log_view, refused, step_title,
 };
 use crate::cases::{self as service, CaseError, StepInput};
 use crate::domain::document::DocumentType;
+use crate::domain::format::date;
 use crate::domain::steps::{
     AuthorisationForm, ContactChannel, DataProcessingForm, EmployeeEidForm, FieldError,
     FieldErrors, IdentityForm, Outcome, PlannedTimeForm, ResultForm, SubmissionForm,
@@ -159,10 +158,9 @@ pub async fn record_step(
     page: Page,
     user: CurrentUser,
     Path((id, slug)): Path<(String, String)>,
-    Form(form): Form<Vec<(String, String)>>,
+    posted: Posted,
 ) -> Result<Response, AppError> {
     let (id, step) = (case_id(&id)?, parse_step(&slug)?);
-    let posted = Posted(form);
     let version = posted.version().ok_or(AppError::BadRequest)?;
     let page_name = format!("step:{}", step.slug());
     let (case, rows) = load(&state, &user, id).await?;
