@@ -690,7 +690,7 @@ async fn render_case(
                         NotApplicableReason::ClientDidNotAsk => r.na_client_did_not_ask,
                     }),
                 recorded_by: row
-                    .and_then(|row| row.recorded_by.clone())
+                    .and_then(|row| row.recorded_by_name.clone())
                     .unwrap_or_else(|| r.system_actor.to_owned()),
                 recorded_at: row
                     .map(|row| riga_time_iso(row.recorded_at))
