@@ -225,10 +225,9 @@ impl Found {
             .map(|case| CaseView {
                 id: case.id,
                 centre: format!("{} ({})", case.centre_name, case.centre_code),
-                eservice: match lang {
-                    Lang::Lv => case.eservice_name_lv.clone(),
-                    Lang::En => case.eservice_name_en.clone(),
-                },
+                eservice: lang
+                    .pick(&case.eservice_name_lv, &case.eservice_name_en)
+                    .to_owned(),
                 status: case.status.clone(),
                 opened_at: riga_time(case.opened_at),
                 finished_at: case.finished_at.map(riga_time).unwrap_or_default(),
