@@ -24,7 +24,8 @@ use crate::domain::workflow::Step;
 use crate::domain::{now_in_riga, today_in_riga};
 use crate::i18n::Documents;
 use crate::pdf::{self, AuthorisationDoc, NoticeDoc, PdfError, ReceiptDoc};
-use crate::store::documents::{self as store, CaseRow, NewDocument, NoticeRow, StepRow};
+use crate::store::cases::Notice;
+use crate::store::documents::{self as store, CaseRow, NewDocument, StepRow};
 
 /// Who asks: the staff member, the session they act from, and the centres they may see.
 #[derive(Debug, Clone, Copy)]
@@ -470,7 +471,7 @@ impl From<NotPrintable> for DocumentError {
 fn authorisation_content(
     case: &CaseRow,
     steps: &[StepRow],
-    notice: &NoticeRow,
+    notice: &Notice,
     authorisation: Option<&AuthorisationInput>,
     number: &str,
     today: NaiveDate,

@@ -25,6 +25,14 @@ impl Lang {
         }
     }
 
+    /// Of a name kept in both languages (an e-service, an eID means), the one in this language.
+    pub fn pick<'a>(self, lv: &'a str, en: &'a str) -> &'a str {
+        match self {
+            Lang::Lv => lv,
+            Lang::En => en,
+        }
+    }
+
     pub fn from_code(code: &str) -> Option<Lang> {
         Lang::ALL.into_iter().find(|lang| lang.code() == code)
     }

@@ -7,6 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 
+use super::cases::Notice;
+
 /// What the documents need of a case, its centre and its e-service.
 #[derive(Debug, Clone)]
 pub struct CaseRow {
@@ -30,24 +32,6 @@ pub struct StepRow {
     pub data: Value,
     pub recorded_by_name: Option<String>,
     pub recorded_at: DateTime<Utc>,
-}
-
-#[derive(Debug, Clone)]
-pub struct NoticeRow {
-    pub version: i32,
-    pub effective_from: NaiveDate,
-    pub controller_lv: String,
-    pub controller_en: String,
-    pub purposes_lv: String,
-    pub purposes_en: String,
-    pub recipients_lv: String,
-    pub recipients_en: String,
-    pub retention_lv: String,
-    pub retention_en: String,
-    pub rights_lv: String,
-    pub rights_en: String,
-    pub complaint_lv: String,
-    pub complaint_en: String,
 }
 
 #[derive(Debug, Clone)]
@@ -146,10 +130,10 @@ pub async fn recorded_steps(
 pub async fn current_notice(
     connection: &mut PgConnection,
     today: NaiveDate,
-) -> Result<Option<NoticeRow>, sqlx::Error> {
+) -> Result<Option<Notice>, sqlx::Error> {
     sqlx::query_as!(
-        NoticeRow,
-        r#"SELECT version, effective_from AS "effective_from: NaiveDate", controller_lv, controller_en, purposes_lv, purposes_en,
+        Notice,
+        r#"SELECT id, version, effective_from AS "effective_from: NaiveDate", controller_lv, controller_en, purposes_lv, purposes_en,
                 recipients_lv, recipients_en, retention_lv, retention_en, rights_lv, rights_en,
                 complaint_lv, complaint_en
          FROM data_notices WHERE effective_from <= $1
@@ -163,10 +147,10 @@ pub async fn current_notice(
 pub async fn notice(
     connection: &mut PgConnection,
     version: i32,
-) -> Result<Option<NoticeRow>, sqlx::Error> {
+) -> Result<Option<Notice>, sqlx::Error> {
     sqlx::query_as!(
-        NoticeRow,
-        r#"SELECT version, effective_from AS "effective_from: NaiveDate", controller_lv, controller_en, purposes_lv, purposes_en,
+        Notice,
+        r#"SELECT id, version, effective_from AS "effective_from: NaiveDate", controller_lv, controller_en, purposes_lv, purposes_en,
                 recipients_lv, recipients_en, retention_lv, retention_en, rights_lv, rights_en,
                 complaint_lv, complaint_en
          FROM data_notices WHERE version = $1"#,

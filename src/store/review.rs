@@ -7,6 +7,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
+use super::cases::StepRow;
+
 /// The unique constraint that keeps a case's reviews one linear chain.
 pub const SUPERSEDES_KEY: &str = "case_reviews_supersedes_key";
 
@@ -168,23 +170,12 @@ pub async fn finished_case(
     .await
 }
 
-/// One recorded (or not applicable) duty of a case.
-#[derive(Debug, Clone)]
-pub struct StepRow {
-    pub step: String,
-    pub outcome: String,
-    pub reason: Option<String>,
-    pub data: serde_json::Value,
-    pub recorded_by: Option<String>,
-    pub recorded_at: DateTime<Utc>,
-}
-
 /// The case's steps in the regulation's order (a case has at most seven).
 pub async fn steps(pool: &PgPool, case_id: i64) -> Result<Vec<StepRow>, sqlx::Error> {
     sqlx::query_as!(
         StepRow,
         r#"SELECT cs.step, cs.outcome, cs.reason, cs.data,
-                  s.full_name AS "recorded_by?",
+                  s.full_name AS "recorded_by_name?",
                   cs.recorded_at AS "recorded_at: DateTime<Utc>"
            FROM case_steps cs
            LEFT JOIN staff s ON s.id = cs.recorded_by

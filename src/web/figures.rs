@@ -210,10 +210,7 @@ fn lay_out(
         .filter_map(|eservice| {
             let row = figures.rows.get(&KeyId::Eservice(eservice.id))?;
             Some(FigureRow {
-                eservice: match lang {
-                    Lang::Lv => eservice.name_lv.clone(),
-                    Lang::En => eservice.name_en.clone(),
-                },
+                eservice: lang.pick(&eservice.name_lv, &eservice.name_en).to_owned(),
                 ..row.clone()
             })
         })

@@ -77,13 +77,6 @@ fn verdict_text(t: &Texts, code: Option<&str>) -> &'static str {
     }
 }
 
-fn eservice_name<'a>(lang: Lang, lv: &'a str, en: &'a str) -> &'a str {
-    match lang {
-        Lang::Lv => lv,
-        Lang::En => en,
-    }
-}
-
 fn duty_text(t: &Texts, step: Step) -> &'static str {
     let c = t.common;
     match step {
@@ -304,7 +297,9 @@ impl QueueLine {
         Self {
             id: row.id,
             centre: row.centre_code,
-            eservice: eservice_name(lang, &row.eservice_name_lv, &row.eservice_name_en).to_owned(),
+            eservice: lang
+                .pick(&row.eservice_name_lv, &row.eservice_name_en)
+                .to_owned(),
             employee: row.employee_name,
             opened: riga_time_iso(row.opened_at),
             finished: riga_time_iso(row.finished_at),
@@ -331,7 +326,7 @@ pub struct QueuePage {
 
 impl QueuePage {
     fn eservice_label<'a>(&self, option: &'a EserviceOption) -> &'a str {
-        eservice_name(self.page.lang, &option.name_lv, &option.name_en)
+        self.page.lang.pick(&option.name_lv, &option.name_en)
     }
 
     fn csv_href(&self) -> String {
@@ -690,7 +685,7 @@ async fn render_case(
                         NotApplicableReason::ClientDidNotAsk => r.na_client_did_not_ask,
                     }),
                 recorded_by: row
-                    .and_then(|row| row.recorded_by.clone())
+                    .and_then(|row| row.recorded_by_name.clone())
                     .unwrap_or_else(|| r.system_actor.to_owned()),
                 recorded_at: row
                     .map(|row| riga_time_iso(row.recorded_at))
@@ -737,7 +732,9 @@ async fn render_case(
     let summary = CaseSummary {
         id: case.id,
         centre: format!("{} — {}", case.centre_code, case.centre_name),
-        eservice: eservice_name(page.lang, &case.eservice_name_lv, &case.eservice_name_en)
+        eservice: page
+            .lang
+            .pick(&case.eservice_name_lv, &case.eservice_name_en)
             .to_owned(),
         employee: case.employee_name,
         client,

@@ -225,34 +225,18 @@ impl Found {
             .map(|case| CaseView {
                 id: case.id,
                 centre: format!("{} ({})", case.centre_name, case.centre_code),
-                eservice: match lang {
-                    Lang::Lv => case.eservice_name_lv.clone(),
-                    Lang::En => case.eservice_name_en.clone(),
-                },
+                eservice: lang
+                    .pick(&case.eservice_name_lv, &case.eservice_name_en)
+                    .to_owned(),
                 status: case.status.clone(),
                 opened_at: riga_time(case.opened_at),
                 finished_at: case.finished_at.map(riga_time).unwrap_or_default(),
                 retention_until: case.retention_until.map(date).unwrap_or_default(),
-                client_name: [&case.client_given_names, &case.client_surnames]
-                    .into_iter()
-                    .flatten()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(" "),
+                client_name: joined(&case.client_given_names, &case.client_surnames, " "),
                 personal_code: text(&case.client_personal_code),
-                notify: [&case.notify_channel, &case.notify_contact]
-                    .into_iter()
-                    .flatten()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(": "),
+                notify: joined(&case.notify_channel, &case.notify_contact, ": "),
                 portal_reference: text(&case.portal_reference),
-                stop: [&case.stop_reason, &case.stop_remark]
-                    .into_iter()
-                    .flatten()
-                    .cloned()
-                    .collect::<Vec<_>>()
-                    .join(": "),
+                stop: joined(&case.stop_reason, &case.stop_remark, ": "),
                 steps: self
                     .steps
                     .iter()
@@ -342,6 +326,16 @@ impl Found {
                 .collect(),
         }
     }
+}
+
+/// The two parts that are there, joined by `separator` (a name, a channel and its contact).
+fn joined(first: &Option<String>, second: &Option<String>, separator: &str) -> String {
+    [first, second]
+        .into_iter()
+        .flatten()
+        .cloned()
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 #[derive(Serialize)]

@@ -9,7 +9,6 @@ use axum::response::{IntoResponse, Response};
 use super::{Done, Errors, see_other};
 use crate::catalogue::{self, CatalogueError, EserviceInput, Problem};
 use crate::domain::catalogue::DataCategory;
-use crate::i18n::Lang;
 use crate::store::{self, catalogue::Eservice};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;
@@ -43,10 +42,7 @@ pub struct EservicesPage {
 
 impl EservicesPage {
     fn name<'a>(&self, eservice: &'a Eservice) -> &'a str {
-        match self.page.lang {
-            Lang::Lv => &eservice.name_lv,
-            Lang::En => &eservice.name_en,
-        }
+        self.page.lang.pick(&eservice.name_lv, &eservice.name_en)
     }
 
     fn categories(&self, eservice: &Eservice) -> String {

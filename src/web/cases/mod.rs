@@ -48,13 +48,6 @@ fn case_id(raw: &str) -> Result<i64, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
-fn by_lang(lang: Lang, lv: &str, en: &str) -> String {
-    match lang {
-        Lang::Lv => lv.to_owned(),
-        Lang::En => en.to_owned(),
-    }
-}
-
 pub fn step_title(t: &Texts, step: Step) -> &'static str {
     let c = t.common;
     match step {
@@ -261,7 +254,9 @@ impl CaseView {
             status: status_label(c, case.status),
             client_name,
             personal_code: case.client_personal_code.clone(),
-            eservice: by_lang(lang, &case.eservice_name_lv, &case.eservice_name_en),
+            eservice: lang
+                .pick(&case.eservice_name_lv, &case.eservice_name_en)
+                .to_owned(),
             institution: case.institution.clone(),
             missing_means: case.missing_eid_means.join(", "),
             opened_by: case.opened_by_name.clone(),
@@ -450,7 +445,10 @@ fn list_rows(page: &Page, rows: Vec<Listed>, today: NaiveDate) -> Vec<ListRow> {
                 .unwrap_or_default();
             ListRow {
                 id: row.id,
-                eservice: by_lang(page.lang, &row.eservice_name_lv, &row.eservice_name_en),
+                eservice: page
+                    .lang
+                    .pick(&row.eservice_name_lv, &row.eservice_name_en)
+                    .to_owned(),
                 stands,
                 opened: riga_time(row.opened_at),
                 submitted: row.submitted_at.map(riga_time).unwrap_or_default(),
@@ -521,7 +519,10 @@ async fn new_page(
     let eservice_options = eservices
         .iter()
         .map(|service| {
-            let name = by_lang(page.lang, &service.name_lv, &service.name_en);
+            let name = page
+                .lang
+                .pick(&service.name_lv, &service.name_en)
+                .to_owned();
             (
                 service.id.to_string(),
                 format!("{name} — {}", service.institution),
@@ -533,7 +534,7 @@ async fn new_page(
         .map(|means| {
             (
                 means.code.clone(),
-                by_lang(page.lang, &means.name_lv, &means.name_en),
+                page.lang.pick(&means.name_lv, &means.name_en).to_owned(),
             )
         })
         .collect();
@@ -935,7 +936,10 @@ pub async fn search(
             )
             .trim()
             .to_owned(),
-            eservice: by_lang(page.lang, &row.eservice_name_lv, &row.eservice_name_en),
+            eservice: page
+                .lang
+                .pick(&row.eservice_name_lv, &row.eservice_name_en)
+                .to_owned(),
             status: status_label(page.t.cases, row.status),
             reference: row.portal_reference.unwrap_or_default(),
             opened: riga_time(row.opened_at),

@@ -11,9 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::{
-    CaseView, Flash, actor, by_lang, case_id, load, load_and_log, log_view, refused, step_title,
-};
+use super::{CaseView, Flash, actor, case_id, load, load_and_log, log_view, refused, step_title};
 use crate::cases::{self as service, CaseError, StepInput};
 use crate::domain::document::DocumentType;
 use crate::domain::format::date;
@@ -41,7 +39,7 @@ pub struct NoticeView {
 
 impl NoticeView {
     fn new(t: &Cases, lang: Lang, notice: &Notice) -> Self {
-        let pick = |lv: &str, en: &str| by_lang(lang, lv, en);
+        let pick = |lv: &str, en: &str| lang.pick(lv, en).to_owned();
         Self {
             version: notice.version,
             effective_from: date(notice.effective_from),
@@ -470,7 +468,7 @@ fn fields(
             let means = context
                 .means
                 .iter()
-                .map(|m| (m.code.clone(), by_lang(lang, &m.name_lv, &m.name_en)))
+                .map(|m| (m.code.clone(), lang.pick(&m.name_lv, &m.name_en).to_owned()))
                 .collect();
             vec![
                 Field::choose(
