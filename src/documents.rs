@@ -175,7 +175,7 @@ pub async fn print_authorisation(
             let notice_version = authorisation.as_ref().map(|a| a.notice_version);
             let notice = match notice_version {
                 Some(version) => store::notice(&mut tx, version).await?,
-                None => store::current_notice(&mut tx, today).await?,
+                None => crate::store::cases::current_notice(&mut tx, today).await?,
             }
             .ok_or_else(|| corrupt(case_id, "no data-use notice in force"))?;
             let content = authorisation_content(
@@ -325,7 +325,7 @@ pub async fn print_receipt(
             .unwrap_or_else(|| "—".to_owned()),
     };
     let today = today_in_riga(now);
-    let notice = store::current_notice(&mut tx, today)
+    let notice = crate::store::cases::current_notice(&mut tx, today)
         .await?
         .ok_or_else(|| corrupt(case_id, "no data-use notice in force"))?;
     let complaint = bilingual(&notice.complaint_lv, &notice.complaint_en, english, "\n");

@@ -126,24 +126,6 @@ pub async fn recorded_steps(
     .await
 }
 
-/// The notice version in force on `today`: the highest version already effective.
-pub async fn current_notice(
-    connection: &mut PgConnection,
-    today: NaiveDate,
-) -> Result<Option<Notice>, sqlx::Error> {
-    sqlx::query_as!(
-        Notice,
-        r#"SELECT id, version, effective_from AS "effective_from: NaiveDate", controller_lv, controller_en, purposes_lv, purposes_en,
-                recipients_lv, recipients_en, retention_lv, retention_en, rights_lv, rights_en,
-                complaint_lv, complaint_en
-         FROM data_notices WHERE effective_from <= $1
-         ORDER BY version DESC LIMIT 1"#,
-        today as _,
-    )
-    .fetch_optional(connection)
-    .await
-}
-
 pub async fn notice(
     connection: &mut PgConnection,
     version: i32,
