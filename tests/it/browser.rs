@@ -394,12 +394,14 @@ impl Browser {
             .set_window_size(width, 900)
             .await
             .map_err(|e| e.to_string())?;
+        // The window is taller than its viewport by the browser's own frame.
         let height = self
-            .js("return Math.ceil(document.documentElement.scrollHeight);")
+            .js("return Math.ceil(document.documentElement.scrollHeight) \
+                 + (window.outerHeight - window.innerHeight);")
             .await?
             .as_u64()
             .unwrap_or(900)
-            .clamp(600, 6000);
+            .clamp(600, 8000);
         self.client
             .set_window_size(width, height as u32)
             .await
