@@ -213,6 +213,15 @@ async fn every_administration_page_and_error_state_passes_axe() {
 
             b.check("/cases").await?;
             b.check("/account/password").await?;
+
+            // The checker is not vacuous: a field without a label is reported.
+            b.js("document.querySelector('main').append(document.createElement('input')); return true;")
+                .await?;
+            let found = b.assert_accessible("a planted fault").await;
+            ensure!(
+                found.as_ref().is_err_and(|message| message.contains("label")),
+                "axe reports a field without a label: {found:?}"
+            );
             Ok(())
         })
         .await;
