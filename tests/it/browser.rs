@@ -168,6 +168,11 @@ impl Browser {
             .map_err(|e| format!("no element {css}: {e}"))
     }
 
+    /// Whether the page has an element `css` now (no waiting: for what must be absent).
+    pub async fn exists(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
     pub async fn fill(&self, css: &str, text: &str) -> Outcome {
         let field = self.find(css).await?;
         field.clear().await.map_err(|e| e.to_string())?;
