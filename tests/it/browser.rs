@@ -324,6 +324,18 @@ impl Browser {
         Ok(matches == json!(true))
     }
 
+    /// Waits (up to two seconds) until the focused element matches `css`: `autofocus` is
+    /// applied at the page's first rendering, which may come just after the load.
+    pub async fn focus_settles_on(&self, css: &str) -> Result<bool, String> {
+        for _ in 0..20 {
+            if self.focus_matches(css).await? {
+                return Ok(true);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        Ok(false)
+    }
+
     /// The focused element shows a visible focus indicator: an outline or a box shadow.
     pub async fn focus_is_visible(&self) -> Outcome {
         let style = self

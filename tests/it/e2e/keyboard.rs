@@ -120,10 +120,10 @@ async fn a_case_is_opened_and_its_first_two_duties_recorded_with_the_keyboard_on
             );
             tab_visibly(b, "main form button[type=submit]", 60).await?;
             b.press_leaving(Key::Enter).await?;
-            let focused = b.focused().await?;
             ensure!(
-                focused == "div#error-summary",
-                "the error summary takes focus: {focused}"
+                b.focus_settles_on("div#error-summary").await?,
+                "the error summary takes focus, not {}",
+                b.focused().await?
             );
             let described = b
                 .js(r#"return [...document.querySelectorAll('[aria-invalid=true]')].map(field => {

@@ -12,7 +12,8 @@ async fn error_state(b: &Browser, what: &str) -> Outcome {
     b.submit(SUBMIT).await?;
     b.find("#error-summary").await?;
     ensure!(
-        b.focus_matches("#error-summary, #error-summary a").await?,
+        b.focus_settles_on("#error-summary, #error-summary a")
+            .await?,
         "{what}: the error summary takes focus, not {}",
         b.focused().await?
     );

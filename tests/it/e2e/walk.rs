@@ -64,7 +64,8 @@ async fn an_employee_walks_a_whole_case_and_the_supervisor_reviews_it() {
                 b.submit(SUBMIT).await?;
                 b.find("#error-summary").await?;
                 ensure!(
-                    b.focus_matches("#error-summary, #error-summary a").await?,
+                    b.focus_settles_on("#error-summary, #error-summary a")
+                        .await?,
                     "{step}: the error summary takes focus, not {}",
                     b.focused().await?
                 );
