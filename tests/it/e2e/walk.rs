@@ -161,10 +161,10 @@ async fn a_form_sent_after_another_desk_changed_the_case_is_refused_with_the_fre
     let Some(first) = Browser::open(&app, "stale_form_first").await else {
         return;
     };
-    let Some(second) = Browser::open(&app, "stale_form_second").await else {
+    let Some(other) = Browser::open(&app, "stale_form_second").await else {
         return;
     };
-    let second = &second;
+    let second = &other;
     first
         .run(async |b: &Browser| -> Outcome {
             b.sign_in("anna", TEST_PASSWORD).await?;
@@ -208,4 +208,6 @@ async fn a_form_sent_after_another_desk_changed_the_case_is_refused_with_the_fre
             Ok(())
         })
         .await;
+    // Its own session ends here too, or its Chromium would outlive the test.
+    let _ = other.client.clone().close().await;
 }
