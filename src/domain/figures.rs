@@ -236,9 +236,14 @@ pub fn bar_chart(categories: &[String], values: &[Vec<f64>]) -> BarChart {
         .fold(0.0, f64::max);
     let top = nice_ceiling(max);
     let scale = plot_height / top;
-    let ticks = (0..=4)
+    // Whole-number steps where the top allows them (counts are whole numbers).
+    let divisions = [4u32, 5, 2]
+        .into_iter()
+        .find(|parts| top >= f64::from(*parts) && (top / f64::from(*parts)).fract() == 0.0)
+        .unwrap_or(4);
+    let ticks = (0..=divisions)
         .map(|step| {
-            let value = top * f64::from(step) / 4.0;
+            let value = top * f64::from(step) / f64::from(divisions);
             Tick {
                 y: round2(baseline_y - value * scale),
                 value,
@@ -406,6 +411,16 @@ mod tests {
             chart.labels[1].x,
             chart.axis_x + (chart.right_x - chart.axis_x) * 0.75
         );
+    }
+
+    #[test]
+    fn counts_get_whole_number_ticks() {
+        let chart = bar_chart(&["x".to_owned()], &[vec![4.0]]);
+        let values: Vec<f64> = chart.ticks.iter().map(|tick| tick.value).collect();
+        assert_eq!(values, [0.0, 1.0, 2.0, 3.0, 4.0, 5.0]);
+        let chart = bar_chart(&["x".to_owned()], &[vec![2.0]]);
+        let values: Vec<f64> = chart.ticks.iter().map(|tick| tick.value).collect();
+        assert_eq!(values, [0.0, 1.0, 2.0]);
     }
 
     #[test]

@@ -186,6 +186,96 @@ mod tests {
         }
     }
 
+    /// Text a template writes itself, outside `{{ … }}`: what is left once comments, tags,
+    /// expressions, HTML tags and entities are removed, plus the values of the attributes a
+    /// person reads or hears (`aria-label`, `title`, `alt`, `placeholder`).
+    fn literal_text(template: &str) -> Vec<String> {
+        fn strip(text: &str, open: &str, close: &str, keep_attribute_text: bool) -> String {
+            let mut out = String::new();
+            let mut rest = text;
+            while let Some(start) = rest.find(open) {
+                out.push_str(&rest[..start]);
+                let after = &rest[start + open.len()..];
+                let end = after
+                    .find(close)
+                    .map_or(after.len(), |end| end + close.len());
+                if keep_attribute_text {
+                    for attribute in ["aria-label=\"", "title=\"", "alt=\"", "placeholder=\""] {
+                        let mut tag = &after[..end.min(after.len())];
+                        while let Some(at) = tag.find(attribute) {
+                            let value = &tag[at + attribute.len()..];
+                            let value = &value[..value.find('"').unwrap_or(value.len())];
+                            out.push(' ');
+                            out.push_str(value);
+                            out.push(' ');
+                            tag = &tag[at + attribute.len()..];
+                        }
+                    }
+                }
+                out.push(' ');
+                rest = &after[end.min(after.len())..];
+            }
+            out.push_str(rest);
+            out
+        }
+        let text = strip(template, "{#", "#}", false);
+        let text = strip(&text, "{{", "}}", false);
+        let text = strip(&text, "{%", "%}", false);
+        let text = strip(&text, "<", ">", true);
+        text.split_whitespace()
+            .map(|word| {
+                word.split('&')
+                    .enumerate()
+                    .map(|(i, part)| {
+                        if i == 0 {
+                            part
+                        } else {
+                            part.split_once(';').map_or(part, |(_, tail)| tail)
+                        }
+                    })
+                    .collect::<String>()
+            })
+            .filter(|word| word.chars().any(char::is_alphabetic))
+            .filter(|word| *word != "Pilnvara")
+            .collect()
+    }
+
+    #[test]
+    fn templates_write_no_words_of_their_own() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+        let mut pending = vec![root];
+        let mut found = Vec::new();
+        let mut read = 0;
+        while let Some(dir) = pending.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    pending.push(path);
+                } else if path.extension().is_some_and(|ext| ext == "html") {
+                    read += 1;
+                    let template = std::fs::read_to_string(&path).unwrap();
+                    for word in literal_text(&template) {
+                        found.push(format!("{}: {word}", path.display()));
+                    }
+                }
+            }
+        }
+        assert!(read > 30, "the templates were read ({read})");
+        assert!(
+            found.is_empty(),
+            "user-visible words outside the catalogue:\n{}",
+            found.join("\n")
+        );
+    }
+
+    #[test]
+    fn the_scan_finds_a_hard_coded_word() {
+        let words = literal_text(
+            "{# a comment #}<p class=\"x\">{{ page.t.a }} Saglabāt</p><a aria-label=\"Aizvērt\">22.¹1 — {{ b }}</a>",
+        );
+        assert_eq!(words, ["Saglabāt", "Aizvērt"]);
+    }
+
     #[test]
     fn latvian_is_the_default() {
         assert_eq!(Lang::negotiate(None), Lang::Lv);

@@ -236,6 +236,9 @@ fn number(lang: Lang, value: Option<f64>, none: &str) -> String {
     match value {
         None => none.to_owned(),
         Some(value) => {
+            // A tiny negative (a submission logged in the same minute the case was opened)
+            // must not print as "-0.0".
+            let value = if value.abs() < 0.05 { 0.0 } else { value };
             let text = format!("{value:.1}");
             match lang {
                 Lang::Lv => text.replace('.', ","),
@@ -374,6 +377,15 @@ impl FiguresPage {
 
     fn days(&self, value: &Option<f64>) -> String {
         number(self.page.lang, *value, self.page.t.review.no_value)
+    }
+
+    /// A chart's axis value, with the language's decimal mark.
+    fn tick(&self, value: &f64) -> String {
+        let text = ((value * 100.0).round() / 100.0).to_string();
+        match self.page.lang {
+            Lang::Lv => text.replace('.', ","),
+            Lang::En => text,
+        }
     }
 
     fn share(&self, value: &Option<i64>) -> String {

@@ -9,9 +9,11 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::Once;
 
+use fantoccini::actions::{InputSource as _, KeyAction, KeyActions};
 use fantoccini::elements::Element;
+use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::harness::TestApp;
 
@@ -166,6 +168,11 @@ impl Browser {
             .map_err(|e| format!("no element {css}: {e}"))
     }
 
+    /// Whether the page has an element `css` now (no waiting: for what must be absent).
+    pub async fn exists(&self, css: &str) -> bool {
+        self.client.find(Locator::Css(css)).await.is_ok()
+    }
+
     pub async fn fill(&self, css: &str, text: &str) -> Outcome {
         let field = self.find(css).await?;
         field.clear().await.map_err(|e| e.to_string())?;
@@ -194,7 +201,12 @@ impl Browser {
             .await
             .map_err(|e| e.to_string())?;
         action().await?;
-        self.find("html:not([data-left])").await.map(|_| ())
+        self.find("html:not([data-left])")
+            .await
+            .map(|_| ())
+            .map_err(|_| {
+                "the next page did not load (a form the browser refused to send?)".to_owned()
+            })
     }
 
     /// Clicks `css` (a submit button or link) and waits for the next page.
@@ -233,6 +245,194 @@ impl Browser {
         self.fill("#username", username).await?;
         self.fill("#password", password).await?;
         self.submit("form.form button[type=submit]").await
+    }
+
+    /// Runs `script` (a function body; `return` gives the result) in the page.
+    pub async fn js(&self, script: &str) -> Result<Value, String> {
+        self.client
+            .execute(script, vec![])
+            .await
+            .map_err(|e| format!("running a script: {e}"))
+    }
+
+    /// Presses `keys` one after the other on the real keyboard (WebDriver key actions, sent to
+    /// whatever has focus).
+    pub async fn press(&self, keys: &[Key]) -> Outcome {
+        let mut actions = KeyActions::new("keyboard".into());
+        for key in keys {
+            let value = char::from(*key);
+            actions = actions
+                .then(KeyAction::Down { value })
+                .then(KeyAction::Up { value });
+        }
+        self.client
+            .perform_actions(actions)
+            .await
+            .map_err(|e| format!("pressing {keys:?}: {e}"))
+    }
+
+    /// Shift+Tab: focus moves back.
+    pub async fn shift_tab(&self) -> Outcome {
+        let shift = char::from(Key::Shift);
+        let tab = char::from(Key::Tab);
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: shift })
+            .then(KeyAction::Down { value: tab })
+            .then(KeyAction::Up { value: tab })
+            .then(KeyAction::Up { value: shift });
+        self.client
+            .perform_actions(actions)
+            .await
+            .map_err(|e| format!("pressing Shift+Tab: {e}"))
+    }
+
+    /// Types `text` into the focused element, as a keyboard does.
+    pub async fn type_text(&self, text: &str) -> Outcome {
+        self.client
+            .active_element()
+            .await
+            .map_err(|e| e.to_string())?
+            .send_keys(text)
+            .await
+            .map_err(|e| format!("typing {text:?}: {e}"))
+    }
+
+    /// What has focus, as `tag#id` (or `tag.class`, `tag[name=value]`).
+    pub async fn focused(&self) -> Result<String, String> {
+        let described = self
+            .js(r#"const e = document.activeElement;
+                  if (!e) return 'none';
+                  const tag = e.tagName.toLowerCase();
+                  if (e.id) return tag + '#' + e.id;
+                  if (e.name) return tag + '[' + e.name + '=' + e.value + ']';
+                  if (e.className) return tag + '.' + e.className.split(' ')[0];
+                  return tag;"#)
+            .await?;
+        Ok(described.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Whether the focused element matches `css`.
+    pub async fn focus_matches(&self, css: &str) -> Result<bool, String> {
+        let matches = self
+            .client
+            .execute(
+                "const e = document.activeElement; return !!e && e.matches(arguments[0]);",
+                vec![json!(css)],
+            )
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(matches == json!(true))
+    }
+
+    /// Waits (up to two seconds) until the focused element matches `css`: `autofocus` is
+    /// applied at the page's first rendering, which may come just after the load.
+    pub async fn focus_settles_on(&self, css: &str) -> Result<bool, String> {
+        for _ in 0..20 {
+            if self.focus_matches(css).await? {
+                return Ok(true);
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        Ok(false)
+    }
+
+    /// The focused element shows a visible focus indicator: an outline or a box shadow.
+    pub async fn focus_is_visible(&self) -> Outcome {
+        let style = self
+            .js(r#"const s = getComputedStyle(document.activeElement);
+                  return [s.outlineStyle, s.outlineWidth, s.boxShadow];"#)
+            .await?;
+        let style: Vec<String> = serde_json::from_value(style).map_err(|e| e.to_string())?;
+        let outline = style[0] != "none" && style[1] != "0px";
+        let shadow = style[2] != "none";
+        let focused = self.focused().await?;
+        ensure!(
+            outline || shadow,
+            "{focused} has focus but no visible indicator: {style:?}"
+        );
+        Ok(())
+    }
+
+    /// Presses `key` (Enter on a link or button, say), which leaves the page, and waits for the
+    /// next one.
+    pub async fn press_leaving(&self, key: Key) -> Outcome {
+        self.leaving_page(async || self.press(&[key]).await).await
+    }
+
+    /// Fetches `path` with this browser's session (cookies and all): its status, content type
+    /// and first five bytes.
+    pub async fn fetch_head(&self, path: &str) -> Result<(u64, String, String), String> {
+        let found = self
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+                   fetch(arguments[0], { credentials: 'same-origin' })
+                     .then(async response => {
+                        const bytes = new Uint8Array(await response.arrayBuffer());
+                        done([response.status, response.headers.get('content-type') || '',
+                              String.fromCharCode(...bytes.slice(0, 5))]);
+                     })
+                     .catch(error => done([0, String(error), '']));"#,
+                vec![json!(path)],
+            )
+            .await
+            .map_err(|e| format!("fetching {path}: {e}"))?;
+        serde_json::from_value(found).map_err(|e| e.to_string())
+    }
+
+    /// Sets the value of a date input (`yyyy-mm-dd`) as its date picker would: the picker's
+    /// segments follow the browser's locale, which a test should not depend on.
+    pub async fn set_date(&self, css: &str, value: &str) -> Outcome {
+        self.client
+            .execute(
+                "const e = document.querySelector(arguments[0]); e.value = arguments[1]; \
+                 e.dispatchEvent(new Event('change', { bubbles: true })); return e.value;",
+                vec![json!(css), json!(value)],
+            )
+            .await
+            .map_err(|e| format!("setting {css}: {e}"))?;
+        Ok(())
+    }
+
+    /// Signs out with the header's button.
+    pub async fn sign_out(&self) -> Outcome {
+        self.submit("header form[action='/logout'] button").await
+    }
+
+    /// Visits `path` and checks it with axe-core.
+    pub async fn check(&self, path: &str) -> Outcome {
+        self.visit(path).await?;
+        self.assert_accessible(path).await
+    }
+
+    /// Saves a screenshot of the whole page, `width` CSS pixels wide, to `file`.
+    pub async fn screenshot_page(&self, width: u32, file: &Path) -> Outcome {
+        self.client
+            .set_window_size(width, 900)
+            .await
+            .map_err(|e| e.to_string())?;
+        // The window is taller than its viewport by the browser's own frame.
+        let height = self
+            .js("return Math.ceil(document.documentElement.scrollHeight) \
+                 + (window.outerHeight - window.innerHeight);")
+            .await?
+            .as_u64()
+            .unwrap_or(900)
+            .clamp(600, 8000);
+        self.client
+            .set_window_size(width, height as u32)
+            .await
+            .map_err(|e| e.to_string())?;
+        let png = self
+            .client
+            .screenshot()
+            .await
+            .map_err(|e| format!("screenshot: {e}"))?;
+        std::fs::write(file, png).map_err(|e| format!("writing {}: {e}", file.display()))?;
+        self.client
+            .set_window_size(1280, 900)
+            .await
+            .map_err(|e| e.to_string())
     }
 
     /// Runs axe-core with the WCAG 2.1 A and AA rules on the current page: no violations.

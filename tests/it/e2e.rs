@@ -1,5 +1,11 @@
 //! End-to-end in a real browser: what a person at the desk sees and does.
 
+mod desk;
+mod keyboard;
+mod pages;
+mod screenshots;
+mod walk;
+
 use fantoccini::key::Key;
 use pilnvara::domain::staff::Role;
 

@@ -12,4 +12,5 @@ mod evidence;
 mod foundation;
 mod harness;
 mod launcher;
+mod locale;
 mod review;

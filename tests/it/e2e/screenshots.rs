@@ -1,0 +1,78 @@
+//! The screenshots under `docs/screenshots/`, made with the same browser:
+//! `cargo test --test it docs_screenshots -- --ignored`.
+
+use std::path::PathBuf;
+
+use crate::browser::{Browser, Outcome};
+use crate::e2e::desk::{self, PERSONAL_CODE, STEPS};
+use crate::harness::TEST_PASSWORD;
+
+#[tokio::test]
+#[ignore = "writes docs/screenshots/; run on purpose with --ignored"]
+async fn docs_screenshots() {
+    let app = desk::desk().await;
+    let eservice = desk::family_benefit(&app).await;
+    let Some(browser) = Browser::open(&app, "docs_screenshots").await else {
+        return;
+    };
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    std::fs::create_dir_all(&dir).unwrap();
+    let dir = &dir;
+    browser
+        .run(async |b: &Browser| -> Outcome {
+            let shot = async |name: &str| b.screenshot_page(1280, &dir.join(name)).await;
+            b.visit("/login").await?;
+            shot("01-sign-in.png").await?;
+            b.sign_in("anna", TEST_PASSWORD).await?;
+            // A closed case, one waiting for the portal's result and one just opened.
+            let closed = desk::open_case(b, eservice).await?;
+            for step in STEPS {
+                desk::record_step(&app, b, closed, step).await?;
+            }
+            let waiting = desk::open_case(b, eservice).await?;
+            for step in &STEPS[..6] {
+                desk::record_step(&app, b, waiting, step).await?;
+            }
+            let fresh = desk::open_case(b, eservice).await?;
+            desk::record_step(&app, b, fresh, "identity").await?;
+            desk::record_step(&app, b, fresh, "employee-eid").await?;
+            b.visit("/cases").await?;
+            shot("02-cases.png").await?;
+            let new = desk::open_case(b, eservice).await?;
+            b.visit(&format!("/cases/{new}/steps/identity")).await?;
+            shot("03-step-identity.png").await?;
+            b.visit(&format!("/cases/{fresh}/steps/authorisation"))
+                .await?;
+            shot("04-step-authorisation.png").await?;
+            b.visit(&format!("/cases/{closed}")).await?;
+            shot("05-closed-case.png").await?;
+            b.client
+                .set_window_size(320, 800)
+                .await
+                .map_err(|e| e.to_string())?;
+            b.visit(&format!("/cases/{fresh}/steps/authorisation"))
+                .await?;
+            b.screenshot_page(320, &dir.join("11-reflow-320px.png"))
+                .await?;
+            b.sign_out().await?;
+
+            b.sign_in("zane", TEST_PASSWORD).await?;
+            b.visit("/review").await?;
+            shot("06-review-queue.png").await?;
+            b.visit(&format!("/review/{closed}")).await?;
+            shot("07-review-case.png").await?;
+            b.visit("/figures").await?;
+            shot("08-figures.png").await?;
+            b.sign_out().await?;
+
+            b.sign_in("eriks", TEST_PASSWORD).await?;
+            b.visit("/admin/staff").await?;
+            shot("09-admin-staff.png").await?;
+            b.visit("/admin/subject-access").await?;
+            b.fill("#personal_code", PERSONAL_CODE).await?;
+            b.submit(desk::SUBMIT).await?;
+            shot("10-subject-access.png").await?;
+            Ok(())
+        })
+        .await;
+}
