@@ -186,6 +186,10 @@ pub struct Case {
     pub gives_planned_time: bool,
     pub gives_result: bool,
     pub missing_eid_means: Vec<String>,
+    /// The missing means' names, in the order of `missing_eid_means` (a code the list no
+    /// longer holds stands for itself).
+    pub missing_eid_means_lv: Vec<String>,
+    pub missing_eid_means_en: Vec<String>,
     pub client_given_names: Option<String>,
     pub client_surnames: Option<String>,
     pub client_personal_code: Option<String>,
@@ -236,6 +240,14 @@ pub async fn find(
         Case,
         r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
                   c.version, c.gives_planned_time, c.gives_result, c.missing_eid_means,
+                  ARRAY(SELECT coalesce(m.name_lv, u.code)
+                        FROM unnest(c.missing_eid_means) WITH ORDINALITY AS u(code, n)
+                        LEFT JOIN eid_means m ON m.code = u.code ORDER BY u.n)
+                      AS "missing_eid_means_lv!",
+                  ARRAY(SELECT coalesce(m.name_en, u.code)
+                        FROM unnest(c.missing_eid_means) WITH ORDINALITY AS u(code, n)
+                        LEFT JOIN eid_means m ON m.code = u.code ORDER BY u.n)
+                      AS "missing_eid_means_en!",
                   c.client_given_names, c.client_surnames, c.client_personal_code,
                   c.client_wants_result, c.notify_channel, c.notify_contact,
                   c.portal_reference, c.stop_reason, c.stop_remark,

@@ -1067,3 +1067,20 @@ async fn retention_erases_the_printed_authorisation_content_and_keeps_its_eviden
         "no client name left"
     );
 }
+
+#[tokio::test]
+async fn the_case_summary_names_the_missing_means_in_the_users_language() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    let page = anna.get(&format!("/cases/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("eID karte (personas apliecība), eParaksts mobile"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("eid-card"));
+    assert!(page.body.contains(r#"class="status status-open""#));
+}

@@ -25,7 +25,7 @@ use crate::domain::personal_code::PersonalCode;
 use crate::domain::steps::{FieldError, FieldErrors};
 use crate::domain::today_in_riga;
 use crate::domain::workflow::{
-    NotApplicableReason, RESULT_OVERDUE_AFTER_DAYS, Step, StopReason, WorkflowError, result_overdue,
+    CaseStatus, NotApplicableReason, RESULT_OVERDUE_AFTER_DAYS, Step, StopReason, WorkflowError, result_overdue,
 };
 use crate::i18n::{Cases, Lang, Texts};
 use crate::store::cases::{self as store, CaseStatusColumn, LIST_LIMIT, Listed, SearchBy};
@@ -193,6 +193,8 @@ fn refused(case_id: i64, error: CaseError) -> Result<Response, AppError> {
 pub struct Summary {
     pub id: i64,
     pub version: i32,
+    /// The status code (open | closed | stopped), a CSS class too.
+    pub status_code: &'static str,
     pub status: &'static str,
     pub client_name: Option<String>,
     pub personal_code: Option<String>,
@@ -258,12 +260,16 @@ impl CaseView {
         let summary = Summary {
             id: case.id,
             version: case.version,
+            status_code: CaseStatus::from(case.status).code(),
             status: status_label(c, case.status),
             client_name,
             personal_code: case.client_personal_code.clone(),
             eservice: by_lang(lang, &case.eservice_name_lv, &case.eservice_name_en),
             institution: case.institution.clone(),
-            missing_means: case.missing_eid_means.join(", "),
+            missing_means: match lang {
+                Lang::Lv => case.missing_eid_means_lv.join(", "),
+                Lang::En => case.missing_eid_means_en.join(", "),
+            },
             opened_by: case.opened_by_name.clone(),
             opened_at: riga_time(case.opened_at),
             notify,
