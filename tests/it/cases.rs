@@ -1084,3 +1084,18 @@ async fn the_case_summary_names_the_missing_means_in_the_users_language() {
     assert!(!page.body.contains("eid-card"));
     assert!(page.body.contains(r#"class="status status-open""#));
 }
+
+#[tokio::test]
+async fn the_case_lists_show_no_portal_reference_and_the_case_page_does() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let awaiting = walked_to_submission(&app, &anna, false, true).await;
+    let finished = walked_to_submission(&app, &anna, false, false).await;
+    assert_eq!(status(&app, finished).await, "closed");
+    let list = anna.get("/cases").await;
+    assert!(list.body.contains(&format!("/cases/{awaiting}\"")));
+    assert!(list.body.contains(&format!("/cases/{finished}\"")));
+    assert!(!list.body.contains("PORTAL-REF-77"), "{}", list.body);
+    let page = anna.get(&format!("/cases/{awaiting}")).await;
+    assert!(page.body.contains("PORTAL-REF-77"));
+}
