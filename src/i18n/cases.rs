@@ -33,6 +33,8 @@ catalogue! {
         col_client { lv: "Klients", en: "Client" }
         overdue { lv: "nokavēts", en: "overdue" }
         case_number { lv: "Nr.", en: "No." }
+        next_page { lv: "Nākamā lapa", en: "Next page" }
+        first_page { lv: "Uz pirmo lapu", en: "Back to the first page" }
         new_case_link { lv: "Atvērt jaunu gadījumu", en: "Open a new case" }
 
         new_title { lv: "Jauns gadījums", en: "New case" }

@@ -10,8 +10,11 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::domain::workflow::{Capabilities, CaseState, CaseStatus, Step, WorkflowError};
 
-/// Lists and searches show at most this many rows: every page's queries stay bounded.
+/// Searches show at most this many rows: every page's queries stay bounded.
 pub const LIST_LIMIT: i64 = 100;
+
+/// The /cases lists show this many cases a page.
+pub const PAGE_SIZE: i64 = 25;
 
 /// The `case_status` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
@@ -505,13 +508,33 @@ pub struct Listed {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-/// The open cases `staff_id` opened, newest first.
+/// One page of a list, and the cursor of the next page (`None` on the last one).
+#[derive(Debug, Clone)]
+pub struct Paged {
+    pub rows: Vec<Listed>,
+    pub next: Option<i64>,
+}
+
+impl Paged {
+    /// From up to `PAGE_SIZE + 1` rows: the extra row only says that there is a next page,
+    /// which begins after the last row shown.
+    fn from_rows(mut rows: Vec<Listed>) -> Self {
+        let more = rows.len() as i64 > PAGE_SIZE;
+        rows.truncate(PAGE_SIZE as usize);
+        let next = more.then(|| rows.last().map(|row| row.id)).flatten();
+        Self { rows, next }
+    }
+}
+
+/// The open cases `staff_id` opened, newest first, a page at a time: `after` is the id of the
+/// last case of the page before (served by `cases_opened_by_idx`).
 pub async fn open_cases_of(
     pool: &PgPool,
     staff_id: i64,
     centres: &[i64],
-) -> Result<Vec<Listed>, sqlx::Error> {
-    sqlx::query_as!(
+    after: Option<i64>,
+) -> Result<Paged, sqlx::Error> {
+    let rows = sqlx::query_as!(
         Listed,
         r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
                   c.client_given_names, c.client_surnames,
@@ -521,33 +544,59 @@ pub async fn open_cases_of(
                   coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
            FROM cases c JOIN eservices e ON e.id = c.eservice_id
            WHERE c.opened_by = $1 AND c.status = 'open' AND c.centre_id = ANY($2)
-           ORDER BY c.id DESC LIMIT $3"#,
+             AND c.id < coalesce($3, 9223372036854775807)
+           ORDER BY c.id DESC LIMIT $4"#,
         staff_id,
         centres,
-        LIST_LIMIT,
+        after,
+        PAGE_SIZE + 1,
     )
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(Paged::from_rows(rows))
 }
 
-/// The centres' cases waiting for the result (22.¹7), longest waiting first.
-pub async fn awaiting_result(pool: &PgPool, centres: &[i64]) -> Result<Vec<Listed>, sqlx::Error> {
-    sqlx::query_as!(
+/// The centres' cases waiting for the result (22.¹7), longest waiting first, a page at a time
+/// by (submitted_at, id): `after` is the id of the last case of the page before. Each centre's
+/// part is read in index order (`cases_awaiting_result_page_idx`), so a page reads at most a
+/// page per centre.
+pub async fn awaiting_result(
+    pool: &PgPool,
+    centres: &[i64],
+    after: Option<i64>,
+) -> Result<Paged, sqlx::Error> {
+    let rows = sqlx::query_as!(
         Listed,
-        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+        r#"WITH after AS (
+               SELECT coalesce((SELECT k.submitted_at FROM cases k
+                                WHERE k.id = $2 AND k.centre_id = ANY($1)),
+                               '-infinity') AS submitted_at,
+                      coalesce($2, 0) AS id
+           )
+           SELECT c.id AS "id!", c.centre_id AS "centre_id!",
+                  c.status AS "status!: CaseStatusColumn", c.next_step,
                   c.client_given_names, c.client_surnames,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
-                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
+                  c.portal_reference, c.opened_at AS "opened_at!: DateTime<Utc>",
                   c.submitted_at AS "submitted_at: DateTime<Utc>",
                   coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
-           FROM cases c JOIN eservices e ON e.id = c.eservice_id
-           WHERE c.centre_id = ANY($1) AND c.status = 'open' AND c.next_step = 'result'
-           ORDER BY c.submitted_at, c.id LIMIT $2"#,
+           FROM unnest($1::bigint[]) AS centre (id)
+           CROSS JOIN after
+           CROSS JOIN LATERAL (
+               SELECT k.* FROM cases k
+               WHERE k.centre_id = centre.id AND k.status = 'open' AND k.next_step = 'result'
+                 AND (k.submitted_at, k.id) > (after.submitted_at, after.id)
+               ORDER BY k.submitted_at, k.id LIMIT $3
+           ) c
+           JOIN eservices e ON e.id = c.eservice_id
+           ORDER BY c.submitted_at, c.id LIMIT $3"#,
         centres,
-        LIST_LIMIT,
+        after,
+        PAGE_SIZE + 1,
     )
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(Paged::from_rows(rows))
 }
 
 /// The centres' cases recently closed or stopped, for finding a finished case again.

@@ -1099,3 +1099,99 @@ async fn the_case_lists_show_no_portal_reference_and_the_case_page_does() {
     let page = anna.get(&format!("/cases/{awaiting}")).await;
     assert!(page.body.contains("PORTAL-REF-77"));
 }
+
+/// The case ids linked in the part of page `body` between the headings `from` and `to`, and
+/// the href of that part's "next page" link.
+fn listed_in(body: &str, from: &str, to: &str) -> (Vec<i64>, Option<String>) {
+    let start = body.find(&format!(r#"<h2 id="{from}">"#)).unwrap();
+    let end = body.find(&format!(r#"<h2 id="{to}">"#)).unwrap();
+    let part = &body[start..end];
+    let ids = part
+        .split(r#"<a href="/cases/"#)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect();
+    let next = part.split(r#"rel="next""#).next().and_then(|before| {
+        part.contains(r#"rel="next""#)
+            .then(|| before.rsplit(r#"href=""#).next().unwrap().split('"').next().unwrap())
+            .map(|href| href.replace("&amp;", "&").replace("&#38;", "&"))
+    });
+    (ids, next)
+}
+
+/// Every page of one list of /cases, following its "next page" links.
+async fn every_page(client: &Client, from: &str, to: &str) -> Vec<Vec<i64>> {
+    let mut pages = Vec::new();
+    let mut href = Some("/cases".to_owned());
+    while let Some(path) = href {
+        assert!(!path.contains(GIVEN) && path.is_ascii(), "{path}");
+        let response = client.get(&path).await;
+        assert_eq!(response.status, StatusCode::OK);
+        let (ids, next) = listed_in(&response.body, from, to);
+        pages.push(ids);
+        href = next;
+        assert!(pages.len() < 10, "the pages never end");
+    }
+    pages
+}
+
+#[tokio::test]
+async fn the_case_lists_are_paged_by_keyset_without_gaps_or_duplicates() {
+    let app = desk().await;
+    let service = eservice(&app, false, true).await;
+    let anna = app.signed_in("anna").await;
+    // 30 open cases of anna's; 30 of ben's awaiting the result, many submitted at the same time.
+    sqlx::query(
+        "INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step,
+                            gives_planned_time, gives_result, missing_eid_means, opened_at)
+         SELECT s.centre_id, $1, s.id, 'open', 'identity', false, true, '{eid-card}', now()
+         FROM staff s, generate_series(1, 30) WHERE s.username = 'anna'",
+    )
+    .bind(service)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step,
+                            gives_planned_time, gives_result, missing_eid_means, opened_at,
+                            submitted_at)
+         SELECT s.centre_id, $1, s.id, 'open', 'result', false, true, '{eid-card}',
+                now() - interval '20 days', now() - (i % 4) * interval '1 day'
+         FROM staff s, generate_series(1, 30) AS i WHERE s.username IN ('ben', 'olga')",
+    )
+    .bind(service)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let mine: Vec<i64> = sqlx::query_scalar(
+        "SELECT c.id FROM cases c JOIN staff s ON s.id = c.opened_by
+         WHERE s.username = 'anna' ORDER BY c.id DESC",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let awaiting: Vec<i64> = sqlx::query_scalar(
+        "SELECT c.id FROM cases c JOIN staff s ON s.id = c.opened_by
+         WHERE s.username = 'ben' ORDER BY c.submitted_at, c.id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+
+    let pages = every_page(&anna, "mine", "awaiting").await;
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [25, 5]);
+    assert_eq!(pages.concat(), mine);
+    let pages = every_page(&anna, "awaiting", "finished").await;
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [25, 5]);
+    assert_eq!(pages.concat(), awaiting, "by submission time, then id; olga's not among them");
+
+    // Paging one list keeps the other where it stands.
+    let first = anna.get("/cases").await;
+    let (_, next) = listed_in(&first.body, "mine", "awaiting");
+    let second = anna.get(&next.unwrap()).await;
+    let (_, next) = listed_in(&second.body, "awaiting", "finished");
+    let both = anna.get(&next.unwrap()).await;
+    assert_eq!(listed_in(&both.body, "mine", "awaiting").0, mine[25..]);
+    assert_eq!(listed_in(&both.body, "awaiting", "finished").0, awaiting[25..]);
+    assert!(both.body.contains("Uz pirmo lapu"));
+}

@@ -476,27 +476,76 @@ pub struct ListPage {
     awaiting: Vec<ListRow>,
     finished: Vec<ListRow>,
     overdue_rule: String,
+    /// (next page, first page) links of each list; a link carries case ids only.
+    mine_pages: (Option<String>, Option<String>),
+    awaiting_pages: (Option<String>, Option<String>),
+}
+
+/// Where each paged list of /cases stands: the id of the last case of the page before.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    mine_after: Option<String>,
+    #[serde(default)]
+    awaiting_after: Option<String>,
+}
+
+/// A cursor from the query; anything that is not a case id means the first page.
+fn cursor(raw: Option<&str>) -> Option<i64> {
+    raw.and_then(|raw| raw.trim().parse().ok())
+}
+
+/// The /cases link with both lists' cursors, ending at the list the link is about.
+fn list_href(mine: Option<i64>, awaiting: Option<i64>, anchor: &str) -> String {
+    let mut pairs = Vec::new();
+    if let Some(id) = mine {
+        pairs.push(format!("mine_after={id}"));
+    }
+    if let Some(id) = awaiting {
+        pairs.push(format!("awaiting_after={id}"));
+    }
+    if pairs.is_empty() {
+        format!("/cases#{anchor}")
+    } else {
+        format!("/cases?{}#{anchor}", pairs.join("&"))
+    }
 }
 
 pub async fn list(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
+    Query(query): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
     let today = today_in_riga(state.clock.now());
-    let mine = store::open_cases_of(&state.db, user.id, &user.centres).await?;
-    let awaiting = store::awaiting_result(&state.db, &user.centres).await?;
+    let mine_after = cursor(query.mine_after.as_deref());
+    let awaiting_after = cursor(query.awaiting_after.as_deref());
+    let mine = store::open_cases_of(&state.db, user.id, &user.centres, mine_after).await?;
+    let awaiting = store::awaiting_result(&state.db, &user.centres, awaiting_after).await?;
     let finished = store::recently_finished(&state.db, &user.centres, RECENTLY_FINISHED).await?;
     let overdue_rule = page
         .t
         .cases
         .awaiting_overdue_rule
         .replace("{n}", &RESULT_OVERDUE_AFTER_DAYS.to_string());
+    let mine_pages = (
+        mine.next
+            .map(|next| list_href(Some(next), awaiting_after, "mine")),
+        mine_after.map(|_| list_href(None, awaiting_after, "mine")),
+    );
+    let awaiting_pages = (
+        awaiting
+            .next
+            .map(|next| list_href(mine_after, Some(next), "awaiting")),
+        awaiting_after.map(|_| list_href(mine_after, None, "awaiting")),
+    );
     Ok(ListPage {
-        mine: list_rows(&page, mine, today),
-        awaiting: list_rows(&page, awaiting, today),
+        mine: list_rows(&page, mine.rows, today),
+        awaiting: list_rows(&page, awaiting.rows, today),
         finished: list_rows(&page, finished, today),
         overdue_rule,
+        mine_pages,
+        awaiting_pages,
         page,
     })
 }
