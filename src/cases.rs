@@ -9,6 +9,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
 
 use crate::audit::{self, Chain, Event};
 use crate::domain::riga_to_utc;
@@ -115,7 +116,17 @@ impl StepInput {
     }
 }
 
-/// Opens a case; `None` when the e-service may not be chosen (inactive or not authorisable).
+/// What submitting the "new case" form did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    Opened(i64),
+    /// The form's token had opened this case already (a second submit of the same form).
+    AlreadyOpened(i64),
+    /// The e-service may not be chosen (inactive or not authorisable).
+    NotOpenable,
+}
+
+/// Opens a case with the one-time token of the form that asked for it.
 pub async fn open(
     db: &PgPool,
     at: DateTime<Utc>,
@@ -123,7 +134,8 @@ pub async fn open(
     centre_id: i64,
     eservice_id: i64,
     missing_eid_means: &[String],
-) -> Result<Option<i64>, sqlx::Error> {
+    open_token: Uuid,
+) -> Result<Opening, sqlx::Error> {
     let mut tx = db.begin().await?;
     let case = NewCase {
         centre_id,
@@ -131,9 +143,13 @@ pub async fn open(
         opened_by: actor.staff_id,
         missing_eid_means,
         opened_at: at,
+        open_token,
     };
     let Some(case_id) = store::open(&mut tx, &case).await? else {
-        return Ok(None);
+        // A concurrent submit of the same token has committed by now (the insert waited on
+        // its unique key), so its case is visible here.
+        let earlier = store::opened_with(&mut tx, open_token, actor.staff_id, actor.centres).await?;
+        return Ok(earlier.map_or(Opening::NotOpenable, Opening::AlreadyOpened));
     };
     let details = json!({ "eservice_id": eservice_id, "missing_eid_means": missing_eid_means });
     write_audit(
@@ -147,7 +163,7 @@ pub async fn open(
     )
     .await?;
     tx.commit().await?;
-    Ok(Some(case_id))
+    Ok(Opening::Opened(case_id))
 }
 
 /// What recording a step did.

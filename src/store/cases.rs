@@ -7,6 +7,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
 
 use crate::domain::workflow::{Capabilities, CaseState, CaseStatus, Step, WorkflowError};
 
@@ -151,6 +152,8 @@ pub struct NewCase<'a> {
     pub opened_by: i64,
     pub missing_eid_means: &'a [String],
     pub opened_at: DateTime<Utc>,
+    /// The one-time token of the form that opens it.
+    pub open_token: Uuid,
 }
 
 /// Opens a case for an e-service that is active and permits authorised submission, copying its
@@ -159,17 +162,38 @@ pub async fn open(
     connection: &mut PgConnection,
     case: &NewCase<'_>,
 ) -> Result<Option<i64>, sqlx::Error> {
+    // A token already used opens nothing; the caller then finds the case it opened.
     sqlx::query_scalar!(
         "INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step,
-                            gives_planned_time, gives_result, missing_eid_means, opened_at)
-         SELECT $1, id, $3, 'open', 'identity', gives_planned_time, gives_result, $4, $5
+                            gives_planned_time, gives_result, missing_eid_means, opened_at,
+                            open_token)
+         SELECT $1, id, $3, 'open', 'identity', gives_planned_time, gives_result, $4, $5, $6
          FROM eservices WHERE id = $2 AND active AND authorised_submission
+         ON CONFLICT (open_token) DO NOTHING
          RETURNING id",
         case.centre_id,
         case.eservice_id,
         case.opened_by,
         case.missing_eid_means,
         case.opened_at as _,
+        case.open_token,
+    )
+    .fetch_optional(connection)
+    .await
+}
+
+/// The case `staff_id` opened with form token `token`, if any.
+pub async fn opened_with(
+    connection: &mut PgConnection,
+    token: Uuid,
+    staff_id: i64,
+    centres: &[i64],
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT id FROM cases WHERE open_token = $1 AND opened_by = $2 AND centre_id = ANY($3)",
+        token,
+        staff_id,
+        centres,
     )
     .fetch_optional(connection)
     .await

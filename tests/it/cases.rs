@@ -55,12 +55,27 @@ async fn post(client: &Client, path: &str, form: &[(String, String)]) -> TestRes
     client.post(path, &borrowed).await
 }
 
-async fn open_case(client: &Client, eservice_id: i64) -> i64 {
-    let form = pairs(&[
+/// The one-time token of a freshly shown "new case" form.
+async fn open_token(client: &Client) -> String {
+    let page = client.get("/cases/new").await;
+    let (_, rest) = page
+        .body
+        .split_once(r#"name="open_token" value=""#)
+        .expect("the form's token");
+    rest.split('"').next().unwrap().to_owned()
+}
+
+fn open_form(eservice_id: i64, token: &str) -> Vec<(String, String)> {
+    pairs(&[
+        ("open_token", token.into()),
         ("eservice_id", eservice_id.to_string()),
         ("missing_means", "eid-card".into()),
         ("missing_means", "eparaksts-mobile".into()),
-    ]);
+    ])
+}
+
+async fn open_case(client: &Client, eservice_id: i64) -> i64 {
+    let form = open_form(eservice_id, &open_token(client).await);
     let response = post(client, "/cases/new", &form).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     let location = response.location().unwrap();
@@ -859,6 +874,7 @@ async fn opening_needs_an_authorisable_service_and_a_missing_means() {
             .await
             .unwrap();
     let form = pairs(&[
+        ("open_token", open_token(&anna).await),
         ("eservice_id", not_authorisable.to_string()),
         ("missing_means", "eid-card".into()),
     ]);
@@ -1194,4 +1210,50 @@ async fn the_case_lists_are_paged_by_keyset_without_gaps_or_duplicates() {
     assert_eq!(listed_in(&both.body, "mine", "awaiting").0, mine[25..]);
     assert_eq!(listed_in(&both.body, "awaiting", "finished").0, awaiting[25..]);
     assert!(both.body.contains("Uz pirmo lapu"));
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn submitting_the_new_case_form_twice_opens_one_case() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let service = eservice(&app, true, true).await;
+    let token = open_token(&anna).await;
+    let form = open_form(service, &token);
+    let first = post(&anna, "/cases/new", &form).await;
+    let second = post(&anna, "/cases/new", &form).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
+    assert_eq!(first.location(), second.location(), "back to the case opened");
+    assert_eq!(count(&app, "SELECT count(*) FROM cases").await, 1);
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM audit_events WHERE action = 'case-opened'").await,
+        1
+    );
+    // Two at once open one case too; a fresh form opens another.
+    let token = open_token(&anna).await;
+    let form = open_form(service, &token);
+    let (a, b) = tokio::join!(
+        post(&anna, "/cases/new", &form),
+        post(&anna, "/cases/new", &form)
+    );
+    assert_eq!(a.location(), b.location());
+    assert_eq!(count(&app, "SELECT count(*) FROM cases").await, 2);
+    // Another employee cannot land on anna's case with her token.
+    let ben = app.signed_in("ben").await;
+    assert_eq!(
+        post(&ben, "/cases/new", &form).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // A form without a token opens nothing.
+    let mut tokenless = form.clone();
+    tokenless.retain(|(name, _)| name != "open_token");
+    assert_eq!(
+        post(&anna, "/cases/new", &tokenless).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM cases").await, 2);
 }

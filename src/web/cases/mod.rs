@@ -13,13 +13,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
+use uuid::Uuid;
 
 use super::AppState;
 use super::auth::CurrentUser;
 use super::error::AppError;
 use super::form::{Field, Posted, Widget, summary};
 use super::page::Page;
-use crate::cases::{self as service, Actor, CaseError};
+use crate::cases::{self as service, Actor, CaseError, Opening};
 use crate::domain::format::{date, riga_time};
 use crate::domain::personal_code::PersonalCode;
 use crate::domain::steps::{FieldError, FieldErrors};
@@ -557,6 +558,8 @@ pub async fn list(
 #[template(path = "cases/new.html")]
 pub struct NewPage {
     page: Page,
+    /// The form's one-time token: submitting it twice opens one case.
+    open_token: Uuid,
     fields: Vec<Field>,
     errors: Vec<(String, String)>,
     no_eservices: bool,
@@ -617,6 +620,8 @@ async fn new_page(
     Ok((
         status,
         NewPage {
+            // A form shown again keeps its token: it still stands for one case.
+            open_token: open_token(posted).unwrap_or_else(Uuid::new_v4),
             errors: summary(&fields),
             no_eservices: eservices.is_empty(),
             fields,
@@ -624,6 +629,11 @@ async fn new_page(
         },
     )
         .into_response())
+}
+
+/// The posted one-time token, if it is one.
+fn open_token(posted: &Posted) -> Option<Uuid> {
+    posted.get("open_token").trim().parse().ok()
 }
 
 pub async fn show_new(State(state): State<AppState>, page: Page) -> Result<Response, AppError> {
@@ -655,6 +665,8 @@ pub async fn open(
     let (Some(eservice_id), true) = (eservice_id, errors.is_empty()) else {
         return new_page(&state, page, &posted, &errors).await;
     };
+    // Only a form this server showed carries a token.
+    let token = open_token(&posted).ok_or(AppError::BadRequest)?;
     let now = state.clock.now();
     let opened = service::open(
         &state.db,
@@ -663,11 +675,14 @@ pub async fn open(
         user.centre_id,
         eservice_id,
         &missing,
+        token,
     )
     .await?;
     match opened {
-        Some(case_id) => Ok(Flash::Opened.redirect(case_id)),
-        None => {
+        Opening::Opened(case_id) | Opening::AlreadyOpened(case_id) => {
+            Ok(Flash::Opened.redirect(case_id))
+        }
+        Opening::NotOpenable => {
             errors.push("eservice_id", FieldError::NotInList);
             new_page(&state, page, &posted, &errors).await
         }
