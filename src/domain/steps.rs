@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use super::document::{DocumentError, DocumentType, IdentityDocument};
 use super::personal_code::{PersonalCode, PersonalCodeError};
 use super::retention;
+use super::workflow::StopReason;
 
 const NAME_MAX_CHARS: usize = 100;
 const JUSTIFICATION_MIN_CHARS: usize = 10;
@@ -406,6 +407,26 @@ impl fmt::Debug for IdentityInput {
             .field("given_names", &"<redacted>")
             .field("surnames", &"<redacted>")
             .finish()
+    }
+}
+
+/// The reason to stop the case for when the identity check failed on the document or the
+/// person rather than on a slip of the keyboard: an expired document, or a personal code that
+/// cannot be the client's (no real birth date, a check digit that does not match). 22.¹1: a
+/// failed check stops the case with the reason; the employee is offered it, not forced.
+pub fn identity_stop_reason(errors: &FieldErrors) -> Option<StopReason> {
+    let failed = |wanted: fn(&FieldError) -> bool| errors.iter().any(|(_, error)| wanted(error));
+    if failed(|error| matches!(error, FieldError::Document(DocumentError::Expired))) {
+        Some(StopReason::DocumentExpired)
+    } else if failed(|error| {
+        matches!(
+            error,
+            FieldError::PersonalCode(PersonalCodeError::BadDate | PersonalCodeError::CheckDigit)
+        )
+    }) {
+        Some(StopReason::IdentityNotVerified)
+    } else {
+        None
     }
 }
 
@@ -1032,6 +1053,34 @@ mod tests {
                 ("surnames", "required"),
             ]
         );
+    }
+
+    #[test]
+    fn a_failed_identity_check_offers_the_stop_reason_a_typo_does_not() {
+        let expired = IdentityForm {
+            expires_on: "2025-03-09".into(),
+            ..identity_form()
+        };
+        let errors = expired.validate(today()).unwrap_err();
+        assert_eq!(
+            identity_stop_reason(&errors),
+            Some(StopReason::DocumentExpired)
+        );
+        let check_digit = IdentityForm {
+            personal_code: "010190-12340".into(),
+            ..identity_form()
+        };
+        let errors = check_digit.validate(today()).unwrap_err();
+        assert_eq!(
+            identity_stop_reason(&errors),
+            Some(StopReason::IdentityNotVerified)
+        );
+        let typo = IdentityForm {
+            personal_code: "01019".into(),
+            surnames: String::new(),
+            ..identity_form()
+        };
+        assert_eq!(identity_stop_reason(&typo.validate(today()).unwrap_err()), None);
     }
 
     #[test]

@@ -245,6 +245,10 @@ catalogue! {
         field_stop_remark { lv: "Piezīme", en: "Remark" }
         stop_remark_hint { lv: "Obligāta, ja iemesls ir \"cits\"; līdz 500 rakstzīmēm.", en: "Required when the reason is \"other\"; up to 500 characters." }
         stop_button { lv: "Pārtraukt", en: "Stop" }
+        stop_offer {
+            lv: "Pārbaude neizdevās. Ja to nevar novērst, gadījums jāpārtrauc ar šo iemeslu.",
+            en: "The check failed. If it cannot be put right, stop the case with this reason.",
+        }
         stop_identity_not_verified { lv: "identitāti neizdevās pārbaudīt", en: "identity not verified" }
         stop_document_expired { lv: "dokuments nav derīgs", en: "the document has expired" }
         stop_client_withdrew { lv: "klients atsauca pilnvarojumu", en: "the client withdrew" }

@@ -1257,3 +1257,52 @@ async fn submitting_the_new_case_form_twice_opens_one_case() {
     );
     assert_eq!(count(&app, "SELECT count(*) FROM cases").await, 2);
 }
+
+#[tokio::test]
+async fn an_expired_document_offers_to_stop_the_case_with_that_reason() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    let mut form = identity(&app, OLD_CODE);
+    form.retain(|(name, _)| name != "expires_on");
+    form.push(("expires_on".into(), "01.01.2020".into()));
+    let response = record(&app, &anna, id, "identity", &form).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let offer = format!(r#"href="/cases/{id}/stop?reason=document-expired""#);
+    assert!(response.body.contains(&offer), "{}", response.body);
+    // A slip of the keyboard is no reason to stop.
+    let mut typo = identity(&app, OLD_CODE);
+    typo.retain(|(name, _)| name != "surnames");
+    let response = record(&app, &anna, id, "identity", &typo).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!response.body.contains("stop?reason="));
+
+    let stop = anna
+        .get(&format!("/cases/{id}/stop?reason=document-expired"))
+        .await;
+    assert_eq!(stop.status, StatusCode::OK);
+    assert!(
+        stop.body
+            .contains(r#"<option value="document-expired" selected>"#),
+        "{}",
+        stop.body
+    );
+    let version = version(&app, id).await.to_string();
+    let response = post(
+        &anna,
+        &format!("/cases/{id}/stop"),
+        &pairs(&[("version", version), ("reason", "document-expired".into())]),
+    )
+    .await;
+    assert_eq!(
+        response.location(),
+        Some(format!("/cases/{id}?notice=stopped").as_str())
+    );
+    let reason: String = sqlx::query_scalar("SELECT stop_reason FROM cases WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(reason, "document-expired");
+    assert_eq!(status(&app, id).await, "stopped");
+}

@@ -803,11 +803,19 @@ fn stop_page(
         .into_response()
 }
 
+/// `?reason=` preselects a stop reason (a code), as the failed identity check offers it.
+#[derive(Debug, Default, Deserialize)]
+pub struct StopQuery {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
 pub async fn show_stop(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
     Path(id): Path<String>,
+    Query(query): Query<StopQuery>,
 ) -> Result<Response, AppError> {
     let id = case_id(&id)?;
     let (case, rows) = load(&state, &user, id).await?;
@@ -815,11 +823,16 @@ pub async fn show_stop(
         return Ok(Flash::refusal(error).redirect(id));
     }
     log_view(&state, &user, &case, "stop").await?;
+    let chosen = query
+        .reason
+        .as_deref()
+        .and_then(StopReason::from_code)
+        .map(|reason| ("reason".to_owned(), reason.code().to_owned()));
     Ok(stop_page(
         page,
         &case,
         &rows,
-        &Posted::default(),
+        &Posted(chosen.into_iter().collect()),
         &FieldErrors::default(),
         false,
     ))

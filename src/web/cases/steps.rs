@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::{
     CaseView, Flash, actor, by_lang, case_id, load, load_and_log, log_view, refused, step_title,
+    stop_reason_label,
 };
 use crate::cases::{self as service, CaseError, StepInput};
 use crate::domain::document::DocumentType;
@@ -20,6 +21,7 @@ use crate::domain::format::date;
 use crate::domain::steps::{
     AuthorisationForm, ContactChannel, DataProcessingForm, EmployeeEidForm, FieldError,
     FieldErrors, IdentityForm, Outcome, PlannedTimeForm, ResultForm, SubmissionForm,
+    identity_stop_reason,
 };
 use crate::domain::workflow::Step;
 use crate::domain::{now_in_riga, today_in_riga};
@@ -107,6 +109,8 @@ pub struct StepPage {
     notice: Option<NoticeView>,
     notice_missing: bool,
     stale: bool,
+    /// After a failed identity check: the stop page with the reason chosen, and its label.
+    stop_offer: Option<(String, &'static str)>,
 }
 
 fn parse_step(slug: &str) -> Result<Step, AppError> {
@@ -344,7 +348,17 @@ fn render(
         .notice
         .as_ref()
         .map(|notice| NoticeView::new(c, page.lang, notice));
+    let stop_offer = (step == Step::Identity)
+        .then(|| identity_stop_reason(errors))
+        .flatten()
+        .map(|reason| {
+            (
+                format!("/cases/{}/stop?reason={}", view.summary.id, reason.code()),
+                stop_reason_label(c, reason),
+            )
+        });
     let template = StepPage {
+        stop_offer,
         title: step_title(page.t, step),
         intro: intro(c, step),
         errors: summary(&fields),
