@@ -148,7 +148,8 @@ pub async fn open(
     let Some(case_id) = store::open(&mut tx, &case).await? else {
         // A concurrent submit of the same token has committed by now (the insert waited on
         // its unique key), so its case is visible here.
-        let earlier = store::opened_with(&mut tx, open_token, actor.staff_id, actor.centres).await?;
+        let earlier =
+            store::opened_with(&mut tx, open_token, actor.staff_id, actor.centres).await?;
         return Ok(earlier.map_or(Opening::NotOpenable, Opening::AlreadyOpened));
     };
     let details = json!({ "eservice_id": eservice_id, "missing_eid_means": missing_eid_means });

@@ -277,6 +277,8 @@ catalogue! {
         err_bad_date { lv: "Ievadiet datumu formā dd.mm.gggg.", en: "Enter a date as dd.mm.yyyy." }
         err_bad_datetime { lv: "Ievadiet datumu un laiku.", en: "Enter a date and time." }
         err_date_in_past { lv: "Datums nevar būt pagātnē.", en: "The date cannot be in the past." }
+        err_before_case_opened { lv: "Laiks nevar būt agrāks par gadījuma atvēršanu.", en: "The time cannot be before the case was opened." }
+        err_before_eid_sign_in { lv: "Pieteikšanas laiks nevar būt agrāks par darbinieka identificēšanos portālā (22.¹2).", en: "The submission cannot be before the employee signed in to the portal (22.¹2)." }
         err_date_in_future { lv: "Datums vai laiks nevar būt nākotnē.", en: "The date or time cannot be in the future." }
         err_too_long_ago { lv: "Tas bija pirms vairāk nekā {n} stundām: identificējieties portālā vēlreiz.", en: "That was more than {n} hours ago: identify yourself in the portal again." }
         err_not_in_list { lv: "Izvēlieties kādu no piedāvātajām iespējām.", en: "Choose one of the options offered." }

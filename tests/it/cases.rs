@@ -1129,7 +1129,15 @@ fn listed_in(body: &str, from: &str, to: &str) -> (Vec<i64>, Option<String>) {
         .collect();
     let next = part.split(r#"rel="next""#).next().and_then(|before| {
         part.contains(r#"rel="next""#)
-            .then(|| before.rsplit(r#"href=""#).next().unwrap().split('"').next().unwrap())
+            .then(|| {
+                before
+                    .rsplit(r#"href=""#)
+                    .next()
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+            })
             .map(|href| href.replace("&amp;", "&").replace("&#38;", "&"))
     });
     (ids, next)
@@ -1199,7 +1207,11 @@ async fn the_case_lists_are_paged_by_keyset_without_gaps_or_duplicates() {
     assert_eq!(pages.concat(), mine);
     let pages = every_page(&anna, "awaiting", "finished").await;
     assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [25, 5]);
-    assert_eq!(pages.concat(), awaiting, "by submission time, then id; olga's not among them");
+    assert_eq!(
+        pages.concat(),
+        awaiting,
+        "by submission time, then id; olga's not among them"
+    );
 
     // Paging one list keeps the other where it stands.
     let first = anna.get("/cases").await;
@@ -1208,7 +1220,10 @@ async fn the_case_lists_are_paged_by_keyset_without_gaps_or_duplicates() {
     let (_, next) = listed_in(&second.body, "awaiting", "finished");
     let both = anna.get(&next.unwrap()).await;
     assert_eq!(listed_in(&both.body, "mine", "awaiting").0, mine[25..]);
-    assert_eq!(listed_in(&both.body, "awaiting", "finished").0, awaiting[25..]);
+    assert_eq!(
+        listed_in(&both.body, "awaiting", "finished").0,
+        awaiting[25..]
+    );
     assert!(both.body.contains("Uz pirmo lapu"));
 }
 
@@ -1227,10 +1242,18 @@ async fn submitting_the_new_case_form_twice_opens_one_case() {
     let second = post(&anna, "/cases/new", &form).await;
     assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
     assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
-    assert_eq!(first.location(), second.location(), "back to the case opened");
+    assert_eq!(
+        first.location(),
+        second.location(),
+        "back to the case opened"
+    );
     assert_eq!(count(&app, "SELECT count(*) FROM cases").await, 1);
     assert_eq!(
-        count(&app, "SELECT count(*) FROM audit_events WHERE action = 'case-opened'").await,
+        count(
+            &app,
+            "SELECT count(*) FROM audit_events WHERE action = 'case-opened'"
+        )
+        .await,
         1
     );
     // Two at once open one case too; a fresh form opens another.
@@ -1305,4 +1328,53 @@ async fn an_expired_document_offers_to_stop_the_case_with_that_reason() {
         .unwrap();
     assert_eq!(reason, "document-expired");
     assert_eq!(status(&app, id).await, "stopped");
+}
+
+#[tokio::test]
+async fn the_submission_cannot_be_dated_before_the_case_was_opened_or_the_portal_sign_in() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, false, true).await).await;
+    record_ok(&app, &anna, id, "identity", true).await;
+    app.clock.advance(TimeDelta::minutes(10));
+    record_ok(&app, &anna, id, "employee-eid", true).await;
+    record_ok(&app, &anna, id, "authorisation", true).await;
+    record_ok(&app, &anna, id, "data-processing", true).await;
+    let at = |minutes: i64| {
+        (now_in_riga(app.clock.now()) + TimeDelta::minutes(minutes))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    let submission = |when: String| {
+        pairs(&[
+            ("reference", "PORTAL-REF-77".into()),
+            ("submitted_at", when),
+        ])
+    };
+    let response = record(&app, &anna, id, "submission", &submission(at(-24 * 60))).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response.body.contains("agrāks par gadījuma atvēršanu"),
+        "{}",
+        response.body
+    );
+    let response = record(&app, &anna, id, "submission", &submission(at(-5))).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response.body.contains("identificēšanos portālā"),
+        "{}",
+        response.body
+    );
+    assert_eq!(step_rows(&app, id).await, 4);
+    let response = record(&app, &anna, id, "submission", &submission(at(0))).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    // Planned time is not applicable here; the result cannot be told before the opening either.
+    let early = pairs(&[
+        ("outcome", "granted".into()),
+        ("told_via", "phone".into()),
+        ("told_at", at(-2 * 24 * 60)),
+    ]);
+    let response = record(&app, &anna, id, "result", &early).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.body.contains("agrāks par gadījuma atvēršanu"));
 }

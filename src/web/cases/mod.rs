@@ -26,7 +26,8 @@ use crate::domain::personal_code::PersonalCode;
 use crate::domain::steps::{FieldError, FieldErrors};
 use crate::domain::today_in_riga;
 use crate::domain::workflow::{
-    CaseStatus, NotApplicableReason, RESULT_OVERDUE_AFTER_DAYS, Step, StopReason, WorkflowError, result_overdue,
+    CaseStatus, NotApplicableReason, RESULT_OVERDUE_AFTER_DAYS, Step, StopReason, WorkflowError,
+    result_overdue,
 };
 use crate::i18n::{Cases, Lang, Texts};
 use crate::store::cases::{self as store, CaseStatusColumn, LIST_LIMIT, Listed, SearchBy};

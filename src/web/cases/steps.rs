@@ -19,8 +19,8 @@ use crate::cases::{self as service, CaseError, StepInput};
 use crate::domain::document::DocumentType;
 use crate::domain::format::date;
 use crate::domain::steps::{
-    AuthorisationForm, ContactChannel, DataProcessingForm, EmployeeEidForm, FieldError,
-    FieldErrors, IdentityForm, Outcome, PlannedTimeForm, ResultForm, SubmissionForm,
+    AuthorisationForm, ContactChannel, DataProcessingForm, EmployeeEidForm, EmployeeEidInput,
+    FieldError, FieldErrors, IdentityForm, Outcome, PlannedTimeForm, ResultForm, SubmissionForm,
     identity_stop_reason,
 };
 use crate::domain::workflow::Step;
@@ -173,7 +173,7 @@ pub async fn record_step(
     }
     let context = context(&state, step).await?;
     let now = state.clock.now();
-    let checked = validate(step, &posted, &context, &case, now);
+    let checked = validate(step, &posted, &context, &case, &rows, now);
     let input = match checked {
         Ok(input) => input,
         Err(errors) => {
@@ -231,9 +231,11 @@ fn validate(
     posted: &Posted,
     context: &Context,
     case: &store::Case,
+    rows: &[store::StepRow],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<StepInput, FieldErrors> {
     let (today, now_riga) = (today_in_riga(now), now_in_riga(now));
+    let opened_riga = now_in_riga(case.opened_at);
     match step {
         Step::Identity => IdentityForm {
             doc_type: posted.get("doc_type"),
@@ -296,14 +298,14 @@ fn validate(
             reference: posted.get("reference"),
             submitted_at: posted.get("submitted_at"),
         }
-        .validate(now_riga)
+        .validate(now_riga, opened_riga, eid_used_at(rows))
         .map(StepInput::Submission),
         Step::PlannedTime => PlannedTimeForm {
             planned_on: posted.get("planned_on"),
             told_via: posted.get("told_via"),
             told_at: posted.get("told_at"),
         }
-        .validate(now_riga)
+        .validate(now_riga, opened_riga)
         .map(StepInput::PlannedTime),
         Step::Result => ResultForm {
             outcome: posted.get("outcome"),
@@ -311,9 +313,19 @@ fn validate(
             told_via: posted.get("told_via"),
             told_at: posted.get("told_at"),
         }
-        .validate(now_riga)
+        .validate(now_riga, opened_riga)
         .map(StepInput::Result),
     }
+}
+
+/// When the employee signed in to the portal at 22.¹2 (Europe/Riga), as that step recorded it.
+fn eid_used_at(rows: &[store::StepRow]) -> Option<chrono::NaiveDateTime> {
+    let row = rows
+        .iter()
+        .find(|row| row.step == Step::EmployeeEid.slug() && row.outcome == "recorded")?;
+    serde_json::from_value::<EmployeeEidInput>(row.data.clone())
+        .ok()
+        .map(|input| input.used_at)
 }
 
 #[allow(clippy::too_many_arguments)]
