@@ -1378,3 +1378,39 @@ async fn the_submission_cannot_be_dated_before_the_case_was_opened_or_the_portal
     assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(response.body.contains("agrāks par gadījuma atvēršanu"));
 }
+
+#[tokio::test]
+async fn stopping_a_closed_or_stopped_case_is_refused_even_with_invalid_fields() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let closed = walked_to_submission(&app, &anna, false, false).await;
+    assert_eq!(status(&app, closed).await, "closed");
+    let stopped = open_case(&anna, eservice(&app, true, true).await).await;
+    let form = pairs(&[
+        ("version", "1".into()),
+        ("reason", "client-withdrew".into()),
+    ]);
+    post(&anna, &format!("/cases/{stopped}/stop"), &form).await;
+    assert_eq!(status(&app, stopped).await, "stopped");
+    for (id, refusal) in [(closed, "case-closed"), (stopped, "case-stopped")] {
+        let versions = version(&app, id).await;
+        for invalid in [
+            pairs(&[("version", versions.to_string()), ("reason", String::new())]),
+            pairs(&[
+                ("version", versions.to_string()),
+                ("reason", "other".into()),
+            ]),
+            pairs(&[
+                ("version", versions.to_string()),
+                ("reason", "bogus".into()),
+            ]),
+        ] {
+            let response = post(&anna, &format!("/cases/{id}/stop"), &invalid).await;
+            assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+            assert_eq!(
+                response.location(),
+                Some(format!("/cases/{id}?notice={refusal}").as_str())
+            );
+        }
+    }
+}

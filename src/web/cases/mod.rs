@@ -877,7 +877,12 @@ pub async fn stop(
             service::stop(&state.db, at, actor(&user), id, version, reason, remark).await
         }
         _ => {
-            let (case, rows) = load_and_log(&state, &user, id, "stop").await?;
+            // A closed or stopped case is refused whatever was posted, as the page itself is.
+            let (case, rows) = load(&state, &user, id).await?;
+            if let Err(error) = case.state().and_then(|s| s.stop(StopReason::Other)) {
+                return Ok(Flash::refusal(error).redirect(id));
+            }
+            log_view(&state, &user, &case, "stop").await?;
             return Ok(stop_page(page, &case, &rows, &posted, &errors, false));
         }
     };
