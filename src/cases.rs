@@ -334,6 +334,35 @@ pub async fn stop(
     Ok(())
 }
 
+/// Data-use notice `notice_id` (version `version`) is being read to the client at 22.¹3 of case
+/// `case_id`: its first showing freezes the version, and is audited in that case's chain.
+#[allow(clippy::too_many_arguments)]
+pub async fn notice_shown(
+    db: &PgPool,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    case_id: i64,
+    centre_id: i64,
+    notice_id: i64,
+    version: i32,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    if store::mark_notice_shown(&mut tx, notice_id, at).await? {
+        let details = json!({ "version": version });
+        write_audit(
+            &mut tx,
+            at,
+            actor,
+            case_id,
+            centre_id,
+            "notice-shown",
+            details,
+        )
+        .await?;
+    }
+    tx.commit().await
+}
+
 /// The access event of a page that showed case `case_id`'s personal data.
 pub async fn log_view(
     connection: &mut PgConnection,

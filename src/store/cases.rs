@@ -127,19 +127,20 @@ pub async fn current_notice(
 }
 
 /// From its first showing on, a notice version is never edited (the table's trigger enforces it).
+/// Whether this was the first showing.
 pub async fn mark_notice_shown(
     connection: &mut PgConnection,
     notice_id: i64,
     at: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+) -> Result<bool, sqlx::Error> {
+    let marked = sqlx::query!(
         "UPDATE data_notices SET first_shown_at = $2 WHERE id = $1 AND first_shown_at IS NULL",
         notice_id,
         at as _,
     )
     .execute(connection)
     .await?;
-    Ok(())
+    Ok(marked.rows_affected() == 1)
 }
 
 // ---------------------------------------------------------------------------------------------

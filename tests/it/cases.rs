@@ -1414,3 +1414,39 @@ async fn stopping_a_closed_or_stopped_case_is_refused_even_with_invalid_fields()
         }
     }
 }
+
+#[tokio::test]
+async fn the_first_showing_of_a_data_notice_version_is_audited_in_the_cases_chain() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let service = eservice(&app, true, true).await;
+    let first = open_case(&anna, service).await;
+    let second = open_case(&anna, service).await;
+    for id in [first, second] {
+        record_ok(&app, &anna, id, "identity", true).await;
+        record_ok(&app, &anna, id, "employee-eid", true).await;
+        let form = anna.get(&format!("/cases/{id}/steps/authorisation")).await;
+        assert_eq!(form.status, StatusCode::OK);
+    }
+    anna.get(&format!("/cases/{first}/steps/authorisation"))
+        .await;
+    let shown: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT case_id, details::text FROM audit_events WHERE action = 'notice-shown'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        shown,
+        [(first, r#"{"version": 1}"#.to_owned())],
+        "once, when first shown"
+    );
+    let verified = scalar(
+        &app,
+        "SELECT count(*) FROM audit_events WHERE case_id = $1 AND action = 'notice-shown'
+           AND actor_id IS NOT NULL AND session_tag IS NOT NULL",
+        first,
+    )
+    .await;
+    assert_eq!(verified, 1);
+}

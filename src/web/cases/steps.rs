@@ -131,8 +131,18 @@ pub async fn show_step(
     log_view(&state, &user, &case, &format!("step:{}", step.slug())).await?;
     let context = context(&state, step).await?;
     if let Some(notice) = &context.notice {
-        let mut connection = state.db.acquire().await?;
-        store::mark_notice_shown(&mut connection, notice.id, state.clock.now()).await?;
+        let at = state.clock.now();
+        let (case_id, centre_id) = (case.id, case.centre_id);
+        service::notice_shown(
+            &state.db,
+            at,
+            actor(&user),
+            case_id,
+            centre_id,
+            notice.id,
+            notice.version,
+        )
+        .await?;
     }
     let now = now_in_riga(state.clock.now())
         .format("%Y-%m-%dT%H:%M")
