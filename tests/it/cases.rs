@@ -1450,3 +1450,70 @@ async fn the_first_showing_of_a_data_notice_version_is_audited_in_the_cases_chai
     .await;
     assert_eq!(verified, 1);
 }
+
+/// The `page` of every `personal-data-viewed` event of case `id`, oldest first.
+async fn views(app: &TestApp, id: i64) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT details->>'page' FROM audit_events
+         WHERE case_id = $1 AND action = 'personal-data-viewed' ORDER BY sequence",
+    )
+    .bind(id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn stop_pages_search_results_and_forms_shown_again_each_write_an_access_event() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let ben = app.signed_in("ben").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    record_ok(&app, &anna, id, "identity", true).await;
+    let seen = views(&app, id).await.len();
+    let new_views = |all: Vec<String>| all[seen..].to_vec();
+
+    // The stop page, and the stop form shown again with an error.
+    let page = anna.get(&format!("/cases/{id}/stop")).await;
+    assert!(page.body.contains(GIVEN));
+    let invalid = pairs(&[
+        ("version", version(&app, id).await.to_string()),
+        ("reason", "other".into()),
+    ]);
+    let page = post(&anna, &format!("/cases/{id}/stop"), &invalid).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains(GIVEN));
+    assert_eq!(new_views(views(&app, id).await), ["stop", "stop"]);
+
+    // Search results.
+    let found = post(&anna, "/cases/search", &pairs(&[("name", SURNAME.into())])).await;
+    assert!(found.body.contains(GIVEN));
+    assert_eq!(new_views(views(&app, id).await)[2..], ["search"]);
+
+    // A step form shown again with errors.
+    let bad = pairs(&[
+        ("means_code", "internet-bank".into()),
+        ("used_at", now_local(&app)),
+    ]);
+    let page = record(&app, &anna, id, "employee-eid", &bad).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains(GIVEN));
+    assert_eq!(new_views(views(&app, id).await)[3..], ["step:employee-eid"]);
+
+    // A stale step form and a stale stop form, shown again with the fresh case.
+    let old = version(&app, id).await.to_string();
+    record_ok(&app, &ben, id, "employee-eid", true).await;
+    let mut stale = step_form(&app, "authorisation", true);
+    stale.push(("version".into(), old.clone()));
+    let page = post(&anna, &format!("/cases/{id}/steps/authorisation"), &stale).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert!(page.body.contains(GIVEN));
+    let stale_stop = pairs(&[("version", old), ("reason", "client-withdrew".into())]);
+    let page = post(&anna, &format!("/cases/{id}/stop"), &stale_stop).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert!(page.body.contains(GIVEN));
+    assert_eq!(
+        new_views(views(&app, id).await)[4..],
+        ["step:authorisation", "stop"]
+    );
+}
