@@ -658,49 +658,81 @@ pub enum SearchBy<'a> {
     Name(&'a str),
 }
 
+/// One query per way of searching, each with a plain condition its index can serve (a generic
+/// plan of `($n IS NULL OR …)` could use none of them): the keyed hash by
+/// `cases_personal_code_idx`, the reference by `cases_portal_reference_lower_idx`. The name
+/// search reads the centres' cases and stops at `LIST_LIMIT` rows.
 pub async fn search(
     pool: &PgPool,
     centres: &[i64],
     by: SearchBy<'_>,
 ) -> Result<Vec<Listed>, sqlx::Error> {
-    let (hmac, reference, words): (Option<&[u8]>, Option<&str>, Option<Vec<String>>) = match by {
-        SearchBy::PersonalCodeHmac(hmac) => (Some(hmac), None, None),
-        SearchBy::PortalReference(reference) => (None, Some(reference), None),
-        SearchBy::Name(name) => (
-            None,
-            None,
-            Some(
-                name.split_whitespace()
-                    .map(|word| format!("%{}%", like_escape(&word.to_lowercase())))
-                    .collect(),
-            ),
-        ),
-    };
-    sqlx::query_as!(
-        Listed,
-        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+    match by {
+        SearchBy::PersonalCodeHmac(hmac) => {
+            sqlx::query_as!(
+                Listed,
+                r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
                   c.client_given_names, c.client_surnames,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
                   c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
                   c.submitted_at AS "submitted_at: DateTime<Utc>",
                   coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
            FROM cases c JOIN eservices e ON e.id = c.eservice_id
-           WHERE c.centre_id = ANY($1)
-             AND ($2::bytea IS NULL OR c.personal_code_hmac = $2)
-             AND ($3::text IS NULL OR lower(c.portal_reference) = lower($3))
-             AND ($4::text[] IS NULL OR (
-                  c.client_surnames IS NOT NULL AND
-                  (SELECT bool_and(lower(c.client_given_names || ' ' || c.client_surnames) LIKE w)
-                   FROM unnest($4::text[]) AS w)))
-           ORDER BY c.id DESC LIMIT $5"#,
-        centres,
-        hmac,
-        reference,
-        words.as_deref(),
-        LIST_LIMIT,
-    )
-    .fetch_all(pool)
-    .await
+           WHERE c.centre_id = ANY($1) AND c.personal_code_hmac = $2
+           ORDER BY c.id DESC LIMIT $3"#,
+                centres,
+                hmac,
+                LIST_LIMIT,
+            )
+            .fetch_all(pool)
+            .await
+        }
+        SearchBy::PortalReference(reference) => {
+            sqlx::query_as!(
+                Listed,
+                r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+                  c.client_given_names, c.client_surnames,
+                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
+                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
+                  c.submitted_at AS "submitted_at: DateTime<Utc>",
+                  coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
+           FROM cases c JOIN eservices e ON e.id = c.eservice_id
+           WHERE c.centre_id = ANY($1) AND c.portal_reference IS NOT NULL
+             AND lower(c.portal_reference) = lower($2)
+           ORDER BY c.id DESC LIMIT $3"#,
+                centres,
+                reference,
+                LIST_LIMIT,
+            )
+            .fetch_all(pool)
+            .await
+        }
+        SearchBy::Name(name) => {
+            let words: Vec<String> = name
+                .split_whitespace()
+                .map(|word| format!("%{}%", like_escape(&word.to_lowercase())))
+                .collect();
+            sqlx::query_as!(
+                Listed,
+                r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+                  c.client_given_names, c.client_surnames,
+                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
+                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
+                  c.submitted_at AS "submitted_at: DateTime<Utc>",
+                  coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
+           FROM cases c JOIN eservices e ON e.id = c.eservice_id
+           WHERE c.centre_id = ANY($1) AND c.client_surnames IS NOT NULL
+             AND (SELECT bool_and(lower(c.client_given_names || ' ' || c.client_surnames) LIKE w)
+                  FROM unnest($2::text[]) AS w)
+           ORDER BY c.id DESC LIMIT $3"#,
+                centres,
+                &words,
+                LIST_LIMIT,
+            )
+            .fetch_all(pool)
+            .await
+        }
+    }
 }
 
 fn like_escape(text: &str) -> String {

@@ -1517,3 +1517,22 @@ async fn stop_pages_search_results_and_forms_shown_again_each_write_an_access_ev
         ["step:authorisation", "stop"]
     );
 }
+
+#[tokio::test]
+async fn the_search_by_portal_reference_is_served_by_an_index_on_the_lower_cased_reference() {
+    let app = desk().await;
+    let mut tx = app.pool.begin().await.unwrap();
+    sqlx::query("SET LOCAL enable_seqscan = off")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let plan: Vec<String> = sqlx::query_scalar(
+        "EXPLAIN SELECT id FROM cases WHERE centre_id = ANY('{1}') AND portal_reference IS NOT NULL
+           AND lower(portal_reference) = lower('Portal-Ref-77') ORDER BY id DESC LIMIT 100",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    let plan = plan.join("\n");
+    assert!(plan.contains("cases_portal_reference_lower_idx"), "{plan}");
+}
