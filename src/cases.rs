@@ -9,6 +9,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
 use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
 
 use crate::audit::{self, Chain, Event};
 use crate::domain::riga_to_utc;
@@ -115,7 +116,17 @@ impl StepInput {
     }
 }
 
-/// Opens a case; `None` when the e-service may not be chosen (inactive or not authorisable).
+/// What submitting the "new case" form did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opening {
+    Opened(i64),
+    /// The form's token had opened this case already (a second submit of the same form).
+    AlreadyOpened(i64),
+    /// The e-service may not be chosen (inactive or not authorisable).
+    NotOpenable,
+}
+
+/// Opens a case with the one-time token of the form that asked for it.
 pub async fn open(
     db: &PgPool,
     at: DateTime<Utc>,
@@ -123,7 +134,8 @@ pub async fn open(
     centre_id: i64,
     eservice_id: i64,
     missing_eid_means: &[String],
-) -> Result<Option<i64>, sqlx::Error> {
+    open_token: Uuid,
+) -> Result<Opening, sqlx::Error> {
     let mut tx = db.begin().await?;
     let case = NewCase {
         centre_id,
@@ -131,9 +143,14 @@ pub async fn open(
         opened_by: actor.staff_id,
         missing_eid_means,
         opened_at: at,
+        open_token,
     };
     let Some(case_id) = store::open(&mut tx, &case).await? else {
-        return Ok(None);
+        // A concurrent submit of the same token has committed by now (the insert waited on
+        // its unique key), so its case is visible here.
+        let earlier =
+            store::opened_with(&mut tx, open_token, actor.staff_id, actor.centres).await?;
+        return Ok(earlier.map_or(Opening::NotOpenable, Opening::AlreadyOpened));
     };
     let details = json!({ "eservice_id": eservice_id, "missing_eid_means": missing_eid_means });
     write_audit(
@@ -147,7 +164,7 @@ pub async fn open(
     )
     .await?;
     tx.commit().await?;
-    Ok(Some(case_id))
+    Ok(Opening::Opened(case_id))
 }
 
 /// What recording a step did.
@@ -315,6 +332,35 @@ pub async fn stop(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Data-use notice `notice_id` (version `version`) is being read to the client at 22.¹3 of case
+/// `case_id`: its first showing freezes the version, and is audited in that case's chain.
+#[allow(clippy::too_many_arguments)]
+pub async fn notice_shown(
+    db: &PgPool,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    case_id: i64,
+    centre_id: i64,
+    notice_id: i64,
+    version: i32,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    if store::mark_notice_shown(&mut tx, notice_id, at).await? {
+        let details = json!({ "version": version });
+        write_audit(
+            &mut tx,
+            at,
+            actor,
+            case_id,
+            centre_id,
+            "notice-shown",
+            details,
+        )
+        .await?;
+    }
+    tx.commit().await
 }
 
 /// The access event of a page that showed case `case_id`'s personal data.

@@ -9,12 +9,13 @@
 
 use std::fmt;
 
-use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
 
 use super::document::{DocumentError, DocumentType, IdentityDocument};
 use super::personal_code::{PersonalCode, PersonalCodeError};
 use super::retention;
+use super::workflow::StopReason;
 
 const NAME_MAX_CHARS: usize = 100;
 const JUSTIFICATION_MIN_CHARS: usize = 10;
@@ -70,6 +71,12 @@ pub enum FieldError {
     /// The data-use notice was replaced after the form was shown: read the new one to the client.
     #[error("the data-use notice has changed")]
     NoticeChanged,
+    /// A time of the case's duties before the case was opened.
+    #[error("before the case was opened")]
+    BeforeCaseOpened,
+    /// The submission before the employee signed in to the portal (22.¹2).
+    #[error("before the employee signed in with the eID means")]
+    BeforeEidSignIn,
 }
 
 impl FieldError {
@@ -92,6 +99,8 @@ impl FieldError {
             Self::BadPhone => "bad-phone",
             Self::MustBeConfirmed => "must-be-confirmed",
             Self::NoticeChanged => "notice-changed",
+            Self::BeforeCaseOpened => "before-case-opened",
+            Self::BeforeEidSignIn => "before-eid-sign-in",
         }
     }
 }
@@ -409,6 +418,26 @@ impl fmt::Debug for IdentityInput {
     }
 }
 
+/// The reason to stop the case for when the identity check failed on the document or the
+/// person rather than on a slip of the keyboard: an expired document, or a personal code that
+/// cannot be the client's (no real birth date, a check digit that does not match). 22.¹1: a
+/// failed check stops the case with the reason; the employee is offered it, not forced.
+pub fn identity_stop_reason(errors: &FieldErrors) -> Option<StopReason> {
+    let failed = |wanted: fn(&FieldError) -> bool| errors.iter().any(|(_, error)| wanted(error));
+    if failed(|error| matches!(error, FieldError::Document(DocumentError::Expired))) {
+        Some(StopReason::DocumentExpired)
+    } else if failed(|error| {
+        matches!(
+            error,
+            FieldError::PersonalCode(PersonalCodeError::BadDate | PersonalCodeError::CheckDigit)
+        )
+    }) {
+        Some(StopReason::IdentityNotVerified)
+    } else {
+        None
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 22.¹2 employee eID
 
@@ -669,13 +698,28 @@ pub struct SubmissionInput {
 }
 
 impl SubmissionForm {
-    pub fn validate(&self, now_riga: NaiveDateTime) -> Result<SubmissionInput, FieldErrors> {
+    /// Times in Europe/Riga: `opened_riga` when the case was opened, `eid_used_at` when the
+    /// employee signed in to the portal at 22.¹2 (the submission cannot come before either).
+    pub fn validate(
+        &self,
+        now_riga: NaiveDateTime,
+        opened_riga: NaiveDateTime,
+        eid_used_at: Option<NaiveDateTime>,
+    ) -> Result<SubmissionInput, FieldErrors> {
         let mut errors = FieldErrors::default();
         let reference = errors.take(
             "reference",
             text_between(&self.reference, 1, REFERENCE_MAX_CHARS),
         );
-        let submitted_at = errors.take("submitted_at", past_or_now(&self.submitted_at, now_riga));
+        let submitted_at = errors.take(
+            "submitted_at",
+            in_case(&self.submitted_at, now_riga, opened_riga).and_then(|at| match eid_used_at {
+                Some(signed_in) if at < to_the_minute(signed_in) => {
+                    Err(FieldError::BeforeEidSignIn)
+                }
+                _ => Ok(at),
+            }),
+        );
         let input = (|| {
             Some(SubmissionInput {
                 reference: reference?,
@@ -706,7 +750,12 @@ pub struct PlannedTimeInput {
 }
 
 impl PlannedTimeForm {
-    pub fn validate(&self, now_riga: NaiveDateTime) -> Result<PlannedTimeInput, FieldErrors> {
+    /// Times in Europe/Riga; `opened_riga` is when the case was opened.
+    pub fn validate(
+        &self,
+        now_riga: NaiveDateTime,
+        opened_riga: NaiveDateTime,
+    ) -> Result<PlannedTimeInput, FieldErrors> {
         let mut errors = FieldErrors::default();
         let planned_on = errors.take(
             "planned_on",
@@ -716,7 +765,7 @@ impl PlannedTimeForm {
             "told_via",
             choice(&self.told_via, ContactChannel::from_code),
         );
-        let told_at = errors.take("told_at", past_or_now(&self.told_at, now_riga));
+        let told_at = errors.take("told_at", in_case(&self.told_at, now_riga, opened_riga));
         let input = (|| {
             Some(PlannedTimeInput {
                 planned_on: planned_on?,
@@ -752,7 +801,12 @@ pub struct ResultInput {
 }
 
 impl ResultForm {
-    pub fn validate(&self, now_riga: NaiveDateTime) -> Result<ResultInput, FieldErrors> {
+    /// Times in Europe/Riga; `opened_riga` is when the case was opened.
+    pub fn validate(
+        &self,
+        now_riga: NaiveDateTime,
+        opened_riga: NaiveDateTime,
+    ) -> Result<ResultInput, FieldErrors> {
         let mut errors = FieldErrors::default();
         let outcome = errors.take("outcome", choice(&self.outcome, Outcome::from_code));
         let outcome_text = errors.take("outcome_text", {
@@ -766,7 +820,7 @@ impl ResultForm {
             "told_via",
             choice(&self.told_via, ContactChannel::from_code),
         );
-        let told_at = errors.take("told_at", past_or_now(&self.told_at, now_riga));
+        let told_at = errors.take("told_at", in_case(&self.told_at, now_riga, opened_riga));
         let input = (|| {
             Some(ResultInput {
                 outcome: outcome?,
@@ -877,6 +931,27 @@ fn past_or_now(input: &str, now: NaiveDateTime) -> Result<NaiveDateTime, FieldEr
     date_time(input).and_then(|at| not_after(at, now))
 }
 
+/// Empty means now; otherwise a time not in the future and not before the case was opened.
+/// The forms take whole minutes, so the minute the case was opened in counts as after it.
+fn in_case(
+    input: &str,
+    now: NaiveDateTime,
+    opened: NaiveDateTime,
+) -> Result<NaiveDateTime, FieldError> {
+    let at = past_or_now(input, now)?;
+    if at < to_the_minute(opened) {
+        Err(FieldError::BeforeCaseOpened)
+    } else {
+        Ok(at)
+    }
+}
+
+fn to_the_minute(at: NaiveDateTime) -> NaiveDateTime {
+    at.with_second(0)
+        .and_then(|at| at.with_nanosecond(0))
+        .unwrap_or(at)
+}
+
 fn not_after(at: NaiveDateTime, now: NaiveDateTime) -> Result<NaiveDateTime, FieldError> {
     if at > now {
         Err(FieldError::DateInFuture)
@@ -918,6 +993,11 @@ mod tests {
     /// 10 March 2025, 14:30 in Riga.
     fn now() -> NaiveDateTime {
         today().and_hms_opt(14, 30, 0).unwrap()
+    }
+
+    /// The case was opened on 3 March 2025 at 09:15:40 in Riga.
+    fn opened() -> NaiveDateTime {
+        day(2025, 3, 3).and_hms_opt(9, 15, 40).unwrap()
     }
 
     /// `(field, code)` pairs, for compact assertions.
@@ -1031,6 +1111,37 @@ mod tests {
                 ("given_names", "required"),
                 ("surnames", "required"),
             ]
+        );
+    }
+
+    #[test]
+    fn a_failed_identity_check_offers_the_stop_reason_a_typo_does_not() {
+        let expired = IdentityForm {
+            expires_on: "2025-03-09".into(),
+            ..identity_form()
+        };
+        let errors = expired.validate(today()).unwrap_err();
+        assert_eq!(
+            identity_stop_reason(&errors),
+            Some(StopReason::DocumentExpired)
+        );
+        let check_digit = IdentityForm {
+            personal_code: "010190-12340".into(),
+            ..identity_form()
+        };
+        let errors = check_digit.validate(today()).unwrap_err();
+        assert_eq!(
+            identity_stop_reason(&errors),
+            Some(StopReason::IdentityNotVerified)
+        );
+        let typo = IdentityForm {
+            personal_code: "01019".into(),
+            surnames: String::new(),
+            ..identity_form()
+        };
+        assert_eq!(
+            identity_stop_reason(&typo.validate(today()).unwrap_err()),
+            None
         );
     }
 
@@ -1475,7 +1586,7 @@ mod tests {
             reference: " REQ-1 ".into(),
             submitted_at: String::new(),
         };
-        let input = form.validate(now()).unwrap();
+        let input = form.validate(now(), opened(), None).unwrap();
         assert_eq!(input.reference, "REQ-1");
         assert_eq!(input.submitted_at, now());
         let earlier = SubmissionForm {
@@ -1483,7 +1594,10 @@ mod tests {
             ..form.clone()
         };
         assert_eq!(
-            earlier.validate(now()).unwrap().submitted_at,
+            earlier
+                .validate(now(), opened(), None)
+                .unwrap()
+                .submitted_at,
             day(2025, 3, 10).and_hms_opt(14, 0, 0).unwrap()
         );
         let future = SubmissionForm {
@@ -1491,7 +1605,7 @@ mod tests {
             ..form
         };
         assert_eq!(
-            codes(&future.validate(now()).unwrap_err()),
+            codes(&future.validate(now(), opened(), None).unwrap_err()),
             vec![("submitted_at", "date-in-future")]
         );
     }
@@ -1500,7 +1614,7 @@ mod tests {
     fn submission_reference_is_required_and_at_most_one_hundred_characters() {
         let empty = SubmissionForm::default();
         assert_eq!(
-            codes(&empty.validate(now()).unwrap_err()),
+            codes(&empty.validate(now(), opened(), None).unwrap_err()),
             vec![("reference", "required")]
         );
         let long = SubmissionForm {
@@ -1508,14 +1622,78 @@ mod tests {
             submitted_at: String::new(),
         };
         assert_eq!(
-            codes(&long.validate(now()).unwrap_err()),
+            codes(&long.validate(now(), opened(), None).unwrap_err()),
             vec![("reference", "too-long")]
         );
         let max = SubmissionForm {
             reference: "R".repeat(100),
             submitted_at: String::new(),
         };
-        assert!(max.validate(now()).is_ok());
+        assert!(max.validate(now(), opened(), None).is_ok());
+    }
+
+    #[test]
+    fn submission_cannot_come_before_the_case_was_opened_or_the_employee_signed_in() {
+        let form = |at: &str| SubmissionForm {
+            reference: "REQ-1".into(),
+            submitted_at: at.into(),
+        };
+        let sign_in = day(2025, 3, 10).and_hms_opt(13, 0, 0).unwrap();
+        let signed_in = Some(sign_in);
+        assert_eq!(
+            codes(
+                &form("2025-03-03T09:14")
+                    .validate(now(), opened(), None)
+                    .unwrap_err()
+            ),
+            vec![("submitted_at", "before-case-opened")]
+        );
+        // The minute the case was opened in counts: the form takes whole minutes.
+        assert!(
+            form("2025-03-03T09:15")
+                .validate(now(), opened(), None)
+                .is_ok()
+        );
+        assert_eq!(
+            codes(
+                &form("2025-03-10T12:59")
+                    .validate(now(), opened(), signed_in)
+                    .unwrap_err()
+            ),
+            vec![("submitted_at", "before-eid-sign-in")]
+        );
+        let input = form("2025-03-10T13:00")
+            .validate(now(), opened(), signed_in)
+            .unwrap();
+        assert_eq!(input.submitted_at, sign_in);
+    }
+
+    #[test]
+    fn planned_time_and_result_cannot_be_told_before_the_case_was_opened() {
+        let planned = PlannedTimeForm {
+            planned_on: "2025-03-20".into(),
+            told_via: "email".into(),
+            told_at: "2025-03-02T16:00".into(),
+        };
+        assert_eq!(
+            codes(&planned.validate(now(), opened()).unwrap_err()),
+            vec![("told_at", "before-case-opened")]
+        );
+        let result = ResultForm {
+            outcome: "granted".into(),
+            told_via: "phone".into(),
+            told_at: "2025-03-03T09:00".into(),
+            ..Default::default()
+        };
+        assert_eq!(
+            codes(&result.validate(now(), opened()).unwrap_err()),
+            vec![("told_at", "before-case-opened")]
+        );
+        let later = ResultForm {
+            told_at: "2025-03-03T09:15".into(),
+            ..result
+        };
+        assert!(later.validate(now(), opened()).is_ok());
     }
 
     // -- 22.¹6 planned time
@@ -1527,7 +1705,7 @@ mod tests {
             told_via: "email".into(),
             told_at: String::new(),
         };
-        let input = form.validate(now()).unwrap();
+        let input = form.validate(now(), opened()).unwrap();
         assert_eq!(input.planned_on, today());
         assert_eq!(input.told_via, ContactChannel::Email);
         assert_eq!(input.told_at, now());
@@ -1537,7 +1715,7 @@ mod tests {
             told_at: "2025-03-10T15:00".into(),
         };
         assert_eq!(
-            codes(&bad.validate(now()).unwrap_err()),
+            codes(&bad.validate(now(), opened()).unwrap_err()),
             vec![
                 ("planned_on", "date-in-past"),
                 ("told_via", "not-in-list"),
@@ -1545,7 +1723,11 @@ mod tests {
             ]
         );
         assert_eq!(
-            codes(&PlannedTimeForm::default().validate(now()).unwrap_err()),
+            codes(
+                &PlannedTimeForm::default()
+                    .validate(now(), opened())
+                    .unwrap_err()
+            ),
             vec![("planned_on", "required"), ("told_via", "required")]
         );
     }
@@ -1561,14 +1743,14 @@ mod tests {
             told_at: "2025-03-10T10:00".into(),
         };
         assert_eq!(
-            codes(&form.validate(now()).unwrap_err()),
+            codes(&form.validate(now(), opened()).unwrap_err()),
             vec![("outcome_text", "required")]
         );
         let explained = ResultForm {
             outcome_text: "Sent back for a signature".into(),
             ..form.clone()
         };
-        let input = explained.validate(now()).unwrap();
+        let input = explained.validate(now(), opened()).unwrap();
         assert_eq!(input.outcome, Outcome::Other);
         assert_eq!(
             input.outcome_text.as_deref(),
@@ -1579,7 +1761,7 @@ mod tests {
             ..form
         };
         assert_eq!(
-            codes(&long.validate(now()).unwrap_err()),
+            codes(&long.validate(now(), opened()).unwrap_err()),
             vec![("outcome_text", "too-long")]
         );
     }
@@ -1593,7 +1775,7 @@ mod tests {
                 told_via: "phone".into(),
                 told_at: String::new(),
             };
-            let input = form.validate(now()).unwrap();
+            let input = form.validate(now(), opened()).unwrap();
             assert_eq!(input.outcome.code(), outcome);
             assert_eq!(input.outcome_text, None);
         }
@@ -1604,7 +1786,7 @@ mod tests {
             ..Default::default()
         };
         assert_eq!(
-            codes(&bad.validate(now()).unwrap_err()),
+            codes(&bad.validate(now(), opened()).unwrap_err()),
             vec![
                 ("outcome", "not-in-list"),
                 ("told_via", "required"),
@@ -1615,7 +1797,9 @@ mod tests {
 
     #[test]
     fn field_errors_display_lists_fields_and_codes() {
-        let errors = SubmissionForm::default().validate(now()).unwrap_err();
+        let errors = SubmissionForm::default()
+            .validate(now(), opened(), None)
+            .unwrap_err();
         assert_eq!(errors.to_string(), "reference: required");
         assert_eq!(errors.len(), 1);
     }

@@ -33,6 +33,8 @@ catalogue! {
         col_client { lv: "Klients", en: "Client" }
         overdue { lv: "nokavēts", en: "overdue" }
         case_number { lv: "Nr.", en: "No." }
+        next_page { lv: "Nākamā lapa", en: "Next page" }
+        first_page { lv: "Uz pirmo lapu", en: "Back to the first page" }
         new_case_link { lv: "Atvērt jaunu gadījumu", en: "Open a new case" }
 
         new_title { lv: "Jauns gadījums", en: "New case" }
@@ -243,6 +245,10 @@ catalogue! {
         field_stop_remark { lv: "Piezīme", en: "Remark" }
         stop_remark_hint { lv: "Obligāta, ja iemesls ir \"cits\"; līdz 500 rakstzīmēm.", en: "Required when the reason is \"other\"; up to 500 characters." }
         stop_button { lv: "Pārtraukt", en: "Stop" }
+        stop_offer {
+            lv: "Pārbaude neizdevās. Ja to nevar novērst, gadījums jāpārtrauc ar šo iemeslu.",
+            en: "The check failed. If it cannot be put right, stop the case with this reason.",
+        }
         stop_identity_not_verified { lv: "identitāti neizdevās pārbaudīt", en: "identity not verified" }
         stop_document_expired { lv: "dokuments nav derīgs", en: "the document has expired" }
         stop_client_withdrew { lv: "klients atsauca pilnvarojumu", en: "the client withdrew" }
@@ -271,6 +277,8 @@ catalogue! {
         err_bad_date { lv: "Ievadiet datumu formā dd.mm.gggg.", en: "Enter a date as dd.mm.yyyy." }
         err_bad_datetime { lv: "Ievadiet datumu un laiku.", en: "Enter a date and time." }
         err_date_in_past { lv: "Datums nevar būt pagātnē.", en: "The date cannot be in the past." }
+        err_before_case_opened { lv: "Laiks nevar būt agrāks par gadījuma atvēršanu.", en: "The time cannot be before the case was opened." }
+        err_before_eid_sign_in { lv: "Pieteikšanas laiks nevar būt agrāks par darbinieka identificēšanos portālā (22.¹2).", en: "The submission cannot be before the employee signed in to the portal (22.¹2)." }
         err_date_in_future { lv: "Datums vai laiks nevar būt nākotnē.", en: "The date or time cannot be in the future." }
         err_too_long_ago { lv: "Tas bija pirms vairāk nekā {n} stundām: identificējieties portālā vēlreiz.", en: "That was more than {n} hours ago: identify yourself in the portal again." }
         err_not_in_list { lv: "Izvēlieties kādu no piedāvātajām iespējām.", en: "Choose one of the options offered." }

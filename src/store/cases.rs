@@ -7,11 +7,15 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
+use uuid::Uuid;
 
 use crate::domain::workflow::{Capabilities, CaseState, CaseStatus, Step, WorkflowError};
 
-/// Lists and searches show at most this many rows: every page's queries stay bounded.
+/// Searches show at most this many rows: every page's queries stay bounded.
 pub const LIST_LIMIT: i64 = 100;
+
+/// The /cases lists show this many cases a page.
+pub const PAGE_SIZE: i64 = 25;
 
 /// The `case_status` column.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
@@ -123,19 +127,20 @@ pub async fn current_notice(
 }
 
 /// From its first showing on, a notice version is never edited (the table's trigger enforces it).
+/// Whether this was the first showing.
 pub async fn mark_notice_shown(
     connection: &mut PgConnection,
     notice_id: i64,
     at: DateTime<Utc>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+) -> Result<bool, sqlx::Error> {
+    let marked = sqlx::query!(
         "UPDATE data_notices SET first_shown_at = $2 WHERE id = $1 AND first_shown_at IS NULL",
         notice_id,
         at as _,
     )
     .execute(connection)
     .await?;
-    Ok(())
+    Ok(marked.rows_affected() == 1)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -148,6 +153,8 @@ pub struct NewCase<'a> {
     pub opened_by: i64,
     pub missing_eid_means: &'a [String],
     pub opened_at: DateTime<Utc>,
+    /// The one-time token of the form that opens it.
+    pub open_token: Uuid,
 }
 
 /// Opens a case for an e-service that is active and permits authorised submission, copying its
@@ -156,17 +163,38 @@ pub async fn open(
     connection: &mut PgConnection,
     case: &NewCase<'_>,
 ) -> Result<Option<i64>, sqlx::Error> {
+    // A token already used opens nothing; the caller then finds the case it opened.
     sqlx::query_scalar!(
         "INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step,
-                            gives_planned_time, gives_result, missing_eid_means, opened_at)
-         SELECT $1, id, $3, 'open', 'identity', gives_planned_time, gives_result, $4, $5
+                            gives_planned_time, gives_result, missing_eid_means, opened_at,
+                            open_token)
+         SELECT $1, id, $3, 'open', 'identity', gives_planned_time, gives_result, $4, $5, $6
          FROM eservices WHERE id = $2 AND active AND authorised_submission
+         ON CONFLICT (open_token) DO NOTHING
          RETURNING id",
         case.centre_id,
         case.eservice_id,
         case.opened_by,
         case.missing_eid_means,
         case.opened_at as _,
+        case.open_token,
+    )
+    .fetch_optional(connection)
+    .await
+}
+
+/// The case `staff_id` opened with form token `token`, if any.
+pub async fn opened_with(
+    connection: &mut PgConnection,
+    token: Uuid,
+    staff_id: i64,
+    centres: &[i64],
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT id FROM cases WHERE open_token = $1 AND opened_by = $2 AND centre_id = ANY($3)",
+        token,
+        staff_id,
+        centres,
     )
     .fetch_optional(connection)
     .await
@@ -186,6 +214,10 @@ pub struct Case {
     pub gives_planned_time: bool,
     pub gives_result: bool,
     pub missing_eid_means: Vec<String>,
+    /// The missing means' names, in the order of `missing_eid_means` (a code the list no
+    /// longer holds stands for itself).
+    pub missing_eid_means_lv: Vec<String>,
+    pub missing_eid_means_en: Vec<String>,
     pub client_given_names: Option<String>,
     pub client_surnames: Option<String>,
     pub client_personal_code: Option<String>,
@@ -236,6 +268,14 @@ pub async fn find(
         Case,
         r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
                   c.version, c.gives_planned_time, c.gives_result, c.missing_eid_means,
+                  ARRAY(SELECT coalesce(m.name_lv, u.code)
+                        FROM unnest(c.missing_eid_means) WITH ORDINALITY AS u(code, n)
+                        LEFT JOIN eid_means m ON m.code = u.code ORDER BY u.n)
+                      AS "missing_eid_means_lv!",
+                  ARRAY(SELECT coalesce(m.name_en, u.code)
+                        FROM unnest(c.missing_eid_means) WITH ORDINALITY AS u(code, n)
+                        LEFT JOIN eid_means m ON m.code = u.code ORDER BY u.n)
+                      AS "missing_eid_means_en!",
                   c.client_given_names, c.client_surnames, c.client_personal_code,
                   c.client_wants_result, c.notify_channel, c.notify_contact,
                   c.portal_reference, c.stop_reason, c.stop_remark,
@@ -493,13 +533,33 @@ pub struct Listed {
     pub finished_at: Option<DateTime<Utc>>,
 }
 
-/// The open cases `staff_id` opened, newest first.
+/// One page of a list, and the cursor of the next page (`None` on the last one).
+#[derive(Debug, Clone)]
+pub struct Paged {
+    pub rows: Vec<Listed>,
+    pub next: Option<i64>,
+}
+
+impl Paged {
+    /// From up to `PAGE_SIZE + 1` rows: the extra row only says that there is a next page,
+    /// which begins after the last row shown.
+    fn from_rows(mut rows: Vec<Listed>) -> Self {
+        let more = rows.len() as i64 > PAGE_SIZE;
+        rows.truncate(PAGE_SIZE as usize);
+        let next = more.then(|| rows.last().map(|row| row.id)).flatten();
+        Self { rows, next }
+    }
+}
+
+/// The open cases `staff_id` opened, newest first, a page at a time: `after` is the id of the
+/// last case of the page before (served by `cases_opened_by_idx`).
 pub async fn open_cases_of(
     pool: &PgPool,
     staff_id: i64,
     centres: &[i64],
-) -> Result<Vec<Listed>, sqlx::Error> {
-    sqlx::query_as!(
+    after: Option<i64>,
+) -> Result<Paged, sqlx::Error> {
+    let rows = sqlx::query_as!(
         Listed,
         r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
                   c.client_given_names, c.client_surnames,
@@ -509,33 +569,59 @@ pub async fn open_cases_of(
                   coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
            FROM cases c JOIN eservices e ON e.id = c.eservice_id
            WHERE c.opened_by = $1 AND c.status = 'open' AND c.centre_id = ANY($2)
-           ORDER BY c.id DESC LIMIT $3"#,
+             AND c.id < coalesce($3, 9223372036854775807)
+           ORDER BY c.id DESC LIMIT $4"#,
         staff_id,
         centres,
-        LIST_LIMIT,
+        after,
+        PAGE_SIZE + 1,
     )
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(Paged::from_rows(rows))
 }
 
-/// The centres' cases waiting for the result (22.¹7), longest waiting first.
-pub async fn awaiting_result(pool: &PgPool, centres: &[i64]) -> Result<Vec<Listed>, sqlx::Error> {
-    sqlx::query_as!(
+/// The centres' cases waiting for the result (22.¹7), longest waiting first, a page at a time
+/// by (submitted_at, id): `after` is the id of the last case of the page before. Each centre's
+/// part is read in index order (`cases_awaiting_result_page_idx`), so a page reads at most a
+/// page per centre.
+pub async fn awaiting_result(
+    pool: &PgPool,
+    centres: &[i64],
+    after: Option<i64>,
+) -> Result<Paged, sqlx::Error> {
+    let rows = sqlx::query_as!(
         Listed,
-        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+        r#"WITH after AS (
+               SELECT coalesce((SELECT k.submitted_at FROM cases k
+                                WHERE k.id = $2 AND k.centre_id = ANY($1)),
+                               '-infinity') AS submitted_at,
+                      coalesce($2, 0) AS id
+           )
+           SELECT c.id AS "id!", c.centre_id AS "centre_id!",
+                  c.status AS "status!: CaseStatusColumn", c.next_step,
                   c.client_given_names, c.client_surnames,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
-                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
+                  c.portal_reference, c.opened_at AS "opened_at!: DateTime<Utc>",
                   c.submitted_at AS "submitted_at: DateTime<Utc>",
                   coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
-           FROM cases c JOIN eservices e ON e.id = c.eservice_id
-           WHERE c.centre_id = ANY($1) AND c.status = 'open' AND c.next_step = 'result'
-           ORDER BY c.submitted_at, c.id LIMIT $2"#,
+           FROM unnest($1::bigint[]) AS centre (id)
+           CROSS JOIN after
+           CROSS JOIN LATERAL (
+               SELECT k.* FROM cases k
+               WHERE k.centre_id = centre.id AND k.status = 'open' AND k.next_step = 'result'
+                 AND (k.submitted_at, k.id) > (after.submitted_at, after.id)
+               ORDER BY k.submitted_at, k.id LIMIT $3
+           ) c
+           JOIN eservices e ON e.id = c.eservice_id
+           ORDER BY c.submitted_at, c.id LIMIT $3"#,
         centres,
-        LIST_LIMIT,
+        after,
+        PAGE_SIZE + 1,
     )
     .fetch_all(pool)
-    .await
+    .await?;
+    Ok(Paged::from_rows(rows))
 }
 
 /// The centres' cases recently closed or stopped, for finding a finished case again.
@@ -572,49 +658,81 @@ pub enum SearchBy<'a> {
     Name(&'a str),
 }
 
+/// One query per way of searching, each with a plain condition its index can serve (a generic
+/// plan of `($n IS NULL OR …)` could use none of them): the keyed hash by
+/// `cases_personal_code_idx`, the reference by `cases_portal_reference_lower_idx`. The name
+/// search reads the centres' cases and stops at `LIST_LIMIT` rows.
 pub async fn search(
     pool: &PgPool,
     centres: &[i64],
     by: SearchBy<'_>,
 ) -> Result<Vec<Listed>, sqlx::Error> {
-    let (hmac, reference, words): (Option<&[u8]>, Option<&str>, Option<Vec<String>>) = match by {
-        SearchBy::PersonalCodeHmac(hmac) => (Some(hmac), None, None),
-        SearchBy::PortalReference(reference) => (None, Some(reference), None),
-        SearchBy::Name(name) => (
-            None,
-            None,
-            Some(
-                name.split_whitespace()
-                    .map(|word| format!("%{}%", like_escape(&word.to_lowercase())))
-                    .collect(),
-            ),
-        ),
-    };
-    sqlx::query_as!(
-        Listed,
-        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+    match by {
+        SearchBy::PersonalCodeHmac(hmac) => {
+            sqlx::query_as!(
+                Listed,
+                r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
                   c.client_given_names, c.client_surnames,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
                   c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
                   c.submitted_at AS "submitted_at: DateTime<Utc>",
                   coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
            FROM cases c JOIN eservices e ON e.id = c.eservice_id
-           WHERE c.centre_id = ANY($1)
-             AND ($2::bytea IS NULL OR c.personal_code_hmac = $2)
-             AND ($3::text IS NULL OR lower(c.portal_reference) = lower($3))
-             AND ($4::text[] IS NULL OR (
-                  c.client_surnames IS NOT NULL AND
-                  (SELECT bool_and(lower(c.client_given_names || ' ' || c.client_surnames) LIKE w)
-                   FROM unnest($4::text[]) AS w)))
-           ORDER BY c.id DESC LIMIT $5"#,
-        centres,
-        hmac,
-        reference,
-        words.as_deref(),
-        LIST_LIMIT,
-    )
-    .fetch_all(pool)
-    .await
+           WHERE c.centre_id = ANY($1) AND c.personal_code_hmac = $2
+           ORDER BY c.id DESC LIMIT $3"#,
+                centres,
+                hmac,
+                LIST_LIMIT,
+            )
+            .fetch_all(pool)
+            .await
+        }
+        SearchBy::PortalReference(reference) => {
+            sqlx::query_as!(
+                Listed,
+                r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+                  c.client_given_names, c.client_surnames,
+                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
+                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
+                  c.submitted_at AS "submitted_at: DateTime<Utc>",
+                  coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
+           FROM cases c JOIN eservices e ON e.id = c.eservice_id
+           WHERE c.centre_id = ANY($1) AND c.portal_reference IS NOT NULL
+             AND lower(c.portal_reference) = lower($2)
+           ORDER BY c.id DESC LIMIT $3"#,
+                centres,
+                reference,
+                LIST_LIMIT,
+            )
+            .fetch_all(pool)
+            .await
+        }
+        SearchBy::Name(name) => {
+            let words: Vec<String> = name
+                .split_whitespace()
+                .map(|word| format!("%{}%", like_escape(&word.to_lowercase())))
+                .collect();
+            sqlx::query_as!(
+                Listed,
+                r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+                  c.client_given_names, c.client_surnames,
+                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
+                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
+                  c.submitted_at AS "submitted_at: DateTime<Utc>",
+                  coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
+           FROM cases c JOIN eservices e ON e.id = c.eservice_id
+           WHERE c.centre_id = ANY($1) AND c.client_surnames IS NOT NULL
+             AND (SELECT bool_and(lower(c.client_given_names || ' ' || c.client_surnames) LIKE w)
+                  FROM unnest($2::text[]) AS w)
+           ORDER BY c.id DESC LIMIT $3"#,
+                centres,
+                &words,
+                LIST_LIMIT,
+            )
+            .fetch_all(pool)
+            .await
+        }
+    }
 }
 
 fn like_escape(text: &str) -> String {

@@ -55,12 +55,18 @@ async fn post(client: &Client, path: &str, form: &[(String, String)]) -> TestRes
     client.post(path, &borrowed).await
 }
 
-async fn open_case(client: &Client, eservice_id: i64) -> i64 {
-    let form = pairs(&[
+/// The one-time token of a freshly shown "new case" form.
+fn open_form(eservice_id: i64, token: &str) -> Vec<(String, String)> {
+    pairs(&[
+        ("open_token", token.into()),
         ("eservice_id", eservice_id.to_string()),
         ("missing_means", "eid-card".into()),
         ("missing_means", "eparaksts-mobile".into()),
-    ]);
+    ])
+}
+
+async fn open_case(client: &Client, eservice_id: i64) -> i64 {
+    let form = open_form(eservice_id, &client.open_token().await);
     let response = post(client, "/cases/new", &form).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
     let location = response.location().unwrap();
@@ -859,6 +865,7 @@ async fn opening_needs_an_authorisable_service_and_a_missing_means() {
             .await
             .unwrap();
     let form = pairs(&[
+        ("open_token", anna.open_token().await),
         ("eservice_id", not_authorisable.to_string()),
         ("missing_means", "eid-card".into()),
     ]);
@@ -1066,4 +1073,457 @@ async fn retention_erases_the_printed_authorisation_content_and_keeps_its_eviden
         !page.body.contains(GIVEN) && !page.body.contains(SURNAME),
         "no client name left"
     );
+}
+
+#[tokio::test]
+async fn the_case_summary_names_the_missing_means_in_the_users_language() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    let page = anna.get(&format!("/cases/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("eID karte (personas apliecība), eParaksts mobile"),
+        "{}",
+        page.body
+    );
+    assert!(!page.body.contains("eid-card"));
+    assert!(page.body.contains(r#"class="status status-open""#));
+}
+
+#[tokio::test]
+async fn the_case_lists_show_no_portal_reference_and_the_case_page_does() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let awaiting = walked_to_submission(&app, &anna, false, true).await;
+    let finished = walked_to_submission(&app, &anna, false, false).await;
+    assert_eq!(status(&app, finished).await, "closed");
+    let list = anna.get("/cases").await;
+    assert!(list.body.contains(&format!("/cases/{awaiting}\"")));
+    assert!(list.body.contains(&format!("/cases/{finished}\"")));
+    assert!(!list.body.contains("PORTAL-REF-77"), "{}", list.body);
+    let page = anna.get(&format!("/cases/{awaiting}")).await;
+    assert!(page.body.contains("PORTAL-REF-77"));
+}
+
+/// The case ids linked in the part of page `body` between the headings `from` and `to`, and
+/// the href of that part's "next page" link.
+fn listed_in(body: &str, from: &str, to: &str) -> (Vec<i64>, Option<String>) {
+    let start = body.find(&format!(r#"<h2 id="{from}">"#)).unwrap();
+    let end = body.find(&format!(r#"<h2 id="{to}">"#)).unwrap();
+    let part = &body[start..end];
+    let ids = part
+        .split(r#"<a href="/cases/"#)
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect();
+    let next = part.split(r#"rel="next""#).next().and_then(|before| {
+        part.contains(r#"rel="next""#)
+            .then(|| {
+                before
+                    .rsplit(r#"href=""#)
+                    .next()
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+            })
+            .map(|href| href.replace("&amp;", "&").replace("&#38;", "&"))
+    });
+    (ids, next)
+}
+
+/// Every page of one list of /cases, following its "next page" links.
+async fn every_page(client: &Client, from: &str, to: &str) -> Vec<Vec<i64>> {
+    let mut pages = Vec::new();
+    let mut href = Some("/cases".to_owned());
+    while let Some(path) = href {
+        assert!(!path.contains(GIVEN) && path.is_ascii(), "{path}");
+        let response = client.get(&path).await;
+        assert_eq!(response.status, StatusCode::OK);
+        let (ids, next) = listed_in(&response.body, from, to);
+        pages.push(ids);
+        href = next;
+        assert!(pages.len() < 10, "the pages never end");
+    }
+    pages
+}
+
+#[tokio::test]
+async fn the_case_lists_are_paged_by_keyset_without_gaps_or_duplicates() {
+    let app = desk().await;
+    let service = eservice(&app, false, true).await;
+    let anna = app.signed_in("anna").await;
+    // 30 open cases of anna's; 30 of ben's awaiting the result, many submitted at the same time.
+    sqlx::query(
+        "INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step,
+                            gives_planned_time, gives_result, missing_eid_means, opened_at)
+         SELECT s.centre_id, $1, s.id, 'open', 'identity', false, true, '{eid-card}', now()
+         FROM staff s, generate_series(1, 30) WHERE s.username = 'anna'",
+    )
+    .bind(service)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step,
+                            gives_planned_time, gives_result, missing_eid_means, opened_at,
+                            submitted_at)
+         SELECT s.centre_id, $1, s.id, 'open', 'result', false, true, '{eid-card}',
+                now() - interval '20 days', now() - (i % 4) * interval '1 day'
+         FROM staff s, generate_series(1, 30) AS i WHERE s.username IN ('ben', 'olga')",
+    )
+    .bind(service)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let mine: Vec<i64> = sqlx::query_scalar(
+        "SELECT c.id FROM cases c JOIN staff s ON s.id = c.opened_by
+         WHERE s.username = 'anna' ORDER BY c.id DESC",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let awaiting: Vec<i64> = sqlx::query_scalar(
+        "SELECT c.id FROM cases c JOIN staff s ON s.id = c.opened_by
+         WHERE s.username = 'ben' ORDER BY c.submitted_at, c.id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+
+    let pages = every_page(&anna, "mine", "awaiting").await;
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [25, 5]);
+    assert_eq!(pages.concat(), mine);
+    let pages = every_page(&anna, "awaiting", "finished").await;
+    assert_eq!(pages.iter().map(Vec::len).collect::<Vec<_>>(), [25, 5]);
+    assert_eq!(
+        pages.concat(),
+        awaiting,
+        "by submission time, then id; olga's not among them"
+    );
+
+    // Paging one list keeps the other where it stands.
+    let first = anna.get("/cases").await;
+    let (_, next) = listed_in(&first.body, "mine", "awaiting");
+    let second = anna.get(&next.unwrap()).await;
+    let (_, next) = listed_in(&second.body, "awaiting", "finished");
+    let both = anna.get(&next.unwrap()).await;
+    assert_eq!(listed_in(&both.body, "mine", "awaiting").0, mine[25..]);
+    assert_eq!(
+        listed_in(&both.body, "awaiting", "finished").0,
+        awaiting[25..]
+    );
+    assert!(both.body.contains("Uz pirmo lapu"));
+}
+
+async fn count(app: &TestApp, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
+}
+
+#[tokio::test]
+async fn submitting_the_new_case_form_twice_opens_one_case() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let service = eservice(&app, true, true).await;
+    let token = anna.open_token().await;
+    let form = open_form(service, &token);
+    let first = post(&anna, "/cases/new", &form).await;
+    let second = post(&anna, "/cases/new", &form).await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER, "{}", first.body);
+    assert_eq!(second.status, StatusCode::SEE_OTHER, "{}", second.body);
+    assert_eq!(
+        first.location(),
+        second.location(),
+        "back to the case opened"
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM cases").await, 1);
+    assert_eq!(
+        count(
+            &app,
+            "SELECT count(*) FROM audit_events WHERE action = 'case-opened'"
+        )
+        .await,
+        1
+    );
+    // Two at once open one case too; a fresh form opens another.
+    let token = anna.open_token().await;
+    let form = open_form(service, &token);
+    let (a, b) = tokio::join!(
+        post(&anna, "/cases/new", &form),
+        post(&anna, "/cases/new", &form)
+    );
+    assert_eq!(a.location(), b.location());
+    assert_eq!(count(&app, "SELECT count(*) FROM cases").await, 2);
+    // Another employee cannot land on anna's case with her token.
+    let ben = app.signed_in("ben").await;
+    assert_eq!(
+        post(&ben, "/cases/new", &form).await.status,
+        StatusCode::UNPROCESSABLE_ENTITY
+    );
+    // A form without a token opens nothing.
+    let mut tokenless = form.clone();
+    tokenless.retain(|(name, _)| name != "open_token");
+    assert_eq!(
+        post(&anna, "/cases/new", &tokenless).await.status,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM cases").await, 2);
+}
+
+#[tokio::test]
+async fn an_expired_document_offers_to_stop_the_case_with_that_reason() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    let mut form = identity(&app, OLD_CODE);
+    form.retain(|(name, _)| name != "expires_on");
+    form.push(("expires_on".into(), "01.01.2020".into()));
+    let response = record(&app, &anna, id, "identity", &form).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let offer = format!(r#"href="/cases/{id}/stop?reason=document-expired""#);
+    assert!(response.body.contains(&offer), "{}", response.body);
+    // A slip of the keyboard is no reason to stop.
+    let mut typo = identity(&app, OLD_CODE);
+    typo.retain(|(name, _)| name != "surnames");
+    let response = record(&app, &anna, id, "identity", &typo).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!response.body.contains("stop?reason="));
+
+    let stop = anna
+        .get(&format!("/cases/{id}/stop?reason=document-expired"))
+        .await;
+    assert_eq!(stop.status, StatusCode::OK);
+    assert!(
+        stop.body
+            .contains(r#"<option value="document-expired" selected>"#),
+        "{}",
+        stop.body
+    );
+    let version = version(&app, id).await.to_string();
+    let response = post(
+        &anna,
+        &format!("/cases/{id}/stop"),
+        &pairs(&[("version", version), ("reason", "document-expired".into())]),
+    )
+    .await;
+    assert_eq!(
+        response.location(),
+        Some(format!("/cases/{id}?notice=stopped").as_str())
+    );
+    let reason: String = sqlx::query_scalar("SELECT stop_reason FROM cases WHERE id = $1")
+        .bind(id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(reason, "document-expired");
+    assert_eq!(status(&app, id).await, "stopped");
+}
+
+#[tokio::test]
+async fn the_submission_cannot_be_dated_before_the_case_was_opened_or_the_portal_sign_in() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, false, true).await).await;
+    record_ok(&app, &anna, id, "identity", true).await;
+    app.clock.advance(TimeDelta::minutes(10));
+    record_ok(&app, &anna, id, "employee-eid", true).await;
+    record_ok(&app, &anna, id, "authorisation", true).await;
+    record_ok(&app, &anna, id, "data-processing", true).await;
+    let at = |minutes: i64| {
+        (now_in_riga(app.clock.now()) + TimeDelta::minutes(minutes))
+            .format("%Y-%m-%dT%H:%M")
+            .to_string()
+    };
+    let submission = |when: String| {
+        pairs(&[
+            ("reference", "PORTAL-REF-77".into()),
+            ("submitted_at", when),
+        ])
+    };
+    let response = record(&app, &anna, id, "submission", &submission(at(-24 * 60))).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response.body.contains("agrāks par gadījuma atvēršanu"),
+        "{}",
+        response.body
+    );
+    let response = record(&app, &anna, id, "submission", &submission(at(-5))).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        response.body.contains("identificēšanos portālā"),
+        "{}",
+        response.body
+    );
+    assert_eq!(step_rows(&app, id).await, 4);
+    let response = record(&app, &anna, id, "submission", &submission(at(0))).await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    // Planned time is not applicable here; the result cannot be told before the opening either.
+    let early = pairs(&[
+        ("outcome", "granted".into()),
+        ("told_via", "phone".into()),
+        ("told_at", at(-2 * 24 * 60)),
+    ]);
+    let response = record(&app, &anna, id, "result", &early).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.body.contains("agrāks par gadījuma atvēršanu"));
+}
+
+#[tokio::test]
+async fn stopping_a_closed_or_stopped_case_is_refused_even_with_invalid_fields() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let closed = walked_to_submission(&app, &anna, false, false).await;
+    assert_eq!(status(&app, closed).await, "closed");
+    let stopped = open_case(&anna, eservice(&app, true, true).await).await;
+    let form = pairs(&[
+        ("version", "1".into()),
+        ("reason", "client-withdrew".into()),
+    ]);
+    post(&anna, &format!("/cases/{stopped}/stop"), &form).await;
+    assert_eq!(status(&app, stopped).await, "stopped");
+    for (id, refusal) in [(closed, "case-closed"), (stopped, "case-stopped")] {
+        let versions = version(&app, id).await;
+        for invalid in [
+            pairs(&[("version", versions.to_string()), ("reason", String::new())]),
+            pairs(&[
+                ("version", versions.to_string()),
+                ("reason", "other".into()),
+            ]),
+            pairs(&[
+                ("version", versions.to_string()),
+                ("reason", "bogus".into()),
+            ]),
+        ] {
+            let response = post(&anna, &format!("/cases/{id}/stop"), &invalid).await;
+            assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+            assert_eq!(
+                response.location(),
+                Some(format!("/cases/{id}?notice={refusal}").as_str())
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn the_first_showing_of_a_data_notice_version_is_audited_in_the_cases_chain() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let service = eservice(&app, true, true).await;
+    let first = open_case(&anna, service).await;
+    let second = open_case(&anna, service).await;
+    for id in [first, second] {
+        record_ok(&app, &anna, id, "identity", true).await;
+        record_ok(&app, &anna, id, "employee-eid", true).await;
+        let form = anna.get(&format!("/cases/{id}/steps/authorisation")).await;
+        assert_eq!(form.status, StatusCode::OK);
+    }
+    anna.get(&format!("/cases/{first}/steps/authorisation"))
+        .await;
+    let shown: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT case_id, details::text FROM audit_events WHERE action = 'notice-shown'",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        shown,
+        [(first, r#"{"version": 1}"#.to_owned())],
+        "once, when first shown"
+    );
+    let verified = scalar(
+        &app,
+        "SELECT count(*) FROM audit_events WHERE case_id = $1 AND action = 'notice-shown'
+           AND actor_id IS NOT NULL AND session_tag IS NOT NULL",
+        first,
+    )
+    .await;
+    assert_eq!(verified, 1);
+}
+
+/// The `page` of every `personal-data-viewed` event of case `id`, oldest first.
+async fn views(app: &TestApp, id: i64) -> Vec<String> {
+    sqlx::query_scalar(
+        "SELECT details->>'page' FROM audit_events
+         WHERE case_id = $1 AND action = 'personal-data-viewed' ORDER BY sequence",
+    )
+    .bind(id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn stop_pages_search_results_and_forms_shown_again_each_write_an_access_event() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let ben = app.signed_in("ben").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    record_ok(&app, &anna, id, "identity", true).await;
+    let seen = views(&app, id).await.len();
+    let new_views = |all: Vec<String>| all[seen..].to_vec();
+
+    // The stop page, and the stop form shown again with an error.
+    let page = anna.get(&format!("/cases/{id}/stop")).await;
+    assert!(page.body.contains(GIVEN));
+    let invalid = pairs(&[
+        ("version", version(&app, id).await.to_string()),
+        ("reason", "other".into()),
+    ]);
+    let page = post(&anna, &format!("/cases/{id}/stop"), &invalid).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains(GIVEN));
+    assert_eq!(new_views(views(&app, id).await), ["stop", "stop"]);
+
+    // Search results.
+    let found = post(&anna, "/cases/search", &pairs(&[("name", SURNAME.into())])).await;
+    assert!(found.body.contains(GIVEN));
+    assert_eq!(new_views(views(&app, id).await)[2..], ["search"]);
+
+    // A step form shown again with errors.
+    let bad = pairs(&[
+        ("means_code", "internet-bank".into()),
+        ("used_at", now_local(&app)),
+    ]);
+    let page = record(&app, &anna, id, "employee-eid", &bad).await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.body.contains(GIVEN));
+    assert_eq!(new_views(views(&app, id).await)[3..], ["step:employee-eid"]);
+
+    // A stale step form and a stale stop form, shown again with the fresh case.
+    let old = version(&app, id).await.to_string();
+    record_ok(&app, &ben, id, "employee-eid", true).await;
+    let mut stale = step_form(&app, "authorisation", true);
+    stale.push(("version".into(), old.clone()));
+    let page = post(&anna, &format!("/cases/{id}/steps/authorisation"), &stale).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert!(page.body.contains(GIVEN));
+    let stale_stop = pairs(&[("version", old), ("reason", "client-withdrew".into())]);
+    let page = post(&anna, &format!("/cases/{id}/stop"), &stale_stop).await;
+    assert_eq!(page.status, StatusCode::CONFLICT);
+    assert!(page.body.contains(GIVEN));
+    assert_eq!(
+        new_views(views(&app, id).await)[4..],
+        ["step:authorisation", "stop"]
+    );
+}
+
+#[tokio::test]
+async fn the_search_by_portal_reference_is_served_by_an_index_on_the_lower_cased_reference() {
+    let app = desk().await;
+    let mut tx = app.pool.begin().await.unwrap();
+    sqlx::query("SET LOCAL enable_seqscan = off")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    let plan: Vec<String> = sqlx::query_scalar(
+        "EXPLAIN SELECT id FROM cases WHERE centre_id = ANY('{1}') AND portal_reference IS NOT NULL
+           AND lower(portal_reference) = lower('Portal-Ref-77') ORDER BY id DESC LIMIT 100",
+    )
+    .fetch_all(&mut *tx)
+    .await
+    .unwrap();
+    let plan = plan.join("\n");
+    assert!(plan.contains("cases_portal_reference_lower_idx"), "{plan}");
 }

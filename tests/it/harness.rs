@@ -402,6 +402,16 @@ impl Client {
         .await
     }
 
+    /// The one-time token of a fresh "new case" form, as the page gives it.
+    pub async fn open_token(&self) -> String {
+        let page = self.get("/cases/new").await;
+        let (_, rest) = page
+            .body
+            .split_once(r#"name="open_token" value=""#)
+            .expect("the form's token");
+        rest.split('"').next().unwrap().to_owned()
+    }
+
     pub async fn sign_in(&self, username: &str, password: &str) -> TestResponse {
         self.post("/login", &[("username", username), ("password", password)])
             .await

@@ -55,10 +55,15 @@ async fn case_times_are_shown_as_dd_mm_yyyy_on_the_riga_wall_clock_across_summer
         set_clock(&app, at);
         let anna = app.signed_in("anna").await;
         let eservice = eservice.to_string();
+        let token = anna.open_token().await;
         let opened = anna
             .post(
                 "/cases/new",
-                &[("eservice_id", &eservice), ("missing_means", "eid-card")],
+                &[
+                    ("open_token", &token),
+                    ("eservice_id", &eservice),
+                    ("missing_means", "eid-card"),
+                ],
             )
             .await;
         assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.body);

@@ -13,19 +13,21 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use serde::Deserialize;
+use uuid::Uuid;
 
 use super::AppState;
 use super::auth::CurrentUser;
 use super::error::AppError;
 use super::form::{Field, Posted, Widget, summary};
 use super::page::Page;
-use crate::cases::{self as service, Actor, CaseError};
+use crate::cases::{self as service, Actor, CaseError, Opening};
 use crate::domain::format::{date, riga_time};
 use crate::domain::personal_code::PersonalCode;
 use crate::domain::steps::{FieldError, FieldErrors};
 use crate::domain::today_in_riga;
 use crate::domain::workflow::{
-    NotApplicableReason, RESULT_OVERDUE_AFTER_DAYS, Step, StopReason, WorkflowError, result_overdue,
+    CaseStatus, NotApplicableReason, RESULT_OVERDUE_AFTER_DAYS, Step, StopReason, WorkflowError,
+    result_overdue,
 };
 use crate::i18n::{Cases, Lang, Texts};
 use crate::store::cases::{self as store, CaseStatusColumn, LIST_LIMIT, Listed, SearchBy};
@@ -186,6 +188,8 @@ fn refused(case_id: i64, error: CaseError) -> Result<Response, AppError> {
 pub struct Summary {
     pub id: i64,
     pub version: i32,
+    /// The status code (open | closed | stopped), a CSS class too.
+    pub status_code: &'static str,
     pub status: &'static str,
     pub client_name: Option<String>,
     pub personal_code: Option<String>,
@@ -251,6 +255,7 @@ impl CaseView {
         let summary = Summary {
             id: case.id,
             version: case.version,
+            status_code: CaseStatus::from(case.status).code(),
             status: status_label(c, case.status),
             client_name,
             personal_code: case.client_personal_code.clone(),
@@ -258,7 +263,10 @@ impl CaseView {
                 .pick(&case.eservice_name_lv, &case.eservice_name_en)
                 .to_owned(),
             institution: case.institution.clone(),
-            missing_means: case.missing_eid_means.join(", "),
+            missing_means: match lang {
+                Lang::Lv => case.missing_eid_means_lv.join(", "),
+                Lang::En => case.missing_eid_means_en.join(", "),
+            },
             opened_by: case.opened_by_name.clone(),
             opened_at: riga_time(case.opened_at),
             notify,
@@ -424,7 +432,6 @@ pub struct ListRow {
     pub stands: String,
     pub opened: String,
     pub submitted: String,
-    pub reference: String,
     pub days_waiting: i64,
     pub overdue: bool,
     pub finished: String,
@@ -452,7 +459,6 @@ fn list_rows(page: &Page, rows: Vec<Listed>, today: NaiveDate) -> Vec<ListRow> {
                 stands,
                 opened: riga_time(row.opened_at),
                 submitted: row.submitted_at.map(riga_time).unwrap_or_default(),
-                reference: row.portal_reference.unwrap_or_default(),
                 days_waiting,
                 overdue: row.status == CaseStatusColumn::Open && result_overdue(days_waiting),
                 finished: row.finished_at.map(riga_time).unwrap_or_default(),
@@ -470,27 +476,76 @@ pub struct ListPage {
     awaiting: Vec<ListRow>,
     finished: Vec<ListRow>,
     overdue_rule: String,
+    /// (next page, first page) links of each list; a link carries case ids only.
+    mine_pages: (Option<String>, Option<String>),
+    awaiting_pages: (Option<String>, Option<String>),
+}
+
+/// Where each paged list of /cases stands: the id of the last case of the page before.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    mine_after: Option<String>,
+    #[serde(default)]
+    awaiting_after: Option<String>,
+}
+
+/// A cursor from the query; anything that is not a case id means the first page.
+fn cursor(raw: Option<&str>) -> Option<i64> {
+    raw.and_then(|raw| raw.trim().parse().ok())
+}
+
+/// The /cases link with both lists' cursors, ending at the list the link is about.
+fn list_href(mine: Option<i64>, awaiting: Option<i64>, anchor: &str) -> String {
+    let mut pairs = Vec::new();
+    if let Some(id) = mine {
+        pairs.push(format!("mine_after={id}"));
+    }
+    if let Some(id) = awaiting {
+        pairs.push(format!("awaiting_after={id}"));
+    }
+    if pairs.is_empty() {
+        format!("/cases#{anchor}")
+    } else {
+        format!("/cases?{}#{anchor}", pairs.join("&"))
+    }
 }
 
 pub async fn list(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
+    Query(query): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
     let today = today_in_riga(state.clock.now());
-    let mine = store::open_cases_of(&state.db, user.id, &user.centres).await?;
-    let awaiting = store::awaiting_result(&state.db, &user.centres).await?;
+    let mine_after = cursor(query.mine_after.as_deref());
+    let awaiting_after = cursor(query.awaiting_after.as_deref());
+    let mine = store::open_cases_of(&state.db, user.id, &user.centres, mine_after).await?;
+    let awaiting = store::awaiting_result(&state.db, &user.centres, awaiting_after).await?;
     let finished = store::recently_finished(&state.db, &user.centres, RECENTLY_FINISHED).await?;
     let overdue_rule = page
         .t
         .cases
         .awaiting_overdue_rule
         .replace("{n}", &RESULT_OVERDUE_AFTER_DAYS.to_string());
+    let mine_pages = (
+        mine.next
+            .map(|next| list_href(Some(next), awaiting_after, "mine")),
+        mine_after.map(|_| list_href(None, awaiting_after, "mine")),
+    );
+    let awaiting_pages = (
+        awaiting
+            .next
+            .map(|next| list_href(mine_after, Some(next), "awaiting")),
+        awaiting_after.map(|_| list_href(mine_after, None, "awaiting")),
+    );
     Ok(ListPage {
-        mine: list_rows(&page, mine, today),
-        awaiting: list_rows(&page, awaiting, today),
+        mine: list_rows(&page, mine.rows, today),
+        awaiting: list_rows(&page, awaiting.rows, today),
         finished: list_rows(&page, finished, today),
         overdue_rule,
+        mine_pages,
+        awaiting_pages,
         page,
     })
 }
@@ -502,6 +557,8 @@ pub async fn list(
 #[template(path = "cases/new.html")]
 pub struct NewPage {
     page: Page,
+    /// The form's one-time token: submitting it twice opens one case.
+    open_token: Uuid,
     fields: Vec<Field>,
     errors: Vec<(String, String)>,
     no_eservices: bool,
@@ -565,6 +622,8 @@ async fn new_page(
     Ok((
         status,
         NewPage {
+            // A form shown again keeps its token: it still stands for one case.
+            open_token: open_token(posted).unwrap_or_else(Uuid::new_v4),
             errors: summary(&fields),
             no_eservices: eservices.is_empty(),
             fields,
@@ -572,6 +631,11 @@ async fn new_page(
         },
     )
         .into_response())
+}
+
+/// The posted one-time token, if it is one.
+fn open_token(posted: &Posted) -> Option<Uuid> {
+    posted.get("open_token").trim().parse().ok()
 }
 
 pub async fn show_new(State(state): State<AppState>, page: Page) -> Result<Response, AppError> {
@@ -603,6 +667,8 @@ pub async fn open(
     let (Some(eservice_id), true) = (eservice_id, errors.is_empty()) else {
         return new_page(&state, page, &posted, &errors).await;
     };
+    // Only a form this server showed carries a token.
+    let token = open_token(&posted).ok_or(AppError::BadRequest)?;
     let now = state.clock.now();
     let opened = service::open(
         &state.db,
@@ -611,11 +677,14 @@ pub async fn open(
         user.centre_id,
         eservice_id,
         &missing,
+        token,
     )
     .await?;
     match opened {
-        Some(case_id) => Ok(Flash::Opened.redirect(case_id)),
-        None => {
+        Opening::Opened(case_id) | Opening::AlreadyOpened(case_id) => {
+            Ok(Flash::Opened.redirect(case_id))
+        }
+        Opening::NotOpenable => {
             errors.push("eservice_id", FieldError::NotInList);
             new_page(&state, page, &posted, &errors).await
         }
@@ -736,11 +805,19 @@ fn stop_page(
         .into_response()
 }
 
+/// `?reason=` preselects a stop reason (a code), as the failed identity check offers it.
+#[derive(Debug, Default, Deserialize)]
+pub struct StopQuery {
+    #[serde(default)]
+    reason: Option<String>,
+}
+
 pub async fn show_stop(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
     Path(id): Path<String>,
+    Query(query): Query<StopQuery>,
 ) -> Result<Response, AppError> {
     let id = case_id(&id)?;
     let (case, rows) = load(&state, &user, id).await?;
@@ -748,11 +825,16 @@ pub async fn show_stop(
         return Ok(Flash::refusal(error).redirect(id));
     }
     log_view(&state, &user, &case, "stop").await?;
+    let chosen = query
+        .reason
+        .as_deref()
+        .and_then(StopReason::from_code)
+        .map(|reason| ("reason".to_owned(), reason.code().to_owned()));
     Ok(stop_page(
         page,
         &case,
         &rows,
-        &Posted::default(),
+        &Posted(chosen.into_iter().collect()),
         &FieldErrors::default(),
         false,
     ))
@@ -796,7 +878,12 @@ pub async fn stop(
             service::stop(&state.db, at, actor(&user), id, version, reason, remark).await
         }
         _ => {
-            let (case, rows) = load_and_log(&state, &user, id, "stop").await?;
+            // A closed or stopped case is refused whatever was posted, as the page itself is.
+            let (case, rows) = load(&state, &user, id).await?;
+            if let Err(error) = case.state().and_then(|s| s.stop(StopReason::Other)) {
+                return Ok(Flash::refusal(error).redirect(id));
+            }
+            log_view(&state, &user, &case, "stop").await?;
             return Ok(stop_page(page, &case, &rows, &posted, &errors, false));
         }
     };

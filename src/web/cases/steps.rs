@@ -11,13 +11,17 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::{CaseView, Flash, actor, case_id, load, load_and_log, log_view, refused, step_title};
+use super::{
+    CaseView, Flash, actor, case_id, load, load_and_log, log_view, refused, step_title,
+    stop_reason_label,
+};
 use crate::cases::{self as service, CaseError, StepInput};
 use crate::domain::document::DocumentType;
 use crate::domain::format::date;
 use crate::domain::steps::{
-    AuthorisationForm, ContactChannel, DataProcessingForm, EmployeeEidForm, FieldError,
-    FieldErrors, IdentityForm, Outcome, PlannedTimeForm, ResultForm, SubmissionForm,
+    AuthorisationForm, ContactChannel, DataProcessingForm, EmployeeEidForm, EmployeeEidInput,
+    FieldError, FieldErrors, IdentityForm, Outcome, PlannedTimeForm, ResultForm, SubmissionForm,
+    identity_stop_reason,
 };
 use crate::domain::workflow::Step;
 use crate::domain::{now_in_riga, today_in_riga};
@@ -105,6 +109,8 @@ pub struct StepPage {
     notice: Option<NoticeView>,
     notice_missing: bool,
     stale: bool,
+    /// After a failed identity check: the stop page with the reason chosen, and its label.
+    stop_offer: Option<(String, &'static str)>,
 }
 
 fn parse_step(slug: &str) -> Result<Step, AppError> {
@@ -125,8 +131,18 @@ pub async fn show_step(
     log_view(&state, &user, &case, &format!("step:{}", step.slug())).await?;
     let context = context(&state, step).await?;
     if let Some(notice) = &context.notice {
-        let mut connection = state.db.acquire().await?;
-        store::mark_notice_shown(&mut connection, notice.id, state.clock.now()).await?;
+        let at = state.clock.now();
+        let (case_id, centre_id) = (case.id, case.centre_id);
+        service::notice_shown(
+            &state.db,
+            at,
+            actor(&user),
+            case_id,
+            centre_id,
+            notice.id,
+            notice.version,
+        )
+        .await?;
     }
     let now = now_in_riga(state.clock.now())
         .format("%Y-%m-%dT%H:%M")
@@ -167,7 +183,7 @@ pub async fn record_step(
     }
     let context = context(&state, step).await?;
     let now = state.clock.now();
-    let checked = validate(step, &posted, &context, &case, now);
+    let checked = validate(step, &posted, &context, &case, &rows, now);
     let input = match checked {
         Ok(input) => input,
         Err(errors) => {
@@ -225,9 +241,11 @@ fn validate(
     posted: &Posted,
     context: &Context,
     case: &store::Case,
+    rows: &[store::StepRow],
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<StepInput, FieldErrors> {
     let (today, now_riga) = (today_in_riga(now), now_in_riga(now));
+    let opened_riga = now_in_riga(case.opened_at);
     match step {
         Step::Identity => IdentityForm {
             doc_type: posted.get("doc_type"),
@@ -290,14 +308,14 @@ fn validate(
             reference: posted.get("reference"),
             submitted_at: posted.get("submitted_at"),
         }
-        .validate(now_riga)
+        .validate(now_riga, opened_riga, eid_used_at(rows))
         .map(StepInput::Submission),
         Step::PlannedTime => PlannedTimeForm {
             planned_on: posted.get("planned_on"),
             told_via: posted.get("told_via"),
             told_at: posted.get("told_at"),
         }
-        .validate(now_riga)
+        .validate(now_riga, opened_riga)
         .map(StepInput::PlannedTime),
         Step::Result => ResultForm {
             outcome: posted.get("outcome"),
@@ -305,9 +323,19 @@ fn validate(
             told_via: posted.get("told_via"),
             told_at: posted.get("told_at"),
         }
-        .validate(now_riga)
+        .validate(now_riga, opened_riga)
         .map(StepInput::Result),
     }
+}
+
+/// When the employee signed in to the portal at 22.¹2 (Europe/Riga), as that step recorded it.
+fn eid_used_at(rows: &[store::StepRow]) -> Option<chrono::NaiveDateTime> {
+    let row = rows
+        .iter()
+        .find(|row| row.step == Step::EmployeeEid.slug() && row.outcome == "recorded")?;
+    serde_json::from_value::<EmployeeEidInput>(row.data.clone())
+        .ok()
+        .map(|input| input.used_at)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -342,7 +370,17 @@ fn render(
         .notice
         .as_ref()
         .map(|notice| NoticeView::new(c, page.lang, notice));
+    let stop_offer = (step == Step::Identity)
+        .then(|| identity_stop_reason(errors))
+        .flatten()
+        .map(|reason| {
+            (
+                format!("/cases/{}/stop?reason={}", view.summary.id, reason.code()),
+                stop_reason_label(c, reason),
+            )
+        });
     let template = StepPage {
+        stop_offer,
         title: step_title(page.t, step),
         intro: intro(c, step),
         errors: summary(&fields),
