@@ -195,7 +195,10 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn(page::localise))
         .layer(from_fn_with_state(state, auth::identify))
         .layer(sessions)
-        .layer(from_fn(security::headers))
+        .layer(from_fn_with_state(
+            security::SecurityHeaders { hsts: secure },
+            security::headers,
+        ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
         .layer(
             TraceLayer::new_for_http()

@@ -533,3 +533,25 @@ async fn one_client_address_cannot_flood_the_sign_in() {
         "reading the page is not limited"
     );
 }
+
+#[tokio::test]
+async fn strict_transport_security_is_sent_only_behind_tls() {
+    let plain = TestApp::new().await;
+    for path in ["/login", "/healthz", "/static/style.css"] {
+        let response = plain.get(path).await;
+        assert_eq!(response.header("strict-transport-security"), None, "{path}");
+    }
+    let config = pilnvara::config::Config::from_lookup(|name| {
+        (name == "PILNVARA_SECURE_COOKIES").then(|| "true".to_owned())
+    })
+    .unwrap();
+    let secure = TestApp::with_config(crate::harness::fresh_database().await, config);
+    for path in ["/login", "/healthz", "/static/style.css", "/missing"] {
+        let response = secure.get(path).await;
+        assert_eq!(
+            response.header("strict-transport-security"),
+            Some("max-age=31536000; includeSubDomains"),
+            "{path}"
+        );
+    }
+}
