@@ -555,3 +555,46 @@ async fn strict_transport_security_is_sent_only_behind_tls() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_language_switch_returns_only_to_plain_local_paths_and_is_audited() {
+    let app = app_with_employee().await;
+    let client = app.signed_in("anna").await;
+    for (back, expected) in [
+        (
+            "/review?from=2026-01-01&to=2026-02-01",
+            "/review?from=2026-01-01&to=2026-02-01",
+        ),
+        ("/cases\nSet-Cookie: x=1", "/"),
+        ("/cases\r\n", "/"),
+        ("/\\evil.example", "/"),
+        ("/a b", "/"),
+        ("https://evil.example/", "/"),
+    ] {
+        let switched = client
+            .post("/language", &[("lang", "en"), ("back", back)])
+            .await;
+        assert_eq!(switched.status, StatusCode::SEE_OTHER, "{back:?}");
+        assert_eq!(switched.location(), Some(expected), "{back:?}");
+    }
+    let events: Vec<(String, serde_json::Value)> = sqlx::query_as(
+        "SELECT chain, details FROM audit_events WHERE action = 'language-changed' ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(events.len(), 6);
+    assert!(events[0].0.starts_with("centre:"), "{}", events[0].0);
+    assert_eq!(events[0].1, serde_json::json!({ "language": "en" }));
+
+    let anonymous = app.client().await;
+    anonymous
+        .post("/language", &[("lang", "en"), ("back", "/login")])
+        .await;
+    let count: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE action = 'language-changed'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(count, 6, "no user, no event");
+}
