@@ -389,10 +389,7 @@ pub async fn print_notice(db: &PgPool, version: i32, english: bool) -> Result<Pd
     };
     let bytes = tokio::task::spawn_blocking(move || pdf::notice(&doc))
         .await
-        .map_err(|e| DocumentError::Corrupt {
-            case_id: 0,
-            reason: e.to_string(),
-        })??;
+        .map_err(|e| corrupt(0, e))??;
     Ok(Pdf {
         name: format!("v{version}"),
         bytes,
@@ -543,10 +540,7 @@ fn authorisation_content(
 async fn render_authorisation(doc: AuthorisationDoc) -> Result<Vec<u8>, DocumentError> {
     tokio::task::spawn_blocking(move || pdf::authorisation(&doc))
         .await
-        .map_err(|e| DocumentError::Corrupt {
-            case_id: 0,
-            reason: e.to_string(),
-        })?
+        .map_err(|e| corrupt(0, e))?
         .map_err(DocumentError::from)
 }
 
@@ -631,7 +625,7 @@ fn step_input<T: serde::de::DeserializeOwned>(
         .transpose()
         .map_err(|e| DocumentError::Corrupt {
             case_id: 0,
-            reason: format!("{} step: {e}", step.slug()),
+            reason: format!("{} step: {}", step.slug(), json_error_position(&e)),
         })
 }
 
@@ -681,9 +675,50 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn corrupt(case_id: i64, reason: impl std::fmt::Display) -> DocumentError {
+/// A stored value that could not be read. The reason is a fixed text or, for JSON, only the
+/// error's category and position: serde's message can quote the stored value itself (a name, a
+/// personal code), and this error ends up in the logs.
+fn corrupt(case_id: i64, reason: impl Into<CorruptReason>) -> DocumentError {
     DocumentError::Corrupt {
         case_id,
-        reason: reason.to_string(),
+        reason: reason.into().0,
     }
+}
+
+/// Why stored data could not be read, in words that never hold the data.
+struct CorruptReason(String);
+
+impl From<&'static str> for CorruptReason {
+    fn from(reason: &'static str) -> Self {
+        Self(reason.to_owned())
+    }
+}
+
+impl From<serde_json::Error> for CorruptReason {
+    fn from(error: serde_json::Error) -> Self {
+        Self(json_error_position(&error))
+    }
+}
+
+impl From<tokio::task::JoinError> for CorruptReason {
+    fn from(error: tokio::task::JoinError) -> Self {
+        // A panic's message could quote the document's content.
+        Self(
+            if error.is_panic() {
+                "rendering panicked"
+            } else {
+                "rendering cancelled"
+            }
+            .to_owned(),
+        )
+    }
+}
+
+fn json_error_position(error: &serde_json::Error) -> String {
+    format!(
+        "JSON {:?} error at line {} column {}",
+        error.classify(),
+        error.line(),
+        error.column()
+    )
 }
