@@ -439,11 +439,13 @@ pub async fn verify(
             actor_id: reader.actor.staff_id,
             session_tag: reader.actor.session_tag,
             action: "authorisation-verified",
-            // The number as typed may be anything; keep it bounded.
-            details: json!({
-                "document_number": number.chars().take(40).collect::<String>(),
-                "matched": verdict.is_some(),
-            }),
+            // The number field may hold anything a user typed (a name, a personal code): the
+            // trail keeps it only when it has the shape of a document number.
+            details: if rules::is_document_number(&number) {
+                json!({ "document_number": number, "matched": verdict.is_some() })
+            } else {
+                json!({ "well_formed": false, "matched": verdict.is_some() })
+            },
         },
     )
     .await?;

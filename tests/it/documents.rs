@@ -646,6 +646,43 @@ async fn verification_accepts_the_right_code_and_refuses_a_wrong_one() {
 }
 
 #[tokio::test]
+async fn verification_keeps_in_the_trail_only_what_looks_like_a_document_number() {
+    let desk = desk().await;
+    for typed in [PERSONAL_CODE, CLIENT, "DEMO-2026-000999"] {
+        let answer = desk
+            .client
+            .post(
+                "/documents/verify",
+                &[("number", typed), ("code", "AAAAA-AAAAA")],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK);
+    }
+    let audited: Vec<Value> = sqlx::query_scalar(
+        "SELECT details FROM audit_events WHERE action = 'authorisation-verified' ORDER BY id",
+    )
+    .fetch_all(&desk.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited.len(), 3);
+    for details in &audited[..2] {
+        assert_eq!(
+            details,
+            &serde_json::json!({ "well_formed": false, "matched": false })
+        );
+    }
+    assert_eq!(audited[2]["document_number"], "DEMO-2026-000999");
+    let trail: String =
+        sqlx::query_scalar("SELECT string_agg(details::text, ' ') FROM audit_events")
+            .fetch_one(&desk.app.pool)
+            .await
+            .unwrap();
+    for personal in ["323456", "Ģirts", "ĢIRTS", "Ķēniņš", "ĶĒNIŅŠ"] {
+        assert!(!trail.contains(personal), "{personal} in the trail");
+    }
+}
+
+#[tokio::test]
 async fn verification_does_not_reveal_other_centres_documents() {
     let desk = desk().await;
     desk.app.centre("OTHER").await;
