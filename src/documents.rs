@@ -403,6 +403,8 @@ pub enum Verification {
         case_id: i64,
         centre_name: String,
         first_printed_at: NaiveDateTime,
+        /// The case is closed or stopped.
+        finished: bool,
     },
     /// Wrong code, unknown number, or a document of a centre outside the reader's: the same
     /// answer for all three, so nothing is revealed about other centres.
@@ -455,6 +457,7 @@ pub async fn verify(
             case_id: found.case_id,
             centre_name: found.centre_name,
             first_printed_at: now_in_riga(found.first_printed_at),
+            finished: found.finished,
         },
         None => Verification::DoesNotMatch,
     })

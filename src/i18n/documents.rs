@@ -81,6 +81,10 @@ catalogue! {
         verify_centre { lv: "Centrs", en: "Centre" }
         verify_first_printed { lv: "Pirmoreiz izdrukāts", en: "First printed" }
         verify_open_case { lv: "Atvērt gadījumu", en: "Open the case" }
+        verify_case_still_open {
+            lv: "Gadījums vēl nav pabeigts; to varēs pārskatīt, kad tas būs pabeigts vai pārtraukts.",
+            en: "The case is still open; it can be reviewed once it is closed or stopped.",
+        }
         verify_no_match {
             lv: "Neatbilst",
             en: "Does not match",

@@ -81,6 +81,8 @@ pub struct FoundDocument {
     pub centre_name: String,
     pub verification_code: String,
     pub first_printed_at: DateTime<Utc>,
+    /// Closed or stopped (only a finished case has a review page).
+    pub finished: bool,
 }
 
 /// Locks the case row until the transaction ends, so two first prints of one case cannot both
@@ -278,9 +280,11 @@ pub async fn find_by_number(
     sqlx::query_as!(
         FoundDocument,
         r#"SELECT d.case_id, d.centre_id, ce.name AS centre_name, d.verification_code,
-                  d.first_printed_at AS "first_printed_at: DateTime<Utc>"
+                  d.first_printed_at AS "first_printed_at: DateTime<Utc>",
+                  c.status <> 'open' AS "finished!"
            FROM authorisation_documents d
            JOIN centres ce ON ce.id = d.centre_id
+           JOIN cases c ON c.id = d.case_id
            WHERE d.document_number = $1 AND d.centre_id = ANY($2)
            LIMIT 1"#,
         document_number,

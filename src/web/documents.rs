@@ -171,7 +171,8 @@ struct VerifyPage {
 enum Outcome {
     Matches {
         case_id: i64,
-        case_link: String,
+        /// `None` for a supervisor while the case is open: it has no review page yet.
+        case_link: Option<String>,
         centre_name: String,
         first_printed_at: String,
     },
@@ -234,11 +235,13 @@ pub async fn verify(
             case_id,
             centre_name,
             first_printed_at,
+            finished,
         } => Outcome::Matches {
             case_id,
             case_link: match user.role {
-                Role::Supervisor => format!("/review/{case_id}"),
-                _ => format!("/cases/{case_id}"),
+                Role::Supervisor if finished => Some(format!("/review/{case_id}")),
+                Role::Supervisor => None,
+                _ => Some(format!("/cases/{case_id}")),
             },
             centre_name,
             first_printed_at: date_time(first_printed_at),

@@ -614,13 +614,19 @@ pub struct ReviewForm {
     supersedes: String,
 }
 
+/// A case or sample id from the path: anything but a number names nothing (404, not 400).
+fn path_id(text: &str) -> Result<i64, AppError> {
+    text.parse::<i64>().map_err(|_| AppError::NotFound)
+}
+
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
+    let id = path_id(&id)?;
     let form = ReviewForm::default();
     let saved = query.saved.is_some();
     render_case(&state, page, &user, id, &form, Vec::new(), saved).await
@@ -786,9 +792,10 @@ pub async fn mark(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
+    let id = path_id(&id)?;
     let case = store::review::finished_case(&state.db, id, &user.centres)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -1076,8 +1083,9 @@ pub async fn sample(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Response, AppError> {
+    let id = path_id(&id)?;
     let sample = store::review::sample(&state.db, id, &user.centres)
         .await?
         .ok_or(AppError::NotFound)?;

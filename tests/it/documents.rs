@@ -716,10 +716,45 @@ async fn verification_does_not_reveal_other_centres_documents() {
         .await;
     assert!(supervised.body.contains("data-matched=\"true\""));
     assert!(
+        !supervised.body.contains(&format!("/review/{case_id}")),
+        "an open case has no review page yet"
+    );
+    assert!(
         supervised
+            .body
+            .contains(Lang::Lv.texts().documents.verify_case_still_open)
+    );
+    assert_eq!(
+        supervisor.get(&format!("/review/{case_id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    sqlx::query(
+        "UPDATE cases SET status = 'closed', next_step = NULL, closed_at = now() WHERE id = $1",
+    )
+    .bind(case_id)
+    .execute(&desk.app.pool)
+    .await
+    .unwrap();
+    let finished = supervisor
+        .post("/documents/verify", &[("number", &number), ("code", &code)])
+        .await;
+    assert!(
+        finished
             .body
             .contains(&format!("href=\"/review/{case_id}\""))
     );
+    assert_eq!(
+        supervisor.get(&format!("/review/{case_id}")).await.status,
+        StatusCode::OK
+    );
+    for path in ["/review/abc", "/review/1e3", "/review/samples/x"] {
+        assert_eq!(
+            supervisor.get(path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test]
