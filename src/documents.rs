@@ -369,12 +369,20 @@ pub async fn print_receipt(
     })
 }
 
-/// The data-use notice `version` on its own.
-pub async fn print_notice(db: &PgPool, version: i32, english: bool) -> Result<Pdf, DocumentError> {
-    let mut connection = db.acquire().await?;
-    let notice = store::notice(&mut connection, version)
+/// The data-use notice `version` on its own. Only a version already in force prints, and its
+/// first print marks it shown: a version handed to a client is never edited afterwards.
+pub async fn print_notice(
+    db: &PgPool,
+    version: i32,
+    english: bool,
+    now: DateTime<Utc>,
+) -> Result<Pdf, DocumentError> {
+    let mut tx = db.begin().await?;
+    let notice = store::notice(&mut tx, version)
         .await?
+        .filter(|notice| notice.effective_from <= today_in_riga(now))
         .ok_or(DocumentError::NotFound)?;
+    store::mark_notice_version_shown(&mut tx, version, now).await?;
     let both = |lv: &str, en: &str| bilingual(lv, en, english, "\n");
     let doc = NoticeDoc {
         english,
@@ -390,6 +398,7 @@ pub async fn print_notice(db: &PgPool, version: i32, english: bool) -> Result<Pd
     let bytes = tokio::task::spawn_blocking(move || pdf::notice(&doc))
         .await
         .map_err(|e| corrupt(0, e))??;
+    tx.commit().await?;
     Ok(Pdf {
         name: format!("v{version}"),
         bytes,

@@ -178,6 +178,23 @@ pub async fn notice(
     .await
 }
 
+/// Marks notice `version` shown at `at`, unless it was shown before; from then on the table's
+/// trigger refuses to edit it.
+pub async fn mark_notice_version_shown(
+    connection: &mut PgConnection,
+    version: i32,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE data_notices SET first_shown_at = $2 WHERE version = $1 AND first_shown_at IS NULL",
+        version,
+        at as _,
+    )
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
 /// The case's authorisation record, if it was printed.
 pub async fn document(
     connection: &mut PgConnection,

@@ -81,7 +81,8 @@ pub async fn notice(
         .strip_suffix(".pdf")
         .and_then(|v| v.parse::<i32>().ok())
         .ok_or(AppError::NotFound)?;
-    let result = documents::print_notice(&state.db, version, page.lang == Lang::En).await;
+    let result =
+        documents::print_notice(&state.db, version, page.lang == Lang::En, state.clock.now()).await;
     respond(page, 0, "informacija", result)
 }
 

@@ -544,6 +544,52 @@ async fn the_notice_prints_on_its_own() {
     }
 }
 
+#[tokio::test]
+async fn a_printed_notice_version_is_shown_and_final_and_a_future_one_does_not_print() {
+    let desk = desk().await;
+    let tomorrow = today_in_riga(desk.app.clock.now()) + TimeDelta::days(1);
+    sqlx::query(
+        "INSERT INTO data_notices (version, effective_from, controller_lv, controller_en,
+             purposes_lv, purposes_en, recipients_lv, recipients_en, retention_lv, retention_en,
+             rights_lv, rights_en, complaint_lv, complaint_en)
+         SELECT 2, $1, controller_lv, controller_en, purposes_lv, purposes_en, recipients_lv,
+                recipients_en, retention_lv, retention_en, rights_lv, rights_en, complaint_lv,
+                complaint_en
+         FROM data_notices WHERE version = 1",
+    )
+    .bind(tomorrow)
+    .execute(&desk.app.pool)
+    .await
+    .unwrap();
+    let shown = |version: i64| {
+        let app = &desk.app;
+        async move {
+            scalar(
+                app,
+                "SELECT count(*) FROM data_notices WHERE version = $1 AND first_shown_at IS NOT NULL",
+                version,
+            )
+            .await
+        }
+    };
+    assert_eq!(shown(1).await, 0);
+
+    assert_pdfa(&desk.client.get_bytes("/notices/1.pdf").await);
+    assert_eq!(shown(1).await, 1, "printing hands the version out");
+    let edit = sqlx::query("UPDATE data_notices SET purposes_lv = 'cits' WHERE version = 1")
+        .execute(&desk.app.pool)
+        .await;
+    assert!(edit.is_err(), "a handed-out version is final");
+
+    let future = desk.client.get("/notices/2.pdf").await;
+    assert_eq!(future.status, StatusCode::NOT_FOUND, "not in force yet");
+    assert_eq!(shown(2).await, 0);
+    desk.app.clock.advance(TimeDelta::days(2));
+    let next_day = desk.app.signed_in("liga").await;
+    assert_pdfa(&next_day.get_bytes("/notices/2.pdf").await);
+    assert_eq!(shown(2).await, 1);
+}
+
 /// Prints the case's authorisation and returns its number and verification code.
 async fn printed(desk: &Desk, case_id: i64) -> (String, String) {
     let response = desk
