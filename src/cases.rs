@@ -125,12 +125,17 @@ pub async fn open(
     missing_eid_means: &[String],
 ) -> Result<Option<i64>, sqlx::Error> {
     let mut tx = db.begin().await?;
+    let years = store::retention_years(&mut tx, centre_id).await?;
     let case = NewCase {
         centre_id,
         eservice_id,
         opened_by: actor.staff_id,
         missing_eid_means,
         opened_at: at,
+        retention_until: crate::domain::retention::keep_until(
+            crate::domain::today_in_riga(at),
+            years.unsigned_abs(),
+        ),
     };
     let Some(case_id) = store::open(&mut tx, &case).await? else {
         return Ok(None);

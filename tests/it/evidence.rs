@@ -509,6 +509,108 @@ async fn retention_erases_personal_data_keeps_the_figures_and_the_chains_verify(
 }
 
 #[tokio::test]
+async fn an_open_case_abandoned_before_the_authorisation_is_stopped_and_erased_after_its_provisional_date()
+ {
+    let app = TestApp::new().await;
+    let centre = app.centre("RIX").await;
+    let staff = app.user("anna", Role::Employee, "RIX", &[]).await;
+    let eservice: i64 =
+        sqlx::query_scalar("SELECT id FROM eservices WHERE code = 'example-residence'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let actor = pilnvara::cases::Actor {
+        staff_id: staff,
+        session_tag: "test",
+        centres: &[centre],
+    };
+    let opened_on = today_in_riga(app.clock.now());
+    let case_id = pilnvara::cases::open(
+        &app.pool,
+        app.clock.now(),
+        actor,
+        centre,
+        eservice,
+        &["eid-card".to_owned()],
+    )
+    .await
+    .unwrap()
+    .unwrap();
+    // The client was identified, then never came back.
+    sqlx::query(
+        "UPDATE cases SET client_given_names = 'Anna', client_surnames = 'Bērziņa',
+                client_personal_code = '010190-12349', personal_code_hmac = '\\x00'
+         WHERE id = $1",
+    )
+    .bind(case_id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let provisional: Option<NaiveDate> =
+        sqlx::query_scalar("SELECT retention_until FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        provisional,
+        Some(pilnvara::domain::retention::keep_until(opened_on, 10)),
+        "a provisional date from the opening day and the centre's period"
+    );
+
+    let early = retention::run(&app.pool, app.clock.as_ref()).await.unwrap();
+    assert!(early.erased.is_empty());
+    let past = provisional.unwrap() + TimeDelta::days(1);
+    app.clock.advance(
+        pilnvara::domain::figures::riga_midnight(past) - app.clock.now() + TimeDelta::hours(1),
+    );
+    let run = retention::run(&app.pool, app.clock.as_ref()).await.unwrap();
+    assert_eq!(run.erased, [case_id]);
+    assert_eq!(run.stopped, [case_id]);
+
+    let (status, next_step, reason, names, stopped): (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        bool,
+    ) = sqlx::query_as(
+        "SELECT status::text, next_step, stop_reason, client_given_names,
+                    stopped_at IS NOT NULL AND erased_at IS NOT NULL
+             FROM cases WHERE id = $1",
+    )
+    .bind(case_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            status.as_str(),
+            next_step,
+            reason.as_deref(),
+            names,
+            stopped
+        ),
+        ("stopped", None, Some("other"), None, true)
+    );
+    let actions: Vec<(String, Value)> = sqlx::query_as(
+        "SELECT action, details FROM audit_events WHERE chain = $1 ORDER BY sequence",
+    )
+    .bind(format!("case:{case_id}"))
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let names: Vec<&str> = actions.iter().map(|(action, _)| action.as_str()).collect();
+    assert_eq!(
+        names,
+        ["case-opened", "case-stopped", "personal-data-erased"]
+    );
+    assert_eq!(actions[1].1["via"], "retention");
+    let check = verify::verify_all(&app.pool, None).await.unwrap();
+    assert!(check.is_ok(), "{:?}", check.failure);
+}
+
+#[tokio::test]
 async fn subject_access_finds_all_and_only_that_persons_cases_and_is_audited_without_the_code() {
     let app = TestApp::new().await;
     let rix = app.centre("RIX").await;
