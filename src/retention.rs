@@ -3,7 +3,8 @@
 //!
 //! Erased from the case: the client's names, personal code and its keyed hash (so subject access
 //! no longer finds it), the notification contact, the portal reference (the institution can link
-//! it to the person, so it is personal data) and the stop remark (free text). Kept: e-service,
+//! it to the person, so it is personal data), the stop remark and the supervisors' review
+//! remarks (free text). Kept: e-service,
 //! centre, status, the steps' names, outcomes and times, the contact *channel*, the
 //! authorisation's registration number and dates. Inside each step's JSON only the keys listed
 //! in [`KEPT`] survive, so a field added to a step later is erased unless it is added here.
@@ -194,6 +195,14 @@ async fn erase_case(
          WHERE id = $1",
         case_id,
         now as _,
+    )
+    .execute(&mut *tx)
+    .await?;
+    // A supervisor's remark is free text that may name the client: emptied (the one change
+    // the table allows, once the case is erased); verdict, reviewer and time stay.
+    sqlx::query!(
+        "UPDATE case_reviews SET remark = '' WHERE case_id = $1 AND remark <> ''",
+        case_id
     )
     .execute(&mut *tx)
     .await?;

@@ -73,5 +73,8 @@ catalogue! {
         sa_when { lv: "Kad", en: "When" }
         sa_who { lv: "Kas", en: "Who" }
         sa_what { lv: "Kur", en: "Where" }
+        sa_reviews { lv: "Vadītāja pārbaudes", en: "Supervisors' reviews" }
+        sa_verdict { lv: "Vērtējums", en: "Verdict" }
+        sa_remark { lv: "Piezīme", en: "Remark" }
     }
 }

@@ -54,6 +54,17 @@ pub struct AccessEvent {
     pub details: Value,
 }
 
+/// A supervisor's review of one of the cases: its remark is free text that may be about the
+/// person.
+#[derive(Debug, Clone)]
+pub struct HeldReview {
+    pub case_id: i64,
+    pub reviewed_at: DateTime<Utc>,
+    pub reviewer: String,
+    pub verdict: String,
+    pub remark: String,
+}
+
 /// The cases of `centres` whose client has the keyed personal-code hash `hmac` and whose data
 /// have not been erased.
 pub async fn cases(
@@ -122,6 +133,25 @@ pub async fn access_events(
         cases,
         VIEW_ACTION,
         MAX_ACCESS_EVENTS,
+    )
+    .fetch_all(connection)
+    .await
+}
+
+/// The supervisors' reviews of `cases`, oldest first.
+pub async fn reviews(
+    connection: &mut PgConnection,
+    cases: &[i64],
+) -> Result<Vec<HeldReview>, sqlx::Error> {
+    sqlx::query_as!(
+        HeldReview,
+        r#"SELECT r.case_id, r.reviewed_at AS "reviewed_at: DateTime<Utc>",
+                  st.full_name AS reviewer, r.verdict, r.remark
+           FROM case_reviews r
+           JOIN staff st ON st.id = r.reviewer_id
+           WHERE r.case_id = ANY($1)
+           ORDER BY r.case_id, r.id"#,
+        cases,
     )
     .fetch_all(connection)
     .await

@@ -24,7 +24,7 @@ use crate::domain::format::{date, riga_time};
 use crate::domain::now_in_riga;
 use crate::domain::personal_code::{PersonalCode, PersonalCodeError};
 use crate::i18n::Lang;
-use crate::store::subject_access::{self as store, AccessEvent, HeldCase, HeldStep};
+use crate::store::subject_access::{self as store, AccessEvent, HeldCase, HeldReview, HeldStep};
 
 #[derive(Deserialize, Default)]
 pub struct SearchForm {
@@ -78,6 +78,14 @@ pub struct CaseView {
     stop: String,
     steps: Vec<StepView>,
     access: Vec<AccessView>,
+    reviews: Vec<ReviewView>,
+}
+
+pub struct ReviewView {
+    when: String,
+    who: String,
+    verdict: String,
+    remark: String,
 }
 
 pub struct StepView {
@@ -180,6 +188,7 @@ struct Found {
     cases: Vec<HeldCase>,
     steps: Vec<HeldStep>,
     access: Vec<AccessEvent>,
+    reviews: Vec<HeldReview>,
 }
 
 /// Looks the code up through its keyed hash in the user's centres and records the search.
@@ -196,6 +205,7 @@ async fn find(
     let ids: Vec<i64> = cases.iter().map(|case| case.id).collect();
     let steps = store::steps(&mut tx, &ids).await?;
     let access = store::access_events(&mut tx, &ids).await?;
+    let reviews = store::reviews(&mut tx, &ids).await?;
     user.audit(
         &mut tx,
         at,
@@ -214,6 +224,7 @@ async fn find(
         cases,
         steps,
         access,
+        reviews,
     })
 }
 
@@ -286,6 +297,17 @@ impl Found {
                             .map_or_else(|| event.details.to_string(), str::to_owned),
                     })
                     .collect(),
+                reviews: self
+                    .reviews
+                    .iter()
+                    .filter(|review| review.case_id == case.id)
+                    .map(|review| ReviewView {
+                        when: riga_time(review.reviewed_at),
+                        who: review.reviewer.clone(),
+                        verdict: review.verdict.clone(),
+                        remark: review.remark.clone(),
+                    })
+                    .collect(),
             })
             .collect()
     }
@@ -338,6 +360,17 @@ impl Found {
                             details: &event.details,
                         })
                         .collect(),
+                    reviews: self
+                        .reviews
+                        .iter()
+                        .filter(|review| review.case_id == case.id)
+                        .map(|review| ExportReview {
+                            reviewed_at: review.reviewed_at,
+                            by: &review.reviewer,
+                            verdict: &review.verdict,
+                            remark: &review.remark,
+                        })
+                        .collect(),
                 })
                 .collect(),
         }
@@ -372,6 +405,15 @@ struct ExportCase<'a> {
     stop_remark: Option<&'a str>,
     steps: Vec<ExportStep<'a>>,
     access_events: Vec<ExportAccess<'a>>,
+    reviews: Vec<ExportReview<'a>>,
+}
+
+#[derive(Serialize)]
+struct ExportReview<'a> {
+    reviewed_at: DateTime<Utc>,
+    by: &'a str,
+    verdict: &'a str,
+    remark: &'a str,
 }
 
 #[derive(Serialize)]

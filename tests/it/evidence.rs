@@ -703,6 +703,96 @@ async fn subject_access_finds_all_and_only_that_persons_cases_and_is_audited_wit
     }
 }
 
+/// A supervisor's review of `case_id` with `remark`, as the review page records it.
+async fn reviewed(app: &TestApp, case_id: i64, reviewer: i64, remark: &str) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO case_reviews (case_id, reviewer_id, verdict, remark, reviewed_at)
+         VALUES ($1, $2, 'issues-found', $3, now()) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(reviewer)
+    .bind(remark)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn review_remarks_are_disclosed_to_the_person_and_erased_at_retention_only() {
+    let app = TestApp::new().await;
+    let rix = app.centre("RIX").await;
+    let employee = app.user("anna", Role::Employee, "RIX", &[]).await;
+    let supervisor = app.user("vita", Role::Supervisor, "RIX", &["RIX"]).await;
+    app.user("admin1", Role::Admin, "RIX", &[]).await;
+    let today = today_in_riga(app.clock.now());
+    let kept = closed_case(&app, rix, employee, &ANNA_OLD, day(2099, 12, 31)).await;
+    let due = closed_case(&app, rix, employee, &JURIS, today - TimeDelta::days(1)).await;
+    let remark = "Klientei Annai Bērziņai netika izsniegts 2. eksemplārs";
+    reviewed(&app, kept, supervisor, remark).await;
+    let review = reviewed(&app, due, supervisor, "Juris Kalniņš sūdzējās").await;
+
+    let admin = app.signed_in("admin1").await;
+    let page = admin
+        .post("/admin/subject-access", &[("personal_code", ANNA_OLD.code)])
+        .await;
+    assert!(page.body.contains(remark), "the remark is disclosed");
+    let export: Value = serde_json::from_str(
+        &admin
+            .post(
+                "/admin/subject-access/export",
+                &[("personal_code", ANNA_OLD.code)],
+            )
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(export["cases"][0]["reviews"][0]["remark"], remark);
+    assert_eq!(export["cases"][0]["reviews"][0]["verdict"], "issues-found");
+
+    let clear = "UPDATE case_reviews SET remark = '' WHERE id = $1";
+    let before = sqlx::query(clear).bind(review).execute(&app.pool).await;
+    assert!(before.is_err(), "not before the case is erased");
+
+    let run = retention::run(&app.pool, app.clock.as_ref()).await.unwrap();
+    assert_eq!(run.erased, [due]);
+    let remarks: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT case_id, verdict, remark FROM case_reviews ORDER BY id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        remarks,
+        [
+            (kept, "issues-found".to_owned(), remark.to_owned()),
+            (due, "issues-found".to_owned(), String::new()),
+        ],
+        "the erased case's remark is emptied, its verdict kept"
+    );
+    for change in [
+        "UPDATE case_reviews SET remark = 'cits' WHERE id = $1",
+        "UPDATE case_reviews SET verdict = 'in-order' WHERE id = $1",
+        "DELETE FROM case_reviews WHERE id = $1",
+    ] {
+        let refused = sqlx::query(change).bind(review).execute(&app.pool).await;
+        assert!(refused.is_err(), "{change}");
+    }
+    let empty_issue = sqlx::query(
+        "INSERT INTO case_reviews (case_id, supersedes, reviewer_id, verdict, remark, reviewed_at)
+         VALUES ($1, $2, $3, 'issues-found', ' ', now())",
+    )
+    .bind(due)
+    .bind(review)
+    .bind(supervisor)
+    .execute(&app.pool)
+    .await;
+    assert!(
+        empty_issue.is_err(),
+        "a new review that found issues still needs a remark"
+    );
+    let check = verify::verify_all(&app.pool, None).await.unwrap();
+    assert!(check.is_ok(), "{:?}", check.failure);
+}
+
 #[tokio::test]
 async fn subject_access_rejects_a_bad_code_and_is_for_administrators_only() {
     let app = TestApp::new().await;
