@@ -1,6 +1,7 @@
 //! Subject access (GDPR Art. 15): an administrator enters a personal code and gets every case of
-//! their centres that still holds that person's data, with its steps and the views of its data,
-//! as a printable page or a JSON download.
+//! their centres that still holds that person's data, with its steps, the uses of its data (views,
+//! prints, verifications, reviews, earlier disclosures) and the reviews' remarks, as a printable
+//! page or a JSON download. Each disclosure is written into every found case's chain.
 //!
 //! The code arrives only in a POST body (never a URL), is looked up through its keyed hash, and
 //! never reaches the logs or the audit trail: the search's audit event holds the number of cases
@@ -20,6 +21,7 @@ use super::AppState;
 use super::auth::CurrentUser;
 use super::error::AppError;
 use super::page::Page;
+use crate::audit::{self, Chain, Event};
 use crate::domain::format::{date, riga_time};
 use crate::domain::now_in_riga;
 use crate::domain::personal_code::{PersonalCode, PersonalCodeError};
@@ -218,6 +220,22 @@ async fn find(
         }),
     )
     .await?;
+    // The disclosure is a use of each case's data too: it goes into each case's own chain.
+    for case in &cases {
+        audit::record(
+            &mut tx,
+            at,
+            Event {
+                chain: Chain::Case(case.id),
+                centre_id: Some(case.centre_id),
+                actor_id: Some(user.id),
+                session_tag: Some(&user.session_tag),
+                action: store::DISCLOSED_ACTION,
+                details: json!({ "output": output }),
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(Found {
         at,
@@ -290,11 +308,10 @@ impl Found {
                     .map(|event| AccessView {
                         when: riga_time(event.occurred_at),
                         who: text(&event.actor),
-                        what: event
-                            .details
-                            .get("page")
-                            .and_then(Value::as_str)
-                            .map_or_else(|| event.details.to_string(), str::to_owned),
+                        what: match event.details.get("page").and_then(Value::as_str) {
+                            Some(page) => format!("{}: {page}", event.action),
+                            None => event.action.clone(),
+                        },
                     })
                     .collect(),
                 reviews: self
@@ -355,6 +372,7 @@ impl Found {
                         .iter()
                         .filter(|event| event.case_id == case.id)
                         .map(|event| ExportAccess {
+                            action: &event.action,
                             occurred_at: event.occurred_at,
                             by: event.actor.as_deref(),
                             details: &event.details,
@@ -428,6 +446,7 @@ struct ExportStep<'a> {
 
 #[derive(Serialize)]
 struct ExportAccess<'a> {
+    action: &'a str,
     occurred_at: DateTime<Utc>,
     by: Option<&'a str>,
     details: &'a Value,

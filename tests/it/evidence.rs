@@ -703,6 +703,95 @@ async fn subject_access_finds_all_and_only_that_persons_cases_and_is_audited_wit
     }
 }
 
+#[tokio::test]
+async fn subject_access_lists_every_use_of_the_data_and_is_written_into_each_cases_chain() {
+    let app = TestApp::new().await;
+    let rix = app.centre("RIX").await;
+    let employee = app.user("anna", Role::Employee, "RIX", &[]).await;
+    app.user("admin1", Role::Admin, "RIX", &[]).await;
+    let case_id = closed_case(&app, rix, employee, &ANNA_OLD, day(2099, 12, 31)).await;
+    let other = closed_case(&app, rix, employee, &JURIS, day(2099, 12, 31)).await;
+    let mut tx = app.pool.begin().await.unwrap();
+    for action in [
+        "step-recorded",
+        "authorisation-printed",
+        "receipt-printed",
+        "authorisation-verified",
+        "case-reviewed",
+    ] {
+        audit::record(
+            &mut tx,
+            app.clock.now(),
+            Event {
+                chain: Chain::Case(case_id),
+                centre_id: Some(rix),
+                actor_id: Some(employee),
+                session_tag: None,
+                action,
+                details: json!({}),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let admin = app.signed_in("admin1").await;
+    async fn export(admin: &crate::harness::Client) -> Vec<String> {
+        let body = admin
+            .post(
+                "/admin/subject-access/export",
+                &[("personal_code", ANNA_OLD.code)],
+            )
+            .await
+            .body;
+        let export: Value = serde_json::from_str(&body).unwrap();
+        export["cases"][0]["access_events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|event| event["action"].as_str().unwrap().to_owned())
+            .collect()
+    }
+    assert_eq!(
+        export(&admin).await,
+        [
+            "personal-data-viewed",
+            "authorisation-printed",
+            "receipt-printed",
+            "authorisation-verified",
+            "case-reviewed"
+        ]
+    );
+    let page = admin
+        .post("/admin/subject-access", &[("personal_code", ANNA_OLD.code)])
+        .await;
+    assert!(page.body.contains("receipt-printed"), "{}", page.body);
+
+    let disclosed: Vec<(String, Value)> = sqlx::query_as(
+        "SELECT chain, details FROM audit_events WHERE action = 'subject-access-disclosed'
+         ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        disclosed,
+        [
+            (format!("case:{case_id}"), json!({ "output": "json" })),
+            (format!("case:{case_id}"), json!({ "output": "page" })),
+        ],
+        "each disclosure in the case's own chain, none in the other person's ({other})"
+    );
+    assert_eq!(
+        export(&admin).await.last().map(String::as_str),
+        Some("subject-access-disclosed"),
+        "earlier disclosures are listed too"
+    );
+    let check = verify::verify_all(&app.pool, None).await.unwrap();
+    assert!(check.is_ok(), "{:?}", check.failure);
+}
+
 /// A supervisor's review of `case_id` with `remark`, as the review page records it.
 async fn reviewed(app: &TestApp, case_id: i64, reviewer: i64, remark: &str) -> i64 {
     sqlx::query_scalar(
