@@ -44,6 +44,9 @@ pub enum DocumentError {
     /// A reprint gave other bytes than the first print; nothing was served.
     #[error("reprint of {document_number} does not match the first print")]
     ReprintMismatch { document_number: String },
+    /// The authorisation was never printed, and this print may not be the first one.
+    #[error("the authorisation was never printed")]
+    NeverPrinted,
     #[error("stored data of case {case_id} could not be read: {reason}")]
     Corrupt { case_id: i64, reason: String },
     #[error(transparent)]
@@ -131,6 +134,18 @@ impl Snapshot {
     }
 }
 
+/// Which prints a request may make. The first print changes state (it allocates the number and
+/// freezes the content), so only the employee's POST may make it; a GET only reprints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Printing {
+    /// The employee's POST: the first print, or a reprint when there is one already.
+    FirstOrReprint,
+    /// The employee's GET: a reprint of the existing document only.
+    Reprint,
+    /// A supervisor's review: a reprint only, recorded as a view of the personal data too.
+    SupervisorReprint,
+}
+
 /// Prints the case's written authorisation: the first time, numbers it and freezes its content;
 /// later, renders the frozen content again and checks it against the first print.
 pub async fn print_authorisation(
@@ -139,6 +154,7 @@ pub async fn print_authorisation(
     case_id: i64,
     english: bool,
     now: DateTime<Utc>,
+    printing: Printing,
 ) -> Result<Pdf, DocumentError> {
     let mut tx = db.begin().await?;
     store::lock_case(&mut tx, case_id, reader.centres)
@@ -166,6 +182,9 @@ pub async fn print_authorisation(
             }
             let steps = store::recorded_steps(&mut tx, case_id).await?;
             rules::may_print_first(&recorded(&steps), case.stopped)?;
+            if printing != Printing::FirstOrReprint {
+                return Err(DocumentError::NeverPrinted);
+            }
             let today = today_in_riga(now);
             let year = i16::try_from(today.year()).expect("a four-digit year");
             let sequence = store::allocate_sequence(&mut tx, case.centre_id, year).await?;
@@ -230,6 +249,21 @@ pub async fn print_authorisation(
         });
     }
     record_print(&mut tx, reader, &case, &number, &sha256, true, now).await?;
+    if printing == Printing::SupervisorReprint {
+        audit::record(
+            &mut tx,
+            now,
+            Event {
+                chain: Chain::Case(case.id),
+                centre_id: Some(case.centre_id),
+                actor_id: reader.actor.staff_id,
+                session_tag: reader.actor.session_tag,
+                action: "personal-data-viewed",
+                details: json!({ "page": "review-authorisation" }),
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(Pdf {
         name: number,

@@ -55,6 +55,22 @@ catalogue! {
             en: "The document produced differs from the first print, so it was not served. The event has been recorded; please tell an administrator.",
         }
         back_to_case { lv: "Atpakaļ uz gadījumu", en: "Back to the case" }
+        first_print_title {
+            lv: "Pilnvarojums vēl nav izdrukāts",
+            en: "The authorisation has not been printed yet",
+        }
+        first_print_text {
+            lv: "Pirmā izdruka piešķir dokumentam numuru un nofiksē tā saturu; vēlākās izdrukas ir tieši tādas pašas.",
+            en: "The first print gives the document its number and fixes its content; later prints are exactly the same.",
+        }
+        never_printed_title {
+            lv: "Pilnvarojums netika drukāts",
+            en: "No authorisation was printed",
+        }
+        print_review_authorisation {
+            lv: "Atvērt pilnvarojumu (atkārtota izdruka, PDF)",
+            en: "Open the authorisation (reprint, PDF)",
+        }
         verify_title { lv: "Pilnvarojuma pārbaude", en: "Verify an authorisation" }
         verify_intro {
             lv: "Ievadiet dokumenta numuru un pārbaudes kodu, kas norādīti pilnvarojuma augšdaļā un kājenē. Tiek meklēti tikai jūsu centru dokumenti.",
