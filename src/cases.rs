@@ -137,6 +137,7 @@ pub async fn open(
     open_token: Uuid,
 ) -> Result<Opening, sqlx::Error> {
     let mut tx = db.begin().await?;
+    let years = store::retention_years(&mut tx, centre_id).await?;
     let case = NewCase {
         centre_id,
         eservice_id,
@@ -144,6 +145,10 @@ pub async fn open(
         missing_eid_means,
         opened_at: at,
         open_token,
+        retention_until: crate::domain::retention::keep_until(
+            crate::domain::today_in_riga(at),
+            years.unsigned_abs(),
+        ),
     };
     let Some(case_id) = store::open(&mut tx, &case).await? else {
         // A concurrent submit of the same token has committed by now (the insert waited on

@@ -45,6 +45,9 @@ pub enum DocumentError {
     /// A reprint gave other bytes than the first print; nothing was served.
     #[error("reprint of {document_number} does not match the first print")]
     ReprintMismatch { document_number: String },
+    /// The authorisation was never printed, and this print may not be the first one.
+    #[error("the authorisation was never printed")]
+    NeverPrinted,
     #[error("stored data of case {case_id} could not be read: {reason}")]
     Corrupt { case_id: i64, reason: String },
     #[error(transparent)]
@@ -132,6 +135,18 @@ impl Snapshot {
     }
 }
 
+/// Which prints a request may make. The first print changes state (it allocates the number and
+/// freezes the content), so only the employee's POST may make it; a GET only reprints.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Printing {
+    /// The employee's POST: the first print, or a reprint when there is one already.
+    FirstOrReprint,
+    /// The employee's GET: a reprint of the existing document only.
+    Reprint,
+    /// A supervisor's review: a reprint only, recorded as a view of the personal data too.
+    SupervisorReprint,
+}
+
 /// Prints the case's written authorisation: the first time, numbers it and freezes its content;
 /// later, renders the frozen content again and checks it against the first print.
 pub async fn print_authorisation(
@@ -140,6 +155,7 @@ pub async fn print_authorisation(
     case_id: i64,
     english: bool,
     now: DateTime<Utc>,
+    printing: Printing,
 ) -> Result<Pdf, DocumentError> {
     let mut tx = db.begin().await?;
     store::lock_case(&mut tx, case_id, reader.centres)
@@ -167,6 +183,9 @@ pub async fn print_authorisation(
             }
             let steps = store::recorded_steps(&mut tx, case_id).await?;
             rules::may_print_first(&recorded(&steps), case.stopped)?;
+            if printing != Printing::FirstOrReprint {
+                return Err(DocumentError::NeverPrinted);
+            }
             let today = today_in_riga(now);
             let year = i16::try_from(today.year()).expect("a four-digit year");
             let sequence = store::allocate_sequence(&mut tx, case.centre_id, year).await?;
@@ -231,6 +250,21 @@ pub async fn print_authorisation(
         });
     }
     record_print(&mut tx, reader, &case, &number, &sha256, true, now).await?;
+    if printing == Printing::SupervisorReprint {
+        audit::record(
+            &mut tx,
+            now,
+            Event {
+                chain: Chain::Case(case.id),
+                centre_id: Some(case.centre_id),
+                actor_id: reader.actor.staff_id,
+                session_tag: reader.actor.session_tag,
+                action: "personal-data-viewed",
+                details: json!({ "page": "review-authorisation" }),
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(Pdf {
         name: number,
@@ -370,12 +404,20 @@ pub async fn print_receipt(
     })
 }
 
-/// The data-use notice `version` on its own.
-pub async fn print_notice(db: &PgPool, version: i32, english: bool) -> Result<Pdf, DocumentError> {
-    let mut connection = db.acquire().await?;
-    let notice = store::notice(&mut connection, version)
+/// The data-use notice `version` on its own. Only a version already in force prints, and its
+/// first print marks it shown: a version handed to a client is never edited afterwards.
+pub async fn print_notice(
+    db: &PgPool,
+    version: i32,
+    english: bool,
+    now: DateTime<Utc>,
+) -> Result<Pdf, DocumentError> {
+    let mut tx = db.begin().await?;
+    let notice = store::notice(&mut tx, version)
         .await?
+        .filter(|notice| notice.effective_from <= today_in_riga(now))
         .ok_or(DocumentError::NotFound)?;
+    store::mark_notice_version_shown(&mut tx, version, now).await?;
     let both = |lv: &str, en: &str| bilingual(lv, en, english, "\n");
     let doc = NoticeDoc {
         english,
@@ -390,10 +432,8 @@ pub async fn print_notice(db: &PgPool, version: i32, english: bool) -> Result<Pd
     };
     let bytes = tokio::task::spawn_blocking(move || pdf::notice(&doc))
         .await
-        .map_err(|e| DocumentError::Corrupt {
-            case_id: 0,
-            reason: e.to_string(),
-        })??;
+        .map_err(|e| corrupt(0, e))??;
+    tx.commit().await?;
     Ok(Pdf {
         name: format!("v{version}"),
         bytes,
@@ -407,6 +447,8 @@ pub enum Verification {
         case_id: i64,
         centre_name: String,
         first_printed_at: NaiveDateTime,
+        /// The case is closed or stopped.
+        finished: bool,
     },
     /// Wrong code, unknown number, or a document of a centre outside the reader's: the same
     /// answer for all three, so nothing is revealed about other centres.
@@ -443,11 +485,13 @@ pub async fn verify(
             actor_id: reader.actor.staff_id,
             session_tag: reader.actor.session_tag,
             action: "authorisation-verified",
-            // The number as typed may be anything; keep it bounded.
-            details: json!({
-                "document_number": number.chars().take(40).collect::<String>(),
-                "matched": verdict.is_some(),
-            }),
+            // The number field may hold anything a user typed (a name, a personal code): the
+            // trail keeps it only when it has the shape of a document number.
+            details: if rules::is_document_number(&number) {
+                json!({ "document_number": number, "matched": verdict.is_some() })
+            } else {
+                json!({ "well_formed": false, "matched": verdict.is_some() })
+            },
         },
     )
     .await?;
@@ -457,6 +501,7 @@ pub async fn verify(
             case_id: found.case_id,
             centre_name: found.centre_name,
             first_printed_at: now_in_riga(found.first_printed_at),
+            finished: found.finished,
         },
         None => Verification::DoesNotMatch,
     })
@@ -544,10 +589,7 @@ fn authorisation_content(
 async fn render_authorisation(doc: AuthorisationDoc) -> Result<Vec<u8>, DocumentError> {
     tokio::task::spawn_blocking(move || pdf::authorisation(&doc))
         .await
-        .map_err(|e| DocumentError::Corrupt {
-            case_id: 0,
-            reason: e.to_string(),
-        })?
+        .map_err(|e| corrupt(0, e))?
         .map_err(DocumentError::from)
 }
 
@@ -632,7 +674,7 @@ fn step_input<T: serde::de::DeserializeOwned>(
         .transpose()
         .map_err(|e| DocumentError::Corrupt {
             case_id: 0,
-            reason: format!("{} step: {e}", step.slug()),
+            reason: format!("{} step: {}", step.slug(), json_error_position(&e)),
         })
 }
 
@@ -682,9 +724,50 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn corrupt(case_id: i64, reason: impl std::fmt::Display) -> DocumentError {
+/// A stored value that could not be read. The reason is a fixed text or, for JSON, only the
+/// error's category and position: serde's message can quote the stored value itself (a name, a
+/// personal code), and this error ends up in the logs.
+fn corrupt(case_id: i64, reason: impl Into<CorruptReason>) -> DocumentError {
     DocumentError::Corrupt {
         case_id,
-        reason: reason.to_string(),
+        reason: reason.into().0,
     }
+}
+
+/// Why stored data could not be read, in words that never hold the data.
+struct CorruptReason(String);
+
+impl From<&'static str> for CorruptReason {
+    fn from(reason: &'static str) -> Self {
+        Self(reason.to_owned())
+    }
+}
+
+impl From<serde_json::Error> for CorruptReason {
+    fn from(error: serde_json::Error) -> Self {
+        Self(json_error_position(&error))
+    }
+}
+
+impl From<tokio::task::JoinError> for CorruptReason {
+    fn from(error: tokio::task::JoinError) -> Self {
+        // A panic's message could quote the document's content.
+        Self(
+            if error.is_panic() {
+                "rendering panicked"
+            } else {
+                "rendering cancelled"
+            }
+            .to_owned(),
+        )
+    }
+}
+
+fn json_error_position(error: &serde_json::Error) -> String {
+    format!(
+        "JSON {:?} error at line {} column {}",
+        error.classify(),
+        error.line(),
+        error.column()
+    )
 }

@@ -5,6 +5,8 @@
 //! `main.rs` only reads the command line; everything it runs lives here, so that tests build the
 //! same application.
 
+#![forbid(unsafe_code)]
+
 pub mod accounts;
 pub mod audit;
 pub mod cases;

@@ -3,10 +3,16 @@
 //!
 //! Erased from the case: the client's names, personal code and its keyed hash (so subject access
 //! no longer finds it), the notification contact, the portal reference (the institution can link
-//! it to the person, so it is personal data) and the stop remark (free text). Kept: e-service,
+//! it to the person, so it is personal data), the stop remark and the supervisors' review
+//! remarks (free text). Kept: e-service,
 //! centre, status, the steps' names, outcomes and times, the contact *channel*, the
 //! authorisation's registration number and dates. Inside each step's JSON only the keys listed
 //! in [`KEPT`] survive, so a field added to a step later is erased unless it is added here.
+//!
+//! A case still open when its date passes (abandoned before 22.¹3: it got a provisional date
+//! from its opening day and the centre's period) is stopped too, with reason `other` and a
+//! `case-stopped` event marked `"via": "retention"`: a case without a client cannot go on, and an
+//! open case with erased data would sit in the employee's list for ever.
 //!
 //! Each erasure is one transaction with one audit event (`personal-data-erased`, ids only) in
 //! the case's chain; audit details never held personal data, so every chain still verifies.
@@ -19,6 +25,7 @@ use sqlx::PgPool;
 use crate::audit::{self, Chain, Event};
 use crate::clock::Clock;
 use crate::domain::today_in_riga;
+use crate::domain::workflow::StopReason;
 
 /// Cases looked at per query.
 const BATCH: i64 = 100;
@@ -82,6 +89,8 @@ pub fn erased_step_data(step: &str, data: &Value) -> Value {
 pub struct RetentionRun {
     /// The cases whose personal data were erased, in id order.
     pub erased: Vec<i64>,
+    /// Of those, the cases that were still open and were stopped.
+    pub stopped: Vec<i64>,
 }
 
 /// Erases the personal data of every case whose retention date is before today in Riga.
@@ -101,8 +110,13 @@ pub async fn run(pool: &PgPool, clock: &dyn Clock) -> Result<RetentionRun, sqlx:
         .fetch_all(pool)
         .await?;
         for &case_id in &due {
-            if erase_case(pool, clock, case_id, today).await? {
-                run.erased.push(case_id);
+            match erase_case(pool, clock, case_id, today).await? {
+                Erased::No => {}
+                Erased::Yes => run.erased.push(case_id),
+                Erased::AndStopped => {
+                    run.erased.push(case_id);
+                    run.stopped.push(case_id);
+                }
             }
         }
         match due.last() {
@@ -113,27 +127,66 @@ pub async fn run(pool: &PgPool, clock: &dyn Clock) -> Result<RetentionRun, sqlx:
     Ok(run)
 }
 
-/// Erases one case in its own transaction; `false` if another run got there first.
+/// What [`erase_case`] did.
+enum Erased {
+    /// Nothing: another run got there first.
+    No,
+    Yes,
+    /// Erased a case that was still open, and stopped it.
+    AndStopped,
+}
+
+/// Erases one case in its own transaction, stopping it if it was still open.
 async fn erase_case(
     pool: &PgPool,
     clock: &dyn Clock,
     case_id: i64,
     today: NaiveDate,
-) -> Result<bool, sqlx::Error> {
+) -> Result<Erased, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let now = clock.now();
-    let Some(centre_id) = sqlx::query_scalar!(
-        "SELECT centre_id FROM cases
+    let Some(case) = sqlx::query!(
+        r#"SELECT centre_id, status = 'open' AS "open!", version FROM cases
          WHERE id = $1 AND erased_at IS NULL AND retention_until < $2
-         FOR UPDATE",
+         FOR UPDATE"#,
         case_id,
         today as _,
     )
     .fetch_optional(&mut *tx)
     .await?
     else {
-        return Ok(false);
+        return Ok(Erased::No);
     };
+    let centre_id = case.centre_id;
+    if case.open {
+        sqlx::query!(
+            "UPDATE cases SET status = 'stopped', next_step = NULL, stop_reason = $2,
+                    stopped_at = $3
+             WHERE id = $1",
+            case_id,
+            StopReason::Other.code(),
+            now as _,
+        )
+        .execute(&mut *tx)
+        .await?;
+        audit::record(
+            &mut tx,
+            now,
+            Event {
+                chain: Chain::Case(case_id),
+                centre_id: Some(centre_id),
+                actor_id: None,
+                session_tag: None,
+                action: "case-stopped",
+                details: json!({
+                    "reason": StopReason::Other.code(),
+                    "version": case.version + 1,
+                    "via": "retention",
+                }),
+            },
+        )
+        .await?;
+    }
     sqlx::query!(
         "UPDATE cases SET
              client_given_names = NULL, client_surnames = NULL, client_personal_code = NULL,
@@ -142,6 +195,14 @@ async fn erase_case(
          WHERE id = $1",
         case_id,
         now as _,
+    )
+    .execute(&mut *tx)
+    .await?;
+    // A supervisor's remark is free text that may name the client: emptied (the one change
+    // the table allows, once the case is erased); verdict, reviewer and time stay.
+    sqlx::query!(
+        "UPDATE case_reviews SET remark = '' WHERE case_id = $1 AND remark <> ''",
+        case_id
     )
     .execute(&mut *tx)
     .await?;
@@ -182,7 +243,11 @@ async fn erase_case(
     )
     .await?;
     tx.commit().await?;
-    Ok(true)
+    Ok(if case.open {
+        Erased::AndStopped
+    } else {
+        Erased::Yes
+    })
 }
 
 #[cfg(test)]

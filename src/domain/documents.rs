@@ -78,6 +78,32 @@ pub fn normalise_number(input: &str) -> String {
     input.trim().to_uppercase()
 }
 
+/// Whether `number` (normalised) has the shape of a document number, `CODE-YYYY-NNNNNN` with the
+/// centre code as the database allows it. What does not could be anything a user typed into
+/// the field (a name, a personal code), so only a well-formed number may be kept in the trail.
+pub fn is_document_number(number: &str) -> bool {
+    let mut parts = number.rsplitn(3, '-');
+    let (Some(sequence), Some(year), Some(centre)) = (parts.next(), parts.next(), parts.next())
+    else {
+        return false;
+    };
+    let digits = |text: &str| text.bytes().all(|b| b.is_ascii_digit());
+    let centre_ok = centre.len() >= 2
+        && centre.len() <= 20
+        && centre
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        && centre
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-');
+    centre_ok
+        && year.len() == 4
+        && digits(year)
+        && (6..=10).contains(&sequence.len())
+        && digits(sequence)
+}
+
 /// The verification code of `canonical_content` (see the module documentation).
 pub fn verification_code(canonical_content: &[u8]) -> String {
     let mut hasher = Sha256::new();
@@ -203,5 +229,26 @@ mod tests {
         assert_eq!(normalise_code("0I1 8"), "OIIB");
         assert_eq!(printed_code("ABCDEFGH2J"), "ABCDE-FGH2J");
         assert_eq!(normalise_code(&printed_code("ABCDEFGH2J")), "ABCDEFGH2J");
+    }
+
+    #[test]
+    fn only_the_shape_of_a_document_number_is_a_document_number() {
+        for good in ["DEMO-2026-000123", "RIX-2-2026-1234567", "AB-2000-000001"] {
+            assert!(is_document_number(good), "{good}");
+        }
+        for bad in [
+            "",
+            "32345678901",
+            "323456-78901",
+            "ANNA BĒRZIŅA",
+            "DEMO-26-000123",
+            "DEMO-2026-123",
+            "D-2026-000123",
+            "-DEMO-2026-000123",
+            "DEMO-2026-00012A",
+            "demo-2026-000123",
+        ] {
+            assert!(!is_document_number(bad), "{bad}");
+        }
     }
 }

@@ -55,6 +55,22 @@ catalogue! {
             en: "The document produced differs from the first print, so it was not served. The event has been recorded; please tell an administrator.",
         }
         back_to_case { lv: "Atpakaļ uz gadījumu", en: "Back to the case" }
+        first_print_title {
+            lv: "Pilnvarojums vēl nav izdrukāts",
+            en: "The authorisation has not been printed yet",
+        }
+        first_print_text {
+            lv: "Pirmā izdruka piešķir dokumentam numuru un nofiksē tā saturu; vēlākās izdrukas ir tieši tādas pašas.",
+            en: "The first print gives the document its number and fixes its content; later prints are exactly the same.",
+        }
+        never_printed_title {
+            lv: "Pilnvarojums netika drukāts",
+            en: "No authorisation was printed",
+        }
+        print_review_authorisation {
+            lv: "Atvērt pilnvarojumu (atkārtota izdruka, PDF)",
+            en: "Open the authorisation (reprint, PDF)",
+        }
         verify_title { lv: "Pilnvarojuma pārbaude", en: "Verify an authorisation" }
         verify_intro {
             lv: "Ievadiet dokumenta numuru un pārbaudes kodu, kas norādīti pilnvarojuma augšdaļā un kājenē. Tiek meklēti tikai jūsu centru dokumenti.",
@@ -81,6 +97,10 @@ catalogue! {
         verify_centre { lv: "Centrs", en: "Centre" }
         verify_first_printed { lv: "Pirmoreiz izdrukāts", en: "First printed" }
         verify_open_case { lv: "Atvērt gadījumu", en: "Open the case" }
+        verify_case_still_open {
+            lv: "Gadījums vēl nav pabeigts; to varēs pārskatīt, kad tas būs pabeigts vai pārtraukts.",
+            en: "The case is still open; it can be reviewed once it is closed or stopped.",
+        }
         verify_no_match {
             lv: "Neatbilst",
             en: "Does not match",

@@ -65,13 +65,16 @@ catalogue! {
         sa_outcome { lv: "Iznākums", en: "Outcome" }
         sa_recorded { lv: "Reģistrēja", en: "Recorded by" }
         sa_data { lv: "Dati", en: "Data" }
-        sa_access_events { lv: "Piekļuve personas datiem", en: "Access to the personal data" }
+        sa_access_events { lv: "Personas datu izmantošana", en: "Uses of the personal data" }
         sa_no_access_events {
             lv: "Nav ierakstu par šo datu skatīšanu.",
             en: "No views of these data are recorded.",
         }
         sa_when { lv: "Kad", en: "When" }
         sa_who { lv: "Kas", en: "Who" }
-        sa_what { lv: "Kur", en: "Where" }
+        sa_what { lv: "Kas notika", en: "What" }
+        sa_reviews { lv: "Vadītāja pārbaudes", en: "Supervisors' reviews" }
+        sa_verdict { lv: "Vērtējums", en: "Verdict" }
+        sa_remark { lv: "Piezīme", en: "Remark" }
     }
 }

@@ -21,6 +21,14 @@ catalogue! {
         filter_any { lv: "Visi", en: "All" }
         filter_apply { lv: "Atlasīt", en: "Apply" }
         filter_clear { lv: "Notīrīt atlasi", en: "Clear filters" }
+        error_filter_date {
+            lv: "Ievadiet datumu no 01.01.2000 līdz 31.12.9999 (gggg-mm-dd). Šī atlase netika piemērota.",
+            en: "Enter a date from 01.01.2000 to 31.12.9999 (yyyy-mm-dd). This filter was not applied.",
+        }
+        error_filter_choice {
+            lv: "Izvēlieties vērtību no saraksta. Šī atlase netika piemērota.",
+            en: "Choose a value from the list. This filter was not applied.",
+        }
         outcome_closed { lv: "Pabeigts", en: "Closed" }
         outcome_stopped { lv: "Pārtraukts", en: "Stopped" }
         reviewed_yes { lv: "Pārskatīts", en: "Reviewed" }

@@ -155,6 +155,22 @@ pub struct NewCase<'a> {
     pub opened_at: DateTime<Utc>,
     /// The one-time token of the form that opens it.
     pub open_token: Uuid,
+    /// Provisional, from the opening date: replaced at 22.¹3 by copy 1's date, so that a case
+    /// abandoned before it still has its personal data erased in time.
+    pub retention_until: NaiveDate,
+}
+
+/// The centre's retention period in years (its document classification scheme).
+pub async fn retention_years(
+    connection: &mut PgConnection,
+    centre_id: i64,
+) -> Result<i16, sqlx::Error> {
+    sqlx::query_scalar!(
+        "SELECT retention_years FROM centres WHERE id = $1",
+        centre_id
+    )
+    .fetch_one(connection)
+    .await
 }
 
 /// Opens a case for an e-service that is active and permits authorised submission, copying its
@@ -167,8 +183,8 @@ pub async fn open(
     sqlx::query_scalar!(
         "INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step,
                             gives_planned_time, gives_result, missing_eid_means, opened_at,
-                            open_token)
-         SELECT $1, id, $3, 'open', 'identity', gives_planned_time, gives_result, $4, $5, $6
+                            open_token, retention_until)
+         SELECT $1, id, $3, 'open', 'identity', gives_planned_time, gives_result, $4, $5, $6, $7
          FROM eservices WHERE id = $2 AND active AND authorised_submission
          ON CONFLICT (open_token) DO NOTHING
          RETURNING id",
@@ -178,6 +194,7 @@ pub async fn open(
         case.missing_eid_means,
         case.opened_at as _,
         case.open_token,
+        case.retention_until as _,
     )
     .fetch_optional(connection)
     .await

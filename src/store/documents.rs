@@ -65,6 +65,8 @@ pub struct FoundDocument {
     pub centre_name: String,
     pub verification_code: String,
     pub first_printed_at: DateTime<Utc>,
+    /// Closed or stopped (only a finished case has a review page).
+    pub finished: bool,
 }
 
 /// Locks the case row until the transaction ends, so two first prints of one case cannot both
@@ -140,6 +142,23 @@ pub async fn notice(
     )
     .fetch_optional(connection)
     .await
+}
+
+/// Marks notice `version` shown at `at`, unless it was shown before; from then on the table's
+/// trigger refuses to edit it.
+pub async fn mark_notice_version_shown(
+    connection: &mut PgConnection,
+    version: i32,
+    at: DateTime<Utc>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE data_notices SET first_shown_at = $2 WHERE version = $1 AND first_shown_at IS NULL",
+        version,
+        at as _,
+    )
+    .execute(connection)
+    .await?;
+    Ok(())
 }
 
 /// The case's authorisation record, if it was printed.
@@ -244,9 +263,11 @@ pub async fn find_by_number(
     sqlx::query_as!(
         FoundDocument,
         r#"SELECT d.case_id, d.centre_id, ce.name AS centre_name, d.verification_code,
-                  d.first_printed_at AS "first_printed_at: DateTime<Utc>"
+                  d.first_printed_at AS "first_printed_at: DateTime<Utc>",
+                  c.status <> 'open' AS "finished!"
            FROM authorisation_documents d
            JOIN centres ce ON ce.id = d.centre_id
+           JOIN cases c ON c.id = d.case_id
            WHERE d.document_number = $1 AND d.centre_id = ANY($2)
            LIMIT 1"#,
         document_number,

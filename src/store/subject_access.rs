@@ -1,5 +1,5 @@
 //! What is held about one person (GDPR Art. 15): their cases in the given centres that still hold
-//! personal data, the steps of those cases, and the views of their data.
+//! personal data, the steps of those cases, the uses of their data, and the reviews.
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
@@ -10,12 +10,25 @@ pub const MAX_CASES: i64 = 500;
 /// Views listed per search, across its cases.
 pub const MAX_ACCESS_EVENTS: i64 = 10_000;
 
-/// The action the case pages record for every view of a case's personal data.
-pub const VIEW_ACTION: &str = "personal-data-viewed";
+/// The events of a case's chain that tell the person who used their data: views of the case's
+/// pages, prints of their documents, checks of their authorisation, supervisors' reviews, and
+/// earlier subject-access disclosures.
+pub const ACCESS_ACTIONS: &[&str] = &[
+    "personal-data-viewed",
+    "authorisation-printed",
+    "receipt-printed",
+    "authorisation-verified",
+    "case-reviewed",
+    DISCLOSED_ACTION,
+];
+
+/// The event a subject-access search writes into the chain of each case it disclosed.
+pub const DISCLOSED_ACTION: &str = "subject-access-disclosed";
 
 #[derive(Debug, Clone)]
 pub struct HeldCase {
     pub id: i64,
+    pub centre_id: i64,
     pub centre_code: String,
     pub centre_name: String,
     pub eservice_code: String,
@@ -49,9 +62,21 @@ pub struct HeldStep {
 #[derive(Debug, Clone)]
 pub struct AccessEvent {
     pub case_id: i64,
+    pub action: String,
     pub occurred_at: DateTime<Utc>,
     pub actor: Option<String>,
     pub details: Value,
+}
+
+/// A supervisor's review of one of the cases: its remark is free text that may be about the
+/// person.
+#[derive(Debug, Clone)]
+pub struct HeldReview {
+    pub case_id: i64,
+    pub reviewed_at: DateTime<Utc>,
+    pub reviewer: String,
+    pub verdict: String,
+    pub remark: String,
 }
 
 /// The cases of `centres` whose client has the keyed personal-code hash `hmac` and whose data
@@ -63,7 +88,7 @@ pub async fn cases(
 ) -> Result<Vec<HeldCase>, sqlx::Error> {
     sqlx::query_as!(
         HeldCase,
-        r#"SELECT c.id, ce.code AS centre_code, ce.name AS centre_name,
+        r#"SELECT c.id, c.centre_id, ce.code AS centre_code, ce.name AS centre_name,
                   e.code AS eservice_code, e.name_lv AS eservice_name_lv,
                   e.name_en AS eservice_name_en, c.status::text AS "status!",
                   c.opened_at AS "opened_at: DateTime<Utc>",
@@ -105,23 +130,45 @@ pub async fn steps(
     .await
 }
 
-/// Who viewed the personal data of `cases`, and when.
+/// Who used the personal data of `cases` (the [`ACCESS_ACTIONS`]), and when.
 pub async fn access_events(
     connection: &mut PgConnection,
     cases: &[i64],
 ) -> Result<Vec<AccessEvent>, sqlx::Error> {
     sqlx::query_as!(
         AccessEvent,
-        r#"SELECT a.case_id AS "case_id!", a.occurred_at AS "occurred_at: DateTime<Utc>",
+        r#"SELECT a.case_id AS "case_id!", a.action, a.occurred_at AS "occurred_at: DateTime<Utc>",
                   st.full_name AS "actor?", a.details
            FROM audit_events a
            LEFT JOIN staff st ON st.id = a.actor_id
-           WHERE a.case_id = ANY($1) AND a.action = $2
+           WHERE a.case_id = ANY($1) AND a.action = ANY($2)
            ORDER BY a.case_id, a.sequence
            LIMIT $3"#,
         cases,
-        VIEW_ACTION,
+        &ACCESS_ACTIONS
+            .iter()
+            .map(|a| (*a).to_owned())
+            .collect::<Vec<_>>(),
         MAX_ACCESS_EVENTS,
+    )
+    .fetch_all(connection)
+    .await
+}
+
+/// The supervisors' reviews of `cases`, oldest first.
+pub async fn reviews(
+    connection: &mut PgConnection,
+    cases: &[i64],
+) -> Result<Vec<HeldReview>, sqlx::Error> {
+    sqlx::query_as!(
+        HeldReview,
+        r#"SELECT r.case_id, r.reviewed_at AS "reviewed_at: DateTime<Utc>",
+                  st.full_name AS reviewer, r.verdict, r.remark
+           FROM case_reviews r
+           JOIN staff st ON st.id = r.reviewer_id
+           WHERE r.case_id = ANY($1)
+           ORDER BY r.case_id, r.id"#,
+        cases,
     )
     .fetch_all(connection)
     .await

@@ -7,6 +7,7 @@ use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
+use serde_json::json;
 use tower_sessions::Session;
 
 use super::AppState;
@@ -149,19 +150,19 @@ pub async fn choose_language(
     Form(form): Form<LanguageForm>,
 ) -> Result<Response, AppError> {
     let lang = Lang::from_code(&form.lang).ok_or(AppError::BadRequest)?;
-    // Only a local path: never a redirect to another site.
-    let back = if form.back.starts_with('/')
-        && !form.back.starts_with("//")
-        && !form.back.contains('\\')
-    {
-        form.back
-    } else {
-        "/".to_owned()
-    };
-    let redirect = Redirect::to(&back);
+    let redirect = Redirect::to(local_path_or_home(&form.back));
     match user.0 {
         Some(user) => {
-            store::staff::set_language(&state.db, user.id, lang.code()).await?;
+            let mut tx = state.db.begin().await?;
+            store::staff::set_language(&mut *tx, user.id, lang.code()).await?;
+            user.audit(
+                &mut tx,
+                state.clock.now(),
+                "language-changed",
+                json!({ "language": lang.code() }),
+            )
+            .await?;
+            tx.commit().await?;
             Ok(redirect.into_response())
         }
         None => {
@@ -170,6 +171,51 @@ pub async fn choose_language(
                 lang.code()
             );
             Ok(([(SET_COOKIE, cookie)], redirect).into_response())
+        }
+    }
+}
+
+/// `back` when it is a plain local path (letters, digits and `/_.?=&-` only, not starting with
+/// `//`), otherwise the home page: never a redirect to another site, and nothing (a newline, a
+/// control character) that cannot go into a `Location` header.
+fn local_path_or_home(back: &str) -> &str {
+    let plain = back.strip_prefix('/').is_some_and(|rest| {
+        !rest.starts_with('/')
+            && rest
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "/_.?=&-".contains(c))
+    });
+    if plain { back } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path_or_home;
+
+    #[test]
+    fn only_plain_local_paths_are_followed() {
+        for good in [
+            "/",
+            "/cases/12",
+            "/review?from=2026-01-01&to=2026-02-01",
+            "/a_b.c-d",
+        ] {
+            assert_eq!(local_path_or_home(good), good);
+        }
+        for bad in [
+            "",
+            "cases",
+            "//evil.example",
+            "/\\evil.example",
+            "/\n",
+            "/cases\r\nSet-Cookie: x=1",
+            "/caf\u{e9}",
+            "/a b",
+            "/a#b",
+            "/%0d%0a",
+            "https://evil.example/",
+        ] {
+            assert_eq!(local_path_or_home(bad), "/", "{bad:?}");
         }
     }
 }

@@ -1,5 +1,6 @@
-//! The printed documents over HTTP: the two-copy authorisation, the client's receipt, the
-//! data-use notice, and the verification page. What goes into a document and when it may be
+//! The printed documents over HTTP: the two-copy authorisation (first printed by a POST, since
+//! it numbers and freezes the document; reprinted by a GET, also for supervisors), the client's
+//! receipt, the data-use notice, and the verification page. What goes into a document and when it may be
 //! printed is decided in `crate::documents` and `domain::documents`; here results become
 //! responses.
 
@@ -16,11 +17,12 @@ use super::AppState;
 use super::auth::CurrentUser;
 use super::error::AppError;
 use super::page::Page;
-use crate::documents::{self, DocumentError, Pdf, Reader, Verification};
+use crate::documents::{self, DocumentError, Pdf, Printing, Reader, Verification};
 use crate::domain::documents::NotPrintable;
 use crate::domain::format::date_time;
 use crate::domain::staff::Role;
 use crate::i18n::Lang;
+use crate::store;
 
 /// Longest input kept from the verification form.
 const MAX_TYPED: usize = 60;
@@ -33,7 +35,8 @@ fn reader(user: &CurrentUser) -> Reader<'_> {
     }
 }
 
-/// `GET /cases/{id}/authorisation.pdf`
+/// `GET /cases/{id}/authorisation.pdf`: a reprint of the document as first printed. Before the
+/// first print, a page with the button that makes it (a POST: it numbers and freezes it).
 pub async fn authorisation(
     State(state): State<AppState>,
     page: Page,
@@ -47,9 +50,77 @@ pub async fn authorisation(
         case_id,
         english,
         state.clock.now(),
+        Printing::Reprint,
     )
     .await;
-    respond(page, case_id, "pilnvarojums", result)
+    if let Err(DocumentError::NeverPrinted) = result {
+        return Ok(FirstPrintPage { page, case_id }.into_response());
+    }
+    respond(page, Back::Case(case_id), "pilnvarojums", result)
+}
+
+/// `POST /cases/{id}/authorisation.pdf`: the first print (or, once printed, a reprint).
+pub async fn print_authorisation(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(case_id): Path<i64>,
+) -> Result<Response, AppError> {
+    let english = page.lang == Lang::En;
+    let result = documents::print_authorisation(
+        &state.db,
+        reader(&user),
+        case_id,
+        english,
+        state.clock.now(),
+        Printing::FirstOrReprint,
+    )
+    .await;
+    respond(page, Back::Case(case_id), "pilnvarojums", result)
+}
+
+/// `GET /review/{id}/authorisation.pdf`: a supervisor's reprint of a finished case's document,
+/// from its frozen content. Never a first print; a case never printed gets a page saying so.
+pub async fn review_authorisation(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(case_id): Path<String>,
+) -> Result<Response, AppError> {
+    let case_id = case_id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    // The review page's scope: finished cases of the supervised centres.
+    store::review::finished_case(&state.db, case_id, &user.centres)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let result = documents::print_authorisation(
+        &state.db,
+        reader(&user),
+        case_id,
+        false,
+        state.clock.now(),
+        Printing::SupervisorReprint,
+    )
+    .await;
+    match result {
+        Err(DocumentError::NotPrintable(NotPrintable::Erased)) => {
+            respond(page, Back::Review(case_id), "pilnvarojums", result)
+        }
+        // Not printed (and perhaps never printable): there is nothing to reprint.
+        Err(DocumentError::NeverPrinted | DocumentError::NotPrintable(_)) => {
+            let t = page.t;
+            Ok((
+                StatusCode::NOT_FOUND,
+                RefusedPage {
+                    page: page.clone(),
+                    title: t.documents.never_printed_title,
+                    text: t.review.document_none,
+                    back: Back::Review(case_id),
+                },
+            )
+                .into_response())
+        }
+        result => respond(page, Back::Review(case_id), "pilnvarojums", result),
+    }
 }
 
 /// `GET /cases/{id}/receipt.pdf`
@@ -68,7 +139,7 @@ pub async fn receipt(
         state.clock.now(),
     )
     .await;
-    respond(page, case_id, "apliecinajums", result)
+    respond(page, Back::Case(case_id), "apliecinajums", result)
 }
 
 /// `GET /notices/{version}.pdf`
@@ -81,8 +152,17 @@ pub async fn notice(
         .strip_suffix(".pdf")
         .and_then(|v| v.parse::<i32>().ok())
         .ok_or(AppError::NotFound)?;
-    let result = documents::print_notice(&state.db, version, page.lang == Lang::En).await;
-    respond(page, 0, "informacija", result)
+    let result =
+        documents::print_notice(&state.db, version, page.lang == Lang::En, state.clock.now()).await;
+    respond(page, Back::Home, "informacija", result)
+}
+
+/// Where a refusal page leads back to.
+#[derive(Debug, Clone, Copy)]
+enum Back {
+    Home,
+    Case(i64),
+    Review(i64),
 }
 
 #[derive(Template, WebTemplate)]
@@ -91,12 +171,37 @@ struct RefusedPage {
     page: Page,
     title: &'static str,
     text: &'static str,
+    back: Back,
+}
+
+impl RefusedPage {
+    fn back_href(&self) -> String {
+        match self.back {
+            Back::Home => "/".to_owned(),
+            Back::Case(id) => format!("/cases/{id}"),
+            Back::Review(id) => format!("/review/{id}"),
+        }
+    }
+
+    fn back_label(&self) -> &'static str {
+        match self.back {
+            Back::Home => self.page.t.common.error_back_home,
+            Back::Case(_) | Back::Review(_) => self.page.t.documents.back_to_case,
+        }
+    }
+}
+
+/// The authorisation has not been printed yet: the button that prints it the first time.
+#[derive(Template, WebTemplate)]
+#[template(path = "documents/first_print.html")]
+struct FirstPrintPage {
+    page: Page,
     case_id: i64,
 }
 
 fn respond(
     page: Page,
-    case_id: i64,
+    back: Back,
     file_prefix: &str,
     result: Result<Pdf, DocumentError>,
 ) -> Result<Response, AppError> {
@@ -108,7 +213,7 @@ fn respond(
                 page: page.clone(),
                 title,
                 text,
-                case_id,
+                back,
             },
         )
             .into_response())
@@ -171,7 +276,8 @@ struct VerifyPage {
 enum Outcome {
     Matches {
         case_id: i64,
-        case_link: String,
+        /// `None` for a supervisor while the case is open: it has no review page yet.
+        case_link: Option<String>,
         centre_name: String,
         first_printed_at: String,
     },
@@ -234,11 +340,13 @@ pub async fn verify(
             case_id,
             centre_name,
             first_printed_at,
+            finished,
         } => Outcome::Matches {
             case_id,
             case_link: match user.role {
-                Role::Supervisor => format!("/review/{case_id}"),
-                _ => format!("/cases/{case_id}"),
+                Role::Supervisor if finished => Some(format!("/review/{case_id}")),
+                Role::Supervisor => None,
+                _ => Some(format!("/cases/{case_id}")),
             },
             centre_name,
             first_printed_at: date_time(first_printed_at),

@@ -132,7 +132,7 @@ pub fn app(state: AppState) -> Router {
         .route("/cases/{id}/stop", get(cases::show_stop).post(cases::stop))
         .route(
             "/cases/{id}/authorisation.pdf",
-            get(documents::authorisation),
+            get(documents::authorisation).post(documents::print_authorisation),
         )
         .route("/cases/{id}/receipt.pdf", get(documents::receipt))
         .route_layer(from_fn_with_state(state.only(EMPLOYEES), guard));
@@ -151,6 +151,10 @@ pub fn app(state: AppState) -> Router {
         .route("/review/samples", get(review::samples).post(review::draw))
         .route("/review/samples/{id}", get(review::sample))
         .route("/review/{id}", get(review::show).post(review::mark))
+        .route(
+            "/review/{id}/authorisation.pdf",
+            get(documents::review_authorisation),
+        )
         .route("/figures", get(figures::show))
         .route("/figures.csv", get(figures::csv))
         .route_layer(from_fn_with_state(state.only(&[Role::Supervisor]), guard));
@@ -195,7 +199,10 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn(page::localise))
         .layer(from_fn_with_state(state, auth::identify))
         .layer(sessions)
-        .layer(from_fn(security::headers))
+        .layer(from_fn_with_state(
+            security::SecurityHeaders { hsts: secure },
+            security::headers,
+        ))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
         .layer(
             TraceLayer::new_for_http()

@@ -10,7 +10,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{NaiveDate, TimeDelta};
+use chrono::{Datelike, Days, NaiveDate};
 use rand::Rng as _;
 use serde::Deserialize;
 use serde_json::json;
@@ -168,23 +168,59 @@ fn optional<T>(text: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T
     parse(text).map(Some).ok_or(AppError::BadRequest)
 }
 
+/// The first and last years a period filter accepts: before 2000 no case exists, and beyond
+/// 9999 a date no longer fits the database or `yyyy-mm-dd`.
+const FILTER_YEARS: std::ops::RangeInclusive<i32> = 2000..=9999;
+
+/// A filter's date, `yyyy-mm-dd` within [`FILTER_YEARS`].
+fn filter_date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d")
+        .ok()
+        .filter(|date| FILTER_YEARS.contains(&date.year()))
+}
+
+/// One filter's value: `None` when empty or unreadable; an unreadable one adds `message` for
+/// `field` to `errors`.
+fn filter_value<T>(
+    errors: &mut Vec<(&'static str, &'static str)>,
+    field: &'static str,
+    text: &str,
+    message: &'static str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
+    let text = text.trim();
+    if text.is_empty() {
+        return None;
+    }
+    let value = parse(text);
+    if value.is_none() {
+        errors.push((field, message));
+    }
+    value
+}
+
 impl QueueQuery {
-    fn filters(&self) -> Result<Filters, AppError> {
+    /// The filters, and for each value that could not be read its field and message: a bad
+    /// value filters nothing, and the queue says so next to the field (never an error page).
+    fn filters(&self, r: &'static Review) -> (Filters, Vec<(&'static str, &'static str)>) {
+        let mut errors = Vec::new();
+        let e = &mut errors;
         let id = |text: &str| text.parse::<i64>().ok();
-        let date = |text: &str| NaiveDate::parse_from_str(text, "%Y-%m-%d").ok();
-        Ok(Filters {
-            centre: optional(&self.centre, id)?,
-            employee: optional(&self.employee, id)?,
-            eservice: optional(&self.eservice, id)?,
-            from: optional(&self.from, date)?,
-            to: optional(&self.to, date)?,
-            outcome: optional(&self.outcome, OutcomeFilter::parse)?,
-            reviewed: optional(&self.reviewed, |text| match text {
+        let (choice, day) = (r.error_filter_choice, r.error_filter_date);
+        let filters = Filters {
+            centre: filter_value(e, "centre", &self.centre, choice, id),
+            employee: filter_value(e, "employee", &self.employee, choice, id),
+            eservice: filter_value(e, "eservice", &self.eservice, choice, id),
+            from: filter_value(e, "from", &self.from, day, filter_date),
+            to: filter_value(e, "to", &self.to, day, filter_date),
+            outcome: filter_value(e, "outcome", &self.outcome, choice, OutcomeFilter::parse),
+            reviewed: filter_value(e, "reviewed", &self.reviewed, choice, |text| match text {
                 "yes" => Some(true),
                 "no" => Some(false),
                 _ => None,
-            })?,
-        })
+            }),
+        };
+        (filters, errors)
     }
 
     fn cursor(&self) -> Result<Option<Cursor>, AppError> {
@@ -268,7 +304,12 @@ impl Filters {
             employee: self.employee,
             eservice: self.eservice,
             from: self.from.map(riga_midnight),
-            until: self.to.map(|to| riga_midnight(to + TimeDelta::days(1))),
+            // Up to the start of the day after `to` (checked: the last day chrono knows has none,
+            // and then nothing can end later anyway).
+            until: self
+                .to
+                .and_then(|to| to.checked_add_days(Days::new(1)))
+                .map(riga_midnight),
             status: self.outcome.map(|o| o.status().to_owned()),
             stop_reason: self
                 .outcome
@@ -322,9 +363,18 @@ pub struct QueuePage {
     lines: Vec<QueueLine>,
     next: Option<String>,
     paged: bool,
+    /// Filter values that could not be read: (field, message).
+    errors: Vec<(&'static str, &'static str)>,
 }
 
 impl QueuePage {
+    fn error_for(&self, field: &str) -> Option<&'static str> {
+        self.errors
+            .iter()
+            .find(|(name, _)| *name == field)
+            .map(|(_, message)| *message)
+    }
+
     fn eservice_label<'a>(&self, option: &'a EserviceOption) -> &'a str {
         self.page.lang.pick(&option.name_lv, &option.name_en)
     }
@@ -363,7 +413,7 @@ pub async fn queue(
     user: CurrentUser,
     Query(query): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
-    let filters = query.filters()?;
+    let (filters, errors) = query.filters(page.t.review);
     let cursor = query.cursor()?;
     let employees = store::review::employees(&state.db, &user.centres).await?;
     let filter = filters.store_filter(&user, &employees);
@@ -401,6 +451,7 @@ pub async fn queue(
             .collect(),
         next,
         paged: cursor.is_some(),
+        errors,
         employees,
         filters,
         page,
@@ -416,7 +467,11 @@ pub async fn queue_csv(
     user: CurrentUser,
     Query(query): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
-    let filters = query.filters()?;
+    // A download has no page to show a message on: unreadable filters are refused.
+    let (filters, errors) = query.filters(page.t.review);
+    if !errors.is_empty() {
+        return Err(AppError::BadRequest);
+    }
     let employees = store::review::employees(&state.db, &user.centres).await?;
     let filter = filters.store_filter(&user, &employees);
     let mut rows = store::review::queue(&state.db, &filter, None, CSV_MAX_ROWS + 1).await?;
@@ -609,13 +664,19 @@ pub struct ReviewForm {
     supersedes: String,
 }
 
+/// A case or sample id from the path: anything but a number names nothing (404, not 400).
+fn path_id(text: &str) -> Result<i64, AppError> {
+    text.parse::<i64>().map_err(|_| AppError::NotFound)
+}
+
 pub async fn show(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
+    let id = path_id(&id)?;
     let form = ReviewForm::default();
     let saved = query.saved.is_some();
     render_case(&state, page, &user, id, &form, Vec::new(), saved).await
@@ -783,9 +844,10 @@ pub async fn mark(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
+    let id = path_id(&id)?;
     let case = store::review::finished_case(&state.db, id, &user.centres)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -1073,8 +1135,9 @@ pub async fn sample(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<String>,
 ) -> Result<Response, AppError> {
+    let id = path_id(&id)?;
     let sample = store::review::sample(&state.db, id, &user.centres)
         .await?
         .ok_or(AppError::NotFound)?;

@@ -1,9 +1,12 @@
 //! Security headers on every response.
+//!
+//! The layer's state says whether the server runs behind TLS (`config.secure_cookies`): only
+//! then is `Strict-Transport-Security` sent, so that a local start over plain HTTP still works.
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use axum::http::header::{
-    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
-    X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, CONTENT_TYPE, REFERRER_POLICY,
+    STRICT_TRANSPORT_SECURITY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::{HeaderName, HeaderValue};
 use axum::middleware::Next;
@@ -29,9 +32,23 @@ const FIXED: [(HeaderName, &str); 6] = [
     ),
 ];
 
+/// One year, subdomains included: browsers then refuse plain HTTP to this host.
+pub const HSTS_VALUE: &str = "max-age=31536000; includeSubDomains";
+
+/// What the headers layer needs of the configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct SecurityHeaders {
+    /// Served behind TLS: send `Strict-Transport-Security`.
+    pub hsts: bool,
+}
+
 /// Adds the security headers a response has not set itself. HTML pages may show personal data,
 /// so by default no browser or proxy may keep a copy of them.
-pub async fn headers(request: Request, next: Next) -> Response {
+pub async fn headers(
+    State(settings): State<SecurityHeaders>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let is_html = response
         .headers()
@@ -43,6 +60,11 @@ pub async fn headers(request: Request, next: Next) -> Response {
         headers
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
+    }
+    if settings.hsts {
+        headers
+            .entry(STRICT_TRANSPORT_SECURITY)
+            .or_insert(HeaderValue::from_static(HSTS_VALUE));
     }
     if is_html {
         headers

@@ -1,6 +1,7 @@
 //! Subject access (GDPR Art. 15): an administrator enters a personal code and gets every case of
-//! their centres that still holds that person's data, with its steps and the views of its data,
-//! as a printable page or a JSON download.
+//! their centres that still holds that person's data, with its steps, the uses of its data (views,
+//! prints, verifications, reviews, earlier disclosures) and the reviews' remarks, as a printable
+//! page or a JSON download. Each disclosure is written into every found case's chain.
 //!
 //! The code arrives only in a POST body (never a URL), is looked up through its keyed hash, and
 //! never reaches the logs or the audit trail: the search's audit event holds the number of cases
@@ -20,11 +21,12 @@ use super::AppState;
 use super::auth::CurrentUser;
 use super::error::AppError;
 use super::page::Page;
+use crate::audit::{self, Chain, Event};
 use crate::domain::format::{date, riga_time};
 use crate::domain::now_in_riga;
 use crate::domain::personal_code::{PersonalCode, PersonalCodeError};
 use crate::i18n::Lang;
-use crate::store::subject_access::{self as store, AccessEvent, HeldCase, HeldStep};
+use crate::store::subject_access::{self as store, AccessEvent, HeldCase, HeldReview, HeldStep};
 
 #[derive(Deserialize, Default)]
 pub struct SearchForm {
@@ -78,6 +80,14 @@ pub struct CaseView {
     stop: String,
     steps: Vec<StepView>,
     access: Vec<AccessView>,
+    reviews: Vec<ReviewView>,
+}
+
+pub struct ReviewView {
+    when: String,
+    who: String,
+    verdict: String,
+    remark: String,
 }
 
 pub struct StepView {
@@ -180,6 +190,7 @@ struct Found {
     cases: Vec<HeldCase>,
     steps: Vec<HeldStep>,
     access: Vec<AccessEvent>,
+    reviews: Vec<HeldReview>,
 }
 
 /// Looks the code up through its keyed hash in the user's centres and records the search.
@@ -196,6 +207,7 @@ async fn find(
     let ids: Vec<i64> = cases.iter().map(|case| case.id).collect();
     let steps = store::steps(&mut tx, &ids).await?;
     let access = store::access_events(&mut tx, &ids).await?;
+    let reviews = store::reviews(&mut tx, &ids).await?;
     user.audit(
         &mut tx,
         at,
@@ -208,12 +220,29 @@ async fn find(
         }),
     )
     .await?;
+    // The disclosure is a use of each case's data too: it goes into each case's own chain.
+    for case in &cases {
+        audit::record(
+            &mut tx,
+            at,
+            Event {
+                chain: Chain::Case(case.id),
+                centre_id: Some(case.centre_id),
+                actor_id: Some(user.id),
+                session_tag: Some(&user.session_tag),
+                action: store::DISCLOSED_ACTION,
+                details: json!({ "output": output }),
+            },
+        )
+        .await?;
+    }
     tx.commit().await?;
     Ok(Found {
         at,
         cases,
         steps,
         access,
+        reviews,
     })
 }
 
@@ -263,11 +292,21 @@ impl Found {
                     .map(|event| AccessView {
                         when: riga_time(event.occurred_at),
                         who: text(&event.actor),
-                        what: event
-                            .details
-                            .get("page")
-                            .and_then(Value::as_str)
-                            .map_or_else(|| event.details.to_string(), str::to_owned),
+                        what: match event.details.get("page").and_then(Value::as_str) {
+                            Some(page) => format!("{}: {page}", event.action),
+                            None => event.action.clone(),
+                        },
+                    })
+                    .collect(),
+                reviews: self
+                    .reviews
+                    .iter()
+                    .filter(|review| review.case_id == case.id)
+                    .map(|review| ReviewView {
+                        when: riga_time(review.reviewed_at),
+                        who: review.reviewer.clone(),
+                        verdict: review.verdict.clone(),
+                        remark: review.remark.clone(),
                     })
                     .collect(),
             })
@@ -317,9 +356,21 @@ impl Found {
                         .iter()
                         .filter(|event| event.case_id == case.id)
                         .map(|event| ExportAccess {
+                            action: &event.action,
                             occurred_at: event.occurred_at,
                             by: event.actor.as_deref(),
                             details: &event.details,
+                        })
+                        .collect(),
+                    reviews: self
+                        .reviews
+                        .iter()
+                        .filter(|review| review.case_id == case.id)
+                        .map(|review| ExportReview {
+                            reviewed_at: review.reviewed_at,
+                            by: &review.reviewer,
+                            verdict: &review.verdict,
+                            remark: &review.remark,
                         })
                         .collect(),
                 })
@@ -366,6 +417,15 @@ struct ExportCase<'a> {
     stop_remark: Option<&'a str>,
     steps: Vec<ExportStep<'a>>,
     access_events: Vec<ExportAccess<'a>>,
+    reviews: Vec<ExportReview<'a>>,
+}
+
+#[derive(Serialize)]
+struct ExportReview<'a> {
+    reviewed_at: DateTime<Utc>,
+    by: &'a str,
+    verdict: &'a str,
+    remark: &'a str,
 }
 
 #[derive(Serialize)]
@@ -380,6 +440,7 @@ struct ExportStep<'a> {
 
 #[derive(Serialize)]
 struct ExportAccess<'a> {
+    action: &'a str,
     occurred_at: DateTime<Utc>,
     by: Option<&'a str>,
     details: &'a Value,

@@ -533,3 +533,68 @@ async fn one_client_address_cannot_flood_the_sign_in() {
         "reading the page is not limited"
     );
 }
+
+#[tokio::test]
+async fn strict_transport_security_is_sent_only_behind_tls() {
+    let plain = TestApp::new().await;
+    for path in ["/login", "/healthz", "/static/style.css"] {
+        let response = plain.get(path).await;
+        assert_eq!(response.header("strict-transport-security"), None, "{path}");
+    }
+    let config = pilnvara::config::Config::from_lookup(|name| {
+        (name == "PILNVARA_SECURE_COOKIES").then(|| "true".to_owned())
+    })
+    .unwrap();
+    let secure = TestApp::with_config(crate::harness::fresh_database().await, config);
+    for path in ["/login", "/healthz", "/static/style.css", "/missing"] {
+        let response = secure.get(path).await;
+        assert_eq!(
+            response.header("strict-transport-security"),
+            Some("max-age=31536000; includeSubDomains"),
+            "{path}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_language_switch_returns_only_to_plain_local_paths_and_is_audited() {
+    let app = app_with_employee().await;
+    let client = app.signed_in("anna").await;
+    for (back, expected) in [
+        (
+            "/review?from=2026-01-01&to=2026-02-01",
+            "/review?from=2026-01-01&to=2026-02-01",
+        ),
+        ("/cases\nSet-Cookie: x=1", "/"),
+        ("/cases\r\n", "/"),
+        ("/\\evil.example", "/"),
+        ("/a b", "/"),
+        ("https://evil.example/", "/"),
+    ] {
+        let switched = client
+            .post("/language", &[("lang", "en"), ("back", back)])
+            .await;
+        assert_eq!(switched.status, StatusCode::SEE_OTHER, "{back:?}");
+        assert_eq!(switched.location(), Some(expected), "{back:?}");
+    }
+    let events: Vec<(String, serde_json::Value)> = sqlx::query_as(
+        "SELECT chain, details FROM audit_events WHERE action = 'language-changed' ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(events.len(), 6);
+    assert!(events[0].0.starts_with("centre:"), "{}", events[0].0);
+    assert_eq!(events[0].1, serde_json::json!({ "language": "en" }));
+
+    let anonymous = app.client().await;
+    anonymous
+        .post("/language", &[("lang", "en"), ("back", "/login")])
+        .await;
+    let count: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_events WHERE action = 'language-changed'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(count, 6, "no user, no event");
+}

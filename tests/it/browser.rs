@@ -359,21 +359,25 @@ impl Browser {
         self.leaving_page(async || self.press(&[key]).await).await
     }
 
-    /// Fetches `path` with this browser's session (cookies and all): its status, content type
-    /// and first five bytes.
-    pub async fn fetch_head(&self, path: &str) -> Result<(u64, String, String), String> {
+    /// Fetches `path` with `method` and this browser's session (cookies and all), as the page
+    /// would send it: its status, content type and first five bytes.
+    pub async fn fetch_head_with(
+        &self,
+        path: &str,
+        method: &str,
+    ) -> Result<(u64, String, String), String> {
         let found = self
             .client
             .execute_async(
                 r#"const done = arguments[arguments.length - 1];
-                   fetch(arguments[0], { credentials: 'same-origin' })
+                   fetch(arguments[0], { credentials: 'same-origin', method: arguments[1] })
                      .then(async response => {
                         const bytes = new Uint8Array(await response.arrayBuffer());
                         done([response.status, response.headers.get('content-type') || '',
                               String.fromCharCode(...bytes.slice(0, 5))]);
                      })
                      .catch(error => done([0, String(error), '']));"#,
-                vec![json!(path)],
+                vec![json!(path), json!(method)],
             )
             .await
             .map_err(|e| format!("fetching {path}: {e}"))?;

@@ -906,7 +906,7 @@ async fn the_authorisation_page_offers_the_two_copy_print_and_the_case_page_the_
     let page = anna.get(&format!("/cases/{id}/steps/authorisation")).await;
     assert!(
         page.body
-            .contains(&format!(r#"href="/cases/{id}/authorisation.pdf""#)),
+            .contains(&format!(r#"action="/cases/{id}/authorisation.pdf""#)),
         "{}",
         page.body
     );
@@ -914,7 +914,9 @@ async fn the_authorisation_page_offers_the_two_copy_print_and_the_case_page_the_
         page.body.contains(r#"href="/notices/1.pdf""#),
         "the notice prints on its own"
     );
-    let pdf = anna.get(&format!("/cases/{id}/authorisation.pdf")).await;
+    let pdf = anna
+        .post(&format!("/cases/{id}/authorisation.pdf"), &[])
+        .await;
     assert_eq!(pdf.status, StatusCode::OK);
     assert_eq!(pdf.header("content-type"), Some("application/pdf"));
 
@@ -934,7 +936,7 @@ async fn the_authorisation_page_offers_the_two_copy_print_and_the_case_page_the_
     assert!(
         overview
             .body
-            .contains(&format!(r#"href="/cases/{id}/authorisation.pdf""#))
+            .contains(&format!(r#"action="/cases/{id}/authorisation.pdf""#))
     );
     assert!(
         overview
@@ -977,7 +979,9 @@ async fn a_supervisor_sees_the_evidence_verified_and_the_document_matching_until
     let id = open_case(&anna, eservice(&app, false, false).await).await;
     record_ok(&app, &anna, id, "identity", false).await;
     record_ok(&app, &anna, id, "employee-eid", false).await;
-    let pdf = anna.get(&format!("/cases/{id}/authorisation.pdf")).await;
+    let pdf = anna
+        .post(&format!("/cases/{id}/authorisation.pdf"), &[])
+        .await;
     assert_eq!(pdf.status, StatusCode::OK);
     for step in ["authorisation", "data-processing", "submission"] {
         record_ok(&app, &anna, id, step, false).await;
@@ -1034,7 +1038,7 @@ async fn retention_erases_the_printed_authorisation_content_and_keeps_its_eviden
         record_ok(&app, &anna, id, step, false).await;
     }
     assert_eq!(
-        anna.get(&format!("/cases/{id}/authorisation.pdf"))
+        anna.post(&format!("/cases/{id}/authorisation.pdf"), &[])
             .await
             .status,
         StatusCode::OK

@@ -186,7 +186,7 @@ async fn employee_prints_the_authorisation_in_two_copies_as_pdfa() {
 
     let response = desk
         .client
-        .get_bytes(&format!("/cases/{case_id}/authorisation.pdf"))
+        .post_bytes(&format!("/cases/{case_id}/authorisation.pdf"), &[])
         .await;
 
     assert_pdfa(&response);
@@ -233,7 +233,7 @@ async fn the_same_case_prints_identical_bytes_and_every_print_is_recorded() {
     .await;
     let path = format!("/cases/{case_id}/authorisation.pdf");
 
-    let first = desk.client.get_bytes(&path).await;
+    let first = desk.client.post_bytes(&path, &[]).await;
     // The next day (a new session): the reprint still carries the first print's date.
     desk.app.clock.advance(TimeDelta::days(1));
     let second = desk.app.signed_in("liga").await.get_bytes(&path).await;
@@ -292,7 +292,7 @@ async fn numbers_run_per_centre_and_per_year() {
     let other_client = desk.app.signed_in("janis").await;
     async fn print(client: &Client, case_id: i64) -> String {
         let response = client
-            .get_bytes(&format!("/cases/{case_id}/authorisation.pdf"))
+            .post_bytes(&format!("/cases/{case_id}/authorisation.pdf"), &[])
             .await;
         assert_eq!(response.status, StatusCode::OK);
         let disposition = response.header("content-disposition").unwrap();
@@ -352,7 +352,7 @@ async fn no_authorisation_before_identity_and_employee_eid_are_recorded() {
         let case_id = case_through(&desk.app, desk.centre, desk.employee, through).await;
         let response = desk
             .client
-            .get(&format!("/cases/{case_id}/authorisation.pdf"))
+            .post(&format!("/cases/{case_id}/authorisation.pdf"), &[])
             .await;
         assert_eq!(response.status, StatusCode::CONFLICT, "{through:?}");
         assert!(
@@ -393,7 +393,7 @@ async fn printed_after_22_1_3_the_authorisation_shows_the_clients_answer() {
 
     let response = desk
         .client
-        .get_bytes(&format!("/cases/{case_id}/authorisation.pdf"))
+        .post_bytes(&format!("/cases/{case_id}/authorisation.pdf"), &[])
         .await;
 
     assert_pdfa(&response);
@@ -420,7 +420,7 @@ async fn an_employee_working_in_english_gets_english_beside_latvian() {
 
     let response = desk
         .client
-        .get_bytes(&format!("/cases/{case_id}/authorisation.pdf"))
+        .post_bytes(&format!("/cases/{case_id}/authorisation.pdf"), &[])
         .await;
 
     assert_pdfa(&response);
@@ -446,6 +446,11 @@ async fn another_centres_case_does_not_exist() {
         let response = desk.client.get(&format!("/cases/{case_id}/{path}")).await;
         assert_eq!(response.status, StatusCode::NOT_FOUND, "{path}");
     }
+    let first_print = desk
+        .client
+        .post(&format!("/cases/{case_id}/authorisation.pdf"), &[])
+        .await;
+    assert_eq!(first_print.status, StatusCode::NOT_FOUND);
     let missing = desk.client.get("/cases/999999/authorisation.pdf").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
@@ -468,6 +473,10 @@ async fn supervisors_do_not_print_authorisations() {
         .await;
 
     assert_eq!(response.status, StatusCode::FORBIDDEN);
+    let first_print = supervisor
+        .post(&format!("/cases/{case_id}/authorisation.pdf"), &[])
+        .await;
+    assert_eq!(first_print.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
@@ -499,7 +508,7 @@ async fn the_receipt_exists_only_after_submission() {
     .await;
     let authorisation = desk
         .client
-        .get_bytes(&format!("/cases/{done}/authorisation.pdf"))
+        .post_bytes(&format!("/cases/{done}/authorisation.pdf"), &[])
         .await;
     assert_pdfa(&authorisation);
     let receipt = desk
@@ -544,11 +553,57 @@ async fn the_notice_prints_on_its_own() {
     }
 }
 
+#[tokio::test]
+async fn a_printed_notice_version_is_shown_and_final_and_a_future_one_does_not_print() {
+    let desk = desk().await;
+    let tomorrow = today_in_riga(desk.app.clock.now()) + TimeDelta::days(1);
+    sqlx::query(
+        "INSERT INTO data_notices (version, effective_from, controller_lv, controller_en,
+             purposes_lv, purposes_en, recipients_lv, recipients_en, retention_lv, retention_en,
+             rights_lv, rights_en, complaint_lv, complaint_en)
+         SELECT 2, $1, controller_lv, controller_en, purposes_lv, purposes_en, recipients_lv,
+                recipients_en, retention_lv, retention_en, rights_lv, rights_en, complaint_lv,
+                complaint_en
+         FROM data_notices WHERE version = 1",
+    )
+    .bind(tomorrow)
+    .execute(&desk.app.pool)
+    .await
+    .unwrap();
+    let shown = |version: i64| {
+        let app = &desk.app;
+        async move {
+            scalar(
+                app,
+                "SELECT count(*) FROM data_notices WHERE version = $1 AND first_shown_at IS NOT NULL",
+                version,
+            )
+            .await
+        }
+    };
+    assert_eq!(shown(1).await, 0);
+
+    assert_pdfa(&desk.client.get_bytes("/notices/1.pdf").await);
+    assert_eq!(shown(1).await, 1, "printing hands the version out");
+    let edit = sqlx::query("UPDATE data_notices SET purposes_lv = 'cits' WHERE version = 1")
+        .execute(&desk.app.pool)
+        .await;
+    assert!(edit.is_err(), "a handed-out version is final");
+
+    let future = desk.client.get("/notices/2.pdf").await;
+    assert_eq!(future.status, StatusCode::NOT_FOUND, "not in force yet");
+    assert_eq!(shown(2).await, 0);
+    desk.app.clock.advance(TimeDelta::days(2));
+    let next_day = desk.app.signed_in("liga").await;
+    assert_pdfa(&next_day.get_bytes("/notices/2.pdf").await);
+    assert_eq!(shown(2).await, 1);
+}
+
 /// Prints the case's authorisation and returns its number and verification code.
 async fn printed(desk: &Desk, case_id: i64) -> (String, String) {
     let response = desk
         .client
-        .get_bytes(&format!("/cases/{case_id}/authorisation.pdf"))
+        .post_bytes(&format!("/cases/{case_id}/authorisation.pdf"), &[])
         .await;
     assert_eq!(response.status, StatusCode::OK);
     sqlx::query_as(
@@ -646,6 +701,43 @@ async fn verification_accepts_the_right_code_and_refuses_a_wrong_one() {
 }
 
 #[tokio::test]
+async fn verification_keeps_in_the_trail_only_what_looks_like_a_document_number() {
+    let desk = desk().await;
+    for typed in [PERSONAL_CODE, CLIENT, "DEMO-2026-000999"] {
+        let answer = desk
+            .client
+            .post(
+                "/documents/verify",
+                &[("number", typed), ("code", "AAAAA-AAAAA")],
+            )
+            .await;
+        assert_eq!(answer.status, StatusCode::OK);
+    }
+    let audited: Vec<Value> = sqlx::query_scalar(
+        "SELECT details FROM audit_events WHERE action = 'authorisation-verified' ORDER BY id",
+    )
+    .fetch_all(&desk.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(audited.len(), 3);
+    for details in &audited[..2] {
+        assert_eq!(
+            details,
+            &serde_json::json!({ "well_formed": false, "matched": false })
+        );
+    }
+    assert_eq!(audited[2]["document_number"], "DEMO-2026-000999");
+    let trail: String =
+        sqlx::query_scalar("SELECT string_agg(details::text, ' ') FROM audit_events")
+            .fetch_one(&desk.app.pool)
+            .await
+            .unwrap();
+    for personal in ["323456", "Ģirts", "ĢIRTS", "Ķēniņš", "ĶĒNIŅŠ"] {
+        assert!(!trail.contains(personal), "{personal} in the trail");
+    }
+}
+
+#[tokio::test]
 async fn verification_does_not_reveal_other_centres_documents() {
     let desk = desk().await;
     desk.app.centre("OTHER").await;
@@ -679,10 +771,45 @@ async fn verification_does_not_reveal_other_centres_documents() {
         .await;
     assert!(supervised.body.contains("data-matched=\"true\""));
     assert!(
+        !supervised.body.contains(&format!("/review/{case_id}")),
+        "an open case has no review page yet"
+    );
+    assert!(
         supervised
+            .body
+            .contains(Lang::Lv.texts().documents.verify_case_still_open)
+    );
+    assert_eq!(
+        supervisor.get(&format!("/review/{case_id}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    sqlx::query(
+        "UPDATE cases SET status = 'closed', next_step = NULL, closed_at = now() WHERE id = $1",
+    )
+    .bind(case_id)
+    .execute(&desk.app.pool)
+    .await
+    .unwrap();
+    let finished = supervisor
+        .post("/documents/verify", &[("number", &number), ("code", &code)])
+        .await;
+    assert!(
+        finished
             .body
             .contains(&format!("href=\"/review/{case_id}\""))
     );
+    assert_eq!(
+        supervisor.get(&format!("/review/{case_id}")).await.status,
+        StatusCode::OK
+    );
+    for path in ["/review/abc", "/review/1e3", "/review/samples/x"] {
+        assert_eq!(
+            supervisor.get(path).await.status,
+            StatusCode::NOT_FOUND,
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -792,7 +919,10 @@ async fn two_first_prints_at_once_allocate_one_number() {
     let path = format!("/cases/{case_id}/authorisation.pdf");
     let other_desk = desk.app.signed_in("liga").await;
 
-    let (first, second) = tokio::join!(desk.client.get_bytes(&path), other_desk.get_bytes(&path));
+    let (first, second) = tokio::join!(
+        desk.client.post_bytes(&path, &[]),
+        other_desk.post_bytes(&path, &[])
+    );
 
     assert_pdfa(&first);
     assert_pdfa(&second);
@@ -841,9 +971,199 @@ async fn a_case_stopped_before_printing_gets_no_authorisation() {
 
     let response = desk
         .client
-        .get(&format!("/cases/{case_id}/authorisation.pdf"))
+        .post(&format!("/cases/{case_id}/authorisation.pdf"), &[])
         .await;
 
     assert_eq!(response.status, StatusCode::CONFLICT);
     assert!(response.body.contains(texts.refused_stopped));
+}
+
+#[tokio::test]
+async fn a_get_never_makes_the_first_print_it_offers_the_button_that_does() {
+    let desk = desk().await;
+    let texts = Lang::Lv.texts().documents;
+    let case_id = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::EmployeeEid),
+    )
+    .await;
+    let path = format!("/cases/{case_id}/authorisation.pdf");
+    let documents = "SELECT count(*) FROM authorisation_documents WHERE case_id = $1";
+
+    let offer = desk.client.get(&path).await;
+    assert_eq!(offer.status, StatusCode::OK);
+    assert!(
+        offer.body.contains(texts.first_print_title),
+        "{}",
+        offer.body
+    );
+    assert!(
+        offer.body.contains(&format!(
+            r#"<form method="post" action="{path}" target="_blank""#
+        )),
+        "{}",
+        offer.body
+    );
+    assert_eq!(
+        scalar(&desk.app, documents, case_id).await,
+        0,
+        "a GET numbers nothing"
+    );
+
+    let forged = desk
+        .app
+        .send(
+            axum::http::Request::post(&path)
+                .header("sec-fetch-site", "cross-site")
+                .body(axum::body::Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(
+        forged.status,
+        StatusCode::FORBIDDEN,
+        "the CSRF layer guards it"
+    );
+    assert_eq!(scalar(&desk.app, documents, case_id).await, 0);
+
+    let first = desk.client.post_bytes(&path, &[]).await;
+    assert_pdfa(&first);
+    assert_eq!(scalar(&desk.app, documents, case_id).await, 1);
+    let reprint = desk.client.get_bytes(&path).await;
+    assert_pdfa(&reprint);
+    assert!(reprint.body == first.body, "a GET reprints");
+    let again = desk.client.post_bytes(&path, &[]).await;
+    assert!(
+        again.body == first.body,
+        "a second POST (a double click) reprints"
+    );
+    assert_eq!(
+        scalar(
+            &desk.app,
+            "SELECT count(*) FROM authorisation_prints WHERE case_id = $1 AND reprint",
+            case_id
+        )
+        .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_supervisor_reprints_a_finished_cases_authorisation_from_its_frozen_content() {
+    let desk = desk().await;
+    desk.app.centre("OTHER").await;
+    desk.app
+        .user("vadone", Role::Supervisor, "DEMO", &["DEMO"])
+        .await;
+    desk.app
+        .user("cits", Role::Supervisor, "OTHER", &["OTHER"])
+        .await;
+    let finish = |case_id: i64| {
+        let pool = desk.app.pool.clone();
+        async move {
+            sqlx::query(
+                "UPDATE cases SET status = 'closed', next_step = NULL, closed_at = now()
+                 WHERE id = $1",
+            )
+            .bind(case_id)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    };
+    let case_id = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::Authorisation),
+    )
+    .await;
+    let path = format!("/review/{case_id}/authorisation.pdf");
+    let first = desk
+        .client
+        .post_bytes(&format!("/cases/{case_id}/authorisation.pdf"), &[])
+        .await;
+    assert_pdfa(&first);
+
+    let supervisor = desk.app.signed_in("vadone").await;
+    assert_eq!(
+        supervisor.get(&path).await.status,
+        StatusCode::NOT_FOUND,
+        "an open case is not under review"
+    );
+    finish(case_id).await;
+    let review = supervisor.get(&format!("/review/{case_id}")).await;
+    assert!(
+        review.body.contains(&format!(r#"href="{path}""#)),
+        "{}",
+        review.body
+    );
+    let reprint = supervisor.get_bytes(&path).await;
+    assert_pdfa(&reprint);
+    assert!(
+        reprint.body == first.body,
+        "byte for byte the employee's print"
+    );
+    let events: Vec<(String, Value)> = sqlx::query_as(
+        "SELECT action, details FROM audit_events WHERE chain = 'case:' || $1
+         AND action IN ('authorisation-printed', 'personal-data-viewed') ORDER BY sequence",
+    )
+    .bind(case_id)
+    .fetch_all(&desk.app.pool)
+    .await
+    .unwrap();
+    let last_two: Vec<&str> = events[events.len() - 2..]
+        .iter()
+        .map(|(action, _)| action.as_str())
+        .collect();
+    assert_eq!(last_two, ["authorisation-printed", "personal-data-viewed"]);
+    assert_eq!(events[events.len() - 2].1["reprint"], true);
+    assert_eq!(events[events.len() - 1].1["page"], "review-authorisation");
+    assert_eq!(
+        scalar(
+            &desk.app,
+            "SELECT count(*) FROM authorisation_prints WHERE case_id = $1",
+            case_id
+        )
+        .await,
+        2
+    );
+
+    let stranger = desk.app.signed_in("cits").await;
+    assert_eq!(stranger.get(&path).await.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        stranger.get("/review/abc/authorisation.pdf").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let never = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::Authorisation),
+    )
+    .await;
+    finish(never).await;
+    let page = supervisor
+        .get(&format!("/review/{never}/authorisation.pdf"))
+        .await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains(texts_never_printed()), "{}", page.body);
+    assert!(page.body.contains(&format!(r#"href="/review/{never}""#)));
+    assert_eq!(
+        scalar(
+            &desk.app,
+            "SELECT count(*) FROM authorisation_documents WHERE case_id = $1",
+            never
+        )
+        .await,
+        0,
+        "a supervisor never makes the first print"
+    );
+}
+
+fn texts_never_printed() -> &'static str {
+    Lang::Lv.texts().documents.never_printed_title
 }

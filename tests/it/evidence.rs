@@ -509,6 +509,111 @@ async fn retention_erases_personal_data_keeps_the_figures_and_the_chains_verify(
 }
 
 #[tokio::test]
+async fn an_open_case_abandoned_before_the_authorisation_is_stopped_and_erased_after_its_provisional_date()
+ {
+    let app = TestApp::new().await;
+    let centre = app.centre("RIX").await;
+    let staff = app.user("anna", Role::Employee, "RIX", &[]).await;
+    let eservice: i64 =
+        sqlx::query_scalar("SELECT id FROM eservices WHERE code = 'example-residence'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let actor = pilnvara::cases::Actor {
+        staff_id: staff,
+        session_tag: "test",
+        centres: &[centre],
+    };
+    let opened_on = today_in_riga(app.clock.now());
+    let opening = pilnvara::cases::open(
+        &app.pool,
+        app.clock.now(),
+        actor,
+        centre,
+        eservice,
+        &["eid-card".to_owned()],
+        uuid::Uuid::new_v4(),
+    )
+    .await
+    .unwrap();
+    let pilnvara::cases::Opening::Opened(case_id) = opening else {
+        panic!("not opened: {opening:?}");
+    };
+    // The client was identified, then never came back.
+    sqlx::query(
+        "UPDATE cases SET client_given_names = 'Anna', client_surnames = 'Bērziņa',
+                client_personal_code = '010190-12349', personal_code_hmac = '\\x00'
+         WHERE id = $1",
+    )
+    .bind(case_id)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let provisional: Option<NaiveDate> =
+        sqlx::query_scalar("SELECT retention_until FROM cases WHERE id = $1")
+            .bind(case_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        provisional,
+        Some(pilnvara::domain::retention::keep_until(opened_on, 10)),
+        "a provisional date from the opening day and the centre's period"
+    );
+
+    let early = retention::run(&app.pool, app.clock.as_ref()).await.unwrap();
+    assert!(early.erased.is_empty());
+    let past = provisional.unwrap() + TimeDelta::days(1);
+    app.clock.advance(
+        pilnvara::domain::figures::riga_midnight(past) - app.clock.now() + TimeDelta::hours(1),
+    );
+    let run = retention::run(&app.pool, app.clock.as_ref()).await.unwrap();
+    assert_eq!(run.erased, [case_id]);
+    assert_eq!(run.stopped, [case_id]);
+
+    let (status, next_step, reason, names, stopped): (
+        String,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        bool,
+    ) = sqlx::query_as(
+        "SELECT status::text, next_step, stop_reason, client_given_names,
+                    stopped_at IS NOT NULL AND erased_at IS NOT NULL
+             FROM cases WHERE id = $1",
+    )
+    .bind(case_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (
+            status.as_str(),
+            next_step,
+            reason.as_deref(),
+            names,
+            stopped
+        ),
+        ("stopped", None, Some("other"), None, true)
+    );
+    let actions: Vec<(String, Value)> = sqlx::query_as(
+        "SELECT action, details FROM audit_events WHERE chain = $1 ORDER BY sequence",
+    )
+    .bind(format!("case:{case_id}"))
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let names: Vec<&str> = actions.iter().map(|(action, _)| action.as_str()).collect();
+    assert_eq!(
+        names,
+        ["case-opened", "case-stopped", "personal-data-erased"]
+    );
+    assert_eq!(actions[1].1["via"], "retention");
+    let check = verify::verify_all(&app.pool, None).await.unwrap();
+    assert!(check.is_ok(), "{:?}", check.failure);
+}
+
+#[tokio::test]
 async fn subject_access_finds_all_and_only_that_persons_cases_and_is_audited_without_the_code() {
     let app = TestApp::new().await;
     let rix = app.centre("RIX").await;
@@ -599,6 +704,185 @@ async fn subject_access_finds_all_and_only_that_persons_cases_and_is_audited_wit
     for code in [ANNA_OLD.digits, "010190", ANNA_NEW.digits] {
         assert!(!all_details.contains(code), "{code} in the audit trail");
     }
+}
+
+#[tokio::test]
+async fn subject_access_lists_every_use_of_the_data_and_is_written_into_each_cases_chain() {
+    let app = TestApp::new().await;
+    let rix = app.centre("RIX").await;
+    let employee = app.user("anna", Role::Employee, "RIX", &[]).await;
+    app.user("admin1", Role::Admin, "RIX", &[]).await;
+    let case_id = closed_case(&app, rix, employee, &ANNA_OLD, day(2099, 12, 31)).await;
+    let other = closed_case(&app, rix, employee, &JURIS, day(2099, 12, 31)).await;
+    let mut tx = app.pool.begin().await.unwrap();
+    for action in [
+        "step-recorded",
+        "authorisation-printed",
+        "receipt-printed",
+        "authorisation-verified",
+        "case-reviewed",
+    ] {
+        audit::record(
+            &mut tx,
+            app.clock.now(),
+            Event {
+                chain: Chain::Case(case_id),
+                centre_id: Some(rix),
+                actor_id: Some(employee),
+                session_tag: None,
+                action,
+                details: json!({}),
+            },
+        )
+        .await
+        .unwrap();
+    }
+    tx.commit().await.unwrap();
+
+    let admin = app.signed_in("admin1").await;
+    async fn export(admin: &crate::harness::Client) -> Vec<String> {
+        let body = admin
+            .post(
+                "/admin/subject-access/export",
+                &[("personal_code", ANNA_OLD.code)],
+            )
+            .await
+            .body;
+        let export: Value = serde_json::from_str(&body).unwrap();
+        export["cases"][0]["access_events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|event| event["action"].as_str().unwrap().to_owned())
+            .collect()
+    }
+    assert_eq!(
+        export(&admin).await,
+        [
+            "personal-data-viewed",
+            "authorisation-printed",
+            "receipt-printed",
+            "authorisation-verified",
+            "case-reviewed"
+        ]
+    );
+    let page = admin
+        .post("/admin/subject-access", &[("personal_code", ANNA_OLD.code)])
+        .await;
+    assert!(page.body.contains("receipt-printed"), "{}", page.body);
+
+    let disclosed: Vec<(String, Value)> = sqlx::query_as(
+        "SELECT chain, details FROM audit_events WHERE action = 'subject-access-disclosed'
+         ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        disclosed,
+        [
+            (format!("case:{case_id}"), json!({ "output": "json" })),
+            (format!("case:{case_id}"), json!({ "output": "page" })),
+        ],
+        "each disclosure in the case's own chain, none in the other person's ({other})"
+    );
+    assert_eq!(
+        export(&admin).await.last().map(String::as_str),
+        Some("subject-access-disclosed"),
+        "earlier disclosures are listed too"
+    );
+    let check = verify::verify_all(&app.pool, None).await.unwrap();
+    assert!(check.is_ok(), "{:?}", check.failure);
+}
+
+/// A supervisor's review of `case_id` with `remark`, as the review page records it.
+async fn reviewed(app: &TestApp, case_id: i64, reviewer: i64, remark: &str) -> i64 {
+    sqlx::query_scalar(
+        "INSERT INTO case_reviews (case_id, reviewer_id, verdict, remark, reviewed_at)
+         VALUES ($1, $2, 'issues-found', $3, now()) RETURNING id",
+    )
+    .bind(case_id)
+    .bind(reviewer)
+    .bind(remark)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn review_remarks_are_disclosed_to_the_person_and_erased_at_retention_only() {
+    let app = TestApp::new().await;
+    let rix = app.centre("RIX").await;
+    let employee = app.user("anna", Role::Employee, "RIX", &[]).await;
+    let supervisor = app.user("vita", Role::Supervisor, "RIX", &["RIX"]).await;
+    app.user("admin1", Role::Admin, "RIX", &[]).await;
+    let today = today_in_riga(app.clock.now());
+    let kept = closed_case(&app, rix, employee, &ANNA_OLD, day(2099, 12, 31)).await;
+    let due = closed_case(&app, rix, employee, &JURIS, today - TimeDelta::days(1)).await;
+    let remark = "Klientei Annai Bērziņai netika izsniegts 2. eksemplārs";
+    reviewed(&app, kept, supervisor, remark).await;
+    let review = reviewed(&app, due, supervisor, "Juris Kalniņš sūdzējās").await;
+
+    let admin = app.signed_in("admin1").await;
+    let page = admin
+        .post("/admin/subject-access", &[("personal_code", ANNA_OLD.code)])
+        .await;
+    assert!(page.body.contains(remark), "the remark is disclosed");
+    let export: Value = serde_json::from_str(
+        &admin
+            .post(
+                "/admin/subject-access/export",
+                &[("personal_code", ANNA_OLD.code)],
+            )
+            .await
+            .body,
+    )
+    .unwrap();
+    assert_eq!(export["cases"][0]["reviews"][0]["remark"], remark);
+    assert_eq!(export["cases"][0]["reviews"][0]["verdict"], "issues-found");
+
+    let clear = "UPDATE case_reviews SET remark = '' WHERE id = $1";
+    let before = sqlx::query(clear).bind(review).execute(&app.pool).await;
+    assert!(before.is_err(), "not before the case is erased");
+
+    let run = retention::run(&app.pool, app.clock.as_ref()).await.unwrap();
+    assert_eq!(run.erased, [due]);
+    let remarks: Vec<(i64, String, String)> =
+        sqlx::query_as("SELECT case_id, verdict, remark FROM case_reviews ORDER BY id")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        remarks,
+        [
+            (kept, "issues-found".to_owned(), remark.to_owned()),
+            (due, "issues-found".to_owned(), String::new()),
+        ],
+        "the erased case's remark is emptied, its verdict kept"
+    );
+    for change in [
+        "UPDATE case_reviews SET remark = 'cits' WHERE id = $1",
+        "UPDATE case_reviews SET verdict = 'in-order' WHERE id = $1",
+        "DELETE FROM case_reviews WHERE id = $1",
+    ] {
+        let refused = sqlx::query(change).bind(review).execute(&app.pool).await;
+        assert!(refused.is_err(), "{change}");
+    }
+    let empty_issue = sqlx::query(
+        "INSERT INTO case_reviews (case_id, supersedes, reviewer_id, verdict, remark, reviewed_at)
+         VALUES ($1, $2, $3, 'issues-found', ' ', now())",
+    )
+    .bind(due)
+    .bind(review)
+    .bind(supervisor)
+    .execute(&app.pool)
+    .await;
+    assert!(
+        empty_issue.is_err(),
+        "a new review that found issues still needs a remark"
+    );
+    let check = verify::verify_all(&app.pool, None).await.unwrap();
+    assert!(check.is_ok(), "{:?}", check.failure);
 }
 
 #[tokio::test]

@@ -390,6 +390,25 @@ impl Client {
         }
     }
 
+    /// A POST whose answer is kept as bytes (a PDF printed by a form's button).
+    pub async fn post_bytes(&self, path: &str, form: &[(&str, &str)]) -> BytesResponse {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await.unwrap().to_vec();
+        BytesResponse {
+            status,
+            headers,
+            body,
+        }
+    }
+
     pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> TestResponse {
         read(
             self.http

@@ -420,9 +420,66 @@ async fn filters_and_pages_return_exactly_the_right_cases_across_page_boundaries
     );
 
     let bad = client.get("/review?outcome=nonsense").await;
-    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.status, StatusCode::OK, "the queue, with a message");
+    assert!(bad.body.contains("id=\"outcome-error\""), "{}", bad.body);
     let bad_cursor = client.get("/review?after=not-a-cursor").await;
     assert_eq!(bad_cursor.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn unreadable_or_out_of_range_filters_show_the_queue_with_a_message_never_an_error() {
+    let s = scoped().await;
+    let eservice = eservice(&s.app.pool, "example-residence").await;
+    let case = insert_case(
+        &s.app.pool,
+        &NewCase::closed(s.a, eservice, s.anna, utc(2026, 3, 10, 9, 0)),
+    )
+    .await;
+    let client = s.app.signed_in("vad").await;
+    let texts = pilnvara::i18n::Lang::Lv.texts().review;
+    for (query, field, message) in [
+        ("to=262143-12-31", "to", texts.error_filter_date),
+        ("to=+262142-12-31", "to", texts.error_filter_date),
+        ("from=-262143-01-01", "from", texts.error_filter_date),
+        ("from=1999-12-31", "from", texts.error_filter_date),
+        ("to=10000-01-01", "to", texts.error_filter_date),
+        (
+            "from=0001-01-01&to=9999-99-99",
+            "from",
+            texts.error_filter_date,
+        ),
+        ("to=2026-02-30", "to", texts.error_filter_date),
+        ("centre=x", "centre", texts.error_filter_choice),
+        (
+            "employee=99999999999999999999",
+            "employee",
+            texts.error_filter_choice,
+        ),
+        ("reviewed=maybe", "reviewed", texts.error_filter_choice),
+    ] {
+        let page = client.get(&format!("/review?{query}")).await;
+        assert_eq!(page.status, StatusCode::OK, "{query}: {}", page.body);
+        assert!(
+            page.body.contains(&format!("id=\"{field}-error\"")),
+            "{query}"
+        );
+        assert!(page.body.contains(message), "{query}");
+        assert_eq!(
+            listed_cases(&page.body),
+            [case],
+            "{query}: the bad filter filters nothing"
+        );
+    }
+    let last_day = client.get("/review?from=2000-01-01&to=9999-12-31").await;
+    assert_eq!(last_day.status, StatusCode::OK);
+    assert!(!last_day.body.contains("field-error"));
+    assert_eq!(listed_cases(&last_day.body), [case]);
+    let download = client.get("/review.csv?to=262143-12-31").await;
+    assert_eq!(
+        download.status,
+        StatusCode::BAD_REQUEST,
+        "no panic in the CSV either"
+    );
 }
 
 #[tokio::test]

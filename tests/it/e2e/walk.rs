@@ -45,14 +45,19 @@ async fn an_employee_walks_a_whole_case_and_the_supervisor_reviews_it() {
                 ensure!(heading.starts_with(&subpoint), "{step}: heading {heading}");
                 b.assert_accessible(&format!("{subpoint} {step}")).await?;
                 if *step == "authorisation" {
-                    let link = b
-                        .find("#authorisation-document a[href$='/authorisation.pdf']")
+                    // The first print numbers and freezes the document: a form's POST.
+                    let form = b
+                        .find("#authorisation-document form[action$='/authorisation.pdf']")
                         .await?;
-                    let href = link.attr("href").await.map_err(|e| e.to_string())?;
-                    let text = link.text().await.map_err(|e| e.to_string())?;
-                    ensure!(text.len() > 10, "the print link says what it does: {text}");
-                    let href = href.ok_or("the print link has a target")?;
-                    let (status, content_type, head) = b.fetch_head(&href).await?;
+                    let action = form.attr("action").await.map_err(|e| e.to_string())?;
+                    let button = b.find("#authorisation-document form button").await?;
+                    let text = button.text().await.map_err(|e| e.to_string())?;
+                    ensure!(
+                        text.len() > 10,
+                        "the print button says what it does: {text}"
+                    );
+                    let action = action.ok_or("the print form has a target")?;
+                    let (status, content_type, head) = b.fetch_head_with(&action, "POST").await?;
                     ensure!(status == 200, "the authorisation: HTTP {status}");
                     ensure!(
                         content_type == "application/pdf",
