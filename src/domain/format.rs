@@ -20,11 +20,6 @@ pub fn riga_time(at: DateTime<Utc>) -> String {
     date_time(now_in_riga(at))
 }
 
-/// yyyy-mm-dd hh:mm in Europe/Riga, as the supervisor's review pages show a moment.
-pub fn riga_time_iso(at: DateTime<Utc>) -> String {
-    now_in_riga(at).format("%Y-%m-%d %H:%M").to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -35,7 +30,6 @@ mod tests {
         // 23:30 UTC in winter is 01:30 the next day in Riga (UTC+2).
         let at = Utc.with_ymd_and_hms(2025, 1, 31, 23, 30, 59).unwrap();
         assert_eq!(riga_time(at), "01.02.2025 01:30");
-        assert_eq!(riga_time_iso(at), "2025-02-01 01:30");
         assert_eq!(
             date(NaiveDate::from_ymd_opt(2025, 3, 9).unwrap()),
             "09.03.2025"

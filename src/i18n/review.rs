@@ -141,6 +141,19 @@ catalogue! {
         problem_missing { lv: "notikums ir izdzēsts", en: "the event was removed" }
         problem_head { lv: "ķēdes gals neatbilst notikumiem", en: "the chain's head does not match its events" }
         problem_rewritten { lv: "vēsture ir pārrakstīta", en: "history was rewritten" }
+        action_case_opened { lv: "gadījums atvērts", en: "case opened" }
+        action_step_recorded { lv: "pienākums reģistrēts", en: "duty recorded" }
+        action_step_not_applicable { lv: "pienākums nav piemērojams", en: "duty not applicable" }
+        action_case_closed { lv: "gadījums pabeigts", en: "case closed" }
+        action_case_stopped { lv: "gadījums pārtraukts", en: "case stopped" }
+        action_personal_data_viewed { lv: "skatīti personas dati", en: "personal data viewed" }
+        action_notice_shown { lv: "parādīts datu paziņojums", en: "data notice shown" }
+        action_authorisation_printed { lv: "pilnvarojums izdrukāts", en: "authorisation printed" }
+        action_receipt_printed { lv: "apliecinājums izdrukāts", en: "receipt printed" }
+        action_authorisation_verified { lv: "pilnvarojums pārbaudīts", en: "authorisation verified" }
+        action_case_reviewed { lv: "gadījums pārskatīts", en: "case reviewed" }
+        action_personal_data_erased { lv: "personas dati dzēsti", en: "personal data erased" }
+        action_subject_access_disclosed { lv: "dati izsniegti datu subjektam", en: "disclosed to the data subject" }
         document_heading { lv: "Pilnvarojuma dokuments", en: "Authorisation document" }
         document_none { lv: "Pilnvarojums šim gadījumam netika drukāts.", en: "No authorisation was printed for this case." }
         document_number { lv: "Dokumenta numurs", en: "Document number" }

@@ -14,6 +14,7 @@ mod figures;
 mod form;
 mod health;
 mod home;
+mod labels;
 pub mod page;
 mod review;
 mod security;

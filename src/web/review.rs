@@ -10,7 +10,7 @@ use axum::Form;
 use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Datelike, Days, NaiveDate};
+use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
 use rand::Rng as _;
 use serde::Deserialize;
 use serde_json::json;
@@ -18,18 +18,21 @@ use serde_json::json;
 use super::AppState;
 use super::auth::CurrentUser;
 use super::error::AppError;
+use super::labels;
 use super::page::Page;
 use crate::audit::verify::{Problem, verify_chain};
 use crate::audit::{self, Chain, Event};
 use crate::documents::{self, DocumentCheck, DocumentState};
+use crate::domain::document::DocumentType;
 use crate::domain::figures::{
     CSV_BOM, csv_line, month_code, months_span, previous_month, riga_midnight,
 };
-use crate::domain::format::riga_time_iso;
+use crate::domain::format::{self, riga_time};
 use crate::domain::review::{
     CSV_MAX_ROWS, Cursor, OutcomeFilter, PAGE_SIZE, ReviewError, Verdict, draw_sample,
     readable_lines, validate_review,
 };
+use crate::domain::steps::Outcome;
 use crate::domain::today_in_riga;
 use crate::domain::workflow::{NotApplicableReason, Step, StopReason};
 use crate::i18n::Review;
@@ -92,7 +95,18 @@ fn duty_text(t: &Texts, step: Step) -> &'static str {
 
 /// A label for a path of a step's data: the known fields by name, anything else as stored.
 fn data_label(t: &Texts, path: &str) -> String {
-    let r = t.review;
+    let (r, c) = (t.review, t.cases);
+    let label = match path {
+        "document.doc_type" => c.doc_type,
+        "document.number" => c.doc_number,
+        "document.issuing_state" => c.issuing_state,
+        "document.expires_on" => c.expires_on,
+        "result_contact.channel" => r.data_told_via,
+        _ => "",
+    };
+    if !label.is_empty() {
+        return label.to_owned();
+    }
     let (root, rest) = path.split_once('.').unwrap_or((path, ""));
     let label = match root {
         "document" => r.data_document,
@@ -121,6 +135,55 @@ fn data_label(t: &Texts, path: &str) -> String {
         label.to_owned()
     } else {
         format!("{label}: {}", rest.replace('_', " "))
+    }
+}
+
+/// The words for an audit action; `None` for one without (shown as its code).
+fn action_label(r: &'static Review, code: &str) -> Option<&'static str> {
+    Some(match code {
+        "case-opened" => r.action_case_opened,
+        "step-recorded" => r.action_step_recorded,
+        "step-not-applicable" => r.action_step_not_applicable,
+        "case-closed" => r.action_case_closed,
+        "case-stopped" => r.action_case_stopped,
+        "personal-data-viewed" => r.action_personal_data_viewed,
+        "notice-shown" => r.action_notice_shown,
+        "authorisation-printed" => r.action_authorisation_printed,
+        "receipt-printed" => r.action_receipt_printed,
+        "authorisation-verified" => r.action_authorisation_verified,
+        "case-reviewed" => r.action_case_reviewed,
+        "personal-data-erased" => r.action_personal_data_erased,
+        "subject-access-disclosed" => r.action_subject_access_disclosed,
+        _ => return None,
+    })
+}
+
+/// A value of a step's data as people read it: codes by their words, dates as dd.mm.yyyy,
+/// times as dd.mm.yyyy hh:mm; anything else as stored.
+fn data_value(t: &Texts, path: &str, value: String) -> String {
+    let c = t.cases;
+    let leaf = path.rsplit('.').next().unwrap_or(path);
+    match leaf {
+        "doc_type" => {
+            DocumentType::from_code(&value).map_or(value, |doc| labels::document(c, doc).to_owned())
+        }
+        "channel" | "told_via" => labels::channel(c, &value).to_owned(),
+        "outcome" => Outcome::from_code(&value)
+            .map_or(value, |outcome| labels::outcome(c, outcome).to_owned()),
+        "categories" => value
+            .split(", ")
+            .map(|code| labels::category(c, code))
+            .collect::<Vec<_>>()
+            .join(", "),
+        _ => {
+            if let Ok(at) = NaiveDateTime::parse_from_str(&value, "%Y-%m-%dT%H:%M:%S") {
+                format::date_time(at)
+            } else if let Ok(day) = NaiveDate::parse_from_str(&value, "%Y-%m-%d") {
+                format::date(day)
+            } else {
+                value
+            }
+        }
     }
 }
 
@@ -342,8 +405,8 @@ impl QueueLine {
                 .pick(&row.eservice_name_lv, &row.eservice_name_en)
                 .to_owned(),
             employee: row.employee_name,
-            opened: riga_time_iso(row.opened_at),
-            finished: riga_time_iso(row.finished_at),
+            opened: riga_time(row.opened_at),
+            finished: riga_time(row.finished_at),
             outcome: outcome_text(t, &row.status, row.stop_reason.as_deref()),
             review: verdict_text(t, row.verdict.as_deref()),
             reviewed: row.verdict.is_some(),
@@ -549,7 +612,9 @@ pub struct StepLine {
 
 pub struct EventLine {
     pub sequence: i64,
+    /// The action in words, and its stable code (what `pilnvara audit verify` names).
     pub action: String,
+    pub code: String,
     pub actor: String,
     pub occurred_at: String,
 }
@@ -749,13 +814,15 @@ async fn render_case(
                     .and_then(|row| row.recorded_by_name.clone())
                     .unwrap_or_else(|| r.system_actor.to_owned()),
                 recorded_at: row
-                    .map(|row| riga_time_iso(row.recorded_at))
+                    .map(|row| riga_time(row.recorded_at))
                     .unwrap_or_default(),
                 data: row
                     .map(|row| {
                         readable_lines(&row.data)
                             .into_iter()
-                            .map(|(path, value)| (data_label(t, &path), value))
+                            .map(|(path, value)| {
+                                (data_label(t, &path), data_value(t, &path, value))
+                            })
                             .collect()
                     })
                     .unwrap_or_default(),
@@ -767,9 +834,12 @@ async fn render_case(
         .into_iter()
         .map(|event| EventLine {
             sequence: event.sequence,
-            action: event.action,
+            action: action_label(r, &event.action)
+                .unwrap_or(&event.action)
+                .to_owned(),
+            code: event.action,
             actor: event.actor.unwrap_or_else(|| r.system_actor.to_owned()),
-            occurred_at: riga_time_iso(event.occurred_at),
+            occurred_at: riga_time(event.occurred_at),
         })
         .collect();
     let supersedes = reviews.first().map(|review| review.id);
@@ -783,7 +853,7 @@ async fn render_case(
             verdict: verdict_text(t, Some(&review.verdict)),
             issues: review.verdict == Verdict::IssuesFound.code(),
             remark: review.remark,
-            reviewed_at: riga_time_iso(review.reviewed_at),
+            reviewed_at: riga_time(review.reviewed_at),
         })
         .collect();
     let client = match (&case.client_given_names, &case.client_surnames) {
@@ -801,9 +871,9 @@ async fn render_case(
         client,
         erased: case.erased_at.is_some(),
         portal_reference: case.portal_reference,
-        opened: riga_time_iso(case.opened_at),
-        submitted: case.submitted_at.map(riga_time_iso),
-        finished: riga_time_iso(case.finished_at),
+        opened: riga_time(case.opened_at),
+        submitted: case.submitted_at.map(riga_time),
+        finished: riga_time(case.finished_at),
         outcome: outcome_text(t, &case.status, case.stop_reason.as_deref()),
         stop_remark: case.stop_remark,
     };
@@ -954,7 +1024,7 @@ impl SampleLine {
             percent: sample.percent,
             population: sample.population,
             drawn_by: sample.drawn_by,
-            drawn_at: riga_time_iso(sample.drawn_at),
+            drawn_at: riga_time(sample.drawn_at),
         }
     }
 }
@@ -1149,7 +1219,7 @@ pub async fn sample(
             position: case.position,
             case_id: case.case_id,
             eservice: case.eservice_code,
-            closed: case.closed_at.map(riga_time_iso).unwrap_or_default(),
+            closed: case.closed_at.map(riga_time).unwrap_or_default(),
             review: verdict_text(t, case.verdict.as_deref()),
             reviewed: case.verdict.is_some(),
         })

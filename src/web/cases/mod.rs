@@ -19,6 +19,7 @@ use super::AppState;
 use super::auth::CurrentUser;
 use super::error::AppError;
 use super::form::{Field, Posted, Widget, summary};
+use super::labels;
 use super::page::Page;
 use crate::cases::{self as service, Actor, CaseError, Opening};
 use crate::domain::format::{date, riga_time};
@@ -246,8 +247,8 @@ impl CaseView {
         };
         let notify = match (case.client_wants_result, case.notify_channel.as_deref()) {
             (Some(true), Some(channel)) => Some(match &case.notify_contact {
-                Some(contact) => format!("{}: {contact}", channel_label(c, channel)),
-                None => channel_label(c, channel).to_owned(),
+                Some(contact) => format!("{}: {contact}", labels::channel(c, channel)),
+                None => labels::channel(c, channel).to_owned(),
             }),
             (Some(false), _) => Some(c.notify_no.to_owned()),
             _ => None,
@@ -364,15 +365,6 @@ impl CaseView {
             can_print_authorisation,
             can_print_receipt,
         }
-    }
-}
-
-fn channel_label(t: &Cases, code: &str) -> &'static str {
-    match code {
-        "phone" => t.channel_phone,
-        "email" => t.channel_email,
-        "post" => t.channel_post,
-        _ => t.channel_in_person,
     }
 }
 

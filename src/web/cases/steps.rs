@@ -11,6 +11,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
+use super::super::labels;
 use super::{
     CaseView, Flash, actor, case_id, load, load_and_log, log_view, refused, step_title,
     stop_reason_label,
@@ -422,30 +423,6 @@ fn channels(c: &Cases) -> Vec<(String, String)> {
         .collect()
 }
 
-fn document_label(c: &Cases, doc_type: DocumentType) -> &'static str {
-    match doc_type {
-        DocumentType::LvPassport => c.doc_lv_passport,
-        DocumentType::LvIdentityCard => c.doc_lv_identity_card,
-        DocumentType::ResidencePermit => c.doc_residence_permit,
-        DocumentType::NonCitizenPassport => c.doc_non_citizen_passport,
-        DocumentType::StatelessOrRefugeeTravelDocument => c.doc_stateless_or_refugee,
-        DocumentType::EuRegistrationCertificate => c.doc_eu_registration,
-        DocumentType::ForeignPassport => c.doc_foreign_passport,
-    }
-}
-
-fn category_label(c: &Cases, code: &str) -> String {
-    match code {
-        "identity" => c.category_identity.to_owned(),
-        "address" => c.category_address.to_owned(),
-        "contact" => c.category_contact.to_owned(),
-        "family" => c.category_family.to_owned(),
-        "bank-account" => c.category_bank_account.to_owned(),
-        "property" => c.category_property.to_owned(),
-        other => other.to_owned(),
-    }
-}
-
 /// The fields of a step's form, in form order, holding what was posted.
 fn fields(
     c: &Cases,
@@ -461,7 +438,7 @@ fn fields(
         Step::Identity => {
             let documents = DocumentType::ALL
                 .into_iter()
-                .map(|doc| (doc.code().to_owned(), document_label(c, doc).to_owned()))
+                .map(|doc| (doc.code().to_owned(), labels::document(c, doc).to_owned()))
                 .collect();
             vec![
                 Field::choose(
@@ -573,7 +550,7 @@ fn fields(
         Step::DataProcessing => {
             let options = categories
                 .iter()
-                .map(|code| (code.clone(), category_label(c, code)))
+                .map(|code| (code.clone(), labels::category(c, code)))
                 .collect();
             vec![
                 Field::choose(
@@ -618,12 +595,10 @@ fn fields(
             let outcomes = Outcome::ALL
                 .into_iter()
                 .map(|outcome| {
-                    let label = match outcome {
-                        Outcome::Granted => c.outcome_granted,
-                        Outcome::Refused => c.outcome_refused,
-                        Outcome::Other => c.outcome_other,
-                    };
-                    (outcome.code().to_owned(), label.to_owned())
+                    (
+                        outcome.code().to_owned(),
+                        labels::outcome(c, outcome).to_owned(),
+                    )
                 })
                 .collect();
             vec![

@@ -1,0 +1,47 @@
+//! The words for the codes a case stores (document types, channels, outcomes, data
+//! categories), in one place for every page that shows them.
+
+use crate::domain::document::DocumentType;
+use crate::domain::steps::Outcome;
+use crate::i18n::Cases;
+
+pub fn channel(t: &Cases, code: &str) -> &'static str {
+    match code {
+        "phone" => t.channel_phone,
+        "email" => t.channel_email,
+        "post" => t.channel_post,
+        _ => t.channel_in_person,
+    }
+}
+
+pub fn document(t: &Cases, doc_type: DocumentType) -> &'static str {
+    match doc_type {
+        DocumentType::LvPassport => t.doc_lv_passport,
+        DocumentType::LvIdentityCard => t.doc_lv_identity_card,
+        DocumentType::ResidencePermit => t.doc_residence_permit,
+        DocumentType::NonCitizenPassport => t.doc_non_citizen_passport,
+        DocumentType::StatelessOrRefugeeTravelDocument => t.doc_stateless_or_refugee,
+        DocumentType::EuRegistrationCertificate => t.doc_eu_registration,
+        DocumentType::ForeignPassport => t.doc_foreign_passport,
+    }
+}
+
+pub fn outcome(t: &Cases, outcome: Outcome) -> &'static str {
+    match outcome {
+        Outcome::Granted => t.outcome_granted,
+        Outcome::Refused => t.outcome_refused,
+        Outcome::Other => t.outcome_other,
+    }
+}
+
+pub fn category(t: &Cases, code: &str) -> String {
+    match code {
+        "identity" => t.category_identity.to_owned(),
+        "address" => t.category_address.to_owned(),
+        "contact" => t.category_contact.to_owned(),
+        "family" => t.category_family.to_owned(),
+        "bank-account" => t.category_bank_account.to_owned(),
+        "property" => t.category_property.to_owned(),
+        other => other.to_owned(),
+    }
+}
