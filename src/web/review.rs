@@ -102,6 +102,7 @@ fn data_label(t: &Texts, path: &str) -> String {
         "document.issuing_state" => c.issuing_state,
         "document.expires_on" => c.expires_on,
         "result_contact.channel" => r.data_told_via,
+        "result_contact.number" | "result_contact.address" => c.contact,
         _ => "",
     };
     if !label.is_empty() {
