@@ -332,6 +332,11 @@ pub async fn add_notice(
 ) -> Result<i64, CatalogueError> {
     let (effective_from, text) = check_notice(input)?;
     let mut tx = pool.begin().await?;
+    // The next version number is read inside the insert: two administrators adding a version
+    // at once take turns instead of one of them hitting the unique key.
+    sqlx::query!("LOCK TABLE data_notices IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await?;
     let (id, version) = store::catalogue::insert_notice(&mut tx, effective_from, &text).await?;
     let details = json!({
         "notice_id": id, "version": version, "effective_from": effective_from.to_string(),

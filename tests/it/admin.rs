@@ -946,3 +946,39 @@ async fn a_catalogue_edit_persists_capabilities_and_categories() {
         ]
     );
 }
+
+#[tokio::test]
+async fn two_administrators_adding_a_notice_version_at_once_both_succeed_in_turn() {
+    let app = TestApp::new().await;
+    let filled = "Teksts".to_owned();
+    let text = pilnvara::store::catalogue::NoticeText {
+        controller_lv: filled.clone(),
+        controller_en: filled.clone(),
+        purposes_lv: filled.clone(),
+        purposes_en: filled.clone(),
+        recipients_lv: filled.clone(),
+        recipients_en: filled.clone(),
+        retention_lv: filled.clone(),
+        retention_en: filled.clone(),
+        rights_lv: filled.clone(),
+        rights_en: filled.clone(),
+        complaint_lv: filled.clone(),
+        complaint_en: filled,
+    };
+    let input = pilnvara::catalogue::NoticeInput {
+        effective_from: "2027-01-01".into(),
+        text,
+    };
+    let operator = accounts::Actor::OPERATOR;
+    let (first, second) = tokio::join!(
+        pilnvara::catalogue::add_notice(&app.pool, app.clock.as_ref(), operator, &input),
+        pilnvara::catalogue::add_notice(&app.pool, app.clock.as_ref(), operator, &input),
+    );
+    assert!(first.is_ok() && second.is_ok(), "{first:?} {second:?}");
+    let versions: Vec<i32> =
+        sqlx::query_scalar("SELECT version FROM data_notices ORDER BY version")
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(versions, [1, 2, 3]);
+}
