@@ -247,7 +247,9 @@ pub async fn session_user(pool: &PgPool, id: i64) -> Result<Option<SessionUser>,
     .await
 }
 
-/// The staff of the centres in `scope`.
+/// The staff of the centres in `scope`: accounts whose home centre and every supervised centre
+/// are within it. An account that reaches further is managed by someone whose scope covers it,
+/// so that an administrator can never take over (reset, edit) an account with wider access.
 pub async fn list(pool: &PgPool, scope: &[i64]) -> Result<Vec<StaffMember>, sqlx::Error> {
     sqlx::query_as!(
         StaffMember,
@@ -260,6 +262,8 @@ pub async fn list(pool: &PgPool, scope: &[i64]) -> Result<Vec<StaffMember>, sqlx
            JOIN centres c ON c.id = s.centre_id
            LEFT JOIN sign_in_throttle t ON t.username = s.username
            WHERE s.centre_id = ANY($1)
+             AND NOT EXISTS (SELECT 1 FROM supervised_centres sc
+                             WHERE sc.staff_id = s.id AND sc.centre_id <> ALL($1))
            ORDER BY c.code, s.full_name"#,
         scope
     )
@@ -267,7 +271,8 @@ pub async fn list(pool: &PgPool, scope: &[i64]) -> Result<Vec<StaffMember>, sqlx
     .await
 }
 
-/// The staff member `id`, if their home centre is in `scope`.
+/// The staff member `id`, if their home centre and every centre they supervise are in `scope`
+/// (see [`list`]).
 pub async fn get(
     pool: &PgPool,
     id: i64,
@@ -283,7 +288,9 @@ pub async fn get(
            FROM staff s
            JOIN centres c ON c.id = s.centre_id
            LEFT JOIN sign_in_throttle t ON t.username = s.username
-           WHERE s.id = $1 AND s.centre_id = ANY($2)"#,
+           WHERE s.id = $1 AND s.centre_id = ANY($2)
+             AND NOT EXISTS (SELECT 1 FROM supervised_centres sc
+                             WHERE sc.staff_id = s.id AND sc.centre_id <> ALL($2))"#,
         id,
         scope
     )
@@ -299,10 +306,20 @@ pub struct Throttle {
     pub hard_locked: bool,
 }
 
+/// The failures under `username`, its row locked until the transaction ends. The row is made
+/// first if missing, so that concurrent attempts on a username that never failed also take
+/// turns and each failure counts.
 pub async fn throttle(
     connection: &mut PgConnection,
     username: &str,
 ) -> Result<Throttle, sqlx::Error> {
+    sqlx::query!(
+        "INSERT INTO sign_in_throttle (username, failures, last_failure) VALUES ($1, 0, now())
+         ON CONFLICT (username) DO NOTHING",
+        username
+    )
+    .execute(&mut *connection)
+    .await?;
     let row = sqlx::query_as!(
         Throttle,
         r#"SELECT failures, locked_until AS "locked_until: DateTime<Utc>", hard_locked

@@ -166,8 +166,13 @@ pub async fn choose_language(
             Ok(redirect.into_response())
         }
         None => {
+            let secure = if state.config.secure_cookies {
+                "; Secure"
+            } else {
+                ""
+            };
             let cookie = format!(
-                "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly",
+                "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Strict; HttpOnly{secure}",
                 lang.code()
             );
             Ok(([(SET_COOKIE, cookie)], redirect).into_response())

@@ -477,11 +477,10 @@ async fn an_admin_cannot_disable_themself_or_drop_their_own_admin_role() {
 }
 
 #[tokio::test]
-async fn an_edit_changes_role_and_centres_and_keeps_supervision_outside_the_scope() {
-    let (app, rix, ven) = two_centres().await;
+async fn an_edit_changes_role_and_centres_within_the_administrators_scope() {
+    let (app, rix, _ven) = two_centres().await;
     let lat = app.centre("LAT").await;
-    app.user("sandra", Role::Supervisor, "RIX", &["RIX", "VEN"])
-        .await;
+    app.user("sandra", Role::Supervisor, "RIX", &["RIX"]).await;
     // The administrator manages RIX and LAT, not VEN.
     sqlx::query("INSERT INTO supervised_centres (staff_id, centre_id) SELECT id, $1 FROM staff WHERE username = 'adm'")
         .bind(lat)
@@ -525,26 +524,43 @@ async fn an_edit_changes_role_and_centres_and_keeps_supervision_outside_the_scop
     .fetch_all(&app.pool)
     .await
     .unwrap();
-    assert_eq!(supervised, [ven, lat], "RIX dropped, LAT added, VEN kept");
+    assert_eq!(supervised, [lat], "RIX dropped, LAT added");
     assert!(!supervised.contains(&rix));
+}
 
-    let employee_supervising = admin
-        .post(
-            &format!("/admin/staff/{sandra}"),
-            &[
-                ("full_name", "Sandra Kalniņa"),
-                ("role", "employee"),
-                ("centre_id", &lat.to_string()),
-            ],
-        )
+#[tokio::test]
+async fn an_account_reaching_beyond_the_administrators_scope_cannot_be_taken_over() {
+    let (app, _rix, _ven) = two_centres().await;
+    // Sandra's home is RIX, which the administrator manages, but she also supervises VEN.
+    app.user("sandra", Role::Supervisor, "RIX", &["RIX", "VEN"])
         .await;
+    let sandra = staff_id(&app, "sandra").await;
+    let admin = app.signed_in("adm").await;
     assert!(
-        employee_supervising
+        !admin
+            .get("/admin/staff")
+            .await
             .body
-            .contains("Darbinieks nepārrauga centrus"),
-        "VEN is still supervised: {}",
-        employee_supervising.body
+            .contains("Darbinieks sandra")
     );
+    assert_eq!(
+        admin.get(&format!("/admin/staff/{sandra}")).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let reset = admin
+        .post(&format!("/admin/staff/{sandra}/reset-password"), &[])
+        .await;
+    assert_eq!(
+        reset.status,
+        StatusCode::NOT_FOUND,
+        "no one-time password to take over VEN with"
+    );
+    let still: bool = sqlx::query_scalar("SELECT must_change_password FROM staff WHERE id = $1")
+        .bind(sandra)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(!still, "the password was not reset");
 }
 
 #[tokio::test]

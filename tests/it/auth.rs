@@ -598,3 +598,30 @@ async fn the_language_switch_returns_only_to_plain_local_paths_and_is_audited() 
             .unwrap();
     assert_eq!(count, 6, "no user, no event");
 }
+
+#[tokio::test]
+async fn concurrent_failures_on_a_username_that_never_failed_each_count() {
+    let app = app_with_employee().await;
+    let attempt = || async {
+        app.send(
+            axum::http::Request::post("/login")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("sec-fetch-site", "same-origin")
+                .body(axum::body::Body::from(
+                    "username=anna&password=wrong+wrong+wrong",
+                ))
+                .unwrap(),
+        )
+        .await
+    };
+    let (first, second, third) = tokio::join!(attempt(), attempt(), attempt());
+    for response in [first, second, third] {
+        assert_eq!(response.status, StatusCode::OK);
+    }
+    let failures: i32 =
+        sqlx::query_scalar("SELECT failures FROM sign_in_throttle WHERE username = 'anna'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(failures, 3, "no failure is lost to a race");
+}
