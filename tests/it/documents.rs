@@ -34,6 +34,15 @@ struct Desk {
     client: Client,
 }
 
+impl Desk {
+    /// The 22.¹3 page's print button: the first print (or a reprint) of the case's authorisation.
+    async fn print(&self, case_id: i64) -> BytesResponse {
+        self.client
+            .post_bytes(&format!("/cases/{case_id}/authorisation.pdf"), &[])
+            .await
+    }
+}
+
 async fn desk() -> Desk {
     let app = TestApp::new().await;
     let centre = app.centre("DEMO").await;
@@ -184,10 +193,7 @@ async fn employee_prints_the_authorisation_in_two_copies_as_pdfa() {
     )
     .await;
 
-    let response = desk
-        .client
-        .post_bytes(&format!("/cases/{case_id}/authorisation.pdf"), &[])
-        .await;
+    let response = desk.print(case_id).await;
 
     assert_pdfa(&response);
     let number = format!("DEMO-{}-000001", year_of(&desk.app));
@@ -391,10 +397,7 @@ async fn printed_after_22_1_3_the_authorisation_shows_the_clients_answer() {
     )
     .await;
 
-    let response = desk
-        .client
-        .post_bytes(&format!("/cases/{case_id}/authorisation.pdf"), &[])
-        .await;
+    let response = desk.print(case_id).await;
 
     assert_pdfa(&response);
     let text = pdf_text(&response.body);
@@ -418,10 +421,7 @@ async fn an_employee_working_in_english_gets_english_beside_latvian() {
     )
     .await;
 
-    let response = desk
-        .client
-        .post_bytes(&format!("/cases/{case_id}/authorisation.pdf"), &[])
-        .await;
+    let response = desk.print(case_id).await;
 
     assert_pdfa(&response);
     let text = pdf_text(&response.body);
@@ -601,10 +601,7 @@ async fn a_printed_notice_version_is_shown_and_final_and_a_future_one_does_not_p
 
 /// Prints the case's authorisation and returns its number and verification code.
 async fn printed(desk: &Desk, case_id: i64) -> (String, String) {
-    let response = desk
-        .client
-        .post_bytes(&format!("/cases/{case_id}/authorisation.pdf"), &[])
-        .await;
+    let response = desk.print(case_id).await;
     assert_eq!(response.status, StatusCode::OK);
     sqlx::query_as(
         "SELECT document_number, verification_code FROM authorisation_documents
@@ -1081,10 +1078,7 @@ async fn a_supervisor_reprints_a_finished_cases_authorisation_from_its_frozen_co
     )
     .await;
     let path = format!("/review/{case_id}/authorisation.pdf");
-    let first = desk
-        .client
-        .post_bytes(&format!("/cases/{case_id}/authorisation.pdf"), &[])
-        .await;
+    let first = desk.print(case_id).await;
     assert_pdfa(&first);
 
     let supervisor = desk.app.signed_in("vadone").await;
