@@ -35,6 +35,26 @@ fn reader(user: &CurrentUser) -> Reader<'_> {
     }
 }
 
+/// The employee's print of case `case_id`'s authorisation, in the page's language.
+async fn print(
+    state: &AppState,
+    page: &Page,
+    user: &CurrentUser,
+    case_id: i64,
+    printing: Printing,
+) -> Result<documents::Pdf, DocumentError> {
+    let english = page.lang == Lang::En;
+    documents::print_authorisation(
+        &state.db,
+        reader(user),
+        case_id,
+        english,
+        state.clock.now(),
+        printing,
+    )
+    .await
+}
+
 /// `GET /cases/{id}/authorisation.pdf`: a reprint of the document as first printed. Before the
 /// first print, a page with the button that makes it (a POST: it numbers and freezes it).
 pub async fn authorisation(
@@ -43,16 +63,7 @@ pub async fn authorisation(
     user: CurrentUser,
     Path(case_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let english = page.lang == Lang::En;
-    let result = documents::print_authorisation(
-        &state.db,
-        reader(&user),
-        case_id,
-        english,
-        state.clock.now(),
-        Printing::Reprint,
-    )
-    .await;
+    let result = print(&state, &page, &user, case_id, Printing::Reprint).await;
     if let Err(DocumentError::NeverPrinted) = result {
         return Ok(FirstPrintPage { page, case_id }.into_response());
     }
@@ -66,16 +77,7 @@ pub async fn print_authorisation(
     user: CurrentUser,
     Path(case_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let english = page.lang == Lang::En;
-    let result = documents::print_authorisation(
-        &state.db,
-        reader(&user),
-        case_id,
-        english,
-        state.clock.now(),
-        Printing::FirstOrReprint,
-    )
-    .await;
+    let result = print(&state, &page, &user, case_id, Printing::FirstOrReprint).await;
     respond(page, Back::Case(case_id), "pilnvarojums", result)
 }
 
