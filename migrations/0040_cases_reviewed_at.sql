@@ -18,12 +18,12 @@ $$;
 CREATE TRIGGER case_reviews_mark_case AFTER INSERT ON case_reviews
     FOR EACH ROW EXECUTE FUNCTION case_reviews_mark_case();
 
--- The backfill is not a change of the case: updated_at keeps its value.
+-- The backfill is not a change of the case: updated_at keeps its value. Each reviewed case
+-- takes its latest review's time along case_reviews_case_idx.
 ALTER TABLE cases DISABLE TRIGGER set_updated_at;
-UPDATE cases c SET reviewed_at = latest.reviewed_at
-FROM (SELECT DISTINCT ON (case_id) case_id, reviewed_at
-      FROM case_reviews ORDER BY case_id, id DESC) latest
-WHERE latest.case_id = c.id;
+UPDATE cases c SET reviewed_at = (SELECT r.reviewed_at FROM case_reviews r
+                                  WHERE r.case_id = c.id ORDER BY r.id DESC LIMIT 1)
+WHERE c.id IN (SELECT case_id FROM case_reviews);
 ALTER TABLE cases ENABLE TRIGGER set_updated_at;
 
 CREATE INDEX cases_finished_reviewed_idx
