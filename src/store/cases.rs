@@ -6,10 +6,13 @@
 //! may be recorded; `domain::workflow` does, before `record_step` is called.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::domain::workflow::{Capabilities, CaseState, CaseStatus, Step, WorkflowError};
+
+use super::Statement;
 
 /// Searches show at most this many rows: every page's queries stay bounded.
 pub const LIST_LIMIT: i64 = 100;
@@ -576,7 +579,19 @@ pub async fn open_cases_of(
     centres: &[i64],
     after: Option<i64>,
 ) -> Result<Paged, sqlx::Error> {
-    let rows = sqlx::query_as!(
+    let rows = open_cases_of_statement(staff_id, centres, after)
+        .fetch_all(pool)
+        .await?;
+    Ok(Paged::from_rows(rows))
+}
+
+/// The statement [`open_cases_of`] runs, with its arguments bound.
+pub fn open_cases_of_statement(
+    staff_id: i64,
+    centres: &[i64],
+    after: Option<i64>,
+) -> Statement<impl FnMut(PgRow) -> Result<Listed, sqlx::Error> + Send + use<>> {
+    sqlx::query_as!(
         Listed,
         r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
                   c.client_given_names, c.client_surnames,
@@ -593,9 +608,6 @@ pub async fn open_cases_of(
         after,
         PAGE_SIZE + 1,
     )
-    .fetch_all(pool)
-    .await?;
-    Ok(Paged::from_rows(rows))
 }
 
 /// The centres' cases waiting for the result (22.¹7), longest waiting first, a page at a time
@@ -607,7 +619,18 @@ pub async fn awaiting_result(
     centres: &[i64],
     after: Option<i64>,
 ) -> Result<Paged, sqlx::Error> {
-    let rows = sqlx::query_as!(
+    let rows = awaiting_result_statement(centres, after)
+        .fetch_all(pool)
+        .await?;
+    Ok(Paged::from_rows(rows))
+}
+
+/// The statement [`awaiting_result`] runs, with its arguments bound.
+pub fn awaiting_result_statement(
+    centres: &[i64],
+    after: Option<i64>,
+) -> Statement<impl FnMut(PgRow) -> Result<Listed, sqlx::Error> + Send + use<>> {
+    sqlx::query_as!(
         Listed,
         r#"WITH after AS (
                SELECT coalesce((SELECT k.submitted_at FROM cases k
@@ -636,9 +659,6 @@ pub async fn awaiting_result(
         after,
         PAGE_SIZE + 1,
     )
-    .fetch_all(pool)
-    .await?;
-    Ok(Paged::from_rows(rows))
 }
 
 /// The centres' cases recently closed or stopped, for finding a finished case again.
@@ -705,24 +725,9 @@ pub async fn search(
             .await
         }
         SearchBy::PortalReference(reference) => {
-            sqlx::query_as!(
-                Listed,
-                r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
-                  c.client_given_names, c.client_surnames,
-                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
-                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
-                  c.submitted_at AS "submitted_at: DateTime<Utc>",
-                  coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
-           FROM cases c JOIN eservices e ON e.id = c.eservice_id
-           WHERE c.centre_id = ANY($1) AND c.portal_reference IS NOT NULL
-             AND lower(c.portal_reference) = lower($2)
-           ORDER BY c.id DESC LIMIT $3"#,
-                centres,
-                reference,
-                LIST_LIMIT,
-            )
-            .fetch_all(pool)
-            .await
+            portal_reference_search_statement(centres, reference)
+                .fetch_all(pool)
+                .await
         }
         SearchBy::Name(name) => {
             let words: Vec<String> = name
@@ -750,6 +755,29 @@ pub async fn search(
             .await
         }
     }
+}
+
+/// The statement the search by portal reference runs, with its arguments bound.
+pub fn portal_reference_search_statement(
+    centres: &[i64],
+    reference: &str,
+) -> Statement<impl FnMut(PgRow) -> Result<Listed, sqlx::Error> + Send + use<>> {
+    sqlx::query_as!(
+        Listed,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+                  c.client_given_names, c.client_surnames,
+                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
+                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
+                  c.submitted_at AS "submitted_at: DateTime<Utc>",
+                  coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
+           FROM cases c JOIN eservices e ON e.id = c.eservice_id
+           WHERE c.centre_id = ANY($1) AND c.portal_reference IS NOT NULL
+             AND lower(c.portal_reference) = lower($2)
+           ORDER BY c.id DESC LIMIT $3"#,
+        centres,
+        reference,
+        LIST_LIMIT,
+    )
 }
 
 fn like_escape(text: &str) -> String {

@@ -16,3 +16,7 @@ pub fn violates(error: &sqlx::Error, name: &str) -> bool {
         .as_database_error()
         .is_some_and(|db| db.is_unique_violation() && db.constraint() == Some(name))
 }
+
+/// A statement with its arguments bound, ready to run. The list queries are built as one, so
+/// the plan tests can `EXPLAIN` exactly what the application runs, with the same arguments.
+pub type Statement<F> = sqlx::query::Map<'static, sqlx::Postgres, F, sqlx::postgres::PgArguments>;

@@ -5,8 +5,10 @@
 //! id already checked against it; nothing here reads a case outside the scope. Lists are bounded.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool};
 
+use super::Statement;
 use super::cases::StepRow;
 
 /// The unique constraint that keeps a case's reviews one linear chain.
@@ -63,6 +65,18 @@ pub async fn queue(
     after: Option<(DateTime<Utc>, i64)>,
     limit: i64,
 ) -> Result<Vec<QueueRow>, sqlx::Error> {
+    queue_statement(filter, after, limit).fetch_all(pool).await
+}
+
+/// The statement [`queue`] runs, with its arguments bound (the plan tests EXPLAIN exactly it).
+/// "Reviewed" is the case's `reviewed_at` (kept by a trigger on case_reviews), so either answer
+/// is read along its own partial index (`cases_finished_reviewed_idx`,
+/// `cases_finished_unreviewed_idx`) instead of probing case_reviews row by row.
+pub fn queue_statement(
+    filter: &QueueFilter,
+    after: Option<(DateTime<Utc>, i64)>,
+    limit: i64,
+) -> Statement<impl FnMut(PgRow) -> Result<QueueRow, sqlx::Error> + Send + use<>> {
     let (after_at, after_id) = after.unzip();
     sqlx::query_as!(
         QueueRow,
@@ -91,7 +105,8 @@ pub async fn queue(
                  AND ($8::text IS NULL OR c.status = $8::text::case_status)
                  AND ($9::text IS NULL OR c.stop_reason = $9)
                  AND ($10::boolean IS NULL
-                      OR EXISTS (SELECT 1 FROM case_reviews r WHERE r.case_id = c.id) = $10)
+                      OR ($10 AND c.reviewed_at IS NOT NULL)
+                      OR (NOT $10 AND c.reviewed_at IS NULL))
                ORDER BY coalesce(c.closed_at, c.stopped_at) DESC, c.id DESC
                LIMIT $11
            ) c
@@ -112,8 +127,6 @@ pub async fn queue(
         filter.reviewed,
         limit,
     )
-    .fetch_all(pool)
-    .await
 }
 
 /// A finished case as the review page heads it (the client's names are personal data: the page

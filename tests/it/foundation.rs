@@ -1,11 +1,16 @@
 //! The skeleton every page relies on: language, error pages, security headers, health checks,
 //! the request id, and recovery from a database outage.
 
+use std::future::Future;
+use std::net::SocketAddr;
+use std::time::Duration;
+
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use pilnvara::db::launcher::{Cluster, Durability};
+use pilnvara::domain::staff::Role;
 
-use crate::harness::TestApp;
+use crate::harness::{Client, TEST_PASSWORD, TestApp};
 
 #[tokio::test]
 async fn pages_speak_latvian_by_default_and_english_when_asked() {
@@ -253,4 +258,90 @@ async fn secure_cookies_use_the_host_prefix() {
         cookie.contains("Secure") && cookie.contains("Path=/"),
         "{cookie}"
     );
+}
+
+/// Waits until `condition` holds, checking it every few milliseconds; fails after ten seconds.
+async fn eventually<F, Fut>(what: &str, mut condition: F)
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = bool>,
+{
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !condition().await {
+        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+}
+
+async fn refuses_connections(address: SocketAddr) -> bool {
+    matches!(
+        tokio::net::TcpStream::connect(address).await,
+        Err(error) if error.kind() == std::io::ErrorKind::ConnectionRefused
+    )
+}
+
+#[tokio::test]
+async fn graceful_shutdown_finishes_the_request_in_flight_and_refuses_new_connections() {
+    let app = TestApp::new().await;
+    app.centre("RIX").await;
+    app.user("anna", Role::Employee, "RIX", &[]).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let (shut_down, shutdown) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(pilnvara::web::serve(
+        listener,
+        app.router.clone(),
+        async move {
+            let _ = shutdown.await;
+        },
+    ));
+    let client = Client::new(format!("http://{address}"));
+    let signed_in = client.sign_in("anna", TEST_PASSWORD).await;
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_in.body
+    );
+
+    // Holding the sessions table keeps the next request of a signed-in user in its handling
+    // (loading the session) for as long as this test wants.
+    let mut lock = app.pool.begin().await.unwrap();
+    sqlx::query("LOCK TABLE tower_sessions.session IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut *lock)
+        .await
+        .unwrap();
+    let in_flight = tokio::spawn(async move { client.get("/cases").await });
+    eventually("the request waits for the sessions table", || async {
+        sqlx::query_scalar::<_, bool>(
+            "SELECT EXISTS (SELECT 1 FROM pg_locks
+                            WHERE NOT granted AND relation = 'tower_sessions.session'::regclass)",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    })
+    .await;
+
+    shut_down.send(()).unwrap();
+    eventually("new connections are refused", || {
+        refuses_connections(address)
+    })
+    .await;
+    assert!(!in_flight.is_finished(), "the request is still in flight");
+    assert!(!server.is_finished(), "the server waits for it");
+
+    lock.rollback().await.unwrap();
+    let response = tokio::time::timeout(Duration::from_secs(10), in_flight)
+        .await
+        .expect("the request in flight completes")
+        .unwrap();
+    assert_eq!(response.status, StatusCode::OK, "{}", response.body);
+    assert!(response.body.contains("<main"), "a whole page");
+    tokio::time::timeout(Duration::from_secs(10), server)
+        .await
+        .expect("the server stops once the request is answered")
+        .unwrap()
+        .unwrap();
+    assert!(refuses_connections(address).await);
 }

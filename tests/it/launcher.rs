@@ -177,3 +177,81 @@ fn binaries_are_found_in_the_newest_installed_version() {
     let found = PgBinaries::find_in(OsStr::new(""), root.path()).unwrap();
     assert_eq!(found.pg_ctl, root.path().join("15/bin/pg_ctl"));
 }
+
+#[tokio::test]
+async fn sigterm_stops_the_server_and_its_private_cluster() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    let data = data_dir();
+    let _guard = StopOnDrop(data.path().to_owned());
+    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_pilnvara"))
+        .arg("serve")
+        .env_remove("DATABASE_URL")
+        .env("PILNVARA_DATA_DIR", data.path())
+        .env("PILNVARA_BIND", "127.0.0.1:0")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("starting pilnvara");
+    let mut stdout = BufReader::new(server.stdout.take().unwrap()).lines();
+    // The first start prints the administrator's one-time password before the address.
+    let read_address = async {
+        while let Some(line) = stdout.next_line().await.unwrap() {
+            if let Some(rest) = line.strip_prefix("Pilnvara: http://") {
+                return rest.split('/').next().unwrap().to_owned();
+            }
+        }
+        panic!("pilnvara ended without printing its address");
+    };
+    let address = tokio::time::timeout(std::time::Duration::from_secs(120), read_address)
+        .await
+        .expect("the server starts");
+    let ready = reqwest::get(format!("http://{address}/readyz"))
+        .await
+        .unwrap();
+    assert_eq!(ready.status(), reqwest::StatusCode::OK);
+
+    let cluster_dir = fs::canonicalize(data.path().join("postgres")).unwrap();
+    let postmaster: i32 = fs::read_to_string(cluster_dir.join("postmaster.pid"))
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let socket = cluster_dir.join(".s.PGSQL.5432");
+    assert!(std::os::unix::net::UnixStream::connect(&socket).is_ok());
+
+    let pid = nix::unistd::Pid::from_raw(server.id().unwrap() as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    let status = tokio::time::timeout(std::time::Duration::from_secs(60), server.wait())
+        .await
+        .expect("the server stops on SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status}");
+
+    assert!(
+        std::os::unix::net::UnixStream::connect(&socket).is_err(),
+        "the cluster no longer accepts connections"
+    );
+    assert!(!socket.exists() && !cluster_dir.join("postmaster.pid").exists());
+    // Exited; a container's init may leave it a zombie for a while, which no longer runs.
+    let state = fs::read_to_string(format!("/proc/{postmaster}/stat")).unwrap_or_default();
+    assert!(
+        state.is_empty()
+            || state
+                .rsplit_once(") ")
+                .is_some_and(|(_, rest)| rest.starts_with('Z')),
+        "the postmaster has exited: {state}"
+    );
+    assert!(
+        reqwest::get(format!("http://{address}/readyz"))
+            .await
+            .is_err(),
+        "nothing listens on the address any more"
+    );
+    // A root-run cluster lives outside the temporary folder.
+    fs::remove_dir_all(&cluster_dir).unwrap();
+}

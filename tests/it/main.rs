@@ -13,4 +13,5 @@ mod foundation;
 mod harness;
 mod launcher;
 mod locale;
+mod plans;
 mod review;

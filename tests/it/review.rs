@@ -954,3 +954,70 @@ async fn csv_exports_carry_a_bom_and_neutralise_formulas_without_personal_data()
     );
     assert!(!figures.body.contains("Bērziņš"));
 }
+
+#[tokio::test]
+async fn recording_a_review_marks_the_case_reviewed_for_the_queue_filter() {
+    let s = scoped().await;
+    let app = &s.app;
+    let residence = eservice(&app.pool, "example-residence").await;
+    let case = insert_case(
+        &app.pool,
+        &NewCase::closed(s.a, residence, s.anna, utc(2026, 1, 10, 10, 0)),
+    )
+    .await;
+    let reviewed_at = |case| async move {
+        sqlx::query_scalar::<_, Option<DateTime<Utc>>>(
+            "SELECT reviewed_at FROM cases WHERE id = $1",
+        )
+        .bind(case)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    assert_eq!(reviewed_at(case).await, None);
+    let client = app.signed_in("vad").await;
+    let path = format!("/review/{case}");
+
+    set_clock(app, utc(2026, 2, 1, 9, 0));
+    let first = client
+        .post(
+            &path,
+            &[("verdict", "in-order"), ("remark", ""), ("supersedes", "")],
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::SEE_OTHER);
+    assert_eq!(reviewed_at(case).await, Some(utc(2026, 2, 1, 9, 0)));
+    let first_id: i64 = sqlx::query_scalar("SELECT id FROM case_reviews WHERE case_id = $1")
+        .bind(case)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+
+    set_clock(app, utc(2026, 2, 3, 9, 0));
+    let second = client
+        .post(
+            &path,
+            &[
+                ("verdict", "issues-found"),
+                ("remark", "Trūkst paraksta"),
+                ("supersedes", &first_id.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(second.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        reviewed_at(case).await,
+        Some(utc(2026, 2, 3, 9, 0)),
+        "the latest review's time"
+    );
+    // A stale form records nothing and changes nothing.
+    set_clock(app, utc(2026, 2, 5, 9, 0));
+    let stale = client
+        .post(
+            &path,
+            &[("verdict", "in-order"), ("remark", ""), ("supersedes", "")],
+        )
+        .await;
+    assert_eq!(stale.status, StatusCode::OK);
+    assert_eq!(reviewed_at(case).await, Some(utc(2026, 2, 3, 9, 0)));
+}

@@ -1,0 +1,390 @@
+//! Query plans of the lists that grow with the country: the review queue under each filter, the
+//! /cases lists and the search by portal reference are read along an index, never by scanning
+//! the cases table. The statements are the application's own (`*_statement`), with the
+//! arguments the application binds, over ~20,000 generated cases (see docs/performance.md).
+
+use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use pilnvara::domain::staff::Role;
+use pilnvara::store;
+use pilnvara::store::review::QueueFilter;
+use serde_json::Value;
+use sqlx::postgres::PgRow;
+use sqlx::{Execute, PgPool};
+
+use crate::harness::TestApp;
+
+/// Finished (and some open) cases generated per test database.
+const CASES: i64 = 20_000;
+
+/// A page of the queue and of the /cases lists, with the row that says "there is more".
+const PAGE: i64 = 21;
+
+/// The newest generated case finishes then; case `i` finishes `i` minutes before.
+fn base() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 3, 1, 12, 0, 0).unwrap()
+}
+
+struct Generated {
+    app: TestApp,
+    centres: Vec<i64>,
+    /// Two employees per centre, in the order of `centres`.
+    employees: Vec<i64>,
+    eservice: i64,
+}
+
+/// Four centres with two employees each and [`CASES`] cases spread over them: 85 % closed,
+/// 10 % stopped (two reasons), 5 % open (half of them awaiting the result); six of seven
+/// finished cases reviewed (through case_reviews, as the application records them); analysed.
+async fn generated() -> Generated {
+    let app = TestApp::new().await;
+    let mut centres = Vec::new();
+    let mut employees = Vec::new();
+    for code in ["P1", "P2", "P3", "P4"] {
+        centres.push(app.centre(code).await);
+        for n in 1..=2 {
+            employees.push(
+                app.user(
+                    &format!("{code}-e{n}").to_lowercase(),
+                    Role::Employee,
+                    code,
+                    &[],
+                )
+                .await,
+            );
+        }
+    }
+    app.user("vad", Role::Supervisor, "P1", &["P1", "P2", "P3", "P4"])
+        .await;
+    let eservices: Vec<i64> = sqlx::query_scalar("SELECT id FROM eservices ORDER BY id")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    let centre_of: Vec<i64> = centres.iter().flat_map(|&c| [c, c]).collect();
+    sqlx::query(GENERATE_CASES)
+        .bind(CASES)
+        .bind(&employees)
+        .bind(&centre_of)
+        .bind(&eservices)
+        .bind(base())
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO case_reviews (case_id, reviewer_id, verdict, reviewed_at)
+         SELECT c.id, s.id, 'in-order', coalesce(c.closed_at, c.stopped_at) + interval '1 day'
+         FROM cases c, staff s
+         WHERE s.username = 'vad' AND c.status <> 'open' AND c.id % 7 <> 0",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE").execute(&app.pool).await.unwrap();
+    Generated {
+        eservice: eservices[0],
+        app,
+        centres,
+        employees,
+    }
+}
+
+/// $1 cases; $2 employees and $3 their centres; $4 e-services; $5 the newest finish.
+const GENERATE_CASES: &str = "
+    INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step, gives_planned_time,
+                       gives_result, missing_eid_means, client_given_names, client_surnames,
+                       portal_reference, stop_reason, opened_at, submitted_at, closed_at,
+                       stopped_at)
+    SELECT $3[1 + i % cardinality($2)], $4[1 + (i / 8) % cardinality($4)], $2[1 + i % cardinality($2)],
+           CASE WHEN i % 20 = 0 THEN 'open' WHEN i % 10 = 5 THEN 'stopped' ELSE 'closed' END::case_status,
+           CASE WHEN i % 40 = 0 THEN 'result' WHEN i % 20 = 0 THEN 'identity' END,
+           false, true, '{eid-card}', 'Jānis', 'Bērziņš',
+           CASE WHEN i % 40 <> 20 THEN 'VPVKAC-' || i END,
+           CASE WHEN i % 10 = 5 THEN (ARRAY['client-withdrew', 'portal-refused'])[1 + i / 10 % 2] END,
+           $5 - i * interval '1 minute' - interval '3 days',
+           CASE WHEN i % 40 <> 20 THEN $5 - i * interval '1 minute' - interval '1 day' END,
+           CASE WHEN i % 20 <> 0 AND i % 10 <> 5 THEN $5 - i * interval '1 minute' END,
+           CASE WHEN i % 10 = 5 THEN $5 - i * interval '1 minute' END
+    FROM generate_series(1, $1) AS i";
+
+/// The plan PostgreSQL chooses for `statement`, with the arguments it has bound.
+async fn plan<F, O>(pool: &PgPool, statement: store::Statement<F>) -> Value
+where
+    F: FnMut(PgRow) -> Result<O, sqlx::Error> + Send,
+{
+    explain(pool, "FORMAT JSON", statement).await
+}
+
+/// `EXPLAIN (options)` of `statement`, with the arguments it has bound.
+async fn explain<F, O>(pool: &PgPool, options: &str, mut statement: store::Statement<F>) -> Value
+where
+    F: FnMut(PgRow) -> Result<O, sqlx::Error> + Send,
+{
+    let sql = format!("EXPLAIN ({options}) {}", statement.sql());
+    let arguments = statement
+        .take_arguments()
+        .expect("the arguments encode")
+        .expect("the statement has arguments");
+    sqlx::query_scalar_with(&sql, arguments)
+        .fetch_one(pool)
+        .await
+        .unwrap()
+}
+
+/// Every node of a plan: (node type, relation, index).
+fn nodes(plan: &Value) -> Vec<(String, String, String)> {
+    fn walk(node: &Value, out: &mut Vec<(String, String, String)>) {
+        let field = |name: &str| node[name].as_str().unwrap_or_default().to_owned();
+        out.push((
+            field("Node Type"),
+            field("Relation Name"),
+            field("Index Name"),
+        ));
+        for child in node["Plans"].as_array().into_iter().flatten() {
+            walk(child, out);
+        }
+    }
+    let mut out = Vec::new();
+    walk(&plan[0]["Plan"], &mut out);
+    out
+}
+
+/// The plan reads cases along one of `indexes` and never scans the table.
+fn assert_index_served(what: &str, plan: &Value, indexes: &[&str]) {
+    let nodes = nodes(plan);
+    let pretty = || serde_json::to_string_pretty(plan).unwrap();
+    assert!(
+        !nodes
+            .iter()
+            .any(|(node, relation, _)| node == "Seq Scan" && relation == "cases"),
+        "{what}: a Seq Scan on cases\n{}",
+        pretty()
+    );
+    assert!(
+        nodes.iter().any(|(node, _, index)| {
+            matches!(
+                node.as_str(),
+                "Index Scan" | "Index Only Scan" | "Bitmap Index Scan"
+            ) && indexes.contains(&index.as_str())
+        }),
+        "{what}: not read along {indexes:?}\n{}",
+        pretty()
+    );
+}
+
+/// The queue's keyset cursor: the last row's finish time and id.
+type After = Option<(DateTime<Utc>, i64)>;
+
+#[tokio::test]
+async fn every_review_queue_filter_is_read_along_an_index() {
+    let g = generated().await;
+    let pool = &g.app.pool;
+    let all = QueueFilter {
+        centres: g.centres.clone(),
+        ..QueueFilter::default()
+    };
+    let cursor = Some((base() - TimeDelta::minutes(CASES / 2), i64::MAX));
+    let finished = ["cases_finished_idx"];
+    let cases: Vec<(&str, QueueFilter, After, &[&str])> = vec![
+        ("every centre", all.clone(), None, &finished),
+        (
+            "one centre",
+            QueueFilter {
+                centres: vec![g.centres[1]],
+                ..all.clone()
+            },
+            None,
+            &finished,
+        ),
+        (
+            "an employee",
+            QueueFilter {
+                centres: vec![g.centres[0]],
+                employee: Some(g.employees[1]),
+                ..all.clone()
+            },
+            None,
+            &["cases_finished_employee_idx"],
+        ),
+        (
+            "an e-service",
+            QueueFilter {
+                eservice: Some(g.eservice),
+                ..all.clone()
+            },
+            None,
+            &["cases_finished_eservice_idx"],
+        ),
+        (
+            "a period",
+            QueueFilter {
+                from: Some(base() - TimeDelta::days(7)),
+                until: Some(base() - TimeDelta::days(6)),
+                ..all.clone()
+            },
+            None,
+            &finished,
+        ),
+        (
+            "stopped",
+            QueueFilter {
+                status: Some("stopped".to_owned()),
+                ..all.clone()
+            },
+            None,
+            &["cases_finished_status_idx", "cases_finished_reason_idx"],
+        ),
+        (
+            "stopped, the portal refused",
+            QueueFilter {
+                status: Some("stopped".to_owned()),
+                stop_reason: Some("portal-refused".to_owned()),
+                ..all.clone()
+            },
+            None,
+            &["cases_finished_reason_idx"],
+        ),
+        (
+            "reviewed",
+            QueueFilter {
+                reviewed: Some(true),
+                ..all.clone()
+            },
+            None,
+            &["cases_finished_reviewed_idx"],
+        ),
+        (
+            "not reviewed",
+            QueueFilter {
+                reviewed: Some(false),
+                ..all.clone()
+            },
+            None,
+            &["cases_finished_unreviewed_idx"],
+        ),
+        ("after a cursor", all.clone(), cursor, &finished),
+        (
+            "not reviewed, after a cursor",
+            QueueFilter {
+                reviewed: Some(false),
+                ..all.clone()
+            },
+            cursor,
+            &["cases_finished_unreviewed_idx"],
+        ),
+    ];
+    for (what, filter, after, indexes) in cases {
+        let plan = plan(pool, store::review::queue_statement(&filter, after, PAGE)).await;
+        assert_index_served(what, &plan, indexes);
+    }
+}
+
+#[tokio::test]
+async fn not_reviewed_pages_do_not_read_the_reviewed_cases() {
+    // Six of seven finished cases are reviewed: a page of the others must not walk past them.
+    let g = generated().await;
+    let filter = QueueFilter {
+        centres: g.centres.clone(),
+        reviewed: Some(false),
+        ..QueueFilter::default()
+    };
+    let plan = explain(
+        &g.app.pool,
+        "ANALYZE, FORMAT JSON",
+        store::review::queue_statement(&filter, None, PAGE),
+    )
+    .await;
+    fn removed(node: &Value) -> i64 {
+        let here = if node["Relation Name"] == "cases" {
+            node["Rows Removed by Filter"].as_i64().unwrap_or(0)
+        } else {
+            0
+        };
+        here + node["Plans"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(removed)
+            .sum::<i64>()
+    }
+    assert_eq!(
+        removed(&plan[0]["Plan"]),
+        0,
+        "{}",
+        serde_json::to_string_pretty(&plan).unwrap()
+    );
+    let rows = store::review::queue(&g.app.pool, &filter, None, PAGE)
+        .await
+        .unwrap();
+    assert_eq!(rows.len() as i64, PAGE);
+    assert!(rows.iter().all(|row| row.verdict.is_none()));
+}
+
+#[tokio::test]
+async fn the_case_lists_and_the_reference_search_are_read_along_an_index() {
+    let g = generated().await;
+    let pool = &g.app.pool;
+    let employee = g.employees[0];
+    let centre = &g.centres[..1];
+    let mine = plan(
+        pool,
+        store::cases::open_cases_of_statement(employee, centre, None),
+    )
+    .await;
+    assert_index_served("my open cases", &mine, &["cases_opened_by_idx"]);
+    let last_open: i64 = sqlx::query_scalar(
+        "SELECT id FROM cases WHERE opened_by = $1 AND status = 'open' ORDER BY id DESC
+         OFFSET 25 LIMIT 1",
+    )
+    .bind(employee)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let mine_later = plan(
+        pool,
+        store::cases::open_cases_of_statement(employee, centre, Some(last_open)),
+    )
+    .await;
+    assert_index_served(
+        "my open cases, a later page",
+        &mine_later,
+        &["cases_opened_by_idx"],
+    );
+
+    let awaiting = plan(
+        pool,
+        store::cases::awaiting_result_statement(&g.centres, None),
+    )
+    .await;
+    assert_index_served(
+        "awaiting a result",
+        &awaiting,
+        &["cases_awaiting_result_page_idx"],
+    );
+    let waiting: i64 = sqlx::query_scalar(
+        "SELECT id FROM cases WHERE status = 'open' AND next_step = 'result'
+         ORDER BY submitted_at, id OFFSET 25 LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    let awaiting_later = plan(
+        pool,
+        store::cases::awaiting_result_statement(&g.centres, Some(waiting)),
+    )
+    .await;
+    assert_index_served(
+        "awaiting a result, a later page",
+        &awaiting_later,
+        &["cases_awaiting_result_page_idx"],
+    );
+
+    let reference = plan(
+        pool,
+        store::cases::portal_reference_search_statement(&g.centres, "vpvkac-12345"),
+    )
+    .await;
+    assert_index_served(
+        "the search by portal reference",
+        &reference,
+        &["cases_portal_reference_lower_idx"],
+    );
+}
