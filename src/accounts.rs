@@ -444,6 +444,30 @@ pub async fn unlock_staff(
     Ok(())
 }
 
+/// Ends every session of staff member `id` (a lost or shared computer, a suspicion), without
+/// disabling the account or changing its password.
+pub async fn end_staff_sessions(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    id: i64,
+) -> Result<(), AccountError> {
+    let mut tx = pool.begin().await?;
+    let account = account(&mut tx, id).await?;
+    store::staff::end_sessions(&mut tx, id).await?;
+    audit_admin(
+        &mut tx,
+        clock,
+        actor,
+        account.centre_id,
+        "staff-sessions-ended",
+        json!({ "staff_id": id }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// The user's own password change: checks the policy, sets it, ends every other session.
 pub async fn change_own_password(
     pool: &PgPool,

@@ -22,6 +22,7 @@ catalogue! {
         done_disabled { lv: "Konts atspējots; tā sesijas ir beigtas.", en: "Account disabled; its sessions have ended." }
         done_enabled { lv: "Konts atkal aktīvs.", en: "Account active again." }
         done_unlocked { lv: "Pieteikšanās bloķējums noņemts.", en: "Sign-in lock lifted." }
+        done_sessions_ended { lv: "Visas šī konta sesijas ir beigtas.", en: "Every session of this account has ended." }
 
         centres_title { lv: "Centri", en: "Centres" }
         centre_new { lv: "Jauns centrs", en: "New centre" }
@@ -79,6 +80,7 @@ catalogue! {
         enable { lv: "Aktivizēt kontu", en: "Enable account" }
         reset_password { lv: "Izveidot jaunu vienreizējo paroli", en: "Make a new one-time password" }
         unlock { lv: "Noņemt pieteikšanās bloķējumu", en: "Lift the sign-in lock" }
+        end_sessions { lv: "Beigt visas sesijas", en: "End every session" }
         own_account_note {
             lv: "Šis ir jūsu konts: savu paroli maināt lapā “Parole”; sevi atspējot nevar.",
             en: "This is your own account: change your password on the “Password” page; you cannot disable yourself.",

@@ -153,6 +153,17 @@ pub async fn set_active(
     Ok(())
 }
 
+/// Ends every session of the account: each session carries the generation it began in.
+pub async fn end_sessions(connection: &mut PgConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query!(
+        "UPDATE staff SET session_generation = session_generation + 1 WHERE id = $1",
+        id
+    )
+    .execute(connection)
+    .await?;
+    Ok(())
+}
+
 pub async fn set_language(
     executor: impl sqlx::PgExecutor<'_>,
     id: i64,

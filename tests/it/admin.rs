@@ -80,6 +80,7 @@ async fn every_admin_route_refuses_employees_and_supervisors_and_the_refusal_is_
         "/admin/staff/1/enable",
         "/admin/staff/1/reset-password",
         "/admin/staff/1/unlock",
+        "/admin/staff/1/end-sessions",
         "/admin/eservices/new",
         "/admin/eservices/1",
         "/admin/eid-means/new",
@@ -163,7 +164,14 @@ async fn an_admin_of_one_centre_finds_nothing_of_another() {
         admin.get(&format!("/admin/staff/{viktors}")).await.status,
         StatusCode::NOT_FOUND
     );
-    for action in ["", "/disable", "/enable", "/reset-password", "/unlock"] {
+    for action in [
+        "",
+        "/disable",
+        "/enable",
+        "/reset-password",
+        "/unlock",
+        "/end-sessions",
+    ] {
         let response = admin
             .post(
                 &format!("/admin/staff/{viktors}{action}"),
@@ -997,4 +1005,40 @@ async fn two_administrators_adding_a_notice_version_at_once_both_succeed_in_turn
             .await
             .unwrap();
     assert_eq!(versions, [1, 2, 3]);
+}
+
+#[tokio::test]
+async fn an_administrator_ends_every_session_of_an_account_without_disabling_it() {
+    let (app, _rix, _ven) = two_centres().await;
+    let anna_id = staff_id(&app, "anna").await;
+    let desk = app.signed_in("anna").await;
+    let other_desk = app.signed_in("anna").await;
+    let admin = app.signed_in("adm").await;
+    let page = admin.get(&format!("/admin/staff/{anna_id}")).await;
+    assert!(
+        page.body
+            .contains(&format!(r#"action="/admin/staff/{anna_id}/end-sessions""#))
+    );
+    let ended = admin
+        .post(&format!("/admin/staff/{anna_id}/end-sessions"), &[])
+        .await;
+    assert_eq!(ended.status, StatusCode::SEE_OTHER, "{}", ended.body);
+    for client in [&desk, &other_desk] {
+        assert_eq!(
+            client.get("/cases").await.location(),
+            Some("/login?ended=session")
+        );
+    }
+    let fresh = app.signed_in("anna").await;
+    assert_eq!(
+        fresh.get("/cases").await.status,
+        StatusCode::OK,
+        "the account still works"
+    );
+    let audited = count(
+        &app,
+        "SELECT count(*) FROM audit_events WHERE action = 'staff-sessions-ended'",
+    )
+    .await;
+    assert_eq!(audited, 1);
 }

@@ -45,6 +45,7 @@ pub fn routes() -> Router<AppState> {
             post(staff::reset_password),
         )
         .route("/admin/staff/{id}/unlock", post(staff::unlock))
+        .route("/admin/staff/{id}/end-sessions", post(staff::end_sessions))
         .route("/admin/eservices", get(eservices::list))
         .route(
             "/admin/eservices/new",
@@ -118,6 +119,7 @@ impl Done {
             "disabled" => t.done_disabled,
             "enabled" => t.done_enabled,
             "unlocked" => t.done_unlocked,
+            "sessions-ended" => t.done_sessions_ended,
             _ => return None,
         })
     }

@@ -400,6 +400,18 @@ pub async fn unlock(
     act(state, page, user, id, "unlocked", result).await
 }
 
+pub async fn end_sessions(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<i64>,
+) -> Result<Response, AppError> {
+    member(&state, &user, id).await?;
+    let result =
+        accounts::end_staff_sessions(&state.db, state.clock.as_ref(), user.actor(), id).await;
+    act(state, page, user, id, "sessions-ended", result).await
+}
+
 pub async fn reset_password(
     State(state): State<AppState>,
     page: Page,
