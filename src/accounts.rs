@@ -234,7 +234,7 @@ pub async fn add_user(
         role: input.role,
         centre_id: centre,
     };
-    let id = store::staff::insert(&mut tx, &fields, &hash, generated)
+    let id = store::staff::insert(&mut tx, &fields, &hash, generated, clock.now())
         .await
         .map_err(|error| {
             if store::violates(&error, store::staff::USERNAME_KEY) {
@@ -351,7 +351,7 @@ pub async fn reset_staff_password(
     let hash = hasher.hash(password.clone()).await?;
     let mut tx = pool.begin().await?;
     let account = account(&mut tx, id).await?;
-    store::staff::set_password(&mut tx, id, &hash, true).await?;
+    store::staff::set_password(&mut tx, id, &hash, true, clock.now()).await?;
     audit_admin(
         &mut tx,
         clock,
@@ -481,7 +481,7 @@ pub async fn change_own_password(
     check_new_password(new_password.expose()).map_err(AccountError::WeakPassword)?;
     let hash = hasher.hash(new_password).await?;
     let mut tx = pool.begin().await?;
-    store::staff::set_password(&mut tx, staff_id, &hash, false).await?;
+    store::staff::set_password(&mut tx, staff_id, &hash, false, clock.now()).await?;
     audit_admin(
         &mut tx,
         clock,

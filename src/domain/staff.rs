@@ -163,6 +163,17 @@ fn common_passwords() -> &'static std::collections::HashSet<String> {
     &LIST
 }
 
+/// How long a one-time password (from an administrator or the first start) may be used.
+pub const ONE_TIME_PASSWORD_LIFETIME: TimeDelta = TimeDelta::hours(72);
+
+/// Whether a one-time password issued at `issued_at` can no longer be used at `now`.
+pub fn one_time_password_expired(
+    issued_at: chrono::DateTime<chrono::Utc>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> bool {
+    now - issued_at > ONE_TIME_PASSWORD_LIFETIME
+}
+
 /// What failed sign-ins do to the next attempt under the same username.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Lockout {
@@ -245,6 +256,19 @@ mod tests {
             "{}",
             common_passwords().len()
         );
+    }
+
+    #[test]
+    fn one_time_passwords_last_three_days() {
+        let issued = chrono::Utc::now();
+        assert!(!one_time_password_expired(
+            issued,
+            issued + TimeDelta::hours(72)
+        ));
+        assert!(one_time_password_expired(
+            issued,
+            issued + TimeDelta::hours(72) + TimeDelta::seconds(1)
+        ));
     }
 
     #[test]

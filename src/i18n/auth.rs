@@ -17,6 +17,10 @@ catalogue! {
             lv: "Nepareizs lietotājvārds vai parole, vai konts nav aktīvs.",
             en: "Wrong username or password, or the account is not active.",
         }
+        one_time_password_expired {
+            lv: "Vienreizējā parole ir derīga 3 dienas, un tā ir novecojusi. Lūdziet administratoram jaunu.",
+            en: "A one-time password is valid for 3 days and this one has expired. Ask your administrator for a new one.",
+        }
         sign_in_missing {
             lv: "Ievadiet gan lietotājvārdu, gan paroli.",
             en: "Enter both your username and your password.",

@@ -38,6 +38,8 @@ pub struct Credentials {
     pub centre_id: i64,
     pub password_hash: String,
     pub active: bool,
+    pub must_change_password: bool,
+    pub password_set_at: DateTime<Utc>,
 }
 
 /// The signed-in user as every request sees them.
@@ -61,16 +63,19 @@ pub async fn insert(
     fields: &StaffFields<'_>,
     password_hash: &str,
     must_change_password: bool,
+    at: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
-        "INSERT INTO staff (username, full_name, role, centre_id, password_hash, must_change_password)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+        "INSERT INTO staff (username, full_name, role, centre_id, password_hash, must_change_password,
+                            password_set_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
         fields.username,
         fields.full_name,
         fields.role as Role,
         fields.centre_id,
         password_hash,
         must_change_password,
+        at as _,
     )
     .fetch_one(connection)
     .await
@@ -121,14 +126,16 @@ pub async fn set_password(
     id: i64,
     password_hash: &str,
     must_change_password: bool,
+    at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE staff SET password_hash = $2, must_change_password = $3,
+        "UPDATE staff SET password_hash = $2, must_change_password = $3, password_set_at = $4,
                 session_generation = session_generation + 1
          WHERE id = $1",
         id,
         password_hash,
         must_change_password,
+        at as _,
     )
     .execute(connection)
     .await?;
@@ -228,7 +235,9 @@ pub async fn credentials(
 ) -> Result<Option<Credentials>, sqlx::Error> {
     sqlx::query_as!(
         Credentials,
-        "SELECT id, centre_id, password_hash, active FROM staff WHERE username = $1",
+        r#"SELECT id, centre_id, password_hash, active, must_change_password,
+                  password_set_at AS "password_set_at: DateTime<Utc>"
+           FROM staff WHERE username = $1"#,
         username
     )
     .fetch_optional(connection)

@@ -20,7 +20,7 @@ use super::error::{AppError, ErrorKind, error_response};
 use super::page::Page;
 use crate::accounts::Actor;
 use crate::audit::{self, Chain, Event};
-use crate::domain::staff::{Lockout, Role, lockout_after};
+use crate::domain::staff::{Lockout, Role, lockout_after, one_time_password_expired};
 use crate::i18n::Lang;
 use crate::passwords::Secret;
 use crate::store;
@@ -344,8 +344,12 @@ pub async fn sign_in(
             account.as_ref().map(|a| a.password_hash.clone()),
         )
         .await?;
+    // A one-time password that was never replaced is accepted only for a short while.
+    let expired = account.as_ref().is_some_and(|account| {
+        account.must_change_password && one_time_password_expired(account.password_set_at, now)
+    });
     match account {
-        Some(account) if password_ok && account.active => {
+        Some(account) if password_ok && account.active && !expired => {
             store::staff::clear_throttle(&mut tx, &typed).await?;
             // A language chosen on the sign-in page becomes the user's choice.
             let cookies = headers
@@ -408,6 +412,12 @@ pub async fn sign_in(
                     Some(account.id),
                     "account-disabled",
                 ),
+                Some(account) if password_ok && expired => (
+                    Chain::Centre(account.centre_id),
+                    Some(account.centre_id),
+                    Some(account.id),
+                    "one-time-password-expired",
+                ),
                 Some(account) => (
                     Chain::Centre(account.centre_id),
                     Some(account.centre_id),
@@ -437,6 +447,10 @@ pub async fn sign_in(
             .await?;
             tx.commit().await?;
             let message = match lockout {
+                // Only the holder of the one-time password learns that it has expired.
+                Lockout::None if password_ok && expired => {
+                    page.t.auth.one_time_password_expired.to_owned()
+                }
                 Lockout::None => page.t.auth.sign_in_failed.to_owned(),
                 Lockout::Wait(wait) => format!(
                     "{} {}",

@@ -625,3 +625,69 @@ async fn concurrent_failures_on_a_username_that_never_failed_each_count() {
             .unwrap();
     assert_eq!(failures, 3, "no failure is lost to a race");
 }
+
+#[tokio::test]
+async fn a_one_time_password_expires_after_three_days_and_says_so_only_to_its_holder() {
+    let app = TestApp::new().await;
+    app.centre("RIX").await;
+    let input = accounts::UserInput {
+        username: "ilze".into(),
+        full_name: "Ilze Ābele".into(),
+        role: Role::Employee,
+        centre_code: "RIX".into(),
+        supervises: vec![],
+    };
+    let created = accounts::add_user(
+        &app.pool,
+        &app.hasher,
+        app.clock.as_ref(),
+        Actor::OPERATOR,
+        &input,
+        None,
+    )
+    .await
+    .unwrap();
+    let one_time = created.one_time_password.unwrap().expose().to_owned();
+    app.clock.advance(TimeDelta::hours(73));
+    let client = app.client().await;
+    let expired = client.sign_in("ilze", &one_time).await;
+    assert_eq!(expired.status, StatusCode::OK, "no session");
+    assert!(
+        expired
+            .body
+            .contains("Vienreizējā parole ir derīga 3 dienas"),
+        "{}",
+        expired.body
+    );
+    let wrong = client.sign_in("ilze", "not the one-time password").await;
+    assert!(
+        wrong.body.contains("Nepareizs lietotājvārds vai parole"),
+        "a guess learns nothing"
+    );
+    let reason: String = sqlx::query_scalar(
+        "SELECT details->>'reason' FROM audit_events WHERE action = 'sign-in-failed' ORDER BY id LIMIT 1",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(reason, "one-time-password-expired");
+
+    // A fresh one from the administrator works again; an own password never expires.
+    let fresh = accounts::reset_password(
+        &app.pool,
+        &app.hasher,
+        app.clock.as_ref(),
+        Actor::OPERATOR,
+        "ilze",
+    )
+    .await
+    .unwrap();
+    app.clock.advance(TimeDelta::hours(71));
+    let response = client.sign_in("ilze", fresh.expose()).await;
+    assert_eq!(
+        response.location(),
+        Some("/account/password"),
+        "{}",
+        response.body
+    );
+}
