@@ -251,28 +251,7 @@ async fn a_session_ends_after_eight_hours_however_active() {
 async fn a_new_account_must_change_its_one_time_password_first() {
     let app = TestApp::new().await;
     app.centre("RIX").await;
-    let input = accounts::UserInput {
-        username: "ilze".into(),
-        full_name: "Ilze Ābele".into(),
-        role: Role::Employee,
-        centre_code: "RIX".into(),
-        supervises: vec![],
-    };
-    let created = accounts::add_user(
-        &app.pool,
-        &app.hasher,
-        app.clock.as_ref(),
-        Actor::OPERATOR,
-        &input,
-        None,
-    )
-    .await
-    .unwrap();
-    let one_time = created
-        .one_time_password
-        .expect("a generated password")
-        .expose()
-        .to_owned();
+    let one_time = app.user_with_one_time_password("ilze", "RIX").await;
     let client = app.client().await;
     let response = client.sign_in("ilze", &one_time).await;
     assert_eq!(response.location(), Some("/account/password"));
@@ -630,24 +609,7 @@ async fn concurrent_failures_on_a_username_that_never_failed_each_count() {
 async fn a_one_time_password_expires_after_three_days_and_says_so_only_to_its_holder() {
     let app = TestApp::new().await;
     app.centre("RIX").await;
-    let input = accounts::UserInput {
-        username: "ilze".into(),
-        full_name: "Ilze Ābele".into(),
-        role: Role::Employee,
-        centre_code: "RIX".into(),
-        supervises: vec![],
-    };
-    let created = accounts::add_user(
-        &app.pool,
-        &app.hasher,
-        app.clock.as_ref(),
-        Actor::OPERATOR,
-        &input,
-        None,
-    )
-    .await
-    .unwrap();
-    let one_time = created.one_time_password.unwrap().expose().to_owned();
+    let one_time = app.user_with_one_time_password("ilze", "RIX").await;
     app.clock.advance(TimeDelta::hours(73));
     let client = app.client().await;
     let expired = client.sign_in("ilze", &one_time).await;

@@ -149,24 +149,7 @@ async fn the_keyboard_reaches_the_skip_link_first_and_it_moves_to_the_content() 
 async fn a_new_employee_replaces_the_one_time_password_with_the_keyboard_only() {
     let app = TestApp::new().await;
     app.centre("RIX").await;
-    let input = pilnvara::accounts::UserInput {
-        username: "ilze".into(),
-        full_name: "Ilze Ābele".into(),
-        role: Role::Employee,
-        centre_code: "RIX".into(),
-        supervises: vec![],
-    };
-    let created = pilnvara::accounts::add_user(
-        &app.pool,
-        &app.hasher,
-        app.clock.as_ref(),
-        pilnvara::accounts::Actor::OPERATOR,
-        &input,
-        None,
-    )
-    .await
-    .unwrap();
-    let one_time = created.one_time_password.unwrap().expose().to_owned();
+    let one_time = app.user_with_one_time_password("ilze", "RIX").await;
     let Some(browser) = Browser::open(&app, "password_change").await else {
         return;
     };

@@ -305,6 +305,33 @@ impl TestApp {
         .id
     }
 
+    /// A new employee of `centre` as an administrator makes one: no password of their own yet,
+    /// only the one-time password this returns.
+    pub async fn user_with_one_time_password(&self, username: &str, centre: &str) -> String {
+        let input = UserInput {
+            username: username.to_owned(),
+            full_name: "Ilze Ābele".to_owned(),
+            role: Role::Employee,
+            centre_code: centre.to_owned(),
+            supervises: Vec::new(),
+        };
+        let created = accounts::add_user(
+            &self.pool,
+            &self.hasher,
+            self.clock.as_ref(),
+            Actor::OPERATOR,
+            &input,
+            None,
+        )
+        .await
+        .unwrap();
+        created
+            .one_time_password
+            .expect("a generated one-time password")
+            .expose()
+            .to_owned()
+    }
+
     /// A browser-like client of a real server: it keeps cookies, does not follow redirects,
     /// and sends the `Origin` a browser sends with a form.
     pub async fn client(&self) -> Client {
