@@ -352,15 +352,7 @@ pub async fn reset_staff_password(
     let mut tx = pool.begin().await?;
     let account = account(&mut tx, id).await?;
     store::staff::set_password(&mut tx, id, &hash, true, clock.now()).await?;
-    audit_admin(
-        &mut tx,
-        clock,
-        actor,
-        account.centre_id,
-        "password-reset",
-        json!({ "staff_id": id }),
-    )
-    .await?;
+    audit_account(&mut tx, clock, actor, id, &account, "password-reset").await?;
     tx.commit().await?;
     Ok(password)
 }
@@ -397,15 +389,7 @@ pub async fn set_staff_active(
     } else {
         "staff-disabled"
     };
-    audit_admin(
-        &mut tx,
-        clock,
-        actor,
-        account.centre_id,
-        action,
-        json!({ "staff_id": id }),
-    )
-    .await?;
+    audit_account(&mut tx, clock, actor, id, &account, action).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -431,15 +415,7 @@ pub async fn unlock_staff(
     let mut tx = pool.begin().await?;
     let account = account(&mut tx, id).await?;
     store::staff::clear_throttle(&mut tx, &account.username).await?;
-    audit_admin(
-        &mut tx,
-        clock,
-        actor,
-        account.centre_id,
-        "staff-unlocked",
-        json!({ "staff_id": id }),
-    )
-    .await?;
+    audit_account(&mut tx, clock, actor, id, &account, "staff-unlocked").await?;
     tx.commit().await?;
     Ok(())
 }
@@ -455,15 +431,7 @@ pub async fn end_staff_sessions(
     let mut tx = pool.begin().await?;
     let account = account(&mut tx, id).await?;
     store::staff::end_sessions(&mut tx, id).await?;
-    audit_admin(
-        &mut tx,
-        clock,
-        actor,
-        account.centre_id,
-        "staff-sessions-ended",
-        json!({ "staff_id": id }),
-    )
-    .await?;
+    audit_account(&mut tx, clock, actor, id, &account, "staff-sessions-ended").await?;
     tx.commit().await?;
     Ok(())
 }
@@ -553,6 +521,19 @@ async fn account(
     store::staff::account_for_update(connection, id)
         .await?
         .ok_or(AccountError::UnknownUser)
+}
+
+/// Records `action` done to staff account `id` in its centre's chain.
+async fn audit_account(
+    connection: &mut sqlx::PgConnection,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    id: i64,
+    account: &store::staff::Account,
+    action: &str,
+) -> Result<(), sqlx::Error> {
+    let details = json!({ "staff_id": id });
+    audit_admin(connection, clock, actor, account.centre_id, action, details).await
 }
 
 async fn audit_admin(
