@@ -8,7 +8,6 @@ use std::sync::Arc;
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::accounts::{self, Actor, CentreInput, UserInput};
 use crate::audit::anchor::{self, Anchor};
 use crate::audit::{Chain, verify};
 use crate::clock::{Clock, SystemClock};
@@ -17,7 +16,8 @@ use crate::db::{self, Database};
 use crate::domain::staff::{CentreKind, Role};
 use crate::keys::{self, Keys};
 use crate::passwords::{Hasher, Secret};
-use crate::retention;
+use crate::service::accounts::{self, Actor, CentreInput, UserInput};
+use crate::service::erasure;
 use crate::web::{self, AppState};
 
 #[derive(Debug, Parser)]
@@ -280,7 +280,7 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             Ok(())
         }
         Command::Retention(RetentionCommand::Run) => {
-            let run = retention::run(pool, &clock).await?;
+            let run = erasure::run(pool, &clock).await?;
             println!("personal data erased from {} cases", run.erased.len());
             Ok(())
         }
@@ -374,7 +374,7 @@ async fn daily_duties(
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         interval.tick().await;
-        match retention::run(&pool, clock.as_ref()).await {
+        match erasure::run(&pool, clock.as_ref()).await {
             Ok(run) => tracing::info!(erased = run.erased.len(), "retention run"),
             Err(error) => tracing::error!(%error, "retention run failed"),
         }

@@ -7,21 +7,18 @@
 
 #![forbid(unsafe_code)]
 
-pub mod accounts;
 pub mod audit;
-pub mod cases;
-pub mod catalogue;
 pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
-pub mod documents;
 pub mod domain;
 pub mod i18n;
 pub mod keys;
 pub mod passwords;
 pub mod pdf;
-pub mod retention;
+pub mod present;
+pub mod service;
 pub mod store;
 pub mod telemetry;
 pub mod web;

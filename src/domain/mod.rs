@@ -5,11 +5,10 @@
 //! text. Errors are enums with a stable kebab-case `code()` that the web layer translates.
 
 pub mod catalogue;
-pub mod document;
-pub mod documents;
 pub mod figures;
-pub mod format;
+pub mod identity_document;
 pub mod personal_code;
+pub mod printed;
 pub mod retention;
 pub mod review;
 pub mod staff;

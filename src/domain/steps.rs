@@ -12,7 +12,7 @@ use std::fmt;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
 
-use super::document::{DocumentError, DocumentType, IdentityDocument};
+use super::identity_document::{DocumentError, DocumentType, IdentityDocument};
 use super::personal_code::{PersonalCode, PersonalCodeError};
 use super::retention;
 use super::workflow::StopReason;

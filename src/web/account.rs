@@ -14,10 +14,10 @@ use super::AppState;
 use super::auth::{CurrentUser, CurrentUserOption, renew_after_password_change};
 use super::error::AppError;
 use super::page::{LANG_COOKIE, Page};
-use crate::accounts::{self, AccountError};
 use crate::domain::staff::PasswordProblem;
 use crate::i18n::Lang;
 use crate::passwords::Secret;
+use crate::service::accounts::{self, AccountError};
 use crate::store;
 
 #[derive(Template, WebTemplate)]

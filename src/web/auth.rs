@@ -18,11 +18,11 @@ use tower_sessions::Session;
 use super::AppState;
 use super::error::{AppError, ErrorKind, error_response};
 use super::page::Page;
-use crate::accounts::Actor;
 use crate::audit::{self, Chain, Event};
 use crate::domain::staff::{Lockout, Role, lockout_after, one_time_password_expired};
 use crate::i18n::Lang;
 use crate::passwords::Secret;
+use crate::service::accounts::Actor;
 use crate::store;
 
 pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(15);

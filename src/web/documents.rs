@@ -1,7 +1,7 @@
 //! The printed documents over HTTP: the two-copy authorisation (first printed by a POST, since
 //! it numbers and freezes the document; reprinted by a GET, also for supervisors), the client's
 //! receipt, the data-use notice, and the verification page. What goes into a document and when it may be
-//! printed is decided in `crate::documents` and `domain::documents`; here results become
+//! printed is decided in `crate::service::documents` and `domain::printed`; here results become
 //! responses.
 
 use askama::Template;
@@ -17,11 +17,11 @@ use super::AppState;
 use super::auth::CurrentUser;
 use super::error::AppError;
 use super::page::Page;
-use crate::documents::{self, DocumentError, Pdf, Printing, Reader, Verification};
-use crate::domain::documents::NotPrintable;
-use crate::domain::format::date_time;
+use crate::domain::printed::NotPrintable;
 use crate::domain::staff::Role;
 use crate::i18n::Lang;
+use crate::present::format::date_time;
+use crate::service::documents::{self, DocumentError, Pdf, Printing, Reader, Verification};
 use crate::store;
 
 /// Longest input kept from the verification form.

@@ -20,13 +20,14 @@ use super::error::AppError;
 use super::page::Page;
 use super::review::{csv_response, stop_reason_text};
 use crate::domain::figures::{
-    BarChart, CSV_BOM, DEFAULT_MONTHS, MAX_MONTHS, RESULT_OVERDUE_AFTER_DAYS, bar_chart,
-    csv_decimal, csv_line, month_code, month_count, month_of, months_back, months_between,
-    months_span, parse_month, percent, seconds_to_days,
+    DEFAULT_MONTHS, MAX_MONTHS, RESULT_OVERDUE_AFTER_DAYS, month_code, month_count, month_of,
+    months_back, months_between, months_span, parse_month, percent, seconds_to_days,
 };
 use crate::domain::today_in_riga;
 use crate::domain::workflow::StopReason;
 use crate::i18n::{Lang, Texts};
+use crate::present::chart::{BarChart, bar_chart};
+use crate::present::csv::{CSV_BOM, csv_decimal, csv_line};
 use crate::store;
 use crate::store::figures::{Key, Level, Scope};
 use crate::store::review::{CentreOption, EserviceOption};

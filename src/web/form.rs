@@ -6,7 +6,7 @@
 
 use axum::extract::{FromRequest, Request};
 
-use crate::domain::document::DocumentError;
+use crate::domain::identity_document::DocumentError;
 use crate::domain::personal_code::PersonalCodeError;
 use crate::domain::steps::{FieldError, FieldErrors};
 use crate::i18n::Cases;

@@ -1,7 +1,7 @@
 //! The words for the codes a case stores (document types, channels, outcomes, data
 //! categories), in one place for every page that shows them.
 
-use crate::domain::document::DocumentType;
+use crate::domain::identity_document::DocumentType;
 use crate::domain::steps::Outcome;
 use crate::i18n::Cases;
 

@@ -22,12 +22,8 @@ use super::labels;
 use super::page::Page;
 use crate::audit::verify::{Problem, verify_chain};
 use crate::audit::{self, Chain, Event};
-use crate::documents::{self, DocumentCheck, DocumentState};
-use crate::domain::document::DocumentType;
-use crate::domain::figures::{
-    CSV_BOM, csv_line, month_code, months_span, previous_month, riga_midnight,
-};
-use crate::domain::format::{self, riga_time};
+use crate::domain::figures::{month_code, months_span, previous_month, riga_midnight};
+use crate::domain::identity_document::DocumentType;
 use crate::domain::review::{
     CSV_MAX_ROWS, Cursor, OutcomeFilter, PAGE_SIZE, ReviewError, Verdict, draw_sample,
     readable_lines, validate_review,
@@ -37,6 +33,9 @@ use crate::domain::today_in_riga;
 use crate::domain::workflow::{NotApplicableReason, Step, StopReason};
 use crate::i18n::Review;
 use crate::i18n::{Lang, Texts};
+use crate::present::csv::{CSV_BOM, csv_line};
+use crate::present::format::{self, riga_time};
+use crate::service::documents::{self, DocumentCheck, DocumentState};
 use crate::store;
 use crate::store::review::{
     CentreOption, EmployeeOption, EserviceOption, QueueFilter, QueueRow, SAMPLE_KEY, SUPERSEDES_KEY,

@@ -22,10 +22,10 @@ use super::auth::CurrentUser;
 use super::error::AppError;
 use super::page::Page;
 use crate::audit::{self, Chain, Event};
-use crate::domain::format::{date, riga_time};
 use crate::domain::now_in_riga;
 use crate::domain::personal_code::{PersonalCode, PersonalCodeError};
 use crate::i18n::Lang;
+use crate::present::format::{date, riga_time};
 use crate::store::subject_access::{self as store, AccessEvent, HeldCase, HeldReview, HeldStep};
 
 #[derive(Deserialize, Default)]

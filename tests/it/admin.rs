@@ -3,8 +3,8 @@
 
 use axum::http::StatusCode;
 use chrono::TimeDelta;
-use pilnvara::accounts;
 use pilnvara::domain::staff::Role;
+use pilnvara::service::accounts;
 
 use crate::harness::{TEST_PASSWORD, TestApp};
 
@@ -989,14 +989,14 @@ async fn two_administrators_adding_a_notice_version_at_once_both_succeed_in_turn
         complaint_lv: filled.clone(),
         complaint_en: filled,
     };
-    let input = pilnvara::catalogue::NoticeInput {
+    let input = pilnvara::service::catalogue::NoticeInput {
         effective_from: "2027-01-01".into(),
         text,
     };
     let operator = accounts::Actor::OPERATOR;
     let (first, second) = tokio::join!(
-        pilnvara::catalogue::add_notice(&app.pool, app.clock.as_ref(), operator, &input),
-        pilnvara::catalogue::add_notice(&app.pool, app.clock.as_ref(), operator, &input),
+        pilnvara::service::catalogue::add_notice(&app.pool, app.clock.as_ref(), operator, &input),
+        pilnvara::service::catalogue::add_notice(&app.pool, app.clock.as_ref(), operator, &input),
     );
     assert!(first.is_ok() && second.is_ok(), "{first:?} {second:?}");
     let versions: Vec<i32> =

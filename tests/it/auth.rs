@@ -3,8 +3,8 @@
 
 use axum::http::StatusCode;
 use chrono::TimeDelta;
-use pilnvara::accounts::{self, Actor};
 use pilnvara::domain::staff::Role;
+use pilnvara::service::accounts::{self, Actor};
 
 use crate::harness::{Client, TEST_PASSWORD, TestApp};
 

@@ -1047,7 +1047,7 @@ async fn retention_erases_the_printed_authorisation_content_and_keeps_its_eviden
         record_ok(&app, &anna, id, step, false).await;
     }
     app.clock.advance(TimeDelta::days(366 * 11));
-    pilnvara::retention::run(&app.pool, app.clock.as_ref())
+    pilnvara::service::erasure::run(&app.pool, app.clock.as_ref())
         .await
         .unwrap();
     let (snapshot_erased, number): (bool, String) = sqlx::query_as(

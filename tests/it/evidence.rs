@@ -12,7 +12,7 @@ use pilnvara::clock::Clock;
 use pilnvara::domain::staff::Role;
 use pilnvara::domain::today_in_riga;
 use pilnvara::keys::Keys;
-use pilnvara::retention;
+use pilnvara::service::erasure;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
@@ -418,7 +418,7 @@ async fn retention_erases_personal_data_keeps_the_figures_and_the_chains_verify(
     let past = closed_case(&app, centre, staff, &ANNA_OLD, today - TimeDelta::days(1)).await;
     let due_today = closed_case(&app, centre, staff, &JURIS, today).await;
 
-    let run = retention::run(&app.pool, app.clock.as_ref()).await.unwrap();
+    let run = erasure::run(&app.pool, app.clock.as_ref()).await.unwrap();
     assert_eq!(run.erased, [past]);
 
     let erased: ErasedCase = sqlx::query_as(
@@ -497,14 +497,14 @@ async fn retention_erases_personal_data_keeps_the_figures_and_the_chains_verify(
     .unwrap();
     assert_eq!(events, [json!({ "case_id": past, "via": "retention" })]);
 
-    let again = retention::run(&app.pool, app.clock.as_ref()).await.unwrap();
+    let again = erasure::run(&app.pool, app.clock.as_ref()).await.unwrap();
     assert!(again.erased.is_empty(), "a second run erases nothing more");
     let check = verify::verify_all(&app.pool, None).await.unwrap();
     assert!(check.is_ok(), "{:?}", check.failure);
 
     // The next day, the other case's time has come.
     app.clock.advance(TimeDelta::days(1));
-    let next = retention::run(&app.pool, app.clock.as_ref()).await.unwrap();
+    let next = erasure::run(&app.pool, app.clock.as_ref()).await.unwrap();
     assert_eq!(next.erased, [due_today]);
 }
 
@@ -519,13 +519,13 @@ async fn an_open_case_abandoned_before_the_authorisation_is_stopped_and_erased_a
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    let actor = pilnvara::cases::Actor {
+    let actor = pilnvara::service::cases::Actor {
         staff_id: staff,
         session_tag: "test",
         centres: &[centre],
     };
     let opened_on = today_in_riga(app.clock.now());
-    let opening = pilnvara::cases::open(
+    let opening = pilnvara::service::cases::open(
         &app.pool,
         app.clock.now(),
         actor,
@@ -536,7 +536,7 @@ async fn an_open_case_abandoned_before_the_authorisation_is_stopped_and_erased_a
     )
     .await
     .unwrap();
-    let pilnvara::cases::Opening::Opened(case_id) = opening else {
+    let pilnvara::service::cases::Opening::Opened(case_id) = opening else {
         panic!("not opened: {opening:?}");
     };
     // The client was identified, then never came back.
@@ -561,13 +561,13 @@ async fn an_open_case_abandoned_before_the_authorisation_is_stopped_and_erased_a
         "a provisional date from the opening day and the centre's period"
     );
 
-    let early = retention::run(&app.pool, app.clock.as_ref()).await.unwrap();
+    let early = erasure::run(&app.pool, app.clock.as_ref()).await.unwrap();
     assert!(early.erased.is_empty());
     let past = provisional.unwrap() + TimeDelta::days(1);
     app.clock.advance(
         pilnvara::domain::figures::riga_midnight(past) - app.clock.now() + TimeDelta::hours(1),
     );
-    let run = retention::run(&app.pool, app.clock.as_ref()).await.unwrap();
+    let run = erasure::run(&app.pool, app.clock.as_ref()).await.unwrap();
     assert_eq!(run.erased, [case_id]);
     assert_eq!(run.stopped, [case_id]);
 
@@ -628,7 +628,7 @@ async fn subject_access_finds_all_and_only_that_persons_cases_and_is_audited_wit
     let other_person = closed_case(&app, rix, employee, &JURIS, far).await;
     let other_centre = closed_case(&app, ogr, elsewhere, &ANNA_OLD, far).await;
     let erased = closed_case(&app, rix, employee, &ANNA_OLD, day(2000, 1, 1)).await;
-    retention::run(&app.pool, app.clock.as_ref()).await.unwrap();
+    erasure::run(&app.pool, app.clock.as_ref()).await.unwrap();
 
     let admin = app.signed_in("admin1").await;
     let form = admin.get("/admin/subject-access").await;
@@ -845,7 +845,7 @@ async fn review_remarks_are_disclosed_to_the_person_and_erased_at_retention_only
     let before = sqlx::query(clear).bind(review).execute(&app.pool).await;
     assert!(before.is_err(), "not before the case is erased");
 
-    let run = retention::run(&app.pool, app.clock.as_ref()).await.unwrap();
+    let run = erasure::run(&app.pool, app.clock.as_ref()).await.unwrap();
     assert_eq!(run.erased, [due]);
     let remarks: Vec<(i64, String, String)> =
         sqlx::query_as("SELECT case_id, verdict, remark FROM case_reviews ORDER BY id")

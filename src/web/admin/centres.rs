@@ -6,8 +6,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 
 use super::{Done, Errors, see_other};
-use crate::accounts::{self, AccountError, CentreInput};
 use crate::domain::staff::CentreKind;
+use crate::service::accounts::{self, AccountError, CentreInput};
 use crate::store::{self, centres::Centre};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;

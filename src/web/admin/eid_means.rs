@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 
 use super::eservices::form_errors;
 use super::{Done, Errors, see_other};
-use crate::catalogue::{self, EidMeansInput};
+use crate::service::catalogue::{self, EidMeansInput};
 use crate::store::{self, catalogue::EidMeans};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;

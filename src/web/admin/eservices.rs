@@ -7,8 +7,8 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 
 use super::{Done, Errors, see_other};
-use crate::catalogue::{self, CatalogueError, EserviceInput, Problem};
 use crate::domain::catalogue::DataCategory;
+use crate::service::catalogue::{self, CatalogueError, EserviceInput, Problem};
 use crate::store::{self, catalogue::Eservice};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;

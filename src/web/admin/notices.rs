@@ -10,9 +10,9 @@ use axum::response::{IntoResponse, Response};
 
 use super::eservices::form_errors;
 use super::{Done, Errors, see_other};
-use crate::catalogue::{self, CatalogueError, NoticeInput};
-use crate::domain::format::date;
 use crate::domain::today_in_riga;
+use crate::present::format::date;
+use crate::service::catalogue::{self, CatalogueError, NoticeInput};
 use crate::store::{self, catalogue::NoticeSummary, catalogue::NoticeText};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;

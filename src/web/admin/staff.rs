@@ -8,9 +8,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 
 use super::{Done, Errors, no_store, see_other};
-use crate::accounts::{self, AccountError, StaffChange, UserInput};
 use crate::domain::staff::Role;
 use crate::passwords::Secret;
+use crate::service::accounts::{self, AccountError, StaffChange, UserInput};
 use crate::store::{self, centres::Centre, staff::StaffMember};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;

@@ -21,8 +21,6 @@ use super::error::AppError;
 use super::form::{Field, Posted, Widget, summary};
 use super::labels;
 use super::page::Page;
-use crate::cases::{self as service, Actor, CaseError, Opening};
-use crate::domain::format::{date, riga_time};
 use crate::domain::personal_code::PersonalCode;
 use crate::domain::steps::{FieldError, FieldErrors};
 use crate::domain::today_in_riga;
@@ -31,6 +29,8 @@ use crate::domain::workflow::{
     result_overdue,
 };
 use crate::i18n::{Cases, Lang, Texts};
+use crate::present::format::{date, riga_time};
+use crate::service::cases::{self as service, Actor, CaseError, Opening};
 use crate::store::cases::{self as store, CaseStatusColumn, LIST_LIMIT, Listed, SearchBy};
 
 pub use steps::{record_step, show_step};

@@ -16,9 +16,7 @@ use super::{
     CaseView, Flash, actor, case_id, load, load_and_log, log_view, refused, step_title,
     stop_reason_label,
 };
-use crate::cases::{self as service, CaseError, StepInput};
-use crate::domain::document::DocumentType;
-use crate::domain::format::date;
+use crate::domain::identity_document::DocumentType;
 use crate::domain::steps::{
     AuthorisationForm, ContactChannel, DataProcessingForm, EmployeeEidForm, EmployeeEidInput,
     FieldError, FieldErrors, IdentityForm, Outcome, PlannedTimeForm, ResultForm, SubmissionForm,
@@ -27,6 +25,8 @@ use crate::domain::steps::{
 use crate::domain::workflow::Step;
 use crate::domain::{now_in_riga, today_in_riga};
 use crate::i18n::{Cases, Lang};
+use crate::present::format::date;
+use crate::service::cases::{self as service, CaseError, StepInput};
 use crate::store::cases::{self as store, EidMeans, Notice};
 use crate::web::AppState;
 use crate::web::auth::CurrentUser;

@@ -2,11 +2,11 @@
 //! in each duty's form with the mouse.
 
 use chrono::{Datelike, TimeDelta};
-use pilnvara::accounts::{self, Actor, CentreInput, UserInput};
 use pilnvara::clock::Clock;
 use pilnvara::domain::staff::{CentreKind, Role};
 use pilnvara::domain::today_in_riga;
 use pilnvara::passwords::Secret;
+use pilnvara::service::accounts::{self, Actor, CentreInput, UserInput};
 
 use crate::browser::{Browser, Outcome};
 use crate::ensure;

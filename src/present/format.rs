@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
-use super::now_in_riga;
+use crate::domain::now_in_riga;
 
 /// dd.mm.yyyy, as dates are written in Latvia.
 pub fn date(day: NaiveDate) -> String {

@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::PgPool;
 
-use crate::accounts::Actor;
 use crate::audit::{self, Chain, Event};
 use crate::clock::Clock;
 use crate::domain::catalogue::{CatalogueCode, DataCategory};
+use crate::service::accounts::Actor;
 use crate::store::{self, catalogue::EidMeans, catalogue::EserviceFields, catalogue::NoticeText};
 
 /// What is wrong with one field.

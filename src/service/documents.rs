@@ -4,7 +4,7 @@
 //! The authorisation is frozen at its first print: its content is stored as a snapshot with the
 //! SHA-256 of the bytes, and every reprint renders the snapshot again and must give the same
 //! bytes, or it is refused. The rules (when a document may be printed, the number, the code)
-//! live in [`crate::domain::documents`]; the handlers only map results to responses.
+//! live in [`crate::domain::printed`]; the handlers only map results to responses.
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -12,11 +12,9 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::{PgConnection, PgPool};
 
-use crate::accounts::Actor;
 use crate::audit::{self, Chain, Event};
-use crate::domain::document::DocumentType;
-use crate::domain::documents::{self as rules, NotPrintable};
-use crate::domain::format::{date, date_time};
+use crate::domain::identity_document::DocumentType;
+use crate::domain::printed::{self as rules, NotPrintable};
 use crate::domain::steps::{
     AuthorisationInput, IdentityInput, PlannedTimeInput, ResultContact, SubmissionInput,
 };
@@ -24,6 +22,8 @@ use crate::domain::workflow::Step;
 use crate::domain::{now_in_riga, today_in_riga};
 use crate::i18n::Documents;
 use crate::pdf::{self, AuthorisationDoc, NoticeDoc, PdfError, ReceiptDoc};
+use crate::present::format::{date, date_time};
+use crate::service::accounts::Actor;
 use crate::store::cases::Notice;
 use crate::store::documents::{self as store, CaseRow, NewDocument, StepRow};
 

@@ -1,0 +1,9 @@
+//! The services: each public function is one thing a user (or the operator's command, or a daily
+//! job) does, carried out in one transaction that locks, asks the domain, stores and audits. The
+//! web handlers and the command line call these; they never open transactions themselves.
+
+pub mod accounts;
+pub mod cases;
+pub mod catalogue;
+pub mod documents;
+pub mod erasure;
