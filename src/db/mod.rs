@@ -7,7 +7,9 @@ use std::time::Duration;
 
 use anyhow::Context as _;
 use sqlx::PgPool;
-use sqlx::postgres::PgPoolOptions;
+use std::str::FromStr as _;
+
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 
 use crate::config::Config;
 use launcher::{Cluster, Durability};
@@ -68,13 +70,31 @@ impl Database {
     }
 }
 
+/// The longest a session of the application may sit inside a transaction without sending a
+/// statement: the server ends such a session, so that no lock is held for long by work that was
+/// abandoned (the patched driver and `web::run_to_completion` make that rare; this makes it
+/// harmless).
+pub const IDLE_IN_TRANSACTION_TIMEOUT: &str = "15s";
+
+/// The longest one statement of the application may run. Every page's statements are bounded;
+/// one that runs this long is a fault to end, not to wait for. Migrations run without it.
+pub const STATEMENT_TIMEOUT: &str = "30s";
+
 /// A pool whose requests fail fast while the database is down, so pages answer 503 instead of
-/// hanging; it reconnects by itself when the database is back.
+/// hanging; it reconnects by itself when the database is back. Its sessions carry the
+/// timeouts above.
 pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
+    let options = PgConnectOptions::from_str(url)?.options([
+        (
+            "idle_in_transaction_session_timeout",
+            IDLE_IN_TRANSACTION_TIMEOUT,
+        ),
+        ("statement_timeout", STATEMENT_TIMEOUT),
+    ]);
     PgPoolOptions::new()
         .max_connections(20)
         .acquire_timeout(Duration::from_secs(3))
-        .connect(url)
+        .connect_with(options)
         .await
 }
 
@@ -85,8 +105,15 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
     if all_applied(pool).await.unwrap_or(false) {
         return Ok(());
     }
+    // A migration may rewrite a large table: on a connection of its own without the
+    // application's statement timeout, closed afterwards rather than returned to the pool.
+    let mut connection = pool.acquire().await?;
+    connection.close_on_drop();
+    sqlx::query("SET statement_timeout = 0")
+        .execute(&mut *connection)
+        .await?;
     MIGRATOR
-        .run(pool)
+        .run(&mut *connection)
         .await
         .context("running database migrations")
 }

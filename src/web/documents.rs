@@ -239,7 +239,7 @@ fn respond(
             t.mismatch_text,
         ),
         Err(DocumentError::Database(error)) => Err(error.into()),
-        Err(error) => Err(AppError::Internal(error.into())),
+        Err(error) => Err(anyhow::Error::from(error).into()),
     }
 }
 
@@ -335,7 +335,7 @@ pub async fn verify(
     .await
     .map_err(|error| match error {
         DocumentError::Database(error) => AppError::from(error),
-        other => AppError::Internal(other.into()),
+        other => anyhow::Error::from(other).into(),
     })?;
     let outcome = match verification {
         Verification::Matches {

@@ -64,19 +64,51 @@ pub enum AppError {
     #[error("not found")]
     NotFound,
     #[error("database unavailable: {0}")]
-    Unavailable(#[source] sqlx::Error),
+    Unavailable(#[source] anyhow::Error),
     #[error(transparent)]
-    Internal(#[from] anyhow::Error),
+    Internal(anyhow::Error),
 }
 
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        match error {
-            sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) => {
-                AppError::Unavailable(error)
-            }
-            other => AppError::Internal(other.into()),
+        if database_is_away(&error) {
+            AppError::Unavailable(error.into())
+        } else {
+            AppError::Internal(error.into())
         }
+    }
+}
+
+/// A service's error that wraps a database error (a document check, an erasure) reads as
+/// unavailable too when the database was away, not as a fault of the page.
+impl From<anyhow::Error> for AppError {
+    fn from(error: anyhow::Error) -> Self {
+        let away = error
+            .chain()
+            .filter_map(|cause| cause.downcast_ref::<sqlx::Error>())
+            .any(database_is_away);
+        if away {
+            AppError::Unavailable(error)
+        } else {
+            AppError::Internal(error)
+        }
+    }
+}
+
+/// Whether `error` means the database cannot be reached or is restarting, rather than that a
+/// statement failed: the pool gave up waiting, the connection broke, or the server said it is
+/// shutting down or starting (SQLSTATE class 08, connection exception; 57P01–57P03, operator
+/// intervention; 53300, too many connections).
+pub fn database_is_away(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut
+        | sqlx::Error::PoolClosed
+        | sqlx::Error::Io(_)
+        | sqlx::Error::WorkerCrashed => true,
+        sqlx::Error::Database(database) => database.code().is_some_and(|code| {
+            code.starts_with("08") || matches!(&*code, "57P01" | "57P02" | "57P03" | "53300")
+        }),
+        _ => false,
     }
 }
 
@@ -100,7 +132,9 @@ impl IntoResponse for AppError {
             AppError::Internal(error) => {
                 tracing::error!(error = format!("{error:#}"), "request failed")
             }
-            AppError::Unavailable(error) => tracing::warn!(%error, "database unavailable"),
+            AppError::Unavailable(error) => {
+                tracing::warn!(error = format!("{error:#}"), "database unavailable")
+            }
             _ => {}
         }
         error_response(self.kind())

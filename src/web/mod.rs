@@ -29,7 +29,7 @@ use axum::Router;
 use axum::extract::MatchedPath;
 use axum::handler::Handler as _;
 use axum::http::{HeaderName, Request, Response};
-use axum::middleware::{from_fn, from_fn_with_state};
+use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use sqlx::PgPool;
 use tower_governor::GovernorLayer;
@@ -41,7 +41,7 @@ use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 use tower_sessions_sqlx_store::PostgresStore;
-use tracing::Span;
+use tracing::{Instrument as _, Span};
 
 use crate::clock::Clock;
 use crate::config::Config;
@@ -200,6 +200,7 @@ pub fn app(state: AppState) -> Router {
         .layer(from_fn(page::localise))
         .layer(from_fn_with_state(state, auth::identify))
         .layer(sessions)
+        .layer(from_fn(run_to_completion))
         .layer(from_fn_with_state(
             security::SecurityHeaders { hsts: secure },
             security::headers,
@@ -212,6 +213,22 @@ pub fn app(state: AppState) -> Router {
                 .on_response(log_response),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
+}
+
+/// Runs the rest of the request (session, handler, the session's save) in a task of its own, so
+/// that a client who goes away mid-request cannot cut its work off half-way: a transaction that
+/// began is committed or rolled back by the code that began it, never abandoned at an `.await`.
+/// Only the answer is lost, and the client's retry meets the work already done.
+async fn run_to_completion(
+    request: Request<axum::body::Body>,
+    next: Next,
+) -> axum::response::Response {
+    let work = next.run(request).instrument(Span::current());
+    match tokio::spawn(work).await {
+        Ok(response) => response,
+        // A panic is answered inside (CatchPanicLayer); this is the task itself failing.
+        Err(_) => error_response(ErrorKind::Internal),
+    }
 }
 
 /// One span per request with the method, the matched route (never the raw path or query, which
