@@ -68,6 +68,9 @@ pub enum FieldError {
     /// A checkbox that must be ticked (signed, copy handed over, purpose only).
     #[error("must be confirmed")]
     MustBeConfirmed,
+    /// "Signed" ticked at 22.¹3 before the authorisation was printed.
+    #[error("the authorisation has not been printed yet")]
+    NotYetPrinted,
     /// The data-use notice was replaced after the form was shown: read the new one to the client.
     #[error("the data-use notice has changed")]
     NoticeChanged,
@@ -98,6 +101,7 @@ impl FieldError {
             Self::BadEmail => "bad-email",
             Self::BadPhone => "bad-phone",
             Self::MustBeConfirmed => "must-be-confirmed",
+            Self::NotYetPrinted => "not-yet-printed",
             Self::NoticeChanged => "notice-changed",
             Self::BeforeCaseOpened => "before-case-opened",
             Self::BeforeEidSignIn => "before-eid-sign-in",

@@ -14,6 +14,18 @@ catalogue! {
             lv: "Izdrukājiet abus eksemplārus, lai klients tos paraksta. 1. eksemplārs glabājas pašvaldībā, 2. eksemplāru izsniedz klientam. Atkārtota izdruka ir tieši tāda pati kā pirmā.",
             en: "Print both copies for the client to sign. Copy 1 is kept by the municipality, copy 2 is given to the client. A reprint is exactly the same as the first print.",
         }
+        printed_as {
+            lv: "Izdrukāts: pilnvarojums Nr.",
+            en: "Printed: authorisation No.",
+        }
+        printed_code {
+            lv: "pārbaudes kods",
+            en: "verification code",
+        }
+        not_yet_printed {
+            lv: "Pilnvarojums vēl nav izdrukāts: 22.¹3 var reģistrēt tikai pēc izdrukas.",
+            en: "The authorisation has not been printed yet: 22.¹3 can be recorded only after it is.",
+        }
         print_notice {
             lv: "Drukāt informāciju par personas datu izmantošanu (PDF)",
             en: "Print the information on the use of personal data (PDF)",

@@ -263,6 +263,7 @@ pub fn message(t: &Cases, error: &FieldError) -> String {
         FieldError::BadEmail => t.err_bad_email.into(),
         FieldError::BadPhone => t.err_bad_phone.into(),
         FieldError::MustBeConfirmed => t.err_must_be_confirmed.into(),
+        FieldError::NotYetPrinted => t.err_not_yet_printed.into(),
         FieldError::NoticeChanged => t.err_notice_changed.into(),
         FieldError::BeforeCaseOpened => t.err_before_case_opened.into(),
         FieldError::BeforeEidSignIn => t.err_before_eid_sign_in.into(),

@@ -17,6 +17,7 @@ use super::{
     stop_reason_label,
 };
 use crate::domain::identity_document::DocumentType;
+use crate::domain::printed::printed_code;
 use crate::domain::steps::{
     AuthorisationForm, ContactChannel, DataProcessingForm, EmployeeEidForm, EmployeeEidInput,
     FieldError, FieldErrors, IdentityForm, Outcome, PlannedTimeForm, ResultForm, SubmissionForm,
@@ -75,13 +76,15 @@ impl NoticeView {
     }
 }
 
-/// What a step's form needs besides the case: the means list, the notice, "now".
+/// What a step's form needs besides the case: the means list, the notice, the printed document.
 struct Context {
     means: Vec<EidMeans>,
     notice: Option<Notice>,
+    /// 22.¹3: the authorisation's number and printed verification code, once it was printed.
+    printed: Option<(String, String)>,
 }
 
-async fn context(state: &AppState, step: Step) -> Result<Context, AppError> {
+async fn context(state: &AppState, step: Step, case_id: i64) -> Result<Context, AppError> {
     let means = if step == Step::EmployeeEid {
         store::active_eid_means(&state.db).await?
     } else {
@@ -94,7 +97,22 @@ async fn context(state: &AppState, step: Step) -> Result<Context, AppError> {
     } else {
         None
     };
-    Ok(Context { means, notice })
+    let printed = if step == Step::Authorisation {
+        let mut connection = state.db.acquire().await?;
+        crate::store::documents::document(&mut connection, case_id)
+            .await?
+            .map(|row| {
+                let code = printed_code(&row.verification_code);
+                (row.document_number, code)
+            })
+    } else {
+        None
+    };
+    Ok(Context {
+        means,
+        notice,
+        printed,
+    })
 }
 
 #[derive(Template, WebTemplate)]
@@ -109,6 +127,8 @@ pub struct StepPage {
     errors: Vec<(String, String)>,
     notice: Option<NoticeView>,
     notice_missing: bool,
+    /// 22.¹3: (document number, verification code) once the authorisation was printed.
+    printed: Option<(String, String)>,
     stale: bool,
     /// After a failed identity check: the stop page with the reason chosen, and its label.
     stop_offer: Option<(String, &'static str)>,
@@ -130,7 +150,7 @@ pub async fn show_step(
         return Ok(Flash::refusal(error).redirect(id));
     }
     log_view(&state, &user, &case, &format!("step:{}", step.slug())).await?;
-    let context = context(&state, step).await?;
+    let context = context(&state, step, id).await?;
     if let Some(notice) = &context.notice {
         let at = state.clock.now();
         let (case_id, centre_id) = (case.id, case.centre_id);
@@ -182,7 +202,7 @@ pub async fn record_step(
     if let Err(error) = case.state().and_then(|s| s.may_record(step)) {
         return Ok(Flash::refusal(error).redirect(id));
     }
-    let context = context(&state, step).await?;
+    let context = context(&state, step, id).await?;
     let now = state.clock.now();
     let checked = validate(step, &posted, &context, &case, &rows, now);
     let input = match checked {
@@ -216,11 +236,17 @@ pub async fn record_step(
     .await;
     match recorded {
         Ok(_) => Ok(Flash::Recorded.redirect(id)),
-        Err(CaseError::Stale) => {
+        // The form again, as it was typed, on the case as it is now: it changed since the form
+        // was shown, or "signed" was ticked before the authorisation was printed.
+        Err(error @ (CaseError::Stale | CaseError::AuthorisationNotPrinted)) => {
+            let stale = matches!(error, CaseError::Stale);
+            let mut errors = FieldErrors::default();
+            if !stale {
+                errors.push("signed", FieldError::NotYetPrinted);
+            }
             let (case, rows) = load_and_log(&state, &user, id, &page_name).await?;
             let view = CaseView::build(page.t, page.lang, &case, &rows);
             let categories = case.data_categories.clone();
-            let errors = FieldErrors::default();
             Ok(render(
                 page,
                 view,
@@ -229,7 +255,7 @@ pub async fn record_step(
                 &errors,
                 &context,
                 &categories,
-                true,
+                stale,
             ))
         }
         Err(error) => refused(id, error),
@@ -387,6 +413,7 @@ fn render(
         errors: summary(&fields),
         notice_missing: step == Step::Authorisation && notice.is_none(),
         notice,
+        printed: context.printed.clone(),
         fields,
         view,
         step,
