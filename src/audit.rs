@@ -1,22 +1,27 @@
 //! The audit trail: the one function through which every audited change and view is written.
 //!
-//! Events form hash chains: one per case, one per centre for events without a case, and one
-//! `system` chain for events that belong to no centre (a sign-in attempt for an unknown
-//! account). Each event holds the hash of the one before it, and its own hash covers a
-//! length-prefixed encoding of every field, so a changed, removed or reordered event breaks the
-//! chain. Writers on different chains do not block each other: only the chain's head row is
-//! locked. The details must never hold raw personal data (ids and keyed hashes instead), so that
-//! erasing personal data later leaves every chain verifiable.
+//! Events form hash chains: one per case, one per centre for events without a case, one
+//! `access:` chain per centre for the views of personal data, and one `system` chain for events
+//! that belong to no centre (a sign-in attempt for an unknown account). Each event holds the hash
+//! of the one before it, and its own hash covers a length-prefixed encoding of every field, so a
+//! changed, removed or reordered event breaks the chain. Writers on different chains do not
+//! block each other: only the chain's head row is locked. Views go to their centre's access
+//! chain, never to the case's, so that a page view never waits on (or races with) a duty being
+//! recorded on the same case. The details must never hold raw personal data (ids and keyed
+//! hashes instead), so that erasing personal data later leaves every chain verifiable.
 //!
-//! [`verify`] checks the chains; [`anchor`] writes and reads signed statements of their heads.
+//! An event is written only inside a transaction (the type says so), so an event and its
+//! chain's head move together or not at all. [`verify`] checks the chains; [`anchor`] writes and
+//! reads signed statements of their heads; [`mend`] moves on a head that a crash left behind.
 
 pub mod anchor;
+pub mod mend;
 pub mod verify;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
-use sqlx::PgConnection;
+use sqlx::{Postgres, Transaction};
 
 /// The hash before the first event of a chain.
 pub const GENESIS: [u8; 32] = [0; 32];
@@ -26,6 +31,8 @@ pub const GENESIS: [u8; 32] = [0; 32];
 pub enum Chain {
     Case(i64),
     Centre(i64),
+    /// The views of personal data at a centre.
+    Access(i64),
     System,
 }
 
@@ -34,6 +41,7 @@ impl Chain {
         match self {
             Chain::Case(id) => format!("case:{id}"),
             Chain::Centre(id) => format!("centre:{id}"),
+            Chain::Access(id) => format!("access:{id}"),
             Chain::System => "system".to_owned(),
         }
     }
@@ -53,30 +61,69 @@ pub struct Event<'a> {
     pub details: Value,
 }
 
+/// The action of a view of personal data.
+pub const PERSONAL_DATA_VIEWED: &str = "personal-data-viewed";
+
+/// A page (or document) that showed case `case_id`'s personal data to `actor_id`.
+#[derive(Debug, Clone)]
+pub struct View<'a> {
+    pub centre_id: i64,
+    pub case_id: i64,
+    pub actor_id: i64,
+    pub session_tag: &'a str,
+    /// Which page: `case`, `step:identity`, `search`, `authorisation-pdf`, …
+    pub page: &'a str,
+}
+
 /// Appends `event` to its chain at time `at`, inside the caller's transaction.
 pub async fn record(
-    connection: &mut PgConnection,
+    tx: &mut Transaction<'_, Postgres>,
     at: DateTime<Utc>,
     event: Event<'_>,
 ) -> Result<(), sqlx::Error> {
-    let chain = event.chain.key();
     let case_id = match event.chain {
         Chain::Case(id) => Some(id),
         _ => None,
     };
-    sqlx::query!(
+    append(tx, at, &event, case_id).await
+}
+
+/// Appends the view to its centre's access chain, inside the caller's transaction. The event
+/// names the case (for the case's timeline and subject access) without joining its chain.
+pub async fn record_view(
+    tx: &mut Transaction<'_, Postgres>,
+    at: DateTime<Utc>,
+    view: View<'_>,
+) -> Result<(), sqlx::Error> {
+    let event = Event {
+        chain: Chain::Access(view.centre_id),
+        centre_id: Some(view.centre_id),
+        actor_id: Some(view.actor_id),
+        session_tag: Some(view.session_tag),
+        action: PERSONAL_DATA_VIEWED,
+        details: serde_json::json!({ "page": view.page }),
+    };
+    append(tx, at, &event, Some(view.case_id)).await
+}
+
+/// Two round trips: lock (or create) the chain's head and read it, then insert the event and
+/// move the head in one statement.
+async fn append(
+    tx: &mut Transaction<'_, Postgres>,
+    at: DateTime<Utc>,
+    event: &Event<'_>,
+    case_id: Option<i64>,
+) -> Result<(), sqlx::Error> {
+    let chain = event.chain.key();
+    // `DO UPDATE` (not `DO NOTHING`) so that the head row is locked and returned either way.
+    let head = sqlx::query!(
         "INSERT INTO audit_chain_heads (chain, sequence, hash) VALUES ($1, 0, $2)
-         ON CONFLICT (chain) DO NOTHING",
+         ON CONFLICT (chain) DO UPDATE SET chain = EXCLUDED.chain
+         RETURNING sequence, hash",
         chain,
         &GENESIS[..],
     )
-    .execute(&mut *connection)
-    .await?;
-    let head = sqlx::query!(
-        "SELECT sequence, hash FROM audit_chain_heads WHERE chain = $1 FOR UPDATE",
-        chain
-    )
-    .fetch_one(&mut *connection)
+    .fetch_one(&mut **tx)
     .await?;
     let sequence = head.sequence + 1;
     let hash = event_hash(&HashInput {
@@ -89,10 +136,14 @@ pub async fn record(
         prev_hash: &head.hash,
     });
     sqlx::query!(
-        "INSERT INTO audit_events
-             (chain, sequence, occurred_at, centre_id, case_id, actor_id, session_tag, action,
-              details, prev_hash, hash)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        "WITH appended AS (
+             INSERT INTO audit_events
+                 (chain, sequence, occurred_at, centre_id, case_id, actor_id, session_tag, action,
+                  details, prev_hash, hash)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+             RETURNING chain, sequence, hash)
+         UPDATE audit_chain_heads h SET sequence = a.sequence, hash = a.hash
+         FROM appended a WHERE h.chain = a.chain",
         chain,
         sequence,
         at as _,
@@ -105,15 +156,7 @@ pub async fn record(
         &head.hash,
         &hash[..],
     )
-    .execute(&mut *connection)
-    .await?;
-    sqlx::query!(
-        "UPDATE audit_chain_heads SET sequence = $2, hash = $3 WHERE chain = $1",
-        chain,
-        sequence,
-        &hash[..],
-    )
-    .execute(&mut *connection)
+    .execute(&mut **tx)
     .await?;
     Ok(())
 }

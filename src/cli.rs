@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::audit::anchor::{self, Anchor};
-use crate::audit::{Chain, verify};
+use crate::audit::{Chain, mend, verify};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::db::{self, Database};
@@ -68,6 +68,10 @@ pub enum AuditCommand {
     },
     /// Write a signed statement of every chain head to $PILNVARA_DATA_DIR/anchors.
     Anchor,
+    /// Move on every chain head that a crash left behind its chain's last event (only where
+    /// the events after it check out), recording each in the `system` chain; the server also
+    /// does this at start.
+    Mend,
 }
 
 #[derive(Debug, Subcommand)]
@@ -265,6 +269,25 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
                 "{} chains, {} events verified{against}",
                 check.chains, check.events
             );
+            if let Some(first) = check.lagging.first() {
+                println!(
+                    "{} chain heads lag behind their last event (first: {first}): a write cut off \
+                     by a crash before its head moved on, not a change to the trail; \
+                     `pilnvara audit mend` moves them on",
+                    check.lagging.len()
+                );
+            }
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Mend) => {
+            let mended = mend::mend_lagging_heads(pool, clock.now()).await?;
+            for head in &mended {
+                println!(
+                    "chain {}: head moved on from event {} to {}",
+                    head.chain, head.from_sequence, head.to_sequence
+                );
+            }
+            println!("{} chain heads mended", mended.len());
             Ok(())
         }
         Command::Audit(AuditCommand::Anchor) => {
@@ -319,6 +342,14 @@ fn trusted_anchor(
 async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
     db::migrate(&database.pool).await?;
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    for head in mend::mend_lagging_heads(&database.pool, clock.now()).await? {
+        tracing::warn!(
+            chain = %head.chain,
+            from = head.from_sequence,
+            to = head.to_sequence,
+            "audit chain head left behind by a crash moved on (recorded in the system chain)"
+        );
+    }
     let hasher = Hasher::new(2);
     if let Some(password) = accounts::bootstrap(&database.pool, &hasher, clock.as_ref()).await? {
         println!(

@@ -97,12 +97,21 @@ pub struct ChainCheck {
     pub events: u64,
     /// Anchored heads checked against the chains.
     pub anchored: u64,
+    /// Intact chains whose head row names an earlier event than their last (a write cut off by
+    /// a crash before the head moved on; `pilnvara audit mend` moves them on), first few named.
+    pub lagging: Vec<String>,
     pub failure: Option<Failure>,
 }
 
 impl ChainCheck {
     pub fn is_ok(&self) -> bool {
         self.failure.is_none()
+    }
+
+    fn note(&mut self, lag: Lag, chain: &str) {
+        if lag == Lag::Behind {
+            self.lagging.push(chain.to_owned());
+        }
     }
 }
 
@@ -123,14 +132,31 @@ struct Walker {
     chain: String,
     expected: i64,
     prev_hash: Vec<u8>,
+    /// The chain's head row, if it has one.
+    head: Option<(i64, Vec<u8>)>,
+    /// The event the head names was seen with the head's hash.
+    head_seen: bool,
 }
 
 impl Walker {
-    fn new(chain: &str) -> Self {
+    fn new(chain: &str, head: Option<&(i64, Vec<u8>)>) -> Self {
         Self {
             chain: chain.to_owned(),
             expected: 1,
             prev_hash: GENESIS.to_vec(),
+            head: head.cloned(),
+            head_seen: false,
+        }
+    }
+
+    /// A walker that starts after the event `(sequence, hash)`, taken as checked.
+    fn after(chain: &str, sequence: i64, hash: &[u8]) -> Self {
+        Self {
+            chain: chain.to_owned(),
+            expected: sequence + 1,
+            prev_hash: hash.to_vec(),
+            head: None,
+            head_seen: false,
         }
     }
 
@@ -166,16 +192,21 @@ impl Walker {
         if event.prev_hash != self.prev_hash {
             return Err(self.fail(event.sequence, Problem::BrokenLink));
         }
+        if let Some((sequence, hash)) = &self.head {
+            self.head_seen |= *sequence == event.sequence && *hash == event.hash;
+        }
         self.expected += 1;
         self.prev_hash.clone_from(&event.hash);
         Ok(())
     }
 
-    /// After the last event: the head row must name it.
-    fn finish(&self, head: Option<&(i64, Vec<u8>)>) -> Result<(), Failure> {
+    /// After the last event: the head row must name it. `Ok(Lag::Behind)` is a head that names
+    /// an earlier event of this intact chain: a write that a crash cut off before the head moved
+    /// on (see `audit::mend`), not a change to the evidence.
+    fn finish(&self) -> Result<Lag, Failure> {
         let last = self.expected - 1;
-        match head {
-            None if last == 0 => Ok(()),
+        match &self.head {
+            None if last == 0 => Ok(Lag::None),
             None => Err(self.fail(last, Problem::HeadMissing)),
             Some((sequence, _)) if *sequence > last => Err(self.fail(
                 last + 1,
@@ -183,6 +214,7 @@ impl Walker {
                     head_sequence: *sequence,
                 },
             )),
+            Some((sequence, _)) if *sequence < last && self.head_seen => Ok(Lag::Behind),
             Some((sequence, hash)) if *sequence != last || *hash != self.prev_hash => Err(self
                 .fail(
                     last,
@@ -190,9 +222,16 @@ impl Walker {
                         head_sequence: *sequence,
                     },
                 )),
-            Some(_) => Ok(()),
+            Some(_) => Ok(Lag::None),
         }
     }
+}
+
+/// Whether a chain's head is at its last event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Lag {
+    None,
+    Behind,
 }
 
 /// Checks one chain (`case:7`, `centre:2`, `system`), and its head in `anchor` if given.
@@ -206,9 +245,11 @@ pub async fn verify_chain(
         chains: 0,
         events: 0,
         anchored: 0,
+        lagging: Vec::new(),
         failure: None,
     };
-    let mut walker = Walker::new(chain);
+    let head = heads(&mut tx, &[chain.to_owned()]).await?;
+    let mut walker = Walker::new(chain, head.get(chain));
     let mut after = 0;
     loop {
         let page = chain_page(&mut tx, chain, after).await?;
@@ -224,10 +265,12 @@ pub async fn verify_chain(
             _ => break,
         }
     }
-    let head = heads(&mut tx, &[chain.to_owned()]).await?;
-    if let Err(failure) = walker.finish(head.get(chain)) {
-        check.failure = Some(failure);
-        return Ok(check);
+    match walker.finish() {
+        Ok(lag) => check.note(lag, chain),
+        Err(failure) => {
+            check.failure = Some(failure);
+            return Ok(check);
+        }
     }
     check.chains = u64::from(check.events > 0 || head.contains_key(chain));
     if let Some(anchor) = anchor {
@@ -250,6 +293,7 @@ pub async fn verify_all(pool: &PgPool, anchor: Option<&Anchor>) -> Result<ChainC
         chains: 0,
         events: 0,
         anchored: 0,
+        lagging: Vec::new(),
         failure: None,
     };
     let mut walker: Option<Walker> = None;
@@ -266,13 +310,17 @@ pub async fn verify_all(pool: &PgPool, anchor: Option<&Anchor>) -> Result<ChainC
         for event in &page {
             if walker.as_ref().is_some_and(|w| w.chain != event.chain) {
                 let done = walker.take().expect("a walker");
-                if let Err(failure) = done.finish(head_rows.get(&done.chain)) {
-                    check.failure = Some(failure);
-                    return Ok(check);
+                match done.finish() {
+                    Ok(lag) => check.note(lag, &done.chain),
+                    Err(failure) => {
+                        check.failure = Some(failure);
+                        return Ok(check);
+                    }
                 }
                 check.chains += 1;
             }
-            let current = walker.get_or_insert_with(|| Walker::new(&event.chain));
+            let current = walker
+                .get_or_insert_with(|| Walker::new(&event.chain, head_rows.get(&event.chain)));
             if let Err(failure) = current.step(event) {
                 check.failure = Some(failure);
                 return Ok(check);
@@ -287,9 +335,12 @@ pub async fn verify_all(pool: &PgPool, anchor: Option<&Anchor>) -> Result<ChainC
         }
     }
     if let Some(done) = walker {
-        if let Err(failure) = done.finish(head_rows.get(&done.chain)) {
-            check.failure = Some(failure);
-            return Ok(check);
+        match done.finish() {
+            Ok(lag) => check.note(lag, &done.chain),
+            Err(failure) => {
+                check.failure = Some(failure);
+                return Ok(check);
+            }
         }
         check.chains += 1;
     }
@@ -335,6 +386,29 @@ async fn snapshot(
         .execute(&mut *tx)
         .await?;
     Ok(tx)
+}
+
+/// The last event of `chain` if every event after `(sequence, hash)` recomputes and links on
+/// from it: `Ok(None)` if one does not, or if there is none. For `audit::mend`.
+pub(super) async fn intact_after(
+    connection: &mut PgConnection,
+    chain: &str,
+    sequence: i64,
+    hash: &[u8],
+) -> Result<Option<(i64, Vec<u8>)>, sqlx::Error> {
+    let mut walker = Walker::after(chain, sequence, hash);
+    loop {
+        let page = chain_page(connection, chain, walker.expected - 1).await?;
+        if page.is_empty() {
+            let last = walker.expected - 1;
+            return Ok((last > sequence).then_some((last, walker.prev_hash)));
+        }
+        for event in &page {
+            if walker.step(event).is_err() {
+                return Ok(None);
+            }
+        }
+    }
 }
 
 async fn chain_page(
@@ -474,11 +548,15 @@ mod tests {
     }
 
     fn walk(events: &[StoredEvent], head: Option<(i64, Vec<u8>)>) -> Result<(), Failure> {
-        let mut walker = Walker::new("case:1");
+        walk_lag(events, head).map(|_| ())
+    }
+
+    fn walk_lag(events: &[StoredEvent], head: Option<(i64, Vec<u8>)>) -> Result<Lag, Failure> {
+        let mut walker = Walker::new("case:1", head.as_ref());
         for event in events {
             walker.step(event)?;
         }
-        walker.finish(head.as_ref())
+        walker.finish()
     }
 
     #[test]
@@ -514,5 +592,21 @@ mod tests {
         let cut = chain_of(2);
         let failure = walk(&cut, None).unwrap_err();
         assert_eq!(failure.problem, Problem::HeadMissing);
+    }
+
+    #[test]
+    fn a_head_left_behind_by_a_crash_is_told_from_a_rewritten_one() {
+        let events = chain_of(4);
+        // The head names event 3 with its true hash: the write of event 4 was cut off.
+        let behind = Some((3, events[2].hash.clone()));
+        assert_eq!(walk_lag(&events, behind), Ok(Lag::Behind));
+        assert_eq!(
+            walk_lag(&events, Some((4, events[3].hash.clone()))),
+            Ok(Lag::None)
+        );
+        // A head naming event 3 with another hash is not a crash: it was written by hand.
+        let forged = Some((3, vec![7; 32]));
+        let failure = walk_lag(&events, forged).unwrap_err();
+        assert_eq!(failure.problem, Problem::HeadMismatch { head_sequence: 3 });
     }
 }

@@ -117,6 +117,15 @@ catalogue! {
         data_outcome_text { lv: "Rezultāta apraksts", en: "Outcome description" }
         audit_heading { lv: "Audita notikumi", en: "Audit events" }
         audit_caption { lv: "Gadījuma audita ķēdes notikumi", en: "Events of the case's audit chain" }
+        views_heading { lv: "Klienta datu skatījumi", en: "Views of the client's data" }
+        views_caption {
+            lv: "Kas skatīja šī gadījuma personas datus, cik reizes, pirmoreiz un pēdējoreiz (no centra piekļuves žurnāla)",
+            en: "Who viewed this case's personal data, how many times, first and last (from the centre's access log)",
+        }
+        views_none { lv: "Neviens skatījums nav reģistrēts.", en: "No view is recorded." }
+        col_views { lv: "Reizes", en: "Times" }
+        col_first { lv: "Pirmoreiz", en: "First" }
+        col_last { lv: "Pēdējoreiz", en: "Last" }
         col_sequence { lv: "Nr.", en: "No." }
         col_action { lv: "Darbība", en: "Action" }
         col_who { lv: "Kas", en: "Who" }

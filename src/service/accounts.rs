@@ -525,7 +525,7 @@ async fn account(
 
 /// Records `action` done to staff account `id` in its centre's chain.
 async fn audit_account(
-    connection: &mut sqlx::PgConnection,
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     clock: &dyn Clock,
     actor: Actor<'_>,
     id: i64,
@@ -533,11 +533,11 @@ async fn audit_account(
     action: &str,
 ) -> Result<(), sqlx::Error> {
     let details = json!({ "staff_id": id });
-    audit_admin(connection, clock, actor, account.centre_id, action, details).await
+    audit_admin(tx, clock, actor, account.centre_id, action, details).await
 }
 
 async fn audit_admin(
-    connection: &mut sqlx::PgConnection,
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     clock: &dyn Clock,
     actor: Actor<'_>,
     centre_id: i64,
@@ -548,7 +548,7 @@ async fn audit_admin(
         details["via"] = json!("command-line");
     }
     audit::record(
-        connection,
+        tx,
         clock.now(),
         Event {
             chain: Chain::Centre(centre_id),

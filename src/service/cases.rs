@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use sqlx::{PgConnection, PgPool};
+use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
 use crate::audit::{self, Chain, Event};
@@ -40,6 +40,10 @@ pub enum CaseError {
     /// The case changed after the form was shown (its version moved on).
     #[error("the case changed since the form was shown")]
     Stale,
+    /// 22.¹3 records that the client signed the printed authorisation: it cannot be recorded
+    /// before the authorisation's first print exists, whatever the browser sends.
+    #[error("the authorisation has not been printed")]
+    AuthorisationNotPrinted,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -200,6 +204,13 @@ pub async fn record_step(
         .record(step, case.capabilities(), input.wants_result())?;
     if case.version != version {
         return Err(CaseError::Stale);
+    }
+    if step == Step::Authorisation
+        && crate::store::documents::document(&mut tx, case_id)
+            .await?
+            .is_none()
+    {
+        return Err(CaseError::AuthorisationNotPrinted);
     }
     let data = input
         .data()
@@ -370,28 +381,48 @@ pub async fn notice_shown(
 
 /// The access event of a page that showed case `case_id`'s personal data.
 pub async fn log_view(
-    connection: &mut PgConnection,
+    db: &PgPool,
     at: DateTime<Utc>,
     actor: Actor<'_>,
     case_id: i64,
     centre_id: i64,
     page: &str,
 ) -> Result<(), sqlx::Error> {
-    let details = json!({ "page": page });
-    write_audit(
-        connection,
-        at,
-        actor,
-        case_id,
-        centre_id,
-        "personal-data-viewed",
-        details,
-    )
-    .await
+    log_views(db, at, actor, &[(case_id, centre_id)], page).await
+}
+
+/// The access events of a page that showed the personal data of these `(case, centre)`s, in a
+/// short transaction of their own: a view never shares a transaction, or a lock, with a duty
+/// being recorded. The centres' access chains are locked in one order, so that two pages
+/// logging views at once cannot deadlock.
+pub async fn log_views(
+    db: &PgPool,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    cases: &[(i64, i64)],
+    page: &str,
+) -> Result<(), sqlx::Error> {
+    if cases.is_empty() {
+        return Ok(());
+    }
+    let mut ordered = cases.to_vec();
+    ordered.sort_unstable_by_key(|&(case_id, centre_id)| (centre_id, case_id));
+    let mut tx = db.begin().await?;
+    for (case_id, centre_id) in ordered {
+        let view = audit::View {
+            centre_id,
+            case_id,
+            actor_id: actor.staff_id,
+            session_tag: actor.session_tag,
+            page,
+        };
+        audit::record_view(&mut tx, at, view).await?;
+    }
+    tx.commit().await
 }
 
 async fn write_audit(
-    connection: &mut PgConnection,
+    tx: &mut Transaction<'_, Postgres>,
     at: DateTime<Utc>,
     actor: Actor<'_>,
     case_id: i64,
@@ -400,7 +431,7 @@ async fn write_audit(
     details: Value,
 ) -> Result<(), sqlx::Error> {
     audit::record(
-        connection,
+        tx,
         at,
         Event {
             chain: Chain::Case(case_id),

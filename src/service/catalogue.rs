@@ -82,14 +82,14 @@ fn duplicate_code(error: sqlx::Error, key: &str) -> CatalogueError {
 }
 
 async fn audit_change(
-    connection: &mut sqlx::PgConnection,
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     clock: &dyn Clock,
     actor: Actor<'_>,
     action: &str,
     details: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
     audit::record(
-        connection,
+        tx,
         clock.now(),
         Event {
             chain: Chain::System,

@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use sha2::{Digest, Sha256};
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgPool;
 
 use crate::audit::{self, Chain, Event};
 use crate::domain::identity_document::DocumentType;
@@ -251,19 +251,14 @@ pub async fn print_authorisation(
     }
     record_print(&mut tx, reader, &case, &number, &sha256, true, now).await?;
     if printing == Printing::SupervisorReprint {
-        audit::record(
-            &mut tx,
-            now,
-            Event {
-                chain: Chain::Case(case.id),
-                centre_id: Some(case.centre_id),
-                actor_id: reader.actor.staff_id,
-                session_tag: reader.actor.session_tag,
-                action: "personal-data-viewed",
-                details: json!({ "page": "review-authorisation" }),
-            },
-        )
-        .await?;
+        let view = audit::View {
+            centre_id: case.centre_id,
+            case_id: case.id,
+            actor_id: reader.staff_id,
+            session_tag: reader.actor.session_tag.unwrap_or_default(),
+            page: "review-authorisation",
+        };
+        audit::record_view(&mut tx, now, view).await?;
     }
     tx.commit().await?;
     Ok(Pdf {
@@ -595,7 +590,7 @@ async fn render_authorisation(doc: AuthorisationDoc) -> Result<Vec<u8>, Document
 
 /// Records one print and its audit event (no personal data: the number and the hash only).
 async fn record_print(
-    connection: &mut PgConnection,
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     reader: Reader<'_>,
     case: &CaseRow,
     number: &str,
@@ -603,9 +598,9 @@ async fn record_print(
     reprint: bool,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    store::insert_print(connection, case.id, reader.staff_id, now, sha256, reprint).await?;
+    store::insert_print(tx, case.id, reader.staff_id, now, sha256, reprint).await?;
     audit::record(
-        connection,
+        tx,
         now,
         Event {
             chain: Chain::Case(case.id),

@@ -218,7 +218,7 @@ pub async fn events(pool: &PgPool, case_id: i64) -> Result<Vec<EventRow>, sqlx::
                   a.occurred_at AS "occurred_at: DateTime<Utc>"
            FROM audit_events a
            LEFT JOIN staff s ON s.id = a.actor_id
-           WHERE a.case_id = $1
+           WHERE a.chain = 'case:' || $1::bigint
            ORDER BY a.sequence DESC
            LIMIT $2"#,
         case_id,
@@ -228,6 +228,34 @@ pub async fn events(pool: &PgPool, case_id: i64) -> Result<Vec<EventRow>, sqlx::
     .await?;
     events.reverse();
     Ok(events)
+}
+
+/// Who viewed a case's personal data, how often, first and last (from the centres' access
+/// chains).
+#[derive(Debug, Clone)]
+pub struct ViewsRow {
+    pub viewer: Option<String>,
+    pub views: i64,
+    pub first: DateTime<Utc>,
+    pub last: DateTime<Utc>,
+}
+
+/// The views of case `case_id`, one row per viewer, the latest viewer first.
+pub async fn views(pool: &PgPool, case_id: i64) -> Result<Vec<ViewsRow>, sqlx::Error> {
+    sqlx::query_as!(
+        ViewsRow,
+        r#"SELECT s.full_name AS "viewer?", count(*) AS "views!",
+                  min(a.occurred_at) AS "first!: DateTime<Utc>",
+                  max(a.occurred_at) AS "last!: DateTime<Utc>"
+           FROM audit_events a
+           LEFT JOIN staff s ON s.id = a.actor_id
+           WHERE a.case_id = $1 AND a.action = 'personal-data-viewed'
+           GROUP BY a.actor_id, s.full_name
+           ORDER BY max(a.occurred_at) DESC"#,
+        case_id,
+    )
+    .fetch_all(pool)
+    .await
 }
 
 /// A recorded review.

@@ -142,7 +142,7 @@ pub async fn access_events(
            FROM audit_events a
            LEFT JOIN staff st ON st.id = a.actor_id
            WHERE a.case_id = ANY($1) AND a.action = ANY($2)
-           ORDER BY a.case_id, a.sequence
+           ORDER BY a.case_id, a.occurred_at, a.id
            LIMIT $3"#,
         cases,
         &ACCESS_ACTIONS

@@ -67,13 +67,13 @@ impl CurrentUser {
     /// Writes an audit event in the user's centre chain.
     pub async fn audit(
         &self,
-        connection: &mut sqlx::PgConnection,
+        tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
         at: DateTime<Utc>,
         action: &str,
         details: serde_json::Value,
     ) -> Result<(), sqlx::Error> {
         audit::record(
-            connection,
+            tx,
             at,
             Event {
                 chain: Chain::Centre(self.centre_id),

@@ -35,6 +35,7 @@ use crate::i18n::Review;
 use crate::i18n::{Lang, Texts};
 use crate::present::csv::{CSV_BOM, csv_line};
 use crate::present::format::{self, riga_time};
+use crate::service;
 use crate::service::documents::{self, DocumentCheck, DocumentState};
 use crate::store;
 use crate::store::review::{
@@ -655,6 +656,8 @@ pub struct CasePage {
     steps: Vec<StepLine>,
     events: Vec<EventLine>,
     events_limited: bool,
+    /// Who viewed the client's data: (who, how many times, first, last).
+    views: Vec<(String, i64, String, String)>,
     reviews: Vec<ReviewLine>,
     /// The review in force when the page was drawn: the form supersedes it.
     supersedes: Option<i64>,
@@ -762,27 +765,27 @@ async fn render_case(
         .ok_or(AppError::NotFound)?;
     let steps = store::review::steps(&state.db, id).await?;
     let events = store::review::events(&state.db, id).await?;
+    let views = store::review::views(&state.db, id).await?;
     let reviews = store::review::reviews(&state.db, id).await?;
     // The chain's hashes and links; the anchors are checked by `pilnvara audit verify`.
     let chain = verify_chain(&state.db, &Chain::Case(id).key(), None).await?;
     let document = documents::check_authorisation(&state.db, id)
         .await
         .map_err(anyhow::Error::from)?;
-    let mut tx = state.db.begin().await?;
-    audit::record(
-        &mut tx,
+    let viewer = service::cases::Actor {
+        staff_id: user.id,
+        session_tag: &user.session_tag,
+        centres: &user.centres,
+    };
+    service::cases::log_view(
+        &state.db,
         state.clock.now(),
-        Event {
-            chain: Chain::Case(id),
-            centre_id: Some(case.centre_id),
-            actor_id: Some(user.id),
-            session_tag: Some(&user.session_tag),
-            action: "personal-data-viewed",
-            details: json!({ "page": "review" }),
-        },
+        viewer,
+        id,
+        case.centre_id,
+        "review",
     )
     .await?;
-    tx.commit().await?;
 
     let t = page.t;
     let r = t.review;
@@ -842,6 +845,13 @@ async fn render_case(
             occurred_at: riga_time(event.occurred_at),
         })
         .collect();
+    let view_lines = views
+        .into_iter()
+        .map(|row| {
+            let who = row.viewer.unwrap_or_else(|| r.system_actor.to_owned());
+            (who, row.views, riga_time(row.first), riga_time(row.last))
+        })
+        .collect();
     let supersedes = reviews.first().map(|review| review.id);
     let review_lines = reviews
         .into_iter()
@@ -889,6 +899,7 @@ async fn render_case(
         steps: step_lines,
         events: event_lines,
         events_limited,
+        views: view_lines,
         reviews: review_lines,
         supersedes,
         errors,

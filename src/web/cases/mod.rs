@@ -178,7 +178,7 @@ fn refused(case_id: i64, error: CaseError) -> Result<Response, AppError> {
     match error {
         CaseError::NotFound => Err(AppError::NotFound),
         CaseError::Workflow(error) => Ok(Flash::refusal(error).redirect(case_id)),
-        CaseError::Stale => Err(AppError::BadRequest),
+        CaseError::Stale | CaseError::AuthorisationNotPrinted => Err(AppError::BadRequest),
         CaseError::Database(error) => Err(error.into()),
     }
 }
@@ -389,17 +389,8 @@ async fn log_view(
     case: &store::Case,
     page: &str,
 ) -> Result<(), AppError> {
-    let mut connection = state.db.acquire().await?;
     let at = state.clock.now();
-    service::log_view(
-        &mut connection,
-        at,
-        actor(user),
-        case.id,
-        case.centre_id,
-        page,
-    )
-    .await?;
+    service::log_view(&state.db, at, actor(user), case.id, case.centre_id, page).await?;
     Ok(())
 }
 
@@ -998,12 +989,8 @@ pub async fn search(
         SearchBy::Name(&name)
     };
     let rows = store::search(&state.db, &user.centres, by).await?;
-    let mut tx = state.db.begin().await?;
-    let at = state.clock.now();
-    for row in &rows {
-        service::log_view(&mut tx, at, actor(&user), row.id, row.centre_id, "search").await?;
-    }
-    tx.commit().await?;
+    let shown: Vec<(i64, i64)> = rows.iter().map(|row| (row.id, row.centre_id)).collect();
+    service::log_views(&state.db, state.clock.now(), actor(&user), &shown, "search").await?;
     let found = rows
         .into_iter()
         .map(|row| Found {
