@@ -20,7 +20,11 @@ const REGISTRATION: &str = "VPVKAC/2026/17";
 
 /// Centre RIX with employees anna and ben, centre VEN with employee olga.
 async fn desk() -> TestApp {
-    let app = TestApp::new().await;
+    staffed(TestApp::new().await).await
+}
+
+/// `app` with the centres and employees of [`desk`].
+pub(crate) async fn staffed(app: TestApp) -> TestApp {
     app.centre("RIX").await;
     app.centre("VEN").await;
     app.user("anna", Role::Employee, "RIX", &[]).await;
@@ -29,7 +33,7 @@ async fn desk() -> TestApp {
     app
 }
 
-async fn eservice(app: &TestApp, planned: bool, result: bool) -> i64 {
+pub(crate) async fn eservice(app: &TestApp, planned: bool, result: bool) -> i64 {
     let code = format!("test-{planned}-{result}");
     sqlx::query_scalar(
         "INSERT INTO eservices (code, name_lv, name_en, institution, authorised_submission,
@@ -44,13 +48,13 @@ async fn eservice(app: &TestApp, planned: bool, result: bool) -> i64 {
     .unwrap()
 }
 
-fn pairs(form: &[(&str, String)]) -> Vec<(String, String)> {
+pub(crate) fn pairs(form: &[(&str, String)]) -> Vec<(String, String)> {
     form.iter()
         .map(|(k, v)| ((*k).to_owned(), v.clone()))
         .collect()
 }
 
-async fn post(client: &Client, path: &str, form: &[(String, String)]) -> TestResponse {
+pub(crate) async fn post(client: &Client, path: &str, form: &[(String, String)]) -> TestResponse {
     let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     client.post(path, &borrowed).await
 }
@@ -65,7 +69,7 @@ fn open_form(eservice_id: i64, token: &str) -> Vec<(String, String)> {
     ])
 }
 
-async fn open_case(client: &Client, eservice_id: i64) -> i64 {
+pub(crate) async fn open_case(client: &Client, eservice_id: i64) -> i64 {
     let form = open_form(eservice_id, &client.open_token().await);
     let response = post(client, "/cases/new", &form).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
@@ -77,7 +81,7 @@ async fn open_case(client: &Client, eservice_id: i64) -> i64 {
     id.parse().unwrap()
 }
 
-async fn version(app: &TestApp, id: i64) -> i32 {
+pub(crate) async fn version(app: &TestApp, id: i64) -> i32 {
     sqlx::query_scalar("SELECT version FROM cases WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)
@@ -122,7 +126,7 @@ fn identity(app: &TestApp, code: &str) -> Vec<(String, String)> {
     ])
 }
 
-fn step_form(app: &TestApp, step: &str, wants_result: bool) -> Vec<(String, String)> {
+pub(crate) fn step_form(app: &TestApp, step: &str, wants_result: bool) -> Vec<(String, String)> {
     let in_five_days = (today_in_riga(app.clock.now()) + TimeDelta::days(5)).to_string();
     match step {
         "identity" => identity(app, OLD_CODE),
@@ -164,7 +168,8 @@ fn step_form(app: &TestApp, step: &str, wants_result: bool) -> Vec<(String, Stri
     }
 }
 
-/// Posts `form` to step `step` with the case's current version.
+/// Posts `form` to step `step` with the case's current version. Before 22.¹3 the authorisation
+/// is printed, as the desk does (the step is refused until it is).
 async fn record(
     app: &TestApp,
     client: &Client,
@@ -172,6 +177,12 @@ async fn record(
     step: &str,
     form: &[(String, String)],
 ) -> TestResponse {
+    if step == "authorisation" {
+        // Refused (409) while 22.¹1 or 22.¹2 is missing: then the step is refused for that.
+        client
+            .post(&format!("/cases/{id}/authorisation.pdf"), &[])
+            .await;
+    }
     let mut form = form.to_vec();
     form.push(("version".into(), version(app, id).await.to_string()));
     post(client, &format!("/cases/{id}/steps/{step}"), &form).await
@@ -674,6 +685,52 @@ async fn the_data_notice_is_shown_recorded_and_a_changed_one_must_be_read_again(
 }
 
 #[tokio::test]
+async fn the_authorisation_step_is_refused_until_the_authorisation_is_printed() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    record_ok(&app, &anna, id, "identity", true).await;
+    record_ok(&app, &anna, id, "employee-eid", true).await;
+    let page = anna.get(&format!("/cases/{id}/steps/authorisation")).await;
+    assert!(page.body.contains("Pilnvarojums vēl nav izdrukāts"));
+
+    // Whatever the browser sends, "signed" cannot be recorded before the print exists.
+    let mut form = step_form(&app, "authorisation", true);
+    form.push(("version".into(), version(&app, id).await.to_string()));
+    let path = format!("/cases/{id}/steps/authorisation");
+    let refused = post(&anna, &path, &form).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("Pilnvara vēl nav izdrukāta"));
+    assert!(
+        refused.body.contains(REGISTRATION),
+        "the form keeps what was typed"
+    );
+    assert_eq!(step_rows(&app, id).await, 2, "nothing recorded");
+
+    let print = anna
+        .post(&format!("/cases/{id}/authorisation.pdf"), &[])
+        .await;
+    assert_eq!(print.status, StatusCode::OK);
+    let (number, code): (String, String) = sqlx::query_as(
+        "SELECT document_number, verification_code FROM authorisation_documents WHERE case_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let page = anna.get(&path).await;
+    assert!(page.body.contains(&number), "the number is shown");
+    assert!(
+        page.body
+            .contains(&pilnvara::domain::printed::printed_code(&code)),
+        "the verification code is shown as printed"
+    );
+    let recorded = post(&anna, &path, &form).await;
+    assert_eq!(recorded.status, StatusCode::SEE_OTHER, "{}", recorded.body);
+    assert_eq!(step_rows(&app, id).await, 3);
+}
+
+#[tokio::test]
 async fn the_result_answer_and_contact_are_checked_per_channel() {
     let app = desk().await;
     let anna = app.signed_in("anna").await;
@@ -797,7 +854,7 @@ async fn every_view_of_personal_data_is_audited_and_no_personal_data_enters_the_
     assert_eq!(form.status, StatusCode::OK);
     assert_eq!(form.header("cache-control"), Some("no-store"));
     let pages: Vec<String> = sqlx::query_scalar(
-        "SELECT details->>'page' FROM audit_events WHERE case_id = $1 AND action = 'personal-data-viewed' ORDER BY sequence",
+        "SELECT details->>'page' FROM audit_events WHERE case_id = $1 AND action = 'personal-data-viewed' ORDER BY id",
     )
     .bind(id)
     .fetch_all(&app.pool)
@@ -839,6 +896,7 @@ async fn every_view_of_personal_data_is_audited_and_no_personal_data_enters_the_
             "case-opened",
             "step-recorded",
             "step-recorded",
+            "authorisation-printed",
             "step-recorded",
             "step-recorded",
             "step-recorded",
@@ -1450,7 +1508,7 @@ async fn the_first_showing_of_a_data_notice_version_is_audited_in_the_cases_chai
 async fn views(app: &TestApp, id: i64) -> Vec<String> {
     sqlx::query_scalar(
         "SELECT details->>'page' FROM audit_events
-         WHERE case_id = $1 AND action = 'personal-data-viewed' ORDER BY sequence",
+         WHERE case_id = $1 AND action = 'personal-data-viewed' ORDER BY id",
     )
     .bind(id)
     .fetch_all(&app.pool)

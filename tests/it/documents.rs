@@ -1101,8 +1101,8 @@ async fn a_supervisor_reprints_a_finished_cases_authorisation_from_its_frozen_co
         "byte for byte the employee's print"
     );
     let events: Vec<(String, Value)> = sqlx::query_as(
-        "SELECT action, details FROM audit_events WHERE chain = 'case:' || $1
-         AND action IN ('authorisation-printed', 'personal-data-viewed') ORDER BY sequence",
+        "SELECT action, details FROM audit_events WHERE case_id = $1
+         AND action IN ('authorisation-printed', 'personal-data-viewed') ORDER BY id",
     )
     .bind(case_id)
     .fetch_all(&desk.app.pool)

@@ -1,6 +1,6 @@
 //! End-to-end in a real browser: what a person at the desk sees and does.
 
-mod desk;
+pub(crate) mod desk;
 mod keyboard;
 mod pages;
 mod screenshots;

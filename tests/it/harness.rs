@@ -154,6 +154,16 @@ pub async fn fresh_named_database() -> (PgPool, String) {
     (pool, name)
 }
 
+/// A new, migrated, empty database for one test, behind the pool the server itself makes
+/// (its size, its timeouts, the session settings of `pilnvara::db::connect`).
+pub async fn production_pool() -> PgPool {
+    let (pool, name) = fresh_named_database().await;
+    pool.close().await;
+    pilnvara::db::connect(&database_url(&name))
+        .await
+        .expect("connecting to the test database")
+}
+
 /// The configuration a test server runs with.
 pub fn test_config() -> Config {
     Config::from_lookup(|_| None).expect("default configuration")
@@ -456,6 +466,27 @@ impl Client {
             .split_once(r#"name="open_token" value=""#)
             .expect("the form's token");
         rest.split('"').next().unwrap().to_owned()
+    }
+
+    /// Sends a request and gives up on it after `after`, dropping the connection as a browser
+    /// that is closed mid-request does. The status, if the answer came first.
+    pub async fn cut_off(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        form: &[(String, String)],
+        after: std::time::Duration,
+    ) -> Option<StatusCode> {
+        let request = self
+            .http
+            .request(method, format!("{}{path}", self.base))
+            .form(form)
+            .timeout(after);
+        match request.send().await {
+            Ok(response) => Some(response.status()),
+            Err(error) if error.is_timeout() => None,
+            Err(error) => panic!("{path}: {error}"),
+        }
     }
 
     pub async fn sign_in(&self, username: &str, password: &str) -> TestResponse {

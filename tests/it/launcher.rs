@@ -12,7 +12,7 @@ use sqlx::postgres::PgConnection;
 
 /// A data directory of its own, mode `0700`: under root, a folder the `postgres` user cannot
 /// enter, as CI's clone may be.
-fn data_dir() -> tempfile::TempDir {
+pub(crate) fn data_dir() -> tempfile::TempDir {
     let dir = tempfile::Builder::new()
         .prefix("pilnvara-launcher-")
         .tempdir()
@@ -27,14 +27,14 @@ fn start(data_dir: &Path) -> Cluster {
 }
 
 /// Stops the cluster and removes its files, wherever the launcher put them.
-fn discard(cluster: Cluster) {
+pub(crate) fn discard(cluster: Cluster) {
     cluster.stop().unwrap();
     fs::remove_dir_all(cluster.dir()).unwrap();
 }
 
 /// Stops every cluster of `data_dir` even when an assertion fails half-way, so that a failing
 /// test leaves no server behind.
-struct StopOnDrop(PathBuf);
+pub(crate) struct StopOnDrop(pub(crate) PathBuf);
 
 impl Drop for StopOnDrop {
     fn drop(&mut self) {

@@ -9,6 +9,7 @@ mod cli;
 mod documents;
 mod e2e;
 mod evidence;
+mod faults;
 mod foundation;
 mod harness;
 mod launcher;

@@ -228,8 +228,9 @@ async fn supervisor_sees_only_the_supervised_centres_and_other_cases_do_not_exis
     assert_eq!(page.header("cache-control"), Some("no-store"));
     assert!(page.body.contains("id=\"evidence-check\""));
     assert!(page.body.contains("id=\"authorisation-document\""));
-    let viewed: Vec<(String, serde_json::Value)> = sqlx::query_as(
-        "SELECT chain, details FROM audit_events WHERE action = 'personal-data-viewed'",
+    // The view goes to the case's centre's access chain, naming the case.
+    let viewed: Vec<(String, Option<i64>, serde_json::Value)> = sqlx::query_as(
+        "SELECT chain, case_id, details FROM audit_events WHERE action = 'personal-data-viewed'",
     )
     .fetch_all(&app.pool)
     .await
@@ -237,7 +238,8 @@ async fn supervisor_sees_only_the_supervised_centres_and_other_cases_do_not_exis
     assert_eq!(
         viewed,
         vec![(
-            format!("case:{in_b}"),
+            format!("access:{}", s.b),
+            Some(in_b),
             serde_json::json!({ "page": "review" })
         )]
     );
