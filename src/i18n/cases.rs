@@ -153,8 +153,8 @@ catalogue! {
         date_hint { lv: "dd.mm.gggg", en: "dd.mm.yyyy" }
         field_personal_code { lv: "Personas kods", en: "Personal code" }
         personal_code_hint {
-            lv: "11 cipari, defise pēc sestā nav obligāta (piemēram, 010190-12345 vai 32xxxx-xxxxx).",
-            en: "11 digits, the hyphen after the sixth is optional (such as 010190-12345 or 32xxxx-xxxxx).",
+            lv: "11 cipari, defise pēc sestā nav obligāta (piemēram, 010190-12349 vai 32xxxx-xxxxx).",
+            en: "11 digits, the hyphen after the sixth is optional (such as 010190-12349 or 32xxxx-xxxxx).",
         }
         check_digit_override {
             lv: "Dokumentā ir tieši šis personas kods, lai gan kontrolcipars nesakrīt",

@@ -12,8 +12,8 @@ catalogue! {
         }
         sa_personal_code { lv: "Personas kods", en: "Personal code" }
         sa_personal_code_hint {
-            lv: "11 cipari, piemēram, 010190-12345 vai 32123456789.",
-            en: "11 digits, for example 010190-12345 or 32123456789.",
+            lv: "11 cipari, piemēram, 010190-12349 vai 32123456789.",
+            en: "11 digits, for example 010190-12349 or 32123456789.",
         }
         sa_check_digit_override {
             lv: "Pieņemt veca formāta kodu, kura kontrolcipars nesakrīt",

@@ -277,6 +277,28 @@ mod tests {
     }
 
     #[test]
+    fn every_personal_code_example_passes_the_products_own_check() {
+        let mut examples = Vec::new();
+        for (_, text) in LV.entries().into_iter().chain(EN.entries()) {
+            for word in text.split_whitespace() {
+                let word = word.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+                let digits = word.replacen('-', "", 1);
+                let shaped = word.len() == 11 || (word.len() == 12 && word.find('-') == Some(6));
+                if shaped && digits.len() == 11 && digits.chars().all(|c| c.is_ascii_digit()) {
+                    examples.push(word.to_owned());
+                }
+            }
+        }
+        assert!(examples.len() >= 4, "the hints were read: {examples:?}");
+        for example in examples {
+            assert!(
+                crate::domain::personal_code::PersonalCode::parse(&example, false).is_ok(),
+                "the example {example} fails the check digit"
+            );
+        }
+    }
+
+    #[test]
     fn latvian_is_the_default() {
         assert_eq!(Lang::negotiate(None), Lang::Lv);
         assert_eq!(Lang::negotiate(Some("de-DE,fr;q=0.9")), Lang::Lv);

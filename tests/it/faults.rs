@@ -379,6 +379,10 @@ fn requests(app: &TestApp, id: i64) -> Vec<DeskRequest> {
             format!("/cases/{id}/authorisation.pdf"),
             Vec::new(),
         ),
+        (Method::GET, format!("/cases/{id}/receipt.pdf"), Vec::new()),
+        (Method::GET, format!("/cases/{id}/stop"), Vec::new()),
+        (Method::GET, "/cases/new".to_owned(), Vec::new()),
+        (Method::GET, "/".to_owned(), Vec::new()),
     ];
     for duty in STEPS {
         let path = format!("/cases/{id}/steps/{duty}");
