@@ -18,6 +18,14 @@ pub mod workflow;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, SubsecRound, TimeZone, Utc};
 use chrono_tz::Europe::Riga;
 
+/// Whether `text` holds a control character (NUL and the like) that no one types into a form
+/// field: line breaks and tabs are allowed. Every text a form stores is checked with this, so
+/// such input gets a message beside its field instead of failing at the database.
+pub fn has_control_characters(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+}
+
 /// The calendar date at the centres (Europe/Riga), which decides "expired" and "in the future".
 pub fn today_in_riga(now: DateTime<Utc>) -> NaiveDate {
     now_in_riga(now).date()

@@ -68,6 +68,9 @@ pub enum FieldError {
     /// A checkbox that must be ticked (signed, copy handed over, purpose only).
     #[error("must be confirmed")]
     MustBeConfirmed,
+    /// A NUL byte or another control character, which no one types (pasted from elsewhere).
+    #[error("holds control characters")]
+    ControlCharacters,
     /// "Signed" ticked at 22.¹3 before the authorisation was printed.
     #[error("the authorisation has not been printed yet")]
     NotYetPrinted,
@@ -102,6 +105,7 @@ impl FieldError {
             Self::BadPhone => "bad-phone",
             Self::MustBeConfirmed => "must-be-confirmed",
             Self::NotYetPrinted => "not-yet-printed",
+            Self::ControlCharacters => "control-characters",
             Self::NoticeChanged => "notice-changed",
             Self::BeforeCaseOpened => "before-case-opened",
             Self::BeforeEidSignIn => "before-eid-sign-in",
@@ -849,11 +853,14 @@ fn choice<T>(input: &str, lookup: impl FnOnce(&str) -> Option<T>) -> Result<T, F
     lookup(code).ok_or(FieldError::NotInList)
 }
 
-/// Trimmed text of `min..=max` characters (`min` ≥ 1, so empty is `Required`).
+/// Trimmed text of `min..=max` characters (`min` ≥ 1, so empty is `Required`), without control
+/// characters.
 fn text_between(input: &str, min: usize, max: usize) -> Result<String, FieldError> {
     let text = input.trim();
     let length = text.chars().count();
-    if length == 0 {
+    if super::has_control_characters(text) {
+        Err(FieldError::ControlCharacters)
+    } else if length == 0 {
         Err(FieldError::Required)
     } else if length < min {
         Err(FieldError::TooShort { min })

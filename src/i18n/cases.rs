@@ -297,6 +297,10 @@ catalogue! {
         err_bad_email { lv: "Tā nav e-pasta adrese.", en: "That is not an e-mail address." }
         err_bad_phone { lv: "Tas nav tālruņa numurs (8 cipari vai starptautisks numurs ar +).", en: "That is not a phone number (8 digits, or an international number with +)." }
         err_must_be_confirmed { lv: "Apstipriniet, atzīmējot šo lauku.", en: "Confirm by ticking this box." }
+        err_control_characters {
+            lv: "Tekstā ir neredzamas vadības rakstzīmes (piemēram, no kopēta teksta). Izdzēsiet to un ierakstiet vēlreiz.",
+            en: "The text holds invisible control characters (from copied text, say). Delete it and type it again.",
+        }
         err_not_yet_printed {
             lv: "Pilnvara vēl nav izdrukāta. Izdrukājiet to divos eksemplāros, ļaujiet klientam parakstīt abus un tad nosūtiet formu vēlreiz.",
             en: "The authorisation has not been printed yet. Print it in two copies, let the client sign both, then send the form again.",

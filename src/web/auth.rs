@@ -327,6 +327,11 @@ pub async fn sign_in(
     if typed.is_empty() || form.password.is_empty() {
         return Ok(again(page.t.auth.sign_in_missing.to_owned()).into_response());
     }
+    // No account is named with control characters: refused as any unknown name is, without
+    // counting it against anyone.
+    if crate::domain::has_control_characters(&typed) {
+        return Ok(again(page.t.auth.sign_in_failed.to_owned()).into_response());
+    }
     let now = state.clock.now();
     let mut tx = state.db.begin().await?;
     let mut throttle = store::staff::throttle(&mut tx, &typed).await?;

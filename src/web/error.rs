@@ -73,6 +73,9 @@ impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
         if database_is_away(&error) {
             AppError::Unavailable(error.into())
+        } else if is_unstorable_text(&error) {
+            // A form that does not check its text yet: a bad request, not a fault of the page.
+            AppError::BadRequest
         } else {
             AppError::Internal(error.into())
         }
@@ -83,15 +86,28 @@ impl From<sqlx::Error> for AppError {
 /// unavailable too when the database was away, not as a fault of the page.
 impl From<anyhow::Error> for AppError {
     fn from(error: anyhow::Error) -> Self {
-        let away = error
-            .chain()
-            .filter_map(|cause| cause.downcast_ref::<sqlx::Error>())
-            .any(database_is_away);
-        if away {
+        let database = || {
+            error
+                .chain()
+                .filter_map(|cause| cause.downcast_ref::<sqlx::Error>())
+        };
+        if database().any(database_is_away) {
             AppError::Unavailable(error)
+        } else if database().any(is_unstorable_text) {
+            AppError::BadRequest
         } else {
             AppError::Internal(error)
         }
+    }
+}
+
+/// Whether the database refused text it cannot store (a NUL byte: SQLSTATE 22021, or 22P05).
+fn is_unstorable_text(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::Database(database) => database
+            .code()
+            .is_some_and(|code| matches!(&*code, "22021" | "22P05")),
+        _ => false,
     }
 }
 

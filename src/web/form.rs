@@ -264,6 +264,7 @@ pub fn message(t: &Cases, error: &FieldError) -> String {
         FieldError::BadPhone => t.err_bad_phone.into(),
         FieldError::MustBeConfirmed => t.err_must_be_confirmed.into(),
         FieldError::NotYetPrinted => t.err_not_yet_printed.into(),
+        FieldError::ControlCharacters => t.err_control_characters.into(),
         FieldError::NoticeChanged => t.err_notice_changed.into(),
         FieldError::BeforeCaseOpened => t.err_before_case_opened.into(),
         FieldError::BeforeEidSignIn => t.err_before_eid_sign_in.into(),

@@ -731,6 +731,41 @@ async fn the_authorisation_step_is_refused_until_the_authorisation_is_printed() 
 }
 
 #[tokio::test]
+async fn control_characters_get_a_message_beside_the_field_and_never_an_error_page() {
+    let app = desk().await;
+    let stranger = app.client().await;
+    let sign_in = stranger.sign_in("an\u{0}na", "x").await;
+    assert_eq!(sign_in.status, StatusCode::OK, "the sign-in page again");
+    assert!(sign_in.body.contains(r#"name="username""#));
+
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    record_ok(&app, &anna, id, "identity", true).await;
+    record_ok(&app, &anna, id, "employee-eid", true).await;
+    let mut form = step_form(&app, "authorisation", true);
+    for (name, value) in &mut form {
+        if name == "registration_number" {
+            *value = "VPVKAC\u{0}/17".into();
+        }
+    }
+    let refused = record(&app, &anna, id, "authorisation", &form).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("neredzamas vadības rakstzīmes"));
+    assert!(refused.body.contains(PHONE), "the rest of the form is kept");
+    assert_eq!(step_rows(&app, id).await, 2, "nothing recorded");
+
+    for field in ["name", "reference", "personal_code"] {
+        let form = pairs(&[(field, "B\u{0}\u{7}rzi".into())]);
+        let search = post(&anna, "/cases/search", &form).await;
+        assert!(
+            !search.status.is_server_error(),
+            "{field}: {}",
+            search.status
+        );
+    }
+}
+
+#[tokio::test]
 async fn the_result_answer_and_contact_are_checked_per_channel() {
     let app = desk().await;
     let anna = app.signed_in("anna").await;
