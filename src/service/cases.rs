@@ -239,6 +239,7 @@ pub async fn record_step(
     }
     let hmac;
     let personal_code;
+    let name_key;
     let mut fields = CaseFields::default();
     match input {
         StepInput::Identity(identity) => {
@@ -246,6 +247,11 @@ pub async fn record_step(
             personal_code = identity.personal_code.to_string();
             fields.client_given_names = Some(&identity.given_names);
             fields.client_surnames = Some(&identity.surnames);
+            name_key = crate::domain::search_key(&format!(
+                "{} {}",
+                identity.given_names, identity.surnames
+            ));
+            fields.client_name_key = Some(&name_key);
             fields.client_personal_code = Some(&personal_code);
             fields.personal_code_hmac = Some(&hmac);
         }

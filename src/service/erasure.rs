@@ -189,7 +189,8 @@ async fn erase_case(
     }
     sqlx::query!(
         "UPDATE cases SET
-             client_given_names = NULL, client_surnames = NULL, client_personal_code = NULL,
+             client_given_names = NULL, client_surnames = NULL, client_name_key = NULL,
+             client_personal_code = NULL,
              personal_code_hmac = NULL, notify_contact = NULL, portal_reference = NULL,
              stop_remark = NULL, erased_at = $2, version = version + 1
          WHERE id = $1",

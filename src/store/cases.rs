@@ -453,6 +453,8 @@ pub async fn insert_step(
 pub struct CaseFields<'a> {
     pub client_given_names: Option<&'a str>,
     pub client_surnames: Option<&'a str>,
+    /// `domain::search_key` of the given names and surnames.
+    pub client_name_key: Option<&'a str>,
     pub client_personal_code: Option<&'a str>,
     pub personal_code_hmac: Option<&'a [u8]>,
     pub client_wants_result: Option<bool>,
@@ -485,7 +487,8 @@ pub async fn advance(
              retention_until = COALESCE($11, retention_until),
              portal_reference = COALESCE($12, portal_reference),
              submitted_at = COALESCE($13, submitted_at),
-             closed_at = CASE WHEN $2 = 'closed'::case_status THEN $14 ELSE closed_at END
+             closed_at = CASE WHEN $2 = 'closed'::case_status THEN $14 ELSE closed_at END,
+             client_name_key = COALESCE($15, client_name_key)
          WHERE id = $1",
         case_id,
         status as CaseStatusColumn,
@@ -501,6 +504,7 @@ pub async fn advance(
         fields.portal_reference,
         fields.submitted_at as _,
         at as _,
+        fields.client_name_key,
     )
     .execute(connection)
     .await?;
@@ -730,9 +734,9 @@ pub async fn search(
                 .await
         }
         SearchBy::Name(name) => {
-            let words: Vec<String> = name
+            let words: Vec<String> = crate::domain::search_key(name)
                 .split_whitespace()
-                .map(|word| format!("%{}%", like_escape(&word.to_lowercase())))
+                .map(|word| format!("%{}%", like_escape(word)))
                 .collect();
             sqlx::query_as!(
                 Listed,
@@ -743,8 +747,8 @@ pub async fn search(
                   c.submitted_at AS "submitted_at: DateTime<Utc>",
                   coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
            FROM cases c JOIN eservices e ON e.id = c.eservice_id
-           WHERE c.centre_id = ANY($1) AND c.client_surnames IS NOT NULL
-             AND (SELECT bool_and(lower(c.client_given_names || ' ' || c.client_surnames) LIKE w)
+           WHERE c.centre_id = ANY($1) AND c.client_name_key IS NOT NULL
+             AND (SELECT bool_and(c.client_name_key LIKE w)
                   FROM unnest($2::text[]) AS w)
            ORDER BY c.id DESC LIMIT $3"#,
                 centres,

@@ -766,6 +766,56 @@ async fn control_characters_get_a_message_beside_the_field_and_never_an_error_pa
 }
 
 #[tokio::test]
+async fn search_by_name_finds_latvian_letters_typed_with_or_without_diacritics() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let service = eservice(&app, true, true).await;
+    let mut ids = Vec::new();
+    for (given, surnames) in [
+        ("Ēriks", "Šmits"),
+        ("Līga", "Kļaviņa-Šķēle"),
+        ("Žanis", "Žagare"),
+    ] {
+        let id = open_case(&anna, service).await;
+        let mut form = identity(&app, OLD_CODE);
+        for (name, value) in &mut form {
+            match name.as_str() {
+                "given_names" => *value = given.into(),
+                "surnames" => *value = surnames.into(),
+                _ => {}
+            }
+        }
+        let response = record(&app, &anna, id, "identity", &form).await;
+        assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+        ids.push(id);
+    }
+    let found = |body: &str, id: i64| body.contains(&format!(r#"href="/cases/{id}""#));
+    for (typed, expected) in [
+        ("Šmits", 0),
+        ("šmits", 0),
+        ("Smits", 0),
+        ("ēriks šmits", 0),
+        ("ERIKS", 0),
+        ("Kļaviņa-Šķēle", 1),
+        ("Šķēle", 1),
+        ("skele", 1),
+        ("klavina", 1),
+        ("Žagare", 2),
+        ("zagare zanis", 2),
+    ] {
+        let page = post(&anna, "/cases/search", &pairs(&[("name", typed.into())])).await;
+        assert_eq!(page.status, StatusCode::OK);
+        for (n, id) in ids.iter().enumerate() {
+            assert_eq!(
+                found(&page.body, *id),
+                n == expected,
+                "searching {typed:?}: case {n}"
+            );
+        }
+    }
+}
+
+#[tokio::test]
 async fn the_result_answer_and_contact_are_checked_per_channel() {
     let app = desk().await;
     let anna = app.signed_in("anna").await;
