@@ -45,13 +45,15 @@ pub enum ReviewError {
     VerdictMissing,
     RemarkRequired,
     RemarkTooLong,
+    /// NUL or another control character, which no one types.
+    RemarkControlCharacters,
 }
 
 impl ReviewError {
     pub fn field(self) -> &'static str {
         match self {
             Self::VerdictMissing => "verdict",
-            Self::RemarkRequired | Self::RemarkTooLong => "remark",
+            Self::RemarkRequired | Self::RemarkTooLong | Self::RemarkControlCharacters => "remark",
         }
     }
 }
@@ -72,7 +74,9 @@ pub fn validate_review(verdict: &str, remark: &str) -> Result<ReviewInput, Vec<R
         errors.push(ReviewError::VerdictMissing);
     }
     let remark = remark.trim();
-    if remark.chars().count() > REMARK_MAX_CHARS {
+    if super::has_control_characters(remark) {
+        errors.push(ReviewError::RemarkControlCharacters);
+    } else if remark.chars().count() > REMARK_MAX_CHARS {
         errors.push(ReviewError::RemarkTooLong);
     } else if remark.is_empty() && verdict == Some(Verdict::IssuesFound) {
         errors.push(ReviewError::RemarkRequired);
@@ -247,6 +251,15 @@ fn scalar(value: &Value) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_remark_with_control_characters_is_refused() {
+        assert_eq!(
+            validate_review("issues-found", "nav\u{0}paraksta"),
+            Err(vec![ReviewError::RemarkControlCharacters])
+        );
+        assert!(validate_review("issues-found", "nav paraksta\notrā eksemplārā").is_ok());
+    }
 
     #[test]
     fn a_verdict_is_required_and_issues_need_a_remark() {

@@ -915,6 +915,7 @@ fn review_error_text(t: &Texts, error: ReviewError) -> &'static str {
         ReviewError::VerdictMissing => t.review.error_verdict_missing,
         ReviewError::RemarkRequired => t.review.error_remark_required,
         ReviewError::RemarkTooLong => t.review.error_remark_too_long,
+        ReviewError::RemarkControlCharacters => t.cases.err_control_characters,
     }
 }
 

@@ -754,6 +754,16 @@ async fn control_characters_get_a_message_beside_the_field_and_never_an_error_pa
     assert!(refused.body.contains(PHONE), "the rest of the form is kept");
     assert_eq!(step_rows(&app, id).await, 2, "nothing recorded");
 
+    let stop = pairs(&[
+        ("version", version(&app, id).await.to_string()),
+        ("reason", "other".into()),
+        ("remark", "Klients\u{0} aizgāja".into()),
+    ]);
+    let refused = post(&anna, &format!("/cases/{id}/stop"), &stop).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("neredzamas vadības rakstzīmes"));
+    assert_eq!(status(&app, id).await, "open");
+
     for field in ["name", "reference", "personal_code"] {
         let form = pairs(&[(field, "B\u{0}\u{7}rzi".into())]);
         let search = post(&anna, "/cases/search", &form).await;

@@ -844,7 +844,9 @@ pub async fn stop(
         }),
     };
     let remark = posted.get("remark").trim().to_owned();
-    if remark.chars().count() > STOP_REMARK_MAX_CHARS {
+    if crate::domain::has_control_characters(&remark) {
+        errors.push("remark", FieldError::ControlCharacters);
+    } else if remark.chars().count() > STOP_REMARK_MAX_CHARS {
         errors.push(
             "remark",
             FieldError::TooLong {
