@@ -15,7 +15,7 @@ catalogue! {
         add { lv: "Pievienot", en: "Add" }
         required { lv: "Aizpildiet šo lauku.", en: "Fill in this field." }
         too_long { lv: "Teksts ir pārāk garš.", en: "The text is too long." }
-        name_invalid { lv: "Ievadiet nosaukumu vai vārdu (1–200 rakstzīmes).", en: "Enter a name (1–200 characters)." }
+        name_invalid { lv: "Ievadiet nosaukumu vai vārdu (1–200 rakstzīmes, bez neredzamām vadības rakstzīmēm).", en: "Enter a name (1–200 characters, with no invisible control characters)." }
         date_invalid { lv: "Ievadiet derīgu datumu (GGGG-MM-DD).", en: "Enter a valid date (YYYY-MM-DD)." }
         done_added { lv: "Pievienots.", en: "Added." }
         done_saved { lv: "Izmaiņas saglabātas.", en: "Changes saved." }
@@ -34,7 +34,7 @@ catalogue! {
         centre_code_taken { lv: "Centrs ar šādu kodu jau ir.", en: "A centre with this code already exists." }
         centre_name { lv: "Nosaukums", en: "Name" }
         municipality { lv: "Pašvaldība", en: "Municipality" }
-        municipality_invalid { lv: "Pašvaldības nosaukumā var būt ne vairāk kā 200 rakstzīmes.", en: "The municipality may have at most 200 characters." }
+        municipality_invalid { lv: "Pašvaldības nosaukumā var būt ne vairāk kā 200 rakstzīmes un nav neredzamu vadības rakstzīmju.", en: "The municipality may have at most 200 characters and no invisible control characters." }
         centre_kind { lv: "Centra nozīme", en: "Significance" }
         centre_kind_invalid { lv: "Izvēlieties centra nozīmi.", en: "Choose the centre's significance." }
         kind_national { lv: "Valsts nozīmes", en: "National significance" }

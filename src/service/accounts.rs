@@ -90,6 +90,7 @@ fn checked_name(name: &str) -> Result<&str, AccountError> {
     (1..=200)
         .contains(&name.chars().count())
         .then_some(name)
+        .filter(|name| !crate::domain::has_control_characters(name))
         .ok_or(AccountError::BadName)
 }
 
@@ -98,7 +99,8 @@ fn centre_fields(input: &CentreInput) -> Result<(CentreCode, CentreFields<'_>), 
     if !(1..=100).contains(&input.retention_years) {
         return Err(AccountError::BadRetention);
     }
-    if input.municipality.trim().chars().count() > 200 {
+    let municipality = input.municipality.trim();
+    if municipality.chars().count() > 200 || crate::domain::has_control_characters(municipality) {
         return Err(AccountError::BadMunicipality);
     }
     let fields = CentreFields {

@@ -18,6 +18,8 @@ use crate::store::{self, catalogue::EidMeans, catalogue::EserviceFields, catalog
 pub enum Problem {
     Required,
     TooLong,
+    /// NUL or another control character, which no one types.
+    ControlCharacters,
     BadCode,
     DuplicateCode,
     UnknownCategory,
@@ -48,6 +50,9 @@ fn text<'a>(
 ) -> &'a str {
     let value = value.trim();
     match value.chars().count() {
+        _ if crate::domain::has_control_characters(value) => {
+            problems.push((field, Problem::ControlCharacters))
+        }
         0 => problems.push((field, Problem::Required)),
         n if n > max_chars => problems.push((field, Problem::TooLong)),
         _ => {}

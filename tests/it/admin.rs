@@ -1042,3 +1042,57 @@ async fn an_administrator_ends_every_session_of_an_account_without_disabling_it(
     .await;
     assert_eq!(audited, 1);
 }
+
+#[tokio::test]
+async fn control_characters_in_admin_forms_get_a_message_beside_the_field() {
+    let (app, rix, _) = two_centres().await;
+    let admin = app.signed_in("adm").await;
+    let staff_before = count(&app, "SELECT count(*) FROM staff").await;
+    let refused = admin
+        .post(
+            "/admin/staff/new",
+            &[
+                ("username", "liga.ozola"),
+                ("full_name", "Līga\u{0} Ozola"),
+                ("role", "employee"),
+                ("centre_id", &rix.to_string()),
+            ],
+        )
+        .await;
+    assert!(!refused.status.is_server_error(), "{}", refused.status);
+    assert!(refused.body.contains("bez neredzamām vadības rakstzīmēm"));
+    assert!(
+        refused.body.contains("liga.ozola"),
+        "the form keeps the rest"
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM staff").await,
+        staff_before
+    );
+
+    let eservices_before = count(&app, "SELECT count(*) FROM eservices").await;
+    let refused = admin
+        .post(
+            "/admin/eservices/new",
+            &[
+                ("code", "test-nul"),
+                ("name_lv", "Deklarēšana\u{0}"),
+                ("name_en", "Declaration"),
+                ("institution", "PMLP"),
+                ("authorised_submission", "on"),
+                ("data_categories", "identity"),
+                ("active", "on"),
+            ],
+        )
+        .await;
+    assert!(!refused.status.is_server_error(), "{}", refused.status);
+    assert!(
+        refused.body.contains("neredzamas vadības rakstzīmes"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM eservices").await,
+        eservices_before
+    );
+}

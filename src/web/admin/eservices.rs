@@ -133,6 +133,7 @@ pub fn problem_message(page: &Page, problem: Problem) -> &'static str {
     match problem {
         Problem::Required => t.required,
         Problem::TooLong => t.too_long,
+        Problem::ControlCharacters => page.t.cases.err_control_characters,
         Problem::BadCode => t.catalogue_code_invalid,
         Problem::DuplicateCode => t.catalogue_code_taken,
         Problem::UnknownCategory => t.category_unknown,
