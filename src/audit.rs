@@ -70,7 +70,8 @@ pub struct View<'a> {
     pub centre_id: i64,
     pub case_id: i64,
     pub actor_id: i64,
-    pub session_tag: &'a str,
+    /// As in [`Event::session_tag`].
+    pub session_tag: Option<&'a str>,
     /// Which page: `case`, `step:identity`, `search`, `authorisation-pdf`, …
     pub page: &'a str,
 }
@@ -99,7 +100,7 @@ pub async fn record_view(
         chain: Chain::Access(view.centre_id),
         centre_id: Some(view.centre_id),
         actor_id: Some(view.actor_id),
-        session_tag: Some(view.session_tag),
+        session_tag: view.session_tag,
         action: PERSONAL_DATA_VIEWED,
         details: serde_json::json!({ "page": view.page }),
     };

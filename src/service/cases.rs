@@ -419,7 +419,7 @@ pub async fn log_views(
             centre_id,
             case_id,
             actor_id: actor.staff_id,
-            session_tag: actor.session_tag,
+            session_tag: Some(actor.session_tag),
             page,
         };
         audit::record_view(&mut tx, at, view).await?;

@@ -255,7 +255,7 @@ pub async fn print_authorisation(
             centre_id: case.centre_id,
             case_id: case.id,
             actor_id: reader.staff_id,
-            session_tag: reader.actor.session_tag.unwrap_or_default(),
+            session_tag: reader.actor.session_tag,
             page: "review-authorisation",
         };
         audit::record_view(&mut tx, now, view).await?;
