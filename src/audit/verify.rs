@@ -89,7 +89,7 @@ impl fmt::Display for Failure {
 }
 
 /// The outcome of checking one chain or all of them.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChainCheck {
     /// Chains checked completely.
     pub chains: u64,
@@ -98,7 +98,7 @@ pub struct ChainCheck {
     /// Anchored heads checked against the chains.
     pub anchored: u64,
     /// Intact chains whose head row names an earlier event than their last (a write cut off by
-    /// a crash before the head moved on; `pilnvara audit mend` moves them on), first few named.
+    /// a crash before the head moved on; `pilnvara audit mend` moves them on).
     pub lagging: Vec<String>,
     pub failure: Option<Failure>,
 }
@@ -241,13 +241,7 @@ pub async fn verify_chain(
     anchor: Option<&Anchor>,
 ) -> Result<ChainCheck, sqlx::Error> {
     let mut tx = snapshot(pool).await?;
-    let mut check = ChainCheck {
-        chains: 0,
-        events: 0,
-        anchored: 0,
-        lagging: Vec::new(),
-        failure: None,
-    };
+    let mut check = ChainCheck::default();
     let head = heads(&mut tx, &[chain.to_owned()]).await?;
     let mut walker = Walker::new(chain, head.get(chain));
     let mut after = 0;
@@ -289,13 +283,7 @@ pub async fn verify_chain(
 /// Checks every chain, then every head of `anchor` if given.
 pub async fn verify_all(pool: &PgPool, anchor: Option<&Anchor>) -> Result<ChainCheck, sqlx::Error> {
     let mut tx = snapshot(pool).await?;
-    let mut check = ChainCheck {
-        chains: 0,
-        events: 0,
-        anchored: 0,
-        lagging: Vec::new(),
-        failure: None,
-    };
+    let mut check = ChainCheck::default();
     let mut walker: Option<Walker> = None;
     let mut head_rows: HashMap<String, (i64, Vec<u8>)> = HashMap::new();
     let mut after = (String::new(), 0_i64);

@@ -871,7 +871,8 @@ fn text_between(input: &str, min: usize, max: usize) -> Result<String, FieldErro
     }
 }
 
-fn optional_text(input: &str, max: usize) -> Result<Option<String>, FieldError> {
+/// Trimmed text of at most `max` characters without control characters, or `None` if empty.
+pub fn optional_text(input: &str, max: usize) -> Result<Option<String>, FieldError> {
     match text_between(input, 1, max) {
         Ok(text) => Ok(Some(text)),
         Err(FieldError::Required) => Ok(None),

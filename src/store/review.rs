@@ -210,18 +210,18 @@ pub struct EventRow {
     pub occurred_at: DateTime<Utc>,
 }
 
-/// The case chain's events in order, the latest [`EVENTS_SHOWN`] of them.
-pub async fn events(pool: &PgPool, case_id: i64) -> Result<Vec<EventRow>, sqlx::Error> {
+/// The events of chain `chain` (a case's) in order, the latest [`EVENTS_SHOWN`] of them.
+pub async fn events(pool: &PgPool, chain: &str) -> Result<Vec<EventRow>, sqlx::Error> {
     let mut events = sqlx::query_as!(
         EventRow,
         r#"SELECT a.sequence, a.action, s.full_name AS "actor?",
                   a.occurred_at AS "occurred_at: DateTime<Utc>"
            FROM audit_events a
            LEFT JOIN staff s ON s.id = a.actor_id
-           WHERE a.chain = 'case:' || $1::bigint
+           WHERE a.chain = $1
            ORDER BY a.sequence DESC
            LIMIT $2"#,
-        case_id,
+        chain,
         EVENTS_SHOWN,
     )
     .fetch_all(pool)

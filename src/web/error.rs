@@ -71,19 +71,13 @@ pub enum AppError {
 
 impl From<sqlx::Error> for AppError {
     fn from(error: sqlx::Error) -> Self {
-        if database_is_away(&error) {
-            AppError::Unavailable(error.into())
-        } else if is_unstorable_text(&error) {
-            // A form that does not check its text yet: a bad request, not a fault of the page.
-            AppError::BadRequest
-        } else {
-            AppError::Internal(error.into())
-        }
+        anyhow::Error::from(error).into()
     }
 }
 
-/// A service's error that wraps a database error (a document check, an erasure) reads as
-/// unavailable too when the database was away, not as a fault of the page.
+/// A database error, bare or wrapped in a service's error (a document check, an erasure), reads
+/// as unavailable when the database was away, and as a bad request when it refused text it
+/// cannot store (a form that does not check its text yet), not as a fault of the page.
 impl From<anyhow::Error> for AppError {
     fn from(error: anyhow::Error) -> Self {
         let database = || {

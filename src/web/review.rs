@@ -764,23 +764,19 @@ async fn render_case(
         .await?
         .ok_or(AppError::NotFound)?;
     let steps = store::review::steps(&state.db, id).await?;
-    let events = store::review::events(&state.db, id).await?;
+    let chain_key = Chain::Case(id).key();
+    let events = store::review::events(&state.db, &chain_key).await?;
     let views = store::review::views(&state.db, id).await?;
     let reviews = store::review::reviews(&state.db, id).await?;
     // The chain's hashes and links; the anchors are checked by `pilnvara audit verify`.
-    let chain = verify_chain(&state.db, &Chain::Case(id).key(), None).await?;
+    let chain = verify_chain(&state.db, &chain_key, None).await?;
     let document = documents::check_authorisation(&state.db, id)
         .await
         .map_err(anyhow::Error::from)?;
-    let viewer = service::cases::Actor {
-        staff_id: user.id,
-        session_tag: &user.session_tag,
-        centres: &user.centres,
-    };
     service::cases::log_view(
         &state.db,
         state.clock.now(),
-        viewer,
+        super::cases::actor(user),
         id,
         case.centre_id,
         "review",

@@ -22,7 +22,7 @@ use super::form::{Field, Posted, Widget, summary};
 use super::labels;
 use super::page::Page;
 use crate::domain::personal_code::PersonalCode;
-use crate::domain::steps::{FieldError, FieldErrors};
+use crate::domain::steps::{FieldError, FieldErrors, optional_text};
 use crate::domain::today_in_riga;
 use crate::domain::workflow::{
     CaseStatus, NotApplicableReason, RESULT_OVERDUE_AFTER_DAYS, Step, StopReason, WorkflowError,
@@ -38,7 +38,8 @@ pub use steps::{record_step, show_step};
 const STOP_REMARK_MAX_CHARS: usize = 500;
 const RECENTLY_FINISHED: i64 = 20;
 
-fn actor(user: &CurrentUser) -> Actor<'_> {
+/// The signed-in user as the case services see them.
+pub(crate) fn actor(user: &CurrentUser) -> Actor<'_> {
     Actor {
         staff_id: user.id,
         session_tag: &user.session_tag,
@@ -843,22 +844,20 @@ pub async fn stop(
             None
         }),
     };
-    let remark = posted.get("remark").trim().to_owned();
-    if crate::domain::has_control_characters(&remark) {
-        errors.push("remark", FieldError::ControlCharacters);
-    } else if remark.chars().count() > STOP_REMARK_MAX_CHARS {
-        errors.push(
-            "remark",
-            FieldError::TooLong {
-                max: STOP_REMARK_MAX_CHARS,
-            },
-        );
-    } else if remark.is_empty() && reason == Some(StopReason::Other) {
-        errors.push("remark", FieldError::Required);
-    }
+    let remark = match optional_text(&posted.get("remark"), STOP_REMARK_MAX_CHARS) {
+        Ok(None) if reason == Some(StopReason::Other) => {
+            errors.push("remark", FieldError::Required);
+            None
+        }
+        Ok(remark) => remark,
+        Err(error) => {
+            errors.push("remark", error);
+            None
+        }
+    };
     let outcome = match reason {
         Some(reason) if errors.is_empty() => {
-            let remark = (!remark.is_empty()).then_some(remark.as_str());
+            let remark = remark.as_deref();
             let at = state.clock.now();
             service::stop(&state.db, at, actor(&user), id, version, reason, remark).await
         }

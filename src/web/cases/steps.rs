@@ -90,23 +90,19 @@ async fn context(state: &AppState, step: Step, case_id: i64) -> Result<Context, 
     } else {
         Vec::new()
     };
-    let notice = if step == Step::Authorisation {
+    let (notice, printed) = if step == Step::Authorisation {
         let today = today_in_riga(state.clock.now());
         let mut connection = state.db.acquire().await?;
-        store::current_notice(&mut connection, today).await?
-    } else {
-        None
-    };
-    let printed = if step == Step::Authorisation {
-        let mut connection = state.db.acquire().await?;
-        crate::store::documents::document(&mut connection, case_id)
+        let notice = store::current_notice(&mut connection, today).await?;
+        let printed = crate::store::documents::document(&mut connection, case_id)
             .await?
             .map(|row| {
                 let code = printed_code(&row.verification_code);
                 (row.document_number, code)
-            })
+            });
+        (notice, printed)
     } else {
-        None
+        (None, None)
     };
     Ok(Context {
         means,
