@@ -15,6 +15,7 @@
 //! reads signed statements of their heads; [`mend`] moves on a head that a crash left behind.
 
 pub mod anchor;
+pub mod commitment;
 pub mod mend;
 pub mod verify;
 
@@ -22,6 +23,8 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sqlx::{Postgres, Transaction};
+
+pub use commitment::Part;
 
 /// The hash before the first event of a chain.
 pub const GENESIS: [u8; 32] = [0; 32];
@@ -82,11 +85,38 @@ pub async fn record(
     at: DateTime<Utc>,
     event: Event<'_>,
 ) -> Result<(), sqlx::Error> {
-    let case_id = match event.chain {
-        Chain::Case(id) => Some(id),
-        _ => None,
+    record_committing(tx, at, event, &[]).await
+}
+
+/// Appends `event` with the commitments of the `parts` of its case that the caller has just
+/// written in this transaction (see [`commitment`]): what they hold now is what the event
+/// attests. An event of no case commits nothing.
+pub async fn record_committing(
+    tx: &mut Transaction<'_, Postgres>,
+    at: DateTime<Utc>,
+    mut event: Event<'_>,
+    parts: &[Part],
+) -> Result<(), sqlx::Error> {
+    let Chain::Case(case_id) = event.chain else {
+        return append(tx, at, &event, None).await;
     };
-    append(tx, at, &event, case_id).await
+    if !parts.is_empty() {
+        let commits = commitment::commit(tx, case_id, parts).await?;
+        event.details[commitment::COMMITS] = commits;
+    }
+    append(tx, at, &event, Some(case_id)).await
+}
+
+/// Appends the erasure event of case `case_id`, committing that its personal data are gone
+/// (after the erasure, in the same transaction).
+pub async fn record_erasure(
+    tx: &mut Transaction<'_, Postgres>,
+    at: DateTime<Utc>,
+    mut event: Event<'_>,
+    case_id: i64,
+) -> Result<(), sqlx::Error> {
+    event.details[commitment::COMMITS] = commitment::commit_erasure(tx, case_id).await?;
+    append(tx, at, &event, Some(case_id)).await
 }
 
 /// Appends the view to its centre's access chain, inside the caller's transaction. The event
@@ -117,10 +147,12 @@ async fn append(
 ) -> Result<(), sqlx::Error> {
     let chain = event.chain.key();
     // `DO UPDATE` (not `DO NOTHING`) so that the head row is locked and returned either way.
+    // The event's id is drawn here because the hash covers it.
     let head = sqlx::query!(
-        "INSERT INTO audit_chain_heads (chain, sequence, hash) VALUES ($1, 0, $2)
+        r#"INSERT INTO audit_chain_heads (chain, sequence, hash) VALUES ($1, 0, $2)
          ON CONFLICT (chain) DO UPDATE SET chain = EXCLUDED.chain
-         RETURNING sequence, hash",
+         RETURNING sequence, hash,
+                   nextval(pg_get_serial_sequence('audit_events', 'id')) AS "id!""#,
         chain,
         &GENESIS[..],
     )
@@ -128,10 +160,15 @@ async fn append(
     .await?;
     let sequence = head.sequence + 1;
     let hash = event_hash(&HashInput {
+        version: HASH_VERSION,
+        id: head.id,
         chain: &chain,
         sequence,
         occurred_at: at,
+        centre_id: event.centre_id,
+        case_id,
         actor_id: event.actor_id,
+        session_tag: event.session_tag,
         action: event.action,
         details: &event.details,
         prev_hash: &head.hash,
@@ -139,9 +176,10 @@ async fn append(
     sqlx::query!(
         "WITH appended AS (
              INSERT INTO audit_events
-                 (chain, sequence, occurred_at, centre_id, case_id, actor_id, session_tag, action,
-                  details, prev_hash, hash)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)
+                 (id, chain, sequence, occurred_at, centre_id, case_id, actor_id, session_tag,
+                  action, details, prev_hash, hash, hash_version)
+             OVERRIDING SYSTEM VALUE
+             VALUES ($12, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $13)
              RETURNING chain, sequence, hash)
          UPDATE audit_chain_heads h SET sequence = a.sequence, hash = a.hash
          FROM appended a WHERE h.chain = a.chain",
@@ -156,40 +194,79 @@ async fn append(
         event.details,
         &head.hash,
         &hash[..],
+        head.id,
+        HASH_VERSION,
     )
     .execute(&mut **tx)
     .await?;
     Ok(())
 }
 
-/// The fields an event's hash covers.
+/// The hash rule events are written under now (see [`event_hash`]).
+pub const HASH_VERSION: i16 = 2;
+
+/// The fields an event's hash covers: under version 1 all but `id`, `centre_id`, `case_id` and
+/// `session_tag`; under version 2 every column of the row, the version included.
 #[derive(Debug)]
 pub struct HashInput<'a> {
+    pub version: i16,
+    pub id: i64,
     pub chain: &'a str,
     pub sequence: i64,
     pub occurred_at: DateTime<Utc>,
+    pub centre_id: Option<i64>,
+    pub case_id: Option<i64>,
     pub actor_id: Option<i64>,
+    pub session_tag: Option<&'a str>,
     pub action: &'a str,
     pub details: &'a Value,
     pub prev_hash: &'a [u8],
 }
 
 /// SHA-256 over each field, each preceded by its length, so that no two different events
-/// encode to the same bytes. The details are encoded as JSON with sorted keys, which is how
-/// `serde_json` writes a `Value` read back from `jsonb`.
+/// encode to the same bytes; an absent value is encoded apart from every present one. The
+/// details are encoded as JSON with sorted keys, which is how `serde_json` writes a `Value`
+/// read back from `jsonb`. Version 1 (events written before every column was covered) keeps
+/// its own field list, so that old events still verify by the rule they were written under.
 pub fn event_hash(input: &HashInput<'_>) -> [u8; 32] {
-    let mut hasher = Sha256::new();
-    let actor = input.actor_id.map(|id| id.to_string()).unwrap_or_default();
     let details = input.details.to_string();
-    let fields: [&[u8]; 7] = [
+    let occurred_at = input.occurred_at.timestamp_micros().to_be_bytes();
+    let sequence = input.sequence.to_be_bytes();
+    if input.version == 1 {
+        let actor = input.actor_id.map(|id| id.to_string()).unwrap_or_default();
+        return length_prefixed(&[
+            input.chain.as_bytes(),
+            &sequence,
+            &occurred_at,
+            actor.as_bytes(),
+            input.action.as_bytes(),
+            details.as_bytes(),
+            input.prev_hash,
+        ]);
+    }
+    let optional_id = |id: Option<i64>| id.map_or_else(Vec::new, |id| id.to_be_bytes().to_vec());
+    let optional_text =
+        |text: Option<&str>| text.map_or_else(Vec::new, |t| [b"=", t.as_bytes()].concat());
+    length_prefixed(&[
+        b"pilnvara-event-v2",
+        &input.version.to_be_bytes(),
+        &input.id.to_be_bytes(),
         input.chain.as_bytes(),
-        &input.sequence.to_be_bytes(),
-        &input.occurred_at.timestamp_micros().to_be_bytes(),
-        actor.as_bytes(),
+        &sequence,
+        &occurred_at,
+        &optional_id(input.centre_id),
+        &optional_id(input.case_id),
+        &optional_id(input.actor_id),
+        &optional_text(input.session_tag),
         input.action.as_bytes(),
         details.as_bytes(),
         input.prev_hash,
-    ];
+    ])
+}
+
+/// SHA-256 over the fields, each preceded by its length as eight big-endian bytes.
+pub(crate) fn length_prefixed(fields: &[&[u8]]) -> [u8; 32] {
+    let mut hasher = Sha256::new();
     for field in fields {
         hasher.update((field.len() as u64).to_be_bytes());
         hasher.update(field);

@@ -15,6 +15,7 @@ use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 
 use super::anchor::Anchor;
+use super::commitment::{self, Commitments, DataFailure, RecordCounts};
 use super::{GENESIS, HashInput, event_hash};
 
 /// Events read per query.
@@ -101,11 +102,13 @@ pub struct ChainCheck {
     /// a crash before the head moved on; `pilnvara audit mend` moves them on).
     pub lagging: Vec<String>,
     pub failure: Option<Failure>,
+    /// The cases' stored data against their commitments.
+    pub data: DataCheck,
 }
 
 impl ChainCheck {
     pub fn is_ok(&self) -> bool {
-        self.failure.is_none()
+        self.failure.is_none() && self.data.failure.is_none()
     }
 
     fn note(&mut self, lag: Lag, chain: &str) {
@@ -115,16 +118,37 @@ impl ChainCheck {
     }
 }
 
+/// The outcome of recomputing the cases' commitments from the tables.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DataCheck {
+    /// Cases whose every committed part was recomputed.
+    pub cases: u64,
+    /// The rows checked, by kind.
+    pub rows: RecordCounts,
+    /// Cases opened before commitments existed: their data are not covered.
+    pub uncovered: u64,
+    /// Checked cases whose personal data retention erased.
+    pub erased: u64,
+    /// For a single case: the erasure event's sequence and time.
+    pub erasure: Option<(i64, DateTime<Utc>)>,
+    pub failure: Option<DataFailure>,
+}
+
 /// One stored event, as the check reads it.
 struct StoredEvent {
+    id: i64,
     chain: String,
     sequence: i64,
     occurred_at: DateTime<Utc>,
+    centre_id: Option<i64>,
+    case_id: Option<i64>,
     actor_id: Option<i64>,
+    session_tag: Option<String>,
     action: String,
     details: Value,
     prev_hash: Vec<u8>,
     hash: Vec<u8>,
+    hash_version: i16,
 }
 
 /// Walks one chain's events in order.
@@ -136,6 +160,8 @@ struct Walker {
     head: Option<(i64, Vec<u8>)>,
     /// The event the head names was seen with the head's hash.
     head_seen: bool,
+    /// The hash rule of the last event.
+    version: i16,
 }
 
 impl Walker {
@@ -146,6 +172,7 @@ impl Walker {
             prev_hash: GENESIS.to_vec(),
             head: head.cloned(),
             head_seen: false,
+            version: 1,
         }
     }
 
@@ -157,6 +184,7 @@ impl Walker {
             prev_hash: hash.to_vec(),
             head: None,
             head_seen: false,
+            version: 1,
         }
     }
 
@@ -178,10 +206,15 @@ impl Walker {
             ));
         }
         let recomputed = event_hash(&HashInput {
+            version: event.hash_version,
+            id: event.id,
             chain: &event.chain,
             sequence: event.sequence,
             occurred_at: event.occurred_at,
+            centre_id: event.centre_id,
+            case_id: event.case_id,
             actor_id: event.actor_id,
+            session_tag: event.session_tag.as_deref(),
             action: &event.action,
             details: &event.details,
             prev_hash: &event.prev_hash,
@@ -189,6 +222,11 @@ impl Walker {
         if recomputed[..] != event.hash[..] {
             return Err(self.fail(event.sequence, Problem::HashMismatch));
         }
+        // Once a chain is written under a rule, no later event is written under an older one.
+        if event.hash_version < self.version {
+            return Err(self.fail(event.sequence, Problem::HashMismatch));
+        }
+        self.version = event.hash_version;
         if event.prev_hash != self.prev_hash {
             return Err(self.fail(event.sequence, Problem::BrokenLink));
         }
@@ -276,6 +314,9 @@ pub async fn verify_chain(
         check.failure = check_anchored(&mut tx, anchor, &anchored).await?;
         check.anchored = anchored.len() as u64;
     }
+    if let Some(case_id) = chain.strip_prefix("case:").and_then(|id| id.parse().ok()) {
+        check_data(&mut tx, &[case_id], &mut check.data).await?;
+    }
     tx.commit().await?;
     Ok(check)
 }
@@ -361,8 +402,102 @@ pub async fn verify_all(pool: &PgPool, anchor: Option<&Anchor>) -> Result<ChainC
             check.anchored += batch.len() as u64;
         }
     }
+    let mut after = 0_i64;
+    loop {
+        let ids = sqlx::query_scalar!(
+            "SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2",
+            after,
+            PAGE,
+        )
+        .fetch_all(&mut *tx)
+        .await?;
+        check_data(&mut tx, &ids, &mut check.data).await?;
+        if check.data.failure.is_some() {
+            return Ok(check);
+        }
+        match ids.last() {
+            Some(&last) if ids.len() as i64 == PAGE => after = last,
+            _ => break,
+        }
+    }
+    // A case chain whose case row is gone altogether.
+    if let Some(case_id) = sqlx::query_scalar!(
+        r#"SELECT split_part(chain, ':', 2)::bigint AS "id!" FROM audit_chain_heads h
+           WHERE chain LIKE 'case:%'
+             AND NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = split_part(h.chain, ':', 2)::bigint)
+           ORDER BY 1 LIMIT 1"#
+    )
+    .fetch_optional(&mut *tx)
+    .await?
+    {
+        check_data(&mut tx, &[case_id], &mut check.data).await?;
+        if check.data.failure.is_some() {
+            return Ok(check);
+        }
+    }
     tx.commit().await?;
     Ok(check)
+}
+
+/// Recomputes the commitments of cases `case_ids` from the tables and compares them with the
+/// latest ones their chains hold, stopping at the first wrong part. The chains have been
+/// checked first, so the commitments read are the ones the events were written with.
+pub(crate) async fn check_data(
+    connection: &mut PgConnection,
+    case_ids: &[i64],
+    check: &mut DataCheck,
+) -> Result<(), sqlx::Error> {
+    if case_ids.is_empty() {
+        return Ok(());
+    }
+    let records = commitment::load(connection, case_ids).await?;
+    let chains: Vec<String> = case_ids.iter().map(|id| format!("case:{id}")).collect();
+    let events = sqlx::query!(
+        r#"SELECT chain, sequence, occurred_at AS "occurred_at: DateTime<Utc>", action, details
+           FROM audit_events
+           WHERE chain = ANY($1) AND (details ? 'commits' OR action = $2)
+           ORDER BY chain, sequence"#,
+        &chains,
+        commitment::ERASED_ACTION,
+    )
+    .fetch_all(&mut *connection)
+    .await?;
+    let mut folded: HashMap<&str, Commitments> = HashMap::new();
+    for event in &events {
+        folded.entry(&event.chain).or_default().add(
+            event.sequence,
+            event.occurred_at,
+            &event.action,
+            &event.details,
+        );
+    }
+    let none = Commitments::default();
+    let single = case_ids.len() == 1;
+    if let (true, true, Some(committed)) = (single, records.is_empty(), folded.values().next()) {
+        check.failure = commitment::case_gone(case_ids[0], committed);
+        return Ok(());
+    }
+    for record in &records {
+        let chain = format!("case:{}", record.case_id);
+        let commitments = folded.get(chain.as_str()).unwrap_or(&none);
+        if !commitment::covered(commitments) {
+            check.uncovered += 1;
+            continue;
+        }
+        if let Err(failure) = commitment::check(record, commitments) {
+            check.failure = Some(failure);
+            return Ok(());
+        }
+        check.cases += 1;
+        check.rows += record.counts();
+        if commitments.erasure.is_some() {
+            check.erased += 1;
+        }
+        if single {
+            check.erasure = commitments.erasure;
+        }
+    }
+    Ok(())
 }
 
 /// One consistent, read-only view of the trail while writers carry on.
@@ -406,8 +541,8 @@ async fn chain_page(
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
     sqlx::query_as!(
         StoredEvent,
-        r#"SELECT chain, sequence, occurred_at AS "occurred_at: DateTime<Utc>", actor_id, action,
-                  details, prev_hash, hash
+        r#"SELECT id, chain, sequence, occurred_at AS "occurred_at: DateTime<Utc>", centre_id,
+                  case_id, actor_id, session_tag, action, details, prev_hash, hash, hash_version
            FROM audit_events WHERE chain = $1 AND sequence > $2
            ORDER BY sequence LIMIT $3"#,
         chain,
@@ -425,8 +560,8 @@ async fn all_page(
 ) -> Result<Vec<StoredEvent>, sqlx::Error> {
     sqlx::query_as!(
         StoredEvent,
-        r#"SELECT chain, sequence, occurred_at AS "occurred_at: DateTime<Utc>", actor_id, action,
-                  details, prev_hash, hash
+        r#"SELECT id, chain, sequence, occurred_at AS "occurred_at: DateTime<Utc>", centre_id,
+                  case_id, actor_id, session_tag, action, details, prev_hash, hash, hash_version
            FROM audit_events WHERE (chain, sequence) > ($1, $2)
            ORDER BY chain, sequence LIMIT $3"#,
         after_chain,
@@ -512,24 +647,34 @@ mod tests {
                     + chrono::TimeDelta::minutes(sequence);
                 let details = json!({ "n": sequence });
                 let hash = event_hash(&HashInput {
+                    version: 2,
+                    id: sequence + 100,
                     chain: "case:1",
                     sequence,
                     occurred_at,
+                    centre_id: Some(2),
+                    case_id: Some(1),
                     actor_id: Some(3),
+                    session_tag: Some("tag"),
                     action: "step-recorded",
                     details: &details,
                     prev_hash: &prev,
                 })
                 .to_vec();
                 StoredEvent {
+                    id: sequence + 100,
                     chain: "case:1".into(),
                     sequence,
                     occurred_at,
+                    centre_id: Some(2),
+                    case_id: Some(1),
                     actor_id: Some(3),
+                    session_tag: Some("tag".into()),
                     action: "step-recorded".into(),
                     details,
                     prev_hash: std::mem::replace(&mut prev, hash.clone()),
                     hash,
+                    hash_version: 2,
                 }
             })
             .collect()
@@ -596,5 +741,34 @@ mod tests {
         let forged = Some((3, vec![7; 32]));
         let failure = walk_lag(&events, forged).unwrap_err();
         assert_eq!(failure.problem, Problem::HeadMismatch { head_sequence: 3 });
+    }
+
+    #[test]
+    fn an_event_under_an_older_hash_rule_after_a_newer_one_is_refused() {
+        let mut events = chain_of(3);
+        // Event 3 rewritten under rule 1 with a hash that is right for that rule.
+        let last = &mut events[2];
+        last.hash_version = 1;
+        last.hash = event_hash(&HashInput {
+            version: 1,
+            id: last.id,
+            chain: &last.chain,
+            sequence: last.sequence,
+            occurred_at: last.occurred_at,
+            centre_id: None,
+            case_id: None,
+            actor_id: last.actor_id,
+            session_tag: None,
+            action: &last.action,
+            details: &last.details,
+            prev_hash: &last.prev_hash,
+        })
+        .to_vec();
+        let head = Some((3, events[2].hash.clone()));
+        let failure = walk(&events, head).unwrap_err();
+        assert_eq!(
+            (failure.sequence, failure.problem),
+            (3, Problem::HashMismatch)
+        );
     }
 }

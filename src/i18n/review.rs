@@ -136,10 +136,54 @@ catalogue! {
         }
         evidence_heading { lv: "Pierādījumu pārbaude", en: "Evidence check" }
         evidence_verified {
-            lv: "Pierādījumi pārbaudīti: šī gadījuma notikumu ķēde ir pilnīga un nav mainīta.",
-            en: "Evidence verified: this case's chain of events is complete and unchanged.",
+            lv: "Pierādījumi pārbaudīti: šī gadījuma notikumu ķēde ir pilnīga un nav mainīta, un saglabātie dati sakrīt ar to, ko notikumi apliecina.",
+            en: "Evidence verified: this case's chain of events is complete and unchanged, and the stored data match what the events attest.",
         }
-        evidence_events { lv: "pārbaudīti notikumi", en: "events checked" }
+        evidence_checked_events { lv: "Pārbaudīti notikumi", en: "Events checked" }
+        evidence_checked_steps { lv: "Pārbaudīti pienākumu ieraksti", en: "Duty records checked" }
+        evidence_checked_document { lv: "Pilnvarojuma dokuments un tā PDF", en: "Authorisation document and its PDF" }
+        evidence_checked_prints { lv: "Pārbaudītas izdrukas", en: "Prints checked" }
+        evidence_checked_reviews { lv: "Pārbaudīti pārskatījumi", en: "Reviews checked" }
+        evidence_document_matches { lv: "sakrīt ar apliecināto", en: "match what was attested" }
+        evidence_document_none { lv: "nav izdrukāts", en: "not printed" }
+        evidence_uncovered {
+            lv: "Gadījums atvērts, pirms tika ieviesta saglabāto datu apliecināšana: pārbaudīta tikai notikumu ķēde.",
+            en: "The case was opened before stored data were attested: only its chain of events was checked.",
+        }
+        evidence_erased {
+            lv: "Klienta personas dati dzēsti, beidzoties glabāšanas termiņam,",
+            en: "The client's personal data were erased by retention on",
+        }
+        evidence_event { lv: "notikums", en: "event" }
+        evidence_data_changed {
+            lv: "Saglabātie dati NEATBILST tam, ko apliecina notikumi.",
+            en: "The stored data do NOT match what the events attest.",
+        }
+        part_case { lv: "Gadījuma atvēršanas dati", en: "The case as opened" }
+        part_client { lv: "Klienta vārds, uzvārds un personas kods", en: "The client's names and personal code" }
+        part_contact { lv: "Paziņošanas veids un kontaktinformācija", en: "How the client is told the result" }
+        part_retention { lv: "Glabāšanas termiņš", en: "The keep-until date" }
+        part_submission { lv: "Pieteikšanas laiks un portāla atsauce", en: "The submission time and portal reference" }
+        part_stop { lv: "Pārtraukšanas iemesls un piezīme", en: "The stop reason and remark" }
+        part_closed { lv: "Pabeigšanas laiks", en: "The closing time" }
+        part_erased { lv: "Personas datu dzēšanas laiks", en: "The erasure time" }
+        part_step { lv: "Pienākuma ieraksts", en: "The record of duty" }
+        part_document { lv: "Pilnvarojuma dokuments", en: "The authorisation document" }
+        part_print { lv: "Pilnvarojuma izdruka", en: "A print of the authorisation" }
+        part_review { lv: "Pārskatījums", en: "A review" }
+        part_other { lv: "Gadījuma ieraksts", en: "A record of the case" }
+        component_public { lv: "dati bez personas datiem mainīti kopš", en: "its non-personal data changed since" }
+        component_personal { lv: "personas dati mainīti kopš", en: "its personal data changed since" }
+        data_changed_since { lv: "notikuma", en: "event" }
+        data_uncommitted {
+            lv: "neviens notikums to nav apliecinājis (pievienots ārpus lietotnes)",
+            en: "no event attested it (added outside the application)",
+        }
+        data_missing { lv: "izdzēsts, lai gan to apliecina notikums", en: "removed, though it is attested by event" }
+        data_salt_missing {
+            lv: "personas datus vairs nevar pārbaudīt: to sāls izdzēsts bez dzēšanas notikuma; tos apliecina notikums",
+            en: "its personal data can no longer be checked: their salt was removed without an erasure; they are attested by event",
+        }
         evidence_broken { lv: "Pierādījumu ķēde ir bojāta pie notikuma", en: "The chain of evidence breaks at event" }
         evidence_anchor_note {
             lv: "Ķēdes galus ar parakstītiem enkuriem ārpus datubāzes salīdzina komanda `pilnvara audit verify`.",
@@ -162,6 +206,7 @@ catalogue! {
         action_authorisation_verified { lv: "pilnvarojums pārbaudīts", en: "authorisation verified" }
         action_case_reviewed { lv: "gadījums pārskatīts", en: "case reviewed" }
         action_personal_data_erased { lv: "personas dati dzēsti", en: "personal data erased" }
+        action_evidence_check_failed { lv: "pierādījumu pārbaude atklāja neatbilstību", en: "evidence check found a mismatch" }
         action_subject_access_disclosed { lv: "dati izsniegti datu subjektam", en: "disclosed to the data subject" }
         document_heading { lv: "Pilnvarojuma dokuments", en: "Authorisation document" }
         document_none { lv: "Pilnvarojums šim gadījumam netika drukāts.", en: "No authorisation was printed for this case." }

@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
-use crate::audit::{self, Chain, Event};
+use crate::audit::{self, Chain, Event, Part};
 use crate::domain::riga_to_utc;
 use crate::domain::steps::{
     AuthorisationInput, DataProcessingInput, EmployeeEidInput, IdentityInput, PlannedTimeInput,
@@ -166,10 +166,10 @@ pub async fn open(
         &mut tx,
         at,
         actor,
-        case_id,
-        centre_id,
+        (case_id, centre_id),
         "case-opened",
         details,
+        &[Part::Case, Part::Retention],
     )
     .await?;
     tx.commit().await?;
@@ -274,15 +274,17 @@ pub async fn record_step(
     let mut details = input.audit_details();
     details["step"] = json!(step.slug());
     details["version"] = json!(version + 1);
-    let centre_id = case.centre_id;
+    let case_ref = (case_id, case.centre_id);
+    let mut parts = vec![Part::step(step)];
+    parts.extend_from_slice(case_parts(input));
     write_audit(
         &mut tx,
         at,
         actor,
-        case_id,
-        centre_id,
+        case_ref,
         "step-recorded",
         details,
+        &parts,
     )
     .await?;
     for (skipped, reason) in &transition.not_applicable {
@@ -291,10 +293,10 @@ pub async fn record_step(
             &mut tx,
             at,
             actor,
-            case_id,
-            centre_id,
+            case_ref,
             "step-not-applicable",
             details,
+            &[Part::step(*skipped)],
         )
         .await?;
     }
@@ -303,10 +305,10 @@ pub async fn record_step(
             &mut tx,
             at,
             actor,
-            case_id,
-            centre_id,
+            case_ref,
             "case-closed",
             json!({}),
+            &[Part::Closed],
         )
         .await?;
     }
@@ -346,10 +348,10 @@ pub async fn stop(
         &mut tx,
         at,
         actor,
-        case_id,
-        case.centre_id,
+        (case_id, case.centre_id),
         "case-stopped",
         details,
+        &[Part::Stop, Part::Retention],
     )
     .await?;
     tx.commit().await?;
@@ -375,13 +377,36 @@ pub async fn notice_shown(
             &mut tx,
             at,
             actor,
-            case_id,
-            centre_id,
+            (case_id, centre_id),
             "notice-shown",
             details,
+            &[],
         )
         .await?;
     }
+    tx.commit().await
+}
+
+/// A check of case `(case_id, centre_id)`'s evidence found it broken or its data changed:
+/// written into the case's chain (codes and ids only), so the finding itself is evidence.
+pub async fn evidence_check_failed(
+    db: &PgPool,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    case: (i64, i64),
+    details: Value,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    write_audit(
+        &mut tx,
+        at,
+        actor,
+        case,
+        "evidence-check-failed",
+        details,
+        &[],
+    )
+    .await?;
     tx.commit().await
 }
 
@@ -427,16 +452,27 @@ pub async fn log_views(
     tx.commit().await
 }
 
+/// The case columns a step fills in, as committed parts.
+fn case_parts(input: &StepInput) -> &'static [Part] {
+    match input {
+        StepInput::Identity(_) => &[Part::Client],
+        StepInput::Authorisation(_) => &[Part::Contact, Part::Retention],
+        StepInput::Submission(_) => &[Part::Submission],
+        _ => &[],
+    }
+}
+
+/// Appends an event of the case `(case_id, centre_id)`, committing the `parts` just written.
 async fn write_audit(
     tx: &mut Transaction<'_, Postgres>,
     at: DateTime<Utc>,
     actor: Actor<'_>,
-    case_id: i64,
-    centre_id: i64,
+    (case_id, centre_id): (i64, i64),
     action: &str,
     details: Value,
+    parts: &[Part],
 ) -> Result<(), sqlx::Error> {
-    audit::record(
+    audit::record_committing(
         tx,
         at,
         Event {
@@ -447,6 +483,7 @@ async fn write_audit(
             action,
             details,
         },
+        parts,
     )
     .await
 }

@@ -12,7 +12,7 @@ use serde_json::json;
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
-use crate::audit::{self, Chain, Event};
+use crate::audit::{self, Chain, Event, Part};
 use crate::domain::identity_document::DocumentType;
 use crate::domain::printed::{self as rules, NotPrintable};
 use crate::domain::steps::{
@@ -598,8 +598,11 @@ async fn record_print(
     reprint: bool,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    store::insert_print(tx, case.id, reader.staff_id, now, sha256, reprint).await?;
-    audit::record(
+    let print_id = store::insert_print(tx, case.id, reader.staff_id, now, sha256, reprint).await?;
+    // The first print also commits the document it created.
+    let parts = [Part::Print(print_id), Part::Document];
+    let parts = if reprint { &parts[..1] } else { &parts[..] };
+    audit::record_committing(
         tx,
         now,
         Event {
@@ -614,6 +617,7 @@ async fn record_print(
                 "reprint": reprint,
             }),
         },
+        parts,
     )
     .await
 }

@@ -7,7 +7,7 @@
 //! remarks (free text). Kept: e-service,
 //! centre, status, the steps' names, outcomes and times, the contact *channel*, the
 //! authorisation's registration number and dates. Inside each step's JSON only the keys listed
-//! in [`KEPT`] survive, so a field added to a step later is erased unless it is added here.
+//! in [`crate::domain::retention::KEPT`] survive, so a field added to a step later is erased unless it is added here.
 //!
 //! A case still open when its date passes (abandoned before 22.¹3: it got a provisional date
 //! from its opening day and the centre's period) is stopped too, with reason `other` and a
@@ -19,70 +19,17 @@
 //! Running it again erases nothing more.
 
 use chrono::NaiveDate;
-use serde_json::{Map, Value, json};
+use serde_json::json;
 use sqlx::PgPool;
 
-use crate::audit::{self, Chain, Event};
+use crate::audit::{self, Chain, Event, Part};
 use crate::clock::Clock;
+use crate::domain::retention::erased_step_data;
 use crate::domain::today_in_riga;
 use crate::domain::workflow::StopReason;
 
 /// Cases looked at per query.
 const BATCH: i64 = 100;
-
-/// The keys (paths) of each step's data that hold no personal data and are kept.
-pub const KEPT: &[(&str, &[&[&str]])] = &[
-    (
-        "identity",
-        &[&["document", "doc_type"], &["document", "issuing_state"]],
-    ),
-    ("employee-eid", &[&["means_code"], &["used_at"]]),
-    (
-        "authorisation",
-        &[
-            &["notice_version"],
-            &["result_contact", "channel"],
-            &["registration_number"],
-            &["signed_on"],
-            &["copy1_keep_until"],
-        ],
-    ),
-    ("data-processing", &[&["categories"], &["purpose_only"]]),
-    ("submission", &[&["submitted_at"]]),
-    (
-        "planned-time",
-        &[&["planned_on"], &["told_via"], &["told_at"]],
-    ),
-    ("result", &[&["outcome"], &["told_via"], &["told_at"]]),
-];
-
-/// `data` of step `step` with only the kept keys: everything else is dropped.
-pub fn erased_step_data(step: &str, data: &Value) -> Value {
-    let paths = KEPT
-        .iter()
-        .find(|(name, _)| *name == step)
-        .map_or(&[][..], |(_, paths)| *paths);
-    let mut kept = Value::Object(Map::new());
-    for path in paths {
-        let Some(value) = path.iter().try_fold(data, |value, key| value.get(key)) else {
-            continue;
-        };
-        let (last, parents) = path.split_last().expect("a non-empty path");
-        let mut target = &mut kept;
-        for key in parents {
-            target = target
-                .as_object_mut()
-                .expect("built as objects")
-                .entry(*key)
-                .or_insert_with(|| Value::Object(Map::new()));
-        }
-        target
-            .as_object_mut()
-            .expect("built as objects")
-            .insert((*last).to_owned(), value.clone());
-    }
-    kept
-}
 
 /// What one run did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -169,7 +116,7 @@ async fn erase_case(
         )
         .execute(&mut *tx)
         .await?;
-        audit::record(
+        audit::record_committing(
             &mut tx,
             now,
             Event {
@@ -184,6 +131,7 @@ async fn erase_case(
                     "via": "retention",
                 }),
             },
+            &[Part::Stop],
         )
         .await?;
     }
@@ -230,7 +178,12 @@ async fn erase_case(
         .execute(&mut *tx)
         .await?;
     }
-    audit::record(
+    // The salt goes with the data: the personal data's commitments can no longer be tested
+    // against guesses, and the erasure commits that every personal component is empty.
+    sqlx::query!("DELETE FROM case_salts WHERE case_id = $1", case_id)
+        .execute(&mut *tx)
+        .await?;
+    audit::record_erasure(
         &mut tx,
         now,
         Event {
@@ -238,9 +191,10 @@ async fn erase_case(
             centre_id: Some(centre_id),
             actor_id: None,
             session_tag: None,
-            action: "personal-data-erased",
+            action: audit::commitment::ERASED_ACTION,
             details: json!({ "case_id": case_id, "via": "retention" }),
         },
+        case_id,
     )
     .await?;
     tx.commit().await?;
@@ -249,67 +203,4 @@ async fn erase_case(
     } else {
         Erased::Yes
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn identity_keeps_only_the_document_type_and_state() {
-        let data = json!({
-            "document": { "doc_type": "passport", "number": "LV1234567",
-                          "issuing_state": "LV", "expires_on": "2030-01-01" },
-            "personal_code": "32345678901",
-            "override_justification": "dokuments pārbaudīts",
-            "given_names": "Anna",
-            "surnames": "Bērziņa",
-        });
-        assert_eq!(
-            erased_step_data("identity", &data),
-            json!({ "document": { "doc_type": "passport", "issuing_state": "LV" } })
-        );
-    }
-
-    #[test]
-    fn the_contact_keeps_its_channel_only() {
-        let data = json!({
-            "notice_version": 1,
-            "result_contact": { "channel": "email", "address": "anna@example.lv" },
-            "registration_number": "2-12/345",
-            "signed_on": "2026-03-01",
-            "copy1_keep_until": "2036-12-31",
-        });
-        let erased = erased_step_data("authorisation", &data);
-        assert_eq!(erased["result_contact"], json!({ "channel": "email" }));
-        assert_eq!(erased["signed_on"], "2026-03-01");
-        assert!(!erased.to_string().contains("anna@"));
-    }
-
-    #[test]
-    fn free_text_references_and_unknown_fields_go() {
-        assert_eq!(
-            erased_step_data(
-                "result",
-                &json!({ "outcome": "granted", "outcome_text": "Anna saņēma", "told_via": "phone",
-                         "told_at": "2026-03-02T10:00:00" })
-            ),
-            json!({ "outcome": "granted", "told_via": "phone", "told_at": "2026-03-02T10:00:00" })
-        );
-        assert_eq!(
-            erased_step_data(
-                "submission",
-                &json!({ "reference": "VISS-123", "submitted_at": "2026-03-01T10:00:00" })
-            ),
-            json!({ "submitted_at": "2026-03-01T10:00:00" })
-        );
-        assert_eq!(
-            erased_step_data(
-                "employee-eid",
-                &json!({ "means_code": "eid-card", "new": "x" })
-            ),
-            json!({ "means_code": "eid-card" })
-        );
-        assert_eq!(erased_step_data("unknown", &json!({ "a": 1 })), json!({}));
-    }
 }

@@ -232,6 +232,7 @@ pub async fn insert_document(
     Ok(())
 }
 
+/// Records one print; its id.
 pub async fn insert_print(
     connection: &mut PgConnection,
     case_id: i64,
@@ -239,19 +240,18 @@ pub async fn insert_print(
     printed_at: DateTime<Utc>,
     sha256: &[u8],
     reprint: bool,
-) -> Result<(), sqlx::Error> {
-    sqlx::query!(
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar!(
         "INSERT INTO authorisation_prints (case_id, printed_by, printed_at, sha256, reprint)
-         VALUES ($1, $2, $3, $4, $5)",
+         VALUES ($1, $2, $3, $4, $5) RETURNING id",
         case_id,
         printed_by,
         printed_at as _,
         sha256,
         reprint,
     )
-    .execute(connection)
-    .await?;
-    Ok(())
+    .fetch_one(connection)
+    .await
 }
 
 /// The document numbered `document_number` in one of `centres`.

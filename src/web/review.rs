@@ -20,7 +20,8 @@ use super::auth::CurrentUser;
 use super::error::AppError;
 use super::labels;
 use super::page::Page;
-use crate::audit::verify::{Problem, verify_chain};
+use crate::audit::commitment::{Component, DataFailure, DataProblem};
+use crate::audit::verify::{ChainCheck, Problem, verify_chain};
 use crate::audit::{self, Chain, Event};
 use crate::domain::figures::{month_code, months_span, previous_month, riga_midnight};
 use crate::domain::identity_document::DocumentType;
@@ -155,6 +156,7 @@ fn action_label(r: &'static Review, code: &str) -> Option<&'static str> {
         "case-reviewed" => r.action_case_reviewed,
         "personal-data-erased" => r.action_personal_data_erased,
         "subject-access-disclosed" => r.action_subject_access_disclosed,
+        "evidence-check-failed" => r.action_evidence_check_failed,
         _ => return None,
     })
 }
@@ -650,8 +652,8 @@ pub struct CaseSummary {
 pub struct CasePage {
     page: Page,
     case: CaseSummary,
-    /// The case's audit chain: `Ok(events checked)` or `Err((event, what is wrong))`.
-    evidence: Result<u64, (i64, &'static str)>,
+    /// The check of the case's chain and of its stored data against their commitments.
+    evidence: EvidenceLine,
     document: Option<DocumentLine>,
     steps: Vec<StepLine>,
     events: Vec<EventLine>,
@@ -701,6 +703,125 @@ fn document_line(r: &'static Review, check: DocumentCheck) -> DocumentLine {
         prints: check.prints,
         intact: check.state != DocumentState::Altered,
         state,
+    }
+}
+
+/// What the evidence check of a case found, as the page says it.
+#[derive(Debug)]
+pub enum EvidenceLine {
+    /// Everything checked holds: what was checked, and notes (erasure, older cases).
+    Verified {
+        checked: Vec<(&'static str, String)>,
+        notes: Vec<String>,
+    },
+    /// The chain breaks at an event.
+    ChainBroken {
+        sequence: i64,
+        problem: &'static str,
+    },
+    /// A stored part differs from what the chain attests.
+    DataChanged { what: String },
+}
+
+fn evidence_line(t: &'static Texts, check: &ChainCheck) -> EvidenceLine {
+    let r = t.review;
+    if let Some(failure) = &check.failure {
+        return EvidenceLine::ChainBroken {
+            sequence: failure.sequence,
+            problem: problem_text(r, &failure.problem),
+        };
+    }
+    if let Some(failure) = &check.data.failure {
+        return EvidenceLine::DataChanged {
+            what: data_failure_text(t, failure),
+        };
+    }
+    let data = &check.data;
+    let mut checked = vec![(r.evidence_checked_events, check.events.to_string())];
+    let mut notes = Vec::new();
+    if data.cases == 0 {
+        notes.push(r.evidence_uncovered.to_owned());
+    } else {
+        let document = if data.rows.documents > 0 {
+            r.evidence_document_matches
+        } else {
+            r.evidence_document_none
+        };
+        checked.extend([
+            (r.evidence_checked_steps, data.rows.steps.to_string()),
+            (r.evidence_checked_document, document.to_owned()),
+            (r.evidence_checked_prints, data.rows.prints.to_string()),
+            (r.evidence_checked_reviews, data.rows.reviews.to_string()),
+        ]);
+    }
+    if let Some((sequence, at)) = data.erasure {
+        notes.push(format!(
+            "{} {} ({} {sequence}).",
+            r.evidence_erased,
+            crate::present::format::date(crate::domain::today_in_riga(at)),
+            r.evidence_event
+        ));
+    }
+    EvidenceLine::Verified { checked, notes }
+}
+
+/// The part of a case's record that differs, and how, in words.
+fn data_failure_text(t: &'static Texts, failure: &DataFailure) -> String {
+    let r = t.review;
+    let part = match failure.part.split_once(':') {
+        Some(("step", slug)) => Step::from_slug(slug).map_or_else(
+            || failure.part.clone(),
+            |step| {
+                format!(
+                    "{} {} — {}",
+                    r.part_step,
+                    step.subpoint(),
+                    duty_text(t, step)
+                )
+            },
+        ),
+        Some(("print", _)) => r.part_print.to_owned(),
+        Some(("review", _)) => r.part_review.to_owned(),
+        _ => match failure.part.as_str() {
+            "case" => r.part_case,
+            "client" => r.part_client,
+            "contact" => r.part_contact,
+            "retention" => r.part_retention,
+            "submission" => r.part_submission,
+            "stop" => r.part_stop,
+            "closed" => r.part_closed,
+            "erased" => r.part_erased,
+            "document" => r.part_document,
+            _ => r.part_other,
+        }
+        .to_owned(),
+    };
+    let how = match &failure.problem {
+        DataProblem::Uncommitted => r.data_uncommitted.to_owned(),
+        DataProblem::Changed { component, event } => {
+            let component = match component {
+                Component::Public => r.component_public,
+                Component::Personal => r.component_personal,
+            };
+            format!("{component} {} {event}", r.data_changed_since)
+        }
+        DataProblem::Missing { event } => format!("{} {event}", r.data_missing),
+        DataProblem::SaltMissing { event } => format!("{} {event}", r.data_salt_missing),
+    };
+    format!("{part}: {how}.")
+}
+
+/// The audit details of a failed evidence check: codes and ids, no personal data.
+fn evidence_failure_details(check: &ChainCheck) -> serde_json::Value {
+    if let Some(failure) = &check.failure {
+        return json!({ "kind": "chain", "sequence": failure.sequence, "problem": failure.problem.to_string() });
+    }
+    match &check.data.failure {
+        Some(failure) => json!({
+            "kind": "data", "part": failure.part, "table": failure.table, "row": failure.row,
+            "problem": failure.to_string(),
+        }),
+        None => json!({}),
     }
 }
 
@@ -883,10 +1004,18 @@ async fn render_case(
         outcome: outcome_text(t, &case.status, case.stop_reason.as_deref()),
         stop_remark: case.stop_remark,
     };
-    let evidence = match &chain.failure {
-        None => Ok(chain.events),
-        Some(failure) => Err((failure.sequence, problem_text(r, &failure.problem))),
-    };
+    let evidence = evidence_line(t, &chain);
+    if !chain.is_ok() {
+        // Shown in words and written into the trail; never repaired.
+        service::cases::evidence_check_failed(
+            &state.db,
+            state.clock.now(),
+            super::cases::actor(user),
+            (id, case.centre_id),
+            evidence_failure_details(&chain),
+        )
+        .await?;
+    }
     Ok(CasePage {
         page,
         case: summary,
@@ -975,7 +1104,7 @@ pub async fn mark(
     };
     // The remark stays in case_reviews (append-only) and out of the audit trail: it is free
     // text that may name people, and audit details never hold personal data.
-    audit::record(
+    audit::record_committing(
         &mut tx,
         now,
         Event {
@@ -990,6 +1119,7 @@ pub async fn mark(
                 "supersedes": supersedes,
             }),
         },
+        &[audit::Part::Review(review_id)],
     )
     .await?;
     tx.commit().await?;

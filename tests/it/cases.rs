@@ -9,8 +9,8 @@ use pilnvara::domain::{now_in_riga, today_in_riga};
 
 use crate::harness::{Client, TestApp, TestResponse, scalar};
 
-const GIVEN: &str = "Jānis";
-const SURNAME: &str = "Bērziņš";
+pub(crate) const GIVEN: &str = "Jānis";
+pub(crate) const SURNAME: &str = "Bērziņš";
 /// A valid old-format code: weights 1,6,3,7,9,10,5,8,4,2 give 135, (1101 − 135) mod 11 mod 10 = 9.
 const OLD_CODE: &str = "010190-12349";
 const NEW_CODE: &str = "32345678901";
@@ -188,7 +188,7 @@ async fn record(
     post(client, &format!("/cases/{id}/steps/{step}"), &form).await
 }
 
-async fn record_ok(app: &TestApp, client: &Client, id: i64, step: &str, wants: bool) {
+pub(crate) async fn record_ok(app: &TestApp, client: &Client, id: i64, step: &str, wants: bool) {
     let form = step_form(app, step, wants);
     let response = record(app, client, id, step, &form).await;
     assert_eq!(
@@ -204,7 +204,7 @@ async fn record_ok(app: &TestApp, client: &Client, id: i64, step: &str, wants: b
     );
 }
 
-async fn status(app: &TestApp, id: i64) -> String {
+pub(crate) async fn status(app: &TestApp, id: i64) -> String {
     sqlx::query_scalar("SELECT status::text FROM cases WHERE id = $1")
         .bind(id)
         .fetch_one(&app.pool)

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 use axum::http::StatusCode;
 use pilnvara::audit::verify::verify_all;
-use pilnvara::audit::{HashInput, event_hash, mend};
+use pilnvara::audit::{HASH_VERSION, HashInput, event_hash, mend};
 use pilnvara::clock::Clock;
 use pilnvara::db::launcher::{Cluster, Durability};
 use rand::rngs::StdRng;
@@ -565,11 +565,21 @@ async fn append_without_moving_the_head(
             .await
             .unwrap();
     let details = serde_json::json!({ "page": "case" });
+    let id: i64 =
+        sqlx::query_scalar("SELECT nextval(pg_get_serial_sequence('audit_events', 'id'))")
+            .fetch_one(pool)
+            .await
+            .unwrap();
     let mut hash = event_hash(&HashInput {
+        version: HASH_VERSION,
+        id,
         chain,
         sequence: sequence + 1,
         occurred_at: at,
+        centre_id: None,
+        case_id: None,
         actor_id: None,
+        session_tag: None,
         action: "personal-data-viewed",
         details: &details,
         prev_hash: &prev_hash,
@@ -578,15 +588,19 @@ async fn append_without_moving_the_head(
         hash[0] ^= 1;
     }
     sqlx::query(
-        "INSERT INTO audit_events (chain, sequence, occurred_at, action, details, prev_hash, hash)
-         VALUES ($1, $2, $3, 'personal-data-viewed', $4, $5, $6)",
+        "INSERT INTO audit_events
+             (id, chain, sequence, occurred_at, action, details, prev_hash, hash, hash_version)
+         OVERRIDING SYSTEM VALUE
+         VALUES ($1, $2, $3, $4, 'personal-data-viewed', $5, $6, $7, $8)",
     )
+    .bind(id)
     .bind(chain)
     .bind(sequence + 1)
     .bind(at)
     .bind(&details)
     .bind(&prev_hash)
     .bind(&hash[..])
+    .bind(HASH_VERSION)
     .execute(pool)
     .await
     .unwrap();

@@ -6,6 +6,7 @@ mod auth;
 mod browser;
 mod cases;
 mod cli;
+mod commitments;
 mod documents;
 mod e2e;
 mod evidence;

@@ -575,6 +575,19 @@ async fn a_review_is_audited_a_second_supersedes_the_first_and_neither_can_chang
     .unwrap();
     assert_eq!(reviews.len(), 2);
     assert_eq!(reviews[1].1, Some(first_id));
+    // Each event commits to its review row as stored; the rest of the details say what happened.
+    let events: Vec<(String, serde_json::Value)> = events
+        .into_iter()
+        .map(|(chain, mut details)| {
+            let commits = details
+                .as_object_mut()
+                .and_then(|details| details.remove("commits"))
+                .expect("the review is committed");
+            let review_id = details["review_id"].as_i64().unwrap();
+            assert!(commits.get(format!("review:{review_id}")).is_some());
+            (chain, details)
+        })
+        .collect();
     assert_eq!(
         events,
         vec![
