@@ -248,6 +248,7 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             public_key,
         }) => {
             let anchor = trusted_anchor(&config.data_dir, anchor, public_key)?;
+            let started = std::time::Instant::now();
             let check = match case_id {
                 Some(id) => {
                     verify::verify_chain(pool, &Chain::Case(id).key(), anchor.as_ref()).await?
@@ -257,6 +258,10 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             if let Some(failure) = check.failure {
                 anyhow::bail!("audit trail broken: {failure}");
             }
+            if let Some(failure) = &check.data.failure {
+                anyhow::bail!("stored data differ from their commitments: {failure}");
+            }
+            let seconds = started.elapsed().as_secs_f64();
             let against = match &anchor {
                 Some(anchor) => format!(
                     "; {} anchored heads of {} still hold",
@@ -268,6 +273,35 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             println!(
                 "{} chains, {} events verified{against}",
                 check.chains, check.events
+            );
+            let data = &check.data;
+            println!(
+                "{} cases' stored data match their commitments ({} step records, {} documents, \
+                 {} prints, {} reviews); {} erased by retention",
+                data.cases,
+                data.rows.steps,
+                data.rows.documents,
+                data.rows.prints,
+                data.rows.reviews,
+                data.erased
+            );
+            if data.uncovered > 0 {
+                println!(
+                    "{} cases were opened before stored data were committed: only their chains \
+                     are checked",
+                    data.uncovered
+                );
+            }
+            if let Some((sequence, at)) = data.erasure {
+                println!(
+                    "personal data erased by retention on {} (event {sequence}); every \
+                     non-personal field checked",
+                    crate::domain::today_in_riga(at)
+                );
+            }
+            println!(
+                "checked in {seconds:.2} s ({:.0} events/s)",
+                check.events as f64 / seconds.max(1e-6)
             );
             if let Some(first) = check.lagging.first() {
                 println!(

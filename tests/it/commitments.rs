@@ -6,6 +6,7 @@ use axum::http::StatusCode;
 use chrono::TimeDelta;
 use pilnvara::audit::commitment::{Component, DataFailure, DataProblem};
 use pilnvara::audit::verify::{self, Problem};
+use pilnvara::clock::Clock;
 use pilnvara::domain::staff::Role;
 use sqlx::PgPool;
 
@@ -422,4 +423,65 @@ async fn after_retention_verify_reports_the_erasure_and_still_checks_what_is_kep
             ..
         }
     ));
+}
+
+#[tokio::test]
+async fn the_verify_command_names_the_changed_row_and_reports_an_erasure() {
+    use crate::evidence::{pilnvara, text};
+    let (pool, name) = crate::harness::fresh_named_database().await;
+    let app = staffed(TestApp::on(pool)).await;
+    app.user("vita", Role::Supervisor, "RIX", &["RIX"]).await;
+    let (anna, vita) = (app.signed_in("anna").await, app.signed_in("vita").await);
+    let id = complete_case(&app, &anna, &vita).await;
+    let data = tempfile::tempdir().unwrap();
+    let case = id.to_string();
+
+    let verified = pilnvara(&name, data.path(), &["audit", "verify", "--case", &case]);
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    let out = text(&verified.stdout);
+    assert!(
+        out.contains(
+            "1 cases' stored data match their commitments (7 step records, 1 documents, 2 prints, 1 reviews)"
+        ),
+        "{out}"
+    );
+    assert!(out.contains("events/s"), "{out}");
+
+    tamper(
+        &app.pool,
+        id,
+        &["UPDATE case_steps SET data = jsonb_set(data, '{surnames}', '\"Viltota\"') WHERE case_id = {id} AND step = 'identity'"],
+    )
+    .await;
+    let broken = pilnvara(&name, data.path(), &["audit", "verify"]);
+    assert!(!broken.status.success());
+    let err = text(&broken.stderr);
+    assert!(
+        err.contains("case_steps row") && err.contains("(step:identity): its personal data differ"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("Viltota") && !err.contains(SURNAME),
+        "no personal data: {err}"
+    );
+
+    let erased = complete_case(&app, &anna, &vita).await;
+    app.clock.advance(TimeDelta::days(366 * 11));
+    pilnvara::service::erasure::run(&app.pool, app.clock.as_ref())
+        .await
+        .unwrap();
+    let day = pilnvara::domain::today_in_riga(app.clock.now());
+    let verified = pilnvara(
+        &name,
+        data.path(),
+        &["audit", "verify", "--case", &erased.to_string()],
+    );
+    assert!(verified.status.success(), "{}", text(&verified.stderr));
+    assert!(
+        text(&verified.stdout).contains(&format!(
+            "personal data erased by retention on {day} (event"
+        )),
+        "{}",
+        text(&verified.stdout)
+    );
 }

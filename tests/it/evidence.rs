@@ -956,7 +956,7 @@ async fn subject_access_rejects_a_bad_code_and_is_for_administrators_only() {
 // ---------------------------------------------------------------------------------------------
 // The command line
 
-fn pilnvara(database: &str, data_dir: &std::path::Path, args: &[&str]) -> Output {
+pub(crate) fn pilnvara(database: &str, data_dir: &std::path::Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pilnvara"))
         .args(args)
         .env("DATABASE_URL", database_url(database))
@@ -966,7 +966,7 @@ fn pilnvara(database: &str, data_dir: &std::path::Path, args: &[&str]) -> Output
         .expect("running pilnvara")
 }
 
-fn text(bytes: &[u8]) -> String {
+pub(crate) fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
