@@ -15,7 +15,9 @@
 //! reads signed statements of their heads; [`mend`] moves on a head that a crash left behind.
 
 pub mod anchor;
+pub mod bundle;
 pub mod commitment;
+pub mod log;
 pub mod mend;
 pub mod verify;
 

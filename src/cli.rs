@@ -9,7 +9,7 @@ use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::audit::anchor::{self, Anchor};
-use crate::audit::{Chain, mend, verify};
+use crate::audit::{self, Chain, mend, verify};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::db::{self, Database};
@@ -49,6 +49,32 @@ pub enum Command {
     /// Erase personal data past their retention date.
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// Export a case's evidence bundle, or check one offline.
+    #[command(subcommand)]
+    Evidence(EvidenceCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum EvidenceCommand {
+    /// Write case ID's evidence bundle (JSON): its events with inclusion proofs to a fresh signed
+    /// checkpoint, its stored record and its authorisation PDF.
+    Export {
+        #[arg(long = "case")]
+        case_id: i64,
+        /// Withhold the personal data, the salt and the PDF (for a third party).
+        #[arg(long)]
+        redacted: bool,
+        /// Where to write it (default: standard output).
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Check a bundle offline, with no database, against the log's public key you trust.
+    Verify {
+        file: PathBuf,
+        /// The log's public key: `anchor.pub` (64 hex digits) as `audit public-key` shows it.
+        #[arg(long)]
+        key: PathBuf,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -65,9 +91,36 @@ pub enum AuditCommand {
         /// The trusted public key (default: $PILNVARA_DATA_DIR/keys/anchor.pub).
         #[arg(long)]
         public_key: Option<PathBuf>,
+        /// A checkpoint kept outside the database (the auditor's copy) to check the log against.
+        #[arg(long)]
+        checkpoint: Option<PathBuf>,
+        /// A witness's verifier key: check its cosignature on the newest checkpoint.
+        #[arg(long)]
+        witness_key: Option<String>,
     },
-    /// Write a signed statement of every chain head to $PILNVARA_DATA_DIR/anchors.
+    /// Write a signed statement of every chain head to $PILNVARA_DATA_DIR/anchors (superseded
+    /// by checkpoints: kept for installations that anchored before).
     Anchor,
+    /// Take the events of every ended transaction into the transparency log and sign a
+    /// checkpoint of it (the server does this hourly); written to the database and to
+    /// $PILNVARA_DATA_DIR/checkpoints.
+    Checkpoint,
+    /// Print the log's public key (signed-note verifier key) and its fingerprint.
+    PublicKey,
+    /// Make a witness key pair: the private key goes to FILE (mode 0600), the verifier key is
+    /// printed for whoever checks the witness's cosignatures.
+    WitnessKey {
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Add a witness's signature to the newest checkpoint, after checking the log's own.
+    Cosign {
+        /// The witness's private key file (as `audit witness-key` wrote it).
+        #[arg(long)]
+        key: PathBuf,
+    },
     /// Move on every chain head that a crash left behind its chain's last event (only where
     /// the events after it check out), recording each in the `system` chain; the server also
     /// does this at start.
@@ -151,6 +204,10 @@ pub struct AddUser {
 
 /// Runs `command` with `config`.
 pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
+    // Checking a bundle needs no database: an auditor runs it anywhere.
+    if let Command::Evidence(EvidenceCommand::Verify { file, key }) = &command {
+        return verify_bundle(file, key);
+    }
     let database = Database::open(&config).await?;
     let outcome = run_on(&database, command, config).await;
     database.close().await?;
@@ -246,7 +303,10 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             case_id,
             anchor,
             public_key,
+            checkpoint,
+            witness_key,
         }) => {
+            let log_key = trusted_key(&config.data_dir, public_key.as_deref())?;
             let anchor = trusted_anchor(&config.data_dir, anchor, public_key)?;
             let started = std::time::Instant::now();
             let check = match case_id {
@@ -261,7 +321,6 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             if let Some(failure) = &check.data.failure {
                 anyhow::bail!("stored data differ from their commitments: {failure}");
             }
-            let seconds = started.elapsed().as_secs_f64();
             let against = match &anchor {
                 Some(anchor) => format!(
                     "; {} anchored heads of {} still hold",
@@ -299,6 +358,52 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
                     crate::domain::today_in_riga(at)
                 );
             }
+            if case_id.is_none() {
+                let external = checkpoint
+                    .map(|path| {
+                        std::fs::read_to_string(&path)
+                            .with_context(|| format!("reading {}", path.display()))
+                    })
+                    .transpose()?;
+                let mut snapshot = verify::snapshot(pool).await?;
+                let log = audit::log::verify(
+                    &mut snapshot,
+                    log_key.as_ref(),
+                    external.as_deref(),
+                    witness_key.as_deref(),
+                )
+                .await?;
+                snapshot.commit().await?;
+                if let Some(problem) = log.failure {
+                    anyhow::bail!("transparency log broken: {problem}");
+                }
+                println!(
+                    "transparency log: {} leaves, {} checkpoints consistent",
+                    log.leaves, log.checkpoints
+                );
+                if let Some((size, witnesses)) = &log.latest {
+                    println!(
+                        "newest checkpoint: {size} leaves, cosigned by {}",
+                        if witnesses.is_empty() {
+                            "no witness".to_owned()
+                        } else {
+                            witnesses.join(", ")
+                        }
+                    );
+                }
+                if witness_key.is_some() {
+                    if log.cosigned == 0 {
+                        anyhow::bail!(
+                            "the witness key given has not cosigned the newest checkpoint"
+                        );
+                    }
+                    println!("the witness's cosignature on the newest checkpoint holds");
+                }
+                if let Some(size) = log.external {
+                    println!("the checkpoint given ({size} leaves) holds: the log only grew since");
+                }
+            }
+            let seconds = started.elapsed().as_secs_f64();
             println!(
                 "checked in {seconds:.2} s ({:.0} events/s)",
                 check.events as f64 / seconds.max(1e-6)
@@ -336,6 +441,75 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             println!("anchor {} written ({heads} chain heads)", path.display());
             Ok(())
         }
+        Command::Audit(AuditCommand::Checkpoint) => {
+            let keys = load_keys(&config.data_dir)?;
+            let written = audit::log::checkpoint(
+                pool,
+                &keys,
+                clock.now(),
+                &audit::log::directory(&config.data_dir),
+            )
+            .await?;
+            println!(
+                "checkpoint of {} leaves written to {}",
+                written.size,
+                written.path.display()
+            );
+            Ok(())
+        }
+        Command::Audit(AuditCommand::PublicKey) => {
+            let keys = load_keys(&config.data_dir)?;
+            let key = keys.anchor_public_key();
+            println!("{}", audit::log::verifier_key(&key));
+            println!("fingerprint (SHA-256): {}", audit::log::fingerprint(&key));
+            Ok(())
+        }
+        Command::Audit(AuditCommand::WitnessKey { name, out }) => {
+            let (private, public) = audit::log::witness_key(&name)?;
+            write_private(&out, &private)?;
+            println!("{public}");
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Cosign { key }) => {
+            let keys = load_keys(&config.data_dir)?;
+            let witness = std::fs::read_to_string(&key)
+                .with_context(|| format!("reading {}", key.display()))?;
+            let (size, name) =
+                audit::log::cosign(pool, &keys.anchor_public_key(), &witness, clock.now()).await?;
+            println!("checkpoint of {size} leaves cosigned by {name}");
+            Ok(())
+        }
+        Command::Evidence(EvidenceCommand::Export {
+            case_id,
+            redacted,
+            out,
+        }) => {
+            let keys = load_keys(&config.data_dir)?;
+            let bundle = crate::service::evidence::export(
+                pool,
+                &keys,
+                clock.now(),
+                &config.data_dir,
+                case_id,
+                redacted,
+            )
+            .await?;
+            let json = serde_json::to_string_pretty(&bundle)?;
+            match out {
+                Some(path) => {
+                    std::fs::write(&path, json)
+                        .with_context(|| format!("writing {}", path.display()))?;
+                    eprintln!(
+                        "evidence of case {case_id} ({} events) written to {}",
+                        bundle.events.len(),
+                        path.display()
+                    );
+                }
+                None => println!("{json}"),
+            }
+            Ok(())
+        }
+        Command::Evidence(EvidenceCommand::Verify { file, key }) => verify_bundle(&file, &key),
         Command::Retention(RetentionCommand::Run) => {
             let run = erasure::run(pool, &clock).await?;
             println!("personal data erased from {} cases", run.erased.len());
@@ -351,6 +525,73 @@ fn load_keys(data_dir: &Path) -> anyhow::Result<Keys> {
             data_dir.join("keys").display()
         )
     })
+}
+
+/// The trusted public key: the one given, or `keys/anchor.pub` if the data directory has one.
+fn trusted_key(
+    data_dir: &Path,
+    given: Option<&Path>,
+) -> anyhow::Result<Option<ed25519_dalek::VerifyingKey>> {
+    let path = match given {
+        Some(path) => path.to_owned(),
+        None => {
+            let path = data_dir.join("keys/anchor.pub");
+            if !path.exists() {
+                return Ok(None);
+            }
+            path
+        }
+    };
+    let key = keys::read_public_key(&path)
+        .with_context(|| format!("reading the public key {}", path.display()))?;
+    Ok(Some(key))
+}
+
+/// Checks an evidence bundle offline and says what it proved.
+fn verify_bundle(file: &Path, key: &Path) -> anyhow::Result<()> {
+    let key = keys::read_public_key(key)
+        .with_context(|| format!("reading the public key {}", key.display()))?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+    let check = audit::bundle::verify(&text, &key)
+        .map_err(|problem| anyhow::anyhow!("evidence bundle does not hold: {problem}"))?;
+    println!(
+        "{} events recompute and link, each proven in the checkpoint of {} leaves signed by the trusted key",
+        check.events, check.checkpoint_size
+    );
+    if !check.witnesses.is_empty() {
+        println!("also signed by: {}", check.witnesses.join(", "));
+    }
+    println!(
+        "{} parts of the stored record match their commitments{}",
+        check.parts,
+        if check.redacted {
+            " (redacted: non-personal fields only)"
+        } else {
+            ""
+        }
+    );
+    if check.pdf_checked {
+        println!("the authorisation PDF is the one printed (SHA-256)");
+    }
+    if let Some(sequence) = check.erased_by {
+        println!("personal data erased by retention (event {sequence})");
+    }
+    Ok(())
+}
+
+/// Writes a private key file readable by its owner only; refuses to overwrite one.
+fn write_private(path: &Path, text: &str) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(0o600)
+        .open(path)
+        .with_context(|| format!("creating {}", path.display()))?;
+    writeln!(file, "{text}")?;
+    Ok(())
 }
 
 /// The anchor to verify against, its signature checked with the trusted key: the one given, or
@@ -426,27 +667,33 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// At start and then once a day: erase personal data past retention, then anchor the chain
-/// heads (after the erasures, so their events are anchored too). A failure is logged and tried
-/// again the next day; it never stops the server.
+/// At start and then every hour: sign a checkpoint of the transparency log; at start and then
+/// once a day, first erase personal data past retention (so that the erasures' events are in
+/// that hour's checkpoint). A failure is logged and tried again at the next turn; it never stops
+/// the server.
 async fn daily_duties(
     pool: sqlx::PgPool,
     clock: Arc<dyn Clock>,
     keys: Arc<Keys>,
     data_dir: PathBuf,
 ) {
-    let mut interval = tokio::time::interval(std::time::Duration::from_secs(24 * 60 * 60));
+    const HOURS_PER_RETENTION_RUN: u32 = 24;
+    let mut interval = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
+    let dir = audit::log::directory(&data_dir);
+    for hour in 0_u32.. {
         interval.tick().await;
-        match erasure::run(&pool, clock.as_ref()).await {
-            Ok(run) => tracing::info!(erased = run.erased.len(), "retention run"),
-            Err(error) => tracing::error!(%error, "retention run failed"),
+        if hour % HOURS_PER_RETENTION_RUN == 0 {
+            match erasure::run(&pool, clock.as_ref()).await {
+                Ok(run) => tracing::info!(erased = run.erased.len(), "retention run"),
+                Err(error) => tracing::error!(%error, "retention run failed"),
+            }
         }
-        let dir = anchor::directory(&data_dir);
-        match anchor::write(&pool, &keys, clock.now(), &dir).await {
-            Ok((path, heads)) => tracing::info!(path = %path.display(), heads, "anchor written"),
-            Err(error) => tracing::error!(%error, "writing the anchor failed"),
+        match audit::log::checkpoint(&pool, &keys, clock.now(), &dir).await {
+            Ok(written) => {
+                tracing::info!(path = %written.path.display(), size = written.size, "checkpoint written");
+            }
+            Err(error) => tracing::error!(%error, "writing the checkpoint failed"),
         }
     }
 }

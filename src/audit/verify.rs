@@ -501,7 +501,7 @@ pub(crate) async fn check_data(
 }
 
 /// One consistent, read-only view of the trail while writers carry on.
-async fn snapshot(
+pub(crate) async fn snapshot(
     pool: &PgPool,
 ) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
     let mut tx = pool.begin().await?;

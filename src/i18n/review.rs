@@ -186,8 +186,14 @@ catalogue! {
         }
         evidence_broken { lv: "Pierādījumu ķēde ir bojāta pie notikuma", en: "The chain of evidence breaks at event" }
         evidence_anchor_note {
-            lv: "Ķēdes galus ar parakstītiem enkuriem ārpus datubāzes salīdzina komanda `pilnvara audit verify`.",
-            en: "The command `pilnvara audit verify` also compares the chain heads with the signed anchors kept outside the database.",
+            lv: "Visu ķēžu notikumus un parakstītos kontrolpunktus ārpus datubāzes pārbauda komanda „pilnvara audit verify”.",
+            en: "The command “pilnvara audit verify” checks every chain and the signed checkpoints kept outside the database.",
+        }
+        evidence_bundle { lv: "Lejupielādēt pierādījumu paketi", en: "Download the evidence bundle" }
+        evidence_bundle_redacted { lv: "Paketi bez personas datiem", en: "The bundle without personal data" }
+        evidence_bundle_note {
+            lv: "Paketi revidents pārbauda bez piekļuves datubāzei: „pilnvara evidence verify FAILS --key anchor.pub”.",
+            en: "An auditor checks the bundle without access to the database: “pilnvara evidence verify FILE --key anchor.pub”.",
         }
         problem_hash_mismatch { lv: "notikuma saturs ir mainīts", en: "the event's contents were changed" }
         problem_broken_link { lv: "notikums nav saistīts ar iepriekšējo", en: "the event does not link to the one before it" }

@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
+use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
@@ -302,11 +302,9 @@ pub async fn check_authorisation(
     drop(connection);
     let state = match row.snapshot {
         None => DocumentState::Erased,
-        Some(value) => match serde_json::from_value::<Snapshot>(value) {
-            Err(_) => DocumentState::Altered,
-            Ok(snapshot) => {
-                let code = snapshot.verification_code();
-                let bytes = render_authorisation(snapshot.doc(&code)).await?;
+        Some(value) => match rebuilt(value).await? {
+            None => DocumentState::Altered,
+            Some((code, bytes)) => {
                 let sha256: [u8; 32] = Sha256::digest(&bytes).into();
                 if code == row.verification_code && sha256[..] == row.sha256[..] {
                     DocumentState::Intact
@@ -322,6 +320,33 @@ pub async fn check_authorisation(
         prints,
         state,
     }))
+}
+
+/// The verification code and PDF rebuilt from a frozen snapshot; `None` if it is unreadable.
+async fn rebuilt(snapshot: Value) -> Result<Option<(String, Vec<u8>)>, DocumentError> {
+    let Ok(snapshot) = serde_json::from_value::<Snapshot>(snapshot) else {
+        return Ok(None);
+    };
+    let code = snapshot.verification_code();
+    let bytes = render_authorisation(snapshot.doc(&code)).await?;
+    Ok(Some((code, bytes)))
+}
+
+/// Case `case_id`'s authorisation as first printed, rebuilt from its frozen content, for the
+/// evidence bundle; `None` if it was never printed or its content is erased or unreadable.
+pub async fn authorisation_pdf(
+    db: &PgPool,
+    case_id: i64,
+) -> Result<Option<Vec<u8>>, DocumentError> {
+    let mut connection = db.acquire().await?;
+    let snapshot = store::document(&mut connection, case_id)
+        .await?
+        .and_then(|row| row.snapshot);
+    drop(connection);
+    match snapshot {
+        Some(value) => Ok(rebuilt(value).await?.map(|(_, bytes)| bytes)),
+        None => Ok(None),
+    }
 }
 
 /// The client's receipt after 22.¹5. Not frozen: it says what the case says when printed.

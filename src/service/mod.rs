@@ -7,3 +7,4 @@ pub mod cases;
 pub mod catalogue;
 pub mod documents;
 pub mod erasure;
+pub mod evidence;

@@ -364,3 +364,63 @@ pub async fn verify(
     }
     .into_response())
 }
+
+#[derive(Debug, Default, Deserialize)]
+pub struct BundleQuery {
+    #[serde(default)]
+    redacted: Option<String>,
+}
+
+/// The evidence bundle of a finished case, for a supervisor to hand to an auditor: the whole
+/// one (the client's data inside, so the download is audited as a view) or the redacted one.
+pub async fn review_evidence(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(case_id): Path<String>,
+    axum::extract::Query(query): axum::extract::Query<BundleQuery>,
+) -> Result<Response, AppError> {
+    let case_id = case_id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let case = store::review::finished_case(&state.db, case_id, &user.centres)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let redacted = query.redacted.is_some();
+    let now = state.clock.now();
+    let bundle = crate::service::evidence::export(
+        &state.db,
+        &state.keys,
+        now,
+        &state.config.data_dir,
+        case_id,
+        redacted,
+    )
+    .await
+    .map_err(anyhow::Error::from)?;
+    if !redacted {
+        crate::service::cases::log_view(
+            &state.db,
+            now,
+            super::cases::actor(&user),
+            case_id,
+            case.centre_id,
+            "evidence-bundle",
+        )
+        .await?;
+    }
+    let body = serde_json::to_vec_pretty(&bundle).map_err(anyhow::Error::from)?;
+    let name = format!(
+        "pilnvara-case-{case_id}{}.json",
+        if redacted { "-redacted" } else { "" }
+    );
+    Ok((
+        [
+            (CONTENT_TYPE, "application/json".to_owned()),
+            (
+                CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{name}\""),
+            ),
+            (CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response())
+}

@@ -153,6 +153,10 @@ pub fn app(state: AppState) -> Router {
         .route("/review/samples/{id}", get(review::sample))
         .route("/review/{id}", get(review::show).post(review::mark))
         .route(
+            "/review/{id}/evidence.json",
+            get(documents::review_evidence),
+        )
+        .route(
             "/review/{id}/authorisation.pdf",
             get(documents::review_authorisation),
         )

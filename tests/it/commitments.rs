@@ -15,7 +15,7 @@ use crate::harness::{Client, TestApp};
 
 /// A case walked through every duty by anna (the client wants the result), its authorisation
 /// printed twice and reviewed by vita: every kind of committed row exists.
-async fn complete_case(app: &TestApp, anna: &Client, vita: &Client) -> i64 {
+pub(crate) async fn complete_case(app: &TestApp, anna: &Client, vita: &Client) -> i64 {
     let service = sqlx::query_scalar("SELECT id FROM eservices WHERE code = 'test-true-true'")
         .fetch_optional(&app.pool)
         .await
@@ -56,7 +56,7 @@ async fn complete_case(app: &TestApp, anna: &Client, vita: &Client) -> i64 {
     id
 }
 
-async fn app_with_desk() -> (TestApp, Client, Client) {
+pub(crate) async fn app_with_desk() -> (TestApp, Client, Client) {
     let app = staffed(TestApp::new().await).await;
     app.user("vita", Role::Supervisor, "RIX", &["RIX"]).await;
     let anna = app.signed_in("anna").await;

@@ -15,5 +15,6 @@ mod foundation;
 mod harness;
 mod launcher;
 mod locale;
+mod log;
 mod plans;
 mod review;
