@@ -18,3 +18,4 @@ mod locale;
 mod log;
 mod plans;
 mod review;
+mod scale;

@@ -1,0 +1,300 @@
+//! The evidence at national scale: a benchmark, not a test of speed. Ignored by `cargo test`;
+//! run it against a database of its own (it fills it):
+//!
+//! ```sh
+//! PILNVARA_BENCH_DATABASE_URL=postgres://…/bench PILNVARA_BENCH_CASES=1000000 \
+//!     cargo test --release --test it -- --ignored --nocapture scale::
+//! ```
+//!
+//! It generates the cases (closed, with seven step rows each, personal data inside) in SQL and
+//! their ten events each in Rust, every one with the commitments and hash the server writes,
+//! then times `pilnvara audit checkpoint` and `pilnvara audit verify` (the release binary, under
+//! `/usr/bin/time -v` for peak memory). Results go to docs/performance.md.
+
+use std::process::Command;
+use std::time::Instant;
+
+use chrono::{TimeDelta, Utc};
+use pilnvara::audit::commitment::{self, Part};
+use pilnvara::audit::{GENESIS, HASH_VERSION, HashInput, event_hash};
+use pilnvara::domain::workflow::Step;
+use serde_json::json;
+use sqlx::PgPool;
+
+const PAGE: i64 = 1000;
+
+/// One page of generated events, column by column, and the chains' heads.
+#[derive(Default)]
+struct Columns {
+    ids: Vec<i64>,
+    chains: Vec<String>,
+    sequences: Vec<i64>,
+    cases: Vec<i64>,
+    actions: Vec<String>,
+    details: Vec<String>,
+    prevs: Vec<Vec<u8>>,
+    hashes: Vec<Vec<u8>>,
+    heads: Vec<(String, Vec<u8>)>,
+}
+
+async fn generate(pool: &PgPool, cases: i64) {
+    for sql in [
+        "INSERT INTO centres (code, name) VALUES ('BENCH', 'Etalons')",
+        "INSERT INTO staff (username, full_name, role, centre_id, password_hash)
+         VALUES ('bench', 'Etalons', 'employee', (SELECT id FROM centres WHERE code = 'BENCH'), 'x')",
+        "INSERT INTO eservices (code, name_lv, name_en, institution, authorised_submission,
+                                gives_planned_time, gives_result, data_categories)
+         VALUES ('bench', 'Etalons', 'Bench', 'Iestāde', true, true, true, '{identity}')",
+    ] {
+        sqlx::query(sql).execute(pool).await.unwrap();
+    }
+    let started = Instant::now();
+    let mut from = 1_i64;
+    while from <= cases {
+        let to = (from + 99_999).min(cases);
+        sqlx::query(
+            "INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step,
+                 gives_planned_time, gives_result, missing_eid_means, client_given_names,
+                 client_surnames, client_name_key, client_personal_code, personal_code_hmac,
+                 client_wants_result, notify_channel, notify_contact, portal_reference,
+                 retention_until, opened_at, submitted_at, closed_at)
+             SELECT (SELECT id FROM centres WHERE code = 'BENCH'), (SELECT id FROM eservices WHERE code = 'bench'), (SELECT id FROM staff WHERE username = 'bench'),
+                    'closed', NULL, true, true, '{eid-card}', 'Anna', 'Bērziņa ' || n,
+                    'anna berzina', '010190-12349', sha256(n::text::bytea), true, 'phone',
+                    '+37120000000', 'REF-' || n, DATE '2040-12-31',
+                    now() - interval '1 day', now() - interval '1 day', now()
+             FROM generate_series($1::bigint, $2::bigint) AS n",
+        )
+        .bind(from)
+        .bind(to)
+        .execute(pool)
+        .await
+        .unwrap();
+        from = to + 1;
+    }
+    sqlx::query(
+        "INSERT INTO case_steps (case_id, step, outcome, data, recorded_by, recorded_at)
+         SELECT c.id, s.step, 'recorded', s.data, c.opened_by, c.opened_at
+         FROM cases c CROSS JOIN (VALUES
+             ('identity', '{\"document\": {\"doc_type\": \"lv-passport\", \"number\": \"LV1234567\", \"issuing_state\": \"LV\"}, \"given_names\": \"Anna\", \"surnames\": \"Bērziņa\", \"personal_code\": \"010190-12349\"}'::jsonb),
+             ('employee-eid', '{\"means_code\": \"eid-card\", \"used_at\": \"2026-12-01T10:00\"}'),
+             ('authorisation', '{\"notice_version\": 1, \"signed_on\": \"2026-12-01\", \"registration_number\": \"R-1\", \"result_contact\": {\"channel\": \"phone\", \"phone\": \"+37120000000\"}}'),
+             ('data-processing', '{\"categories\": [\"identity\"], \"purpose_only\": true}'),
+             ('submission', '{\"reference\": \"REF\", \"submitted_at\": \"2026-12-01T10:30\"}'),
+             ('planned-time', '{\"planned_on\": \"2026-12-10\", \"told_via\": \"phone\"}'),
+             ('result', '{\"outcome\": \"granted\", \"told_via\": \"phone\"}')
+         ) AS s (step, data)",
+    )
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query("INSERT INTO case_salts SELECT id, sha256(('salt' || id)::bytea) FROM cases")
+        .execute(pool)
+        .await
+        .unwrap();
+    println!(
+        "cases and steps generated in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+
+    // Ten events a case, as the server writes them: opened, seven duties, closed, a receipt.
+    let started = Instant::now();
+    let steps = [
+        (Step::Identity, Some(Part::Client)),
+        (Step::EmployeeEid, None),
+        (Step::Authorisation, Some(Part::Contact)),
+        (Step::DataProcessing, None),
+        (Step::Submission, Some(Part::Submission)),
+        (Step::PlannedTime, None),
+        (Step::Result, None),
+    ];
+    let mut next_id = 1_i64;
+    let mut after = 0_i64;
+    let at = Utc::now() - TimeDelta::days(1);
+    loop {
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2")
+                .bind(after)
+                .bind(PAGE)
+                .fetch_all(pool)
+                .await
+                .unwrap();
+        let Some(&last) = ids.last() else { break };
+        let mut connection = pool.acquire().await.unwrap();
+        let records = commitment::load(&mut connection, &ids).await.unwrap();
+        drop(connection);
+        let mut rows = Columns::default();
+        for record in &records {
+            let chain = format!("case:{}", record.case_id);
+            let mut events: Vec<(&str, serde_json::Value)> = vec![(
+                "case-opened",
+                json!({ "commits": record.commits(&[Part::Case, Part::Retention]) }),
+            )];
+            for (step, group) in &steps {
+                let mut parts = vec![Part::step(*step)];
+                parts.extend(group.clone());
+                events.push((
+                    "step-recorded",
+                    json!({ "step": step.slug(), "commits": record.commits(&parts) }),
+                ));
+            }
+            events.push((
+                "case-closed",
+                json!({ "commits": record.commits(&[Part::Closed]) }),
+            ));
+            events.push((
+                "receipt-printed",
+                json!({ "authorisation_number": "BENCH-1" }),
+            ));
+            let mut prev = GENESIS.to_vec();
+            for (sequence, (action, details)) in (1_i64..).zip(events) {
+                let hash = event_hash(&HashInput {
+                    version: HASH_VERSION,
+                    id: next_id,
+                    chain: &chain,
+                    sequence,
+                    occurred_at: at,
+                    centre_id: Some(1),
+                    case_id: Some(record.case_id),
+                    actor_id: Some(1),
+                    session_tag: Some("bench"),
+                    action,
+                    details: &details,
+                    prev_hash: &prev,
+                })
+                .to_vec();
+                rows.ids.push(next_id);
+                rows.chains.push(chain.clone());
+                rows.sequences.push(sequence);
+                rows.cases.push(record.case_id);
+                rows.actions.push(action.to_owned());
+                rows.details.push(details.to_string());
+                rows.prevs.push(std::mem::replace(&mut prev, hash.clone()));
+                rows.hashes.push(hash);
+                next_id += 1;
+            }
+            rows.heads.push((chain, prev));
+        }
+        sqlx::query(
+            "INSERT INTO audit_events (id, chain, sequence, occurred_at, centre_id, case_id,
+                 actor_id, session_tag, action, details, prev_hash, hash, hash_version)
+             OVERRIDING SYSTEM VALUE
+             SELECT id, chain, sequence, $7, 1, case_id, 1, 'bench', action, details::jsonb,
+                    prev_hash, hash, 2
+             FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[],
+                         $6::text[], $8::bytea[], $9::bytea[])
+                  AS e (id, chain, sequence, case_id, action, details, prev_hash, hash)",
+        )
+        .bind(&rows.ids)
+        .bind(&rows.chains)
+        .bind(&rows.sequences)
+        .bind(&rows.cases)
+        .bind(&rows.actions)
+        .bind(&rows.details)
+        .bind(at)
+        .bind(&rows.prevs)
+        .bind(&rows.hashes)
+        .execute(pool)
+        .await
+        .unwrap();
+        let (chains, head_hashes): (Vec<String>, Vec<Vec<u8>>) = rows.heads.into_iter().unzip();
+        sqlx::query(
+            "INSERT INTO audit_chain_heads (chain, sequence, hash)
+             SELECT chain, 10, hash FROM unnest($1::text[], $2::bytea[]) AS h (chain, hash)",
+        )
+        .bind(&chains)
+        .bind(&head_hashes)
+        .execute(pool)
+        .await
+        .unwrap();
+        after = last;
+    }
+    sqlx::query("SELECT setval(pg_get_serial_sequence('audit_events', 'id'), $1)")
+        .bind(next_id)
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query("ANALYZE").execute(pool).await.unwrap();
+    println!(
+        "{} events generated in {:.1} s",
+        next_id - 1,
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// Runs the release binary under `/usr/bin/time -v`: its output, wall seconds and peak RSS.
+fn timed(url: &str, data_dir: &std::path::Path, args: &[&str]) -> (String, f64, String) {
+    let binary = std::env::var("PILNVARA_BENCH_BINARY")
+        .unwrap_or_else(|_| env!("CARGO_BIN_EXE_pilnvara").to_owned());
+    let started = Instant::now();
+    let output = Command::new("/usr/bin/time")
+        .arg("-v")
+        .arg(binary)
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("PILNVARA_DATA_DIR", data_dir)
+        .env("RUST_LOG", "warn")
+        .output()
+        .unwrap();
+    let seconds = started.elapsed().as_secs_f64();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert!(output.status.success(), "{args:?}: {stderr}");
+    let peak = stderr
+        .lines()
+        .find(|line| line.contains("Maximum resident set size"))
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        seconds,
+        peak,
+    )
+}
+
+#[tokio::test]
+#[ignore = "a benchmark: fills the database named by PILNVARA_BENCH_DATABASE_URL"]
+async fn evidence_at_national_scale() {
+    let url = std::env::var("PILNVARA_BENCH_DATABASE_URL")
+        .expect("PILNVARA_BENCH_DATABASE_URL names an empty database to fill");
+    let cases: i64 = std::env::var("PILNVARA_BENCH_CASES")
+        .map(|n| n.parse().unwrap())
+        .unwrap_or(100_000);
+    let pool = PgPool::connect(&url).await.unwrap();
+    pilnvara::db::migrate(&pool).await.unwrap();
+    let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    if existing == 0 {
+        generate(&pool, cases).await;
+    }
+    let data = tempfile::tempdir().unwrap();
+    let (out, seconds, peak) = timed(&url, data.path(), &["audit", "checkpoint"]);
+    println!("first checkpoint: {seconds:.1} s, {peak}: {}", out.trim());
+    let (out, seconds, peak) = timed(&url, data.path(), &["audit", "checkpoint"]);
+    println!(
+        "next checkpoint (nothing new): {seconds:.2} s, {peak}: {}",
+        out.trim()
+    );
+    let note = std::fs::read_dir(data.path().join("checkpoints"))
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .max()
+        .unwrap();
+    println!(
+        "checkpoint size: {} bytes",
+        std::fs::metadata(&note).unwrap().len()
+    );
+    let (out, seconds, peak) = timed(&url, data.path(), &["audit", "verify"]);
+    println!("verify: {seconds:.1} s, {peak}\n{out}");
+    let sizes: Vec<(String, String)> = sqlx::query_as(
+        "SELECT relname::text, pg_size_pretty(pg_total_relation_size(oid)) FROM pg_class
+         WHERE relname IN ('audit_events', 'audit_log_leaves', 'audit_log_hashes', 'cases',
+                           'case_steps', 'case_salts') ORDER BY relname",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    println!("sizes: {sizes:?}");
+}
