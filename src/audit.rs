@@ -110,14 +110,14 @@ pub async fn record_committing(
 }
 
 /// Appends the erasure event of case `case_id`, committing that its personal data are gone
-/// (after the erasure, in the same transaction).
+/// (before the erasure, in the same transaction: see [`commitment::commit_erasure`]).
 pub async fn record_erasure(
     tx: &mut Transaction<'_, Postgres>,
     at: DateTime<Utc>,
     mut event: Event<'_>,
     case_id: i64,
 ) -> Result<(), sqlx::Error> {
-    event.details[commitment::COMMITS] = commitment::commit_erasure(tx, case_id).await?;
+    event.details[commitment::COMMITS] = commitment::commit_erasure(tx, case_id, at).await?;
     append(tx, at, &event, Some(case_id)).await
 }
 

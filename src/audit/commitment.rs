@@ -479,26 +479,31 @@ pub async fn commit(
     Ok(record.commits(parts))
 }
 
-/// The commitments of the erasure of case `case_id`'s personal data, after the erasure in the
-/// same transaction: every part's personal component is now empty, and the erasure's time.
-/// The public components are not committed again: they have not changed.
+/// The commitments of the erasure of case `case_id`'s personal data at `at`, written before
+/// the erasure in its transaction (the database's erasure function requires the event first):
+/// every part's personal component will be empty, and the erasure's time. The public components
+/// are not committed again: erasure does not change them. `audit verify` checks afterwards that
+/// the erasure did what this says.
 pub async fn commit_erasure(
     connection: &mut PgConnection,
     case_id: i64,
+    at: DateTime<Utc>,
 ) -> Result<Value, sqlx::Error> {
     let Some(record) = load(connection, &[case_id]).await?.pop() else {
         return Ok(Value::Object(Map::new()));
     };
     let mut commits = Map::new();
-    for stored in record
-        .parts
-        .iter()
-        .filter(|stored| stored.personal.is_none())
-    {
+    for stored in &record.parts {
         commits.insert(stored.part.name(), json!({ "personal": null }));
     }
-    let erased = commit(connection, case_id, &[Part::Erased]).await?;
-    commits.extend(erased.as_object().cloned().unwrap_or_default());
+    let erased = json!({ "erased_at": micros(Some(at)) });
+    commits.insert(
+        Part::Erased.name(),
+        json!({
+            "public": hex::encode(digest(&Part::Erased, b"", &erased)),
+            "personal": null,
+        }),
+    );
     Ok(Value::Object(commits))
 }
 

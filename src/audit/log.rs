@@ -432,7 +432,7 @@ pub async fn cosign(
     sqlx::query!(
         "INSERT INTO audit_checkpoint_cosignatures (checkpoint_id, key_name, signature, added_at)
          VALUES ($1, $2, $3, $4)
-         ON CONFLICT (checkpoint_id, key_name) DO UPDATE SET checkpoint_id = EXCLUDED.checkpoint_id",
+         ON CONFLICT (checkpoint_id, key_name) DO NOTHING",
         last.id,
         name,
         line,

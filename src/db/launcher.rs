@@ -188,8 +188,14 @@ impl Cluster {
 
     /// The URL of `database` in this cluster, over its Unix socket.
     pub fn url(&self, database: &str) -> String {
+        self.url_as(database, SUPERUSER)
+    }
+
+    /// The URL of `database` for `role` (local connections are trusted: the socket directory is
+    /// the cluster owner's alone).
+    pub fn url_as(&self, database: &str, role: &str) -> String {
         format!(
-            "postgres://{SUPERUSER}@localhost/{database}?host={}",
+            "postgres://{role}@localhost/{database}?host={}",
             self.socket_dir.display()
         )
     }

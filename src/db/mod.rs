@@ -17,6 +17,9 @@ use launcher::{Cluster, Durability};
 /// The database the private cluster serves the application from.
 pub const DATABASE_NAME: &str = "pilnvara";
 
+/// The role the application connects to the private cluster as.
+pub const APPLICATION_ROLE: &str = "pilnvara_app";
+
 /// The migrations in `migrations/`, compiled into the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
@@ -45,7 +48,18 @@ impl Database {
                 .await??;
         let opened = async {
             create_database_if_missing(&cluster.url("postgres"), DATABASE_NAME).await?;
-            connect(&cluster.url(DATABASE_NAME)).await
+            // The cluster's superuser owns the tables and runs the migrations; the application
+            // connects as a role that may not change evidence (README "Database roles").
+            let owner = connect(&cluster.url(DATABASE_NAME)).await?;
+            let granted = async {
+                migrate(&owner).await?;
+                grant_application_role(&owner, APPLICATION_ROLE).await?;
+                anyhow::Ok(())
+            }
+            .await;
+            owner.close().await;
+            granted?;
+            anyhow::Ok(connect(&cluster.url_as(DATABASE_NAME, APPLICATION_ROLE)).await?)
         }
         .await;
         match opened {
@@ -116,6 +130,35 @@ pub async fn migrate(pool: &PgPool) -> anyhow::Result<()> {
         .run(&mut *connection)
         .await
         .context("running database migrations")
+}
+
+/// Creates `role` if it is missing and gives it the application's grants (migration 0045's
+/// `pilnvara_grant_to`), as the owner of the tables, after the migrations.
+pub async fn grant_application_role(owner: &PgPool, role: &str) -> Result<(), sqlx::Error> {
+    // Two processes starting at once take turns (concurrent GRANTs on one table conflict).
+    let mut connection = owner.acquire().await?;
+    connection.close_on_drop();
+    sqlx::query("SELECT pg_advisory_lock(hashtext('pilnvara-grants'))")
+        .execute(&mut *connection)
+        .await?;
+    let exists: bool =
+        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)")
+            .bind(role)
+            .fetch_one(&mut *connection)
+            .await?;
+    if !exists {
+        // A role name cannot be a bind parameter; it is quoted as an identifier.
+        let quoted = format!("\"{}\"", role.replace('"', "\"\""));
+        sqlx::query(&format!("CREATE ROLE {quoted} LOGIN"))
+            .execute(&mut *connection)
+            .await?;
+    }
+    sqlx::query("SELECT pilnvara_grant_to($1)")
+        .bind(role)
+        .execute(&mut *connection)
+        .await?;
+    // Closing the connection (above) releases the lock.
+    Ok(())
 }
 
 /// Whether every migration has been applied, unchanged.

@@ -7,19 +7,23 @@
 //! remarks (free text). Kept: e-service,
 //! centre, status, the steps' names, outcomes and times, the contact *channel*, the
 //! authorisation's registration number and dates. Inside each step's JSON only the keys listed
-//! in [`crate::domain::retention::KEPT`] survive, so a field added to a step later is erased unless it is added here.
+//! in [`crate::domain::retention::KEPT`] survive, so a field added to a step later is erased
+//! unless it is added there.
 //!
 //! A case still open when its date passes (abandoned before 22.¹3: it got a provisional date
 //! from its opening day and the centre's period) is stopped too, with reason `other` and a
 //! `case-stopped` event marked `"via": "retention"`: a case without a client cannot go on, and an
 //! open case with erased data would sit in the employee's list for ever.
 //!
-//! Each erasure is one transaction with one audit event (`personal-data-erased`, ids only) in
-//! the case's chain; audit details never held personal data, so every chain still verifies.
+//! Each erasure is one transaction with one audit event (`personal-data-erased`, ids only, and
+//! the commitment that every personal component is now empty) in the case's chain, written
+//! first; the erasure itself is the database function `erase_case_personal_data` (migration
+//! 0045), the only way the application's role can change evidence rows, which refuses to run
+//! without that event. Audit details never held personal data, so every chain still verifies.
 //! Running it again erases nothing more.
 
 use chrono::NaiveDate;
-use serde_json::json;
+use serde_json::{Value, json};
 use sqlx::PgPool;
 
 use crate::audit::{self, Chain, Event, Part};
@@ -135,54 +139,17 @@ async fn erase_case(
         )
         .await?;
     }
-    sqlx::query!(
-        "UPDATE cases SET
-             client_given_names = NULL, client_surnames = NULL, client_name_key = NULL,
-             client_personal_code = NULL,
-             personal_code_hmac = NULL, notify_contact = NULL, portal_reference = NULL,
-             stop_remark = NULL, erased_at = $2, version = version + 1
-         WHERE id = $1",
-        case_id,
-        now as _,
-    )
-    .execute(&mut *tx)
-    .await?;
-    // A supervisor's remark is free text that may name the client: emptied (the one change
-    // the table allows, once the case is erased); verdict, reviewer and time stay.
-    sqlx::query!(
-        "UPDATE case_reviews SET remark = '' WHERE case_id = $1 AND remark <> ''",
-        case_id
-    )
-    .execute(&mut *tx)
-    .await?;
-    // The authorisation's frozen content holds the client's data too; its number, hash and
-    // prints stay as evidence that the document existed.
-    sqlx::query!(
-        "UPDATE authorisation_documents SET snapshot = NULL WHERE case_id = $1",
-        case_id
-    )
-    .execute(&mut *tx)
-    .await?;
     let steps = sqlx::query!(
-        "SELECT id, step, data FROM case_steps WHERE case_id = $1",
+        "SELECT id, step, data FROM case_steps WHERE case_id = $1 ORDER BY id",
         case_id
     )
     .fetch_all(&mut *tx)
     .await?;
-    for step in steps {
-        sqlx::query!(
-            "UPDATE case_steps SET data = $2 WHERE id = $1",
-            step.id,
-            erased_step_data(&step.step, &step.data),
-        )
-        .execute(&mut *tx)
-        .await?;
-    }
-    // The salt goes with the data: the personal data's commitments can no longer be tested
-    // against guesses, and the erasure commits that every personal component is empty.
-    sqlx::query!("DELETE FROM case_salts WHERE case_id = $1", case_id)
-        .execute(&mut *tx)
-        .await?;
+    let (step_ids, kept): (Vec<i64>, Vec<Value>) = steps
+        .into_iter()
+        .map(|step| (step.id, erased_step_data(&step.step, &step.data)))
+        .unzip();
+    // The event first: the database's erasure function refuses to run without it.
     audit::record_erasure(
         &mut tx,
         now,
@@ -196,6 +163,18 @@ async fn erase_case(
         },
         case_id,
     )
+    .await?;
+    // Names, code and its keyed hash, contact, portal reference and remarks; the review
+    // remarks and the authorisation's frozen content; the steps' data down to what is kept;
+    // and the salt, so that the personal data's commitments can no longer be tested.
+    sqlx::query!(
+        "SELECT erase_case_personal_data($1, $2, $3, $4)",
+        case_id,
+        now as _,
+        &step_ids,
+        &kept,
+    )
+    .execute(&mut *tx)
     .await?;
     tx.commit().await?;
     Ok(if case.open {

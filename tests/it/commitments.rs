@@ -485,3 +485,86 @@ async fn the_verify_command_names_the_changed_row_and_reports_an_erasure() {
         text(&verified.stdout)
     );
 }
+
+#[tokio::test]
+async fn the_application_role_records_a_case_and_its_erasure_but_cannot_change_evidence() {
+    use crate::harness::{database_url, fresh_named_database};
+    let (owner, name) = fresh_named_database().await;
+    let role = format!("app_{}", &name[name.len() - 12..]);
+    pilnvara::db::grant_application_role(&owner, &role)
+        .await
+        .unwrap();
+    let options: sqlx::postgres::PgConnectOptions = database_url(&name).parse().unwrap();
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(5)
+        .connect_with(options.username(&role))
+        .await
+        .unwrap();
+    let app = staffed(TestApp::on(pool.clone())).await;
+    app.user("vita", Role::Supervisor, "RIX", &["RIX"]).await;
+    let (anna, vita) = (app.signed_in("anna").await, app.signed_in("vita").await);
+    let id = complete_case(&app, &anna, &vita).await;
+    let erased = complete_case(&app, &anna, &vita).await;
+
+    let refused = |sql: String| {
+        let pool = pool.clone();
+        async move {
+            let error = sqlx::query(&sql)
+                .execute(&pool)
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(
+                error.contains("permission denied")
+                    || error.contains("may not change")
+                    || error.contains("DELETE refused")
+                    || error.contains("event first"),
+                "{sql}: {error}"
+            );
+        }
+    };
+    for sql in [
+        format!("UPDATE case_steps SET data = '{{}}' WHERE case_id = {id}"),
+        format!("DELETE FROM case_steps WHERE case_id = {id}"),
+        format!("UPDATE case_reviews SET verdict = 'in-order' WHERE case_id = {id}"),
+        format!("UPDATE authorisation_documents SET snapshot = NULL WHERE case_id = {id}"),
+        format!("DELETE FROM authorisation_prints WHERE case_id = {id}"),
+        format!("DELETE FROM case_salts WHERE case_id = {id}"),
+        format!("UPDATE cases SET client_surnames = 'Viltota' WHERE id = {id}"),
+        format!("UPDATE cases SET portal_reference = NULL WHERE id = {id}"),
+        format!("UPDATE cases SET closed_at = now() WHERE id = {id}"),
+        format!("DELETE FROM cases WHERE id = {id}"),
+        "UPDATE audit_log_leaves SET event_id = event_id".to_owned(),
+        "DELETE FROM audit_checkpoints".to_owned(),
+        format!("SELECT erase_case_personal_data({id}, now(), '{{}}', '{{}}')"),
+    ] {
+        refused(sql).await;
+    }
+
+    // Retention, through the one function, as the application's role.
+    app.clock.advance(TimeDelta::days(366 * 11));
+    let run = pilnvara::service::erasure::run(&pool, app.clock.as_ref())
+        .await
+        .unwrap();
+    assert_eq!(run.erased, [id, erased]);
+    let check = verify::verify_all(&owner, None).await.unwrap();
+    assert!(
+        check.is_ok(),
+        "{:?} {:?}",
+        check.failure,
+        check.data.failure
+    );
+    assert_eq!((check.data.cases, check.data.erased), (2, 2));
+
+    pool.close().await;
+    sqlx::query(&format!("DROP OWNED BY {role}"))
+        .execute(&owner)
+        .await
+        .unwrap();
+    owner.close().await;
+    let admin: sqlx::postgres::PgConnectOptions = database_url("postgres").parse().unwrap();
+    let mut admin: sqlx::PgConnection = sqlx::Connection::connect_with(&admin).await.unwrap();
+    let _ = sqlx::query(&format!("DROP ROLE IF EXISTS {role}"))
+        .execute(&mut admin)
+        .await;
+}

@@ -1070,16 +1070,14 @@ async fn the_server_role_that_owns_nothing_appends_events_but_cannot_change_them
     let (owner_pool, name) = fresh_named_database().await;
     let role = format!("app_{}", &name["pilnvara_test_".len()..]);
     let password = "role-test-password";
-    // The grants of the README, as the owner gives them.
-    for sql in [
-        format!("CREATE ROLE {role} LOGIN PASSWORD '{password}'"),
-        format!("GRANT USAGE ON SCHEMA public TO {role}"),
-        format!("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}"),
-        format!("GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"),
-        format!("REVOKE UPDATE, DELETE, TRUNCATE ON audit_events FROM {role}"),
-    ] {
-        sqlx::query(&sql).execute(&owner_pool).await.unwrap();
-    }
+    // The grants of the README (migration 0045's function), as the owner gives them.
+    pilnvara::db::grant_application_role(&owner_pool, &role)
+        .await
+        .unwrap();
+    sqlx::query(&format!("ALTER ROLE {role} PASSWORD '{password}'"))
+        .execute(&owner_pool)
+        .await
+        .unwrap();
     let options: sqlx::postgres::PgConnectOptions = database_url(&name).parse().unwrap();
     let app_pool = sqlx::postgres::PgPoolOptions::new()
         .max_connections(1)

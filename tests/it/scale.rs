@@ -298,3 +298,47 @@ async fn evidence_at_national_scale() {
     .unwrap();
     println!("sizes: {sizes:?}");
 }
+
+/// The cost of recording a duty, and of the commitment part of it (the added work: reading the
+/// step and case back and hashing them, in the step's transaction). A benchmark: run with
+/// `cargo test --release --test it -- --ignored --nocapture scale::step`.
+#[tokio::test]
+#[ignore = "a benchmark"]
+async fn step_post_and_its_commitments() {
+    use crate::cases::{eservice, open_case, record_ok, staffed};
+    let app = staffed(crate::harness::TestApp::new().await).await;
+    let anna = app.signed_in("anna").await;
+    let service = eservice(&app, false, false).await;
+    let mut posts = Vec::new();
+    let mut last = 0;
+    for _ in 0..40 {
+        let id = open_case(&anna, service).await;
+        for step in ["identity", "employee-eid"] {
+            let started = Instant::now();
+            record_ok(&app, &anna, id, step, false).await;
+            posts.push(started.elapsed());
+        }
+        last = id;
+    }
+    let mut commits = Vec::new();
+    for _ in 0..400 {
+        let mut tx = app.pool.begin().await.unwrap();
+        let started = Instant::now();
+        commitment::commit(&mut tx, last, &[Part::step(Step::Identity), Part::Client])
+            .await
+            .unwrap();
+        commits.push(started.elapsed());
+        tx.rollback().await.unwrap();
+    }
+    let median = |mut times: Vec<std::time::Duration>| {
+        times.sort();
+        times[times.len() / 2]
+    };
+    println!(
+        "step POST (form to redirect, in-process): median {:?} over {}; the commitments in it: median {:?} over {}",
+        median(posts.clone()),
+        posts.len(),
+        median(commits.clone()),
+        commits.len()
+    );
+}
