@@ -8,3 +8,4 @@ pub mod catalogue;
 pub mod documents;
 pub mod erasure;
 pub mod evidence;
+pub mod sign_in;

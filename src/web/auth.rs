@@ -19,10 +19,11 @@ use super::AppState;
 use super::error::{AppError, ErrorKind, error_response};
 use super::page::Page;
 use crate::audit::{self, Chain, Event};
-use crate::domain::staff::{Lockout, Role, lockout_after, one_time_password_expired};
+use crate::domain::staff::{Lockout, Role};
 use crate::i18n::Lang;
 use crate::passwords::Secret;
 use crate::service::accounts::Actor;
+use crate::service::sign_in::{self, SignIn};
 use crate::store;
 
 pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(15);
@@ -333,58 +334,30 @@ pub async fn sign_in(
         return Ok(again(page.t.auth.sign_in_failed.to_owned()).into_response());
     }
     let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let mut throttle = store::staff::throttle(&mut tx, &typed).await?;
-    if throttle.hard_locked {
-        return Ok(again(page.t.auth.sign_in_locked.to_owned()).into_response());
-    }
-    if let Some(until) = throttle.locked_until.filter(|until| *until > now) {
-        return Ok(again(wait_message(&page, until - now)).into_response());
-    }
-    let account = store::staff::credentials(&mut tx, &typed).await?;
-    let password_ok = state
-        .hasher
-        .verify(
-            Secret::new(form.password),
-            account.as_ref().map(|a| a.password_hash.clone()),
-        )
-        .await?;
-    // A one-time password that was never replaced is accepted only for a short while.
-    let expired = account.as_ref().is_some_and(|account| {
-        account.must_change_password && one_time_password_expired(account.password_set_at, now)
-    });
-    match account {
-        Some(account) if password_ok && account.active && !expired => {
-            store::staff::clear_throttle(&mut tx, &typed).await?;
-            // A language chosen on the sign-in page becomes the user's choice.
-            let cookies = headers
-                .get(axum::http::header::COOKIE)
-                .and_then(|value| value.to_str().ok());
-            if let Some(lang) = super::page::cookie_lang(cookies) {
-                store::staff::set_language(&mut *tx, account.id, lang.code()).await?;
-            }
-            let user = store::staff::session_user(&state.db, account.id)
+    // A language chosen on the sign-in page becomes the user's choice.
+    let cookies = headers
+        .get(axum::http::header::COOKIE)
+        .and_then(|value| value.to_str().ok());
+    let language = super::page::cookie_lang(cookies).map(Lang::code);
+    let outcome = sign_in::sign_in(
+        &state.db,
+        &state.hasher,
+        now,
+        &typed,
+        Secret::new(form.password),
+        language,
+    )
+    .await?;
+    let t = page.t;
+    let message = match outcome {
+        SignIn::SignedIn { staff_id, tag } => {
+            let user = store::staff::session_user(&state.db, staff_id)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            let tag = uuid::Uuid::new_v4().simple().to_string();
-            audit::record(
-                &mut tx,
-                now,
-                Event {
-                    chain: Chain::Centre(account.centre_id),
-                    centre_id: Some(account.centre_id),
-                    actor_id: Some(account.id),
-                    session_tag: Some(&tag),
-                    action: "signed-in",
-                    details: json!({ "staff_id": account.id }),
-                },
-            )
-            .await?;
-            tx.commit().await?;
             // A new session id at sign-in: whatever id the browser had before is worthless.
             session.cycle_id().await.map_err(anyhow::Error::from)?;
             let signed_in = SignedIn {
-                staff_id: account.id,
+                staff_id,
                 generation: user.session_generation,
                 tag,
                 signed_in_at: now,
@@ -399,74 +372,29 @@ pub async fn sign_in(
             } else {
                 "/"
             };
-            Ok(Redirect::to(target).into_response())
+            return Ok(Redirect::to(target).into_response());
         }
-        account => {
-            throttle.failures += 1;
-            let lockout = lockout_after(throttle.failures.unsigned_abs());
-            match lockout {
-                Lockout::None => {}
-                Lockout::Wait(wait) => throttle.locked_until = Some(now + wait),
-                Lockout::UntilUnlocked => throttle.hard_locked = true,
-            }
-            store::staff::save_throttle(&mut tx, &typed, &throttle, now).await?;
-            let (chain, centre_id, actor_id, reason) = match &account {
-                Some(account) if !account.active => (
-                    Chain::Centre(account.centre_id),
-                    Some(account.centre_id),
-                    Some(account.id),
-                    "account-disabled",
-                ),
-                Some(account) if password_ok && expired => (
-                    Chain::Centre(account.centre_id),
-                    Some(account.centre_id),
-                    Some(account.id),
-                    "one-time-password-expired",
-                ),
-                Some(account) => (
-                    Chain::Centre(account.centre_id),
-                    Some(account.centre_id),
-                    Some(account.id),
-                    "wrong-password",
-                ),
-                None => (Chain::System, None, None, "unknown-account"),
-            };
-            let action = if lockout == Lockout::UntilUnlocked {
-                "sign-in-locked"
-            } else {
-                "sign-in-failed"
-            };
-            let details = json!({ "reason": reason, "failures": throttle.failures });
-            audit::record(
-                &mut tx,
-                now,
-                Event {
-                    chain,
-                    centre_id,
-                    actor_id,
-                    session_tag: None,
-                    action,
-                    details,
-                },
-            )
-            .await?;
-            tx.commit().await?;
-            let message = match lockout {
-                // Only the holder of the one-time password learns that it has expired.
-                Lockout::None if password_ok && expired => {
-                    page.t.auth.one_time_password_expired.to_owned()
-                }
-                Lockout::None => page.t.auth.sign_in_failed.to_owned(),
-                Lockout::Wait(wait) => format!(
-                    "{} {}",
-                    page.t.auth.sign_in_failed,
-                    wait_message(&page, wait)
-                ),
-                Lockout::UntilUnlocked => page.t.auth.sign_in_locked.to_owned(),
-            };
-            Ok(again(message).into_response())
-        }
-    }
+        SignIn::HardLocked => t.auth.sign_in_locked.to_owned(),
+        SignIn::Wait(wait) => wait_message(&page, wait),
+        // Only the holder of the one-time password learns that it has expired.
+        SignIn::Failed {
+            lockout: Lockout::None,
+            expired: true,
+        } => t.auth.one_time_password_expired.to_owned(),
+        SignIn::Failed {
+            lockout: Lockout::None,
+            ..
+        } => t.auth.sign_in_failed.to_owned(),
+        SignIn::Failed {
+            lockout: Lockout::Wait(wait),
+            ..
+        } => format!("{} {}", t.auth.sign_in_failed, wait_message(&page, wait)),
+        SignIn::Failed {
+            lockout: Lockout::UntilUnlocked,
+            ..
+        } => t.auth.sign_in_locked.to_owned(),
+    };
+    Ok(again(message).into_response())
 }
 
 fn wait_message(page: &Page, wait: TimeDelta) -> String {
