@@ -8,4 +8,5 @@ pub mod catalogue;
 pub mod documents;
 pub mod erasure;
 pub mod evidence;
+pub mod review;
 pub mod sign_in;

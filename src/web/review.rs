@@ -11,7 +11,6 @@ use axum::extract::{Path, Query, State};
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, Days, NaiveDate, NaiveDateTime};
-use rand::Rng as _;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -20,14 +19,14 @@ use super::auth::CurrentUser;
 use super::error::AppError;
 use super::labels;
 use super::page::Page;
+use crate::audit::Chain;
 use crate::audit::commitment::{Component, DataFailure, DataProblem};
 use crate::audit::verify::{ChainCheck, Problem, verify_chain};
-use crate::audit::{self, Chain, Event};
-use crate::domain::figures::{month_code, months_span, previous_month, riga_midnight};
+use crate::domain::figures::{month_code, previous_month, riga_midnight};
 use crate::domain::identity_document::DocumentType;
 use crate::domain::review::{
-    CSV_MAX_ROWS, Cursor, OutcomeFilter, PAGE_SIZE, ReviewError, Verdict, draw_sample,
-    readable_lines, validate_review,
+    CSV_MAX_ROWS, Cursor, OutcomeFilter, PAGE_SIZE, ReviewError, Verdict, readable_lines,
+    validate_review,
 };
 use crate::domain::steps::Outcome;
 use crate::domain::today_in_riga;
@@ -38,10 +37,9 @@ use crate::present::csv::{CSV_BOM, csv_line};
 use crate::present::format::{self, riga_time};
 use crate::service;
 use crate::service::documents::{self, DocumentCheck, DocumentState};
+use crate::service::review::Marked;
 use crate::store;
-use crate::store::review::{
-    CentreOption, EmployeeOption, EserviceOption, QueueFilter, QueueRow, SAMPLE_KEY, SUPERSEDES_KEY,
-};
+use crate::store::review::{CentreOption, EmployeeOption, EserviceOption, QueueFilter, QueueRow};
 
 // ---------------------------------------------------------------------------------------------
 // Shared formatting
@@ -1069,61 +1067,21 @@ pub async fn mark(
         }
     };
     let supersedes = optional(&form.supersedes, |text| text.parse::<i64>().ok())?;
-    let now = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let in_force = store::review::reviews(&mut *tx, id)
-        .await?
-        .first()
-        .map(|review| review.id);
-    let inserted = if in_force == supersedes {
-        store::review::insert_review(
-            &mut tx,
-            id,
-            supersedes,
-            user.id,
-            input.verdict.code(),
-            &input.remark,
-            now,
-        )
-        .await
-        .map(Some)
-    } else {
-        Ok(None)
-    };
-    let review_id = match inserted {
-        Ok(Some(review_id)) => review_id,
-        Ok(None) => {
-            drop(tx);
-            return reviewed_meanwhile(&state, page, &user, id, &form).await;
-        }
-        Err(error) if store::violates(&error, SUPERSEDES_KEY) => {
-            drop(tx);
-            return reviewed_meanwhile(&state, page, &user, id, &form).await;
-        }
-        Err(error) => return Err(error.into()),
-    };
-    // The remark stays in case_reviews (append-only) and out of the audit trail: it is free
-    // text that may name people, and audit details never hold personal data.
-    audit::record_committing(
-        &mut tx,
-        now,
-        Event {
-            chain: Chain::Case(id),
-            centre_id: Some(case.centre_id),
-            actor_id: Some(user.id),
-            session_tag: Some(&user.session_tag),
-            action: "case-reviewed",
-            details: json!({
-                "review_id": review_id,
-                "verdict": input.verdict.code(),
-                "supersedes": supersedes,
-            }),
-        },
-        &[audit::Part::Review(review_id)],
+    let marked = service::review::mark(
+        &state.db,
+        state.clock.now(),
+        super::cases::actor(&user),
+        (id, case.centre_id),
+        supersedes,
+        &input,
     )
     .await?;
-    tx.commit().await?;
-    Ok(Redirect::to(&format!("/review/{id}?saved=1#reviews")).into_response())
+    match marked {
+        Marked::Recorded { .. } => {
+            Ok(Redirect::to(&format!("/review/{id}?saved=1#reviews")).into_response())
+        }
+        Marked::ReviewedMeanwhile => reviewed_meanwhile(&state, page, &user, id, &form).await,
+    }
 }
 
 async fn reviewed_meanwhile(
@@ -1258,65 +1216,14 @@ pub async fn draw(
         }
         return samples_page(&state, page, &user, &form, errors).await;
     };
-    let now = state.clock.now();
-    let month = previous_month(today_in_riga(now));
-    let mut tx = state.db.begin().await?;
-    if let Some(existing) = store::review::sample_for(&mut tx, centre, month).await? {
-        return Ok(Redirect::to(&format!("/review/samples/{existing}")).into_response());
-    }
-    let (from, until) = months_span(month, month);
-    let population = store::review::closed_case_ids(&mut tx, centre, from, until).await?;
-    let seed: u64 = rand::rng().random();
-    let drawn = draw_sample(&population, percent, seed);
-    let inserted = store::review::insert_sample(
-        &mut tx,
-        &store::review::NewSample {
-            centre_id: centre,
-            month,
-            percent: i16::from(percent),
-            // Stored as its bit pattern; read back with `as u64`.
-            seed: seed as i64,
-            population: i32::try_from(population.len()).unwrap_or(i32::MAX),
-            drawn_by: user.id,
-            drawn_at: now,
-            case_ids: &drawn,
-        },
-    )
-    .await;
-    let sample_id = match inserted {
-        Ok(id) => id,
-        // Someone drew the same centre and month a moment ago: show theirs.
-        Err(error) if store::violates(&error, SAMPLE_KEY) => {
-            drop(tx);
-            let mut connection = state.db.acquire().await?;
-            let existing = store::review::sample_for(&mut connection, centre, month)
-                .await?
-                .ok_or(AppError::NotFound)?;
-            return Ok(Redirect::to(&format!("/review/samples/{existing}")).into_response());
-        }
-        Err(error) => return Err(error.into()),
-    };
-    audit::record(
-        &mut tx,
-        now,
-        Event {
-            chain: Chain::Centre(centre),
-            centre_id: Some(centre),
-            actor_id: Some(user.id),
-            session_tag: Some(&user.session_tag),
-            action: "spot-check-drawn",
-            details: json!({
-                "sample_id": sample_id,
-                "month": month_code(month),
-                "percent": percent,
-                "seed": seed.to_string(),
-                "population": population.len(),
-                "case_ids": drawn,
-            }),
-        },
+    let sample_id = service::review::draw(
+        &state.db,
+        state.clock.now(),
+        super::cases::actor(&user),
+        centre,
+        percent,
     )
     .await?;
-    tx.commit().await?;
     Ok(Redirect::to(&format!("/review/samples/{sample_id}")).into_response())
 }
 

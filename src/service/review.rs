@@ -1,0 +1,153 @@
+//! The supervisor's writes: recording a review (it supersedes the one in force, or nothing is
+//! stored) and drawing a month's spot-check sample (drawn once per centre and month).
+
+use chrono::{DateTime, Utc};
+use rand::Rng as _;
+use serde_json::json;
+use sqlx::PgPool;
+
+use crate::audit::{self, Chain, Event, Part};
+use crate::domain::figures::{month_code, months_span, previous_month};
+use crate::domain::review::{ReviewInput, draw_sample};
+use crate::domain::today_in_riga;
+use crate::service::cases::Actor;
+use crate::store;
+use crate::store::review::{SAMPLE_KEY, SUPERSEDES_KEY};
+
+/// What recording a review did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Marked {
+    Recorded {
+        review_id: i64,
+    },
+    /// Another review came first: the form no longer names the review in force.
+    ReviewedMeanwhile,
+}
+
+/// Records `input` as the review of case `(case_id, centre_id)` that supersedes `supersedes`
+/// (the review in force when the form was shown), with its audit event, in one transaction.
+pub async fn mark(
+    db: &PgPool,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    (case_id, centre_id): (i64, i64),
+    supersedes: Option<i64>,
+    input: &ReviewInput,
+) -> Result<Marked, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let in_force = store::review::reviews(&mut *tx, case_id)
+        .await?
+        .first()
+        .map(|review| review.id);
+    if in_force != supersedes {
+        return Ok(Marked::ReviewedMeanwhile);
+    }
+    let inserted = store::review::insert_review(
+        &mut tx,
+        case_id,
+        supersedes,
+        actor.staff_id,
+        input.verdict.code(),
+        &input.remark,
+        at,
+    )
+    .await;
+    let review_id = match inserted {
+        Ok(review_id) => review_id,
+        Err(error) if store::violates(&error, SUPERSEDES_KEY) => {
+            return Ok(Marked::ReviewedMeanwhile);
+        }
+        Err(error) => return Err(error),
+    };
+    // The remark stays in case_reviews (append-only) and out of the audit trail: it is free
+    // text that may name people, and audit details never hold personal data.
+    audit::record_committing(
+        &mut tx,
+        at,
+        Event {
+            chain: Chain::Case(case_id),
+            centre_id: Some(centre_id),
+            actor_id: Some(actor.staff_id),
+            session_tag: Some(actor.session_tag),
+            action: "case-reviewed",
+            details: json!({
+                "review_id": review_id,
+                "verdict": input.verdict.code(),
+                "supersedes": supersedes,
+            }),
+        },
+        &[Part::Review(review_id)],
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(Marked::Recorded { review_id })
+}
+
+/// Draws last month's sample of `percent` % of centre `centre_id`'s closed cases, or finds the
+/// one already drawn (also by someone a moment ago); its id.
+pub async fn draw(
+    db: &PgPool,
+    at: DateTime<Utc>,
+    actor: Actor<'_>,
+    centre_id: i64,
+    percent: u8,
+) -> Result<i64, sqlx::Error> {
+    let month = previous_month(today_in_riga(at));
+    let mut tx = db.begin().await?;
+    if let Some(existing) = store::review::sample_for(&mut tx, centre_id, month).await? {
+        return Ok(existing);
+    }
+    let (from, until) = months_span(month, month);
+    let population = store::review::closed_case_ids(&mut tx, centre_id, from, until).await?;
+    let seed: u64 = rand::rng().random();
+    let drawn = draw_sample(&population, percent, seed);
+    let inserted = store::review::insert_sample(
+        &mut tx,
+        &store::review::NewSample {
+            centre_id,
+            month,
+            percent: i16::from(percent),
+            // Stored as its bit pattern; read back with `as u64`.
+            seed: seed as i64,
+            population: i32::try_from(population.len()).unwrap_or(i32::MAX),
+            drawn_by: actor.staff_id,
+            drawn_at: at,
+            case_ids: &drawn,
+        },
+    )
+    .await;
+    let sample_id = match inserted {
+        Ok(id) => id,
+        // Someone drew the same centre and month a moment ago: theirs.
+        Err(error) if store::violates(&error, SAMPLE_KEY) => {
+            drop(tx);
+            let mut connection = db.acquire().await?;
+            return store::review::sample_for(&mut connection, centre_id, month)
+                .await?
+                .ok_or(sqlx::Error::RowNotFound);
+        }
+        Err(error) => return Err(error),
+    };
+    audit::record(
+        &mut tx,
+        at,
+        Event {
+            chain: Chain::Centre(centre_id),
+            centre_id: Some(centre_id),
+            actor_id: Some(actor.staff_id),
+            session_tag: Some(actor.session_tag),
+            action: "spot-check-drawn",
+            details: json!({
+                "sample_id": sample_id,
+                "month": month_code(month),
+                "percent": percent,
+                "seed": seed.to_string(),
+                "population": population.len(),
+                "case_ids": drawn,
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(sample_id)
+}
