@@ -563,3 +563,52 @@ async fn audit_admin(
     )
     .await
 }
+
+/// A signed-in user, as their own events name them.
+#[derive(Debug, Clone, Copy)]
+pub struct Me<'a> {
+    pub staff_id: i64,
+    pub centre_id: i64,
+    pub session_tag: &'a str,
+}
+
+impl Me<'_> {
+    /// An event of the user's own in their centre's chain.
+    pub fn event<'e>(&'e self, action: &'e str, details: serde_json::Value) -> Event<'e> {
+        Event {
+            chain: Chain::Centre(self.centre_id),
+            centre_id: Some(self.centre_id),
+            actor_id: Some(self.staff_id),
+            session_tag: Some(self.session_tag),
+            action,
+            details,
+        }
+    }
+}
+
+/// Records what the user did (signed out, was refused a page) in a transaction of its own.
+pub async fn record_own(
+    db: &PgPool,
+    at: chrono::DateTime<chrono::Utc>,
+    me: Me<'_>,
+    action: &str,
+    details: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    audit::record(&mut tx, at, me.event(action, details)).await?;
+    tx.commit().await
+}
+
+/// Saves the user's interface language, audited.
+pub async fn choose_language(
+    db: &PgPool,
+    at: chrono::DateTime<chrono::Utc>,
+    me: Me<'_>,
+    language: &str,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    store::staff::set_language(&mut *tx, me.staff_id, language).await?;
+    let details = json!({ "language": language });
+    audit::record(&mut tx, at, me.event("language-changed", details)).await?;
+    tx.commit().await
+}

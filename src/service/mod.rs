@@ -10,3 +10,4 @@ pub mod erasure;
 pub mod evidence;
 pub mod review;
 pub mod sign_in;
+pub mod subject_access;

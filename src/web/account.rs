@@ -7,7 +7,6 @@ use axum::extract::State;
 use axum::http::header::SET_COOKIE;
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
-use serde_json::json;
 use tower_sessions::Session;
 
 use super::AppState;
@@ -153,16 +152,7 @@ pub async fn choose_language(
     let redirect = Redirect::to(local_path_or_home(&form.back));
     match user.0 {
         Some(user) => {
-            let mut tx = state.db.begin().await?;
-            store::staff::set_language(&mut *tx, user.id, lang.code()).await?;
-            user.audit(
-                &mut tx,
-                state.clock.now(),
-                "language-changed",
-                json!({ "language": lang.code() }),
-            )
-            .await?;
-            tx.commit().await?;
+            accounts::choose_language(&state.db, state.clock.now(), user.me(), lang.code()).await?;
             Ok(redirect.into_response())
         }
         None => {

@@ -18,11 +18,10 @@ use tower_sessions::Session;
 use super::AppState;
 use super::error::{AppError, ErrorKind, error_response};
 use super::page::Page;
-use crate::audit::{self, Chain, Event};
 use crate::domain::staff::{Lockout, Role};
 use crate::i18n::Lang;
 use crate::passwords::Secret;
-use crate::service::accounts::Actor;
+use crate::service::accounts::{self, Actor, Me};
 use crate::service::sign_in::{self, SignIn};
 use crate::store;
 
@@ -65,27 +64,13 @@ impl CurrentUser {
         }
     }
 
-    /// Writes an audit event in the user's centre chain.
-    pub async fn audit(
-        &self,
-        tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-        at: DateTime<Utc>,
-        action: &str,
-        details: serde_json::Value,
-    ) -> Result<(), sqlx::Error> {
-        audit::record(
-            tx,
-            at,
-            Event {
-                chain: Chain::Centre(self.centre_id),
-                centre_id: Some(self.centre_id),
-                actor_id: Some(self.id),
-                session_tag: Some(&self.session_tag),
-                action,
-                details,
-            },
-        )
-        .await
+    /// The user as their own audit events name them.
+    pub fn me(&self) -> Me<'_> {
+        Me {
+            staff_id: self.id,
+            centre_id: self.centre_id,
+            session_tag: &self.session_tag,
+        }
     }
 }
 
@@ -229,15 +214,15 @@ async fn audit_refusal(
     user: &CurrentUser,
     route: &str,
 ) -> Result<(), sqlx::Error> {
-    let mut tx = state.db.begin().await?;
-    user.audit(
-        &mut tx,
+    let details = json!({ "route": route, "role": user.role.code() });
+    accounts::record_own(
+        &state.db,
         state.clock.now(),
+        user.me(),
         "access-refused",
-        json!({ "route": route, "role": user.role.code() }),
+        details,
     )
-    .await?;
-    tx.commit().await
+    .await
 }
 
 #[derive(askama::Template, askama_web::WebTemplate)]
@@ -412,15 +397,15 @@ pub async fn sign_out(
     user: CurrentUser,
     session: Session,
 ) -> Result<Response, AppError> {
-    let mut tx = state.db.begin().await?;
-    user.audit(
-        &mut tx,
+    let details = json!({ "staff_id": user.id });
+    accounts::record_own(
+        &state.db,
         state.clock.now(),
+        user.me(),
         "signed-out",
-        json!({ "staff_id": user.id }),
+        details,
     )
     .await?;
-    tx.commit().await?;
     session.flush().await.map_err(anyhow::Error::from)?;
     Ok(Redirect::to("/login?ended=signed-out").into_response())
 }

@@ -15,18 +15,18 @@ use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::AppState;
 use super::auth::CurrentUser;
 use super::error::AppError;
 use super::page::Page;
-use crate::audit::{self, Chain, Event};
 use crate::domain::now_in_riga;
 use crate::domain::personal_code::{PersonalCode, PersonalCodeError};
 use crate::i18n::Lang;
 use crate::present::format::{date, riga_time};
-use crate::store::subject_access::{self as store, AccessEvent, HeldCase, HeldReview, HeldStep};
+use crate::service::subject_access as service;
+use crate::store::subject_access::{AccessEvent, HeldCase, HeldReview, HeldStep};
 
 #[derive(Deserialize, Default)]
 pub struct SearchForm {
@@ -184,7 +184,7 @@ fn form_error(page: Page, form: &SearchForm, error: PersonalCodeError) -> Respon
     .into_response()
 }
 
-/// Everything held about one person in the user's centres.
+/// Everything held about one person in the user's centres, and when it was looked up.
 struct Found {
     at: DateTime<Utc>,
     cases: Vec<HeldCase>,
@@ -202,47 +202,13 @@ async fn find(
 ) -> Result<Found, AppError> {
     let hmac = state.keys.personal_code_hmac(code.digits());
     let at = state.clock.now();
-    let mut tx = state.db.begin().await?;
-    let cases = store::cases(&mut tx, &hmac, &user.centres).await?;
-    let ids: Vec<i64> = cases.iter().map(|case| case.id).collect();
-    let steps = store::steps(&mut tx, &ids).await?;
-    let access = store::access_events(&mut tx, &ids).await?;
-    let reviews = store::reviews(&mut tx, &ids).await?;
-    user.audit(
-        &mut tx,
-        at,
-        "subject-access-searched",
-        json!({
-            "cases_found": cases.len(),
-            "case_ids": ids,
-            "personal_code_hmac": hex::encode(&hmac),
-            "output": output,
-        }),
-    )
-    .await?;
-    // The disclosure is a use of each case's data too: it goes into each case's own chain.
-    for case in &cases {
-        audit::record(
-            &mut tx,
-            at,
-            Event {
-                chain: Chain::Case(case.id),
-                centre_id: Some(case.centre_id),
-                actor_id: Some(user.id),
-                session_tag: Some(&user.session_tag),
-                action: store::DISCLOSED_ACTION,
-                details: json!({ "output": output }),
-            },
-        )
-        .await?;
-    }
-    tx.commit().await?;
+    let found = service::find(&state.db, at, user.me(), &user.centres, &hmac, output).await?;
     Ok(Found {
         at,
-        cases,
-        steps,
-        access,
-        reviews,
+        cases: found.cases,
+        steps: found.steps,
+        access: found.access,
+        reviews: found.reviews,
     })
 }
 
@@ -478,6 +444,7 @@ fn flatten(prefix: &str, value: &Value, into: &mut Vec<(String, String)>) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn step_data_reads_as_paths() {

@@ -1,0 +1,63 @@
+//! Subject access (GDPR Art. 15): everything held about one person in the administrator's
+//! centres, found by the keyed hash of their personal code; the search is audited in the
+//! administrator's centre chain and the disclosure in each case's chain, before any result is
+//! shown.
+
+use chrono::{DateTime, Utc};
+use serde_json::json;
+use sqlx::PgPool;
+
+use crate::audit::{self, Chain, Event};
+use crate::service::accounts::Me;
+use crate::store::subject_access::{self as store, AccessEvent, HeldCase, HeldReview, HeldStep};
+
+/// Everything held about one person.
+pub struct Found {
+    pub cases: Vec<HeldCase>,
+    pub steps: Vec<HeldStep>,
+    pub access: Vec<AccessEvent>,
+    pub reviews: Vec<HeldReview>,
+}
+
+/// The cases of `centres` held under `hmac`, for output `output` (`page` or `json`).
+pub async fn find(
+    db: &PgPool,
+    at: DateTime<Utc>,
+    me: Me<'_>,
+    centres: &[i64],
+    hmac: &[u8],
+    output: &str,
+) -> Result<Found, sqlx::Error> {
+    let mut tx = db.begin().await?;
+    let cases = store::cases(&mut tx, hmac, centres).await?;
+    let ids: Vec<i64> = cases.iter().map(|case| case.id).collect();
+    let steps = store::steps(&mut tx, &ids).await?;
+    let access = store::access_events(&mut tx, &ids).await?;
+    let reviews = store::reviews(&mut tx, &ids).await?;
+    let details = json!({
+        "cases_found": cases.len(),
+        "case_ids": ids,
+        "personal_code_hmac": hex::encode(hmac),
+        "output": output,
+    });
+    audit::record(&mut tx, at, me.event("subject-access-searched", details)).await?;
+    // The disclosure is a use of each case's data too: it goes into each case's own chain.
+    for case in &cases {
+        let event = Event {
+            chain: Chain::Case(case.id),
+            centre_id: Some(case.centre_id),
+            actor_id: Some(me.staff_id),
+            session_tag: Some(me.session_tag),
+            action: store::DISCLOSED_ACTION,
+            details: json!({ "output": output }),
+        };
+        audit::record(&mut tx, at, event).await?;
+    }
+    tx.commit().await?;
+    Ok(Found {
+        cases,
+        steps,
+        access,
+        reviews,
+    })
+}
