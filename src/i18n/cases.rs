@@ -102,6 +102,14 @@ catalogue! {
 
         notice_opened { lv: "Gadījums atvērts. Sāciet ar klienta identitātes pārbaudi.", en: "The case is open. Start by verifying the client's identity." }
         notice_recorded { lv: "Pienākums reģistrēts.", en: "The duty is recorded." }
+        notice_closed {
+            lv: "Pēdējais pienākums reģistrēts: gadījums ir pabeigts.",
+            en: "The last duty is recorded: the case is closed.",
+        }
+        notice_next_duty {
+            lv: "Iepriekšējais pienākums reģistrēts. Nākamais:",
+            en: "The duty before is recorded. Next:",
+        }
         notice_stopped { lv: "Gadījums pārtraukts.", en: "The case is stopped." }
         notice_already_recorded {
             lv: "Šis pienākums jau ir reģistrēts (iespējams, forma tika nosūtīta divreiz). Otrreiz nekas netika saglabāts.",

@@ -109,7 +109,7 @@ async fn next_duty(app: &TestApp, client: &Client, id: i64, tally: &Mutex<Tally>
     let Some(location) = response.location().map(str::to_owned) else {
         return Attempt::Again;
     };
-    let recorded = location.ends_with("?notice=recorded");
+    let recorded = crate::cases::is_recorded(id, &location);
     if recorded {
         seen.acknowledged.push((id, duty));
     }

@@ -102,6 +102,8 @@ pub fn stop_reason_label(t: &Cases, reason: StopReason) -> &'static str {
 pub enum Flash {
     Opened,
     Recorded,
+    /// The last duty was recorded: the case is closed.
+    Closed,
     Stopped,
     AlreadyRecorded,
     OutOfOrder,
@@ -111,9 +113,10 @@ pub enum Flash {
 }
 
 impl Flash {
-    const ALL: [Self; 8] = [
+    const ALL: [Self; 9] = [
         Self::Opened,
         Self::Recorded,
+        Self::Closed,
         Self::Stopped,
         Self::AlreadyRecorded,
         Self::OutOfOrder,
@@ -122,10 +125,11 @@ impl Flash {
         Self::Inconsistent,
     ];
 
-    fn code(self) -> &'static str {
+    pub(crate) fn code(self) -> &'static str {
         match self {
             Self::Opened => "opened",
             Self::Recorded => "recorded",
+            Self::Closed => "closed",
             Self::Stopped => "stopped",
             Self::AlreadyRecorded => "already-recorded",
             Self::OutOfOrder => "out-of-order",
@@ -152,13 +156,17 @@ impl Flash {
     }
 
     fn is_refusal(self) -> bool {
-        !matches!(self, Self::Opened | Self::Recorded | Self::Stopped)
+        !matches!(
+            self,
+            Self::Opened | Self::Recorded | Self::Closed | Self::Stopped
+        )
     }
 
     fn message(self, t: &Cases) -> &'static str {
         match self {
             Self::Opened => t.notice_opened,
             Self::Recorded => t.notice_recorded,
+            Self::Closed => t.notice_closed,
             Self::Stopped => t.notice_stopped,
             Self::AlreadyRecorded => t.notice_already_recorded,
             Self::OutOfOrder => t.notice_out_of_order,

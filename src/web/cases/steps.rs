@@ -7,9 +7,9 @@
 
 use askama::Template;
 use askama_web::WebTemplate;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 
 use super::super::labels;
 use super::{
@@ -126,8 +126,26 @@ pub struct StepPage {
     /// 22.¹3: (document number, verification code) once the authorisation was printed.
     printed: Option<(String, String)>,
     stale: bool,
+    /// The duty before was just recorded and this is the next one: say so, focus the heading.
+    recorded: bool,
     /// After a failed identity check: the stop page with the reason chosen, and its label.
     stop_offer: Option<(String, &'static str)>,
+}
+
+/// What the step page says above its form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Banner {
+    None,
+    /// The form was for an older state of the case.
+    Stale,
+    /// The duty before was just recorded.
+    Recorded,
+}
+
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct StepQuery {
+    #[serde(default)]
+    notice: Option<String>,
 }
 
 fn parse_step(slug: &str) -> Result<Step, AppError> {
@@ -139,6 +157,7 @@ pub async fn show_step(
     page: Page,
     user: CurrentUser,
     Path((id, slug)): Path<(String, String)>,
+    Query(query): Query<StepQuery>,
 ) -> Result<Response, AppError> {
     let (id, step) = (case_id(&id)?, parse_step(&slug)?);
     let (case, rows) = load(&state, &user, id).await?;
@@ -180,7 +199,11 @@ pub async fn show_step(
         &FieldErrors::default(),
         &context,
         &categories,
-        false,
+        if query.notice.as_deref() == Some(Flash::Recorded.code()) {
+            Banner::Recorded
+        } else {
+            Banner::None
+        },
     ))
 }
 
@@ -215,7 +238,7 @@ pub async fn record_step(
                 &errors,
                 &context,
                 &categories,
-                false,
+                Banner::None,
             );
             return Ok(form);
         }
@@ -231,7 +254,16 @@ pub async fn record_step(
     )
     .await;
     match recorded {
-        Ok(_) => Ok(Flash::Recorded.redirect(id)),
+        // Straight on to the next duty; the overview once the case is closed.
+        Ok(recorded) => Ok(match recorded.next_step {
+            Some(next) => Redirect::to(&format!(
+                "/cases/{id}/steps/{}?notice={}",
+                next.slug(),
+                Flash::Recorded.code()
+            ))
+            .into_response(),
+            None => Flash::Closed.redirect(id),
+        }),
         // The form again, as it was typed, on the case as it is now: it changed since the form
         // was shown, or "signed" was ticked before the authorisation was printed.
         Err(error @ (CaseError::Stale | CaseError::AuthorisationNotPrinted)) => {
@@ -251,7 +283,7 @@ pub async fn record_step(
                 &errors,
                 &context,
                 &categories,
-                stale,
+                if stale { Banner::Stale } else { Banner::None },
             ))
         }
         Err(error) => refused(id, error),
@@ -370,8 +402,9 @@ fn render(
     errors: &FieldErrors,
     context: &Context,
     categories: &[String],
-    stale: bool,
+    banner: Banner,
 ) -> Response {
+    let stale = banner == Banner::Stale;
     let c = page.t.cases;
     let mut fields = fields(c, page.lang, step, posted, context, categories);
     attach_errors(c, &mut fields, errors);
@@ -414,6 +447,7 @@ fn render(
         view,
         step,
         stale,
+        recorded: banner == Banner::Recorded,
         page,
     };
     (status, template).into_response()

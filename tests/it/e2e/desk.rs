@@ -205,13 +205,24 @@ pub async fn record_step(app: &TestApp, b: &Browser, id: i64, step: &str) -> Out
     b.submit(SUBMIT).await?;
     let landed = b.path().await?;
     let text = b.main_text().await?;
+    // Straight on to the next duty's page, its heading focused; the case page once closed.
+    let next = landed
+        .strip_prefix(&format!("/cases/{id}/steps/"))
+        .is_some_and(|slug| slug != step);
     ensure!(
-        landed == format!("/cases/{id}"),
+        next || landed == format!("/cases/{id}"),
         "{step} was not recorded: at {landed}: {text}"
     );
     ensure!(
         b.find("#flash[role=status]").await.is_ok(),
         "{step}: the confirmation is a status message"
     );
+    if next {
+        ensure!(
+            b.focus_settles_on("h1").await?,
+            "{step}: after recording, focus starts at the next duty's heading, not {}",
+            b.focused().await?
+        );
+    }
     Ok(())
 }

@@ -198,20 +198,20 @@ async fn a_case_is_opened_and_its_first_two_duties_recorded_with_the_keyboard_on
             ensure!(b.focus_matches("#surnames").await?, "Shift+Tab goes back");
             b.press(&[Key::Tab]).await?;
             b.press_leaving(Key::Enter).await?;
+            // Recorded: straight on to 22.¹2, focus at its heading.
             ensure!(
-                b.path().await? == format!("/cases/{id}"),
-                "22.¹1 recorded: {}",
+                b.path().await? == format!("/cases/{id}/steps/employee-eid"),
+                "22.¹1 recorded and 22.¹2 next: {}",
                 b.main_text().await?
             );
             b.find("#flash[role=status]").await?;
+            ensure!(
+                b.focus_settles_on("h1").await?,
+                "focus starts at 22.¹2's heading, not {}",
+                b.focused().await?
+            );
 
             // 22.¹2: the employee's eID means, by arrow keys; the time is already filled in.
-            tab_visibly(b, "main p.actions a.button", 40).await?;
-            b.press_leaving(Key::Enter).await?;
-            ensure!(
-                b.path().await? == format!("/cases/{id}/steps/employee-eid"),
-                "continue leads to 22.¹2"
-            );
             tab_visibly(b, "input[name=means_code]", 60).await?;
             b.press(&[Key::Space]).await?;
             arrow_to_value(b, Key::Down, "eparaksts-mobile", 10).await?;
@@ -220,8 +220,8 @@ async fn a_case_is_opened_and_its_first_two_duties_recorded_with_the_keyboard_on
             tab_visibly(b, "main form button[type=submit]", 10).await?;
             b.press_leaving(Key::Enter).await?;
             ensure!(
-                b.path().await? == format!("/cases/{id}"),
-                "22.¹2 recorded: {}",
+                b.path().await? == format!("/cases/{id}/steps/authorisation"),
+                "22.¹2 recorded and 22.¹3 next: {}",
                 b.main_text().await?
             );
             let stepper = b
