@@ -253,7 +253,8 @@ pub async fn checkpoint(
         let events = sqlx::query!(
             "SELECT id, hash FROM audit_events e
              WHERE written_by_xact >= $1 AND id > $2
-               AND NOT EXISTS (SELECT 1 FROM audit_log_leaves l WHERE l.event_id = e.id)
+               AND NOT EXISTS (SELECT 1 FROM audit_log_leaves l
+                               WHERE l.event_id = e.id AND l.event_id > $2)
              ORDER BY id LIMIT $3",
             from_xact,
             after,
