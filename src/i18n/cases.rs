@@ -111,6 +111,8 @@ catalogue! {
             en: "The duty before is recorded. Next:",
         }
         notice_stopped { lv: "Gadījums pārtraukts.", en: "The case is stopped." }
+        already_recorded_by { lv: "jau reģistrēja", en: "was already recorded by" }
+        nothing_saved_again { lv: "Otrreiz nekas netika saglabāts.", en: "Nothing was saved the second time." }
         notice_already_recorded {
             lv: "Šis pienākums jau ir reģistrēts (iespējams, forma tika nosūtīta divreiz). Otrreiz nekas netika saglabāts.",
             en: "This duty is already recorded (the form may have been sent twice). Nothing was saved the second time.",

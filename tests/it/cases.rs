@@ -338,16 +338,24 @@ async fn a_duty_cannot_be_recorded_twice_and_a_double_submit_records_one_step() 
     );
     assert_eq!(
         second.location(),
-        Some(format!("/cases/{id}?notice=already-recorded").as_str())
+        Some(format!("/cases/{id}?notice=already-recorded&step=identity").as_str())
     );
     assert_eq!(step_rows(&app, id).await, 1);
+    // The page says who recorded the duty first, and when.
     let landing = anna.get(second.location().unwrap()).await;
-    assert!(landing.body.contains("jau ir reģistrēts"));
+    let when = pilnvara::present::format::riga_time(app.clock.now());
+    assert!(
+        landing
+            .body
+            .contains(&format!("22.¹1 jau reģistrēja Darbinieks anna ({when})")),
+        "{}",
+        landing.body
+    );
     // A fresh form for an already recorded duty is refused the same way.
     let again = record(&app, &anna, id, "identity", &identity(&app, OLD_CODE)).await;
     assert_eq!(
         again.location(),
-        Some(format!("/cases/{id}?notice=already-recorded").as_str())
+        Some(format!("/cases/{id}?notice=already-recorded&step=identity").as_str())
     );
     assert_eq!(step_rows(&app, id).await, 1);
 }
@@ -371,7 +379,7 @@ async fn two_desks_submitting_the_same_duty_at_once_record_it_once() {
         locations,
         vec![
             format!("/cases/{id}/steps/employee-eid?notice=recorded"),
-            format!("/cases/{id}?notice=already-recorded"),
+            format!("/cases/{id}?notice=already-recorded&step=identity"),
         ]
     );
     assert_eq!(step_rows(&app, id).await, 1);

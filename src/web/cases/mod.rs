@@ -180,13 +180,27 @@ impl Flash {
     pub fn redirect(self, case_id: i64) -> Response {
         Redirect::to(&format!("/cases/{case_id}?notice={}", self.code())).into_response()
     }
+
+    /// Back to the case page, saying why `error` refused the request; a duty recorded already
+    /// names its step, so that the page can say who recorded it and when.
+    pub fn refused(case_id: i64, error: WorkflowError) -> Response {
+        match error {
+            WorkflowError::AlreadyRecorded { step } => Redirect::to(&format!(
+                "/cases/{case_id}?notice={}&step={}",
+                Self::AlreadyRecorded.code(),
+                step.slug()
+            ))
+            .into_response(),
+            error => Self::refusal(error).redirect(case_id),
+        }
+    }
 }
 
 /// What a refused or failed case operation becomes, except a stale form (the caller re-renders).
 fn refused(case_id: i64, error: CaseError) -> Result<Response, AppError> {
     match error {
         CaseError::NotFound => Err(AppError::NotFound),
-        CaseError::Workflow(error) => Ok(Flash::refusal(error).redirect(case_id)),
+        CaseError::Workflow(error) => Ok(Flash::refused(case_id, error)),
         CaseError::Stale | CaseError::AuthorisationNotPrinted => Err(AppError::BadRequest),
         CaseError::Database(error) => Err(error.into()),
     }
@@ -691,7 +705,7 @@ pub async fn open(
 pub struct OverviewPage {
     page: Page,
     view: CaseView,
-    flash: Option<(bool, &'static str)>,
+    flash: Option<(bool, String)>,
     next: Option<(String, String)>,
 }
 
@@ -699,6 +713,9 @@ pub struct OverviewPage {
 pub struct FlashQuery {
     #[serde(default)]
     notice: Option<String>,
+    /// With `already-recorded`: which duty.
+    #[serde(default)]
+    step: Option<String>,
 }
 
 pub async fn overview(
@@ -711,11 +728,32 @@ pub async fn overview(
     let id = case_id(&id)?;
     let (case, rows) = load_and_log(&state, &user, id, "overview").await?;
     let view = CaseView::build(page.t, page.lang, &case, &rows);
+    let c = page.t.cases;
     let flash = query
         .notice
         .as_deref()
         .and_then(Flash::from_code)
-        .map(|flash| (flash.is_refusal(), flash.message(page.t.cases)));
+        .map(|flash| {
+            // Another desk (or a second press) recorded it first: say who and when.
+            let recorded = query
+                .step
+                .as_deref()
+                .and_then(Step::from_slug)
+                .filter(|_| flash == Flash::AlreadyRecorded)
+                .and_then(|step| {
+                    let row = rows.iter().find(|row| row.step == step.slug())?;
+                    let who = row.recorded_by_name.as_deref()?;
+                    Some(format!(
+                        "{} {} {who} ({}). {}",
+                        step.subpoint(),
+                        c.already_recorded_by,
+                        riga_time(row.recorded_at),
+                        c.nothing_saved_again
+                    ))
+                });
+            let message = recorded.unwrap_or_else(|| flash.message(c).to_owned());
+            (flash.is_refusal(), message)
+        });
     let next = view.next_step.map(|step| {
         (
             format!("/cases/{id}/steps/{}", step.slug()),
@@ -814,7 +852,7 @@ pub async fn show_stop(
     let id = case_id(&id)?;
     let (case, rows) = load(&state, &user, id).await?;
     if let Err(error) = case.state().and_then(|s| s.stop(StopReason::Other)) {
-        return Ok(Flash::refusal(error).redirect(id));
+        return Ok(Flash::refused(id, error));
     }
     log_view(&state, &user, &case, "stop").await?;
     let chosen = query
@@ -873,7 +911,7 @@ pub async fn stop(
             // A closed or stopped case is refused whatever was posted, as the page itself is.
             let (case, rows) = load(&state, &user, id).await?;
             if let Err(error) = case.state().and_then(|s| s.stop(StopReason::Other)) {
-                return Ok(Flash::refusal(error).redirect(id));
+                return Ok(Flash::refused(id, error));
             }
             log_view(&state, &user, &case, "stop").await?;
             return Ok(stop_page(page, &case, &rows, &posted, &errors, false));

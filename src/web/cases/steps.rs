@@ -162,7 +162,7 @@ pub async fn show_step(
     let (id, step) = (case_id(&id)?, parse_step(&slug)?);
     let (case, rows) = load(&state, &user, id).await?;
     if let Err(error) = case.state().and_then(|s| s.may_record(step)) {
-        return Ok(Flash::refusal(error).redirect(id));
+        return Ok(Flash::refused(id, error));
     }
     log_view(&state, &user, &case, &format!("step:{}", step.slug())).await?;
     let context = context(&state, step, id).await?;
@@ -219,7 +219,7 @@ pub async fn record_step(
     let page_name = format!("step:{}", step.slug());
     let (case, rows) = load(&state, &user, id).await?;
     if let Err(error) = case.state().and_then(|s| s.may_record(step)) {
-        return Ok(Flash::refusal(error).redirect(id));
+        return Ok(Flash::refused(id, error));
     }
     let context = context(&state, step, id).await?;
     let now = state.clock.now();
