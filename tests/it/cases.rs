@@ -633,6 +633,31 @@ async fn personal_codes_of_both_formats_at_the_identity_check() {
 }
 
 #[tokio::test]
+async fn the_check_digit_override_is_offered_only_once_the_check_digit_fails() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, false, false).await).await;
+    let page = anna.get(&format!("/cases/{id}/steps/identity")).await;
+    assert!(page.body.contains(r#"id="personal_code""#));
+    assert!(
+        !page.body.contains("check_digit_override"),
+        "not offered up front"
+    );
+    assert!(!page.body.contains("override_justification"));
+    // A code whose check digit fails: the form again, now with the override.
+    let response = record(&app, &anna, id, "identity", &identity(&app, "010190-12345")).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(response.body.contains(r#"id="check_digit_override""#));
+    assert!(response.body.contains(r#"id="override_justification""#));
+    // Another mistake with a valid code: no override.
+    let mut form = identity(&app, OLD_CODE);
+    form.retain(|(name, _)| name != "surnames");
+    let response = record(&app, &anna, id, "identity", &form).await;
+    assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!response.body.contains("check_digit_override"));
+}
+
+#[tokio::test]
 async fn an_expired_document_fails_the_identity_check() {
     let app = desk().await;
     let anna = app.signed_in("anna").await;

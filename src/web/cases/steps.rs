@@ -17,6 +17,7 @@ use super::{
     stop_reason_label,
 };
 use crate::domain::identity_document::DocumentType;
+use crate::domain::personal_code::PersonalCodeError;
 use crate::domain::printed::printed_code;
 use crate::domain::steps::{
     AuthorisationForm, ContactChannel, DataProcessingForm, EmployeeEidForm, EmployeeEidInput,
@@ -407,6 +408,17 @@ fn render(
     let stale = banner == Banner::Stale;
     let c = page.t.cases;
     let mut fields = fields(c, page.lang, step, posted, context, categories);
+    // The check-digit override is offered only once the check digit has failed (or when it was
+    // already chosen): a valid code needs no justification field in the way.
+    let offer_override = posted.checked("check_digit_override")
+        || matches!(
+            errors.get("personal_code"),
+            Some(FieldError::PersonalCode(PersonalCodeError::CheckDigit))
+        )
+        || errors.get("override_justification").is_some();
+    if step == Step::Identity && !offer_override {
+        fields.retain(|f| f.name != "check_digit_override" && f.name != "override_justification");
+    }
     attach_errors(c, &mut fields, errors);
     // The only error of the yes/no answer is a missing one: say so in words.
     if let Some(answer) = fields

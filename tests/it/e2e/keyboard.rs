@@ -163,8 +163,6 @@ async fn a_case_is_opened_and_its_first_two_duties_recorded_with_the_keyboard_on
                 ("#issuing_state", "LV".to_owned()),
                 ("#expires_on", desk::in_a_year(&app)),
                 ("#personal_code", PERSONAL_CODE.to_owned()),
-                ("#check_digit_override", String::new()),
-                ("#override_justification", String::new()),
                 ("#given_names", GIVEN.to_owned()),
                 ("#surnames", SURNAME.to_owned()),
             ] {
@@ -185,8 +183,6 @@ async fn a_case_is_opened_and_its_first_two_duties_recorded_with_the_keyboard_on
                         "input#issuing_state",
                         "input#expires_on",
                         "input#personal_code",
-                        "input#check_digit_override",
-                        "textarea#override_justification",
                         "input#given_names",
                         "input#surnames",
                         "button.button",
