@@ -295,6 +295,10 @@ catalogue! {
             en: "Enter a whole number from 1 to 100.",
         }
         error_centre { lv: "Izvēlieties centru.", en: "Choose a centre." }
+        error_nothing_to_draw {
+            lv: "Šis centrs iepriekšējā mēnesī nepabeidza nevienu gadījumu: izlasi nav no kā veidot, tāpēc tā netika izveidota.",
+            en: "This centre closed no case last month: there is nothing to draw from, so no sample was made.",
+        }
 
         figures_title { lv: "Rādītāji", en: "Figures" }
         figures_intro {

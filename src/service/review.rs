@@ -83,22 +83,34 @@ pub async fn mark(
     Ok(Marked::Recorded { review_id })
 }
 
+/// What drawing a sample came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Drawn {
+    /// The sample (drawn now, or already drawn for that centre and month).
+    Sample(i64),
+    /// The centre closed no case that month: nothing to draw, nothing stored.
+    NothingToDraw,
+}
+
 /// Draws last month's sample of `percent` % of centre `centre_id`'s closed cases, or finds the
-/// one already drawn (also by someone a moment ago); its id.
+/// one already drawn (also by someone a moment ago).
 pub async fn draw(
     db: &PgPool,
     at: DateTime<Utc>,
     actor: Actor<'_>,
     centre_id: i64,
     percent: u8,
-) -> Result<i64, sqlx::Error> {
+) -> Result<Drawn, sqlx::Error> {
     let month = previous_month(today_in_riga(at));
     let mut tx = db.begin().await?;
     if let Some(existing) = store::review::sample_for(&mut tx, centre_id, month).await? {
-        return Ok(existing);
+        return Ok(Drawn::Sample(existing));
     }
     let (from, until) = months_span(month, month);
     let population = store::review::closed_case_ids(&mut tx, centre_id, from, until).await?;
+    if population.is_empty() {
+        return Ok(Drawn::NothingToDraw);
+    }
     let seed: u64 = rand::rng().random();
     let drawn = draw_sample(&population, percent, seed);
     let inserted = store::review::insert_sample(
@@ -124,6 +136,7 @@ pub async fn draw(
             let mut connection = db.acquire().await?;
             return store::review::sample_for(&mut connection, centre_id, month)
                 .await?
+                .map(Drawn::Sample)
                 .ok_or(sqlx::Error::RowNotFound);
         }
         Err(error) => return Err(error),
@@ -149,5 +162,5 @@ pub async fn draw(
     )
     .await?;
     tx.commit().await?;
-    Ok(sample_id)
+    Ok(Drawn::Sample(sample_id))
 }

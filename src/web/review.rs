@@ -37,7 +37,7 @@ use crate::present::csv::{CSV_BOM, csv_line};
 use crate::present::format::{self, riga_time};
 use crate::service;
 use crate::service::documents::{self, DocumentCheck, DocumentState};
-use crate::service::review::Marked;
+use crate::service::review::{Drawn, Marked};
 use crate::store;
 use crate::store::review::{CentreOption, EmployeeOption, EserviceOption, QueueFilter, QueueRow};
 
@@ -1216,7 +1216,7 @@ pub async fn draw(
         }
         return samples_page(&state, page, &user, &form, errors).await;
     };
-    let sample_id = service::review::draw(
+    let drawn = service::review::draw(
         &state.db,
         state.clock.now(),
         super::cases::actor(&user),
@@ -1224,6 +1224,13 @@ pub async fn draw(
         percent,
     )
     .await?;
+    let sample_id = match drawn {
+        Drawn::Sample(id) => id,
+        Drawn::NothingToDraw => {
+            let errors = vec![("centre", page.t.review.error_nothing_to_draw)];
+            return samples_page(&state, page, &user, &form, errors).await;
+        }
+    };
     Ok(Redirect::to(&format!("/review/samples/{sample_id}")).into_response())
 }
 

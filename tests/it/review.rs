@@ -691,6 +691,25 @@ async fn a_spot_check_sample_is_reproducible_and_fixed_once_drawn() {
         .await;
     assert!(bad_percent.body.contains("no 1 līdz 100"));
 
+    // Centre BB closed nothing in November: no empty sample is drawn.
+    let empty = client
+        .post(
+            "/review/samples",
+            &[("centre", &s.b.to_string()), ("percent", "10")],
+        )
+        .await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(
+        empty.body.contains("nepabeidza nevienu gadījumu"),
+        "{}",
+        empty.body
+    );
+    let samples: i64 = sqlx::query_scalar("SELECT count(*) FROM review_samples")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(samples, 0);
+
     let drawn = client
         .post(
             "/review/samples",
