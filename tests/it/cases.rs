@@ -658,6 +658,22 @@ async fn the_check_digit_override_is_offered_only_once_the_check_digit_fails() {
 }
 
 #[tokio::test]
+async fn copy_1s_keep_until_date_is_shown_only_once_copy_1_exists() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, false, false).await).await;
+    let label = "1. eksemplāru glabā līdz";
+    for step in ["identity", "employee-eid"] {
+        record_ok(&app, &anna, id, step, false).await;
+    }
+    let before = anna.get(&format!("/cases/{id}")).await;
+    assert!(!before.body.contains(label), "no copy 1 yet");
+    record_ok(&app, &anna, id, "authorisation", false).await;
+    let after = anna.get(&format!("/cases/{id}")).await;
+    assert!(after.body.contains(label), "{}", after.body);
+}
+
+#[tokio::test]
 async fn an_expired_document_fails_the_identity_check() {
     let app = desk().await;
     let anna = app.signed_in("anna").await;

@@ -295,7 +295,16 @@ impl CaseView {
             opened_at: riga_time(case.opened_at),
             notify,
             portal_reference: case.portal_reference.clone(),
-            retention_until: case.retention_until.map(date),
+            // Copy 1's date, once copy 1 exists (22.¹3 recorded); before that the date is only
+            // the provisional one that lets an abandoned case be erased in time.
+            retention_until: case
+                .retention_until
+                .filter(|_| {
+                    rows.iter().any(|row| {
+                        row.step == Step::Authorisation.slug() && row.outcome == "recorded"
+                    })
+                })
+                .map(date),
             stop_reason: case
                 .stop_reason
                 .as_deref()
