@@ -26,27 +26,27 @@ catalogue! {
     nav_subject_access { lv: "Datu subjekta pieprasījums", en: "Subject access" }
     nav_account { lv: "Parole", en: "Password" }
     other_language_name { lv: "English", en: "Latviešu" }
-        duty_identity { lv: "pārbaudīt klienta personas identitāti", en: "verify the client's identity" }
+        duty_identity { lv: "Klienta identitātes pārbaude", en: "Checking the client's identity" }
         duty_employee_eid {
-            lv: "identificēt sevi portālā latvija.lv ar kvalificētu eID līdzekli",
-            en: "identify yourself in latvija.lv with a qualified eID means",
+            lv: "Darbinieka identificēšanās portālā latvija.lv ar kvalificētu eID līdzekli",
+            en: "The employee's sign-in to latvija.lv with a qualified eID means",
         }
         duty_authorisation {
-            lv: "informēt klientu par personas datu izmantošanu un saņemt rakstveida pilnvarojumu divos eksemplāros",
-            en: "inform the client about personal data use and receive the written authorisation in two copies",
+            lv: "Informēšana par personas datu izmantošanu un rakstveida pilnvarojums divos eksemplāros",
+            en: "The data-use notice and the written authorisation in two copies",
         }
         duty_data_processing {
-            lv: "apstrādāt e-pakalpojumam nepieciešamos personas datus",
-            en: "process the personal data the e-service needs",
+            lv: "E-pakalpojumam nepieciešamo personas datu apstrāde",
+            en: "Processing the personal data the e-service needs",
         }
-        duty_submission { lv: "pieteikt pilnvaroto e-pakalpojumu", en: "apply for the authorised e-service" }
+        duty_submission { lv: "Pilnvarotā e-pakalpojuma pieteikšana", en: "Applying for the authorised e-service" }
         duty_planned_time {
-            lv: "informēt klientu par plānoto izpildes laiku",
-            en: "inform the client of the planned time",
+            lv: "Klienta informēšana par plānoto izpildes laiku",
+            en: "Telling the client the planned time",
         }
         duty_result {
-            lv: "informēt klientu par pakalpojuma rezultātu",
-            en: "inform the client of the result",
+            lv: "Klienta informēšana par pakalpojuma rezultātu",
+            en: "Telling the client the result",
         }
         error_back_home { lv: "Atgriezties sākumā", en: "Back to the home page" }
         error_request_id { lv: "Pieprasījuma identifikators", en: "Request identifier" }

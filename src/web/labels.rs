@@ -3,7 +3,22 @@
 
 use crate::domain::identity_document::DocumentType;
 use crate::domain::steps::Outcome;
-use crate::i18n::Cases;
+use crate::domain::workflow::Step;
+use crate::i18n::{Cases, Texts};
+
+/// A duty's title, as its page's heading and every list of the duties name it.
+pub fn duty(t: &Texts, step: Step) -> &'static str {
+    let c = t.common;
+    match step {
+        Step::Identity => c.duty_identity,
+        Step::EmployeeEid => c.duty_employee_eid,
+        Step::Authorisation => c.duty_authorisation,
+        Step::DataProcessing => c.duty_data_processing,
+        Step::Submission => c.duty_submission,
+        Step::PlannedTime => c.duty_planned_time,
+        Step::Result => c.duty_result,
+    }
+}
 
 pub fn channel(t: &Cases, code: &str) -> &'static str {
     match code {

@@ -79,19 +79,6 @@ fn verdict_text(t: &Texts, code: Option<&str>) -> &'static str {
     }
 }
 
-fn duty_text(t: &Texts, step: Step) -> &'static str {
-    let c = t.common;
-    match step {
-        Step::Identity => c.duty_identity,
-        Step::EmployeeEid => c.duty_employee_eid,
-        Step::Authorisation => c.duty_authorisation,
-        Step::DataProcessing => c.duty_data_processing,
-        Step::Submission => c.duty_submission,
-        Step::PlannedTime => c.duty_planned_time,
-        Step::Result => c.duty_result,
-    }
-}
-
 /// A label for a path of a step's data: the known fields by name, anything else as stored.
 fn data_label(t: &Texts, path: &str) -> String {
     let (r, c) = (t.review, t.cases);
@@ -774,7 +761,7 @@ fn data_failure_text(t: &'static Texts, failure: &DataFailure) -> String {
                     "{} {} — {}",
                     r.part_step,
                     step.subpoint(),
-                    duty_text(t, step)
+                    labels::duty(t, step)
                 )
             },
         ),
@@ -910,7 +897,7 @@ async fn render_case(
             let row = steps.iter().find(|row| row.step == step.slug());
             StepLine {
                 subpoint: step.subpoint(),
-                duty: duty_text(t, step),
+                duty: labels::duty(t, step),
                 outcome: row.map(|row| {
                     if row.outcome == "recorded" {
                         r.step_recorded

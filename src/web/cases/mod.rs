@@ -52,18 +52,7 @@ fn case_id(raw: &str) -> Result<i64, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
 }
 
-pub fn step_title(t: &Texts, step: Step) -> &'static str {
-    let c = t.common;
-    match step {
-        Step::Identity => c.duty_identity,
-        Step::EmployeeEid => c.duty_employee_eid,
-        Step::Authorisation => c.duty_authorisation,
-        Step::DataProcessing => c.duty_data_processing,
-        Step::Submission => c.duty_submission,
-        Step::PlannedTime => c.duty_planned_time,
-        Step::Result => c.duty_result,
-    }
-}
+pub use super::labels::duty as step_title;
 
 fn status_label(t: &Cases, status: CaseStatusColumn) -> &'static str {
     match status {
