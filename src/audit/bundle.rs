@@ -17,7 +17,7 @@ use tlog_tiles::Hash;
 
 use super::commitment::{self, CaseRecord, Commitments, Part, Stored};
 use super::log::{self, LogError};
-use super::{GENESIS, HashInput, event_hash};
+use super::verify::{Problem, StoredEvent, Walker};
 
 /// The format this code writes and reads.
 pub const FORMAT: &str = "pilnvara-evidence-v1";
@@ -260,36 +260,41 @@ pub fn verify(text: &str, key: &VerifyingKey) -> Result<BundleCheck, BundleProbl
     }
     let opened = log::open(&bundle.log.checkpoint, key).ok_or(BundleProblem::Checkpoint)?;
     let root = Hash(opened.root);
-    let mut prev = GENESIS.to_vec();
+    let chain = format!("case:{}", bundle.case_id);
+    // The chain is checked as `audit verify` checks a stored one: from sequence 1, each hash
+    // recomputed under its rule, each linked to the one before, no older rule after a newer.
+    let mut walker = Walker::new(&chain, None);
     let mut commitments = Commitments::default();
-    for (position, event) in bundle.events.iter().enumerate() {
+    for event in &bundle.events {
         let sequence = event.sequence;
         let hex32 = |text: &str| hex::decode(text).map_err(|_| BundleProblem::Format);
         let hash = hex32(&event.hash)?;
-        let prev_hash = hex32(&event.prev_hash)?;
         let occurred_at = DateTime::from_timestamp_micros(event.occurred_at_micros)
             .ok_or(BundleProblem::Format)?;
-        let recomputed = event_hash(&HashInput {
-            version: event.hash_version,
+        if event.chain != chain {
+            return Err(BundleProblem::Chain { sequence });
+        }
+        let stored = StoredEvent {
             id: event.id,
-            chain: &event.chain,
+            chain: event.chain.clone(),
             sequence,
             occurred_at,
             centre_id: event.centre_id,
             case_id: event.case_id,
             actor_id: event.actor_id,
-            session_tag: event.session_tag.as_deref(),
-            action: &event.action,
-            details: &event.details,
-            prev_hash: &prev_hash,
-        });
-        if recomputed[..] != hash[..] {
-            return Err(BundleProblem::EventHash { sequence });
-        }
-        let in_chain = event.chain == format!("case:{}", bundle.case_id);
-        if !in_chain || sequence != position as i64 + 1 || prev_hash != prev {
-            return Err(BundleProblem::Chain { sequence });
-        }
+            session_tag: event.session_tag.clone(),
+            action: event.action.clone(),
+            details: event.details.clone(),
+            prev_hash: hex32(&event.prev_hash)?,
+            hash: hash.clone(),
+            hash_version: event.hash_version,
+        };
+        walker
+            .step(&stored)
+            .map_err(|failure| match failure.problem {
+                Problem::HashMismatch => BundleProblem::EventHash { sequence },
+                _ => BundleProblem::Chain { sequence },
+            })?;
         let proof = event
             .inclusion_proof
             .iter()
@@ -303,7 +308,6 @@ pub fn verify(text: &str, key: &VerifyingKey) -> Result<BundleCheck, BundleProbl
             return Err(BundleProblem::Inclusion { sequence });
         }
         commitments.add(sequence, occurred_at, &event.action, &event.details);
-        prev = hash;
     }
     let salt = match &bundle.record.salt {
         Some(salt) => Some(hex::decode(salt).map_err(|_| BundleProblem::Format)?),

@@ -134,25 +134,25 @@ pub struct DataCheck {
     pub failure: Option<DataFailure>,
 }
 
-/// One stored event, as the check reads it.
-struct StoredEvent {
-    id: i64,
-    chain: String,
-    sequence: i64,
-    occurred_at: DateTime<Utc>,
-    centre_id: Option<i64>,
-    case_id: Option<i64>,
-    actor_id: Option<i64>,
-    session_tag: Option<String>,
-    action: String,
-    details: Value,
-    prev_hash: Vec<u8>,
-    hash: Vec<u8>,
-    hash_version: i16,
+/// One stored event, as the check reads it (from the table, or from an evidence bundle).
+pub(super) struct StoredEvent {
+    pub id: i64,
+    pub chain: String,
+    pub sequence: i64,
+    pub occurred_at: DateTime<Utc>,
+    pub centre_id: Option<i64>,
+    pub case_id: Option<i64>,
+    pub actor_id: Option<i64>,
+    pub session_tag: Option<String>,
+    pub action: String,
+    pub details: Value,
+    pub prev_hash: Vec<u8>,
+    pub hash: Vec<u8>,
+    pub hash_version: i16,
 }
 
 /// Walks one chain's events in order.
-struct Walker {
+pub(super) struct Walker {
     chain: String,
     expected: i64,
     prev_hash: Vec<u8>,
@@ -165,7 +165,7 @@ struct Walker {
 }
 
 impl Walker {
-    fn new(chain: &str, head: Option<&(i64, Vec<u8>)>) -> Self {
+    pub(super) fn new(chain: &str, head: Option<&(i64, Vec<u8>)>) -> Self {
         Self {
             chain: chain.to_owned(),
             expected: 1,
@@ -196,7 +196,7 @@ impl Walker {
         }
     }
 
-    fn step(&mut self, event: &StoredEvent) -> Result<(), Failure> {
+    pub(super) fn step(&mut self, event: &StoredEvent) -> Result<(), Failure> {
         if event.sequence != self.expected {
             return Err(self.fail(
                 self.expected,
