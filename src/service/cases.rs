@@ -463,7 +463,7 @@ fn case_parts(input: &StepInput) -> &'static [Part] {
 }
 
 /// Appends an event of the case `(case_id, centre_id)`, committing the `parts` just written.
-async fn write_audit(
+pub(crate) async fn write_audit(
     tx: &mut Transaction<'_, Postgres>,
     at: DateTime<Utc>,
     actor: Actor<'_>,

@@ -10,7 +10,7 @@ use crate::audit::{self, Chain, Event, Part};
 use crate::domain::figures::{month_code, months_span, previous_month};
 use crate::domain::review::{ReviewInput, draw_sample};
 use crate::domain::today_in_riga;
-use crate::service::cases::Actor;
+use crate::service::cases::{Actor, write_audit};
 use crate::store;
 use crate::store::review::{SAMPLE_KEY, SUPERSEDES_KEY};
 
@@ -61,22 +61,20 @@ pub async fn mark(
     };
     // The remark stays in case_reviews (append-only) and out of the audit trail: it is free
     // text that may name people, and audit details never hold personal data.
-    audit::record_committing(
+    let details = json!({
+        "review_id": review_id,
+        "verdict": input.verdict.code(),
+        "supersedes": supersedes,
+    });
+    let parts = [Part::Review(review_id)];
+    write_audit(
         &mut tx,
         at,
-        Event {
-            chain: Chain::Case(case_id),
-            centre_id: Some(centre_id),
-            actor_id: Some(actor.staff_id),
-            session_tag: Some(actor.session_tag),
-            action: "case-reviewed",
-            details: json!({
-                "review_id": review_id,
-                "verdict": input.verdict.code(),
-                "supersedes": supersedes,
-            }),
-        },
-        &[Part::Review(review_id)],
+        actor,
+        (case_id, centre_id),
+        "case-reviewed",
+        details,
+        &parts,
     )
     .await?;
     tx.commit().await?;
