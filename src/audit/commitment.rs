@@ -251,11 +251,49 @@ fn personal(fields: Value) -> Option<Value> {
         .then_some(fields)
 }
 
+/// Which tables besides `cases` a record is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Tables {
+    steps: bool,
+    documents: bool,
+    prints: bool,
+    reviews: bool,
+}
+
+impl Tables {
+    const ALL: Self = Self {
+        steps: true,
+        documents: true,
+        prints: true,
+        reviews: true,
+    };
+
+    /// Only the tables that hold `parts` (the case row is always read).
+    fn holding(parts: &[Part]) -> Self {
+        let any = |wanted: fn(&Part) -> bool| parts.iter().any(wanted);
+        Self {
+            steps: any(|part| matches!(part, Part::Step(_))),
+            documents: any(|part| *part == Part::Document),
+            prints: any(|part| matches!(part, Part::Print(_))),
+            reviews: any(|part| matches!(part, Part::Review(_))),
+        }
+    }
+}
+
 /// The records of cases `case_ids` as they are stored now, in id order (an id with no case
 /// is left out).
 pub async fn load(
     connection: &mut PgConnection,
     case_ids: &[i64],
+) -> Result<Vec<CaseRecord>, sqlx::Error> {
+    load_from(connection, case_ids, Tables::ALL).await
+}
+
+/// As [`load`], reading only `tables` besides the case row: the parts of the others are missing.
+async fn load_from(
+    connection: &mut PgConnection,
+    case_ids: &[i64],
+    tables: Tables,
 ) -> Result<Vec<CaseRecord>, sqlx::Error> {
     let cases = sqlx::query!(
         r#"SELECT c.id, c.centre_id, c.eservice_id, c.opened_by,
@@ -342,107 +380,115 @@ pub async fn load(
             },
         );
     }
-    let steps = sqlx::query!(
-        r#"SELECT id, case_id, step, outcome, reason, data, recorded_by,
+    if tables.steps {
+        let steps = sqlx::query!(
+            r#"SELECT id, case_id, step, outcome, reason, data, recorded_by,
                   recorded_at AS "recorded_at: DateTime<Utc>"
            FROM case_steps WHERE case_id = ANY($1) ORDER BY case_id, id"#,
-        case_ids,
-    )
-    .fetch_all(&mut *connection)
-    .await?;
-    for s in steps {
-        let kept = erased_step_data(&s.step, &s.data);
-        let personal = (kept != s.data).then(|| s.data.clone());
-        push(
-            &mut records,
-            s.case_id,
-            Stored {
-                part: Part::Step(s.step),
-                table: "case_steps",
-                row: s.id,
-                public: json!({
-                    "outcome": s.outcome, "reason": s.reason, "data": kept,
-                    "recorded_by": s.recorded_by, "recorded_at": micros(Some(s.recorded_at)),
-                }),
-                personal,
-            },
-        );
+            case_ids,
+        )
+        .fetch_all(&mut *connection)
+        .await?;
+        for s in steps {
+            let kept = erased_step_data(&s.step, &s.data);
+            let personal = (kept != s.data).then(|| s.data.clone());
+            push(
+                &mut records,
+                s.case_id,
+                Stored {
+                    part: Part::Step(s.step),
+                    table: "case_steps",
+                    row: s.id,
+                    public: json!({
+                        "outcome": s.outcome, "reason": s.reason, "data": kept,
+                        "recorded_by": s.recorded_by, "recorded_at": micros(Some(s.recorded_at)),
+                    }),
+                    personal,
+                },
+            );
+        }
     }
-    let documents = sqlx::query!(
-        r#"SELECT id, case_id, centre_id, year, sequence, document_number, verification_code,
+    if tables.documents {
+        let documents = sqlx::query!(
+            r#"SELECT id, case_id, centre_id, year, sequence, document_number, verification_code,
                   snapshot, sha256, first_printed_by,
                   first_printed_at AS "first_printed_at: DateTime<Utc>"
            FROM authorisation_documents WHERE case_id = ANY($1)"#,
-        case_ids,
-    )
-    .fetch_all(&mut *connection)
-    .await?;
-    for d in documents {
-        push(
-            &mut records,
-            d.case_id,
-            Stored {
-                part: Part::Document,
-                table: "authorisation_documents",
-                row: d.id,
-                public: json!({
-                    "centre_id": d.centre_id, "year": d.year, "sequence": d.sequence,
-                    "document_number": d.document_number,
-                    "verification_code": d.verification_code, "sha256": hex::encode(&d.sha256),
-                    "first_printed_by": d.first_printed_by,
-                    "first_printed_at": micros(Some(d.first_printed_at)),
-                }),
-                personal: d.snapshot.map(|snapshot| json!({ "snapshot": snapshot })),
-            },
-        );
+            case_ids,
+        )
+        .fetch_all(&mut *connection)
+        .await?;
+        for d in documents {
+            push(
+                &mut records,
+                d.case_id,
+                Stored {
+                    part: Part::Document,
+                    table: "authorisation_documents",
+                    row: d.id,
+                    public: json!({
+                        "centre_id": d.centre_id, "year": d.year, "sequence": d.sequence,
+                        "document_number": d.document_number,
+                        "verification_code": d.verification_code, "sha256": hex::encode(&d.sha256),
+                        "first_printed_by": d.first_printed_by,
+                        "first_printed_at": micros(Some(d.first_printed_at)),
+                    }),
+                    personal: d.snapshot.map(|snapshot| json!({ "snapshot": snapshot })),
+                },
+            );
+        }
     }
-    let prints = sqlx::query!(
-        r#"SELECT id, case_id, printed_by, printed_at AS "printed_at: DateTime<Utc>", sha256,
+    if tables.prints {
+        let prints = sqlx::query!(
+            r#"SELECT id, case_id, printed_by, printed_at AS "printed_at: DateTime<Utc>", sha256,
                   reprint
            FROM authorisation_prints WHERE case_id = ANY($1) ORDER BY case_id, id"#,
-        case_ids,
-    )
-    .fetch_all(&mut *connection)
-    .await?;
-    for p in prints {
-        push(
-            &mut records,
-            p.case_id,
-            Stored {
-                part: Part::Print(p.id),
-                table: "authorisation_prints",
-                row: p.id,
-                public: json!({
-                    "printed_by": p.printed_by, "printed_at": micros(Some(p.printed_at)),
-                    "sha256": hex::encode(&p.sha256), "reprint": p.reprint,
-                }),
-                personal: None,
-            },
-        );
+            case_ids,
+        )
+        .fetch_all(&mut *connection)
+        .await?;
+        for p in prints {
+            push(
+                &mut records,
+                p.case_id,
+                Stored {
+                    part: Part::Print(p.id),
+                    table: "authorisation_prints",
+                    row: p.id,
+                    public: json!({
+                        "printed_by": p.printed_by, "printed_at": micros(Some(p.printed_at)),
+                        "sha256": hex::encode(&p.sha256), "reprint": p.reprint,
+                    }),
+                    personal: None,
+                },
+            );
+        }
     }
-    let reviews = sqlx::query!(
-        r#"SELECT id, case_id, supersedes, reviewer_id, verdict, remark,
+    if tables.reviews {
+        let reviews = sqlx::query!(
+            r#"SELECT id, case_id, supersedes, reviewer_id, verdict, remark,
                   reviewed_at AS "reviewed_at: DateTime<Utc>"
            FROM case_reviews WHERE case_id = ANY($1) ORDER BY case_id, id"#,
-        case_ids,
-    )
-    .fetch_all(&mut *connection)
-    .await?;
-    for r in reviews {
-        push(
-            &mut records,
-            r.case_id,
-            Stored {
-                part: Part::Review(r.id),
-                table: "case_reviews",
-                row: r.id,
-                public: json!({
-                    "supersedes": r.supersedes, "reviewer_id": r.reviewer_id,
-                    "verdict": r.verdict, "reviewed_at": micros(Some(r.reviewed_at)),
-                }),
-                personal: personal(json!({ "remark": r.remark })),
-            },
-        );
+            case_ids,
+        )
+        .fetch_all(&mut *connection)
+        .await?;
+        for r in reviews {
+            push(
+                &mut records,
+                r.case_id,
+                Stored {
+                    part: Part::Review(r.id),
+                    table: "case_reviews",
+                    row: r.id,
+                    public: json!({
+                        "supersedes": r.supersedes, "reviewer_id": r.reviewer_id,
+                        "verdict": r.verdict, "reviewed_at": micros(Some(r.reviewed_at)),
+                    }),
+                    personal: personal(json!({ "remark": r.remark })),
+                },
+            );
+        }
     }
     Ok(records.into_values().collect())
 }
@@ -454,17 +500,20 @@ fn push(records: &mut BTreeMap<i64, CaseRecord>, case_id: i64, stored: Stored) {
 }
 
 /// The commitments of `parts` of case `case_id` as stored now, for the event that wrote them
-/// (inside its transaction, after the write). Gives the case its salt first if it has none
-/// (a case opened before commitments existed) and still holds personal data.
+/// (inside its transaction, after the write), reading only the tables that hold them. Gives the
+/// case its salt first if it has none (a case opened before commitments existed) and one of
+/// them holds personal data.
 pub async fn commit(
     connection: &mut PgConnection,
     case_id: i64,
     parts: &[Part],
 ) -> Result<Value, sqlx::Error> {
-    let Some(mut record) = load(connection, &[case_id]).await?.pop() else {
+    let tables = Tables::holding(parts);
+    let Some(mut record) = load_from(connection, &[case_id], tables).await?.pop() else {
         return Ok(Value::Object(Map::new()));
     };
-    if record.salt.is_none() && record.parts.iter().any(|p| p.personal.is_some()) {
+    let personal = |stored: &Stored| parts.contains(&stored.part) && stored.personal.is_some();
+    if record.salt.is_none() && record.parts.iter().any(personal) {
         let mut salt = vec![0; 32];
         rand::rng().fill_bytes(&mut salt);
         sqlx::query!(
