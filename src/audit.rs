@@ -52,6 +52,22 @@ impl Chain {
     }
 }
 
+/// Where an event goes: its chain, and the centre that chain belongs to (none for the system's).
+pub type Place = (Chain, Option<i64>);
+
+/// The system's chain: the catalogue, notices and whatever belongs to no centre.
+pub const SYSTEM: Place = (Chain::System, None);
+
+/// The chain of case `case_id`, at centre `centre_id`.
+pub fn in_case(case_id: i64, centre_id: i64) -> Place {
+    (Chain::Case(case_id), Some(centre_id))
+}
+
+/// The chain of centre `centre_id` (its accounts, settings and staff's own events).
+pub fn at_centre(centre_id: i64) -> Place {
+    (Chain::Centre(centre_id), Some(centre_id))
+}
+
 /// One thing that happened, as the caller describes it.
 #[derive(Debug, Clone)]
 pub struct Event<'a> {

@@ -16,7 +16,8 @@ use crate::db::{self, Database};
 use crate::domain::staff::{CentreKind, Role};
 use crate::keys::{self, Keys};
 use crate::passwords::{Hasher, Secret};
-use crate::service::accounts::{self, Actor, CentreInput, UserInput};
+use crate::service::Actor;
+use crate::service::accounts::{self, CentreInput, UserInput};
 use crate::service::erasure;
 use crate::web::{self, AppState};
 
@@ -240,7 +241,7 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
                 retention_years: 10,
                 active: true,
             };
-            accounts::add_centre(pool, &clock, Actor::OPERATOR, &input).await?;
+            accounts::add_centre(pool, &clock, Actor::Operator, &input).await?;
             println!("centre {} added", input.code.trim().to_uppercase());
             Ok(())
         }
@@ -267,7 +268,7 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
                 supervises: add.supervises,
             };
             let created =
-                accounts::add_user(pool, &hasher, &clock, Actor::OPERATOR, &input, password)
+                accounts::add_user(pool, &hasher, &clock, Actor::Operator, &input, password)
                     .await?;
             let username = input.username.trim().to_lowercase();
             match created.one_time_password {
@@ -281,7 +282,7 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
         }
         Command::User(UserCommand::ResetPassword { username }) => {
             let password =
-                accounts::reset_password(pool, &hasher, &clock, Actor::OPERATOR, &username).await?;
+                accounts::reset_password(pool, &hasher, &clock, Actor::Operator, &username).await?;
             println!(
                 "new one-time password for {} (shown once, must be changed at first sign-in): {}",
                 username.trim().to_lowercase(),
@@ -290,12 +291,12 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             Ok(())
         }
         Command::User(UserCommand::Disable { username }) => {
-            accounts::set_active(pool, &clock, Actor::OPERATOR, &username, false).await?;
+            accounts::set_active(pool, &clock, Actor::Operator, &username, false).await?;
             println!("user {} disabled", username.trim().to_lowercase());
             Ok(())
         }
         Command::User(UserCommand::Unlock { username }) => {
-            accounts::unlock(pool, &clock, Actor::OPERATOR, &username).await?;
+            accounts::unlock(pool, &clock, Actor::Operator, &username).await?;
             println!("user {} unlocked", username.trim().to_lowercase());
             Ok(())
         }

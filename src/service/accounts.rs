@@ -5,28 +5,14 @@
 use serde_json::json;
 use sqlx::PgPool;
 
-use crate::audit::{self, Chain, Event};
+use crate::audit;
 use crate::clock::Clock;
 use crate::domain::staff::{
     CentreCode, CentreKind, PasswordProblem, Role, Username, check_new_password,
 };
 use crate::passwords::{Hasher, Secret, one_time_password};
+use crate::service::{Actor, Staff};
 use crate::store::{self, centres::CentreFields, staff::StaffFields};
-
-/// Who makes a change: a signed-in administrator, or the operator at the command line.
-#[derive(Debug, Clone, Copy)]
-pub struct Actor<'a> {
-    pub staff_id: Option<i64>,
-    pub session_tag: Option<&'a str>,
-}
-
-impl Actor<'_> {
-    /// The operator at the server's command line.
-    pub const OPERATOR: Actor<'static> = Actor {
-        staff_id: None,
-        session_tag: None,
-    };
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AccountError {
@@ -54,6 +40,8 @@ pub enum AccountError {
     SupervisesWithoutRole,
     #[error("a centre outside the administrator's centres")]
     OutOfScope,
+    #[error("a supervised centre outside the administrator's centres")]
+    SupervisedOutOfScope,
     #[error("administrators cannot disable their own account")]
     CannotDisableSelf,
     #[error("administrators change their own password themselves")]
@@ -133,7 +121,7 @@ pub async fn add_centre(
                 error.into()
             }
         })?;
-    if let Some(admin) = actor.staff_id {
+    if let Some(admin) = actor.staff_id() {
         sqlx::query!(
             "INSERT INTO supervised_centres (staff_id, centre_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
             admin,
@@ -162,6 +150,9 @@ pub async fn edit_centre(
     id: i64,
     input: &CentreInput,
 ) -> Result<(), AccountError> {
+    if !actor.reaches(id) {
+        return Err(AccountError::UnknownCentre(id.to_string()));
+    }
     let (code, mut fields) = centre_fields(input)?;
     fields.code = code.as_str();
     let mut tx = pool.begin().await?;
@@ -230,6 +221,7 @@ pub async fn add_user(
     for code in &input.supervises {
         supervised.push(centre_id(&mut tx, code).await?);
     }
+    check_reach(actor, centre, &supervised)?;
     let fields = StaffFields {
         username: username.as_str(),
         full_name,
@@ -264,11 +256,8 @@ pub struct StaffChange<'a> {
     pub full_name: &'a str,
     pub role: Role,
     pub centre_id: i64,
-    /// Centre ids, all within `scope`.
+    /// Centre ids: with the home centre, all within the administrator's reach.
     pub supervises: &'a [i64],
-    /// The administrator's centres: the new home and supervised centres must be among them,
-    /// and the account's supervision of centres outside them is kept as it is.
-    pub scope: &'a [i64],
 }
 
 /// Changes an account's name, role, home centre and supervised centres. Administrators cannot
@@ -281,24 +270,16 @@ pub async fn edit_user(
     change: &StaffChange<'_>,
 ) -> Result<(), AccountError> {
     let full_name = checked_name(change.full_name)?;
-    if actor.staff_id == Some(id) && change.role != Role::Admin {
+    if actor.staff_id() == Some(id) && change.role != Role::Admin {
         return Err(AccountError::CannotDropOwnAdminRole);
     }
     if !change.supervises.is_empty() && change.role == Role::Employee {
         return Err(AccountError::SupervisesWithoutRole);
     }
-    let in_scope = |centre: &i64| change.scope.contains(centre);
-    if !in_scope(&change.centre_id) || !change.supervises.iter().all(in_scope) {
-        return Err(AccountError::OutOfScope);
-    }
+    check_reach(actor, change.centre_id, change.supervises)?;
     let mut tx = pool.begin().await?;
-    account(&mut tx, id).await?;
-    let before = store::staff::supervised(&mut tx, id).await?;
-    let mut supervises: Vec<i64> = before.into_iter().filter(|c| !in_scope(c)).collect();
-    if change.role == Role::Employee && !supervises.is_empty() {
-        return Err(AccountError::SupervisesWithoutRole);
-    }
-    supervises.extend(change.supervises.iter().copied());
+    account(&mut tx, actor, id).await?;
+    let mut supervises = change.supervises.to_vec();
     supervises.sort_unstable();
     supervises.dedup();
     let fields = StaffFields {
@@ -346,13 +327,13 @@ pub async fn reset_staff_password(
     actor: Actor<'_>,
     id: i64,
 ) -> Result<Secret, AccountError> {
-    if actor.staff_id == Some(id) {
+    if actor.staff_id() == Some(id) {
         return Err(AccountError::CannotResetOwnPassword);
     }
     let password = one_time_password();
     let hash = hasher.hash(password.clone()).await?;
     let mut tx = pool.begin().await?;
-    let account = account(&mut tx, id).await?;
+    let account = account(&mut tx, actor, id).await?;
     store::staff::set_password(&mut tx, id, &hash, true, clock.now()).await?;
     audit_account(&mut tx, clock, actor, id, &account, "password-reset").await?;
     tx.commit().await?;
@@ -380,11 +361,11 @@ pub async fn set_staff_active(
     id: i64,
     active: bool,
 ) -> Result<(), AccountError> {
-    if !active && actor.staff_id == Some(id) {
+    if !active && actor.staff_id() == Some(id) {
         return Err(AccountError::CannotDisableSelf);
     }
     let mut tx = pool.begin().await?;
-    let account = account(&mut tx, id).await?;
+    let account = account(&mut tx, actor, id).await?;
     store::staff::set_active(&mut tx, id, active).await?;
     let action = if active {
         "staff-enabled"
@@ -415,7 +396,7 @@ pub async fn unlock_staff(
     id: i64,
 ) -> Result<(), AccountError> {
     let mut tx = pool.begin().await?;
-    let account = account(&mut tx, id).await?;
+    let account = account(&mut tx, actor, id).await?;
     store::staff::clear_throttle(&mut tx, &account.username).await?;
     audit_account(&mut tx, clock, actor, id, &account, "staff-unlocked").await?;
     tx.commit().await?;
@@ -431,7 +412,7 @@ pub async fn end_staff_sessions(
     id: i64,
 ) -> Result<(), AccountError> {
     let mut tx = pool.begin().await?;
-    let account = account(&mut tx, id).await?;
+    let account = account(&mut tx, actor, id).await?;
     store::staff::end_sessions(&mut tx, id).await?;
     audit_account(&mut tx, clock, actor, id, &account, "staff-sessions-ended").await?;
     tx.commit().await?;
@@ -443,24 +424,15 @@ pub async fn change_own_password(
     pool: &PgPool,
     hasher: &Hasher,
     clock: &dyn Clock,
-    actor: Actor<'_>,
-    staff_id: i64,
-    centre_id: i64,
+    me: Staff<'_>,
     new_password: Secret,
 ) -> Result<(), AccountError> {
     check_new_password(new_password.expose()).map_err(AccountError::WeakPassword)?;
     let hash = hasher.hash(new_password).await?;
     let mut tx = pool.begin().await?;
-    store::staff::set_password(&mut tx, staff_id, &hash, false, clock.now()).await?;
-    audit_admin(
-        &mut tx,
-        clock,
-        actor,
-        centre_id,
-        "password-changed",
-        json!({ "staff_id": staff_id }),
-    )
-    .await?;
+    store::staff::set_password(&mut tx, me.id, &hash, false, clock.now()).await?;
+    let event = me.own_event("password-changed", json!({ "staff_id": me.id }));
+    audit::record(&mut tx, clock.now(), event).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -485,7 +457,7 @@ pub async fn bootstrap(
         retention_years: 10,
         active: true,
     };
-    add_centre(pool, clock, Actor::OPERATOR, &demo).await?;
+    add_centre(pool, clock, Actor::Operator, &demo).await?;
     let admin = UserInput {
         username: "admin".into(),
         full_name: "Administrators".into(),
@@ -493,7 +465,7 @@ pub async fn bootstrap(
         centre_code: "DEMO".into(),
         supervises: Vec::new(),
     };
-    let created = add_user(pool, hasher, clock, Actor::OPERATOR, &admin, None).await?;
+    let created = add_user(pool, hasher, clock, Actor::Operator, &admin, None).await?;
     Ok(created.one_time_password)
 }
 
@@ -518,11 +490,27 @@ async fn user_id_of(pool: &PgPool, username: &str) -> Result<i64, AccountError> 
 /// Account `id`, locked for the change at hand.
 async fn account(
     connection: &mut sqlx::PgConnection,
+    actor: Actor<'_>,
     id: i64,
 ) -> Result<store::staff::Account, AccountError> {
-    store::staff::account_for_update(connection, id)
+    let account = store::staff::account_for_update(connection, id)
         .await?
-        .ok_or(AccountError::UnknownUser)
+        .ok_or(AccountError::UnknownUser)?;
+    let supervised = store::staff::supervised(connection, id).await?;
+    // An account that reaches beyond the administrator's centres is not theirs to change.
+    let reached = actor.reaches(account.centre_id) && supervised.iter().all(|c| actor.reaches(*c));
+    reached.then_some(account).ok_or(AccountError::UnknownUser)
+}
+
+/// Whether the actor reaches an account's home centre and every centre it is to supervise.
+fn check_reach(actor: Actor<'_>, home: i64, supervises: &[i64]) -> Result<(), AccountError> {
+    if !actor.reaches(home) {
+        return Err(AccountError::OutOfScope);
+    }
+    if !supervises.iter().all(|c| actor.reaches(*c)) {
+        return Err(AccountError::SupervisedOutOfScope);
+    }
+    Ok(())
 }
 
 /// Records `action` done to staff account `id` in its centre's chain.
@@ -546,56 +534,23 @@ async fn audit_admin(
     action: &str,
     mut details: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    if actor.staff_id.is_none() {
+    if let Actor::Operator = actor {
         details["via"] = json!("command-line");
     }
-    audit::record(
-        tx,
-        clock.now(),
-        Event {
-            chain: Chain::Centre(centre_id),
-            centre_id: Some(centre_id),
-            actor_id: actor.staff_id,
-            session_tag: actor.session_tag,
-            action,
-            details,
-        },
-    )
-    .await
-}
-
-/// A signed-in user, as their own events name them.
-#[derive(Debug, Clone, Copy)]
-pub struct Me<'a> {
-    pub staff_id: i64,
-    pub centre_id: i64,
-    pub session_tag: &'a str,
-}
-
-impl Me<'_> {
-    /// An event of the user's own in their centre's chain.
-    pub fn event<'e>(&'e self, action: &'e str, details: serde_json::Value) -> Event<'e> {
-        Event {
-            chain: Chain::Centre(self.centre_id),
-            centre_id: Some(self.centre_id),
-            actor_id: Some(self.staff_id),
-            session_tag: Some(self.session_tag),
-            action,
-            details,
-        }
-    }
+    let event = actor.event(audit::at_centre(centre_id), action, details);
+    audit::record(tx, clock.now(), event).await
 }
 
 /// Records what the user did (signed out, was refused a page) in a transaction of its own.
 pub async fn record_own(
     db: &PgPool,
     at: chrono::DateTime<chrono::Utc>,
-    me: Me<'_>,
+    me: Staff<'_>,
     action: &str,
     details: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    audit::record(&mut tx, at, me.event(action, details)).await?;
+    audit::record(&mut tx, at, me.own_event(action, details)).await?;
     tx.commit().await
 }
 
@@ -603,12 +558,12 @@ pub async fn record_own(
 pub async fn choose_language(
     db: &PgPool,
     at: chrono::DateTime<chrono::Utc>,
-    me: Me<'_>,
+    me: Staff<'_>,
     language: &str,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    store::staff::set_language(&mut *tx, me.staff_id, language).await?;
+    store::staff::set_language(&mut *tx, me.id, language).await?;
     let details = json!({ "language": language });
-    audit::record(&mut tx, at, me.event("language-changed", details)).await?;
+    audit::record(&mut tx, at, me.own_event("language-changed", details)).await?;
     tx.commit().await
 }

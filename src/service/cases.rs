@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
-use crate::audit::{self, Chain, Event, Part};
+use crate::audit::{self, Part};
 use crate::domain::riga_to_utc;
 use crate::domain::steps::{
     AuthorisationInput, DataProcessingInput, EmployeeEidInput, IdentityInput, PlannedTimeInput,
@@ -19,16 +19,8 @@ use crate::domain::steps::{
 };
 use crate::domain::workflow::{CaseStatus, Step, StopReason, WorkflowError};
 use crate::keys::Keys;
+use crate::service::Staff;
 use crate::store::cases::{self as store, CaseFields, NewCase};
-
-/// Who acts, and from which session (for the audit trail).
-#[derive(Debug, Clone, Copy)]
-pub struct Actor<'a> {
-    pub staff_id: i64,
-    pub session_tag: &'a str,
-    /// The centres whose cases the actor may touch.
-    pub centres: &'a [i64],
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum CaseError {
@@ -134,7 +126,7 @@ pub enum Opening {
 pub async fn open(
     db: &PgPool,
     at: DateTime<Utc>,
-    actor: Actor<'_>,
+    actor: Staff<'_>,
     centre_id: i64,
     eservice_id: i64,
     missing_eid_means: &[String],
@@ -145,7 +137,7 @@ pub async fn open(
     let case = NewCase {
         centre_id,
         eservice_id,
-        opened_by: actor.staff_id,
+        opened_by: actor.id,
         missing_eid_means,
         opened_at: at,
         open_token,
@@ -157,8 +149,7 @@ pub async fn open(
     let Some(case_id) = store::open(&mut tx, &case).await? else {
         // A concurrent submit of the same token has committed by now (the insert waited on
         // its unique key), so its case is visible here.
-        let earlier =
-            store::opened_with(&mut tx, open_token, actor.staff_id, actor.centres).await?;
+        let earlier = store::opened_with(&mut tx, open_token, actor.id, actor.centres).await?;
         return Ok(earlier.map_or(Opening::NotOpenable, Opening::AlreadyOpened));
     };
     let details = json!({ "eservice_id": eservice_id, "missing_eid_means": missing_eid_means });
@@ -189,7 +180,7 @@ pub async fn record_step(
     db: &PgPool,
     keys: &Keys,
     at: DateTime<Utc>,
-    actor: Actor<'_>,
+    actor: Staff<'_>,
     case_id: i64,
     version: i32,
     input: &StepInput,
@@ -215,16 +206,7 @@ pub async fn record_step(
     let data = input
         .data()
         .map_err(|error| sqlx::Error::Encode(error.into()))?;
-    store::insert_step(
-        &mut tx,
-        case_id,
-        step,
-        None,
-        &data,
-        Some(actor.staff_id),
-        at,
-    )
-    .await?;
+    store::insert_step(&mut tx, case_id, step, None, &data, Some(actor.id), at).await?;
     for (skipped, reason) in &transition.not_applicable {
         store::insert_step(
             &mut tx,
@@ -323,7 +305,7 @@ pub async fn record_step(
 pub async fn stop(
     db: &PgPool,
     at: DateTime<Utc>,
-    actor: Actor<'_>,
+    actor: Staff<'_>,
     case_id: i64,
     version: i32,
     reason: StopReason,
@@ -364,7 +346,7 @@ pub async fn stop(
 pub async fn notice_shown(
     db: &PgPool,
     at: DateTime<Utc>,
-    actor: Actor<'_>,
+    actor: Staff<'_>,
     case_id: i64,
     centre_id: i64,
     notice_id: i64,
@@ -392,7 +374,7 @@ pub async fn notice_shown(
 pub async fn evidence_check_failed(
     db: &PgPool,
     at: DateTime<Utc>,
-    actor: Actor<'_>,
+    actor: Staff<'_>,
     case: (i64, i64),
     details: Value,
 ) -> Result<(), sqlx::Error> {
@@ -414,7 +396,7 @@ pub async fn evidence_check_failed(
 pub async fn log_view(
     db: &PgPool,
     at: DateTime<Utc>,
-    actor: Actor<'_>,
+    actor: Staff<'_>,
     case_id: i64,
     centre_id: i64,
     page: &str,
@@ -429,7 +411,7 @@ pub async fn log_view(
 pub async fn log_views(
     db: &PgPool,
     at: DateTime<Utc>,
-    actor: Actor<'_>,
+    actor: Staff<'_>,
     cases: &[(i64, i64)],
     page: &str,
 ) -> Result<(), sqlx::Error> {
@@ -440,13 +422,7 @@ pub async fn log_views(
     ordered.sort_unstable_by_key(|&(case_id, centre_id)| (centre_id, case_id));
     let mut tx = db.begin().await?;
     for (case_id, centre_id) in ordered {
-        let view = audit::View {
-            centre_id,
-            case_id,
-            actor_id: actor.staff_id,
-            session_tag: Some(actor.session_tag),
-            page,
-        };
+        let view = actor.view(case_id, centre_id, page);
         audit::record_view(&mut tx, at, view).await?;
     }
     tx.commit().await
@@ -466,24 +442,12 @@ fn case_parts(input: &StepInput) -> &'static [Part] {
 pub(crate) async fn write_audit(
     tx: &mut Transaction<'_, Postgres>,
     at: DateTime<Utc>,
-    actor: Actor<'_>,
+    actor: Staff<'_>,
     (case_id, centre_id): (i64, i64),
     action: &str,
     details: Value,
     parts: &[Part],
 ) -> Result<(), sqlx::Error> {
-    audit::record_committing(
-        tx,
-        at,
-        Event {
-            chain: Chain::Case(case_id),
-            centre_id: Some(centre_id),
-            actor_id: Some(actor.staff_id),
-            session_tag: Some(actor.session_tag),
-            action,
-            details,
-        },
-        parts,
-    )
-    .await
+    let event = actor.event(audit::in_case(case_id, centre_id), action, details);
+    audit::record_committing(tx, at, event, parts).await
 }

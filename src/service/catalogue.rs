@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use serde_json::json;
 use sqlx::PgPool;
 
-use crate::audit::{self, Chain, Event};
+use crate::audit;
 use crate::clock::Clock;
 use crate::domain::catalogue::{CatalogueCode, DataCategory};
-use crate::service::accounts::Actor;
+use crate::service::Actor;
 use crate::store::{self, catalogue::EidMeans, catalogue::EserviceFields, catalogue::NoticeText};
 
 /// What is wrong with one field.
@@ -93,19 +93,8 @@ async fn audit_change(
     action: &str,
     details: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
-    audit::record(
-        tx,
-        clock.now(),
-        Event {
-            chain: Chain::System,
-            centre_id: None,
-            actor_id: actor.staff_id,
-            session_tag: actor.session_tag,
-            action,
-            details,
-        },
-    )
-    .await
+    let event = actor.event(audit::SYSTEM, action, details);
+    audit::record(tx, clock.now(), event).await
 }
 
 /// An e-service as entered, before validation.

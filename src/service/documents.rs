@@ -12,7 +12,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
-use crate::audit::{self, Chain, Event, Part};
+use crate::audit::{self, Part};
 use crate::domain::identity_document::DocumentType;
 use crate::domain::printed::{self as rules, NotPrintable};
 use crate::domain::steps::{
@@ -23,17 +23,9 @@ use crate::domain::{now_in_riga, today_in_riga};
 use crate::i18n::Documents;
 use crate::pdf::{self, AuthorisationDoc, NoticeDoc, PdfError, ReceiptDoc};
 use crate::present::format::{date, date_time};
-use crate::service::accounts::Actor;
+use crate::service::Staff;
 use crate::store::cases::Notice;
 use crate::store::documents::{self as store, CaseRow, NewDocument, StepRow};
-
-/// Who asks: the staff member, the session they act from, and the centres they may see.
-#[derive(Debug, Clone, Copy)]
-pub struct Reader<'a> {
-    pub actor: Actor<'a>,
-    pub staff_id: i64,
-    pub centres: &'a [i64],
-}
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
@@ -151,7 +143,7 @@ pub enum Printing {
 /// later, renders the frozen content again and checks it against the first print.
 pub async fn print_authorisation(
     db: &PgPool,
-    reader: Reader<'_>,
+    reader: Staff<'_>,
     case_id: i64,
     english: bool,
     now: DateTime<Utc>,
@@ -226,7 +218,7 @@ pub async fn print_authorisation(
                     verification_code: &code,
                     snapshot: &value,
                     sha256: &sha256,
-                    printed_by: reader.staff_id,
+                    printed_by: reader.id,
                     printed_at: now,
                 },
             )
@@ -251,13 +243,7 @@ pub async fn print_authorisation(
     }
     record_print(&mut tx, reader, &case, &number, &sha256, true, now).await?;
     if printing == Printing::SupervisorReprint {
-        let view = audit::View {
-            centre_id: case.centre_id,
-            case_id: case.id,
-            actor_id: reader.staff_id,
-            session_tag: reader.actor.session_tag,
-            page: "review-authorisation",
-        };
+        let view = reader.view(case.id, case.centre_id, "review-authorisation");
         audit::record_view(&mut tx, now, view).await?;
     }
     tx.commit().await?;
@@ -352,7 +338,7 @@ pub async fn authorisation_pdf(
 /// The client's receipt after 22.¹5. Not frozen: it says what the case says when printed.
 pub async fn print_receipt(
     db: &PgPool,
-    reader: Reader<'_>,
+    reader: Staff<'_>,
     case_id: i64,
     english: bool,
     now: DateTime<Utc>,
@@ -407,14 +393,11 @@ pub async fn print_receipt(
     audit::record(
         &mut tx,
         now,
-        Event {
-            chain: Chain::Case(case.id),
-            centre_id: Some(case.centre_id),
-            actor_id: reader.actor.staff_id,
-            session_tag: reader.actor.session_tag,
-            action: "receipt-printed",
-            details: json!({ "authorisation_number": number }),
-        },
+        reader.event(
+            audit::in_case(case.id, case.centre_id),
+            "receipt-printed",
+            json!({ "authorisation_number": number }),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -478,8 +461,7 @@ pub enum Verification {
 /// Checks a document number and verification code as typed, and audits the check.
 pub async fn verify(
     db: &PgPool,
-    reader: Reader<'_>,
-    home_centre: i64,
+    reader: Staff<'_>,
     number: &str,
     code: &str,
     now: DateTime<Utc>,
@@ -491,30 +473,20 @@ pub async fn verify(
         Some(found) if found.verification_code == code => Some(found),
         _ => None,
     };
-    let (chain, centre_id) = match &verdict {
-        Some(found) => (Chain::Case(found.case_id), found.centre_id),
-        None => (Chain::Centre(home_centre), home_centre),
+    let place = match &verdict {
+        Some(found) => audit::in_case(found.case_id, found.centre_id),
+        None => audit::at_centre(reader.centre_id),
+    };
+    // The number field may hold anything a user typed (a name, a personal code): the trail
+    // keeps it only when it has the shape of a document number.
+    let details = if rules::is_document_number(&number) {
+        json!({ "document_number": number, "matched": verdict.is_some() })
+    } else {
+        json!({ "well_formed": false, "matched": verdict.is_some() })
     };
     let mut tx = db.begin().await?;
-    audit::record(
-        &mut tx,
-        now,
-        Event {
-            chain,
-            centre_id: Some(centre_id),
-            actor_id: reader.actor.staff_id,
-            session_tag: reader.actor.session_tag,
-            action: "authorisation-verified",
-            // The number field may hold anything a user typed (a name, a personal code): the
-            // trail keeps it only when it has the shape of a document number.
-            details: if rules::is_document_number(&number) {
-                json!({ "document_number": number, "matched": verdict.is_some() })
-            } else {
-                json!({ "well_formed": false, "matched": verdict.is_some() })
-            },
-        },
-    )
-    .await?;
+    let event = reader.event(place, "authorisation-verified", details);
+    audit::record(&mut tx, now, event).await?;
     tx.commit().await?;
     Ok(match verdict {
         Some(found) => Verification::Matches {
@@ -616,32 +588,29 @@ async fn render_authorisation(doc: AuthorisationDoc) -> Result<Vec<u8>, Document
 /// Records one print and its audit event (no personal data: the number and the hash only).
 async fn record_print(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
-    reader: Reader<'_>,
+    reader: Staff<'_>,
     case: &CaseRow,
     number: &str,
     sha256: &[u8; 32],
     reprint: bool,
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let print_id = store::insert_print(tx, case.id, reader.staff_id, now, sha256, reprint).await?;
+    let print_id = store::insert_print(tx, case.id, reader.id, now, sha256, reprint).await?;
     // The first print also commits the document it created.
     let parts = [Part::Print(print_id), Part::Document];
     let parts = if reprint { &parts[..1] } else { &parts[..] };
     audit::record_committing(
         tx,
         now,
-        Event {
-            chain: Chain::Case(case.id),
-            centre_id: Some(case.centre_id),
-            actor_id: reader.actor.staff_id,
-            session_tag: reader.actor.session_tag,
-            action: "authorisation-printed",
-            details: json!({
+        reader.event(
+            audit::in_case(case.id, case.centre_id),
+            "authorisation-printed",
+            json!({
                 "document_number": number,
                 "sha256": hex(sha256),
                 "reprint": reprint,
             }),
-        },
+        ),
         parts,
     )
     .await
@@ -651,7 +620,7 @@ async fn record_print(
 /// or snapshot): logged as an error and written to the case's audit chain, never served.
 async fn refuse_mismatch(
     db: &PgPool,
-    reader: Reader<'_>,
+    reader: Staff<'_>,
     case: &CaseRow,
     number: &str,
     sha256: &[u8; 32],
@@ -666,14 +635,11 @@ async fn refuse_mismatch(
     audit::record(
         &mut tx,
         now,
-        Event {
-            chain: Chain::Case(case.id),
-            centre_id: Some(case.centre_id),
-            actor_id: reader.actor.staff_id,
-            session_tag: reader.actor.session_tag,
-            action: "authorisation-reprint-mismatch",
-            details: json!({ "document_number": number, "sha256": hex(sha256) }),
-        },
+        reader.event(
+            audit::in_case(case.id, case.centre_id),
+            "authorisation-reprint-mismatch",
+            json!({ "document_number": number, "sha256": hex(sha256) }),
+        ),
     )
     .await?;
     tx.commit().await

@@ -3,6 +3,7 @@
 //! web handlers and the command line call these; they never open transactions themselves.
 
 pub mod accounts;
+pub mod actor;
 pub mod cases;
 pub mod catalogue;
 pub mod documents;
@@ -11,3 +12,5 @@ pub mod evidence;
 pub mod review;
 pub mod sign_in;
 pub mod subject_access;
+
+pub use actor::{Actor, Staff};

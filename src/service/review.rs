@@ -6,11 +6,12 @@ use rand::Rng as _;
 use serde_json::json;
 use sqlx::PgPool;
 
-use crate::audit::{self, Chain, Event, Part};
+use crate::audit::{self, Part};
 use crate::domain::figures::{month_code, months_span, previous_month};
 use crate::domain::review::{ReviewInput, draw_sample};
 use crate::domain::today_in_riga;
-use crate::service::cases::{Actor, write_audit};
+use crate::service::Staff;
+use crate::service::cases::write_audit;
 use crate::store;
 use crate::store::review::{SAMPLE_KEY, SUPERSEDES_KEY};
 
@@ -29,7 +30,7 @@ pub enum Marked {
 pub async fn mark(
     db: &PgPool,
     at: DateTime<Utc>,
-    actor: Actor<'_>,
+    actor: Staff<'_>,
     (case_id, centre_id): (i64, i64),
     supersedes: Option<i64>,
     input: &ReviewInput,
@@ -46,7 +47,7 @@ pub async fn mark(
         &mut tx,
         case_id,
         supersedes,
-        actor.staff_id,
+        actor.id,
         input.verdict.code(),
         &input.remark,
         at,
@@ -95,7 +96,7 @@ pub enum Drawn {
 pub async fn draw(
     db: &PgPool,
     at: DateTime<Utc>,
-    actor: Actor<'_>,
+    actor: Staff<'_>,
     centre_id: i64,
     percent: u8,
 ) -> Result<Drawn, sqlx::Error> {
@@ -120,7 +121,7 @@ pub async fn draw(
             // Stored as its bit pattern; read back with `as u64`.
             seed: seed as i64,
             population: i32::try_from(population.len()).unwrap_or(i32::MAX),
-            drawn_by: actor.staff_id,
+            drawn_by: actor.id,
             drawn_at: at,
             case_ids: &drawn,
         },
@@ -142,13 +143,10 @@ pub async fn draw(
     audit::record(
         &mut tx,
         at,
-        Event {
-            chain: Chain::Centre(centre_id),
-            centre_id: Some(centre_id),
-            actor_id: Some(actor.staff_id),
-            session_tag: Some(actor.session_tag),
-            action: "spot-check-drawn",
-            details: json!({
+        actor.event(
+            audit::at_centre(centre_id),
+            "spot-check-drawn",
+            json!({
                 "sample_id": sample_id,
                 "month": month_code(month),
                 "percent": percent,
@@ -156,7 +154,7 @@ pub async fn draw(
                 "population": population.len(),
                 "case_ids": drawn,
             }),
-        },
+        ),
     )
     .await?;
     tx.commit().await?;

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgPool;
 
-use crate::audit::{self, Chain, Event};
-use crate::service::accounts::Me;
+use crate::audit;
+use crate::service::Staff;
 use crate::store::subject_access::{self as store, AccessEvent, HeldCase, HeldReview, HeldStep};
 
 /// Everything held about one person.
@@ -23,7 +23,7 @@ pub struct Found {
 pub async fn find(
     db: &PgPool,
     at: DateTime<Utc>,
-    me: Me<'_>,
+    me: Staff<'_>,
     centres: &[i64],
     hmac: &[u8],
     output: &str,
@@ -40,17 +40,16 @@ pub async fn find(
         "personal_code_hmac": hex::encode(hmac),
         "output": output,
     });
-    audit::record(&mut tx, at, me.event("subject-access-searched", details)).await?;
+    audit::record(
+        &mut tx,
+        at,
+        me.own_event("subject-access-searched", details),
+    )
+    .await?;
     // The disclosure is a use of each case's data too: it goes into each case's own chain.
     for case in &cases {
-        let event = Event {
-            chain: Chain::Case(case.id),
-            centre_id: Some(case.centre_id),
-            actor_id: Some(me.staff_id),
-            session_tag: Some(me.session_tag),
-            action: store::DISCLOSED_ACTION,
-            details: json!({ "output": output }),
-        };
+        let place = audit::in_case(case.id, case.centre_id);
+        let event = me.event(place, store::DISCLOSED_ACTION, json!({ "output": output }));
         audit::record(&mut tx, at, event).await?;
     }
     tx.commit().await?;

@@ -93,9 +93,7 @@ pub async fn change_password(
             &state.db,
             &state.hasher,
             state.clock.as_ref(),
-            user.actor(),
-            user.id,
-            user.centre_id,
+            user.staff(),
             Secret::new(form.new),
         )
         .await;
@@ -152,7 +150,8 @@ pub async fn choose_language(
     let redirect = Redirect::to(local_path_or_home(&form.back));
     match user.0 {
         Some(user) => {
-            accounts::choose_language(&state.db, state.clock.now(), user.me(), lang.code()).await?;
+            accounts::choose_language(&state.db, state.clock.now(), user.staff(), lang.code())
+                .await?;
             Ok(redirect.into_response())
         }
         None => {

@@ -21,8 +21,9 @@ use super::page::Page;
 use crate::domain::staff::{Lockout, Role};
 use crate::i18n::Lang;
 use crate::passwords::Secret;
-use crate::service::accounts::{self, Actor, Me};
+use crate::service::accounts;
 use crate::service::sign_in::{self, SignIn};
+use crate::service::{Actor, Staff};
 use crate::store;
 
 pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(15);
@@ -57,20 +58,18 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
-    pub fn actor(&self) -> Actor<'_> {
-        Actor {
-            staff_id: Some(self.id),
-            session_tag: Some(&self.session_tag),
+    /// The user as the services see them.
+    pub fn staff(&self) -> Staff<'_> {
+        Staff {
+            id: self.id,
+            centre_id: self.centre_id,
+            session_tag: &self.session_tag,
+            centres: &self.centres,
         }
     }
 
-    /// The user as their own audit events name them.
-    pub fn me(&self) -> Me<'_> {
-        Me {
-            staff_id: self.id,
-            centre_id: self.centre_id,
-            session_tag: &self.session_tag,
-        }
+    pub fn actor(&self) -> Actor<'_> {
+        self.staff().actor()
     }
 }
 
@@ -218,7 +217,7 @@ async fn audit_refusal(
     accounts::record_own(
         &state.db,
         state.clock.now(),
-        user.me(),
+        user.staff(),
         "access-refused",
         details,
     )
@@ -401,7 +400,7 @@ pub async fn sign_out(
     accounts::record_own(
         &state.db,
         state.clock.now(),
-        user.me(),
+        user.staff(),
         "signed-out",
         details,
     )

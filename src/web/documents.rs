@@ -21,19 +21,11 @@ use crate::domain::printed::NotPrintable;
 use crate::domain::staff::Role;
 use crate::i18n::Lang;
 use crate::present::format::date_time;
-use crate::service::documents::{self, DocumentError, Pdf, Printing, Reader, Verification};
+use crate::service::documents::{self, DocumentError, Pdf, Printing, Verification};
 use crate::store;
 
 /// Longest input kept from the verification form.
 const MAX_TYPED: usize = 60;
-
-fn reader(user: &CurrentUser) -> Reader<'_> {
-    Reader {
-        actor: user.actor(),
-        staff_id: user.id,
-        centres: &user.centres,
-    }
-}
 
 /// The employee's print of case `case_id`'s authorisation, in the page's language.
 async fn print(
@@ -46,7 +38,7 @@ async fn print(
     let english = page.lang == Lang::En;
     documents::print_authorisation(
         &state.db,
-        reader(user),
+        user.staff(),
         case_id,
         english,
         state.clock.now(),
@@ -96,7 +88,7 @@ pub async fn review_authorisation(
         .ok_or(AppError::NotFound)?;
     let result = documents::print_authorisation(
         &state.db,
-        reader(&user),
+        user.staff(),
         case_id,
         false,
         state.clock.now(),
@@ -133,14 +125,9 @@ pub async fn receipt(
     Path(case_id): Path<i64>,
 ) -> Result<Response, AppError> {
     let english = page.lang == Lang::En;
-    let result = documents::print_receipt(
-        &state.db,
-        reader(&user),
-        case_id,
-        english,
-        state.clock.now(),
-    )
-    .await;
+    let result =
+        documents::print_receipt(&state.db, user.staff(), case_id, english, state.clock.now())
+            .await;
     respond(page, Back::Case(case_id), "apliecinajums", result)
 }
 
@@ -324,19 +311,13 @@ pub async fn verify(
         }
         .into_response());
     }
-    let verification = documents::verify(
-        &state.db,
-        reader(&user),
-        user.centre_id,
-        &number,
-        &code,
-        state.clock.now(),
-    )
-    .await
-    .map_err(|error| match error {
-        DocumentError::Database(error) => AppError::from(error),
-        other => anyhow::Error::from(other).into(),
-    })?;
+    let verification =
+        documents::verify(&state.db, user.staff(), &number, &code, state.clock.now())
+            .await
+            .map_err(|error| match error {
+                DocumentError::Database(error) => AppError::from(error),
+                other => anyhow::Error::from(other).into(),
+            })?;
     let outcome = match verification {
         Verification::Matches {
             case_id,
@@ -399,7 +380,7 @@ pub async fn review_evidence(
         crate::service::cases::log_view(
             &state.db,
             now,
-            super::cases::actor(&user),
+            user.staff(),
             case_id,
             case.centre_id,
             "evidence-bundle",

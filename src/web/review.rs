@@ -882,7 +882,7 @@ async fn render_case(
     service::cases::log_view(
         &state.db,
         state.clock.now(),
-        super::cases::actor(user),
+        user.staff(),
         id,
         case.centre_id,
         "review",
@@ -995,7 +995,7 @@ async fn render_case(
         service::cases::evidence_check_failed(
             &state.db,
             state.clock.now(),
-            super::cases::actor(user),
+            user.staff(),
             (id, case.centre_id),
             evidence_failure_details(&chain),
         )
@@ -1057,7 +1057,7 @@ pub async fn mark(
     let marked = service::review::mark(
         &state.db,
         state.clock.now(),
-        super::cases::actor(&user),
+        user.staff(),
         (id, case.centre_id),
         supersedes,
         &input,
@@ -1203,14 +1203,8 @@ pub async fn draw(
         }
         return samples_page(&state, page, &user, &form, errors).await;
     };
-    let drawn = service::review::draw(
-        &state.db,
-        state.clock.now(),
-        super::cases::actor(&user),
-        centre,
-        percent,
-    )
-    .await?;
+    let drawn =
+        service::review::draw(&state.db, state.clock.now(), user.staff(), centre, percent).await?;
     let sample_id = match drawn {
         Drawn::Sample(id) => id,
         Drawn::NothingToDraw => {

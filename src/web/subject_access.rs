@@ -202,7 +202,7 @@ async fn find(
 ) -> Result<Found, AppError> {
     let hmac = state.keys.personal_code_hmac(code.digits());
     let at = state.clock.now();
-    let found = service::find(&state.db, at, user.me(), &user.centres, &hmac, output).await?;
+    let found = service::find(&state.db, at, user.staff(), &user.centres, &hmac, output).await?;
     Ok(Found {
         at,
         cases: found.cases,

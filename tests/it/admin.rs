@@ -993,7 +993,7 @@ async fn two_administrators_adding_a_notice_version_at_once_both_succeed_in_turn
         effective_from: "2027-01-01".into(),
         text,
     };
-    let operator = accounts::Actor::OPERATOR;
+    let operator = pilnvara::service::Actor::Operator;
     let (first, second) = tokio::join!(
         pilnvara::service::catalogue::add_notice(&app.pool, app.clock.as_ref(), operator, &input),
         pilnvara::service::catalogue::add_notice(&app.pool, app.clock.as_ref(), operator, &input),

@@ -4,7 +4,8 @@
 use axum::http::StatusCode;
 use chrono::TimeDelta;
 use pilnvara::domain::staff::Role;
-use pilnvara::service::accounts::{self, Actor};
+use pilnvara::service::Actor;
+use pilnvara::service::accounts;
 
 use crate::harness::{Client, TEST_PASSWORD, TestApp};
 
@@ -60,7 +61,7 @@ async fn unknown_user_wrong_password_and_disabled_account_look_the_same() {
     accounts::set_active(
         &app.pool,
         app.clock.as_ref(),
-        Actor::OPERATOR,
+        Actor::Operator,
         "janis",
         false,
     )
@@ -161,7 +162,7 @@ async fn failures_lock_softly_then_until_an_administrator_unlocks() {
             .contains("Pārāk daudz")
     );
 
-    accounts::unlock(&app.pool, app.clock.as_ref(), Actor::OPERATOR, "anna")
+    accounts::unlock(&app.pool, app.clock.as_ref(), Actor::Operator, "anna")
         .await
         .unwrap();
     assert_eq!(
@@ -347,7 +348,7 @@ async fn disabling_an_account_ends_its_sessions() {
     accounts::set_active(
         &app.pool,
         app.clock.as_ref(),
-        Actor::OPERATOR,
+        Actor::Operator,
         "anna",
         false,
     )
@@ -639,7 +640,7 @@ async fn a_one_time_password_expires_after_three_days_and_says_so_only_to_its_ho
         &app.pool,
         &app.hasher,
         app.clock.as_ref(),
-        Actor::OPERATOR,
+        Actor::Operator,
         "ilze",
     )
     .await

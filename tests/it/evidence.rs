@@ -548,8 +548,9 @@ async fn an_open_case_abandoned_before_the_authorisation_is_stopped_and_erased_a
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    let actor = pilnvara::service::cases::Actor {
-        staff_id: staff,
+    let actor = pilnvara::service::Staff {
+        id: staff,
+        centre_id: centre,
         session_tag: "test",
         centres: &[centre],
     };

@@ -22,7 +22,8 @@ use pilnvara::db::launcher::{Cluster, Durability};
 use pilnvara::domain::staff::{CentreKind, Role};
 use pilnvara::keys::Keys;
 use pilnvara::passwords::{Hasher, Secret};
-use pilnvara::service::accounts::{self, Actor, CentreInput, UserInput};
+use pilnvara::service::Actor;
+use pilnvara::service::accounts::{self, CentreInput, UserInput};
 use pilnvara::web::{self, AppState};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Executor, PgPool};
@@ -287,7 +288,7 @@ impl TestApp {
             retention_years: 10,
             active: true,
         };
-        accounts::add_centre(&self.pool, self.clock.as_ref(), Actor::OPERATOR, &input)
+        accounts::add_centre(&self.pool, self.clock.as_ref(), Actor::Operator, &input)
             .await
             .unwrap()
     }
@@ -306,7 +307,7 @@ impl TestApp {
             &self.pool,
             &self.hasher,
             self.clock.as_ref(),
-            Actor::OPERATOR,
+            Actor::Operator,
             &input,
             password,
         )
@@ -329,7 +330,7 @@ impl TestApp {
             &self.pool,
             &self.hasher,
             self.clock.as_ref(),
-            Actor::OPERATOR,
+            Actor::Operator,
             &input,
             None,
         )

@@ -160,6 +160,8 @@ fn field_error(page: &Page, error: AccountError) -> Result<Errors, AppError> {
     let t = page.t.admin;
     let mut errors = Errors::default();
     match error {
+        // A centre outside the administrator's reach is not theirs to know of.
+        AccountError::UnknownCentre(_) => return Err(AppError::NotFound),
         AccountError::BadCentreCode => errors.push("code", t.centre_code_invalid),
         AccountError::DuplicateCentreCode => errors.push("code", t.centre_code_taken),
         AccountError::BadName => errors.push("name", t.name_invalid),
@@ -223,9 +225,6 @@ pub async fn update(
     Path(id): Path<i64>,
     form: Posted,
 ) -> Result<Response, AppError> {
-    store::centres::get(&state.db, id, &user.centres)
-        .await?
-        .ok_or(AppError::NotFound)?;
     let form = CentreValues::from_form(&form);
     let result = match input(&page, &form) {
         Ok(input) => {

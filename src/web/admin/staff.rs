@@ -112,31 +112,26 @@ impl StaffForm {
     }
 }
 
-/// A choice of the administrator's centres as typed, checked against their scope.
+/// A choice of centres as typed (the service checks they are the administrator's).
 struct Choice {
     role: Role,
     centre_id: i64,
     supervises: Vec<i64>,
 }
 
-fn choice(page: &Page, user: &CurrentUser, form: &StaffValues) -> Result<Choice, Errors> {
+fn choice(page: &Page, form: &StaffValues) -> Result<Choice, Errors> {
     let t = page.t.admin;
     let mut errors = Errors::default();
     let role = Role::from_code(&form.role);
     if role.is_none() {
         errors.push("role", t.role_invalid);
     }
-    let in_scope = |value: &String| {
-        value
-            .parse::<i64>()
-            .ok()
-            .filter(|id| user.centres.contains(id))
-    };
-    let centre_id = in_scope(&form.centre_id);
+    let parse = |value: &String| value.parse::<i64>().ok();
+    let centre_id = parse(&form.centre_id);
     if centre_id.is_none() {
         errors.push("centre_id", t.home_centre_invalid);
     }
-    let supervises: Vec<i64> = form.supervises.iter().filter_map(in_scope).collect();
+    let supervises: Vec<i64> = form.supervises.iter().filter_map(parse).collect();
     if supervises.len() != form.supervises.len() {
         errors.push("supervises", t.supervises_invalid);
     }
@@ -161,6 +156,9 @@ fn field_error(page: &Page, error: AccountError) -> Result<Errors, AppError> {
         AccountError::UnknownCentre(_) | AccountError::OutOfScope => {
             errors.push("centre_id", t.home_centre_invalid)
         }
+        AccountError::SupervisedOutOfScope => errors.push("supervises", t.supervises_invalid),
+        // An account beyond the administrator's centres is not theirs to know of.
+        AccountError::UnknownUser => return Err(AppError::NotFound),
         AccountError::CannotDropOwnAdminRole => errors.push("role", t.own_admin_role),
         AccountError::CannotDisableSelf => errors.push("actions", t.own_disable),
         AccountError::CannotResetOwnPassword => errors.push("actions", t.own_reset),
@@ -218,7 +216,7 @@ pub async fn create(
             .map(|centre| centre.code.clone())
             .unwrap_or_default()
     };
-    let result = match choice(&page, &user, &form) {
+    let result = match choice(&page, &form) {
         Ok(choice) => {
             let input = UserInput {
                 username: form.username.clone(),
@@ -320,14 +318,13 @@ pub async fn update(
     let member = member(&state, &user, id).await?;
     let mut form = StaffValues::from_form(&form);
     form.username = member.username.clone();
-    let result = match choice(&page, &user, &form) {
+    let result = match choice(&page, &form) {
         Ok(choice) => {
             let change = StaffChange {
                 full_name: &form.full_name,
                 role: choice.role,
                 centre_id: choice.centre_id,
                 supervises: &choice.supervises,
-                scope: &user.centres,
             };
             accounts::edit_user(&state.db, state.clock.as_ref(), user.actor(), id, &change)
                 .await
@@ -371,7 +368,6 @@ pub async fn disable(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    member(&state, &user, id).await?;
     let result =
         accounts::set_staff_active(&state.db, state.clock.as_ref(), user.actor(), id, false).await;
     act(state, page, user, id, "disabled", result).await
@@ -383,7 +379,6 @@ pub async fn enable(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    member(&state, &user, id).await?;
     let result =
         accounts::set_staff_active(&state.db, state.clock.as_ref(), user.actor(), id, true).await;
     act(state, page, user, id, "enabled", result).await
@@ -395,7 +390,6 @@ pub async fn unlock(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    member(&state, &user, id).await?;
     let result = accounts::unlock_staff(&state.db, state.clock.as_ref(), user.actor(), id).await;
     act(state, page, user, id, "unlocked", result).await
 }
@@ -406,7 +400,6 @@ pub async fn end_sessions(
     user: CurrentUser,
     Path(id): Path<i64>,
 ) -> Result<Response, AppError> {
-    member(&state, &user, id).await?;
     let result =
         accounts::end_staff_sessions(&state.db, state.clock.as_ref(), user.actor(), id).await;
     act(state, page, user, id, "sessions-ended", result).await

@@ -30,22 +30,13 @@ use crate::domain::workflow::{
 };
 use crate::i18n::{Cases, Lang, Texts};
 use crate::present::format::{date, riga_time};
-use crate::service::cases::{self as service, Actor, CaseError, Opening};
+use crate::service::cases::{self as service, CaseError, Opening};
 use crate::store::cases::{self as store, CaseStatusColumn, LIST_LIMIT, Listed, SearchBy};
 
 pub use steps::{record_step, show_step};
 
 const STOP_REMARK_MAX_CHARS: usize = 500;
 const RECENTLY_FINISHED: i64 = 20;
-
-/// The signed-in user as the case services see them.
-pub(crate) fn actor(user: &CurrentUser) -> Actor<'_> {
-    Actor {
-        staff_id: user.id,
-        session_tag: &user.session_tag,
-        centres: &user.centres,
-    }
-}
 
 /// A case id from the path; anything that is not one is "not found".
 fn case_id(raw: &str) -> Result<i64, AppError> {
@@ -411,7 +402,7 @@ async fn log_view(
     page: &str,
 ) -> Result<(), AppError> {
     let at = state.clock.now();
-    service::log_view(&state.db, at, actor(user), case.id, case.centre_id, page).await?;
+    service::log_view(&state.db, at, user.staff(), case.id, case.centre_id, page).await?;
     Ok(())
 }
 
@@ -677,7 +668,7 @@ pub async fn open(
     let opened = service::open(
         &state.db,
         now,
-        actor(&user),
+        user.staff(),
         user.centre_id,
         eservice_id,
         &missing,
@@ -903,7 +894,7 @@ pub async fn stop(
         Some(reason) if errors.is_empty() => {
             let remark = remark.as_deref();
             let at = state.clock.now();
-            service::stop(&state.db, at, actor(&user), id, version, reason, remark).await
+            service::stop(&state.db, at, user.staff(), id, version, reason, remark).await
         }
         _ => {
             // A closed or stopped case is refused whatever was posted, as the page itself is.
@@ -1035,7 +1026,7 @@ pub async fn search(
     };
     let rows = store::search(&state.db, &user.centres, by).await?;
     let shown: Vec<(i64, i64)> = rows.iter().map(|row| (row.id, row.centre_id)).collect();
-    service::log_views(&state.db, state.clock.now(), actor(&user), &shown, "search").await?;
+    service::log_views(&state.db, state.clock.now(), user.staff(), &shown, "search").await?;
     let found = rows
         .into_iter()
         .map(|row| Found {

@@ -13,8 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::super::labels;
 use super::{
-    CaseView, Flash, actor, case_id, load, load_and_log, log_view, refused, step_title,
-    stop_reason_label,
+    CaseView, Flash, case_id, load, load_and_log, log_view, refused, step_title, stop_reason_label,
 };
 use crate::domain::identity_document::DocumentType;
 use crate::domain::personal_code::PersonalCodeError;
@@ -173,7 +172,7 @@ pub async fn show_step(
         service::notice_shown(
             &state.db,
             at,
-            actor(&user),
+            user.staff(),
             case_id,
             centre_id,
             notice.id,
@@ -248,7 +247,7 @@ pub async fn record_step(
         &state.db,
         &state.keys,
         now,
-        actor(&user),
+        user.staff(),
         id,
         version,
         &input,

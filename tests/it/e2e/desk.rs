@@ -6,7 +6,8 @@ use pilnvara::clock::Clock;
 use pilnvara::domain::staff::{CentreKind, Role};
 use pilnvara::domain::today_in_riga;
 use pilnvara::passwords::Secret;
-use pilnvara::service::accounts::{self, Actor, CentreInput, UserInput};
+use pilnvara::service::Actor;
+use pilnvara::service::accounts::{self, CentreInput, UserInput};
 
 use crate::browser::{Browser, Outcome};
 use crate::ensure;
@@ -52,7 +53,7 @@ pub async fn centre(app: &TestApp, code: &str, name: &str, municipality: &str) -
         retention_years: 10,
         active: true,
     };
-    accounts::add_centre(&app.pool, app.clock.as_ref(), Actor::OPERATOR, &input)
+    accounts::add_centre(&app.pool, app.clock.as_ref(), Actor::Operator, &input)
         .await
         .unwrap()
 }
@@ -75,7 +76,7 @@ pub async fn person(
         &app.pool,
         &app.hasher,
         app.clock.as_ref(),
-        Actor::OPERATOR,
+        Actor::Operator,
         &input,
         Some(Secret::new(TEST_PASSWORD)),
     )
