@@ -8,9 +8,6 @@
 use chrono::{DateTime, Datelike, Months, NaiveDate, TimeZone, Utc};
 use chrono_tz::Europe::Riga;
 
-/// A case submitted this many days ago or more without a result is overdue.
-pub const RESULT_OVERDUE_AFTER_DAYS: i64 = 30;
-
 /// How many months the figures show when no period is chosen (this month and the 11 before).
 pub const DEFAULT_MONTHS: u32 = 12;
 

@@ -7,7 +7,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::Value;
 
-use super::workflow::StopReason;
+use super::workflow::{CaseStatus, StopReason};
 
 /// The longest remark a review takes.
 pub const REMARK_MAX_CHARS: usize = 2000;
@@ -18,7 +18,9 @@ pub const PAGE_SIZE: i64 = 20;
 /// The most rows the review queue's CSV export holds; narrower filters get the rest.
 pub const CSV_MAX_ROWS: i64 = 10_000;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, sqlx::Type)]
+#[serde(rename_all = "kebab-case")]
+#[sqlx(type_name = "text", rename_all = "kebab-case")]
 pub enum Verdict {
     InOrder,
     IssuesFound,
@@ -123,10 +125,10 @@ impl OutcomeFilter {
     }
 
     /// The case status the filter asks for.
-    pub fn status(self) -> &'static str {
+    pub fn status(self) -> CaseStatus {
         match self {
-            Self::Closed => "closed",
-            Self::Stopped | Self::StoppedFor(_) => "stopped",
+            Self::Closed => CaseStatus::Closed,
+            Self::Stopped | Self::StoppedFor(_) => CaseStatus::Stopped,
         }
     }
 
@@ -305,7 +307,7 @@ mod tests {
             OutcomeFilter::parse("stopped:portal-refused")
                 .unwrap()
                 .status(),
-            "stopped"
+            crate::domain::workflow::CaseStatus::Stopped
         );
         let cursor = Cursor {
             finished_at: DateTime::from_timestamp_micros(1_767_355_200_123_456).unwrap(),

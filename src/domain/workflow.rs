@@ -4,11 +4,18 @@
 //! This is the one place that decides whether a step may be recorded. It does no I/O: the caller
 //! loads the `CaseState`, asks here, and stores the `Transition` in the same transaction.
 
+use chrono::{DateTime, TimeDelta, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::figures::riga_midnight;
+use super::today_in_riga;
+
 /// The duties of 22.¹, in the order the regulation requires. `Ord` follows that order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, sqlx::Type,
+)]
 #[serde(rename_all = "kebab-case")]
+#[sqlx(type_name = "text", rename_all = "kebab-case")]
 pub enum Step {
     /// 22.¹1 verify the client's identity.
     Identity,
@@ -95,13 +102,28 @@ impl Step {
     }
 }
 
-/// A case that has waited for the result (22.¹7) for more than this many days since submission is
-/// overdue: the lists highlight it so that the desk asks the institution.
+/// A case that has waited for the result (22.¹7) for more than this many Riga calendar days since
+/// the day it was submitted is overdue: the lists highlight it so that the desk asks the
+/// institution, and the figures count it.
 pub const RESULT_OVERDUE_AFTER_DAYS: i64 = 30;
 
-/// Whether a case waiting `days_waiting` days for its result is overdue.
-pub fn result_overdue(days_waiting: i64) -> bool {
-    days_waiting > RESULT_OVERDUE_AFTER_DAYS
+/// The one rule for "overdue", for the lists and the figures alike: a case whose next duty is
+/// 22.¹7 is overdue when it was submitted before this instant (the start of the Riga day
+/// [`RESULT_OVERDUE_AFTER_DAYS`] days before today).
+pub fn results_overdue_before(now: DateTime<Utc>) -> DateTime<Utc> {
+    let cutoff = today_in_riga(now) - TimeDelta::days(RESULT_OVERDUE_AFTER_DAYS);
+    riga_midnight(cutoff)
+}
+
+/// Whether a case whose next duty is `next_step`, submitted at `submitted_at`, is overdue at
+/// `now` (see [`results_overdue_before`]).
+pub fn result_overdue(
+    next_step: Option<Step>,
+    submitted_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> bool {
+    next_step == Some(Step::Result)
+        && submitted_at.is_some_and(|at| at < results_overdue_before(now))
 }
 
 /// What the e-service's catalogue entry says its portal gives back. Snapshot it on the case when
@@ -123,8 +145,9 @@ pub fn required_steps(caps: Capabilities, client_wants_result: Option<bool>) -> 
         .collect()
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "kebab-case")]
+#[sqlx(type_name = "case_status", rename_all = "lowercase")]
 pub enum CaseStatus {
     Open,
     Closed,
@@ -147,8 +170,28 @@ impl CaseStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// How a duty stands in the case's record: recorded by an employee, or marked not applicable by
+/// the product (with a [`NotApplicableReason`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "kebab-case")]
+#[sqlx(type_name = "text", rename_all = "kebab-case")]
+pub enum StepOutcome {
+    Recorded,
+    NotApplicable,
+}
+
+impl StepOutcome {
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::Recorded => "recorded",
+            Self::NotApplicable => "not-applicable",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
+#[serde(rename_all = "kebab-case")]
+#[sqlx(type_name = "text", rename_all = "kebab-case")]
 pub enum NotApplicableReason {
     PortalGivesNoPlannedTime,
     PortalGivesNoResult,
@@ -175,8 +218,9 @@ impl NotApplicableReason {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "kebab-case")]
+#[sqlx(type_name = "text", rename_all = "kebab-case")]
 pub enum StopReason {
     IdentityNotVerified,
     DocumentExpired,
@@ -424,6 +468,40 @@ impl TryFrom<StoredCaseState> for CaseState {
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// A Riga wall-clock time as an instant (winter: UTC+2).
+    fn riga(day: u32, hour: u32, minute: u32) -> DateTime<Utc> {
+        use chrono::TimeZone;
+        chrono_tz::Europe::Riga
+            .with_ymd_and_hms(2026, 1, day, hour, minute, 0)
+            .unwrap()
+            .with_timezone(&Utc)
+    }
+
+    #[test]
+    fn a_result_is_overdue_after_more_than_thirty_riga_calendar_days() {
+        let now = riga(31, 0, 30); // 31 January, half past midnight in Riga
+        let awaiting = Some(Step::Result);
+        // Submitted late on 31 December: 31 calendar days ago, overdue.
+        assert!(result_overdue(
+            awaiting,
+            Some(riga(1, 0, 0) - TimeDelta::minutes(1)),
+            now
+        ));
+        // Submitted at the first minute of 1 January: 30 days ago, not yet.
+        assert!(!result_overdue(awaiting, Some(riga(1, 0, 0)), now));
+        assert_eq!(results_overdue_before(now), riga(1, 0, 0));
+        // The hour of the day does not matter, only the Riga date.
+        assert_eq!(results_overdue_before(riga(31, 23, 59)), riga(1, 0, 0));
+        // Only a case whose next duty is the result, and that was submitted, can be overdue.
+        assert!(!result_overdue(
+            Some(Step::PlannedTime),
+            Some(riga(1, 0, 0)),
+            riga(31, 0, 0) + TimeDelta::days(5)
+        ));
+        assert!(!result_overdue(awaiting, None, now));
+        assert!(!result_overdue(None, Some(riga(1, 0, 0)), now));
+    }
 
     const FULL: Capabilities = Capabilities {
         gives_planned_time: true,

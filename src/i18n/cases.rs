@@ -90,15 +90,6 @@ catalogue! {
         stop_link { lv: "Pārtraukt gadījumu", en: "Stop the case" }
         read_only { lv: "Gadījums ir slēgts: to vairs nevar mainīt.", en: "The case is closed for changes." }
 
-        reason_portal_gives_no_planned_time {
-            lv: "e-pakalpojuma risinājums nesniedz plānoto izpildes laiku",
-            en: "the e-service's solution gives no planned time",
-        }
-        reason_portal_gives_no_result {
-            lv: "e-pakalpojuma risinājums nesniedz rezultātu",
-            en: "the e-service's solution gives no result",
-        }
-        reason_client_did_not_ask { lv: "klients rezultātu nelūdza", en: "the client did not ask for the result" }
 
         notice_opened { lv: "Gadījums atvērts. Sāciet ar klienta identitātes pārbaudi.", en: "The case is open. Start by verifying the client's identity." }
         notice_recorded { lv: "Pienākums reģistrēts.", en: "The duty is recorded." }
@@ -253,19 +244,12 @@ catalogue! {
         }
         field_stop_reason { lv: "Iemesls", en: "Reason" }
         field_stop_remark { lv: "Piezīme", en: "Remark" }
-        stop_remark_hint { lv: "Obligāta, ja iemesls ir \"cits\"; līdz 500 rakstzīmēm.", en: "Required when the reason is \"other\"; up to 500 characters." }
+        stop_remark_hint { lv: "Obligāta, ja iemesls ir \"cits iemesls\"; līdz 500 rakstzīmēm.", en: "Required when the reason is \"other reason\"; up to 500 characters." }
         stop_button { lv: "Pārtraukt", en: "Stop" }
         stop_offer {
             lv: "Pārbaude neizdevās. Ja to nevar novērst, gadījums jāpārtrauc ar šo iemeslu.",
             en: "The check failed. If it cannot be put right, stop the case with this reason.",
         }
-        stop_identity_not_verified { lv: "identitāti neizdevās pārbaudīt", en: "identity not verified" }
-        stop_document_expired { lv: "dokuments nav derīgs", en: "the document has expired" }
-        stop_client_withdrew { lv: "klients atsauca pilnvarojumu", en: "the client withdrew" }
-        stop_service_not_authorisable { lv: "e-pakalpojumu nevar pieteikt pilnvaroti", en: "the e-service cannot be applied for by authorisation" }
-        stop_portal_refused { lv: "portāls atteica pieteikumu", en: "the portal refused the application" }
-        stop_portal_unavailable { lv: "portāls nav pieejams", en: "the portal is unavailable" }
-        stop_other { lv: "cits", en: "other" }
 
         search_title { lv: "Meklēt gadījumu", en: "Find a case" }
         search_intro {

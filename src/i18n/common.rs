@@ -48,6 +48,32 @@ catalogue! {
             lv: "Klienta informēšana par pakalpojuma rezultātu",
             en: "Telling the client the result",
         }
+
+        // Why a duty does not apply, wherever a case's duties are listed.
+        not_applicable_no_planned_time {
+            lv: "e-pakalpojuma risinājums nesniedz plānoto izpildes laiku",
+            en: "the e-service's solution gives no planned time",
+        }
+        not_applicable_no_result {
+            lv: "e-pakalpojuma risinājums nesniedz rezultātu",
+            en: "the e-service's solution gives no result",
+        }
+        not_applicable_client_did_not_ask {
+            lv: "klients nevēlējās saņemt informāciju par rezultātu",
+            en: "the client did not ask to be told the result",
+        }
+
+        // Why a case was stopped: the stop form, the case, the review and the figures.
+        stop_identity_not_verified { lv: "identitāti neizdevās pārbaudīt", en: "identity not verified" }
+        stop_document_expired { lv: "dokuments nav derīgs", en: "the document has expired" }
+        stop_client_withdrew { lv: "klients atsauca pilnvarojumu", en: "the client withdrew" }
+        stop_service_not_authorisable {
+            lv: "e-pakalpojumu nevar pieteikt pilnvaroti",
+            en: "the e-service cannot be applied for by authorisation",
+        }
+        stop_portal_refused { lv: "portāls atteica pieteikumu", en: "the portal refused the application" }
+        stop_portal_unavailable { lv: "portāls nav pieejams", en: "the portal is unavailable" }
+        stop_other { lv: "cits iemesls", en: "other reason" }
         error_back_home { lv: "Atgriezties sākumā", en: "Back to the home page" }
         error_request_id { lv: "Pieprasījuma identifikators", en: "Request identifier" }
         error_not_found_title { lv: "Lapa nav atrasta", en: "Page not found" }

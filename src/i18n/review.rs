@@ -53,16 +53,6 @@ catalogue! {
         spot_check_link { lv: "Izlases pārbaude", en: "Spot check" }
         verdict_in_order { lv: "Kārtībā", en: "In order" }
         verdict_issues_found { lv: "Konstatētas nepilnības", en: "Issues found" }
-        reason_identity_not_verified { lv: "identitāte nav pārbaudīta", en: "identity not verified" }
-        reason_document_expired { lv: "dokumenta derīgums beidzies", en: "document expired" }
-        reason_client_withdrew { lv: "klients atteicās", en: "client withdrew" }
-        reason_service_not_authorisable {
-            lv: "e-pakalpojumu nevar pieteikt pilnvarojot",
-            en: "e-service cannot be applied for by authorisation",
-        }
-        reason_portal_refused { lv: "portāls atteica", en: "portal refused" }
-        reason_portal_unavailable { lv: "portāls nebija pieejams", en: "portal unavailable" }
-        reason_other { lv: "cits iemesls", en: "other reason" }
 
         case_title { lv: "Gadījuma pārskatīšana", en: "Case review" }
         case_number { lv: "Gadījums Nr.", en: "Case No." }
@@ -83,15 +73,6 @@ catalogue! {
         recorded_by { lv: "Reģistrēja", en: "Recorded by" }
         recorded_at { lv: "Laiks", en: "Time" }
         system_actor { lv: "sistēma", en: "the system" }
-        na_portal_gives_no_planned_time {
-            lv: "portāls nenorāda plānoto izpildes laiku",
-            en: "the portal gives no planned time",
-        }
-        na_portal_gives_no_result { lv: "portāls nesniedz rezultātu", en: "the portal gives no result" }
-        na_client_did_not_ask {
-            lv: "klients nevēlējās saņemt informāciju par rezultātu",
-            en: "the client did not ask to be told the result",
-        }
         data_document { lv: "Dokuments", en: "Document" }
         data_personal_code { lv: "Personas kods", en: "Personal code" }
         data_given_names { lv: "Vārds (vārdi)", en: "Given names" }

@@ -212,7 +212,7 @@ pub async fn record_step(
             &mut tx,
             case_id,
             *skipped,
-            Some(reason.code()),
+            Some(*reason),
             &json!({}),
             None,
             at,

@@ -516,7 +516,7 @@ fn authorisation_content(
 ) -> Result<AuthorisationContent, DocumentError> {
     let identity_row = steps
         .iter()
-        .find(|row| row.step == Step::Identity.slug())
+        .find(|row| row.step == Step::Identity)
         .ok_or(NotPrintable::IdentityNotRecorded)?;
     let identity: IdentityInput =
         serde_json::from_value(identity_row.data.clone()).map_err(|e| corrupt(case.id, e))?;
@@ -646,10 +646,7 @@ async fn refuse_mismatch(
 }
 
 fn recorded(steps: &[StepRow]) -> Vec<Step> {
-    steps
-        .iter()
-        .filter_map(|row| Step::from_slug(&row.step))
-        .collect()
+    steps.iter().map(|row| row.step).collect()
 }
 
 /// The typed input of `step`, if it was recorded.
@@ -659,7 +656,7 @@ fn step_input<T: serde::de::DeserializeOwned>(
 ) -> Result<Option<T>, DocumentError> {
     steps
         .iter()
-        .find(|row| row.step == step.slug())
+        .find(|row| row.step == step)
         .map(|row| serde_json::from_value(row.data.clone()))
         .transpose()
         .map_err(|e| DocumentError::Corrupt {

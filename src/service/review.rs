@@ -48,7 +48,7 @@ pub async fn mark(
         case_id,
         supersedes,
         actor.id,
-        input.verdict.code(),
+        input.verdict,
         &input.remark,
         at,
     )

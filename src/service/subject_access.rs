@@ -19,17 +19,16 @@ pub struct Found {
     pub reviews: Vec<HeldReview>,
 }
 
-/// The cases of `centres` held under `hmac`, for output `output` (`page` or `json`).
+/// The cases of the member's centres held under `hmac`, for output `output` (`page` or `json`).
 pub async fn find(
     db: &PgPool,
     at: DateTime<Utc>,
     me: Staff<'_>,
-    centres: &[i64],
     hmac: &[u8],
     output: &str,
 ) -> Result<Found, sqlx::Error> {
     let mut tx = db.begin().await?;
-    let cases = store::cases(&mut tx, hmac, centres).await?;
+    let cases = store::cases(&mut tx, hmac, me.centres).await?;
     let ids: Vec<i64> = cases.iter().map(|case| case.id).collect();
     let steps = store::steps(&mut tx, &ids).await?;
     let access = store::access_events(&mut tx, &ids).await?;

@@ -10,7 +10,10 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
-use crate::domain::workflow::{Capabilities, CaseState, CaseStatus, Step, WorkflowError};
+use crate::domain::workflow::{
+    Capabilities, CaseState, CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason,
+    WorkflowError,
+};
 
 use super::Statement;
 
@@ -19,35 +22,6 @@ pub const LIST_LIMIT: i64 = 100;
 
 /// The /cases lists show this many cases a page.
 pub const PAGE_SIZE: i64 = 25;
-
-/// The `case_status` column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, sqlx::Type)]
-#[sqlx(type_name = "case_status", rename_all = "lowercase")]
-pub enum CaseStatusColumn {
-    Open,
-    Closed,
-    Stopped,
-}
-
-impl From<CaseStatusColumn> for CaseStatus {
-    fn from(column: CaseStatusColumn) -> Self {
-        match column {
-            CaseStatusColumn::Open => CaseStatus::Open,
-            CaseStatusColumn::Closed => CaseStatus::Closed,
-            CaseStatusColumn::Stopped => CaseStatus::Stopped,
-        }
-    }
-}
-
-impl From<CaseStatus> for CaseStatusColumn {
-    fn from(status: CaseStatus) -> Self {
-        match status {
-            CaseStatus::Open => CaseStatusColumn::Open,
-            CaseStatus::Closed => CaseStatusColumn::Closed,
-            CaseStatus::Stopped => CaseStatusColumn::Stopped,
-        }
-    }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Catalogue data
@@ -228,8 +202,8 @@ pub async fn opened_with(
 pub struct Case {
     pub id: i64,
     pub centre_id: i64,
-    pub status: CaseStatusColumn,
-    pub next_step: Option<String>,
+    pub status: CaseStatus,
+    pub next_step: Option<Step>,
     pub version: i32,
     pub gives_planned_time: bool,
     pub gives_result: bool,
@@ -245,7 +219,7 @@ pub struct Case {
     pub notify_channel: Option<String>,
     pub notify_contact: Option<String>,
     pub portal_reference: Option<String>,
-    pub stop_reason: Option<String>,
+    pub stop_reason: Option<StopReason>,
     pub stop_remark: Option<String>,
     pub retention_until: Option<NaiveDate>,
     pub opened_at: DateTime<Utc>,
@@ -270,11 +244,7 @@ impl Case {
 
     /// The workflow state from the stored columns.
     pub fn state(&self) -> Result<CaseState, WorkflowError> {
-        restore(
-            self.status,
-            self.next_step.as_deref(),
-            self.client_wants_result,
-        )
+        restore(self.status, self.next_step, self.client_wants_result)
     }
 }
 
@@ -286,7 +256,7 @@ pub async fn find(
 ) -> Result<Option<Case>, sqlx::Error> {
     sqlx::query_as!(
         Case,
-        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
                   c.version, c.gives_planned_time, c.gives_result, c.missing_eid_means,
                   ARRAY(SELECT coalesce(m.name_lv, u.code)
                         FROM unnest(c.missing_eid_means) WITH ORDINALITY AS u(code, n)
@@ -298,7 +268,7 @@ pub async fn find(
                       AS "missing_eid_means_en!",
                   c.client_given_names, c.client_surnames, c.client_personal_code,
                   c.client_wants_result, c.notify_channel, c.notify_contact,
-                  c.portal_reference, c.stop_reason, c.stop_remark,
+                  c.portal_reference, c.stop_reason AS "stop_reason: StopReason", c.stop_remark,
                   c.retention_until AS "retention_until: NaiveDate",
                   c.opened_at AS "opened_at: DateTime<Utc>",
                   c.submitted_at AS "submitted_at: DateTime<Utc>",
@@ -325,8 +295,8 @@ pub async fn find(
 pub struct Locked {
     pub id: i64,
     pub centre_id: i64,
-    pub status: CaseStatusColumn,
-    pub next_step: Option<String>,
+    pub status: CaseStatus,
+    pub next_step: Option<Step>,
     pub version: i32,
     pub gives_planned_time: bool,
     pub gives_result: bool,
@@ -344,24 +314,16 @@ impl Locked {
     }
 
     pub fn state(&self) -> Result<CaseState, WorkflowError> {
-        restore(
-            self.status,
-            self.next_step.as_deref(),
-            self.client_wants_result,
-        )
+        restore(self.status, self.next_step, self.client_wants_result)
     }
 }
 
 fn restore(
-    status: CaseStatusColumn,
-    next_step: Option<&str>,
+    status: CaseStatus,
+    next_step: Option<Step>,
     client_wants_result: Option<bool>,
 ) -> Result<CaseState, WorkflowError> {
-    let next_step = match next_step {
-        Some(slug) => Some(Step::from_slug(slug).ok_or(WorkflowError::InconsistentState)?),
-        None => None,
-    };
-    CaseState::restore(status.into(), next_step, client_wants_result)
+    CaseState::restore(status, next_step, client_wants_result)
 }
 
 pub async fn lock(
@@ -371,7 +333,7 @@ pub async fn lock(
 ) -> Result<Option<Locked>, sqlx::Error> {
     sqlx::query_as!(
         Locked,
-        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
                   c.version, c.gives_planned_time, c.gives_result, c.client_wants_result,
                   e.data_categories, ce.retention_years
            FROM cases c
@@ -390,9 +352,9 @@ pub async fn lock(
 /// product with the reason.
 #[derive(Debug, Clone)]
 pub struct StepRow {
-    pub step: String,
-    pub outcome: String,
-    pub reason: Option<String>,
+    pub step: Step,
+    pub outcome: StepOutcome,
+    pub reason: Option<NotApplicableReason>,
     pub data: serde_json::Value,
     pub recorded_by_name: Option<String>,
     pub recorded_at: DateTime<Utc>,
@@ -404,7 +366,8 @@ pub async fn steps(
 ) -> Result<Vec<StepRow>, sqlx::Error> {
     sqlx::query_as!(
         StepRow,
-        r#"SELECT cs.step, cs.outcome, cs.reason, cs.data,
+        r#"SELECT cs.step AS "step: Step", cs.outcome AS "outcome: StepOutcome",
+                  cs.reason AS "reason: NotApplicableReason", cs.data,
                   s.full_name AS "recorded_by_name?",
                   cs.recorded_at AS "recorded_at: DateTime<Utc>"
            FROM case_steps cs LEFT JOIN staff s ON s.id = cs.recorded_by
@@ -422,23 +385,22 @@ pub async fn insert_step(
     connection: &mut PgConnection,
     case_id: i64,
     step: Step,
-    not_applicable_reason: Option<&str>,
+    not_applicable_reason: Option<NotApplicableReason>,
     data: &serde_json::Value,
     recorded_by: Option<i64>,
     at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let outcome = if not_applicable_reason.is_some() {
-        "not-applicable"
-    } else {
-        "recorded"
+    let outcome = match not_applicable_reason {
+        Some(_) => StepOutcome::NotApplicable,
+        None => StepOutcome::Recorded,
     };
     sqlx::query!(
         "INSERT INTO case_steps (case_id, step, outcome, reason, data, recorded_by, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
         case_id,
         step.slug(),
-        outcome,
-        not_applicable_reason,
+        outcome.code(),
+        not_applicable_reason.map(|reason| reason.code()),
         data,
         recorded_by,
         at as _,
@@ -473,7 +435,7 @@ pub async fn advance(
     fields: &CaseFields<'_>,
     at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
-    let status = CaseStatusColumn::from(state.status());
+    let status = state.status();
     sqlx::query!(
         "UPDATE cases SET
              status = $2, next_step = $3, version = version + 1,
@@ -491,7 +453,7 @@ pub async fn advance(
              client_name_key = COALESCE($15, client_name_key)
          WHERE id = $1",
         case_id,
-        status as CaseStatusColumn,
+        status as CaseStatus,
         state.next_step().map(|step| step.slug()),
         fields.client_given_names,
         fields.client_surnames,
@@ -545,8 +507,8 @@ pub async fn stop(
 pub struct Listed {
     pub id: i64,
     pub centre_id: i64,
-    pub status: CaseStatusColumn,
-    pub next_step: Option<String>,
+    pub status: CaseStatus,
+    pub next_step: Option<Step>,
     pub client_given_names: Option<String>,
     pub client_surnames: Option<String>,
     pub eservice_name_lv: String,
@@ -597,7 +559,7 @@ pub fn open_cases_of_statement(
 ) -> Statement<impl FnMut(PgRow) -> Result<Listed, sqlx::Error> + Send + use<>> {
     sqlx::query_as!(
         Listed,
-        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
                   c.client_given_names, c.client_surnames,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
                   c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
@@ -643,7 +605,7 @@ pub fn awaiting_result_statement(
                       coalesce($2, 0) AS id
            )
            SELECT c.id AS "id!", c.centre_id AS "centre_id!",
-                  c.status AS "status!: CaseStatusColumn", c.next_step,
+                  c.status AS "status!: CaseStatus", c.next_step AS "next_step: Step",
                   c.client_given_names, c.client_surnames,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
                   c.portal_reference, c.opened_at AS "opened_at!: DateTime<Utc>",
@@ -673,7 +635,7 @@ pub async fn recently_finished(
 ) -> Result<Vec<Listed>, sqlx::Error> {
     sqlx::query_as!(
         Listed,
-        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
                   c.client_given_names, c.client_surnames,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
                   c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
@@ -712,7 +674,7 @@ pub async fn search(
         SearchBy::PersonalCodeHmac(hmac) => {
             sqlx::query_as!(
                 Listed,
-                r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+                r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
                   c.client_given_names, c.client_surnames,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
                   c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
@@ -740,7 +702,7 @@ pub async fn search(
                 .collect();
             sqlx::query_as!(
                 Listed,
-                r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+                r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
                   c.client_given_names, c.client_surnames,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
                   c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
@@ -768,7 +730,7 @@ pub fn portal_reference_search_statement(
 ) -> Statement<impl FnMut(PgRow) -> Result<Listed, sqlx::Error> + Send + use<>> {
     sqlx::query_as!(
         Listed,
-        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatusColumn", c.next_step,
+        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
                   c.client_given_names, c.client_surnames,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
                   c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",

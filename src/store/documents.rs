@@ -7,6 +7,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 
+use crate::domain::workflow::Step;
+
 use super::cases::Notice;
 
 /// What the documents need of a case, its centre and its e-service.
@@ -28,7 +30,7 @@ pub struct CaseRow {
 /// A step recorded by an employee (not one the product marked not applicable).
 #[derive(Debug, Clone)]
 pub struct StepRow {
-    pub step: String,
+    pub step: Step,
     pub data: Value,
     pub recorded_by_name: Option<String>,
     pub recorded_at: DateTime<Utc>,
@@ -116,7 +118,7 @@ pub async fn recorded_steps(
 ) -> Result<Vec<StepRow>, sqlx::Error> {
     sqlx::query_as!(
         StepRow,
-        r#"SELECT cs.step, cs.data, s.full_name AS "recorded_by_name?",
+        r#"SELECT cs.step AS "step: Step", cs.data, s.full_name AS "recorded_by_name?",
                   cs.recorded_at AS "recorded_at: DateTime<Utc>"
            FROM case_steps cs
            LEFT JOIN staff s ON s.id = cs.recorded_by

@@ -181,8 +181,8 @@ pub struct Submitted {
     /// Seconds from opening to submission.
     pub median_seconds: Option<f64>,
     pub p90_seconds: Option<f64>,
-    /// Of these, still waiting for the result now, and of those, submitted before
-    /// `overdue_before`.
+    /// Of these, still waiting for the result now, and of those, overdue (submitted before
+    /// `overdue_before`, see `domain::workflow::results_overdue_before`).
     pub awaiting: i64,
     pub overdue: i64,
 }
@@ -204,7 +204,7 @@ pub async fn submitted(
                       (ORDER BY extract(epoch FROM c.submitted_at - c.opened_at)) AS p90_seconds,
                   count(*) FILTER (WHERE c.status = 'open' AND c.next_step = 'result') AS "awaiting!",
                   count(*) FILTER (WHERE c.status = 'open' AND c.next_step = 'result'
-                                     AND c.submitted_at <= $4) AS "overdue!"
+                                     AND c.submitted_at < $4) AS "overdue!"
            FROM cases c
            CROSS JOIN LATERAL (SELECT date_trunc('month', c.submitted_at AT TIME ZONE 'Europe/Riga')::date AS month) m
            WHERE c.centre_id = ANY($1) AND c.submitted_at IS NOT NULL

@@ -8,6 +8,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool};
 
+use crate::domain::review::Verdict;
+use crate::domain::workflow::{CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason};
+
 use super::Statement;
 use super::cases::StepRow;
 
@@ -31,9 +34,9 @@ pub struct QueueFilter {
     pub from: Option<DateTime<Utc>>,
     /// Finished before.
     pub until: Option<DateTime<Utc>>,
-    /// `closed` or `stopped`.
-    pub status: Option<String>,
-    pub stop_reason: Option<String>,
+    /// Closed or stopped.
+    pub status: Option<CaseStatus>,
+    pub stop_reason: Option<StopReason>,
     pub reviewed: Option<bool>,
 }
 
@@ -49,10 +52,10 @@ pub struct QueueRow {
     pub employee_name: String,
     pub opened_at: DateTime<Utc>,
     pub finished_at: DateTime<Utc>,
-    pub status: String,
-    pub stop_reason: Option<String>,
+    pub status: CaseStatus,
+    pub stop_reason: Option<StopReason>,
     /// The latest review's verdict, if any.
-    pub verdict: Option<String>,
+    pub verdict: Option<Verdict>,
 }
 
 /// Finished cases newest first (by the time they finished, then id), after `after` if given,
@@ -85,13 +88,13 @@ pub fn queue_statement(
                   s.username AS "employee_username!", s.full_name AS "employee_name!",
                   c.opened_at AS "opened_at!: DateTime<Utc>",
                   c.finished_at AS "finished_at!: DateTime<Utc>",
-                  c.status AS "status!", c.stop_reason,
+                  c.status AS "status!: CaseStatus", c.stop_reason AS "stop_reason: StopReason",
                   (SELECT r.verdict FROM case_reviews r WHERE r.case_id = c.id
-                   ORDER BY r.id DESC LIMIT 1) AS verdict
+                   ORDER BY r.id DESC LIMIT 1) AS "verdict: Verdict"
            FROM unnest($1::bigint[]) AS scope (centre_id)
            CROSS JOIN LATERAL (
                SELECT c.id, c.centre_id, c.eservice_id, c.opened_by, c.opened_at,
-                      c.status::text AS status, c.stop_reason,
+                      c.status, c.stop_reason,
                       coalesce(c.closed_at, c.stopped_at) AS finished_at
                FROM cases c
                WHERE c.centre_id = scope.centre_id
@@ -122,8 +125,8 @@ pub fn queue_statement(
         filter.eservice,
         filter.from as _,
         filter.until as _,
-        filter.status,
-        filter.stop_reason,
+        filter.status.map(|status| status.code()),
+        filter.stop_reason.map(|reason| reason.code()),
         filter.reviewed,
         limit,
     )
@@ -141,8 +144,8 @@ pub struct ReviewCase {
     pub eservice_name_lv: String,
     pub eservice_name_en: String,
     pub employee_name: String,
-    pub status: String,
-    pub stop_reason: Option<String>,
+    pub status: CaseStatus,
+    pub stop_reason: Option<StopReason>,
     pub stop_remark: Option<String>,
     pub client_given_names: Option<String>,
     pub client_surnames: Option<String>,
@@ -165,7 +168,8 @@ pub async fn finished_case(
         r#"SELECT c.id, c.centre_id, ce.code AS centre_code, ce.name AS centre_name,
                   e.code AS eservice_code, e.name_lv AS eservice_name_lv,
                   e.name_en AS eservice_name_en, s.full_name AS employee_name,
-                  c.status::text AS "status!", c.stop_reason, c.stop_remark,
+                  c.status AS "status: CaseStatus", c.stop_reason AS "stop_reason: StopReason",
+                  c.stop_remark,
                   c.client_given_names, c.client_surnames, c.portal_reference,
                   c.opened_at AS "opened_at: DateTime<Utc>",
                   c.submitted_at AS "submitted_at: DateTime<Utc>",
@@ -187,7 +191,8 @@ pub async fn finished_case(
 pub async fn steps(pool: &PgPool, case_id: i64) -> Result<Vec<StepRow>, sqlx::Error> {
     sqlx::query_as!(
         StepRow,
-        r#"SELECT cs.step, cs.outcome, cs.reason, cs.data,
+        r#"SELECT cs.step AS "step: Step", cs.outcome AS "outcome: StepOutcome",
+                  cs.reason AS "reason: NotApplicableReason", cs.data,
                   s.full_name AS "recorded_by_name?",
                   cs.recorded_at AS "recorded_at: DateTime<Utc>"
            FROM case_steps cs
@@ -264,7 +269,7 @@ pub struct ReviewRow {
     pub id: i64,
     pub supersedes: Option<i64>,
     pub reviewer: String,
-    pub verdict: String,
+    pub verdict: Verdict,
     pub remark: String,
     pub reviewed_at: DateTime<Utc>,
 }
@@ -276,7 +281,8 @@ pub async fn reviews(
 ) -> Result<Vec<ReviewRow>, sqlx::Error> {
     sqlx::query_as!(
         ReviewRow,
-        r#"SELECT r.id, r.supersedes, s.full_name AS reviewer, r.verdict, r.remark,
+        r#"SELECT r.id, r.supersedes, s.full_name AS reviewer, r.verdict AS "verdict: Verdict",
+                  r.remark,
                   r.reviewed_at AS "reviewed_at: DateTime<Utc>"
            FROM case_reviews r
            JOIN staff s ON s.id = r.reviewer_id
@@ -295,7 +301,7 @@ pub async fn insert_review(
     case_id: i64,
     supersedes: Option<i64>,
     reviewer_id: i64,
-    verdict: &str,
+    verdict: Verdict,
     remark: &str,
     at: DateTime<Utc>,
 ) -> Result<i64, sqlx::Error> {
@@ -305,7 +311,7 @@ pub async fn insert_review(
         case_id,
         supersedes,
         reviewer_id,
-        verdict,
+        verdict.code(),
         remark,
         at as _,
     )
@@ -526,7 +532,7 @@ pub struct SampleCase {
     pub case_id: i64,
     pub eservice_code: String,
     pub closed_at: Option<DateTime<Utc>>,
-    pub verdict: Option<String>,
+    pub verdict: Option<Verdict>,
     pub reviewed_at: Option<DateTime<Utc>>,
 }
 
@@ -535,7 +541,7 @@ pub async fn sample_cases(pool: &PgPool, sample_id: i64) -> Result<Vec<SampleCas
         SampleCase,
         r#"SELECT sc.position, sc.case_id, e.code AS eservice_code,
                   c.closed_at AS "closed_at: DateTime<Utc>",
-                  r.verdict AS "verdict?", r.reviewed_at AS "reviewed_at?: DateTime<Utc>"
+                  r.verdict AS "verdict?: Verdict", r.reviewed_at AS "reviewed_at?: DateTime<Utc>"
            FROM review_sample_cases sc
            JOIN cases c ON c.id = sc.case_id
            JOIN eservices e ON e.id = c.eservice_id

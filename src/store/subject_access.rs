@@ -5,6 +5,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::PgConnection;
 
+use crate::domain::review::Verdict;
+use crate::domain::workflow::{CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason};
+
 /// More cases than one person can have at a handful of centres; keeps the page bounded.
 pub const MAX_CASES: i64 = 500;
 /// Views listed per search, across its cases.
@@ -34,7 +37,7 @@ pub struct HeldCase {
     pub eservice_code: String,
     pub eservice_name_lv: String,
     pub eservice_name_en: String,
-    pub status: String,
+    pub status: CaseStatus,
     pub opened_at: DateTime<Utc>,
     pub finished_at: Option<DateTime<Utc>>,
     pub retention_until: Option<NaiveDate>,
@@ -44,16 +47,16 @@ pub struct HeldCase {
     pub notify_channel: Option<String>,
     pub notify_contact: Option<String>,
     pub portal_reference: Option<String>,
-    pub stop_reason: Option<String>,
+    pub stop_reason: Option<StopReason>,
     pub stop_remark: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub struct HeldStep {
     pub case_id: i64,
-    pub step: String,
-    pub outcome: String,
-    pub reason: Option<String>,
+    pub step: Step,
+    pub outcome: StepOutcome,
+    pub reason: Option<NotApplicableReason>,
     pub data: Value,
     pub recorded_by: Option<String>,
     pub recorded_at: DateTime<Utc>,
@@ -75,7 +78,7 @@ pub struct HeldReview {
     pub case_id: i64,
     pub reviewed_at: DateTime<Utc>,
     pub reviewer: String,
-    pub verdict: String,
+    pub verdict: Verdict,
     pub remark: String,
 }
 
@@ -90,12 +93,12 @@ pub async fn cases(
         HeldCase,
         r#"SELECT c.id, c.centre_id, ce.code AS centre_code, ce.name AS centre_name,
                   e.code AS eservice_code, e.name_lv AS eservice_name_lv,
-                  e.name_en AS eservice_name_en, c.status::text AS "status!",
+                  e.name_en AS eservice_name_en, c.status AS "status: CaseStatus",
                   c.opened_at AS "opened_at: DateTime<Utc>",
                   coalesce(c.closed_at, c.stopped_at) AS "finished_at?: DateTime<Utc>",
                   c.retention_until AS "retention_until: NaiveDate", c.client_given_names, c.client_surnames,
                   c.client_personal_code, c.notify_channel, c.notify_contact,
-                  c.portal_reference, c.stop_reason, c.stop_remark
+                  c.portal_reference, c.stop_reason AS "stop_reason: StopReason", c.stop_remark
            FROM cases c
            JOIN centres ce ON ce.id = c.centre_id
            JOIN eservices e ON e.id = c.eservice_id
@@ -117,7 +120,8 @@ pub async fn steps(
 ) -> Result<Vec<HeldStep>, sqlx::Error> {
     sqlx::query_as!(
         HeldStep,
-        r#"SELECT s.case_id, s.step, s.outcome, s.reason, s.data,
+        r#"SELECT s.case_id, s.step AS "step: Step", s.outcome AS "outcome: StepOutcome",
+                  s.reason AS "reason: NotApplicableReason", s.data,
                   st.full_name AS "recorded_by?",
                   s.recorded_at AS "recorded_at: DateTime<Utc>"
            FROM case_steps s
@@ -163,7 +167,7 @@ pub async fn reviews(
     sqlx::query_as!(
         HeldReview,
         r#"SELECT r.case_id, r.reviewed_at AS "reviewed_at: DateTime<Utc>",
-                  st.full_name AS reviewer, r.verdict, r.remark
+                  st.full_name AS reviewer, r.verdict AS "verdict: Verdict", r.remark
            FROM case_reviews r
            JOIN staff st ON st.id = r.reviewer_id
            WHERE r.case_id = ANY($1)

@@ -11,20 +11,21 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use chrono::{NaiveDate, TimeDelta};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::AppState;
 use super::auth::CurrentUser;
 use super::error::AppError;
+use super::labels;
 use super::page::Page;
-use super::review::{csv_response, stop_reason_text};
+use super::review::csv_response;
 use crate::domain::figures::{
-    DEFAULT_MONTHS, MAX_MONTHS, RESULT_OVERDUE_AFTER_DAYS, month_code, month_count, month_of,
-    months_back, months_between, months_span, parse_month, percent, seconds_to_days,
+    DEFAULT_MONTHS, MAX_MONTHS, month_code, month_count, month_of, months_back, months_between,
+    months_span, parse_month, percent, seconds_to_days,
 };
 use crate::domain::today_in_riga;
-use crate::domain::workflow::StopReason;
+use crate::domain::workflow::{StopReason, results_overdue_before};
 use crate::i18n::{Lang, Texts};
 use crate::present::chart::{BarChart, bar_chart};
 use crate::present::csv::{CSV_BOM, csv_decimal, csv_line};
@@ -131,7 +132,7 @@ fn entry<'a>(rows: &'a mut HashMap<KeyId, FigureRow>, key: &Key) -> Option<&'a m
 }
 
 async fn load(state: &AppState, scope: &Scope<'_>) -> Result<Figures, AppError> {
-    let overdue_before = state.clock.now() - TimeDelta::days(RESULT_OVERDUE_AFTER_DAYS);
+    let overdue_before = results_overdue_before(state.clock.now());
     let opened = store::figures::opened(&state.db, scope).await?;
     let closed = store::figures::closed(&state.db, scope).await?;
     let stopped = store::figures::stopped(&state.db, scope).await?;
@@ -451,7 +452,7 @@ pub async fn show(
                 .map(|(reason, count)| ReasonLine {
                     centre: row.centre.clone(),
                     month: row.month.clone(),
-                    reason: stop_reason_text(t, reason.code()),
+                    reason: labels::stop_reason(t, *reason),
                     count,
                 })
         })
@@ -507,7 +508,7 @@ pub async fn csv(
         header.push(format!(
             "{}: {}",
             r.m_stopped,
-            stop_reason_text(t, reason.code())
+            labels::stop_reason(t, reason)
         ));
     }
     header.extend(

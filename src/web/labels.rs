@@ -2,8 +2,9 @@
 //! categories), in one place for every page that shows them.
 
 use crate::domain::identity_document::DocumentType;
+use crate::domain::review::Verdict;
 use crate::domain::steps::Outcome;
-use crate::domain::workflow::Step;
+use crate::domain::workflow::{CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason};
 use crate::i18n::{Cases, Texts};
 
 /// A duty's title, as its page's heading and every list of the duties name it.
@@ -17,6 +18,54 @@ pub fn duty(t: &Texts, step: Step) -> &'static str {
         Step::Submission => c.duty_submission,
         Step::PlannedTime => c.duty_planned_time,
         Step::Result => c.duty_result,
+    }
+}
+
+/// Why a duty does not apply, as every list of a case's duties says it.
+pub fn not_applicable(t: &Texts, reason: NotApplicableReason) -> &'static str {
+    let c = t.common;
+    match reason {
+        NotApplicableReason::PortalGivesNoPlannedTime => c.not_applicable_no_planned_time,
+        NotApplicableReason::PortalGivesNoResult => c.not_applicable_no_result,
+        NotApplicableReason::ClientDidNotAsk => c.not_applicable_client_did_not_ask,
+    }
+}
+
+/// Why a case was stopped, as the stop form, the case, the review and the figures say it.
+pub fn stop_reason(t: &Texts, reason: StopReason) -> &'static str {
+    let c = t.common;
+    match reason {
+        StopReason::IdentityNotVerified => c.stop_identity_not_verified,
+        StopReason::DocumentExpired => c.stop_document_expired,
+        StopReason::ClientWithdrew => c.stop_client_withdrew,
+        StopReason::ServiceNotAuthorisable => c.stop_service_not_authorisable,
+        StopReason::PortalRefused => c.stop_portal_refused,
+        StopReason::PortalUnavailable => c.stop_portal_unavailable,
+        StopReason::Other => c.stop_other,
+    }
+}
+
+pub fn status(t: &Texts, status: CaseStatus) -> &'static str {
+    let c = t.cases;
+    match status {
+        CaseStatus::Open => c.status_open,
+        CaseStatus::Closed => c.status_closed,
+        CaseStatus::Stopped => c.status_stopped,
+    }
+}
+
+/// How a duty stands in the record: recorded, or not applicable.
+pub fn step_outcome(t: &Texts, outcome: StepOutcome) -> &'static str {
+    match outcome {
+        StepOutcome::Recorded => t.review.step_recorded,
+        StepOutcome::NotApplicable => t.review.step_not_applicable,
+    }
+}
+
+pub fn verdict(t: &Texts, verdict: Verdict) -> &'static str {
+    match verdict {
+        Verdict::InOrder => t.review.verdict_in_order,
+        Verdict::IssuesFound => t.review.verdict_issues_found,
     }
 }
 

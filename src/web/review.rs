@@ -30,7 +30,7 @@ use crate::domain::review::{
 };
 use crate::domain::steps::Outcome;
 use crate::domain::today_in_riga;
-use crate::domain::workflow::{NotApplicableReason, Step, StopReason};
+use crate::domain::workflow::{CaseStatus, Step, StepOutcome, StopReason};
 use crate::i18n::Review;
 use crate::i18n::{Lang, Texts};
 use crate::present::csv::{CSV_BOM, csv_line};
@@ -44,39 +44,22 @@ use crate::store::review::{CentreOption, EmployeeOption, EserviceOption, QueueFi
 // ---------------------------------------------------------------------------------------------
 // Shared formatting
 
-pub fn stop_reason_text(t: &Texts, code: &str) -> &'static str {
-    let r = t.review;
-    match StopReason::from_code(code) {
-        Some(StopReason::IdentityNotVerified) => r.reason_identity_not_verified,
-        Some(StopReason::DocumentExpired) => r.reason_document_expired,
-        Some(StopReason::ClientWithdrew) => r.reason_client_withdrew,
-        Some(StopReason::ServiceNotAuthorisable) => r.reason_service_not_authorisable,
-        Some(StopReason::PortalRefused) => r.reason_portal_refused,
-        Some(StopReason::PortalUnavailable) => r.reason_portal_unavailable,
-        Some(StopReason::Other) | None => r.reason_other,
-    }
-}
-
-fn outcome_text(t: &Texts, status: &str, stop_reason: Option<&str>) -> String {
-    if status == "closed" {
+fn outcome_text(t: &Texts, status: CaseStatus, stop_reason: Option<StopReason>) -> String {
+    if status == CaseStatus::Closed {
         return t.review.outcome_closed.to_owned();
     }
     match stop_reason {
         Some(reason) => format!(
             "{} ({})",
             t.review.outcome_stopped,
-            stop_reason_text(t, reason)
+            labels::stop_reason(t, reason)
         ),
         None => t.review.outcome_stopped.to_owned(),
     }
 }
 
-fn verdict_text(t: &Texts, code: Option<&str>) -> &'static str {
-    match code.and_then(Verdict::from_code) {
-        Some(Verdict::InOrder) => t.review.verdict_in_order,
-        Some(Verdict::IssuesFound) => t.review.verdict_issues_found,
-        None => t.review.reviewed_no,
-    }
+fn verdict_text(t: &Texts, verdict: Option<Verdict>) -> &'static str {
+    verdict.map_or(t.review.reviewed_no, |verdict| labels::verdict(t, verdict))
 }
 
 /// A label for a path of a step's data: the known fields by name, anything else as stored.
@@ -361,11 +344,8 @@ impl Filters {
                 .to
                 .and_then(|to| to.checked_add_days(Days::new(1)))
                 .map(riga_midnight),
-            status: self.outcome.map(|o| o.status().to_owned()),
-            stop_reason: self
-                .outcome
-                .and_then(OutcomeFilter::stop_reason)
-                .map(|r| r.code().to_owned()),
+            status: self.outcome.map(OutcomeFilter::status),
+            stop_reason: self.outcome.and_then(OutcomeFilter::stop_reason),
             reviewed: self.reviewed,
         }
     }
@@ -395,8 +375,8 @@ impl QueueLine {
             employee: row.employee_name,
             opened: riga_time(row.opened_at),
             finished: riga_time(row.finished_at),
-            outcome: outcome_text(t, &row.status, row.stop_reason.as_deref()),
-            review: verdict_text(t, row.verdict.as_deref()),
+            outcome: outcome_text(t, row.status, row.stop_reason),
+            review: verdict_text(t, row.verdict),
             reviewed: row.verdict.is_some(),
         }
     }
@@ -451,7 +431,7 @@ fn outcome_options(t: &Texts) -> Vec<(String, String)> {
             format!(
                 "{} ({})",
                 t.review.outcome_stopped,
-                stop_reason_text(t, reason.code())
+                labels::stop_reason(t, reason)
             ),
         ));
     }
@@ -894,27 +874,20 @@ async fn render_case(
     let step_lines = Step::ALL
         .into_iter()
         .map(|step| {
-            let row = steps.iter().find(|row| row.step == step.slug());
+            let row = steps.iter().find(|row| row.step == step);
             StepLine {
                 subpoint: step.subpoint(),
                 duty: labels::duty(t, step),
                 outcome: row.map(|row| {
-                    if row.outcome == "recorded" {
+                    if row.outcome == StepOutcome::Recorded {
                         r.step_recorded
                     } else {
                         r.step_not_applicable
                     }
                 }),
                 reason: row
-                    .and_then(|row| row.reason.as_deref())
-                    .and_then(NotApplicableReason::from_code)
-                    .map(|reason| match reason {
-                        NotApplicableReason::PortalGivesNoPlannedTime => {
-                            r.na_portal_gives_no_planned_time
-                        }
-                        NotApplicableReason::PortalGivesNoResult => r.na_portal_gives_no_result,
-                        NotApplicableReason::ClientDidNotAsk => r.na_client_did_not_ask,
-                    }),
+                    .and_then(|row| row.reason)
+                    .map(|reason| labels::not_applicable(t, reason)),
                 recorded_by: row
                     .and_then(|row| row.recorded_by_name.clone())
                     .unwrap_or_else(|| r.system_actor.to_owned()),
@@ -962,8 +935,8 @@ async fn render_case(
             id: review.id,
             in_force: index == 0,
             reviewer: review.reviewer,
-            verdict: verdict_text(t, Some(&review.verdict)),
-            issues: review.verdict == Verdict::IssuesFound.code(),
+            verdict: verdict_text(t, Some(review.verdict)),
+            issues: review.verdict == Verdict::IssuesFound,
             remark: review.remark,
             reviewed_at: riga_time(review.reviewed_at),
         })
@@ -986,7 +959,7 @@ async fn render_case(
         opened: riga_time(case.opened_at),
         submitted: case.submitted_at.map(riga_time),
         finished: riga_time(case.finished_at),
-        outcome: outcome_text(t, &case.status, case.stop_reason.as_deref()),
+        outcome: outcome_text(t, case.status, case.stop_reason),
         stop_remark: case.stop_remark,
     };
     let evidence = evidence_line(t, &chain);
@@ -1253,7 +1226,7 @@ pub async fn sample(
             case_id: case.case_id,
             eservice: case.eservice_code,
             closed: case.closed_at.map(riga_time).unwrap_or_default(),
-            review: verdict_text(t, case.verdict.as_deref()),
+            review: verdict_text(t, case.verdict),
             reviewed: case.verdict.is_some(),
         })
         .collect();

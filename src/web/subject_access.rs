@@ -20,10 +20,13 @@ use serde_json::Value;
 use super::AppState;
 use super::auth::CurrentUser;
 use super::error::AppError;
+use super::labels;
 use super::page::Page;
 use crate::domain::now_in_riga;
 use crate::domain::personal_code::{PersonalCode, PersonalCodeError};
-use crate::i18n::Lang;
+use crate::domain::review::Verdict;
+use crate::domain::workflow::{CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason};
+use crate::i18n::{Lang, Texts};
 use crate::present::format::{date, riga_time};
 use crate::service::subject_access as service;
 use crate::store::subject_access::{AccessEvent, HeldCase, HeldReview, HeldStep};
@@ -127,7 +130,7 @@ pub async fn search(
     let found = find(&state, &user, &code, "page").await?;
     let results = Results {
         generated_at: riga_time(found.at),
-        cases: found.views(page.lang),
+        cases: found.views(page.t, page.lang),
     };
     Ok(SubjectAccessPage {
         page,
@@ -202,7 +205,7 @@ async fn find(
 ) -> Result<Found, AppError> {
     let hmac = state.keys.personal_code_hmac(code.digits());
     let at = state.clock.now();
-    let found = service::find(&state.db, at, user.staff(), &user.centres, &hmac, output).await?;
+    let found = service::find(&state.db, at, user.staff(), &hmac, output).await?;
     Ok(Found {
         at,
         cases: found.cases,
@@ -213,7 +216,7 @@ async fn find(
 }
 
 impl Found {
-    fn views(&self, lang: Lang) -> Vec<CaseView> {
+    fn views(&self, t: &Texts, lang: Lang) -> Vec<CaseView> {
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
         self.cases
             .iter()
@@ -223,7 +226,7 @@ impl Found {
                 eservice: lang
                     .pick(&case.eservice_name_lv, &case.eservice_name_en)
                     .to_owned(),
-                status: case.status.clone(),
+                status: labels::status(t, case.status).to_owned(),
                 opened_at: riga_time(case.opened_at),
                 finished_at: case.finished_at.map(riga_time).unwrap_or_default(),
                 retention_until: case.retention_until.map(date).unwrap_or_default(),
@@ -231,7 +234,13 @@ impl Found {
                 personal_code: text(&case.client_personal_code),
                 notify: joined(&case.notify_channel, &case.notify_contact, ": "),
                 portal_reference: text(&case.portal_reference),
-                stop: joined(&case.stop_reason, &case.stop_remark, ": "),
+                stop: joined(
+                    &case
+                        .stop_reason
+                        .map(|reason| labels::stop_reason(t, reason).to_owned()),
+                    &case.stop_remark,
+                    ": ",
+                ),
                 steps: self
                     .steps
                     .iter()
@@ -239,12 +248,17 @@ impl Found {
                     .map(|step| {
                         let mut data = Vec::new();
                         flatten("", &step.data, &mut data);
-                        if let Some(reason) = &step.reason {
-                            data.push(("reason".to_owned(), reason.clone()));
+                        let mut outcome = labels::step_outcome(t, step.outcome).to_owned();
+                        if let Some(reason) = step.reason {
+                            outcome = format!("{outcome}: {}", labels::not_applicable(t, reason));
                         }
                         StepView {
-                            step: step.step.clone(),
-                            outcome: step.outcome.clone(),
+                            step: format!(
+                                "{} {}",
+                                step.step.subpoint(),
+                                labels::duty(t, step.step)
+                            ),
+                            outcome,
                             recorded_at: riga_time(step.recorded_at),
                             recorded_by: text(&step.recorded_by),
                             data,
@@ -271,7 +285,7 @@ impl Found {
                     .map(|review| ReviewView {
                         when: riga_time(review.reviewed_at),
                         who: review.reviewer.clone(),
-                        verdict: review.verdict.clone(),
+                        verdict: labels::verdict(t, review.verdict).to_owned(),
                         remark: review.remark.clone(),
                     })
                     .collect(),
@@ -292,7 +306,7 @@ impl Found {
                     eservice_code: &case.eservice_code,
                     eservice_name_lv: &case.eservice_name_lv,
                     eservice_name_en: &case.eservice_name_en,
-                    status: &case.status,
+                    status: case.status,
                     opened_at: case.opened_at,
                     finished_at: case.finished_at,
                     retention_until: case.retention_until,
@@ -302,16 +316,16 @@ impl Found {
                     notify_channel: case.notify_channel.as_deref(),
                     notify_contact: case.notify_contact.as_deref(),
                     portal_reference: case.portal_reference.as_deref(),
-                    stop_reason: case.stop_reason.as_deref(),
+                    stop_reason: case.stop_reason,
                     stop_remark: case.stop_remark.as_deref(),
                     steps: self
                         .steps
                         .iter()
                         .filter(|step| step.case_id == case.id)
                         .map(|step| ExportStep {
-                            step: &step.step,
-                            outcome: &step.outcome,
-                            reason: step.reason.as_deref(),
+                            step: step.step,
+                            outcome: step.outcome,
+                            reason: step.reason,
                             recorded_at: step.recorded_at,
                             recorded_by: step.recorded_by.as_deref(),
                             data: &step.data,
@@ -335,7 +349,7 @@ impl Found {
                         .map(|review| ExportReview {
                             reviewed_at: review.reviewed_at,
                             by: &review.reviewer,
-                            verdict: &review.verdict,
+                            verdict: review.verdict,
                             remark: &review.remark,
                         })
                         .collect(),
@@ -369,7 +383,7 @@ struct ExportCase<'a> {
     eservice_code: &'a str,
     eservice_name_lv: &'a str,
     eservice_name_en: &'a str,
-    status: &'a str,
+    status: CaseStatus,
     opened_at: DateTime<Utc>,
     finished_at: Option<DateTime<Utc>>,
     retention_until: Option<NaiveDate>,
@@ -379,7 +393,7 @@ struct ExportCase<'a> {
     notify_channel: Option<&'a str>,
     notify_contact: Option<&'a str>,
     portal_reference: Option<&'a str>,
-    stop_reason: Option<&'a str>,
+    stop_reason: Option<StopReason>,
     stop_remark: Option<&'a str>,
     steps: Vec<ExportStep<'a>>,
     access_events: Vec<ExportAccess<'a>>,
@@ -390,15 +404,15 @@ struct ExportCase<'a> {
 struct ExportReview<'a> {
     reviewed_at: DateTime<Utc>,
     by: &'a str,
-    verdict: &'a str,
+    verdict: Verdict,
     remark: &'a str,
 }
 
 #[derive(Serialize)]
 struct ExportStep<'a> {
-    step: &'a str,
-    outcome: &'a str,
-    reason: Option<&'a str>,
+    step: Step,
+    outcome: StepOutcome,
+    reason: Option<NotApplicableReason>,
     recorded_at: DateTime<Utc>,
     recorded_by: Option<&'a str>,
     data: &'a Value,

@@ -345,3 +345,60 @@ async fn graceful_shutdown_finishes_the_request_in_flight_and_refuses_new_connec
         .unwrap();
     assert!(refuses_connections(address).await);
 }
+
+/// One rule maps every stored code to its enum: the code a value is written with (`code()`,
+/// `slug()`) reads back, through the sqlx type, as that same value, for text columns and
+/// PostgreSQL enums alike.
+#[tokio::test]
+async fn every_stored_code_reads_back_as_its_own_value() {
+    use pilnvara::domain::review::Verdict;
+    use pilnvara::domain::workflow::{
+        CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason,
+    };
+    let app = TestApp::new().await;
+    async fn read<T>(pool: &sqlx::PgPool, sql: &str, code: &str) -> T
+    where
+        T: for<'r> sqlx::Decode<'r, sqlx::Postgres> + sqlx::Type<sqlx::Postgres> + Send + Unpin,
+    {
+        sqlx::query_scalar(sql)
+            .bind(code)
+            .fetch_one(pool)
+            .await
+            .unwrap_or_else(|error| panic!("{code}: {error}"))
+    }
+    const TEXT: &str = "SELECT $1::text";
+    for step in Step::ALL {
+        assert_eq!(read::<Step>(&app.pool, TEXT, step.slug()).await, step);
+    }
+    for outcome in [StepOutcome::Recorded, StepOutcome::NotApplicable] {
+        assert_eq!(
+            read::<StepOutcome>(&app.pool, TEXT, outcome.code()).await,
+            outcome
+        );
+    }
+    for reason in NotApplicableReason::ALL {
+        assert_eq!(
+            read::<NotApplicableReason>(&app.pool, TEXT, reason.code()).await,
+            reason
+        );
+    }
+    for reason in StopReason::ALL {
+        assert_eq!(
+            read::<StopReason>(&app.pool, TEXT, reason.code()).await,
+            reason
+        );
+    }
+    for verdict in Verdict::ALL {
+        assert_eq!(
+            read::<Verdict>(&app.pool, TEXT, verdict.code()).await,
+            verdict
+        );
+    }
+    for status in CaseStatus::ALL {
+        let sql = "SELECT $1::text::case_status";
+        assert_eq!(
+            read::<CaseStatus>(&app.pool, sql, status.code()).await,
+            status
+        );
+    }
+}

@@ -226,7 +226,7 @@ async fn every_review_queue_filter_is_read_along_an_index() {
         (
             "stopped",
             QueueFilter {
-                status: Some("stopped".to_owned()),
+                status: Some(pilnvara::domain::workflow::CaseStatus::Stopped),
                 ..all.clone()
             },
             None,
@@ -235,8 +235,8 @@ async fn every_review_queue_filter_is_read_along_an_index() {
         (
             "stopped, the portal refused",
             QueueFilter {
-                status: Some("stopped".to_owned()),
-                stop_reason: Some("portal-refused".to_owned()),
+                status: Some(pilnvara::domain::workflow::CaseStatus::Stopped),
+                stop_reason: Some(pilnvara::domain::workflow::StopReason::PortalRefused),
                 ..all.clone()
             },
             None,

@@ -914,8 +914,11 @@ async fn figures_match_a_hand_computed_month() {
     assert!(page.body.contains("<svg"), "a chart");
     assert!(!page.body.contains("style="), "no inline styles (CSP)");
     let stopped = page.body.split("id=\"stopped-by-reason\"").nth(1).unwrap();
-    assert!(stopped.contains("<td>klients atteicās</td><td>2</td>"));
-    assert!(stopped.contains("<td>portāls atteica</td><td>1</td>"));
+    let common = pilnvara::i18n::Lang::Lv.texts().common;
+    let withdrew = format!("<td>{}</td><td>2</td>", common.stop_client_withdrew);
+    let refused = format!("<td>{}</td><td>1</td>", common.stop_portal_refused);
+    assert!(stopped.contains(&withdrew), "{stopped}");
+    assert!(stopped.contains(&refused), "{stopped}");
 
     let december = client.get("/figures?from=2025-12&to=2025-12").await;
     assert_eq!(row_cells(&december.body, "AA 2025-12")[0], "1");

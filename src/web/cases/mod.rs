@@ -11,7 +11,7 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use uuid::Uuid;
 
@@ -25,13 +25,13 @@ use crate::domain::personal_code::PersonalCode;
 use crate::domain::steps::{FieldError, FieldErrors, optional_text};
 use crate::domain::today_in_riga;
 use crate::domain::workflow::{
-    CaseStatus, NotApplicableReason, RESULT_OVERDUE_AFTER_DAYS, Step, StopReason, WorkflowError,
+    CaseStatus, RESULT_OVERDUE_AFTER_DAYS, Step, StepOutcome, StopReason, WorkflowError,
     result_overdue,
 };
 use crate::i18n::{Cases, Lang, Texts};
 use crate::present::format::{date, riga_time};
 use crate::service::cases::{self as service, CaseError, Opening};
-use crate::store::cases::{self as store, CaseStatusColumn, LIST_LIMIT, Listed, SearchBy};
+use crate::store::cases::{self as store, LIST_LIMIT, Listed, SearchBy};
 
 pub use steps::{record_step, show_step};
 
@@ -41,38 +41,6 @@ const RECENTLY_FINISHED: i64 = 20;
 /// A case id from the path; anything that is not one is "not found".
 fn case_id(raw: &str) -> Result<i64, AppError> {
     raw.parse().map_err(|_| AppError::NotFound)
-}
-
-pub use super::labels::duty as step_title;
-
-fn status_label(t: &Cases, status: CaseStatusColumn) -> &'static str {
-    match status {
-        CaseStatusColumn::Open => t.status_open,
-        CaseStatusColumn::Closed => t.status_closed,
-        CaseStatusColumn::Stopped => t.status_stopped,
-    }
-}
-
-fn not_applicable_label(t: &Cases, code: &str) -> &'static str {
-    match NotApplicableReason::from_code(code) {
-        Some(NotApplicableReason::PortalGivesNoPlannedTime) => {
-            t.reason_portal_gives_no_planned_time
-        }
-        Some(NotApplicableReason::PortalGivesNoResult) => t.reason_portal_gives_no_result,
-        Some(NotApplicableReason::ClientDidNotAsk) | None => t.reason_client_did_not_ask,
-    }
-}
-
-pub fn stop_reason_label(t: &Cases, reason: StopReason) -> &'static str {
-    match reason {
-        StopReason::IdentityNotVerified => t.stop_identity_not_verified,
-        StopReason::DocumentExpired => t.stop_document_expired,
-        StopReason::ClientWithdrew => t.stop_client_withdrew,
-        StopReason::ServiceNotAuthorisable => t.stop_service_not_authorisable,
-        StopReason::PortalRefused => t.stop_portal_refused,
-        StopReason::PortalUnavailable => t.stop_portal_unavailable,
-        StopReason::Other => t.stop_other,
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -243,7 +211,7 @@ impl CaseView {
         let c = t.cases;
         let state = case.state().ok();
         let next_step = state.and_then(|state| state.next_step());
-        let open = case.status == CaseStatusColumn::Open;
+        let open = case.status == CaseStatus::Open;
         let client_name = match (&case.client_given_names, &case.client_surnames) {
             (Some(given), Some(surnames)) => Some(format!("{given} {surnames}")),
             _ => None,
@@ -259,8 +227,8 @@ impl CaseView {
         let summary = Summary {
             id: case.id,
             version: case.version,
-            status_code: CaseStatus::from(case.status).code(),
-            status: status_label(c, case.status),
+            status_code: case.status.code(),
+            status: labels::status(t, case.status),
             client_name,
             personal_code: case.client_personal_code.clone(),
             eservice: lang
@@ -281,28 +249,24 @@ impl CaseView {
                 .retention_until
                 .filter(|_| {
                     rows.iter().any(|row| {
-                        row.step == Step::Authorisation.slug() && row.outcome == "recorded"
+                        row.step == Step::Authorisation && row.outcome == StepOutcome::Recorded
                     })
                 })
                 .map(date),
             stop_reason: case
                 .stop_reason
-                .as_deref()
-                .and_then(StopReason::from_code)
-                .map(|reason| stop_reason_label(c, reason)),
+                .map(|reason| labels::stop_reason(t, reason)),
             stop_remark: case.stop_remark.clone(),
         };
         let stepper = Step::ALL
             .into_iter()
             .map(|step| {
-                let row = rows.iter().find(|row| row.step == step.slug());
+                let row = rows.iter().find(|row| row.step == step);
                 let (state, state_label, note) = match row {
-                    Some(row) if row.outcome == "not-applicable" => (
+                    Some(row) if row.outcome == StepOutcome::NotApplicable => (
                         "not-applicable",
                         c.step_not_applicable,
-                        row.reason
-                            .as_deref()
-                            .map(|code| not_applicable_label(c, code)),
+                        row.reason.map(|reason| labels::not_applicable(t, reason)),
                     ),
                     Some(_) => ("done", c.step_done, None),
                     None if next_step == Some(step) => ("current", c.step_current, None),
@@ -311,7 +275,7 @@ impl CaseView {
                 };
                 StepperItem {
                     subpoint: step.subpoint(),
-                    title: step_title(t, step),
+                    title: labels::duty(t, step),
                     state,
                     state_label,
                     note,
@@ -322,7 +286,7 @@ impl CaseView {
             .collect();
         let recorded = |step: Step| {
             rows.iter()
-                .any(|row| row.step == step.slug() && row.outcome == "recorded")
+                .any(|row| row.step == step && row.outcome == StepOutcome::Recorded)
         };
         let can_print_authorisation = recorded(Step::Identity) && recorded(Step::EmployeeEid);
         let can_print_receipt = recorded(Step::Submission);
@@ -333,14 +297,12 @@ impl CaseView {
             who: case.opened_by_name.clone(),
         }];
         for row in rows {
-            let step = Step::from_slug(&row.step);
-            let title = step.map_or("", |step| step_title(t, step));
-            let subpoint = step.map_or("", |step| step.subpoint());
-            let note = row.reason.as_deref().map(|code| {
+            let (title, subpoint) = (labels::duty(t, row.step), row.step.subpoint());
+            let note = row.reason.map(|reason| {
                 format!(
                     "{}: {}",
                     c.step_not_applicable,
-                    not_applicable_label(c, code)
+                    labels::not_applicable(t, reason)
                 )
             });
             timeline.push(TimelineEntry {
@@ -433,7 +395,8 @@ pub struct ListRow {
     pub status: &'static str,
 }
 
-fn list_rows(page: &Page, rows: Vec<Listed>, today: NaiveDate) -> Vec<ListRow> {
+fn list_rows(page: &Page, rows: Vec<Listed>, now: DateTime<Utc>) -> Vec<ListRow> {
+    let today = today_in_riga(now);
     rows.into_iter()
         .map(|row| {
             let days_waiting = row
@@ -441,9 +404,7 @@ fn list_rows(page: &Page, rows: Vec<Listed>, today: NaiveDate) -> Vec<ListRow> {
                 .map_or(0, |at| (today - today_in_riga(at)).num_days());
             let stands = row
                 .next_step
-                .as_deref()
-                .and_then(Step::from_slug)
-                .map(|step| format!("{} {}", step.subpoint(), step_title(page.t, step)))
+                .map(|step| format!("{} {}", step.subpoint(), labels::duty(page.t, step)))
                 .unwrap_or_default();
             ListRow {
                 id: row.id,
@@ -455,9 +416,9 @@ fn list_rows(page: &Page, rows: Vec<Listed>, today: NaiveDate) -> Vec<ListRow> {
                 opened: riga_time(row.opened_at),
                 submitted: row.submitted_at.map(riga_time).unwrap_or_default(),
                 days_waiting,
-                overdue: row.status == CaseStatusColumn::Open && result_overdue(days_waiting),
+                overdue: result_overdue(row.next_step, row.submitted_at, now),
                 finished: row.finished_at.map(riga_time).unwrap_or_default(),
-                status: status_label(page.t.cases, row.status),
+                status: labels::status(page.t, row.status),
             }
         })
         .collect()
@@ -512,7 +473,7 @@ pub async fn list(
     user: CurrentUser,
     Query(query): Query<ListQuery>,
 ) -> Result<ListPage, AppError> {
-    let today = today_in_riga(state.clock.now());
+    let now = state.clock.now();
     let mine_after = cursor(query.mine_after.as_deref());
     let awaiting_after = cursor(query.awaiting_after.as_deref());
     let mine = store::open_cases_of(&state.db, user.id, &user.centres, mine_after).await?;
@@ -535,9 +496,9 @@ pub async fn list(
         awaiting_after.map(|_| list_href(mine_after, None, "awaiting")),
     );
     Ok(ListPage {
-        mine: list_rows(&page, mine.rows, today),
-        awaiting: list_rows(&page, awaiting.rows, today),
-        finished: list_rows(&page, finished, today),
+        mine: list_rows(&page, mine.rows, now),
+        awaiting: list_rows(&page, awaiting.rows, now),
+        finished: list_rows(&page, finished, now),
         overdue_rule,
         mine_pages,
         awaiting_pages,
@@ -730,7 +691,7 @@ pub async fn overview(
                 .and_then(Step::from_slug)
                 .filter(|_| flash == Flash::AlreadyRecorded)
                 .and_then(|step| {
-                    let row = rows.iter().find(|row| row.step == step.slug())?;
+                    let row = rows.iter().find(|row| row.step == step)?;
                     let who = row.recorded_by_name.as_deref()?;
                     Some(format!(
                         "{} {} {who} ({}). {}",
@@ -746,7 +707,7 @@ pub async fn overview(
     let next = view.next_step.map(|step| {
         (
             format!("/cases/{id}/steps/{}", step.slug()),
-            format!("{} {}", step.subpoint(), step_title(page.t, step)),
+            format!("{} {}", step.subpoint(), labels::duty(page.t, step)),
         )
     });
     Ok(OverviewPage {
@@ -785,7 +746,7 @@ fn stop_page(
         .map(|reason| {
             (
                 reason.code().to_owned(),
-                stop_reason_label(c, reason).to_owned(),
+                labels::stop_reason(page.t, reason).to_owned(),
             )
         })
         .collect();
@@ -1042,7 +1003,7 @@ pub async fn search(
                 .lang
                 .pick(&row.eservice_name_lv, &row.eservice_name_en)
                 .to_owned(),
-            status: status_label(page.t.cases, row.status),
+            status: labels::status(page.t, row.status),
             reference: row.portal_reference.unwrap_or_default(),
             opened: riga_time(row.opened_at),
         })

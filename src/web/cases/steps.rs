@@ -12,9 +12,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::super::labels;
-use super::{
-    CaseView, Flash, case_id, load, load_and_log, log_view, refused, step_title, stop_reason_label,
-};
+use super::{CaseView, Flash, case_id, load, load_and_log, log_view, refused};
 use crate::domain::identity_document::DocumentType;
 use crate::domain::personal_code::PersonalCodeError;
 use crate::domain::printed::printed_code;
@@ -23,7 +21,7 @@ use crate::domain::steps::{
     FieldError, FieldErrors, IdentityForm, Outcome, PlannedTimeForm, ResultForm, SubmissionForm,
     identity_stop_reason,
 };
-use crate::domain::workflow::Step;
+use crate::domain::workflow::{Step, StepOutcome};
 use crate::domain::{now_in_riga, today_in_riga};
 use crate::i18n::{Cases, Lang};
 use crate::present::format::date;
@@ -387,7 +385,7 @@ fn validate(
 fn eid_used_at(rows: &[store::StepRow]) -> Option<chrono::NaiveDateTime> {
     let row = rows
         .iter()
-        .find(|row| row.step == Step::EmployeeEid.slug() && row.outcome == "recorded")?;
+        .find(|row| row.step == Step::EmployeeEid && row.outcome == StepOutcome::Recorded)?;
     serde_json::from_value::<EmployeeEidInput>(row.data.clone())
         .ok()
         .map(|input| input.used_at)
@@ -443,12 +441,12 @@ fn render(
         .map(|reason| {
             (
                 format!("/cases/{}/stop?reason={}", view.summary.id, reason.code()),
-                stop_reason_label(c, reason),
+                labels::stop_reason(page.t, reason),
             )
         });
     let template = StepPage {
         stop_offer,
-        title: step_title(page.t, step),
+        title: labels::duty(page.t, step),
         intro: intro(c, step),
         errors: summary(&fields),
         notice_missing: step == Step::Authorisation && notice.is_none(),
