@@ -10,7 +10,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 const NUMBER_MIN_CHARS: usize = 5;
-const NUMBER_MAX_CHARS: usize = 20;
+pub const NUMBER_MAX_CHARS: usize = 20;
+/// An issuing state as typed: its two-letter ISO 3166-1 code.
+pub const ISSUING_STATE_CHARS: usize = 2;
 const LATVIA: &str = "LV";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -177,7 +179,7 @@ fn normalised_issuing_state(doc_type: DocumentType, input: &str) -> Result<Strin
         return Err(DocumentError::IssuingStateRequired);
     }
     // Any two letters pass: keeping the full ISO list current is not worth it for a desk check.
-    if state.len() != 2 || !state.chars().all(|c| c.is_ascii_uppercase()) {
+    if state.len() != ISSUING_STATE_CHARS || !state.chars().all(|c| c.is_ascii_uppercase()) {
         return Err(DocumentError::IssuingStateBadFormat);
     }
     if doc_type.issued_only_by_latvia() && state != LATVIA {

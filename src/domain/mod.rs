@@ -26,6 +26,9 @@ pub fn has_control_characters(text: &str) -> bool {
         .any(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
 }
 
+/// The longest name a search accepts.
+pub const SEARCH_NAME_MAX_CHARS: usize = 200;
+
 /// The search key of a name: lower case, letters without their diacritics, every run of other
 /// characters (spaces, hyphens, apostrophes) one space. The desk types "smits" or "Šmits" and
 /// finds "Šmits"; each part of "Kļaviņa-Šķēle" is a word of its own. Computed here, not by the

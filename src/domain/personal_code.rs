@@ -107,13 +107,16 @@ impl PersonalCode {
     }
 }
 
+/// A personal code as typed: `DDMMYY-NNNNN`.
+pub const TYPED_MAX_CHARS: usize = 12;
+
 /// Trims, removes the optional hyphen after six digits and insists on exactly 11 ASCII digits.
 fn eleven_digits(input: &str) -> Result<String, PersonalCodeError> {
     let trimmed = input.trim();
     if trimmed.is_empty() {
         return Err(PersonalCodeError::Empty);
     }
-    let without_hyphen = if trimmed.len() == 12 && trimmed.as_bytes()[6] == b'-' {
+    let without_hyphen = if trimmed.len() == TYPED_MAX_CHARS && trimmed.as_bytes()[6] == b'-' {
         // An ASCII byte at index 6 means both slices below fall on character boundaries.
         format!("{}{}", &trimmed[..6], &trimmed[7..])
     } else {

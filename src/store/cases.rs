@@ -10,6 +10,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use crate::domain::steps::ContactChannel;
 use crate::domain::workflow::{
     Capabilities, CaseState, CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason,
     WorkflowError,
@@ -216,7 +217,7 @@ pub struct Case {
     pub client_surnames: Option<String>,
     pub client_personal_code: Option<String>,
     pub client_wants_result: Option<bool>,
-    pub notify_channel: Option<String>,
+    pub notify_channel: Option<ContactChannel>,
     pub notify_contact: Option<String>,
     pub portal_reference: Option<String>,
     pub stop_reason: Option<StopReason>,
@@ -267,7 +268,7 @@ pub async fn find(
                         LEFT JOIN eid_means m ON m.code = u.code ORDER BY u.n)
                       AS "missing_eid_means_en!",
                   c.client_given_names, c.client_surnames, c.client_personal_code,
-                  c.client_wants_result, c.notify_channel, c.notify_contact,
+                  c.client_wants_result, c.notify_channel AS "notify_channel: ContactChannel", c.notify_contact,
                   c.portal_reference, c.stop_reason AS "stop_reason: StopReason", c.stop_remark,
                   c.retention_until AS "retention_until: NaiveDate",
                   c.opened_at AS "opened_at: DateTime<Utc>",

@@ -6,6 +6,7 @@ use serde_json::Value;
 use sqlx::PgConnection;
 
 use crate::domain::review::Verdict;
+use crate::domain::steps::ContactChannel;
 use crate::domain::workflow::{CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason};
 
 /// More cases than one person can have at a handful of centres; keeps the page bounded.
@@ -44,7 +45,7 @@ pub struct HeldCase {
     pub client_given_names: Option<String>,
     pub client_surnames: Option<String>,
     pub client_personal_code: Option<String>,
-    pub notify_channel: Option<String>,
+    pub notify_channel: Option<ContactChannel>,
     pub notify_contact: Option<String>,
     pub portal_reference: Option<String>,
     pub stop_reason: Option<StopReason>,
@@ -97,7 +98,7 @@ pub async fn cases(
                   c.opened_at AS "opened_at: DateTime<Utc>",
                   coalesce(c.closed_at, c.stopped_at) AS "finished_at?: DateTime<Utc>",
                   c.retention_until AS "retention_until: NaiveDate", c.client_given_names, c.client_surnames,
-                  c.client_personal_code, c.notify_channel, c.notify_contact,
+                  c.client_personal_code, c.notify_channel AS "notify_channel: ContactChannel", c.notify_contact,
                   c.portal_reference, c.stop_reason AS "stop_reason: StopReason", c.stop_remark
            FROM cases c
            JOIN centres ce ON ce.id = c.centre_id

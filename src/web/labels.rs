@@ -3,9 +3,9 @@
 
 use crate::domain::identity_document::DocumentType;
 use crate::domain::review::Verdict;
-use crate::domain::steps::Outcome;
+use crate::domain::steps::{ContactChannel, Outcome};
 use crate::domain::workflow::{CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason};
-use crate::i18n::{Cases, Texts};
+use crate::i18n::Texts;
 
 /// A duty's title, as its page's heading and every list of the duties name it.
 pub fn duty(t: &Texts, step: Step) -> &'static str {
@@ -69,16 +69,18 @@ pub fn verdict(t: &Texts, verdict: Verdict) -> &'static str {
     }
 }
 
-pub fn channel(t: &Cases, code: &str) -> &'static str {
-    match code {
-        "phone" => t.channel_phone,
-        "email" => t.channel_email,
-        "post" => t.channel_post,
-        _ => t.channel_in_person,
+pub fn channel(t: &Texts, channel: ContactChannel) -> &'static str {
+    let c = t.cases;
+    match channel {
+        ContactChannel::Phone => c.channel_phone,
+        ContactChannel::Email => c.channel_email,
+        ContactChannel::Post => c.channel_post,
+        ContactChannel::InPerson => c.channel_in_person,
     }
 }
 
-pub fn document(t: &Cases, doc_type: DocumentType) -> &'static str {
+pub fn document(t: &Texts, doc_type: DocumentType) -> &'static str {
+    let t = t.cases;
     match doc_type {
         DocumentType::LvPassport => t.doc_lv_passport,
         DocumentType::LvIdentityCard => t.doc_lv_identity_card,
@@ -90,7 +92,8 @@ pub fn document(t: &Cases, doc_type: DocumentType) -> &'static str {
     }
 }
 
-pub fn outcome(t: &Cases, outcome: Outcome) -> &'static str {
+pub fn outcome(t: &Texts, outcome: Outcome) -> &'static str {
+    let t = t.cases;
     match outcome {
         Outcome::Granted => t.outcome_granted,
         Outcome::Refused => t.outcome_refused,
@@ -98,7 +101,8 @@ pub fn outcome(t: &Cases, outcome: Outcome) -> &'static str {
     }
 }
 
-pub fn category(t: &Cases, code: &str) -> String {
+pub fn category(t: &Texts, code: &str) -> String {
+    let t = t.cases;
     match code {
         "identity" => t.category_identity.to_owned(),
         "address" => t.category_address.to_owned(),

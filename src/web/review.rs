@@ -28,7 +28,7 @@ use crate::domain::review::{
     CSV_MAX_ROWS, Cursor, OutcomeFilter, PAGE_SIZE, ReviewError, Verdict, readable_lines,
     validate_review,
 };
-use crate::domain::steps::Outcome;
+use crate::domain::steps::{ContactChannel, Outcome};
 use crate::domain::today_in_riga;
 use crate::domain::workflow::{CaseStatus, Step, StepOutcome, StopReason};
 use crate::i18n::Review;
@@ -132,18 +132,18 @@ fn action_label(r: &'static Review, code: &str) -> Option<&'static str> {
 /// A value of a step's data as people read it: codes by their words, dates as dd.mm.yyyy,
 /// times as dd.mm.yyyy hh:mm; anything else as stored.
 fn data_value(t: &Texts, path: &str, value: String) -> String {
-    let c = t.cases;
     let leaf = path.rsplit('.').next().unwrap_or(path);
     match leaf {
         "doc_type" => {
-            DocumentType::from_code(&value).map_or(value, |doc| labels::document(c, doc).to_owned())
+            DocumentType::from_code(&value).map_or(value, |doc| labels::document(t, doc).to_owned())
         }
-        "channel" | "told_via" => labels::channel(c, &value).to_owned(),
+        "channel" | "told_via" => ContactChannel::from_code(&value)
+            .map_or(value, |channel| labels::channel(t, channel).to_owned()),
         "outcome" => Outcome::from_code(&value)
-            .map_or(value, |outcome| labels::outcome(c, outcome).to_owned()),
+            .map_or(value, |outcome| labels::outcome(t, outcome).to_owned()),
         "categories" => value
             .split(", ")
-            .map(|code| labels::category(c, code))
+            .map(|code| labels::category(t, code))
             .collect::<Vec<_>>()
             .join(", "),
         _ => {

@@ -25,6 +25,7 @@ use super::page::Page;
 use crate::domain::now_in_riga;
 use crate::domain::personal_code::{PersonalCode, PersonalCodeError};
 use crate::domain::review::Verdict;
+use crate::domain::steps::ContactChannel;
 use crate::domain::workflow::{CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason};
 use crate::i18n::{Lang, Texts};
 use crate::present::format::{date, riga_time};
@@ -232,7 +233,13 @@ impl Found {
                 retention_until: case.retention_until.map(date).unwrap_or_default(),
                 client_name: joined(&case.client_given_names, &case.client_surnames, " "),
                 personal_code: text(&case.client_personal_code),
-                notify: joined(&case.notify_channel, &case.notify_contact, ": "),
+                notify: joined(
+                    &case
+                        .notify_channel
+                        .map(|channel| labels::channel(t, channel).to_owned()),
+                    &case.notify_contact,
+                    ": ",
+                ),
                 portal_reference: text(&case.portal_reference),
                 stop: joined(
                     &case
@@ -313,7 +320,7 @@ impl Found {
                     client_given_names: case.client_given_names.as_deref(),
                     client_surnames: case.client_surnames.as_deref(),
                     client_personal_code: case.client_personal_code.as_deref(),
-                    notify_channel: case.notify_channel.as_deref(),
+                    notify_channel: case.notify_channel,
                     notify_contact: case.notify_contact.as_deref(),
                     portal_reference: case.portal_reference.as_deref(),
                     stop_reason: case.stop_reason,
@@ -390,7 +397,7 @@ struct ExportCase<'a> {
     client_given_names: Option<&'a str>,
     client_surnames: Option<&'a str>,
     client_personal_code: Option<&'a str>,
-    notify_channel: Option<&'a str>,
+    notify_channel: Option<ContactChannel>,
     notify_contact: Option<&'a str>,
     portal_reference: Option<&'a str>,
     stop_reason: Option<StopReason>,

@@ -933,6 +933,20 @@ async fn cases_awaiting_a_result_show_days_waiting_and_overdue_ones_stand_out() 
 }
 
 #[tokio::test]
+async fn a_search_name_longer_than_the_form_allows_is_refused_beside_the_field() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let long = "Š".repeat(pilnvara::domain::SEARCH_NAME_MAX_CHARS + 1);
+    let search = post(&anna, "/cases/search", &pairs(&[("name", long.clone())])).await;
+    assert_eq!(search.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(search.body.contains(r#"id="name-error""#), "{}", search.body);
+    assert!(search.body.contains(&long), "what was typed is kept");
+    let fits = "Š".repeat(pilnvara::domain::SEARCH_NAME_MAX_CHARS);
+    let search = post(&anna, "/cases/search", &pairs(&[("name", fits)])).await;
+    assert_eq!(search.status, StatusCode::OK);
+}
+
+#[tokio::test]
 async fn search_finds_own_centre_cases_by_name_code_and_reference() {
     let app = desk().await;
     let anna = app.signed_in("anna").await;

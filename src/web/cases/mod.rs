@@ -21,13 +21,13 @@ use super::error::AppError;
 use super::form::{Field, Posted, Widget, summary};
 use super::labels;
 use super::page::Page;
-use crate::domain::personal_code::PersonalCode;
-use crate::domain::steps::{FieldError, FieldErrors, optional_text};
-use crate::domain::today_in_riga;
+use crate::domain::personal_code::{self, PersonalCode};
+use crate::domain::steps::{FieldError, FieldErrors, REFERENCE_MAX_CHARS, StopForm};
 use crate::domain::workflow::{
     CaseStatus, RESULT_OVERDUE_AFTER_DAYS, Step, StepOutcome, StopReason, WorkflowError,
     result_overdue,
 };
+use crate::domain::{SEARCH_NAME_MAX_CHARS, today_in_riga};
 use crate::i18n::{Cases, Lang, Texts};
 use crate::present::format::{date, riga_time};
 use crate::service::cases::{self as service, CaseError, Opening};
@@ -35,7 +35,6 @@ use crate::store::cases::{self as store, LIST_LIMIT, Listed, SearchBy};
 
 pub use steps::{record_step, show_step};
 
-const STOP_REMARK_MAX_CHARS: usize = 500;
 const RECENTLY_FINISHED: i64 = 20;
 
 /// A case id from the path; anything that is not one is "not found".
@@ -216,10 +215,10 @@ impl CaseView {
             (Some(given), Some(surnames)) => Some(format!("{given} {surnames}")),
             _ => None,
         };
-        let notify = match (case.client_wants_result, case.notify_channel.as_deref()) {
+        let notify = match (case.client_wants_result, case.notify_channel) {
             (Some(true), Some(channel)) => Some(match &case.notify_contact {
-                Some(contact) => format!("{}: {contact}", labels::channel(c, channel)),
-                None => labels::channel(c, channel).to_owned(),
+                Some(contact) => format!("{}: {contact}", labels::channel(t, channel)),
+                None => labels::channel(t, channel).to_owned(),
             }),
             (Some(false), _) => Some(c.notify_no.to_owned()),
             _ => None,
@@ -761,7 +760,7 @@ fn stop_page(
         Field::area("remark", c.field_stop_remark, posted.get("remark"))
             .hint(c.stop_remark_hint)
             .optional()
-            .max(STOP_REMARK_MAX_CHARS),
+            .max(crate::domain::steps::STOP_REMARK_MAX_CHARS),
     ];
     super::form::attach_errors(c, &mut fields, errors);
     let status = if stale {
@@ -829,35 +828,19 @@ pub async fn stop(
 ) -> Result<Response, AppError> {
     let id = case_id(&id)?;
     let version = posted.version().ok_or(AppError::BadRequest)?;
-    let mut errors = FieldErrors::default();
-    let reason = match posted.get("reason").trim() {
-        "" => {
-            errors.push("reason", FieldError::Required);
-            None
-        }
-        code => StopReason::from_code(code).or_else(|| {
-            errors.push("reason", FieldError::NotInList);
-            None
-        }),
+    let form = StopForm {
+        reason: posted.get("reason"),
+        remark: posted.get("remark"),
     };
-    let remark = match optional_text(&posted.get("remark"), STOP_REMARK_MAX_CHARS) {
-        Ok(None) if reason == Some(StopReason::Other) => {
-            errors.push("remark", FieldError::Required);
-            None
-        }
-        Ok(remark) => remark,
-        Err(error) => {
-            errors.push("remark", error);
-            None
-        }
-    };
-    let outcome = match reason {
-        Some(reason) if errors.is_empty() => {
-            let remark = remark.as_deref();
+    let checked = form.validate();
+    let errors = checked.as_ref().err().cloned().unwrap_or_default();
+    let outcome = match checked {
+        Ok(input) => {
+            let (reason, remark) = (input.reason, input.remark.as_deref());
             let at = state.clock.now();
             service::stop(&state.db, at, user.staff(), id, version, reason, remark).await
         }
-        _ => {
+        Err(_) => {
             // A closed or stopped case is refused whatever was posted, as the page itself is.
             let (case, rows) = load(&state, &user, id).await?;
             if let Err(error) = case.state().and_then(|s| s.stop(StopReason::Other)) {
@@ -912,14 +895,14 @@ fn search_page(
     let mut fields = vec![
         Field::text("name", c.search_name, posted.get("name"))
             .optional()
-            .max(200),
+            .max(SEARCH_NAME_MAX_CHARS),
         Field::text("personal_code", c.search_personal_code, String::new())
             .optional()
-            .max(20)
+            .max(personal_code::TYPED_MAX_CHARS)
             .hint(c.personal_code_hint),
         Field::text("reference", c.search_reference, posted.get("reference"))
             .optional()
-            .max(100),
+            .max(REFERENCE_MAX_CHARS),
     ];
     super::form::attach_errors(c, &mut fields, errors);
     let limited = results
@@ -964,6 +947,13 @@ pub async fn search(
         return Ok(
             search_page(page, &posted, &FieldErrors::default(), message, None).into_response(),
         );
+    }
+    if name.chars().count() > SEARCH_NAME_MAX_CHARS {
+        let mut errors = FieldErrors::default();
+        let max = SEARCH_NAME_MAX_CHARS;
+        errors.push("name", FieldError::TooLong { max });
+        let response = search_page(page, &posted, &errors, None, None);
+        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, response).into_response());
     }
     let hmac;
     let by = if !code.is_empty() {

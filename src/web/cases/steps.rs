@@ -13,17 +13,21 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::super::labels;
 use super::{CaseView, Flash, case_id, load, load_and_log, log_view, refused};
-use crate::domain::identity_document::DocumentType;
-use crate::domain::personal_code::PersonalCodeError;
+use crate::domain::identity_document::{DocumentType, ISSUING_STATE_CHARS, NUMBER_MAX_CHARS};
+use crate::domain::personal_code::{self, PersonalCodeError};
 use crate::domain::printed::printed_code;
 use crate::domain::steps::{
     AuthorisationForm, ContactChannel, DataProcessingForm, EmployeeEidForm, EmployeeEidInput,
     FieldError, FieldErrors, IdentityForm, Outcome, PlannedTimeForm, ResultForm, SubmissionForm,
     identity_stop_reason,
 };
+use crate::domain::steps::{
+    CONTACT_MAX_CHARS, DATE_MAX_CHARS, JUSTIFICATION_MAX_CHARS, NAME_MAX_CHARS,
+    OUTCOME_TEXT_MAX_CHARS, REFERENCE_MAX_CHARS, REGISTRATION_NUMBER_MAX_CHARS,
+};
 use crate::domain::workflow::{Step, StepOutcome};
 use crate::domain::{now_in_riga, today_in_riga};
-use crate::i18n::{Cases, Lang};
+use crate::i18n::{Cases, Lang, Texts};
 use crate::present::format::date;
 use crate::service::cases::{self as service, CaseError, StepInput};
 use crate::store::cases::{self as store, EidMeans, Notice};
@@ -404,7 +408,7 @@ fn render(
 ) -> Response {
     let stale = banner == Banner::Stale;
     let c = page.t.cases;
-    let mut fields = fields(c, page.lang, step, posted, context, categories);
+    let mut fields = fields(page.t, page.lang, step, posted, context, categories);
     // The check-digit override is offered only once the check digit has failed (or when it was
     // already chosen): a valid code needs no justification field in the way.
     let offer_override = posted.checked("check_digit_override")
@@ -474,16 +478,11 @@ fn intro(c: &Cases, step: Step) -> &'static str {
     }
 }
 
-fn channels(c: &Cases) -> Vec<(String, String)> {
+fn channels(t: &Texts) -> Vec<(String, String)> {
     ContactChannel::ALL
         .into_iter()
         .map(|channel| {
-            let label = match channel {
-                ContactChannel::Phone => c.channel_phone,
-                ContactChannel::Email => c.channel_email,
-                ContactChannel::Post => c.channel_post,
-                ContactChannel::InPerson => c.channel_in_person,
-            };
+            let label = labels::channel(t, channel);
             (channel.code().to_owned(), label.to_owned())
         })
         .collect()
@@ -491,20 +490,21 @@ fn channels(c: &Cases) -> Vec<(String, String)> {
 
 /// The fields of a step's form, in form order, holding what was posted.
 fn fields(
-    c: &Cases,
+    t: &Texts,
     lang: Lang,
     step: Step,
     posted: &Posted,
     context: &Context,
     categories: &[String],
 ) -> Vec<Field> {
+    let c = t.cases;
     let value = |name| posted.get(name);
     let chosen = |name| posted.all(name);
     match step {
         Step::Identity => {
             let documents = DocumentType::ALL
                 .into_iter()
-                .map(|doc| (doc.code().to_owned(), labels::document(c, doc).to_owned()))
+                .map(|doc| (doc.code().to_owned(), labels::document(t, doc).to_owned()))
                 .collect();
             vec![
                 Field::choose(
@@ -514,20 +514,20 @@ fn fields(
                     documents,
                     &chosen("doc_type"),
                 ),
-                Field::text("doc_number", c.doc_number, value("doc_number")).max(20),
+                Field::text("doc_number", c.doc_number, value("doc_number")).max(NUMBER_MAX_CHARS),
                 Field::text("issuing_state", c.issuing_state, value("issuing_state"))
                     .hint(c.issuing_state_hint)
-                    .max(2),
+                    .max(ISSUING_STATE_CHARS),
                 Field::text("expires_on", c.expires_on, value("expires_on"))
                     .hint(c.date_hint)
-                    .max(10),
+                    .max(DATE_MAX_CHARS),
                 Field::text(
                     "personal_code",
                     c.field_personal_code,
                     value("personal_code"),
                 )
                 .hint(c.personal_code_hint)
-                .max(12),
+                .max(personal_code::TYPED_MAX_CHARS),
                 Field::checkbox(
                     "check_digit_override",
                     c.check_digit_override,
@@ -540,9 +540,10 @@ fn fields(
                     value("override_justification"),
                 )
                 .hint(c.override_justification_hint)
-                .optional(),
-                Field::text("given_names", c.given_names, value("given_names")).max(100),
-                Field::text("surnames", c.surnames, value("surnames")).max(100),
+                .optional()
+                .max(JUSTIFICATION_MAX_CHARS),
+                Field::text("given_names", c.given_names, value("given_names")).max(NAME_MAX_CHARS),
+                Field::text("surnames", c.surnames, value("surnames")).max(NAME_MAX_CHARS),
             ]
         }
         Step::EmployeeEid => {
@@ -591,21 +592,21 @@ fn fields(
                     "channel",
                     c.channel,
                     Widget::Radios,
-                    channels(c),
+                    channels(t),
                     &chosen("channel"),
                 )
                 .optional(),
                 Field::text("contact", c.contact, value("contact"))
                     .hint(c.contact_hint)
                     .optional()
-                    .max(300),
+                    .max(CONTACT_MAX_CHARS),
                 Field::checkbox("signed", c.signed, posted.checked("signed")),
                 Field::text(
                     "registration_number",
                     c.registration_number,
                     value("registration_number"),
                 )
-                .max(50),
+                .max(REGISTRATION_NUMBER_MAX_CHARS),
                 Field::checkbox(
                     "copy_handed_over",
                     c.copy_handed_over,
@@ -616,7 +617,7 @@ fn fields(
         Step::DataProcessing => {
             let options = categories
                 .iter()
-                .map(|code| (code.clone(), labels::category(c, code)))
+                .map(|code| (code.clone(), labels::category(t, code)))
                 .collect();
             vec![
                 Field::choose(
@@ -634,7 +635,7 @@ fn fields(
             ]
         }
         Step::Submission => vec![
-            Field::text("reference", c.reference, value("reference")).max(100),
+            Field::text("reference", c.reference, value("reference")).max(REFERENCE_MAX_CHARS),
             Field::input(
                 "submitted_at",
                 c.submitted_at,
@@ -650,7 +651,7 @@ fn fields(
                 "told_via",
                 c.told_via,
                 Widget::Radios,
-                channels(c),
+                channels(t),
                 &chosen("told_via"),
             ),
             Field::input("told_at", c.told_at, "datetime-local", value("told_at"))
@@ -663,7 +664,7 @@ fn fields(
                 .map(|outcome| {
                     (
                         outcome.code().to_owned(),
-                        labels::outcome(c, outcome).to_owned(),
+                        labels::outcome(t, outcome).to_owned(),
                     )
                 })
                 .collect();
@@ -677,12 +678,13 @@ fn fields(
                 ),
                 Field::area("outcome_text", c.outcome_text, value("outcome_text"))
                     .hint(c.outcome_text_hint)
-                    .optional(),
+                    .optional()
+                    .max(OUTCOME_TEXT_MAX_CHARS),
                 Field::choose(
                     "told_via",
                     c.told_via,
                     Widget::Radios,
-                    channels(c),
+                    channels(t),
                     &chosen("told_via"),
                 ),
                 Field::input("told_at", c.told_at, "datetime-local", value("told_at"))
