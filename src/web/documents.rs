@@ -9,12 +9,15 @@ use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::AppState;
 use super::auth::CurrentUser;
+use super::download::{
+    self,
+    Disposition::{Attachment, Inline},
+};
 use super::error::AppError;
 use super::page::Page;
 use crate::domain::printed::NotPrintable;
@@ -237,18 +240,8 @@ fn pdf_response(file_prefix: &str, pdf: Pdf) -> Response {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
         .collect();
-    (
-        [
-            (CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!("inline; filename=\"{file_prefix}-{name}.pdf\""),
-            ),
-            (CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        pdf.bytes,
-    )
-        .into_response()
+    let name = format!("{file_prefix}-{name}.pdf");
+    download::file(download::PDF, Inline, &name, pdf.bytes)
 }
 
 #[derive(Template, WebTemplate)]
@@ -392,16 +385,5 @@ pub async fn review_evidence(
         "pilnvara-case-{case_id}{}.json",
         if redacted { "-redacted" } else { "" }
     );
-    Ok((
-        [
-            (CONTENT_TYPE, "application/json".to_owned()),
-            (
-                CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-            (CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(download::file(download::JSON, Attachment, &name, body))
 }

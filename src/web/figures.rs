@@ -16,10 +16,10 @@ use serde::Deserialize;
 
 use super::AppState;
 use super::auth::CurrentUser;
+use super::download::{self, Disposition};
 use super::error::AppError;
 use super::labels;
 use super::page::Page;
-use super::review::csv_response;
 use crate::domain::figures::{
     DEFAULT_MONTHS, MAX_MONTHS, month_code, month_count, month_of, months_back, months_between,
     months_span, parse_month, percent, seconds_to_days,
@@ -550,5 +550,10 @@ pub async fn csv(
         ]);
         body.push_str(&csv_line(&cells));
     }
-    Ok(csv_response("raditaji.csv", body))
+    Ok(download::file(
+        download::CSV,
+        Disposition::Attachment,
+        "raditaji.csv",
+        body,
+    ))
 }

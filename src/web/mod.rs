@@ -9,6 +9,7 @@ pub mod auth;
 mod cases;
 mod csrf;
 mod documents;
+mod download;
 pub mod error;
 mod figures;
 mod form;

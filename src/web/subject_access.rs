@@ -11,7 +11,6 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::Form;
 use axum::extract::State;
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
@@ -19,6 +18,7 @@ use serde_json::Value;
 
 use super::AppState;
 use super::auth::CurrentUser;
+use super::download::{self, Disposition::Attachment};
 use super::error::AppError;
 use super::labels;
 use super::page::Page;
@@ -155,19 +155,11 @@ pub async fn export(
     };
     let found = find(&state, &user, &code, "json").await?;
     let body = serde_json::to_vec_pretty(&found.export()).map_err(anyhow::Error::from)?;
-    let file = format!(
-        "attachment; filename=\"subject-access-{}.json\"",
+    let name = format!(
+        "subject-access-{}.json",
         now_in_riga(found.at).format("%Y%m%d-%H%M%S")
     );
-    Ok((
-        [
-            (CONTENT_TYPE, "application/json".to_owned()),
-            (CONTENT_DISPOSITION, file),
-            (CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(download::file(download::JSON, Attachment, &name, body))
 }
 
 fn form_error(page: Page, form: &SearchForm, error: PersonalCodeError) -> Response {

@@ -939,7 +939,11 @@ async fn a_search_name_longer_than_the_form_allows_is_refused_beside_the_field()
     let long = "Š".repeat(pilnvara::domain::SEARCH_NAME_MAX_CHARS + 1);
     let search = post(&anna, "/cases/search", &pairs(&[("name", long.clone())])).await;
     assert_eq!(search.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(search.body.contains(r#"id="name-error""#), "{}", search.body);
+    assert!(
+        search.body.contains(r#"id="name-error""#),
+        "{}",
+        search.body
+    );
     assert!(search.body.contains(&long), "what was typed is kept");
     let fits = "Š".repeat(pilnvara::domain::SEARCH_NAME_MAX_CHARS);
     let search = post(&anna, "/cases/search", &pairs(&[("name", fits)])).await;
