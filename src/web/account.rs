@@ -10,9 +10,9 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::AppState;
-use super::auth::{CurrentUser, CurrentUserOption, renew_after_password_change};
 use super::error::AppError;
 use super::page::{LANG_COOKIE, Page};
+use super::session::{CurrentUser, CurrentUserOption, renew_after_password_change};
 use crate::domain::staff::PasswordProblem;
 use crate::i18n::Lang;
 use crate::passwords::Secret;

@@ -1,228 +1,23 @@
-//! Signing in and out, the session, and the one place that decides who may reach what.
-//!
-//! `identify` runs on every request: it reads the session, enforces the idle (15 min) and
-//! absolute (8 h) timeouts and the account's session generation (raised on password change or
-//! disabling), and puts the [`CurrentUser`] into the request. `guard` sits on each route group
-//! and admits only the roles named for it. Handlers never check roles themselves.
+//! Signing in and out: the sign-in page and form, and signing out. What the session holds and
+//! who may reach what is `session`'s.
 
 use axum::Form;
-use axum::extract::{FromRequestParts, Request, State};
-use axum::http::request::Parts;
-use axum::middleware::Next;
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, TimeDelta, Utc};
-use serde::{Deserialize, Serialize};
+use chrono::TimeDelta;
+use serde::Deserialize;
 use serde_json::json;
 use tower_sessions::Session;
 
 use super::AppState;
-use super::error::{AppError, ErrorKind, error_response};
+use super::error::AppError;
 use super::page::Page;
-use crate::domain::staff::{Lockout, Role};
+use super::session::{self, CurrentUser, CurrentUserOption};
+use crate::domain::staff::Lockout;
 use crate::i18n::Lang;
 use crate::passwords::Secret;
 use crate::service::accounts;
 use crate::service::sign_in::{self, SignIn};
-use crate::service::{Actor, Staff};
-use crate::store;
-
-pub const IDLE_TIMEOUT: TimeDelta = TimeDelta::minutes(15);
-pub const ABSOLUTE_TIMEOUT: TimeDelta = TimeDelta::hours(8);
-const SESSION_KEY: &str = "signed_in";
-const ACTIVITY_WRITE_INTERVAL: TimeDelta = TimeDelta::seconds(30);
-
-/// What the session holds about a signed-in user.
-#[derive(Debug, Serialize, Deserialize)]
-struct SignedIn {
-    staff_id: i64,
-    generation: i32,
-    /// Random, names the session in the audit trail without revealing its id.
-    tag: String,
-    signed_in_at: DateTime<Utc>,
-    last_seen: DateTime<Utc>,
-}
-
-/// The signed-in staff member, as every handler and template sees them.
-#[derive(Debug, Clone)]
-pub struct CurrentUser {
-    pub id: i64,
-    pub username: String,
-    pub full_name: String,
-    pub role: Role,
-    pub centre_id: i64,
-    /// The home centre and every supervised centre: the user's whole scope.
-    pub centres: Vec<i64>,
-    pub lang: Lang,
-    pub must_change_password: bool,
-    pub session_tag: String,
-}
-
-impl CurrentUser {
-    /// The user as the services see them.
-    pub fn staff(&self) -> Staff<'_> {
-        Staff {
-            id: self.id,
-            centre_id: self.centre_id,
-            session_tag: &self.session_tag,
-            centres: &self.centres,
-        }
-    }
-
-    pub fn actor(&self) -> Actor<'_> {
-        self.staff().actor()
-    }
-}
-
-impl<S: Send + Sync> FromRequestParts<S> for CurrentUser {
-    type Rejection = AppError;
-
-    /// Behind a [`guard`] the user is always there; elsewhere its absence is a bug, not a 500
-    /// for the user to see, so it reads as "not found".
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<CurrentUser>()
-            .cloned()
-            .ok_or(AppError::NotFound)
-    }
-}
-
-/// The session could not be read: the database is down.
-#[derive(Debug, Clone, Copy)]
-struct SessionUnavailable;
-
-/// The session was signed in but has ended (timeout, password change, disabled account).
-#[derive(Debug, Clone, Copy)]
-struct SessionEnded;
-
-enum Identified {
-    Nobody,
-    Ended,
-    User(Box<CurrentUser>),
-}
-
-/// Puts the signed-in user, if any, into the request.
-pub async fn identify(
-    State(state): State<AppState>,
-    session: Session,
-    mut request: Request,
-    next: Next,
-) -> Response {
-    // The stylesheet and the health checks need no user: no session read for them.
-    let path = request.uri().path();
-    if path.starts_with("/static/") || path == "/healthz" || path == "/readyz" {
-        return next.run(request).await;
-    }
-    match current_user(&state, &session).await {
-        Ok(Identified::User(user)) => {
-            request.extensions_mut().insert(*user);
-        }
-        Ok(Identified::Ended) => {
-            request.extensions_mut().insert(SessionEnded);
-        }
-        Ok(Identified::Nobody) => {}
-        Err(error) => {
-            tracing::warn!(%error, "reading the session failed");
-            request.extensions_mut().insert(SessionUnavailable);
-        }
-    }
-    next.run(request).await
-}
-
-async fn current_user(state: &AppState, session: &Session) -> anyhow::Result<Identified> {
-    let Some(mut signed_in) = session.get::<SignedIn>(SESSION_KEY).await? else {
-        return Ok(Identified::Nobody);
-    };
-    let now = state.clock.now();
-    let timed_out =
-        now - signed_in.last_seen > IDLE_TIMEOUT || now - signed_in.signed_in_at > ABSOLUTE_TIMEOUT;
-    let user = if timed_out {
-        None
-    } else {
-        store::staff::session_user(&state.db, signed_in.staff_id)
-            .await?
-            .filter(|user| user.active && user.session_generation == signed_in.generation)
-    };
-    let Some(user) = user else {
-        session.flush().await?;
-        return Ok(Identified::Ended);
-    };
-    // Activity is written at most every half minute: the idle timeout stays exact to that, and
-    // a page's burst of requests costs one session write, not one each.
-    if now - signed_in.last_seen >= ACTIVITY_WRITE_INTERVAL {
-        signed_in.last_seen = now;
-        session.insert(SESSION_KEY, &signed_in).await?;
-    }
-    Ok(Identified::User(Box::new(CurrentUser {
-        id: user.id,
-        username: user.username,
-        full_name: user.full_name,
-        role: user.role,
-        centre_id: user.centre_id,
-        centres: user.centres,
-        lang: Lang::from_code(&user.language).unwrap_or(Lang::Lv),
-        must_change_password: user.must_change_password,
-        session_tag: signed_in.tag,
-    })))
-}
-
-/// Which signed-in users a route group admits.
-#[derive(Clone)]
-pub struct Guard {
-    pub state: AppState,
-    pub roles: &'static [Role],
-    /// Whether a user who must still change their one-time password may pass (the password
-    /// page and signing out); everyone else is sent to change it first.
-    pub before_password_change: bool,
-}
-
-pub const EVERYONE: &[Role] = &Role::ALL;
-pub const ADMINS: &[Role] = &[Role::Admin];
-
-/// Admits the roles of `guard`: anyone else signed in gets 403 (and an audit event), anyone
-/// not signed in is sent to the sign-in page.
-pub async fn guard(State(guard): State<Guard>, request: Request, next: Next) -> Response {
-    let Some(user) = request.extensions().get::<CurrentUser>().cloned() else {
-        if request.extensions().get::<SessionUnavailable>().is_some() {
-            return error_response(ErrorKind::Unavailable);
-        }
-        if request.extensions().get::<SessionEnded>().is_some() {
-            return Redirect::to("/login?ended=session").into_response();
-        }
-        return Redirect::to("/login").into_response();
-    };
-    if user.must_change_password && !guard.before_password_change {
-        return Redirect::to("/account/password").into_response();
-    }
-    if guard.roles.contains(&user.role) {
-        return next.run(request).await;
-    }
-    let route = request
-        .extensions()
-        .get::<axum::extract::MatchedPath>()
-        .map_or("-", |path| path.as_str())
-        .to_owned();
-    if let Err(error) = audit_refusal(&guard.state, &user, &route).await {
-        return AppError::from(error).into_response();
-    }
-    error_response(ErrorKind::Forbidden)
-}
-
-async fn audit_refusal(
-    state: &AppState,
-    user: &CurrentUser,
-    route: &str,
-) -> Result<(), sqlx::Error> {
-    let details = json!({ "route": route, "role": user.role.code() });
-    accounts::record_own(
-        &state.db,
-        state.clock.now(),
-        user.staff(),
-        "access-refused",
-        details,
-    )
-    .await
-}
 
 #[derive(askama::Template, askama_web::WebTemplate)]
 #[template(path = "sign_in.html")]
@@ -242,7 +37,7 @@ pub struct NoticeQuery {
 pub async fn show_sign_in(
     page: Page,
     user: CurrentUserOption,
-    query: axum::extract::Query<NoticeQuery>,
+    query: Query<NoticeQuery>,
 ) -> Response {
     if user.0.is_some() {
         return Redirect::to("/").into_response();
@@ -259,17 +54,6 @@ pub async fn show_sign_in(
         notice,
     }
     .into_response()
-}
-
-/// The signed-in user if there is one, for pages open to everyone.
-pub struct CurrentUserOption(pub Option<CurrentUser>);
-
-impl<S: Send + Sync> FromRequestParts<S> for CurrentUserOption {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(parts.extensions.get::<CurrentUser>().cloned()))
-    }
 }
 
 #[derive(Deserialize)]
@@ -335,22 +119,9 @@ pub async fn sign_in(
     let t = page.t;
     let message = match outcome {
         SignIn::SignedIn { staff_id, tag } => {
-            let user = store::staff::session_user(&state.db, staff_id)
+            let user = session::begin(&state, &session, staff_id, tag, now)
                 .await?
                 .ok_or(AppError::NotFound)?;
-            // A new session id at sign-in: whatever id the browser had before is worthless.
-            session.cycle_id().await.map_err(anyhow::Error::from)?;
-            let signed_in = SignedIn {
-                staff_id,
-                generation: user.session_generation,
-                tag,
-                signed_in_at: now,
-                last_seen: now,
-            };
-            session
-                .insert(SESSION_KEY, &signed_in)
-                .await
-                .map_err(anyhow::Error::from)?;
             let target = if user.must_change_password {
                 "/account/password"
             } else {
@@ -407,30 +178,4 @@ pub async fn sign_out(
     .await?;
     session.flush().await.map_err(anyhow::Error::from)?;
     Ok(Redirect::to("/login?ended=signed-out").into_response())
-}
-
-/// Ends the current session's record of the user's generation after their own password change,
-/// so that this session survives while every other one ends.
-pub async fn renew_after_password_change(
-    state: &AppState,
-    session: &Session,
-    staff_id: i64,
-) -> Result<(), AppError> {
-    let user = store::staff::session_user(&state.db, staff_id)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let Some(mut signed_in) = session
-        .get::<SignedIn>(SESSION_KEY)
-        .await
-        .map_err(anyhow::Error::from)?
-    else {
-        return Err(AppError::NotFound);
-    };
-    signed_in.generation = user.session_generation;
-    session.cycle_id().await.map_err(anyhow::Error::from)?;
-    session
-        .insert(SESSION_KEY, &signed_in)
-        .await
-        .map_err(anyhow::Error::from)?;
-    Ok(())
 }

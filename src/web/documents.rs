@@ -13,13 +13,13 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::CurrentUser;
 use super::download::{
     self,
     Disposition::{Attachment, Inline},
 };
 use super::error::AppError;
 use super::page::Page;
+use super::session::CurrentUser;
 use crate::domain::printed::NotPrintable;
 use crate::domain::staff::Role;
 use crate::i18n::Lang;

@@ -15,11 +15,11 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::AppState;
-use super::auth::CurrentUser;
 use super::download::{self, Disposition};
 use super::error::AppError;
 use super::labels;
 use super::page::Page;
+use super::session::CurrentUser;
 use crate::domain::figures::{
     DEFAULT_MONTHS, MAX_MONTHS, month_code, month_count, month_of, months_back, months_between,
     months_span, parse_month, percent, seconds_to_days,

@@ -2,7 +2,7 @@
 
 use axum::response::Redirect;
 
-use super::auth::CurrentUser;
+use super::session::CurrentUser;
 use crate::domain::staff::Role;
 
 /// Employees start at their cases, supervisors at the review queue, administrators at the

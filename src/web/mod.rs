@@ -19,6 +19,7 @@ mod labels;
 pub mod page;
 mod review;
 mod security;
+pub mod session;
 mod static_files;
 mod subject_access;
 
@@ -49,7 +50,7 @@ use crate::config::Config;
 use crate::domain::staff::Role;
 use crate::keys::Keys;
 use crate::passwords::Hasher;
-use auth::{ADMINS, EVERYONE, Guard, guard};
+use session::{ADMINS, EVERYONE, Guard, guard};
 
 /// The desk: only employees open and continue cases.
 const EMPLOYEES: &[Role] = &[Role::Employee];
@@ -184,7 +185,7 @@ pub fn app(state: AppState) -> Router {
         .with_http_only(true)
         .with_same_site(SameSite::Strict)
         .with_expiry(Expiry::OnInactivity(
-            tower_sessions::cookie::time::Duration::minutes(auth::IDLE_TIMEOUT.num_minutes()),
+            tower_sessions::cookie::time::Duration::minutes(session::IDLE_TIMEOUT.num_minutes()),
         ));
     Router::new()
         .merge(public)
@@ -203,7 +204,7 @@ pub fn app(state: AppState) -> Router {
         }))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(from_fn(page::localise))
-        .layer(from_fn_with_state(state, auth::identify))
+        .layer(from_fn_with_state(state, session::identify))
         .layer(sessions)
         .layer(from_fn(run_to_completion))
         .layer(from_fn_with_state(

@@ -12,8 +12,8 @@ use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use super::auth::CurrentUser;
 use super::error::ErrorKind;
+use super::session::CurrentUser;
 use crate::domain::staff::Role;
 use crate::i18n::{Lang, Texts};
 

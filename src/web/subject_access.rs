@@ -17,11 +17,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::AppState;
-use super::auth::CurrentUser;
 use super::download::{self, Disposition::Attachment};
 use super::error::AppError;
 use super::labels;
 use super::page::Page;
+use super::session::CurrentUser;
 use crate::domain::now_in_riga;
 use crate::domain::personal_code::{PersonalCode, PersonalCodeError};
 use crate::domain::review::Verdict;

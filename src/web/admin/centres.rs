@@ -10,10 +10,10 @@ use crate::domain::staff::CentreKind;
 use crate::service::accounts::{self, AccountError, CentreInput};
 use crate::store::{self, centres::Centre};
 use crate::web::AppState;
-use crate::web::auth::CurrentUser;
 use crate::web::error::AppError;
 use crate::web::form::Posted;
 use crate::web::page::Page;
+use crate::web::session::CurrentUser;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/centres.html")]

@@ -11,10 +11,10 @@ use super::{Done, Errors, see_other};
 use crate::service::catalogue::{self, EidMeansInput};
 use crate::store::{self, catalogue::EidMeans};
 use crate::web::AppState;
-use crate::web::auth::CurrentUser;
 use crate::web::error::AppError;
 use crate::web::form::Posted;
 use crate::web::page::Page;
+use crate::web::session::CurrentUser;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/eid_means.html")]

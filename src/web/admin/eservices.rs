@@ -11,10 +11,10 @@ use crate::domain::catalogue::DataCategory;
 use crate::service::catalogue::{self, CatalogueError, EserviceInput, Problem};
 use crate::store::{self, catalogue::Eservice};
 use crate::web::AppState;
-use crate::web::auth::CurrentUser;
 use crate::web::error::AppError;
 use crate::web::form::Posted;
 use crate::web::page::Page;
+use crate::web::session::CurrentUser;
 
 /// The label of a data category in the page's language.
 pub fn category_label(page: &Page, category: DataCategory) -> &'static str {

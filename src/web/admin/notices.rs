@@ -15,10 +15,10 @@ use crate::present::format::date;
 use crate::service::catalogue::{self, CatalogueError, NoticeInput};
 use crate::store::{self, catalogue::NoticeSummary, catalogue::NoticeText};
 use crate::web::AppState;
-use crate::web::auth::CurrentUser;
 use crate::web::error::AppError;
 use crate::web::form::Posted;
 use crate::web::page::Page;
+use crate::web::session::CurrentUser;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/notices.html")]

@@ -13,10 +13,10 @@ use crate::passwords::Secret;
 use crate::service::accounts::{self, AccountError, StaffChange, UserInput};
 use crate::store::{self, centres::Centre, staff::StaffMember};
 use crate::web::AppState;
-use crate::web::auth::CurrentUser;
 use crate::web::error::AppError;
 use crate::web::form::Posted;
 use crate::web::page::Page;
+use crate::web::session::CurrentUser;
 
 pub fn role_label(page: &Page, role: Role) -> &'static str {
     match role {

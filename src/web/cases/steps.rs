@@ -32,10 +32,10 @@ use crate::present::format::date;
 use crate::service::cases::{self as service, CaseError, StepInput};
 use crate::store::cases::{self as store, EidMeans, Notice};
 use crate::web::AppState;
-use crate::web::auth::CurrentUser;
 use crate::web::error::AppError;
 use crate::web::form::{Field, Posted, Widget, attach_errors, summary};
 use crate::web::page::Page;
+use crate::web::session::CurrentUser;
 
 /// The data-use notice in the user's language, as 22.¹3 shows it.
 pub struct NoticeView {

@@ -22,10 +22,10 @@ use crate::service::documents::{self, DocumentCheck, DocumentState};
 use crate::service::review::Marked;
 use crate::store;
 use crate::web::AppState;
-use crate::web::auth::CurrentUser;
 use crate::web::error::AppError;
 use crate::web::labels;
 use crate::web::page::Page;
+use crate::web::session::CurrentUser;
 
 pub struct StepLine {
     pub subpoint: &'static str,

@@ -18,11 +18,11 @@ use crate::present::format::riga_time;
 use crate::store;
 use crate::store::review::{CentreOption, EmployeeOption, EserviceOption, QueueFilter, QueueRow};
 use crate::web::AppState;
-use crate::web::auth::CurrentUser;
 use crate::web::download::{self, Disposition};
 use crate::web::error::AppError;
 use crate::web::labels;
 use crate::web::page::Page;
+use crate::web::session::CurrentUser;
 
 /// The queue's filters as the query string carries them: ids, codes and dates only.
 #[derive(Debug, Default, Deserialize)]

@@ -16,9 +16,9 @@ use crate::service::review::Drawn;
 use crate::store;
 use crate::store::review::CentreOption;
 use crate::web::AppState;
-use crate::web::auth::CurrentUser;
 use crate::web::error::AppError;
 use crate::web::page::Page;
+use crate::web::session::CurrentUser;
 
 /// How many earlier samples the spot-check page lists.
 const SAMPLES_LISTED: i64 = 24;

@@ -1,0 +1,142 @@
+//! /cases: the employee's open cases, those awaiting a result, and the recently finished.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+
+use crate::domain::today_in_riga;
+use crate::domain::workflow::{RESULT_OVERDUE_AFTER_DAYS, result_overdue};
+use crate::present::format::riga_time;
+use crate::store::cases::{self as store, Listed};
+use crate::web::AppState;
+use crate::web::error::AppError;
+use crate::web::labels;
+use crate::web::page::Page;
+use crate::web::session::CurrentUser;
+
+const RECENTLY_FINISHED: i64 = 20;
+
+pub struct ListRow {
+    pub id: i64,
+    pub eservice: String,
+    pub stands: String,
+    pub opened: String,
+    pub submitted: String,
+    pub days_waiting: i64,
+    pub overdue: bool,
+    pub finished: String,
+    pub status: &'static str,
+}
+
+fn list_rows(page: &Page, rows: Vec<Listed>, now: DateTime<Utc>) -> Vec<ListRow> {
+    let today = today_in_riga(now);
+    rows.into_iter()
+        .map(|row| {
+            let days_waiting = row
+                .submitted_at
+                .map_or(0, |at| (today - today_in_riga(at)).num_days());
+            let stands = row
+                .next_step
+                .map(|step| format!("{} {}", step.subpoint(), labels::duty(page.t, step)))
+                .unwrap_or_default();
+            ListRow {
+                id: row.id,
+                eservice: page
+                    .lang
+                    .pick(&row.eservice_name_lv, &row.eservice_name_en)
+                    .to_owned(),
+                stands,
+                opened: riga_time(row.opened_at),
+                submitted: row.submitted_at.map(riga_time).unwrap_or_default(),
+                days_waiting,
+                overdue: result_overdue(row.next_step, row.submitted_at, now),
+                finished: row.finished_at.map(riga_time).unwrap_or_default(),
+                status: labels::status(page.t, row.status),
+            }
+        })
+        .collect()
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "cases/list.html")]
+pub struct ListPage {
+    page: Page,
+    mine: Vec<ListRow>,
+    awaiting: Vec<ListRow>,
+    finished: Vec<ListRow>,
+    overdue_rule: String,
+    /// (next page, first page) links of each list; a link carries case ids only.
+    mine_pages: (Option<String>, Option<String>),
+    awaiting_pages: (Option<String>, Option<String>),
+}
+
+/// Where each paged list of /cases stands: the id of the last case of the page before.
+#[derive(Debug, Default, Deserialize)]
+pub struct ListQuery {
+    #[serde(default)]
+    mine_after: Option<String>,
+    #[serde(default)]
+    awaiting_after: Option<String>,
+}
+
+/// A cursor from the query; anything that is not a case id means the first page.
+fn cursor(raw: Option<&str>) -> Option<i64> {
+    raw.and_then(|raw| raw.trim().parse().ok())
+}
+
+/// The /cases link with both lists' cursors, ending at the list the link is about.
+fn list_href(mine: Option<i64>, awaiting: Option<i64>, anchor: &str) -> String {
+    let mut pairs = Vec::new();
+    if let Some(id) = mine {
+        pairs.push(format!("mine_after={id}"));
+    }
+    if let Some(id) = awaiting {
+        pairs.push(format!("awaiting_after={id}"));
+    }
+    if pairs.is_empty() {
+        format!("/cases#{anchor}")
+    } else {
+        format!("/cases?{}#{anchor}", pairs.join("&"))
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> Result<ListPage, AppError> {
+    let now = state.clock.now();
+    let mine_after = cursor(query.mine_after.as_deref());
+    let awaiting_after = cursor(query.awaiting_after.as_deref());
+    let mine = store::open_cases_of(&state.db, user.id, &user.centres, mine_after).await?;
+    let awaiting = store::awaiting_result(&state.db, &user.centres, awaiting_after).await?;
+    let finished = store::recently_finished(&state.db, &user.centres, RECENTLY_FINISHED).await?;
+    let overdue_rule = page
+        .t
+        .cases
+        .awaiting_overdue_rule
+        .replace("{n}", &RESULT_OVERDUE_AFTER_DAYS.to_string());
+    let mine_pages = (
+        mine.next
+            .map(|next| list_href(Some(next), awaiting_after, "mine")),
+        mine_after.map(|_| list_href(None, awaiting_after, "mine")),
+    );
+    let awaiting_pages = (
+        awaiting
+            .next
+            .map(|next| list_href(mine_after, Some(next), "awaiting")),
+        awaiting_after.map(|_| list_href(mine_after, None, "awaiting")),
+    );
+    Ok(ListPage {
+        mine: list_rows(&page, mine.rows, now),
+        awaiting: list_rows(&page, awaiting.rows, now),
+        finished: list_rows(&page, finished, now),
+        overdue_rule,
+        mine_pages,
+        awaiting_pages,
+        page,
+    })
+}
