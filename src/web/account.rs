@@ -18,13 +18,14 @@ use crate::i18n::Lang;
 use crate::passwords::Secret;
 use crate::service::accounts::{self, AccountError};
 use crate::store;
+use crate::web::form::Errors;
 
 #[derive(Template, WebTemplate)]
 #[template(path = "password.html")]
 pub struct PasswordPage {
     page: Page,
     must_change: bool,
-    errors: Vec<(&'static str, &'static str)>,
+    errors: Errors,
     changed: bool,
 }
 
@@ -39,11 +40,8 @@ impl PasswordPage {
         ]
     }
 
-    fn error_for(&self, field: &str) -> Option<&'static str> {
-        self.errors
-            .iter()
-            .find(|(name, _)| *name == field)
-            .map(|(_, message)| *message)
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
     }
 }
 
@@ -51,7 +49,7 @@ pub async fn show_password(page: Page, user: CurrentUser) -> PasswordPage {
     PasswordPage {
         page,
         must_change: user.must_change_password,
-        errors: Vec::new(),
+        errors: Errors::default(),
         changed: false,
     }
 }
@@ -74,19 +72,19 @@ pub async fn change_password(
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, AppError> {
     let t = page.t.auth;
-    let mut errors = Vec::new();
+    let mut errors = Errors::default();
     let stored = store::staff::password_hash(&state.db, user.id).await?;
     if !state
         .hasher
         .verify(Secret::new(form.current.clone()), Some(stored))
         .await?
     {
-        errors.push(("current", t.current_password_wrong));
+        errors.push("current", t.current_password_wrong);
     }
     if form.new != form.repeat {
-        errors.push(("repeat", t.passwords_differ));
+        errors.push("repeat", t.passwords_differ);
     } else if form.new == form.current {
-        errors.push(("new", t.password_unchanged));
+        errors.push("new", t.password_unchanged);
     }
     if errors.is_empty() {
         let changed = accounts::change_own_password(
@@ -109,7 +107,7 @@ pub async fn change_password(
                 .into_response());
             }
             Err(AccountError::WeakPassword(problem)) => {
-                errors.push(("new", password_problem(&page, problem)))
+                errors.push("new", password_problem(&page, problem))
             }
             Err(other) => return Err(anyhow::Error::from(other).into()),
         }

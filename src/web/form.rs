@@ -61,6 +61,53 @@ impl<S: Send + Sync> FromRequest<S> for Posted {
     }
 }
 
+/// What is wrong with a form: each problem by the id of the element it is about (a field, or a
+/// group's first option), in form order. The error summary (`templates/partials/errors.html`)
+/// links to each; each field shows its own message. The one shape of every form's errors.
+#[derive(Debug, Default, Clone)]
+pub struct Errors(Vec<(String, String)>);
+
+impl Errors {
+    /// A form with one problem.
+    pub fn one(field: &str, message: impl Into<String>) -> Self {
+        let mut errors = Self::default();
+        errors.push(field, message);
+        errors
+    }
+
+    /// Adds the problem of `field`, unless it already has one (the first is the one shown).
+    pub fn push(&mut self, field: &str, message: impl Into<String>) {
+        if self.get(field).is_none() {
+            self.0.push((field.to_owned(), message.into()));
+        }
+    }
+
+    pub fn get(&self, field: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(name, _)| name == field)
+            .map(|(_, message)| message.as_str())
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &(String, String)> {
+        self.0.iter()
+    }
+}
+
+impl<F: AsRef<str>, M: Into<String>> FromIterator<(F, M)> for Errors {
+    fn from_iter<I: IntoIterator<Item = (F, M)>>(problems: I) -> Self {
+        let mut errors = Self::default();
+        for (field, message) in problems {
+            errors.push(field.as_ref(), message);
+        }
+        errors
+    }
+}
+
 /// One option of a select, radio group or checkbox group.
 #[derive(Debug, Clone)]
 pub struct Choice {
@@ -271,17 +318,16 @@ pub fn message(t: &Cases, error: &FieldError) -> String {
     }
 }
 
-/// The fields that have an error, in form order, for the error summary: (field id, message).
-pub fn summary(fields: &[Field]) -> Vec<(String, String)> {
-    fields
-        .iter()
-        .filter_map(|field| {
-            field
-                .error
-                .as_ref()
-                .map(|message| (field_anchor(field), message.clone()))
-        })
-        .collect()
+/// The fields that have an error, in form order, for the error summary, each named by its
+/// label ("Dokumenta veids: izvēlieties …"): the summary is read away from the fields.
+pub fn summary(fields: &[Field]) -> Errors {
+    let mut errors = Errors::default();
+    for field in fields {
+        if let Some(message) = &field.error {
+            errors.push(&field_anchor(field), format!("{}: {message}", field.label));
+        }
+    }
+    errors
 }
 
 /// The element the summary links to: the input, or a group's first option.

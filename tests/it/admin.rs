@@ -6,7 +6,7 @@ use chrono::TimeDelta;
 use pilnvara::domain::staff::Role;
 use pilnvara::service::accounts;
 
-use crate::harness::{TEST_PASSWORD, TestApp};
+use crate::harness::{TEST_PASSWORD, TestApp, count};
 
 /// The one-time password a result page shows.
 fn shown_password(body: &str) -> String {
@@ -22,10 +22,6 @@ fn id_in(location: Option<&str>) -> i64 {
     let location = location.expect("a redirect");
     let path = location.split('?').next().unwrap();
     path.rsplit('/').next().unwrap().parse().expect(location)
-}
-
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
 }
 
 /// Centre RIX with administrator `adm` and employee `anna`; centre VEN with employee `viktors`.
@@ -88,7 +84,7 @@ async fn every_admin_route_refuses_employees_and_supervisors_and_the_refusal_is_
         "/admin/notices/new",
         "/admin/notices/1",
     ];
-    let changes_before = count(&app, "SELECT count(*) FROM audit_events").await;
+    let changes_before = count(&app.pool, "SELECT count(*) FROM audit_events").await;
     for username in ["anna", "sandra"] {
         let client = app.signed_in(username).await;
         for path in gets {
@@ -105,7 +101,7 @@ async fn every_admin_route_refuses_employees_and_supervisors_and_the_refusal_is_
     }
     let requests = 2 * (gets.len() + posts.len()) as i64;
     let refused = count(
-        &app,
+        &app.pool,
         "SELECT count(*) FROM audit_events WHERE action = 'access-refused'",
     )
     .await;
@@ -118,14 +114,14 @@ async fn every_admin_route_refuses_employees_and_supervisors_and_the_refusal_is_
     .unwrap();
     assert!(routes.contains(&"/admin/staff/{id}/reset-password".to_owned()));
     let others = count(
-        &app,
+        &app.pool,
         "SELECT count(*) FROM audit_events WHERE action NOT IN ('access-refused', 'signed-in')",
     )
     .await;
     assert_eq!(others, changes_before, "nothing was changed");
-    assert_eq!(count(&app, "SELECT count(*) FROM centres").await, 1);
+    assert_eq!(count(&app.pool, "SELECT count(*) FROM centres").await, 1);
     assert_eq!(
-        count(&app, "SELECT count(*) FROM staff WHERE active").await,
+        count(&app.pool, "SELECT count(*) FROM staff WHERE active").await,
         2
     );
 }
@@ -209,7 +205,7 @@ async fn an_admin_of_one_centre_finds_nothing_of_another() {
     .unwrap();
     assert_eq!((active, role.as_str(), centre), (true, "employee", ven));
     assert_eq!(
-        count(&app, "SELECT count(*) FROM supervised_centres").await,
+        count(&app.pool, "SELECT count(*) FROM supervised_centres").await,
         0
     );
 }
@@ -720,10 +716,13 @@ async fn duplicates_and_bad_fields_come_back_with_the_typed_values() {
     assert!(bad_date.body.contains(">Pašvaldība</textarea>"));
     assert!(bad_date.body.contains(r##"<a href="#purposes_en">"##));
 
-    assert_eq!(count(&app, "SELECT count(*) FROM centres").await, 2);
-    assert_eq!(count(&app, "SELECT count(*) FROM staff").await, 3);
-    assert_eq!(count(&app, "SELECT count(*) FROM eservices").await, 4);
-    assert_eq!(count(&app, "SELECT count(*) FROM data_notices").await, 1);
+    assert_eq!(count(&app.pool, "SELECT count(*) FROM centres").await, 2);
+    assert_eq!(count(&app.pool, "SELECT count(*) FROM staff").await, 3);
+    assert_eq!(count(&app.pool, "SELECT count(*) FROM eservices").await, 4);
+    assert_eq!(
+        count(&app.pool, "SELECT count(*) FROM data_notices").await,
+        1
+    );
 }
 
 #[tokio::test]
@@ -822,7 +821,7 @@ async fn a_shown_notice_version_cannot_be_edited_and_a_new_version_can_be_added(
     assert!(listed.body.contains("01.04.2026"));
     assert!(listed.body.contains("Parādīta klientam kopš"));
     assert_eq!(
-        count(&app, "SELECT count(*) FROM audit_events WHERE action LIKE 'notice-version-%' AND chain = 'system'").await,
+        count(&app.pool, "SELECT count(*) FROM audit_events WHERE action LIKE 'notice-version-%' AND chain = 'system'").await,
         2
     );
 }
@@ -950,7 +949,11 @@ async fn a_catalogue_edit_persists_capabilities_and_categories() {
         ("Smart-ID (nav kvalificēts)", false)
     );
     assert_eq!(
-        count(&app, "SELECT count(*) FROM eid_means WHERE code = 'hijack'").await,
+        count(
+            &app.pool,
+            "SELECT count(*) FROM eid_means WHERE code = 'hijack'"
+        )
+        .await,
         0,
         "the code never changes"
     );
@@ -1036,7 +1039,7 @@ async fn an_administrator_ends_every_session_of_an_account_without_disabling_it(
         "the account still works"
     );
     let audited = count(
-        &app,
+        &app.pool,
         "SELECT count(*) FROM audit_events WHERE action = 'staff-sessions-ended'",
     )
     .await;
@@ -1047,7 +1050,7 @@ async fn an_administrator_ends_every_session_of_an_account_without_disabling_it(
 async fn control_characters_in_admin_forms_get_a_message_beside_the_field() {
     let (app, rix, _) = two_centres().await;
     let admin = app.signed_in("adm").await;
-    let staff_before = count(&app, "SELECT count(*) FROM staff").await;
+    let staff_before = count(&app.pool, "SELECT count(*) FROM staff").await;
     let refused = admin
         .post(
             "/admin/staff/new",
@@ -1066,11 +1069,11 @@ async fn control_characters_in_admin_forms_get_a_message_beside_the_field() {
         "the form keeps the rest"
     );
     assert_eq!(
-        count(&app, "SELECT count(*) FROM staff").await,
+        count(&app.pool, "SELECT count(*) FROM staff").await,
         staff_before
     );
 
-    let eservices_before = count(&app, "SELECT count(*) FROM eservices").await;
+    let eservices_before = count(&app.pool, "SELECT count(*) FROM eservices").await;
     let refused = admin
         .post(
             "/admin/eservices/new",
@@ -1092,7 +1095,7 @@ async fn control_characters_in_admin_forms_get_a_message_beside_the_field() {
         refused.body
     );
     assert_eq!(
-        count(&app, "SELECT count(*) FROM eservices").await,
+        count(&app.pool, "SELECT count(*) FROM eservices").await,
         eservices_before
     );
 }

@@ -9,16 +9,9 @@ use pilnvara::service::accounts;
 
 use crate::harness::{Client, TEST_PASSWORD, TestApp};
 
-async fn app_with_employee() -> TestApp {
-    let app = TestApp::new().await;
-    app.centre("RIX").await;
-    app.user("anna", Role::Employee, "RIX", &[]).await;
-    app
-}
-
 #[tokio::test]
 async fn signing_in_lands_on_the_role_home_page_with_a_strict_session_cookie() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let client = app.client().await;
     let response = client.sign_in("Anna", TEST_PASSWORD).await;
     assert_eq!(response.status, StatusCode::SEE_OTHER);
@@ -56,7 +49,7 @@ async fn pages_need_a_signed_in_user() {
 
 #[tokio::test]
 async fn unknown_user_wrong_password_and_disabled_account_look_the_same() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     app.user("janis", Role::Employee, "RIX", &[]).await;
     accounts::set_active(
         &app.pool,
@@ -98,7 +91,7 @@ async fn unknown_user_wrong_password_and_disabled_account_look_the_same() {
 
 #[tokio::test]
 async fn empty_fields_are_asked_for_again() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let client = app.client().await;
     let response = client.sign_in("anna", "").await;
     assert_eq!(response.status, StatusCode::OK);
@@ -111,7 +104,7 @@ async fn empty_fields_are_asked_for_again() {
 
 #[tokio::test]
 async fn failures_lock_softly_then_until_an_administrator_unlocks() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let client = app.client().await;
     for _ in 0..2 {
         assert!(
@@ -173,7 +166,7 @@ async fn failures_lock_softly_then_until_an_administrator_unlocks() {
 
 #[tokio::test]
 async fn the_session_id_changes_at_sign_in_and_a_planted_one_is_worthless() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let client = app.client().await;
     client.set_cookie("pilnvara=planted-by-an-attacker; Path=/");
     client.sign_in("anna", TEST_PASSWORD).await;
@@ -194,7 +187,7 @@ async fn the_session_id_changes_at_sign_in_and_a_planted_one_is_worthless() {
 
 #[tokio::test]
 async fn signing_out_ends_the_session_on_the_server() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let client = app.signed_in("anna").await;
     let cookie = client.cookies();
     let out = client.post("/logout", &[]).await;
@@ -210,7 +203,7 @@ async fn signing_out_ends_the_session_on_the_server() {
 
 #[tokio::test]
 async fn an_idle_session_ends_after_fifteen_minutes_and_activity_keeps_it() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let client = app.signed_in("anna").await;
     for _ in 0..4 {
         app.clock.advance(TimeDelta::minutes(14));
@@ -235,7 +228,7 @@ async fn an_idle_session_ends_after_fifteen_minutes_and_activity_keeps_it() {
 
 #[tokio::test]
 async fn a_session_ends_after_eight_hours_however_active() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let client = app.signed_in("anna").await;
     for _ in 0..47 {
         app.clock.advance(TimeDelta::minutes(10));
@@ -316,7 +309,7 @@ async fn a_new_account_must_change_its_one_time_password_first() {
 
 #[tokio::test]
 async fn a_password_change_ends_every_other_session() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let desk = app.signed_in("anna").await;
     let other_desk = app.signed_in("anna").await;
     let changed = desk
@@ -343,7 +336,7 @@ async fn a_password_change_ends_every_other_session() {
 
 #[tokio::test]
 async fn disabling_an_account_ends_its_sessions() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let client = app.signed_in("anna").await;
     accounts::set_active(
         &app.pool,
@@ -362,7 +355,7 @@ async fn disabling_an_account_ends_its_sessions() {
 
 #[tokio::test]
 async fn a_cross_site_post_is_refused() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let client = app.signed_in("anna").await;
     let cookie = client.cookies();
     let forged = reqwest::Client::builder()
@@ -399,7 +392,7 @@ async fn a_cross_site_post_is_refused() {
 
 #[tokio::test]
 async fn sign_ins_failures_and_sign_outs_are_audited() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let client = app.client().await;
     client.sign_in("anna", "wrong wrong wrong").await;
     client.sign_in("nobody", "wrong wrong wrong").await;
@@ -437,7 +430,7 @@ async fn sign_ins_failures_and_sign_outs_are_audited() {
 
 #[tokio::test]
 async fn the_language_switch_is_remembered_for_the_user() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let client = app.signed_in("anna").await;
     let switched = client
         .post("/language", &[("lang", "en"), ("back", "/")])
@@ -475,7 +468,7 @@ async fn the_language_switch_works_before_signing_in() {
 
 #[tokio::test]
 async fn one_client_address_cannot_flood_the_sign_in() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let mut statuses = Vec::new();
     for _ in 0..45 {
         let response = app
@@ -538,7 +531,7 @@ async fn strict_transport_security_is_sent_only_behind_tls() {
 
 #[tokio::test]
 async fn the_language_switch_returns_only_to_plain_local_paths_and_is_audited() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let client = app.signed_in("anna").await;
     for (back, expected) in [
         (
@@ -581,7 +574,7 @@ async fn the_language_switch_returns_only_to_plain_local_paths_and_is_audited() 
 
 #[tokio::test]
 async fn concurrent_failures_on_a_username_that_never_failed_each_count() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let attempt = || async {
         app.send(
             axum::http::Request::post("/login")

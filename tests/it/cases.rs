@@ -7,7 +7,7 @@ use pilnvara::clock::Clock;
 use pilnvara::domain::staff::Role;
 use pilnvara::domain::{now_in_riga, today_in_riga};
 
-use crate::harness::{Client, TestApp, TestResponse, scalar};
+use crate::harness::{Client, TestApp, TestResponse, count, scalar};
 
 pub(crate) const GIVEN: &str = "Jānis";
 pub(crate) const SURNAME: &str = "Bērziņš";
@@ -595,7 +595,9 @@ async fn personal_codes_of_both_formats_at_the_identity_check() {
         assert_eq!(response.status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
         assert!(response.body.contains(message), "{bad}: {message}");
         assert!(response.body.contains(r#"role="alert" tabindex="-1""#));
-        assert!(response.body.contains(r##"href="#personal_code""##));
+        let field = pilnvara::i18n::Lang::Lv.texts().cases.field_personal_code;
+        let summary = format!(r##"<a href="#personal_code">{field}: "##);
+        assert!(response.body.contains(&summary), "the summary names the field");
         assert!(response.body.contains(
             r#"aria-describedby="personal_code-error personal_code-hint" aria-invalid="true""#
         ));
@@ -1449,10 +1451,6 @@ async fn the_case_lists_are_paged_by_keyset_without_gaps_or_duplicates() {
     assert!(both.body.contains("Uz pirmo lapu"));
 }
 
-async fn count(app: &TestApp, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(&app.pool).await.unwrap()
-}
-
 #[tokio::test]
 async fn submitting_the_new_case_form_twice_opens_one_case() {
     let app = desk().await;
@@ -1469,10 +1467,10 @@ async fn submitting_the_new_case_form_twice_opens_one_case() {
         second.location(),
         "back to the case opened"
     );
-    assert_eq!(count(&app, "SELECT count(*) FROM cases").await, 1);
+    assert_eq!(count(&app.pool, "SELECT count(*) FROM cases").await, 1);
     assert_eq!(
         count(
-            &app,
+            &app.pool,
             "SELECT count(*) FROM audit_events WHERE action = 'case-opened'"
         )
         .await,
@@ -1486,7 +1484,7 @@ async fn submitting_the_new_case_form_twice_opens_one_case() {
         post(&anna, "/cases/new", &form)
     );
     assert_eq!(a.location(), b.location());
-    assert_eq!(count(&app, "SELECT count(*) FROM cases").await, 2);
+    assert_eq!(count(&app.pool, "SELECT count(*) FROM cases").await, 2);
     // Another employee cannot land on anna's case with her token.
     let ben = app.signed_in("ben").await;
     assert_eq!(
@@ -1500,7 +1498,7 @@ async fn submitting_the_new_case_form_twice_opens_one_case() {
         post(&anna, "/cases/new", &tokenless).await.status,
         StatusCode::BAD_REQUEST
     );
-    assert_eq!(count(&app, "SELECT count(*) FROM cases").await, 2);
+    assert_eq!(count(&app.pool, "SELECT count(*) FROM cases").await, 2);
 }
 
 #[tokio::test]

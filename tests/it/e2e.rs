@@ -7,22 +7,14 @@ mod screenshots;
 mod walk;
 
 use fantoccini::key::Key;
-use pilnvara::domain::staff::Role;
 
 use crate::browser::{Browser, Outcome};
 use crate::ensure;
 use crate::harness::{TEST_PASSWORD, TestApp};
 
-async fn app_with_employee() -> TestApp {
-    let app = TestApp::new().await;
-    app.centre("RIX").await;
-    app.user("anna", Role::Employee, "RIX", &[]).await;
-    app
-}
-
 #[tokio::test]
 async fn sign_in_page_and_its_error_state_are_accessible() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let Some(browser) = Browser::open(&app, "sign_in_accessible").await else {
         return;
     };
@@ -47,7 +39,7 @@ async fn sign_in_page_and_its_error_state_are_accessible() {
 
 #[tokio::test]
 async fn repeated_failures_lock_the_sign_in_and_say_when_to_try_again() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let Some(browser) = Browser::open(&app, "sign_in_lockout").await else {
         return;
     };
@@ -70,7 +62,7 @@ async fn repeated_failures_lock_the_sign_in_and_say_when_to_try_again() {
 
 #[tokio::test]
 async fn the_language_switch_changes_the_interface_and_is_kept_after_sign_in() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let Some(browser) = Browser::open(&app, "language_switch").await else {
         return;
     };
@@ -111,7 +103,7 @@ async fn the_language_switch_changes_the_interface_and_is_kept_after_sign_in() {
 
 #[tokio::test]
 async fn the_keyboard_reaches_the_skip_link_first_and_it_moves_to_the_content() {
-    let app = app_with_employee().await;
+    let app = TestApp::with_employee().await;
     let Some(browser) = Browser::open(&app, "skip_link").await else {
         return;
     };

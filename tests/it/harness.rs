@@ -279,6 +279,21 @@ impl TestApp {
     }
 
     /// A centre with `code`.
+    /// Centre RIX with employee `anna`.
+    pub async fn with_employee() -> Self {
+        let app = Self::new().await;
+        app.centre("RIX").await;
+        app.user("anna", Role::Employee, "RIX", &[]).await;
+        app
+    }
+
+    /// Moves the application's clock to `at`.
+    pub fn set_clock(&self, at: chrono::DateTime<chrono::Utc>) {
+        use pilnvara::clock::Clock;
+        let now = self.clock.now();
+        self.clock.advance(at - now);
+    }
+
     pub async fn centre(&self, code: &str) -> i64 {
         let input = CentreInput {
             code: code.to_owned(),
@@ -497,6 +512,11 @@ impl Client {
 }
 
 /// The number `sql` answers with `$1` bound to `id` (a count of rows about one case, say).
+/// The one number `sql` counts.
+pub async fn count(pool: &PgPool, sql: &str) -> i64 {
+    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
+}
+
 pub async fn scalar(app: &TestApp, sql: &str, id: i64) -> i64 {
     sqlx::query_scalar(sql)
         .bind(id)

@@ -2,16 +2,10 @@
 //! the changes to and from summer time.
 
 use axum::http::StatusCode;
-use chrono::{DateTime, TimeZone, Utc};
-use pilnvara::clock::Clock;
+use chrono::{TimeZone, Utc};
 use pilnvara::domain::staff::Role;
 
 use crate::harness::TestApp;
-
-fn set_clock(app: &TestApp, at: DateTime<Utc>) {
-    let now = app.clock.now();
-    app.clock.advance(at - now);
-}
 
 #[tokio::test]
 async fn case_times_are_shown_as_dd_mm_yyyy_on_the_riga_wall_clock_across_summer_time() {
@@ -52,7 +46,7 @@ async fn case_times_are_shown_as_dd_mm_yyyy_on_the_riga_wall_clock_across_summer
         ),
     ];
     for (at, shown) in cases {
-        set_clock(&app, at);
+        app.set_clock(at);
         let anna = app.signed_in("anna").await;
         let eservice = eservice.to_string();
         let token = anna.open_token().await;

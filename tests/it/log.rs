@@ -8,10 +8,9 @@ use pilnvara::audit::log::{self, LogCheck, LogProblem};
 use pilnvara::audit::{self, Chain, Event};
 use pilnvara::clock::Clock;
 use serde_json::json;
-use sqlx::PgPool;
 
 use crate::evidence::{record_on_case, tamper};
-use crate::harness::TestApp;
+use crate::harness::{TestApp, count};
 
 async fn verified(app: &TestApp, external: Option<&str>, witness: Option<&str>) -> LogCheck {
     let mut connection = app.pool.acquire().await.unwrap();
@@ -25,10 +24,6 @@ async fn checkpoint(app: &TestApp, dir: &std::path::Path) -> log::Written {
     log::checkpoint(&app.pool, &app.keys, app.clock.now(), dir)
         .await
         .unwrap()
-}
-
-async fn count(pool: &PgPool, sql: &str) -> i64 {
-    sqlx::query_scalar(sql).fetch_one(pool).await.unwrap()
 }
 
 #[tokio::test]

@@ -87,12 +87,6 @@ async fn eservice(pool: &PgPool, code: &str) -> i64 {
 }
 
 /// Sets the manual clock to `at`.
-fn set_clock(app: &TestApp, at: DateTime<Utc>) {
-    use pilnvara::clock::Clock;
-    let now = app.clock.now();
-    app.clock.advance(at - now);
-}
-
 /// The case ids a page lists, in order.
 fn listed_cases(body: &str) -> Vec<i64> {
     body.split("data-case=\"")
@@ -466,6 +460,8 @@ async fn unreadable_or_out_of_range_filters_show_the_queue_with_a_message_never_
             "{query}"
         );
         assert!(page.body.contains(message), "{query}");
+        let summary = format!("<a href=\"#{field}\">{message}</a>");
+        assert!(page.body.contains(&summary), "{query}: the summary links to it");
         assert_eq!(
             listed_cases(&page.body),
             [case],
@@ -635,7 +631,7 @@ async fn a_review_is_audited_a_second_supersedes_the_first_and_neither_can_chang
 async fn a_spot_check_sample_is_reproducible_and_fixed_once_drawn() {
     let s = scoped().await;
     let app = &s.app;
-    set_clock(app, utc(2025, 12, 10, 12, 0));
+    app.set_clock(utc(2025, 12, 10, 12, 0));
     let residence = eservice(&app.pool, "example-residence").await;
     let mut november = Vec::new();
     for day in 1..=30 {
@@ -802,7 +798,7 @@ fn row_cells(body: &str, key: &str) -> Vec<String> {
 async fn figures_match_a_hand_computed_month() {
     let s = scoped().await;
     let app = &s.app;
-    set_clock(app, utc(2025, 12, 10, 12, 0));
+    app.set_clock(utc(2025, 12, 10, 12, 0));
     let residence = eservice(&app.pool, "example-residence").await;
     let day = chrono::TimeDelta::days(1);
     let case = |opened: DateTime<Utc>| NewCase {
@@ -947,7 +943,7 @@ async fn csv_exports_carry_a_bom_and_neutralise_formulas_without_personal_data()
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    set_clock(app, utc(2025, 12, 10, 12, 0));
+    app.set_clock(utc(2025, 12, 10, 12, 0));
     let case = insert_case(
         &app.pool,
         &NewCase::closed(s.a, formula, s.anna, utc(2025, 11, 20, 10, 0)),
@@ -1015,7 +1011,7 @@ async fn recording_a_review_marks_the_case_reviewed_for_the_queue_filter() {
     let client = app.signed_in("vad").await;
     let path = format!("/review/{case}");
 
-    set_clock(app, utc(2026, 2, 1, 9, 0));
+    app.set_clock(utc(2026, 2, 1, 9, 0));
     let first = client
         .post(
             &path,
@@ -1030,7 +1026,7 @@ async fn recording_a_review_marks_the_case_reviewed_for_the_queue_filter() {
         .await
         .unwrap();
 
-    set_clock(app, utc(2026, 2, 3, 9, 0));
+    app.set_clock(utc(2026, 2, 3, 9, 0));
     let second = client
         .post(
             &path,
@@ -1048,7 +1044,7 @@ async fn recording_a_review_marks_the_case_reviewed_for_the_queue_filter() {
         "the latest review's time"
     );
     // A stale form records nothing and changes nothing.
-    set_clock(app, utc(2026, 2, 5, 9, 0));
+    app.set_clock(utc(2026, 2, 5, 9, 0));
     let stale = client
         .post(
             &path,

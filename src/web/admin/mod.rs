@@ -20,6 +20,7 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::AppState;
+pub use super::form::Errors;
 use super::page::Page;
 
 /// The admin pages; the caller puts the guard around them.
@@ -73,34 +74,6 @@ pub fn routes() -> Router<AppState> {
             "/admin/notices/{id}",
             get(notices::show).post(notices::update),
         )
-}
-
-/// What is wrong with a form, by field name: the error summary links to each field, and each
-/// field shows its own message.
-#[derive(Debug, Default)]
-pub struct Errors(Vec<(&'static str, &'static str)>);
-
-impl Errors {
-    pub fn push(&mut self, field: &'static str, message: &'static str) {
-        if self.get(field).is_none() {
-            self.0.push((field, message));
-        }
-    }
-
-    pub fn get(&self, field: &str) -> Option<&'static str> {
-        self.0
-            .iter()
-            .find(|(name, _)| *name == field)
-            .map(|(_, message)| *message)
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
-    pub fn iter(&self) -> impl Iterator<Item = &(&'static str, &'static str)> {
-        self.0.iter()
-    }
 }
 
 /// The result of an action, carried across the redirect after it (`?done=saved`).

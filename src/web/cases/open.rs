@@ -12,6 +12,7 @@ use crate::service::cases::{self as service, Opening};
 use crate::store::cases::{self as store};
 use crate::web::AppState;
 use crate::web::error::AppError;
+use crate::web::form::Errors;
 use crate::web::form::{Field, Posted, Widget, summary};
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
@@ -23,7 +24,7 @@ pub struct NewPage {
     /// The form's one-time token: submitting it twice opens one case.
     open_token: Uuid,
     fields: Vec<Field>,
-    errors: Vec<(String, String)>,
+    errors: Errors,
     no_eservices: bool,
 }
 

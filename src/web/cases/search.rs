@@ -13,6 +13,7 @@ use crate::service::cases::{self as service};
 use crate::store::cases::{self as store, LIST_LIMIT, SearchBy};
 use crate::web::AppState;
 use crate::web::error::AppError;
+use crate::web::form::Errors;
 use crate::web::form::{Field, Posted, Widget, summary};
 use crate::web::labels;
 use crate::web::page::Page;
@@ -32,7 +33,7 @@ pub struct Found {
 pub struct SearchPage {
     page: Page,
     fields: Vec<Field>,
-    errors: Vec<(String, String)>,
+    errors: Errors,
     form_error: Option<&'static str>,
     results: Option<Vec<Found>>,
     limited: Option<String>,

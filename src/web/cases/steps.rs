@@ -33,6 +33,7 @@ use crate::service::cases::{self as service, CaseError, StepInput};
 use crate::store::cases::{self as store, EidMeans, Notice};
 use crate::web::AppState;
 use crate::web::error::AppError;
+use crate::web::form::Errors;
 use crate::web::form::{Field, Posted, Widget, attach_errors, summary};
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
@@ -122,7 +123,7 @@ pub struct StepPage {
     title: &'static str,
     intro: &'static str,
     fields: Vec<Field>,
-    errors: Vec<(String, String)>,
+    errors: Errors,
     notice: Option<NoticeView>,
     notice_missing: bool,
     /// 22.¹3: (document number, verification code) once the authorisation was printed.

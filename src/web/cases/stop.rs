@@ -13,6 +13,7 @@ use crate::service::cases::{self as service, CaseError};
 use crate::store::cases::{self as store};
 use crate::web::AppState;
 use crate::web::error::AppError;
+use crate::web::form::Errors;
 use crate::web::form::{Field, Posted, Widget, summary};
 use crate::web::labels;
 use crate::web::page::Page;
@@ -24,7 +25,7 @@ pub struct StopPage {
     page: Page,
     view: CaseView,
     fields: Vec<Field>,
-    errors: Vec<(String, String)>,
+    errors: Errors,
     stale: bool,
 }
 

@@ -23,6 +23,7 @@ use crate::service::review::Marked;
 use crate::store;
 use crate::web::AppState;
 use crate::web::error::AppError;
+use crate::web::form::Errors;
 use crate::web::labels;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
@@ -88,18 +89,15 @@ pub struct CasePage {
     reviews: Vec<ReviewLine>,
     /// The review in force when the page was drawn: the form supersedes it.
     supersedes: Option<i64>,
-    errors: Vec<(&'static str, &'static str)>,
+    errors: Errors,
     verdict: String,
     remark: String,
     saved: bool,
 }
 
 impl CasePage {
-    fn error_for(&self, field: &str) -> Option<&'static str> {
-        self.errors
-            .iter()
-            .find(|(name, _)| *name == field)
-            .map(|(_, message)| *message)
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
     }
 
     fn supersedes_value(&self) -> String {
@@ -289,7 +287,7 @@ pub async fn show(
     let id = path_id(&id)?;
     let form = ReviewForm::default();
     let saved = query.saved.is_some();
-    render_case(&state, page, &user, id, &form, Vec::new(), saved).await
+    render_case(&state, page, &user, id, &form, Errors::default(), saved).await
 }
 
 /// Loads and renders the review page, writing the access event for the personal data it shows.
@@ -299,7 +297,7 @@ async fn render_case(
     user: &CurrentUser,
     id: i64,
     form: &ReviewForm,
-    errors: Vec<(&'static str, &'static str)>,
+    errors: Errors,
     saved: bool,
 ) -> Result<Response, AppError> {
     let case = store::review::finished_case(&state.db, id, &user.centres)
@@ -507,6 +505,6 @@ async fn reviewed_meanwhile(
     id: i64,
     form: &ReviewForm,
 ) -> Result<Response, AppError> {
-    let errors = vec![("verdict", page.t.review.error_reviewed_meanwhile)];
+    let errors = Errors::one("verdict", page.t.review.error_reviewed_meanwhile);
     render_case(state, page, user, id, form, errors, false).await
 }

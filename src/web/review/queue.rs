@@ -20,6 +20,7 @@ use crate::store::review::{CentreOption, EmployeeOption, EserviceOption, QueueFi
 use crate::web::AppState;
 use crate::web::download::{self, Disposition};
 use crate::web::error::AppError;
+use crate::web::form::Errors;
 use crate::web::labels;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
@@ -71,7 +72,7 @@ fn filter_date(text: &str) -> Option<NaiveDate> {
 /// One filter's value: `None` when empty or unreadable; an unreadable one adds `message` for
 /// `field` to `errors`.
 fn filter_value<T>(
-    errors: &mut Vec<(&'static str, &'static str)>,
+    errors: &mut Errors,
     field: &'static str,
     text: &str,
     message: &'static str,
@@ -83,7 +84,7 @@ fn filter_value<T>(
     }
     let value = parse(text);
     if value.is_none() {
-        errors.push((field, message));
+        errors.push(field, message);
     }
     value
 }
@@ -91,8 +92,8 @@ fn filter_value<T>(
 impl QueueQuery {
     /// The filters, and for each value that could not be read its field and message: a bad
     /// value filters nothing, and the queue says so next to the field (never an error page).
-    fn filters(&self, r: &'static Review) -> (Filters, Vec<(&'static str, &'static str)>) {
-        let mut errors = Vec::new();
+    fn filters(&self, r: &'static Review) -> (Filters, Errors) {
+        let mut errors = Errors::default();
         let e = &mut errors;
         let id = |text: &str| text.parse::<i64>().ok();
         let (choice, day) = (r.error_filter_choice, r.error_filter_date);
@@ -250,15 +251,12 @@ pub struct QueuePage {
     next: Option<String>,
     paged: bool,
     /// Filter values that could not be read: (field, message).
-    errors: Vec<(&'static str, &'static str)>,
+    errors: Errors,
 }
 
 impl QueuePage {
-    fn error_for(&self, field: &str) -> Option<&'static str> {
-        self.errors
-            .iter()
-            .find(|(name, _)| *name == field)
-            .map(|(_, message)| *message)
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
     }
 
     fn eservice_label<'a>(&self, option: &'a EserviceOption) -> &'a str {

@@ -17,6 +17,7 @@ use crate::store;
 use crate::store::review::CentreOption;
 use crate::web::AppState;
 use crate::web::error::AppError;
+use crate::web::form::Errors;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
 
@@ -54,17 +55,14 @@ pub struct SamplesPage {
     month: String,
     centres: Vec<CentreOption>,
     samples: Vec<SampleLine>,
-    errors: Vec<(&'static str, &'static str)>,
+    errors: Errors,
     centre: String,
     percent: String,
 }
 
 impl SamplesPage {
-    fn error_for(&self, field: &str) -> Option<&'static str> {
-        self.errors
-            .iter()
-            .find(|(name, _)| *name == field)
-            .map(|(_, message)| *message)
+    fn error_for(&self, field: &str) -> Option<&str> {
+        self.errors.get(field)
     }
 }
 
@@ -73,7 +71,7 @@ async fn samples_page(
     page: Page,
     user: &CurrentUser,
     form: &DrawForm,
-    errors: Vec<(&'static str, &'static str)>,
+    errors: Errors,
 ) -> Result<Response, AppError> {
     let month = previous_month(today_in_riga(state.clock.now()));
     let samples = store::review::recent_samples(&state.db, &user.centres, SAMPLES_LISTED).await?;
@@ -98,7 +96,7 @@ pub async fn samples(
         centre: String::new(),
         percent: "10".to_owned(),
     };
-    samples_page(&state, page, &user, &form, Vec::new()).await
+    samples_page(&state, page, &user, &form, Errors::default()).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -129,12 +127,12 @@ pub async fn draw(
         .ok()
         .filter(|p| (1..=100).contains(p));
     let (Some(centre), Some(percent)) = (centre, percent) else {
-        let mut errors = Vec::new();
+        let mut errors = Errors::default();
         if centre.is_none() {
-            errors.push(("centre", page.t.review.error_centre));
+            errors.push("centre", page.t.review.error_centre);
         }
         if percent.is_none() {
-            errors.push(("percent", page.t.review.error_percent));
+            errors.push("percent", page.t.review.error_percent);
         }
         return samples_page(&state, page, &user, &form, errors).await;
     };
@@ -143,7 +141,7 @@ pub async fn draw(
     let sample_id = match drawn {
         Drawn::Sample(id) => id,
         Drawn::NothingToDraw => {
-            let errors = vec![("centre", page.t.review.error_nothing_to_draw)];
+            let errors = Errors::one("centre", page.t.review.error_nothing_to_draw);
             return samples_page(&state, page, &user, &form, errors).await;
         }
     };
