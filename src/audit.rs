@@ -14,6 +14,7 @@
 //! chain's head move together or not at all. [`verify`] checks the chains; [`anchor`] writes and
 //! reads signed statements of their heads; [`mend`] moves on a head that a crash left behind.
 
+pub mod action;
 pub mod anchor;
 pub mod bundle;
 pub mod commitment;
@@ -26,6 +27,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sqlx::{Postgres, Transaction};
 
+pub use action::Action;
 pub use commitment::Part;
 
 /// The hash before the first event of a chain.
@@ -76,14 +78,11 @@ pub struct Event<'a> {
     pub actor_id: Option<i64>,
     /// A random tag of the session the actor acted from (never the session id itself).
     pub session_tag: Option<&'a str>,
-    /// What happened, as a stable kebab-case code (`sign-in`, `step-recorded`, …).
-    pub action: &'a str,
+    /// What happened.
+    pub action: Action,
     /// Ids, codes and keyed hashes; never names, personal codes or contacts.
     pub details: Value,
 }
-
-/// The action of a view of personal data.
-pub const PERSONAL_DATA_VIEWED: &str = "personal-data-viewed";
 
 /// A page (or document) that showed case `case_id`'s personal data to `actor_id`.
 #[derive(Debug, Clone)]
@@ -149,7 +148,7 @@ pub async fn record_view(
         centre_id: Some(view.centre_id),
         actor_id: Some(view.actor_id),
         session_tag: view.session_tag,
-        action: PERSONAL_DATA_VIEWED,
+        action: Action::PersonalDataViewed,
         details: serde_json::json!({ "page": view.page }),
     };
     append(tx, at, &event, Some(view.case_id)).await
@@ -187,7 +186,7 @@ async fn append(
         case_id,
         actor_id: event.actor_id,
         session_tag: event.session_tag,
-        action: event.action,
+        action: event.action.code(),
         details: &event.details,
         prev_hash: &head.hash,
     });
@@ -208,7 +207,7 @@ async fn append(
         case_id,
         event.actor_id,
         event.session_tag,
-        event.action,
+        event.action.code(),
         event.details,
         &head.hash,
         &hash[..],

@@ -22,15 +22,13 @@ use rand::RngCore;
 use serde_json::{Map, Value, json};
 use sqlx::PgConnection;
 
+use super::Action;
 use super::length_prefixed;
 use crate::domain::retention::erased_step_data;
 use crate::domain::workflow::Step;
 
 /// The key of an event's details that holds its commitments.
 pub const COMMITS: &str = "commits";
-
-/// The action of the event that erases a case's personal data.
-pub const ERASED_ACTION: &str = "personal-data-erased";
 
 /// One committed piece of a case's record.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -578,7 +576,7 @@ pub struct Commitments {
 impl Commitments {
     /// Takes in one event of the case's chain.
     pub fn add(&mut self, sequence: i64, at: DateTime<Utc>, action: &str, details: &Value) {
-        if action == ERASED_ACTION {
+        if action == Action::PersonalDataErased.code() {
             self.erasure = Some((sequence, at));
         }
         let Some(commits) = details.get(COMMITS).and_then(Value::as_object) else {

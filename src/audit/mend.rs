@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use serde_json::json;
 use sqlx::PgPool;
 
+use super::Action;
 use super::{Chain, Event, verify};
 
 /// One head moved on.
@@ -88,7 +89,7 @@ async fn mend_chain(
         centre_id: None,
         actor_id: None,
         session_tag: None,
-        action: "chain-head-mended",
+        action: Action::ChainHeadMended,
         details: json!({
             "chain": chain,
             "from_sequence": head.sequence,

@@ -458,7 +458,7 @@ pub(crate) async fn check_data(
            WHERE chain = ANY($1) AND (details ? 'commits' OR action = $2)
            ORDER BY chain, sequence"#,
         &chains,
-        commitment::ERASED_ACTION,
+        super::Action::PersonalDataErased.code(),
     )
     .fetch_all(&mut *connection)
     .await?;

@@ -6,6 +6,7 @@ use serde_json::json;
 use sqlx::PgPool;
 
 use crate::audit;
+use crate::audit::Action;
 use crate::clock::Clock;
 use crate::domain::staff::{
     CentreCode, CentreKind, PasswordProblem, Role, Username, check_new_password,
@@ -135,7 +136,7 @@ pub async fn add_centre(
         clock,
         actor,
         id,
-        "centre-added",
+        Action::CentreAdded,
         json!({ "centre_id": id, "code": code.as_str() }),
     )
     .await?;
@@ -169,7 +170,7 @@ pub async fn edit_centre(
         "centre_id": id, "code": code.as_str(), "kind": fields.kind.code(),
         "retention_years": fields.retention_years, "active": fields.active,
     });
-    audit_admin(&mut tx, clock, actor, id, "centre-changed", details).await?;
+    audit_admin(&mut tx, clock, actor, id, Action::CentreChanged, details).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -242,7 +243,7 @@ pub async fn add_user(
         "staff_id": id, "username": username.as_str(), "role": input.role.code(),
         "centre_id": centre, "supervises": supervised,
     });
-    audit_admin(&mut tx, clock, actor, centre, "staff-added", details).await?;
+    audit_admin(&mut tx, clock, actor, centre, Action::StaffAdded, details).await?;
     tx.commit().await?;
     Ok(NewUser {
         id,
@@ -299,7 +300,7 @@ pub async fn edit_user(
         clock,
         actor,
         change.centre_id,
-        "staff-changed",
+        Action::StaffChanged,
         details,
     )
     .await?;
@@ -335,7 +336,7 @@ pub async fn reset_staff_password(
     let mut tx = pool.begin().await?;
     let account = account(&mut tx, actor, id).await?;
     store::staff::set_password(&mut tx, id, &hash, true, clock.now()).await?;
-    audit_account(&mut tx, clock, actor, id, &account, "password-reset").await?;
+    audit_account(&mut tx, clock, actor, id, &account, Action::PasswordReset).await?;
     tx.commit().await?;
     Ok(password)
 }
@@ -368,9 +369,9 @@ pub async fn set_staff_active(
     let account = account(&mut tx, actor, id).await?;
     store::staff::set_active(&mut tx, id, active).await?;
     let action = if active {
-        "staff-enabled"
+        Action::StaffEnabled
     } else {
-        "staff-disabled"
+        Action::StaffDisabled
     };
     audit_account(&mut tx, clock, actor, id, &account, action).await?;
     tx.commit().await?;
@@ -398,7 +399,7 @@ pub async fn unlock_staff(
     let mut tx = pool.begin().await?;
     let account = account(&mut tx, actor, id).await?;
     store::staff::clear_throttle(&mut tx, &account.username).await?;
-    audit_account(&mut tx, clock, actor, id, &account, "staff-unlocked").await?;
+    audit_account(&mut tx, clock, actor, id, &account, Action::StaffUnlocked).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -414,7 +415,15 @@ pub async fn end_staff_sessions(
     let mut tx = pool.begin().await?;
     let account = account(&mut tx, actor, id).await?;
     store::staff::end_sessions(&mut tx, id).await?;
-    audit_account(&mut tx, clock, actor, id, &account, "staff-sessions-ended").await?;
+    audit_account(
+        &mut tx,
+        clock,
+        actor,
+        id,
+        &account,
+        Action::StaffSessionsEnded,
+    )
+    .await?;
     tx.commit().await?;
     Ok(())
 }
@@ -431,7 +440,7 @@ pub async fn change_own_password(
     let hash = hasher.hash(new_password).await?;
     let mut tx = pool.begin().await?;
     store::staff::set_password(&mut tx, me.id, &hash, false, clock.now()).await?;
-    let event = me.own_event("password-changed", json!({ "staff_id": me.id }));
+    let event = me.own_event(Action::PasswordChanged, json!({ "staff_id": me.id }));
     audit::record(&mut tx, clock.now(), event).await?;
     tx.commit().await?;
     Ok(())
@@ -520,7 +529,7 @@ async fn audit_account(
     actor: Actor<'_>,
     id: i64,
     account: &store::staff::Account,
-    action: &str,
+    action: Action,
 ) -> Result<(), sqlx::Error> {
     let details = json!({ "staff_id": id });
     audit_admin(tx, clock, actor, account.centre_id, action, details).await
@@ -531,7 +540,7 @@ async fn audit_admin(
     clock: &dyn Clock,
     actor: Actor<'_>,
     centre_id: i64,
-    action: &str,
+    action: Action,
     mut details: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
     if let Actor::Operator = actor {
@@ -546,7 +555,7 @@ pub async fn record_own(
     db: &PgPool,
     at: chrono::DateTime<chrono::Utc>,
     me: Staff<'_>,
-    action: &str,
+    action: Action,
     details: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
@@ -564,6 +573,6 @@ pub async fn choose_language(
     let mut tx = db.begin().await?;
     store::staff::set_language(&mut *tx, me.id, language).await?;
     let details = json!({ "language": language });
-    audit::record(&mut tx, at, me.own_event("language-changed", details)).await?;
+    audit::record(&mut tx, at, me.own_event(Action::LanguageChanged, details)).await?;
     tx.commit().await
 }

@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::audit::{self, Event, Place};
+use crate::audit::{self, Action, Event, Place};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Actor<'a> {
@@ -51,7 +51,7 @@ impl<'a> Actor<'a> {
     }
 
     /// An event done by the actor at `place` (a chain and the centre it belongs to).
-    pub fn event<'e>(self, (chain, centre_id): Place, action: &'e str, details: Value) -> Event<'e>
+    pub fn event<'e>(self, (chain, centre_id): Place, action: Action, details: Value) -> Event<'e>
     where
         'a: 'e,
     {
@@ -72,7 +72,7 @@ impl<'a> Staff<'a> {
     }
 
     /// An event done by the member at `place` (a chain and the centre it belongs to).
-    pub fn event<'e>(self, place: Place, action: &'e str, details: Value) -> Event<'e>
+    pub fn event<'e>(self, place: Place, action: Action, details: Value) -> Event<'e>
     where
         'a: 'e,
     {
@@ -94,7 +94,7 @@ impl<'a> Staff<'a> {
     }
 
     /// An event of the member's own in their home centre's chain.
-    pub fn own_event<'e>(self, action: &'e str, details: Value) -> Event<'e>
+    pub fn own_event<'e>(self, action: Action, details: Value) -> Event<'e>
     where
         'a: 'e,
     {

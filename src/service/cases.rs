@@ -11,6 +11,7 @@ use serde_json::{Value, json};
 use sqlx::{PgPool, Postgres, Transaction};
 use uuid::Uuid;
 
+use crate::audit::Action;
 use crate::audit::{self, Part};
 use crate::domain::riga_to_utc;
 use crate::domain::steps::{
@@ -158,7 +159,7 @@ pub async fn open(
         at,
         actor,
         (case_id, centre_id),
-        "case-opened",
+        Action::CaseOpened,
         details,
         &[Part::Case, Part::Retention],
     )
@@ -264,7 +265,7 @@ pub async fn record_step(
         at,
         actor,
         case_ref,
-        "step-recorded",
+        Action::StepRecorded,
         details,
         &parts,
     )
@@ -276,7 +277,7 @@ pub async fn record_step(
             at,
             actor,
             case_ref,
-            "step-not-applicable",
+            Action::StepNotApplicable,
             details,
             &[Part::step(*skipped)],
         )
@@ -288,7 +289,7 @@ pub async fn record_step(
             at,
             actor,
             case_ref,
-            "case-closed",
+            Action::CaseClosed,
             json!({}),
             &[Part::Closed],
         )
@@ -331,7 +332,7 @@ pub async fn stop(
         at,
         actor,
         (case_id, case.centre_id),
-        "case-stopped",
+        Action::CaseStopped,
         details,
         &[Part::Stop, Part::Retention],
     )
@@ -360,7 +361,7 @@ pub async fn notice_shown(
             at,
             actor,
             (case_id, centre_id),
-            "notice-shown",
+            Action::NoticeShown,
             details,
             &[],
         )
@@ -384,7 +385,7 @@ pub async fn evidence_check_failed(
         at,
         actor,
         case,
-        "evidence-check-failed",
+        Action::EvidenceCheckFailed,
         details,
         &[],
     )
@@ -444,7 +445,7 @@ pub(crate) async fn write_audit(
     at: DateTime<Utc>,
     actor: Staff<'_>,
     (case_id, centre_id): (i64, i64),
-    action: &str,
+    action: Action,
     details: Value,
     parts: &[Part],
 ) -> Result<(), sqlx::Error> {

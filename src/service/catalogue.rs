@@ -8,6 +8,7 @@ use serde_json::json;
 use sqlx::PgPool;
 
 use crate::audit;
+use crate::audit::Action;
 use crate::clock::Clock;
 use crate::domain::catalogue::{CatalogueCode, DataCategory};
 use crate::service::Actor;
@@ -90,7 +91,7 @@ async fn audit_change(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     clock: &dyn Clock,
     actor: Actor<'_>,
-    action: &str,
+    action: Action,
     details: serde_json::Value,
 ) -> Result<(), sqlx::Error> {
     let event = actor.event(audit::SYSTEM, action, details);
@@ -190,7 +191,7 @@ pub async fn add_eservice(
         .await
         .map_err(|error| duplicate_code(error, store::catalogue::ESERVICE_CODE_KEY))?;
     let details = eservice_details(id, &fields);
-    audit_change(&mut tx, clock, actor, "eservice-added", details).await?;
+    audit_change(&mut tx, clock, actor, Action::EserviceAdded, details).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -212,7 +213,7 @@ pub async fn edit_eservice(
         return Err(CatalogueError::NotFound);
     }
     let details = eservice_details(id, &fields);
-    audit_change(&mut tx, clock, actor, "eservice-changed", details).await?;
+    audit_change(&mut tx, clock, actor, Action::EserviceChanged, details).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -254,7 +255,7 @@ pub async fn add_eid_means(
         .await
         .map_err(|error| duplicate_code(error, store::catalogue::EID_MEANS_CODE_KEY))?;
     let details = json!({ "code": means.code, "active": means.active });
-    audit_change(&mut tx, clock, actor, "eid-means-added", details).await?;
+    audit_change(&mut tx, clock, actor, Action::EidMeansAdded, details).await?;
     tx.commit().await?;
     Ok(means.code)
 }
@@ -273,7 +274,7 @@ pub async fn edit_eid_means(
         return Err(CatalogueError::NotFound);
     }
     let details = json!({ "code": means.code, "active": means.active });
-    audit_change(&mut tx, clock, actor, "eid-means-changed", details).await?;
+    audit_change(&mut tx, clock, actor, Action::EidMeansChanged, details).await?;
     tx.commit().await?;
     Ok(())
 }
@@ -335,7 +336,7 @@ pub async fn add_notice(
     let details = json!({
         "notice_id": id, "version": version, "effective_from": effective_from.to_string(),
     });
-    audit_change(&mut tx, clock, actor, "notice-version-added", details).await?;
+    audit_change(&mut tx, clock, actor, Action::NoticeVersionAdded, details).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -359,7 +360,7 @@ pub async fn edit_notice(
         });
     }
     let details = json!({ "notice_id": id, "effective_from": effective_from.to_string() });
-    audit_change(&mut tx, clock, actor, "notice-version-changed", details).await?;
+    audit_change(&mut tx, clock, actor, Action::NoticeVersionChanged, details).await?;
     tx.commit().await?;
     Ok(())
 }

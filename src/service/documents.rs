@@ -12,6 +12,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 use sqlx::PgPool;
 
+use crate::audit::Action;
 use crate::audit::{self, Part};
 use crate::domain::identity_document::DocumentType;
 use crate::domain::printed::{self as rules, NotPrintable};
@@ -395,7 +396,7 @@ pub async fn print_receipt(
         now,
         reader.event(
             audit::in_case(case.id, case.centre_id),
-            "receipt-printed",
+            Action::ReceiptPrinted,
             json!({ "authorisation_number": number }),
         ),
     )
@@ -485,7 +486,7 @@ pub async fn verify(
         json!({ "well_formed": false, "matched": verdict.is_some() })
     };
     let mut tx = db.begin().await?;
-    let event = reader.event(place, "authorisation-verified", details);
+    let event = reader.event(place, Action::AuthorisationVerified, details);
     audit::record(&mut tx, now, event).await?;
     tx.commit().await?;
     Ok(match verdict {
@@ -604,7 +605,7 @@ async fn record_print(
         now,
         reader.event(
             audit::in_case(case.id, case.centre_id),
-            "authorisation-printed",
+            Action::AuthorisationPrinted,
             json!({
                 "document_number": number,
                 "sha256": hex(sha256),
@@ -637,7 +638,7 @@ async fn refuse_mismatch(
         now,
         reader.event(
             audit::in_case(case.id, case.centre_id),
-            "authorisation-reprint-mismatch",
+            Action::AuthorisationReprintMismatch,
             json!({ "document_number": number, "sha256": hex(sha256) }),
         ),
     )

@@ -26,6 +26,7 @@ use chrono::NaiveDate;
 use serde_json::{Value, json};
 use sqlx::PgPool;
 
+use crate::audit::Action;
 use crate::audit::{self, Chain, Event, Part};
 use crate::clock::Clock;
 use crate::domain::retention::erased_step_data;
@@ -128,7 +129,7 @@ async fn erase_case(
                 centre_id: Some(centre_id),
                 actor_id: None,
                 session_tag: None,
-                action: "case-stopped",
+                action: Action::CaseStopped,
                 details: json!({
                     "reason": StopReason::Other.code(),
                     "version": case.version + 1,
@@ -158,7 +159,7 @@ async fn erase_case(
             centre_id: Some(centre_id),
             actor_id: None,
             session_tag: None,
-            action: audit::commitment::ERASED_ACTION,
+            action: Action::PersonalDataErased,
             details: json!({ "case_id": case_id, "via": "retention" }),
         },
         case_id,

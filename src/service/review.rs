@@ -6,6 +6,7 @@ use rand::Rng as _;
 use serde_json::json;
 use sqlx::PgPool;
 
+use crate::audit::Action;
 use crate::audit::{self, Part};
 use crate::domain::figures::{month_code, months_span, previous_month};
 use crate::domain::review::{ReviewInput, draw_sample};
@@ -73,7 +74,7 @@ pub async fn mark(
         at,
         actor,
         (case_id, centre_id),
-        "case-reviewed",
+        Action::CaseReviewed,
         details,
         &parts,
     )
@@ -145,7 +146,7 @@ pub async fn draw(
         at,
         actor.event(
             audit::at_centre(centre_id),
-            "spot-check-drawn",
+            Action::SpotCheckDrawn,
             json!({
                 "sample_id": sample_id,
                 "month": month_code(month),

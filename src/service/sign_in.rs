@@ -8,6 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::json;
 use sqlx::PgPool;
 
+use crate::audit::Action;
 use crate::audit::{self, Chain, Event};
 use crate::domain::staff::{Lockout, lockout_after, one_time_password_expired};
 use crate::passwords::{Hasher, Secret};
@@ -81,7 +82,7 @@ pub async fn sign_in(
                 centre_id: Some(account.centre_id),
                 actor_id: Some(account.id),
                 session_tag: Some(&tag),
-                action: "signed-in",
+                action: Action::SignedIn,
                 details: json!({ "staff_id": account.id }),
             };
             audit::record(&mut tx, now, event).await?;
@@ -113,9 +114,9 @@ pub async fn sign_in(
                 None => (Chain::System, None, None, "unknown-account"),
             };
             let action = if lockout == Lockout::UntilUnlocked {
-                "sign-in-locked"
+                Action::SignInLocked
             } else {
-                "sign-in-failed"
+                Action::SignInFailed
             };
             let event = Event {
                 chain,

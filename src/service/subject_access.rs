@@ -8,6 +8,7 @@ use serde_json::json;
 use sqlx::PgPool;
 
 use crate::audit;
+use crate::audit::Action;
 use crate::service::Staff;
 use crate::store::subject_access::{self as store, AccessEvent, HeldCase, HeldReview, HeldStep};
 
@@ -42,13 +43,17 @@ pub async fn find(
     audit::record(
         &mut tx,
         at,
-        me.own_event("subject-access-searched", details),
+        me.own_event(Action::SubjectAccessSearched, details),
     )
     .await?;
     // The disclosure is a use of each case's data too: it goes into each case's own chain.
     for case in &cases {
         let place = audit::in_case(case.id, case.centre_id);
-        let event = me.event(place, store::DISCLOSED_ACTION, json!({ "output": output }));
+        let event = me.event(
+            place,
+            Action::SubjectAccessDisclosed,
+            json!({ "output": output }),
+        );
         audit::record(&mut tx, at, event).await?;
     }
     tx.commit().await?;

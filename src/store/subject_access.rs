@@ -5,6 +5,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::PgConnection;
 
+use crate::audit::Action;
 use crate::domain::review::Verdict;
 use crate::domain::steps::ContactChannel;
 use crate::domain::workflow::{CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason};
@@ -17,17 +18,14 @@ pub const MAX_ACCESS_EVENTS: i64 = 10_000;
 /// The events of a case's chain that tell the person who used their data: views of the case's
 /// pages, prints of their documents, checks of their authorisation, supervisors' reviews, and
 /// earlier subject-access disclosures.
-pub const ACCESS_ACTIONS: &[&str] = &[
-    "personal-data-viewed",
-    "authorisation-printed",
-    "receipt-printed",
-    "authorisation-verified",
-    "case-reviewed",
-    DISCLOSED_ACTION,
+pub const ACCESS_ACTIONS: &[Action] = &[
+    Action::PersonalDataViewed,
+    Action::AuthorisationPrinted,
+    Action::ReceiptPrinted,
+    Action::AuthorisationVerified,
+    Action::CaseReviewed,
+    Action::SubjectAccessDisclosed,
 ];
-
-/// The event a subject-access search writes into the chain of each case it disclosed.
-pub const DISCLOSED_ACTION: &str = "subject-access-disclosed";
 
 #[derive(Debug, Clone)]
 pub struct HeldCase {
@@ -152,7 +150,7 @@ pub async fn access_events(
         cases,
         &ACCESS_ACTIONS
             .iter()
-            .map(|a| (*a).to_owned())
+            .map(|action| action.code().to_owned())
             .collect::<Vec<_>>(),
         MAX_ACCESS_EVENTS,
     )

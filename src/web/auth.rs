@@ -13,6 +13,7 @@ use super::AppState;
 use super::error::AppError;
 use super::page::Page;
 use super::session::{self, CurrentUser, CurrentUserOption};
+use crate::audit::Action;
 use crate::domain::staff::Lockout;
 use crate::i18n::Lang;
 use crate::passwords::Secret;
@@ -172,7 +173,7 @@ pub async fn sign_out(
         &state.db,
         state.clock.now(),
         user.staff(),
-        "signed-out",
+        Action::SignedOut,
         details,
     )
     .await?;

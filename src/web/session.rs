@@ -16,6 +16,7 @@ use tower_sessions::Session;
 
 use super::AppState;
 use super::error::{AppError, ErrorKind, error_response};
+use crate::audit::Action;
 use crate::domain::staff::Role;
 use crate::i18n::Lang;
 use crate::service::accounts;
@@ -214,7 +215,7 @@ async fn audit_refusal(
         &state.db,
         state.clock.now(),
         user.staff(),
-        "access-refused",
+        Action::AccessRefused,
         details,
     )
     .await

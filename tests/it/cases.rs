@@ -597,7 +597,10 @@ async fn personal_codes_of_both_formats_at_the_identity_check() {
         assert!(response.body.contains(r#"role="alert" tabindex="-1""#));
         let field = pilnvara::i18n::Lang::Lv.texts().cases.field_personal_code;
         let summary = format!(r##"<a href="#personal_code">{field}: "##);
-        assert!(response.body.contains(&summary), "the summary names the field");
+        assert!(
+            response.body.contains(&summary),
+            "the summary names the field"
+        );
         assert!(response.body.contains(
             r#"aria-describedby="personal_code-error personal_code-hint" aria-invalid="true""#
         ));

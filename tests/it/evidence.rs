@@ -7,7 +7,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, NaiveDate, TimeDelta, Utc};
 use pilnvara::audit::anchor;
 use pilnvara::audit::verify::{self, Failure, Problem};
-use pilnvara::audit::{self, Chain, Event};
+use pilnvara::audit::{self, Action, Chain, Event};
 use pilnvara::clock::Clock;
 use pilnvara::domain::staff::Role;
 use pilnvara::domain::today_in_riga;
@@ -30,7 +30,7 @@ pub(crate) async fn record_on_case(pool: &PgPool, at: DateTime<Utc>, case_id: i6
                 centre_id: None,
                 actor_id: None,
                 session_tag: None,
-                action: "step-recorded",
+                action: Action::StepRecorded,
                 details: json!({ "case_id": case_id, "n": n }),
             },
         )
@@ -243,7 +243,7 @@ async fn parallel_events_on_fifty_cases_all_land_in_order() {
                                 centre_id: Some(centre),
                                 actor_id: None,
                                 session_tag: None,
-                                action: "step-recorded",
+                                action: Action::StepRecorded,
                                 details: json!({ "case_id": case_id, "n": n }),
                             },
                         )
@@ -383,9 +383,9 @@ async fn closed_case(
     }
     let mut tx = app.pool.begin().await.unwrap();
     for (action, details) in [
-        ("case-opened", json!({ "case_id": case_id })),
+        (Action::CaseOpened, json!({ "case_id": case_id })),
         (
-            "personal-data-viewed",
+            Action::PersonalDataViewed,
             json!({ "case_id": case_id, "page": "case" }),
         ),
     ] {
@@ -746,11 +746,11 @@ async fn subject_access_lists_every_use_of_the_data_and_is_written_into_each_cas
     let other = closed_case(&app, rix, employee, &JURIS, day(2099, 12, 31)).await;
     let mut tx = app.pool.begin().await.unwrap();
     for action in [
-        "step-recorded",
-        "authorisation-printed",
-        "receipt-printed",
-        "authorisation-verified",
-        "case-reviewed",
+        Action::StepRecorded,
+        Action::AuthorisationPrinted,
+        Action::ReceiptPrinted,
+        Action::AuthorisationVerified,
+        Action::CaseReviewed,
     ] {
         audit::record(
             &mut tx,

@@ -44,7 +44,7 @@ async fn checkpoints_taken_while_writers_go_on_hold_every_event_exactly_once() {
                             centre_id: Some(centre),
                             actor_id: None,
                             session_tag: None,
-                            action: "step-recorded",
+                            action: pilnvara::audit::Action::StepRecorded,
                             details: json!({ "n": n }),
                         };
                         audit::record(&mut tx, now + TimeDelta::milliseconds(n), event)

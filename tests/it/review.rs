@@ -461,7 +461,10 @@ async fn unreadable_or_out_of_range_filters_show_the_queue_with_a_message_never_
         );
         assert!(page.body.contains(message), "{query}");
         let summary = format!("<a href=\"#{field}\">{message}</a>");
-        assert!(page.body.contains(&summary), "{query}: the summary links to it");
+        assert!(
+            page.body.contains(&summary),
+            "{query}: the summary links to it"
+        );
         assert_eq!(
             listed_cases(&page.body),
             [case],

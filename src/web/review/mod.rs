@@ -8,6 +8,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::error::AppError;
 use super::labels;
+use crate::audit::Action;
 use crate::domain::identity_document::DocumentType;
 use crate::domain::review::Verdict;
 use crate::domain::steps::{ContactChannel, Outcome};
@@ -96,22 +97,23 @@ pub(super) fn data_label(t: &Texts, path: &str) -> String {
 }
 
 /// The words for an audit action; `None` for one without (shown as its code).
+/// The words for an event of a case's chain; `None` for one no case's chain holds.
 pub(super) fn action_label(r: &'static Review, code: &str) -> Option<&'static str> {
-    Some(match code {
-        "case-opened" => r.action_case_opened,
-        "step-recorded" => r.action_step_recorded,
-        "step-not-applicable" => r.action_step_not_applicable,
-        "case-closed" => r.action_case_closed,
-        "case-stopped" => r.action_case_stopped,
-        "personal-data-viewed" => r.action_personal_data_viewed,
-        "notice-shown" => r.action_notice_shown,
-        "authorisation-printed" => r.action_authorisation_printed,
-        "receipt-printed" => r.action_receipt_printed,
-        "authorisation-verified" => r.action_authorisation_verified,
-        "case-reviewed" => r.action_case_reviewed,
-        "personal-data-erased" => r.action_personal_data_erased,
-        "subject-access-disclosed" => r.action_subject_access_disclosed,
-        "evidence-check-failed" => r.action_evidence_check_failed,
+    Some(match Action::from_code(code)? {
+        Action::CaseOpened => r.action_case_opened,
+        Action::StepRecorded => r.action_step_recorded,
+        Action::StepNotApplicable => r.action_step_not_applicable,
+        Action::CaseClosed => r.action_case_closed,
+        Action::CaseStopped => r.action_case_stopped,
+        Action::PersonalDataViewed => r.action_personal_data_viewed,
+        Action::NoticeShown => r.action_notice_shown,
+        Action::AuthorisationPrinted => r.action_authorisation_printed,
+        Action::ReceiptPrinted => r.action_receipt_printed,
+        Action::AuthorisationVerified => r.action_authorisation_verified,
+        Action::CaseReviewed => r.action_case_reviewed,
+        Action::PersonalDataErased => r.action_personal_data_erased,
+        Action::SubjectAccessDisclosed => r.action_subject_access_disclosed,
+        Action::EvidenceCheckFailed => r.action_evidence_check_failed,
         _ => return None,
     })
 }
