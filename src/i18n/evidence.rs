@@ -73,6 +73,15 @@ catalogue! {
         sa_when { lv: "Kad", en: "When" }
         sa_who { lv: "Kas", en: "Who" }
         sa_what { lv: "Kas notika", en: "What" }
+        page_overview { lv: "gadījuma pārskats", en: "the case overview" }
+        page_stop { lv: "gadījuma pārtraukšana", en: "stopping the case" }
+        page_search { lv: "meklēšanas rezultāti", en: "search results" }
+        page_review { lv: "pārskatīšana", en: "the review" }
+        page_review_authorisation {
+            lv: "pilnvarojuma izdruka pārskatīšanai",
+            en: "the authorisation printed for review",
+        }
+        page_evidence_bundle { lv: "pierādījumu pakete", en: "the evidence bundle" }
         sa_reviews { lv: "Vadītāja pārbaudes", en: "Supervisors' reviews" }
         sa_verdict { lv: "Vērtējums", en: "Verdict" }
         sa_remark { lv: "Piezīme", en: "Remark" }

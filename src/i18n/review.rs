@@ -194,6 +194,11 @@ catalogue! {
         action_case_reviewed { lv: "gadījums pārskatīts", en: "case reviewed" }
         action_personal_data_erased { lv: "personas dati dzēsti", en: "personal data erased" }
         action_evidence_check_failed { lv: "pierādījumu pārbaude atklāja neatbilstību", en: "evidence check found a mismatch" }
+        action_reprint_mismatch {
+            lv: "atkārtota izdruka neatbilda pirmajai un netika izsniegta",
+            en: "a reprint did not match the first print and was not given out",
+        }
+        action_other { lv: "cits notikums", en: "another event" }
         action_subject_access_disclosed { lv: "dati izsniegti datu subjektam", en: "disclosed to the data subject" }
         document_heading { lv: "Pilnvarojuma dokuments", en: "Authorisation document" }
         document_none { lv: "Pilnvarojums šim gadījumam netika drukāts.", en: "No authorisation was printed for this case." }

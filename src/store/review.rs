@@ -530,7 +530,8 @@ pub async fn insert_sample(
 pub struct SampleCase {
     pub position: i32,
     pub case_id: i64,
-    pub eservice_code: String,
+    pub eservice_name_lv: String,
+    pub eservice_name_en: String,
     pub closed_at: Option<DateTime<Utc>>,
     pub verdict: Option<Verdict>,
     pub reviewed_at: Option<DateTime<Utc>>,
@@ -539,7 +540,8 @@ pub struct SampleCase {
 pub async fn sample_cases(pool: &PgPool, sample_id: i64) -> Result<Vec<SampleCase>, sqlx::Error> {
     sqlx::query_as!(
         SampleCase,
-        r#"SELECT sc.position, sc.case_id, e.code AS eservice_code,
+        r#"SELECT sc.position, sc.case_id, e.name_lv AS eservice_name_lv,
+                  e.name_en AS eservice_name_en,
                   c.closed_at AS "closed_at: DateTime<Utc>",
                   r.verdict AS "verdict?: Verdict", r.reviewed_at AS "reviewed_at?: DateTime<Utc>"
            FROM review_sample_cases sc

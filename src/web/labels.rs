@@ -1,6 +1,7 @@
 //! The words for the codes a case stores (document types, channels, outcomes, data
 //! categories), in one place for every page that shows them.
 
+use crate::audit::Action;
 use crate::domain::identity_document::DocumentType;
 use crate::domain::review::Verdict;
 use crate::domain::steps::{ContactChannel, Outcome};
@@ -67,6 +68,48 @@ pub fn verdict(t: &Texts, verdict: Verdict) -> &'static str {
         Verdict::InOrder => t.review.verdict_in_order,
         Verdict::IssuesFound => t.review.verdict_issues_found,
     }
+}
+
+/// The words for an event of a case's chain; `None` for one no case's chain holds.
+pub fn action(t: &Texts, code: &str) -> Option<&'static str> {
+    let r = t.review;
+    Some(match Action::from_code(code)? {
+        Action::CaseOpened => r.action_case_opened,
+        Action::StepRecorded => r.action_step_recorded,
+        Action::StepNotApplicable => r.action_step_not_applicable,
+        Action::CaseClosed => r.action_case_closed,
+        Action::CaseStopped => r.action_case_stopped,
+        Action::PersonalDataViewed => r.action_personal_data_viewed,
+        Action::NoticeShown => r.action_notice_shown,
+        Action::AuthorisationPrinted => r.action_authorisation_printed,
+        Action::ReceiptPrinted => r.action_receipt_printed,
+        Action::AuthorisationVerified => r.action_authorisation_verified,
+        Action::CaseReviewed => r.action_case_reviewed,
+        Action::PersonalDataErased => r.action_personal_data_erased,
+        Action::SubjectAccessDisclosed => r.action_subject_access_disclosed,
+        Action::EvidenceCheckFailed => r.action_evidence_check_failed,
+        Action::AuthorisationReprintMismatch => r.action_reprint_mismatch,
+        _ => return None,
+    })
+}
+
+/// Which page showed a case's personal data (an access event's `page`), in words: a duty's page
+/// by the duty's title; a code no page writes any more stands for itself.
+pub fn viewed_page(t: &Texts, code: &str) -> String {
+    let e = t.evidence;
+    if let Some(step) = code.strip_prefix("step:").and_then(Step::from_slug) {
+        return format!("{} {}", step.subpoint(), duty(t, step));
+    }
+    match code {
+        "overview" | "case" => e.page_overview,
+        "stop" => e.page_stop,
+        "search" => e.page_search,
+        "review" => e.page_review,
+        "review-authorisation" => e.page_review_authorisation,
+        "evidence-bundle" => e.page_evidence_bundle,
+        other => return other.to_owned(),
+    }
+    .to_owned()
 }
 
 pub fn channel(t: &Texts, channel: ContactChannel) -> &'static str {

@@ -271,9 +271,15 @@ impl Found {
                     .map(|event| AccessView {
                         when: riga_time(event.occurred_at),
                         who: text(&event.actor),
-                        what: match event.details.get("page").and_then(Value::as_str) {
-                            Some(page) => format!("{}: {page}", event.action),
-                            None => event.action.clone(),
+                        what: {
+                            let action =
+                                labels::action(t, &event.action).unwrap_or(t.review.action_other);
+                            match event.details.get("page").and_then(Value::as_str) {
+                                Some(page) => {
+                                    format!("{action}: {}", labels::viewed_page(t, page))
+                                }
+                                None => action.to_owned(),
+                            }
                         },
                     })
                     .collect(),

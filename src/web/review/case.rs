@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{action_label, data_label, data_value, optional, outcome_text, path_id, verdict_text};
+use super::{data_label, data_value, optional, outcome_text, path_id, verdict_text};
 use crate::audit::Chain;
 use crate::audit::commitment::{Component, DataFailure, DataProblem};
 use crate::audit::verify::{ChainCheck, Problem, verify_chain};
@@ -366,8 +366,8 @@ async fn render_case(
         .into_iter()
         .map(|event| EventLine {
             sequence: event.sequence,
-            action: action_label(r, &event.action)
-                .unwrap_or(&event.action)
+            action: labels::action(t, &event.action)
+                .unwrap_or(r.action_other)
                 .to_owned(),
             code: event.action,
             actor: event.actor.unwrap_or_else(|| r.system_actor.to_owned()),

@@ -8,12 +8,10 @@ use chrono::{NaiveDate, NaiveDateTime};
 
 use super::error::AppError;
 use super::labels;
-use crate::audit::Action;
 use crate::domain::identity_document::DocumentType;
 use crate::domain::review::Verdict;
 use crate::domain::steps::{ContactChannel, Outcome};
 use crate::domain::workflow::{CaseStatus, StopReason};
-use crate::i18n::Review;
 use crate::i18n::Texts;
 use crate::present::format::{self};
 
@@ -97,27 +95,6 @@ pub(super) fn data_label(t: &Texts, path: &str) -> String {
 }
 
 /// The words for an audit action; `None` for one without (shown as its code).
-/// The words for an event of a case's chain; `None` for one no case's chain holds.
-pub(super) fn action_label(r: &'static Review, code: &str) -> Option<&'static str> {
-    Some(match Action::from_code(code)? {
-        Action::CaseOpened => r.action_case_opened,
-        Action::StepRecorded => r.action_step_recorded,
-        Action::StepNotApplicable => r.action_step_not_applicable,
-        Action::CaseClosed => r.action_case_closed,
-        Action::CaseStopped => r.action_case_stopped,
-        Action::PersonalDataViewed => r.action_personal_data_viewed,
-        Action::NoticeShown => r.action_notice_shown,
-        Action::AuthorisationPrinted => r.action_authorisation_printed,
-        Action::ReceiptPrinted => r.action_receipt_printed,
-        Action::AuthorisationVerified => r.action_authorisation_verified,
-        Action::CaseReviewed => r.action_case_reviewed,
-        Action::PersonalDataErased => r.action_personal_data_erased,
-        Action::SubjectAccessDisclosed => r.action_subject_access_disclosed,
-        Action::EvidenceCheckFailed => r.action_evidence_check_failed,
-        _ => return None,
-    })
-}
-
 /// A value of a step's data as people read it: codes by their words, dates as dd.mm.yyyy,
 /// times as dd.mm.yyyy hh:mm; anything else as stored.
 pub(super) fn data_value(t: &Texts, path: &str, value: String) -> String {

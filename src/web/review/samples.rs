@@ -184,7 +184,10 @@ pub async fn sample(
         .map(|case| SampleCaseLine {
             position: case.position,
             case_id: case.case_id,
-            eservice: case.eservice_code,
+            eservice: page
+                .lang
+                .pick(&case.eservice_name_lv, &case.eservice_name_en)
+                .to_owned(),
             closed: case.closed_at.map(riga_time).unwrap_or_default(),
             review: verdict_text(t, case.verdict),
             reviewed: case.verdict.is_some(),
