@@ -2,6 +2,13 @@
 //! need (22.¹4, data minimisation). This is the one list of category codes; the database stores
 //! the codes, the interface translates them.
 
+// The field limits: the checks and the admin forms' `maxlength` both read these.
+pub const CODE_MAX_CHARS: usize = 50;
+pub const ESERVICE_TEXT_MAX_CHARS: usize = 300;
+pub const EID_MEANS_NAME_MAX_CHARS: usize = 200;
+/// Each item of a data-use notice, in each language.
+pub const NOTICE_ITEM_MAX_CHARS: usize = 5000;
+
 /// A kind of personal data an e-service needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum DataCategory {
@@ -58,7 +65,7 @@ pub struct CatalogueCode(String);
 impl CatalogueCode {
     pub fn parse(input: &str) -> Option<CatalogueCode> {
         let code = input.trim().to_lowercase();
-        let valid_length = (2..=50).contains(&code.len());
+        let valid_length = (2..=CODE_MAX_CHARS).contains(&code.len());
         let valid_chars = code
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');

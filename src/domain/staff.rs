@@ -3,6 +3,13 @@
 
 use chrono::TimeDelta;
 
+// The field limits: the checks below and the admin forms' `maxlength` both read these.
+pub const USERNAME_MAX_CHARS: usize = 50;
+pub const CENTRE_CODE_MAX_CHARS: usize = 20;
+/// A person's or a centre's name.
+pub const NAME_MAX_CHARS: usize = 200;
+pub const MUNICIPALITY_MAX_CHARS: usize = 200;
+
 /// What a staff member may do.
 #[derive(
     Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize, sqlx::Type,
@@ -75,7 +82,7 @@ pub struct Username(String);
 impl Username {
     pub fn parse(input: &str) -> Option<Username> {
         let name = input.trim().to_lowercase();
-        let valid_length = (2..=50).contains(&name.len());
+        let valid_length = (2..=USERNAME_MAX_CHARS).contains(&name.len());
         let valid_chars = name
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'));
@@ -98,7 +105,7 @@ pub struct CentreCode(String);
 impl CentreCode {
     pub fn parse(input: &str) -> Option<CentreCode> {
         let code = input.trim().to_uppercase();
-        let valid_length = (2..=20).contains(&code.len());
+        let valid_length = (2..=CENTRE_CODE_MAX_CHARS).contains(&code.len());
         let valid_chars = code
             .chars()
             .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-');

@@ -9,7 +9,8 @@ use crate::audit;
 use crate::audit::Action;
 use crate::clock::Clock;
 use crate::domain::staff::{
-    CentreCode, CentreKind, PasswordProblem, Role, Username, check_new_password,
+    CentreCode, CentreKind, MUNICIPALITY_MAX_CHARS, NAME_MAX_CHARS, PasswordProblem, Role,
+    Username, check_new_password,
 };
 use crate::passwords::{Hasher, Secret, one_time_password};
 use crate::service::{Actor, Staff};
@@ -76,7 +77,7 @@ pub struct CentreInput {
 
 fn checked_name(name: &str) -> Result<&str, AccountError> {
     let name = name.trim();
-    (1..=200)
+    (1..=NAME_MAX_CHARS)
         .contains(&name.chars().count())
         .then_some(name)
         .filter(|name| !crate::domain::has_control_characters(name))
@@ -89,7 +90,9 @@ fn centre_fields(input: &CentreInput) -> Result<(CentreCode, CentreFields<'_>), 
         return Err(AccountError::BadRetention);
     }
     let municipality = input.municipality.trim();
-    if municipality.chars().count() > 200 || crate::domain::has_control_characters(municipality) {
+    if municipality.chars().count() > MUNICIPALITY_MAX_CHARS
+        || crate::domain::has_control_characters(municipality)
+    {
         return Err(AccountError::BadMunicipality);
     }
     let fields = CentreFields {

@@ -10,7 +10,10 @@ use sqlx::PgPool;
 use crate::audit;
 use crate::audit::Action;
 use crate::clock::Clock;
-use crate::domain::catalogue::{CatalogueCode, DataCategory};
+use crate::domain::catalogue::{
+    CatalogueCode, DataCategory, EID_MEANS_NAME_MAX_CHARS, ESERVICE_TEXT_MAX_CHARS,
+    NOTICE_ITEM_MAX_CHARS,
+};
 use crate::service::Actor;
 use crate::store::{self, catalogue::EidMeans, catalogue::EserviceFields, catalogue::NoticeText};
 
@@ -123,9 +126,24 @@ struct CheckedEservice<'a> {
 fn check_eservice(input: &EserviceInput) -> Result<CheckedEservice<'_>, CatalogueError> {
     let mut problems = Problems::new();
     let code = code(&mut problems, &input.code);
-    let name_lv = text(&mut problems, "name_lv", &input.name_lv, 300);
-    let name_en = text(&mut problems, "name_en", &input.name_en, 300);
-    let institution = text(&mut problems, "institution", &input.institution, 300);
+    let name_lv = text(
+        &mut problems,
+        "name_lv",
+        &input.name_lv,
+        ESERVICE_TEXT_MAX_CHARS,
+    );
+    let name_en = text(
+        &mut problems,
+        "name_en",
+        &input.name_en,
+        ESERVICE_TEXT_MAX_CHARS,
+    );
+    let institution = text(
+        &mut problems,
+        "institution",
+        &input.institution,
+        ESERVICE_TEXT_MAX_CHARS,
+    );
     if input
         .data_categories
         .iter()
@@ -230,8 +248,20 @@ pub struct EidMeansInput {
 fn check_eid_means(input: &EidMeansInput) -> Result<EidMeans, CatalogueError> {
     let mut problems = Problems::new();
     let code = code(&mut problems, &input.code);
-    let name_lv = text(&mut problems, "name_lv", &input.name_lv, 200).to_owned();
-    let name_en = text(&mut problems, "name_en", &input.name_en, 200).to_owned();
+    let name_lv = text(
+        &mut problems,
+        "name_lv",
+        &input.name_lv,
+        EID_MEANS_NAME_MAX_CHARS,
+    )
+    .to_owned();
+    let name_en = text(
+        &mut problems,
+        "name_en",
+        &input.name_en,
+        EID_MEANS_NAME_MAX_CHARS,
+    )
+    .to_owned();
     done(
         problems,
         EidMeans {
@@ -285,9 +315,6 @@ pub struct NoticeInput {
     pub effective_from: String,
     pub text: NoticeText,
 }
-
-/// The longest text of one notice item.
-pub const NOTICE_ITEM_MAX_CHARS: usize = 5000;
 
 fn check_notice(input: &NoticeInput) -> Result<(NaiveDate, NoticeText), CatalogueError> {
     let mut problems = Problems::new();

@@ -2,7 +2,8 @@
 //!
 //! A posted form is read as name/value pairs (so that checkbox groups arrive whole), handed to a
 //! `domain::steps` form for checking, and, when something is wrong, shown again with the values
-//! kept and each message beside its field (`templates/cases/_field.html`).
+//! kept and each message beside its field (`templates/partials/field.html`, the one field partial
+//! of every form).
 
 use axum::extract::{FromRequest, Request};
 
@@ -127,7 +128,7 @@ pub enum Widget {
     Checkboxes,
 }
 
-/// A field with its label, value, hint and error, ready for `_field.html`.
+/// A field with its label, value, hint and error, ready for `partials/field.html`.
 #[derive(Debug, Clone)]
 pub struct Field {
     pub name: &'static str,
@@ -140,6 +141,8 @@ pub struct Field {
     pub maxlength: usize,
     pub autocomplete: &'static str,
     pub error: Option<String>,
+    /// The language of the text typed (a notice's Latvian or English wording).
+    pub lang: Option<&'static str>,
 }
 
 impl Field {
@@ -160,6 +163,7 @@ impl Field {
             maxlength: 200,
             autocomplete: "off",
             error: None,
+            lang: None,
         }
     }
 
@@ -220,6 +224,17 @@ impl Field {
         self
     }
 
+    /// The field's message from `errors`, if it has one.
+    pub fn errors(mut self, errors: &Errors) -> Self {
+        self.error = errors.get(self.name).map(str::to_owned);
+        self
+    }
+
+    pub fn lang(mut self, lang: &'static str) -> Self {
+        self.lang = Some(lang);
+        self
+    }
+
     pub fn max(mut self, maxlength: usize) -> Self {
         self.maxlength = maxlength;
         self
@@ -239,6 +254,18 @@ impl Field {
 
     pub fn is_checked(&self) -> bool {
         !self.value.is_empty()
+    }
+
+    pub fn is_checkbox(&self) -> bool {
+        self.widget == Widget::Checkbox
+    }
+
+    pub fn is_select(&self) -> bool {
+        self.widget == Widget::Select
+    }
+
+    pub fn is_area(&self) -> bool {
+        self.widget == Widget::TextArea
     }
 
     pub fn is_input(&self) -> bool {

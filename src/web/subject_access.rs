@@ -19,11 +19,12 @@ use serde_json::Value;
 use super::AppState;
 use super::download::{self, Disposition::Attachment};
 use super::error::AppError;
+use super::form::{Errors, Field};
 use super::labels;
 use super::page::Page;
 use super::session::CurrentUser;
 use crate::domain::now_in_riga;
-use crate::domain::personal_code::{PersonalCode, PersonalCodeError};
+use crate::domain::personal_code::{self, PersonalCode, PersonalCodeError};
 use crate::domain::review::Verdict;
 use crate::domain::steps::ContactChannel;
 use crate::domain::workflow::{CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason};
@@ -59,8 +60,29 @@ pub struct SubjectAccessPage {
     page: Page,
     personal_code: String,
     check_digit_override: bool,
-    error: Option<&'static str>,
+    errors: Errors,
     results: Option<Results>,
+}
+
+impl SubjectAccessPage {
+    fn fields(&self) -> Vec<Field> {
+        let t = self.page.t.evidence;
+        let code = self.personal_code.clone();
+        vec![
+            Field::text("personal_code", t.sa_personal_code, code)
+                .hint(t.sa_personal_code_hint)
+                .max(personal_code::TYPED_MAX_CHARS),
+            Field::checkbox(
+                "check_digit_override",
+                t.sa_check_digit_override,
+                self.check_digit_override,
+            )
+            .optional(),
+        ]
+        .into_iter()
+        .map(|field| field.errors(&self.errors))
+        .collect()
+    }
 }
 
 /// What a search found, ready to show.
@@ -113,7 +135,7 @@ pub async fn show(page: Page) -> SubjectAccessPage {
         page,
         personal_code: String::new(),
         check_digit_override: false,
-        error: None,
+        errors: Errors::default(),
         results: None,
     }
 }
@@ -137,7 +159,7 @@ pub async fn search(
         page,
         personal_code: form.personal_code,
         check_digit_override: form.check_digit_override.is_some(),
-        error: None,
+        errors: Errors::default(),
         results: Some(results),
     }
     .into_response())
@@ -172,9 +194,13 @@ fn form_error(page: Page, form: &SearchForm, error: PersonalCodeError) -> Respon
     };
     SubjectAccessPage {
         page,
-        personal_code: form.personal_code.chars().take(20).collect(),
+        personal_code: form
+            .personal_code
+            .chars()
+            .take(personal_code::TYPED_MAX_CHARS)
+            .collect(),
         check_digit_override: form.check_digit_override.is_some(),
-        error: Some(message),
+        errors: Errors::one("personal_code", message),
         results: None,
     }
     .into_response()

@@ -592,7 +592,7 @@ async fn duplicates_and_bad_fields_come_back_with_the_typed_values() {
         "{body}"
     );
     assert!(
-        body.contains(r#"aria-describedby="code-hint code-error""#),
+        body.contains(r#"aria-describedby="code-error code-hint""#),
         "{body}"
     );
     assert!(body.contains(r#"value="Otrs Rīgas centrs""#));

@@ -6,12 +6,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 
 use super::{Done, Errors, see_other};
-use crate::domain::staff::CentreKind;
+use crate::domain::staff::{
+    CENTRE_CODE_MAX_CHARS, CentreKind, MUNICIPALITY_MAX_CHARS, NAME_MAX_CHARS,
+};
 use crate::service::accounts::{self, AccountError, CentreInput};
 use crate::store::{self, centres::Centre};
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::web::form::Posted;
+use crate::web::form::{Field, Posted, Widget};
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
 
@@ -99,11 +101,44 @@ pub struct CentreForm {
 }
 
 impl CentreForm {
-    fn kinds(&self) -> Vec<(&'static str, &'static str)> {
-        CentreKind::ALL
+    fn fields(&self) -> Vec<Field> {
+        let (a, form, errors) = (self.page.t.admin, &self.form, &self.errors);
+        let kinds = CentreKind::ALL
             .into_iter()
-            .map(|kind| (kind.code(), kind_label(&self.page, kind)))
-            .collect()
+            .map(|kind| {
+                (
+                    kind.code().to_owned(),
+                    kind_label(&self.page, kind).to_owned(),
+                )
+            })
+            .collect();
+        vec![
+            Field::text("code", a.centre_code, form.code.clone())
+                .hint(a.centre_code_hint)
+                .max(CENTRE_CODE_MAX_CHARS),
+            Field::text("name", a.centre_name, form.name.clone()).max(NAME_MAX_CHARS),
+            Field::text("municipality", a.municipality, form.municipality.clone())
+                .optional()
+                .max(MUNICIPALITY_MAX_CHARS),
+            Field::choose(
+                "kind",
+                a.centre_kind,
+                Widget::Select,
+                kinds,
+                std::slice::from_ref(&form.kind),
+            ),
+            Field::input(
+                "retention_years",
+                a.retention_years,
+                "number",
+                form.retention_years.clone(),
+            )
+            .hint(a.retention_hint),
+            Field::checkbox("active", a.centre_active, form.active),
+        ]
+        .into_iter()
+        .map(|field| field.errors(errors))
+        .collect()
     }
 
     fn action(&self) -> String {

@@ -8,11 +8,12 @@ use axum::response::{IntoResponse, Response};
 
 use super::eservices::form_errors;
 use super::{Done, Errors, see_other};
+use crate::domain::catalogue::{CODE_MAX_CHARS, EID_MEANS_NAME_MAX_CHARS};
 use crate::service::catalogue::{self, EidMeansInput};
 use crate::store::{self, catalogue::EidMeans};
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::web::form::Posted;
+use crate::web::form::{Field, Posted};
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
 
@@ -47,6 +48,27 @@ pub struct EidMeansForm {
     form: EidMeansInput,
     errors: Errors,
     notice: Option<&'static str>,
+}
+
+impl EidMeansForm {
+    fn fields(&self) -> Vec<Field> {
+        let (a, form) = (self.page.t.admin, &self.form);
+        let code = Field::text("code", a.catalogue_code, form.code.clone())
+            .hint(a.catalogue_code_hint)
+            .max(CODE_MAX_CHARS);
+        (!self.existing)
+            .then_some(code)
+            .into_iter()
+            .chain([
+                Field::text("name_lv", a.name_lv, form.name_lv.clone())
+                    .max(EID_MEANS_NAME_MAX_CHARS),
+                Field::text("name_en", a.name_en, form.name_en.clone())
+                    .max(EID_MEANS_NAME_MAX_CHARS),
+                Field::checkbox("active", a.eid_means_active, form.active),
+            ])
+            .map(|field| field.errors(&self.errors))
+            .collect()
+    }
 }
 
 fn input(form: &Posted) -> EidMeansInput {

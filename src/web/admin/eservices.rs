@@ -7,12 +7,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 
 use super::{Done, Errors, see_other};
-use crate::domain::catalogue::DataCategory;
+use crate::domain::catalogue::{CODE_MAX_CHARS, DataCategory, ESERVICE_TEXT_MAX_CHARS};
 use crate::service::catalogue::{self, CatalogueError, EserviceInput, Problem};
 use crate::store::{self, catalogue::Eservice};
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::web::form::Posted;
+use crate::web::form::{Field, Posted, Widget};
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
 
@@ -93,16 +93,65 @@ pub struct EserviceForm {
 }
 
 impl EserviceForm {
-    /// (code, label, ticked) of each category.
-    fn categories(&self) -> Vec<(&'static str, &'static str, bool)> {
-        DataCategory::ALL
+    /// The fields before the capabilities.
+    fn naming(&self) -> Vec<Field> {
+        let (a, form) = (self.page.t.admin, &self.form);
+        vec![
+            Field::text("code", a.catalogue_code, form.code.clone())
+                .hint(a.catalogue_code_hint)
+                .max(CODE_MAX_CHARS),
+            Field::text("name_lv", a.name_lv, form.name_lv.clone()).max(ESERVICE_TEXT_MAX_CHARS),
+            Field::text("name_en", a.name_en, form.name_en.clone()).max(ESERVICE_TEXT_MAX_CHARS),
+            Field::text("institution", a.institution, form.institution.clone())
+                .max(ESERVICE_TEXT_MAX_CHARS),
+        ]
+        .into_iter()
+        .map(|field| field.errors(&self.errors))
+        .collect()
+    }
+
+    /// What the e-service's portal gives back: checkboxes under one legend.
+    fn capabilities(&self) -> Vec<Field> {
+        let (a, form) = (self.page.t.admin, &self.form);
+        vec![
+            Field::checkbox(
+                "authorised_submission",
+                a.authorised_submission,
+                form.authorised_submission,
+            ),
+            Field::checkbox(
+                "gives_planned_time",
+                a.gives_planned_time,
+                form.gives_planned_time,
+            ),
+            Field::checkbox("gives_result", a.gives_result, form.gives_result),
+        ]
+    }
+
+    /// The personal-data categories, and whether the entry is offered.
+    fn use_of_data(&self) -> Vec<Field> {
+        let (a, form) = (self.page.t.admin, &self.form);
+        let categories = DataCategory::ALL
             .into_iter()
             .map(|category| {
-                let code = category.code();
-                let ticked = self.form.data_categories.iter().any(|c| c == code);
-                (code, category_label(&self.page, category), ticked)
+                let label = category_label(&self.page, category);
+                (category.code().to_owned(), label.to_owned())
             })
-            .collect()
+            .collect();
+        vec![
+            Field::choose(
+                "data_categories",
+                a.data_categories,
+                Widget::Checkboxes,
+                categories,
+                &form.data_categories,
+            )
+            .hint(a.data_categories_hint),
+            Field::checkbox("active", a.eservice_active, form.active),
+        ]
+        .into_iter()
+        .map(|field| field.errors(&self.errors))
+        .collect()
     }
 
     fn action(&self) -> String {

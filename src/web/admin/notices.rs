@@ -10,13 +10,14 @@ use axum::response::{IntoResponse, Response};
 
 use super::eservices::form_errors;
 use super::{Done, Errors, see_other};
+use crate::domain::catalogue::NOTICE_ITEM_MAX_CHARS;
 use crate::domain::today_in_riga;
 use crate::present::format::date;
 use crate::service::catalogue::{self, CatalogueError, NoticeInput};
 use crate::store::{self, catalogue::NoticeSummary, catalogue::NoticeText};
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::web::form::Posted;
+use crate::web::form::{Field, Posted};
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
 
@@ -71,6 +72,29 @@ pub struct NoticeForm {
 }
 
 impl NoticeForm {
+    fn effective_from(&self) -> Field {
+        let a = self.page.t.admin;
+        let value = self.form.effective_from.clone();
+        Field::input("effective_from", a.effective_from, "date", value)
+            .hint(a.effective_from_hint)
+            .errors(&self.errors)
+    }
+
+    /// An item's Latvian and English wording, as two text areas.
+    fn texts(&self, item: &Item<'_>) -> [Field; 2] {
+        let a = self.page.t.admin;
+        let area = |(name, value): (&'static str, &str), label, lang| {
+            Field::area(name, label, value.to_owned())
+                .lang(lang)
+                .max(NOTICE_ITEM_MAX_CHARS)
+                .errors(&self.errors)
+        };
+        [
+            area(item.lv, a.in_latvian, "lv"),
+            area(item.en, a.in_english, "en"),
+        ]
+    }
+
     fn items(&self) -> Vec<Item<'_>> {
         let t = self.page.t.admin;
         let x = &self.form.text;

@@ -8,13 +8,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 
 use super::{Done, Errors, no_store, see_other};
-use crate::domain::staff::Role;
+use crate::domain::staff::{NAME_MAX_CHARS, Role, USERNAME_MAX_CHARS};
 use crate::passwords::Secret;
 use crate::service::accounts::{self, AccountError, StaffChange, UserInput};
 use crate::store::{self, centres::Centre, staff::StaffMember};
 use crate::web::AppState;
 use crate::web::error::AppError;
-use crate::web::form::Posted;
+use crate::web::form::{Field, Posted, Widget};
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
 
@@ -96,19 +96,62 @@ pub struct StaffForm {
 }
 
 impl StaffForm {
-    fn roles(&self) -> Vec<(&'static str, &'static str)> {
-        Role::ALL
+    fn fields(&self) -> Vec<Field> {
+        let (a, form) = (self.page.t.admin, &self.form);
+        let roles = Role::ALL
             .into_iter()
-            .map(|role| (role.code(), role_label(&self.page, role)))
+            .map(|role| {
+                (
+                    role.code().to_owned(),
+                    role_label(&self.page, role).to_owned(),
+                )
+            })
+            .collect();
+        let centre = |centre: &Centre, label: String| (centre.id.to_string(), label);
+        let homes = self
+            .centres
+            .iter()
+            .map(|c| centre(c, format!("{} — {}", c.code, c.name)))
+            .collect();
+        let supervised = self
+            .centres
+            .iter()
+            .map(|c| centre(c, c.code.clone()))
+            .collect();
+        let username = Field::text("username", self.page.t.auth.username, form.username.clone())
+            .hint(a.username_hint)
+            .max(USERNAME_MAX_CHARS);
+        let mut role = Field::choose(
+            "role",
+            a.role,
+            Widget::Select,
+            roles,
+            std::slice::from_ref(&form.role),
+        );
+        if self.own {
+            role = role.hint(a.own_admin_role);
+        }
+        let home = std::slice::from_ref(&form.centre_id);
+        self.member
+            .is_none()
+            .then_some(username)
+            .into_iter()
+            .chain([
+                Field::text("full_name", a.full_name, form.full_name.clone()).max(NAME_MAX_CHARS),
+                role,
+                Field::choose("centre_id", a.home_centre, Widget::Select, homes, home),
+                Field::choose(
+                    "supervises",
+                    a.supervises,
+                    Widget::Checkboxes,
+                    supervised,
+                    &form.supervises,
+                )
+                .hint(a.supervises_hint)
+                .optional(),
+            ])
+            .map(|field| field.errors(&self.errors))
             .collect()
-    }
-
-    fn supervises(&self, centre: &i64) -> bool {
-        self.form.supervises.contains(&centre.to_string())
-    }
-
-    fn is_home(&self, centre: &i64) -> bool {
-        self.form.centre_id == centre.to_string()
     }
 }
 

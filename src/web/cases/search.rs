@@ -14,7 +14,7 @@ use crate::store::cases::{self as store, LIST_LIMIT, SearchBy};
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::form::Errors;
-use crate::web::form::{Field, Posted, Widget, summary};
+use crate::web::form::{Field, Posted, summary};
 use crate::web::labels;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
