@@ -131,15 +131,6 @@ catalogue! {
             en: "Only those this e-service really needs (22.¹4, data minimisation).",
         }
         category_unknown { lv: "Izvēlieties kategorijas no saraksta.", en: "Choose categories from the list." }
-        category_identity { lv: "Identitātes dati", en: "Identity data" }
-        category_contact { lv: "Kontaktinformācija", en: "Contact details" }
-        category_address { lv: "Adrese", en: "Address" }
-        category_family { lv: "Ģimenes dati", en: "Family data" }
-        category_income { lv: "Ienākumi", en: "Income" }
-        category_bank_account { lv: "Bankas konts", en: "Bank account" }
-        category_education { lv: "Izglītība", en: "Education" }
-        category_property { lv: "Īpašums", en: "Property" }
-        category_health { lv: "Veselības dati (īpašā kategorija)", en: "Health data (special category)" }
         eservice_active { lv: "Piedāvāt centros", en: "Offer at the centres" }
 
         eid_means_title { lv: "Kvalificētie eID līdzekļi", en: "Qualified eID means" }

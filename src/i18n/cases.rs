@@ -213,12 +213,6 @@ catalogue! {
         }
         categories { lv: "Izmantotās personas datu kategorijas", en: "Personal data categories used" }
         purpose_only { lv: "Dati izmantoti tikai šī e-pakalpojuma pieteikšanai", en: "The data were used only to apply for this e-service" }
-        category_identity { lv: "identitātes dati", en: "identity data" }
-        category_address { lv: "adrese", en: "address" }
-        category_contact { lv: "kontaktinformācija", en: "contact details" }
-        category_family { lv: "ģimenes dati", en: "family data" }
-        category_bank_account { lv: "bankas konts", en: "bank account" }
-        category_property { lv: "īpašuma dati", en: "property data" }
 
         submission_intro { lv: "Piesakiet e-pakalpojumu portālā un ierakstiet portāla piešķirto numuru.", en: "Apply for the e-service in the portal and enter the reference the portal gave." }
         reference { lv: "Portāla pieteikuma numurs", en: "Portal submission reference" }

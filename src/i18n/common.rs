@@ -63,6 +63,17 @@ catalogue! {
             en: "the client did not ask to be told the result",
         }
 
+        // The kinds of personal data an e-service needs (22.¹4).
+        category_identity { lv: "Identitātes dati", en: "Identity data" }
+        category_contact { lv: "Kontaktinformācija", en: "Contact details" }
+        category_address { lv: "Adrese", en: "Address" }
+        category_family { lv: "Ģimenes dati", en: "Family data" }
+        category_income { lv: "Ienākumi", en: "Income" }
+        category_bank_account { lv: "Bankas konts", en: "Bank account" }
+        category_education { lv: "Izglītība", en: "Education" }
+        category_property { lv: "Īpašums", en: "Property" }
+        category_health { lv: "Veselības dati (īpašā kategorija)", en: "Health data (special category)" }
+
         // Why a case was stopped: the stop form, the case, the review and the figures.
         stop_identity_not_verified { lv: "identitāti neizdevās pārbaudīt", en: "identity not verified" }
         stop_document_expired { lv: "dokuments nav derīgs", en: "the document has expired" }

@@ -2,6 +2,7 @@
 //! categories), in one place for every page that shows them.
 
 use crate::audit::Action;
+use crate::domain::catalogue::DataCategory;
 use crate::domain::identity_document::DocumentType;
 use crate::domain::review::Verdict;
 use crate::domain::steps::{ContactChannel, Outcome};
@@ -144,15 +145,23 @@ pub fn outcome(t: &Texts, outcome: Outcome) -> &'static str {
     }
 }
 
+/// A kind of personal data (22.¹4); a code the list no longer holds stands for itself.
 pub fn category(t: &Texts, code: &str) -> String {
-    let t = t.cases;
-    match code {
-        "identity" => t.category_identity.to_owned(),
-        "address" => t.category_address.to_owned(),
-        "contact" => t.category_contact.to_owned(),
-        "family" => t.category_family.to_owned(),
-        "bank-account" => t.category_bank_account.to_owned(),
-        "property" => t.category_property.to_owned(),
-        other => other.to_owned(),
+    DataCategory::from_code(code)
+        .map_or_else(|| code.to_owned(), |c| data_category(t, c).to_owned())
+}
+
+pub fn data_category(t: &Texts, category: DataCategory) -> &'static str {
+    let c = t.common;
+    match category {
+        DataCategory::Identity => c.category_identity,
+        DataCategory::Contact => c.category_contact,
+        DataCategory::Address => c.category_address,
+        DataCategory::Family => c.category_family,
+        DataCategory::Income => c.category_income,
+        DataCategory::BankAccount => c.category_bank_account,
+        DataCategory::Education => c.category_education,
+        DataCategory::Property => c.category_property,
+        DataCategory::Health => c.category_health,
     }
 }

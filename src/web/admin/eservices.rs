@@ -13,24 +13,9 @@ use crate::store::{self, catalogue::Eservice};
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::form::{Field, Posted, Widget};
+use crate::web::labels;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
-
-/// The label of a data category in the page's language.
-pub fn category_label(page: &Page, category: DataCategory) -> &'static str {
-    let t = page.t.admin;
-    match category {
-        DataCategory::Identity => t.category_identity,
-        DataCategory::Contact => t.category_contact,
-        DataCategory::Address => t.category_address,
-        DataCategory::Family => t.category_family,
-        DataCategory::Income => t.category_income,
-        DataCategory::BankAccount => t.category_bank_account,
-        DataCategory::Education => t.category_education,
-        DataCategory::Property => t.category_property,
-        DataCategory::Health => t.category_health,
-    }
-}
 
 #[derive(Template, WebTemplate)]
 #[template(path = "admin/eservices.html")]
@@ -51,7 +36,7 @@ impl EservicesPage {
             .iter()
             .map(|code| {
                 DataCategory::from_code(code).map_or(code.as_str(), |category| {
-                    category_label(&self.page, category)
+                    labels::data_category(self.page.t, category)
                 })
             })
             .collect::<Vec<_>>()
@@ -134,7 +119,7 @@ impl EserviceForm {
         let categories = DataCategory::ALL
             .into_iter()
             .map(|category| {
-                let label = category_label(&self.page, category);
+                let label = labels::data_category(self.page.t, category);
                 (category.code().to_owned(), label.to_owned())
             })
             .collect();
