@@ -2,6 +2,10 @@
 //! is filtered and paged, how a spot-check sample is drawn (seeded, so it can be drawn again and
 //! compared), and how a step's stored data reads as label/value lines.
 //!
+//! The four-eyes rule: a supervisor never reviews a case they worked on (opened it or recorded
+//! one of its duties); another supervisor of the centre does. `store::review::worked_on` asks
+//! it, `service::review::mark` enforces it in the review's transaction.
+//!
 //! Pure: no I/O, no clock, no user-facing text (codes only).
 
 use chrono::{DateTime, Utc};

@@ -245,6 +245,10 @@ catalogue! {
             lv: "Piezīme nedrīkst būt garāka par 2000 rakstzīmēm.",
             en: "The remark may not be longer than 2,000 characters.",
         }
+        error_own_case {
+            lv: "Jūs strādājāt ar šo gadījumu, tāpēc to pārskata cits vadītājs.",
+            en: "You worked on this case, so another supervisor reviews it.",
+        }
         error_reviewed_meanwhile {
             lv: "Kamēr lapa bija atvērta, gadījums tika pārskatīts. Iepazīstieties ar jaunāko pārskatīšanu un, ja vajag, saglabājiet savējo vēlreiz.",
             en: "The case was reviewed while the page was open. Read the latest review and, if needed, save yours again.",

@@ -24,6 +24,8 @@ pub enum Marked {
     },
     /// Another review came first: the form no longer names the review in force.
     ReviewedMeanwhile,
+    /// The supervisor worked on the case: another supervisor reviews it. Nothing is stored.
+    OwnCase,
 }
 
 /// Records `input` as the review of case `(case_id, centre_id)` that supersedes `supersedes`
@@ -37,6 +39,9 @@ pub async fn mark(
     input: &ReviewInput,
 ) -> Result<Marked, sqlx::Error> {
     let mut tx = db.begin().await?;
+    if store::review::worked_on(&mut *tx, case_id, actor.id).await? {
+        return Ok(Marked::OwnCase);
+    }
     let in_force = store::review::reviews(&mut *tx, case_id)
         .await?
         .first()

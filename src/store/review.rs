@@ -294,6 +294,24 @@ pub async fn reviews(
     .await
 }
 
+/// Whether staff member `staff_id` worked on case `case_id`: opened it or recorded one of its
+/// duties. Such a person does not review it (domain::review: the four-eyes rule).
+pub async fn worked_on(
+    executor: impl sqlx::PgExecutor<'_>,
+    case_id: i64,
+    staff_id: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT EXISTS (SELECT 1 FROM cases WHERE id = $1 AND opened_by = $2)
+               OR EXISTS (SELECT 1 FROM case_steps WHERE case_id = $1 AND recorded_by = $2)
+               AS "worked!""#,
+        case_id,
+        staff_id,
+    )
+    .fetch_one(executor)
+    .await
+}
+
 /// A new review superseding `supersedes` (the one in force when the form was shown, `None` for
 /// the first). A second review superseding the same one violates [`SUPERSEDES_KEY`].
 pub async fn insert_review(

@@ -1057,3 +1057,55 @@ async fn recording_a_review_marks_the_case_reviewed_for_the_queue_filter() {
     assert_eq!(stale.status, StatusCode::OK);
     assert_eq!(reviewed_at(case).await, Some(utc(2026, 2, 3, 9, 0)));
 }
+
+/// Four eyes: the supervisor who opened a case does not review it, whatever the browser sends.
+#[tokio::test]
+async fn a_supervisor_does_not_review_a_case_they_worked_on() {
+    let s = scoped().await;
+    let app = &s.app;
+    let vad: i64 = sqlx::query_scalar("SELECT id FROM staff WHERE username = 'vad'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let residence = eservice(&app.pool, "example-residence").await;
+    let own = insert_case(
+        &app.pool,
+        &NewCase::closed(s.a, residence, vad, utc(2026, 1, 10, 10, 0)),
+    )
+    .await;
+    let client = app.signed_in("vad").await;
+    let texts = pilnvara::i18n::Lang::Lv.texts().review;
+    let page = client.get(&format!("/review/{own}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains(texts.error_own_case));
+    assert!(
+        !page.body.contains(&format!(r#"action="/review/{own}""#)),
+        "no verdict form on one's own case"
+    );
+    let posted = client
+        .post(
+            &format!("/review/{own}"),
+            &[("verdict", "in-order"), ("remark", ""), ("supersedes", "")],
+        )
+        .await;
+    assert_eq!(
+        posted.status,
+        StatusCode::OK,
+        "refused in words, not stored"
+    );
+    assert!(posted.body.contains(texts.error_own_case));
+    let reviews: i64 = sqlx::query_scalar("SELECT count(*) FROM case_reviews WHERE case_id = $1")
+        .bind(own)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(reviews, 0);
+    // Anna's case, in the same centre, is the supervisor's to review.
+    let annas = insert_case(
+        &app.pool,
+        &NewCase::closed(s.a, residence, s.anna, utc(2026, 1, 11, 10, 0)),
+    )
+    .await;
+    let page = client.get(&format!("/review/{annas}")).await;
+    assert!(page.body.contains(&format!(r#"action="/review/{annas}""#)));
+}

@@ -89,6 +89,8 @@ pub struct CasePage {
     reviews: Vec<ReviewLine>,
     /// The review in force when the page was drawn: the form supersedes it.
     supersedes: Option<i64>,
+    /// The supervisor worked on the case: the verdict is another supervisor's to give.
+    own_case: bool,
     errors: Errors,
     verdict: String,
     remark: String,
@@ -439,6 +441,7 @@ async fn render_case(
         views: view_lines,
         reviews: review_lines,
         supersedes,
+        own_case: store::review::worked_on(&state.db, id, user.id).await?,
         errors,
         verdict: form.verdict.clone(),
         remark: form.remark.clone(),
@@ -495,6 +498,10 @@ pub async fn mark(
             Ok(Redirect::to(&format!("/review/{id}?saved=1#reviews")).into_response())
         }
         Marked::ReviewedMeanwhile => reviewed_meanwhile(&state, page, &user, id, &form).await,
+        Marked::OwnCase => {
+            let errors = Errors::one("verdict", page.t.review.error_own_case);
+            render_case(&state, page, &user, id, &form, errors, false).await
+        }
     }
 }
 
