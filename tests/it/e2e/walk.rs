@@ -47,6 +47,19 @@ async fn an_employee_walks_a_whole_case_and_the_supervisor_reviews_it() {
                 let subpoint = format!("22.¹{}", index + 1);
                 ensure!(heading.starts_with(&subpoint), "{step}: heading {heading}");
                 b.assert_accessible(&format!("{subpoint} {step}")).await?;
+                // The compact head leaves the form's first field in view at 1280×900; 22.¹3
+                // reads the data-use notice to the client first, so its form follows the notice.
+                if *step != "authorisation" {
+                    let fold = b
+                        .js("const f = document.querySelector('form.form .field');
+                             return [f.getBoundingClientRect().bottom, window.innerHeight];")
+                        .await?;
+                    let (bottom, height) = (fold[0].as_f64(), fold[1].as_f64());
+                    ensure!(
+                        matches!((bottom, height), (Some(b), Some(h)) if b <= h),
+                        "{step}: the first field is above the fold: {fold}"
+                    );
+                }
                 if *step == "authorisation" {
                     // The first print numbers and freezes the document: a form's POST.
                     let form = b
