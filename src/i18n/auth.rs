@@ -25,11 +25,14 @@ catalogue! {
             lv: "Ievadiet gan lietotājvārdu, gan paroli.",
             en: "Enter both your username and your password.",
         }
-        sign_in_wait_before {
-            lv: "Pārāk daudz neveiksmīgu mēģinājumu. Nākamo mēģinājumu varēs veikt pēc",
-            en: "Too many failed attempts. The next attempt is possible in",
+        sign_in_wait_one {
+            lv: "Pārāk daudz neveiksmīgu mēģinājumu. Nākamo mēģinājumu varēs veikt pēc {n} sekundes.",
+            en: "Too many failed attempts. The next attempt is possible in {n} second.",
         }
-        seconds { lv: "sekundēm", en: "seconds" }
+        sign_in_wait {
+            lv: "Pārāk daudz neveiksmīgu mēģinājumu. Nākamo mēģinājumu varēs veikt pēc {n} sekundēm.",
+            en: "Too many failed attempts. The next attempt is possible in {n} seconds.",
+        }
         sign_in_locked {
             lv: "Pārāk daudz neveiksmīgu mēģinājumu: pieteikšanās ir bloķēta. Sazinieties ar sava centra administratoru.",
             en: "Too many failed attempts: signing in is blocked. Contact your centre's administrator.",

@@ -1,5 +1,6 @@
 //! Strings of the case pages: lists, opening, the seven duties, stopping, search, and the
-//! messages for the domain's error codes. `{n}` in a message is replaced by a number.
+//! messages for the domain's error codes. `{n}` in a message is replaced by a number; a message
+//! with a number has a `_one` form for the numbers that take the singular ([`super::Texts::counted`]).
 
 use super::catalogue;
 
@@ -11,6 +12,10 @@ catalogue! {
         my_open_none { lv: "Jums nav atvērtu gadījumu.", en: "You have no open cases." }
         awaiting_heading { lv: "Centra gadījumi, kas gaida rezultātu", en: "The centre's cases awaiting a result" }
         awaiting_none { lv: "Neviens gadījums negaida rezultātu.", en: "No case is awaiting a result." }
+        awaiting_overdue_rule_one {
+            lv: "Nokavēts ir gadījums, kas rezultātu gaida ilgāk par {n} dienu.",
+            en: "A case is overdue when it has waited for the result for more than {n} day.",
+        }
         awaiting_overdue_rule {
             lv: "Nokavēts ir gadījums, kas rezultātu gaida ilgāk par {n} dienām.",
             en: "A case is overdue when it has waited for the result for more than {n} days.",
@@ -257,10 +262,13 @@ catalogue! {
         search_results { lv: "Atrastie gadījumi", en: "Cases found" }
         search_none { lv: "Nekas netika atrasts.", en: "Nothing was found." }
         search_one_field { lv: "Aizpildiet tieši vienu lauku.", en: "Fill in exactly one field." }
+        search_limited_one { lv: "Rādīts pirmais {n} rezultāts; precizējiet meklēšanu.", en: "The first {n} result is shown; narrow the search." }
         search_limited { lv: "Rādīti pirmie {n} rezultāti; precizējiet meklēšanu.", en: "The first {n} results are shown; narrow the search." }
 
         err_required { lv: "Aizpildiet šo lauku.", en: "Fill in this field." }
+        err_too_short_one { lv: "Vajag vismaz {n} rakstzīmi.", en: "At least {n} character is needed." }
         err_too_short { lv: "Vajag vismaz {n} rakstzīmes.", en: "At least {n} characters are needed." }
+        err_too_long_one { lv: "Atļauta ne vairāk kā {n} rakstzīme.", en: "At most {n} character is allowed." }
         err_too_long { lv: "Atļautas ne vairāk kā {n} rakstzīmes.", en: "At most {n} characters are allowed." }
         err_bad_date { lv: "Ievadiet datumu formā dd.mm.gggg.", en: "Enter a date as dd.mm.yyyy." }
         err_bad_datetime { lv: "Ievadiet datumu un laiku.", en: "Enter a date and time." }
@@ -268,6 +276,7 @@ catalogue! {
         err_before_case_opened { lv: "Laiks nevar būt agrāks par gadījuma atvēršanu.", en: "The time cannot be before the case was opened." }
         err_before_eid_sign_in { lv: "Pieteikšanas laiks nevar būt agrāks par darbinieka identificēšanos portālā (22.¹2).", en: "The submission cannot be before the employee signed in to the portal (22.¹2)." }
         err_date_in_future { lv: "Datums vai laiks nevar būt nākotnē.", en: "The date or time cannot be in the future." }
+        err_too_long_ago_one { lv: "Tas bija pirms vairāk nekā {n} stundas: identificējieties portālā vēlreiz.", en: "That was more than {n} hour ago: identify yourself in the portal again." }
         err_too_long_ago { lv: "Tas bija pirms vairāk nekā {n} stundām: identificējieties portālā vēlreiz.", en: "That was more than {n} hours ago: identify yourself in the portal again." }
         err_not_in_list { lv: "Izvēlieties kādu no piedāvātajām iespējām.", en: "Choose one of the options offered." }
         err_bad_name { lv: "Vārdā var būt tikai burti, atstarpes, defises un apostrofi.", en: "A name may hold only letters, spaces, hyphens and apostrophes." }

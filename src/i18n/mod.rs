@@ -70,6 +70,20 @@ impl Lang {
     }
 }
 
+impl Texts {
+    /// `one` or `other` with `{n}` replaced by `n`, by the language's rule for counted words:
+    /// Latvian takes the singular for numbers ending in 1 but not in 11 (1, 21, 101 diena; 11
+    /// dienas), English for 1 alone.
+    pub fn counted(&self, n: u64, one: &str, other: &str) -> String {
+        let singular = match self.lang {
+            Lang::Lv => n % 10 == 1 && n % 100 != 11,
+            Lang::En => n == 1,
+        };
+        let text = if singular { one } else { other };
+        text.replace("{n}", &n.to_string())
+    }
+}
+
 /// A quality value `0` … `1` with up to three decimals, in thousandths.
 fn parse_quality(value: &str) -> Option<u16> {
     let quality: f32 = value.trim().parse().ok()?;
@@ -126,6 +140,7 @@ pub(crate) use catalogue;
 /// The interface strings of one language, by area. Templates read `page.t.area.key`.
 #[derive(Debug)]
 pub struct Texts {
+    pub lang: Lang,
     pub common: &'static Common,
     pub auth: &'static Auth,
     pub admin: &'static Admin,
@@ -136,6 +151,7 @@ pub struct Texts {
 }
 
 static LV: Texts = Texts {
+    lang: Lang::Lv,
     common: &Common::LV,
     auth: &Auth::LV,
     admin: &Admin::LV,
@@ -146,6 +162,7 @@ static LV: Texts = Texts {
 };
 
 static EN: Texts = Texts {
+    lang: Lang::En,
     common: &Common::EN,
     auth: &Auth::EN,
     admin: &Admin::EN,
@@ -174,6 +191,28 @@ impl Texts {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counted_words_follow_each_languages_rule() {
+        let lv = Lang::Lv.texts();
+        let c = lv.cases;
+        let days = |n| lv.counted(n, c.awaiting_overdue_rule_one, c.awaiting_overdue_rule);
+        assert!(days(1).ends_with("ilgāk par 1 dienu."));
+        assert!(days(21).ends_with("ilgāk par 21 dienu."));
+        assert!(days(11).ends_with("ilgāk par 11 dienām."));
+        assert!(days(30).ends_with("ilgāk par 30 dienām."));
+        assert!(days(111).ends_with("ilgāk par 111 dienām."));
+        let en = Lang::En.texts();
+        let e = en.cases;
+        assert_eq!(
+            en.counted(1, e.err_too_long_one, e.err_too_long),
+            "At most 1 character is allowed."
+        );
+        assert_eq!(
+            en.counted(21, e.err_too_long_one, e.err_too_long),
+            "At most 21 characters are allowed."
+        );
+    }
 
     #[test]
     fn every_key_has_text_in_both_languages() {

@@ -154,13 +154,11 @@ pub async fn sign_in(
 }
 
 fn wait_message(page: &Page, wait: TimeDelta) -> String {
-    let seconds = (wait.num_milliseconds() + 999) / 1000;
-    format!(
-        "{} {} {}.",
-        page.t.auth.sign_in_wait_before,
-        seconds.max(1),
-        page.t.auth.seconds
-    )
+    let seconds = ((wait.num_milliseconds() + 999) / 1000)
+        .max(1)
+        .unsigned_abs();
+    let a = page.t.auth;
+    page.t.counted(seconds, a.sign_in_wait_one, a.sign_in_wait)
 }
 
 pub async fn sign_out(

@@ -10,7 +10,7 @@ use axum::extract::{FromRequest, Request};
 use crate::domain::identity_document::DocumentError;
 use crate::domain::personal_code::PersonalCodeError;
 use crate::domain::steps::{FieldError, FieldErrors};
-use crate::i18n::Cases;
+use crate::i18n::Texts;
 
 /// A posted `application/x-www-form-urlencoded` body as name/value pairs.
 #[derive(Debug, Default, Clone)]
@@ -294,7 +294,7 @@ impl Field {
 
 /// Puts each error's message beside its field; errors of fields not on the form are returned
 /// for the summary alone.
-pub fn attach_errors(t: &Cases, fields: &mut [Field], errors: &FieldErrors) {
+pub fn attach_errors(t: &Texts, fields: &mut [Field], errors: &FieldErrors) {
     for (name, error) in errors.iter() {
         if let Some(field) = fields.iter_mut().find(|field| field.name == *name)
             && field.error.is_none()
@@ -305,17 +305,22 @@ pub fn attach_errors(t: &Cases, fields: &mut [Field], errors: &FieldErrors) {
 }
 
 /// The translated message of a field error.
-pub fn message(t: &Cases, error: &FieldError) -> String {
-    let with = |text: &str, n: usize| text.replace("{n}", &n.to_string());
+pub fn message(texts: &Texts, error: &FieldError) -> String {
+    let t = texts.cases;
+    let count = |n: usize, one: &str, other: &str| texts.counted(n as u64, one, other);
     match error {
         FieldError::Required => t.err_required.into(),
-        FieldError::TooShort { min } => with(t.err_too_short, *min),
-        FieldError::TooLong { max } => with(t.err_too_long, *max),
+        FieldError::TooShort { min } => count(*min, t.err_too_short_one, t.err_too_short),
+        FieldError::TooLong { max } => count(*max, t.err_too_long_one, t.err_too_long),
         FieldError::BadDate => t.err_bad_date.into(),
         FieldError::BadDateTime => t.err_bad_datetime.into(),
         FieldError::DateInPast => t.err_date_in_past.into(),
         FieldError::DateInFuture => t.err_date_in_future.into(),
-        FieldError::TooLongAgo { hours } => t.err_too_long_ago.replace("{n}", &hours.to_string()),
+        FieldError::TooLongAgo { hours } => texts.counted(
+            hours.unsigned_abs(),
+            t.err_too_long_ago_one,
+            t.err_too_long_ago,
+        ),
         FieldError::NotInList => t.err_not_in_list.into(),
         FieldError::BadName => t.err_bad_name.into(),
         FieldError::PersonalCode(error) => match error {

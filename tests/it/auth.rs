@@ -116,7 +116,7 @@ async fn failures_lock_softly_then_until_an_administrator_unlocks() {
         );
     }
     let third = client.sign_in("anna", "wrong wrong wrong").await;
-    assert!(third.body.contains("pēc 1 sekundēm"), "{}", third.body);
+    assert!(third.body.contains("pēc 1 sekundes."), "{}", third.body);
     let during_lock = client.sign_in("anna", TEST_PASSWORD).await;
     assert_eq!(
         during_lock.status,

@@ -114,11 +114,11 @@ pub async fn list(
     let mine = store::open_cases_of(&state.db, user.id, &user.centres, mine_after).await?;
     let awaiting = store::awaiting_result(&state.db, &user.centres, awaiting_after).await?;
     let finished = store::recently_finished(&state.db, &user.centres, RECENTLY_FINISHED).await?;
+    let c = page.t.cases;
+    let days = RESULT_OVERDUE_AFTER_DAYS.unsigned_abs();
     let overdue_rule = page
         .t
-        .cases
-        .awaiting_overdue_rule
-        .replace("{n}", &RESULT_OVERDUE_AFTER_DAYS.to_string());
+        .counted(days, c.awaiting_overdue_rule_one, c.awaiting_overdue_rule);
     let mine_pages = (
         mine.next
             .map(|next| list_href(Some(next), awaiting_after, "mine")),

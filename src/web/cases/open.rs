@@ -77,7 +77,7 @@ async fn new_page(
         )
         .hint(c.field_missing_means_hint),
     ];
-    crate::web::form::attach_errors(c, &mut fields, errors);
+    crate::web::form::attach_errors(page.t, &mut fields, errors);
     let status = if errors.is_empty() {
         axum::http::StatusCode::OK
     } else {

@@ -60,11 +60,14 @@ fn search_page(
             .optional()
             .max(REFERENCE_MAX_CHARS),
     ];
-    crate::web::form::attach_errors(c, &mut fields, errors);
+    crate::web::form::attach_errors(page.t, &mut fields, errors);
     let limited = results
         .as_ref()
         .filter(|found| found.len() as i64 >= LIST_LIMIT)
-        .map(|_| c.search_limited.replace("{n}", &LIST_LIMIT.to_string()));
+        .map(|_| {
+            page.t
+                .counted(LIST_LIMIT as u64, c.search_limited_one, c.search_limited)
+        });
     SearchPage {
         errors: summary(&fields),
         fields,

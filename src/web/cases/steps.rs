@@ -421,7 +421,7 @@ fn render(
     if step == Step::Identity && !offer_override {
         fields.retain(|f| f.name != "check_digit_override" && f.name != "override_justification");
     }
-    attach_errors(c, &mut fields, errors);
+    attach_errors(page.t, &mut fields, errors);
     // The only error of the yes/no answer is a missing one: say so in words.
     if let Some(answer) = fields
         .iter_mut()

@@ -60,7 +60,7 @@ fn stop_page(
             .optional()
             .max(crate::domain::steps::STOP_REMARK_MAX_CHARS),
     ];
-    crate::web::form::attach_errors(c, &mut fields, errors);
+    crate::web::form::attach_errors(page.t, &mut fields, errors);
     let status = if stale {
         axum::http::StatusCode::CONFLICT
     } else if errors.is_empty() {
