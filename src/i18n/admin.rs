@@ -64,7 +64,7 @@ catalogue! {
         home_centre_invalid { lv: "Izvēlieties vienu no saviem centriem.", en: "Choose one of your centres." }
         supervises { lv: "Pārrauga centrus", en: "Supervises centres" }
         supervises_hint {
-            lv: "Vadītājam: centri, kuru gadījumus viņš pārskata. Administratoram: centri, kurus viņš pārvalda. Darbiniekam neatzīmē.",
+            lv: "Vadītājam: centri, kuru gadījumi jāpārskata. Administratoram: pārvaldāmie centri. Darbiniekam neatzīmē.",
             en: "For a supervisor: the centres whose cases they review. For an administrator: the centres they manage. Leave empty for an employee.",
         }
         supervises_invalid { lv: "Izvēlieties tikai savus centrus.", en: "Choose only your own centres." }

@@ -31,7 +31,7 @@ catalogue! {
         col_stands { lv: "Nākamais pienākums", en: "Next duty" }
         col_opened { lv: "Atvērts", en: "Opened" }
         col_submitted { lv: "Pieteikts", en: "Submitted" }
-        col_reference { lv: "Portāla numurs", en: "Portal reference" }
+        col_reference { lv: "Pieteikuma numurs portālā", en: "Portal reference" }
         col_days_waiting { lv: "Gaida dienas", en: "Days waiting" }
         col_finished { lv: "Pabeigts", en: "Finished" }
         col_status { lv: "Statuss", en: "Status" }
@@ -76,7 +76,7 @@ catalogue! {
         status_stopped { lv: "pārtraukts", en: "stopped" }
         notify { lv: "Rezultātu paziņot", en: "Tell the result" }
         notify_no { lv: "klients rezultātu nelūdza", en: "the client did not ask for it" }
-        portal_reference { lv: "Portāla pieteikuma numurs", en: "Portal submission reference" }
+        portal_reference { lv: "Pieteikuma numurs portālā", en: "Portal reference" }
         retention_until { lv: "1. eksemplāru glabā līdz", en: "Copy 1 kept until" }
         stop_reason { lv: "Pārtraukšanas iemesls", en: "Reason for stopping" }
         stop_remark { lv: "Piezīme", en: "Remark" }
@@ -110,7 +110,7 @@ catalogue! {
         already_recorded_by { lv: "jau reģistrēja", en: "was already recorded by" }
         nothing_saved_again { lv: "Otrreiz nekas netika saglabāts.", en: "Nothing was saved the second time." }
         notice_already_recorded {
-            lv: "Šis pienākums jau ir reģistrēts (iespējams, forma tika nosūtīta divreiz). Otrreiz nekas netika saglabāts.",
+            lv: "Šis pienākums jau ir reģistrēts (iespējams, veidlapa tika nosūtīta divreiz). Otrreiz nekas netika saglabāts.",
             en: "This duty is already recorded (the form may have been sent twice). Nothing was saved the second time.",
         }
         notice_out_of_order {
@@ -130,7 +130,7 @@ catalogue! {
             en: "The case's data are inconsistent; nothing was saved. Contact the administrator.",
         }
         stale_form {
-            lv: "Kamēr forma bija atvērta, gadījumu mainīja cits darbinieks. Jūsu ievadītais NAV saglabāts. Pārbaudiet gadījuma pašreizējo stāvokli un, ja vajag, nosūtiet formu vēlreiz.",
+            lv: "Kamēr veidlapa bija atvērta, gadījumu mainīja cits darbinieks. Jūsu ievadītais NAV saglabāts. Pārbaudiet gadījuma pašreizējo stāvokli un, ja vajag, nosūtiet veidlapu vēlreiz.",
             en: "Someone else changed the case while this form was open. What you entered was NOT saved. Check the case as it is now and send the form again if still needed.",
         }
 
@@ -175,7 +175,7 @@ catalogue! {
         surnames { lv: "Uzvārds (uzvārdi)", en: "Surname(s)" }
 
         eid_intro {
-            lv: "Identificējiet sevi portālā latvija.lv ar savu kvalificēto elektroniskās identifikācijas līdzekli. Internetbankas nav kvalificēts līdzeklis.",
+            lv: "Identificējieties portālā latvija.lv ar savu kvalificēto elektroniskās identifikācijas līdzekli. Internetbankas nav kvalificēts līdzeklis.",
             en: "Identify yourself in latvija.lv with your own qualified electronic identification means. Internet banking is not a qualified means.",
         }
         means_code { lv: "Izmantotais kvalificētais eID līdzeklis", en: "Qualified eID means used" }
@@ -198,7 +198,7 @@ catalogue! {
         notice_retention { lv: "Glabāšana", en: "Retention" }
         notice_rights { lv: "Jūsu tiesības", en: "Your rights" }
         notice_complaint { lv: "Sūdzības", en: "Complaints" }
-        wants_result { lv: "Vai klients vēlas, lai viņam paziņo e-pakalpojuma rezultātu?", en: "Does the client want to be told the e-service's result?" }
+        wants_result { lv: "Vai klients vēlas saņemt paziņojumu par e-pakalpojuma rezultātu?", en: "Does the client want to be told the e-service's result?" }
         channel { lv: "Kā paziņot", en: "How to tell" }
         channel_phone { lv: "pa tālruni", en: "by phone" }
         channel_email { lv: "pa e-pastu", en: "by e-mail" }
@@ -219,8 +219,8 @@ catalogue! {
         categories { lv: "Izmantotās personas datu kategorijas", en: "Personal data categories used" }
         purpose_only { lv: "Dati izmantoti tikai šī e-pakalpojuma pieteikšanai", en: "The data were used only to apply for this e-service" }
 
-        submission_intro { lv: "Piesakiet e-pakalpojumu portālā un ierakstiet portāla piešķirto numuru.", en: "Apply for the e-service in the portal and enter the reference the portal gave." }
-        reference { lv: "Portāla pieteikuma numurs", en: "Portal submission reference" }
+        submission_intro { lv: "Piesakiet e-pakalpojumu portālā un ierakstiet pieteikuma numuru, ko piešķīra portāls.", en: "Apply for the e-service in the portal and enter the portal reference it gave." }
+        reference { lv: "Pieteikuma numurs portālā", en: "Portal reference" }
         submitted_at { lv: "Pieteikšanas laiks", en: "Time of submission" }
 
         planned_time_intro { lv: "Paziņojiet klientam portāla norādīto plānoto izpildes laiku.", en: "Tell the client the planned time the portal gave." }
@@ -234,7 +234,7 @@ catalogue! {
         outcome_refused { lv: "atteikts", en: "refused" }
         outcome_other { lv: "cits", en: "other" }
         outcome_text { lv: "Rezultāta apraksts", en: "Description of the result" }
-        outcome_text_hint { lv: "Obligāts, ja rezultāts ir \"cits\".", en: "Required when the result is \"other\"." }
+        outcome_text_hint { lv: "Obligāts, ja rezultāts ir „cits”.", en: "Required when the result is “other”." }
 
         stop_title { lv: "Pārtraukt gadījumu", en: "Stop the case" }
         stop_intro {
@@ -243,7 +243,7 @@ catalogue! {
         }
         field_stop_reason { lv: "Iemesls", en: "Reason" }
         field_stop_remark { lv: "Piezīme", en: "Remark" }
-        stop_remark_hint { lv: "Obligāta, ja iemesls ir \"cits iemesls\"; līdz 500 rakstzīmēm.", en: "Required when the reason is \"other reason\"; up to 500 characters." }
+        stop_remark_hint { lv: "Obligāta, ja iemesls ir „cits iemesls”; līdz 500 rakstzīmēm.", en: "Required when the reason is “other reason”; up to 500 characters." }
         stop_button { lv: "Pārtraukt", en: "Stop" }
         stop_offer {
             lv: "Pārbaude neizdevās. Ja to nevar novērst, gadījums jāpārtrauc ar šo iemeslu.",
@@ -257,7 +257,7 @@ catalogue! {
         }
         search_name { lv: "Klienta vārds un/vai uzvārds", en: "Client's given name and/or surname" }
         search_personal_code { lv: "Personas kods", en: "Personal code" }
-        search_reference { lv: "Portāla pieteikuma numurs", en: "Portal submission reference" }
+        search_reference { lv: "Pieteikuma numurs portālā", en: "Portal reference" }
         search_button { lv: "Meklēt", en: "Search" }
         search_results { lv: "Atrastie gadījumi", en: "Cases found" }
         search_none { lv: "Nekas netika atrasts.", en: "Nothing was found." }
@@ -299,13 +299,13 @@ catalogue! {
             en: "The text holds invisible control characters (from copied text, say). Delete it and type it again.",
         }
         err_not_yet_printed {
-            lv: "Pilnvara vēl nav izdrukāta. Izdrukājiet to divos eksemplāros, ļaujiet klientam parakstīt abus un tad nosūtiet formu vēlreiz.",
+            lv: "Pilnvara vēl nav izdrukāta. Izdrukājiet to divos eksemplāros, ļaujiet klientam parakstīt abus un tad nosūtiet veidlapu vēlreiz.",
             en: "The authorisation has not been printed yet. Print it in two copies, let the client sign both, then send the form again.",
         }
         err_notice_changed {
-            lv: "Datu izmantošanas paziņojums ir mainījies. Izlasiet klientam jauno versiju un nosūtiet formu vēlreiz.",
+            lv: "Datu izmantošanas paziņojums ir mainījies. Izlasiet klientam jauno versiju un nosūtiet veidlapu vēlreiz.",
             en: "The data-use notice has changed. Read the new version to the client and send the form again.",
         }
-        err_answer_yes_or_no { lv: "Atbildiet \"jā\" vai \"nē\".", en: "Answer \"yes\" or \"no\"." }
+        err_answer_yes_or_no { lv: "Atbildiet „jā” vai „nē”.", en: "Answer “yes” or “no”." }
     }
 }

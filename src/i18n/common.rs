@@ -94,7 +94,7 @@ catalogue! {
         }
         error_method_title { lv: "Darbība nav atļauta", en: "Action not allowed" }
         error_method_text {
-            lv: "Šo lapu nevar izmantot šādā veidā. Atgriezieties un mēģiniet vēlreiz no formas.",
+            lv: "Šo lapu nevar izmantot šādā veidā. Atgriezieties un mēģiniet vēlreiz no veidlapas.",
             en: "This page cannot be used this way. Go back and try again from the form.",
         }
         error_too_large_title { lv: "Pārāk liels pieprasījums", en: "Request too large" }

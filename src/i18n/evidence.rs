@@ -58,7 +58,7 @@ catalogue! {
         sa_retention_until { lv: "Dati glabājami līdz", en: "Data kept until" }
         sa_client_name { lv: "Vārds, uzvārds", en: "Name" }
         sa_notify { lv: "Saziņa par rezultātu", en: "Contact for the result" }
-        sa_portal_reference { lv: "Portāla atsauce", en: "Portal reference" }
+        sa_portal_reference { lv: "Pieteikuma numurs portālā", en: "Portal reference" }
         sa_stop { lv: "Pārtraukšanas iemesls", en: "Reason for stopping" }
         sa_steps { lv: "Reģistrētie pienākumi", en: "Recorded duties" }
         sa_step { lv: "Pienākums", en: "Duty" }

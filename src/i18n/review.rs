@@ -89,7 +89,7 @@ catalogue! {
         data_signed_on { lv: "Parakstīts", en: "Signed on" }
         data_copy1_keep_until { lv: "1. eksemplārs glabājams līdz", en: "Copy 1 kept until" }
         data_categories { lv: "Personas datu kategorijas", en: "Personal data categories" }
-        data_reference { lv: "Pieteikuma numurs", en: "Reference" }
+        data_reference { lv: "Pieteikuma numurs portālā", en: "Portal reference" }
         data_submitted_at { lv: "Pieteikts", en: "Submitted at" }
         data_planned_on { lv: "Plānotais izpildes datums", en: "Planned date" }
         data_told_via { lv: "Paziņots ar", en: "Told via" }
@@ -144,7 +144,7 @@ catalogue! {
         part_client { lv: "Klienta vārds, uzvārds un personas kods", en: "The client's names and personal code" }
         part_contact { lv: "Paziņošanas veids un kontaktinformācija", en: "How the client is told the result" }
         part_retention { lv: "Glabāšanas termiņš", en: "The keep-until date" }
-        part_submission { lv: "Pieteikšanas laiks un portāla atsauce", en: "The submission time and portal reference" }
+        part_submission { lv: "Pieteikšanas laiks un pieteikuma numurs portālā", en: "The submission time and portal reference" }
         part_stop { lv: "Pārtraukšanas iemesls un piezīme", en: "The stop reason and remark" }
         part_closed { lv: "Pabeigšanas laiks", en: "The closing time" }
         part_erased { lv: "Personas datu dzēšanas laiks", en: "The erasure time" }
