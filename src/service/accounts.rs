@@ -42,6 +42,9 @@ pub enum AccountError {
     SupervisesWithoutRole,
     #[error("a centre outside the administrator's centres")]
     OutOfScope,
+    /// More than one of the problems above, all found at once.
+    #[error("{}", .0.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<AccountError>),
     #[error("a supervised centre outside the administrator's centres")]
     SupervisedOutOfScope,
     #[error("administrators cannot disable their own account")]
@@ -84,17 +87,57 @@ fn checked_name(name: &str) -> Result<&str, AccountError> {
         .ok_or(AccountError::BadName)
 }
 
-fn centre_fields(input: &CentreInput) -> Result<(CentreCode, CentreFields<'_>), AccountError> {
-    let code = CentreCode::parse(&input.code).ok_or(AccountError::BadCentreCode)?;
-    if !(1..=100).contains(&input.retention_years) {
-        return Err(AccountError::BadRetention);
-    }
+/// Every problem of a centre as entered, at once (the form shows them all together).
+pub fn centre_problems(input: &CentreInput) -> Vec<AccountError> {
     let municipality = input.municipality.trim();
-    if municipality.chars().count() > MUNICIPALITY_MAX_CHARS
-        || crate::domain::has_control_characters(municipality)
-    {
-        return Err(AccountError::BadMunicipality);
+    [
+        CentreCode::parse(&input.code)
+            .is_none()
+            .then_some(AccountError::BadCentreCode),
+        checked_name(&input.name).err(),
+        (municipality.chars().count() > MUNICIPALITY_MAX_CHARS
+            || crate::domain::has_control_characters(municipality))
+        .then_some(AccountError::BadMunicipality),
+        (!(1..=100).contains(&input.retention_years)).then_some(AccountError::BadRetention),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The problems of an account's username (a new account's; `None` when it is kept) and name.
+pub fn person_problems(username: Option<&str>, full_name: &str) -> Vec<AccountError> {
+    let bad_username = username.is_some_and(|name| Username::parse(name).is_none());
+    [
+        bad_username.then_some(AccountError::BadUsername),
+        checked_name(full_name).err(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// Every problem of a new account as entered, at once.
+pub fn user_problems(input: &UserInput) -> Vec<AccountError> {
+    let mut problems = person_problems(Some(&input.username), &input.full_name);
+    if !input.supervises.is_empty() && input.role == Role::Employee {
+        problems.push(AccountError::SupervisesWithoutRole);
     }
+    problems
+}
+
+/// `problems` as one error: none, the one, or all of them.
+fn refused(mut problems: Vec<AccountError>) -> Result<(), AccountError> {
+    match problems.len() {
+        0 => Ok(()),
+        1 => Err(problems.remove(0)),
+        _ => Err(AccountError::Invalid(problems)),
+    }
+}
+
+fn centre_fields(input: &CentreInput) -> Result<(CentreCode, CentreFields<'_>), AccountError> {
+    refused(centre_problems(input))?;
+    let code = CentreCode::parse(&input.code).ok_or(AccountError::BadCentreCode)?;
     let fields = CentreFields {
         code: "",
         name: checked_name(&input.name)?,
@@ -206,11 +249,9 @@ pub async fn add_user(
     input: &UserInput,
     password: Option<Secret>,
 ) -> Result<NewUser, AccountError> {
+    refused(user_problems(input))?;
     let username = Username::parse(&input.username).ok_or(AccountError::BadUsername)?;
     let full_name = checked_name(&input.full_name)?;
-    if !input.supervises.is_empty() && input.role == Role::Employee {
-        return Err(AccountError::SupervisesWithoutRole);
-    }
     let (password, generated) = match password {
         Some(given) => {
             check_new_password(given.expose()).map_err(AccountError::WeakPassword)?;

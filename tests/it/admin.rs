@@ -1099,3 +1099,63 @@ async fn control_characters_in_admin_forms_get_a_message_beside_the_field() {
         eservices_before
     );
 }
+
+/// A form with several mistakes says all of them at once, each beside its field, and keeps what
+/// was typed.
+#[tokio::test]
+async fn admin_forms_report_every_mistake_at_once() {
+    let (app, _rix, _ven) = two_centres().await;
+    let admin = app.signed_in("adm").await;
+    let long = "x".repeat(pilnvara::domain::staff::MUNICIPALITY_MAX_CHARS + 1);
+    let centre = admin
+        .post(
+            "/admin/centres/new",
+            &[
+                ("code", "?"),
+                ("name", ""),
+                ("municipality", &long),
+                ("kind", "local"),
+                ("retention_years", "many"),
+            ],
+        )
+        .await;
+    assert_eq!(centre.status, StatusCode::OK);
+    for field in ["code", "name", "municipality", "retention_years"] {
+        assert!(
+            centre.body.contains(&format!(r##"<a href="#{field}">"##)),
+            "{field}: {}",
+            centre.body
+        );
+        assert!(centre.body.contains(&format!(r#"id="{field}-error""#)));
+    }
+    assert!(centre.body.contains(&long), "what was typed is kept");
+
+    let staff = admin
+        .post(
+            "/admin/staff/new",
+            &[
+                ("username", "a b"),
+                ("full_name", ""),
+                ("role", "chief"),
+                ("centre_id", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(staff.status, StatusCode::OK);
+    for field in ["username", "full_name", "role"] {
+        assert!(
+            staff.body.contains(&format!(r#"id="{field}-error""#)),
+            "{field}: {}",
+            staff.body
+        );
+    }
+    assert_eq!(count(&app.pool, "SELECT count(*) FROM centres").await, 2);
+    assert_eq!(
+        count(
+            &app.pool,
+            "SELECT count(*) FROM staff WHERE username = 'a b'"
+        )
+        .await,
+        0
+    );
+}

@@ -166,8 +166,9 @@ pub async fn new(page: Page) -> CentreForm {
     }
 }
 
-/// Reads the typed values into an input for `accounts`, or says what is wrong with them.
-fn input(page: &Page, form: &CentreValues) -> Result<CentreInput, Errors> {
+/// Reads the typed values into an input for `accounts`, or says everything that is wrong with
+/// them at once.
+fn input(page: &Page, form: &CentreValues) -> Result<CentreInput, Result<Errors, AppError>> {
     let t = page.t.admin;
     let mut errors = Errors::default();
     let kind = CentreKind::from_code(&form.kind);
@@ -175,26 +176,44 @@ fn input(page: &Page, form: &CentreValues) -> Result<CentreInput, Errors> {
         errors.push("kind", t.centre_kind_invalid);
     }
     let retention_years = form.retention_years.trim().parse::<i16>().ok();
-    if retention_years.is_none_or(|years| !(1..=100).contains(&years)) {
+    if retention_years.is_none() {
         errors.push("retention_years", t.retention_invalid);
     }
-    match (kind, retention_years) {
-        (Some(kind), Some(retention_years)) if errors.is_empty() => Ok(CentreInput {
-            code: form.code.clone(),
-            name: form.name.clone(),
-            municipality: form.municipality.clone(),
-            kind,
-            retention_years,
-            active: form.active,
-        }),
-        _ => Err(errors),
+    let input = CentreInput {
+        code: form.code.clone(),
+        name: form.name.clone(),
+        municipality: form.municipality.clone(),
+        kind: kind.unwrap_or(CentreKind::Local),
+        retention_years: retention_years.unwrap_or(1),
+        active: form.active,
+    };
+    for problem in accounts::centre_problems(&input) {
+        if let Err(error) = push_error(page, &mut errors, problem) {
+            return Err(Err(error));
+        }
+    }
+    if errors.is_empty() {
+        Ok(input)
+    } else {
+        Err(Ok(errors))
     }
 }
 
 fn field_error(page: &Page, error: AccountError) -> Result<Errors, AppError> {
-    let t = page.t.admin;
     let mut errors = Errors::default();
+    push_error(page, &mut errors, error)?;
+    Ok(errors)
+}
+
+/// Puts `error` beside its field; one that is not about a field is the page's error.
+fn push_error(page: &Page, errors: &mut Errors, error: AccountError) -> Result<(), AppError> {
+    let t = page.t.admin;
     match error {
+        AccountError::Invalid(problems) => {
+            for problem in problems {
+                push_error(page, errors, problem)?;
+            }
+        }
         // A centre outside the administrator's reach is not theirs to know of.
         AccountError::UnknownCentre(_) => return Err(AppError::NotFound),
         AccountError::BadCentreCode => errors.push("code", t.centre_code_invalid),
@@ -204,7 +223,7 @@ fn field_error(page: &Page, error: AccountError) -> Result<Errors, AppError> {
         AccountError::BadRetention => errors.push("retention_years", t.retention_invalid),
         other => return Err(anyhow::Error::from(other).into()),
     }
-    Ok(errors)
+    Ok(())
 }
 
 pub async fn create(
@@ -218,7 +237,7 @@ pub async fn create(
         Ok(input) => accounts::add_centre(&state.db, state.clock.as_ref(), user.actor(), &input)
             .await
             .map_err(|error| field_error(&page, error)),
-        Err(errors) => Err(Ok(errors)),
+        Err(errors) => Err(errors),
     };
     match result {
         Ok(id) => Ok(see_other(format!("/admin/centres/{id}?done=added"))),
@@ -267,7 +286,7 @@ pub async fn update(
                 .await
                 .map_err(|error| field_error(&page, error))
         }
-        Err(errors) => Err(Ok(errors)),
+        Err(errors) => Err(errors),
     };
     match result {
         Ok(()) => Ok(see_other(format!("/admin/centres/{id}?done=saved"))),

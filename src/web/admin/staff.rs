@@ -162,9 +162,17 @@ struct Choice {
     supervises: Vec<i64>,
 }
 
-fn choice(page: &Page, form: &StaffValues) -> Result<Choice, Errors> {
+/// The centres and role as typed, with every problem of the form at once: `new` for a new
+/// account, whose username is checked too.
+fn choice(page: &Page, form: &StaffValues, new: bool) -> Result<Choice, Result<Errors, AppError>> {
     let t = page.t.admin;
     let mut errors = Errors::default();
+    let username = new.then_some(form.username.as_str());
+    for problem in accounts::person_problems(username, &form.full_name) {
+        if let Err(error) = push_error(page, &mut errors, problem) {
+            return Err(Err(error));
+        }
+    }
     let role = Role::from_code(&form.role);
     if role.is_none() {
         errors.push("role", t.role_invalid);
@@ -184,14 +192,25 @@ fn choice(page: &Page, form: &StaffValues) -> Result<Choice, Errors> {
             centre_id,
             supervises,
         }),
-        _ => Err(errors),
+        _ => Err(Ok(errors)),
     }
 }
 
 fn field_error(page: &Page, error: AccountError) -> Result<Errors, AppError> {
-    let t = page.t.admin;
     let mut errors = Errors::default();
+    push_error(page, &mut errors, error)?;
+    Ok(errors)
+}
+
+/// Puts `error` beside its field; one that is not about a field is the page's error.
+fn push_error(page: &Page, errors: &mut Errors, error: AccountError) -> Result<(), AppError> {
+    let t = page.t.admin;
     match error {
+        AccountError::Invalid(problems) => {
+            for problem in problems {
+                push_error(page, errors, problem)?;
+            }
+        }
         AccountError::BadUsername => errors.push("username", t.username_invalid),
         AccountError::DuplicateUsername => errors.push("username", t.username_taken),
         AccountError::BadName => errors.push("full_name", t.name_invalid),
@@ -207,7 +226,7 @@ fn field_error(page: &Page, error: AccountError) -> Result<Errors, AppError> {
         AccountError::CannotResetOwnPassword => errors.push("actions", t.own_reset),
         other => return Err(anyhow::Error::from(other).into()),
     }
-    Ok(errors)
+    Ok(())
 }
 
 pub async fn new(
@@ -259,7 +278,7 @@ pub async fn create(
             .map(|centre| centre.code.clone())
             .unwrap_or_default()
     };
-    let result = match choice(&page, &form) {
+    let result = match choice(&page, &form, true) {
         Ok(choice) => {
             let input = UserInput {
                 username: form.username.clone(),
@@ -279,7 +298,7 @@ pub async fn create(
             .await;
             added.map_err(|error| field_error(&page, error))
         }
-        Err(errors) => Err(Ok(errors)),
+        Err(errors) => Err(errors),
     };
     match result {
         Ok(created) => {
@@ -361,7 +380,7 @@ pub async fn update(
     let member = member(&state, &user, id).await?;
     let mut form = StaffValues::from_form(&form);
     form.username = member.username.clone();
-    let result = match choice(&page, &form) {
+    let result = match choice(&page, &form, false) {
         Ok(choice) => {
             let change = StaffChange {
                 full_name: &form.full_name,
@@ -373,7 +392,7 @@ pub async fn update(
                 .await
                 .map_err(|error| field_error(&page, error))
         }
-        Err(errors) => Err(Ok(errors)),
+        Err(errors) => Err(errors),
     };
     match result {
         Ok(()) => Ok(see_other(format!("/admin/staff/{id}?done=saved"))),
