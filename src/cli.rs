@@ -53,6 +53,9 @@ pub enum Command {
     /// Export a case's evidence bundle, or check one offline.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
+    /// Fill a fresh database with a demo employee, a supervisor and cases in every state
+    /// (refuses, changing nothing, once the database holds any case or other staff).
+    Demo,
 }
 
 #[derive(Debug, Subcommand)]
@@ -511,6 +514,22 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             Ok(())
         }
         Command::Evidence(EvidenceCommand::Verify { file, key }) => verify_bundle(&file, &key),
+        Command::Demo => {
+            db::migrate(pool).await?;
+            if let Some(password) = accounts::bootstrap(pool, &hasher, &clock).await? {
+                println!(
+                    "admin\t{}\t(administrator; one-time, change it at first sign-in)",
+                    password.expose()
+                );
+            }
+            let keys = load_keys(&config.data_dir)?;
+            let filled = crate::service::demo::fill(pool, &hasher, &clock, &keys).await?;
+            for (username, role, password) in &filled.accounts {
+                println!("{username}\t{}\t({})", password.expose(), role.code());
+            }
+            println!("demo cases: {:?}", filled.cases);
+            Ok(())
+        }
         Command::Retention(RetentionCommand::Run) => {
             let run = erasure::run(pool, &clock).await?;
             println!("personal data erased from {} cases", run.erased.len());

@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod actor;
 pub mod cases;
 pub mod catalogue;
+pub mod demo;
 pub mod documents;
 pub mod erasure;
 pub mod evidence;

@@ -260,3 +260,65 @@ async fn bad_input_exits_non_zero_with_a_clear_message() {
         );
     }
 }
+
+/// `pilnvara demo` on a fresh database: the first administrator, an employee and a supervisor
+/// (one account a line, passwords shown once), cases in every state made through the desk's
+/// services, so the trail verifies; run again, it refuses and changes nothing.
+#[tokio::test]
+async fn the_demo_fills_a_fresh_database_once_and_refuses_after() {
+    let (pool, name) = fresh_named_database().await;
+    let data = tempfile::tempdir().unwrap();
+    let run = || crate::evidence::pilnvara(&name, data.path(), &["demo"]);
+    let first = run();
+    assert!(first.status.success(), "{}", stderr(&first));
+    let out = stdout(&first);
+    let accounts: Vec<&str> = out.lines().filter(|line| line.contains('\t')).collect();
+    assert_eq!(accounts.len(), 3, "admin, employee, supervisor: {out}");
+    for username in ["admin", "darbinieks", "vaditajs"] {
+        assert!(
+            accounts
+                .iter()
+                .any(|line| line.starts_with(&format!("{username}\t"))),
+            "{username}: {out}"
+        );
+    }
+    let states: Vec<(String, Option<String>)> =
+        sqlx::query_as("SELECT status::text, next_step FROM cases ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let has = |status: &str| states.iter().any(|(s, _)| s == status);
+    assert!(has("open") && has("closed") && has("stopped"), "{states:?}");
+    let waiting = states
+        .iter()
+        .filter(|(status, _)| status == "open")
+        .filter_map(|(_, next)| next.clone())
+        .collect::<Vec<_>>();
+    assert!(
+        waiting.len() >= 3,
+        "open cases at several duties: {waiting:?}"
+    );
+    let verify = crate::evidence::pilnvara(&name, data.path(), &["audit", "verify"]);
+    assert!(verify.status.success(), "{}", stdout(&verify));
+
+    let cases_before: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let again = run();
+    assert!(!again.status.success(), "a second demo is refused");
+    assert!(
+        stderr(&again).contains("changed nothing"),
+        "{}",
+        stderr(&again)
+    );
+    let cases_after: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let staff: i64 = sqlx::query_scalar("SELECT count(*) FROM staff")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!((cases_after, staff), (cases_before, 3));
+}
