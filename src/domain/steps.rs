@@ -80,6 +80,9 @@ pub enum FieldError {
     /// "Signed" ticked at 22.¹3 before the authorisation was printed.
     #[error("the authorisation has not been printed yet")]
     NotYetPrinted,
+    /// The answer about the result differs from the one printed on the signed authorisation.
+    #[error("differs from the printed authorisation")]
+    NotAsPrinted,
     /// The data-use notice was replaced after the form was shown: read the new one to the client.
     #[error("the data-use notice has changed")]
     NoticeChanged,
@@ -111,6 +114,7 @@ impl FieldError {
             Self::BadPhone => "bad-phone",
             Self::MustBeConfirmed => "must-be-confirmed",
             Self::NotYetPrinted => "not-yet-printed",
+            Self::NotAsPrinted => "not-as-printed",
             Self::ControlCharacters => "control-characters",
             Self::NoticeChanged => "notice-changed",
             Self::BeforeCaseOpened => "before-case-opened",
@@ -573,6 +577,17 @@ impl AuthorisationForm {
             })
         })();
         errors.into_result(input)
+    }
+
+    /// The client's answer whether (and how) to be told the result, asked before the first print
+    /// so that it is printed on the authorisation: `None` when it is not (yet) a valid answer,
+    /// and the document then leaves it blank to be filled in by hand.
+    pub fn answer_before_print(&self) -> Option<Option<ResultContact>> {
+        if !self.wants_result {
+            return Some(None);
+        }
+        let mut errors = FieldErrors::default();
+        self.result_contact(&mut errors).map(Some)
     }
 
     fn result_contact(&self, errors: &mut FieldErrors) -> Option<ResultContact> {

@@ -302,6 +302,10 @@ catalogue! {
             lv: "Pilnvara vēl nav izdrukāta. Izdrukājiet to divos eksemplāros, ļaujiet klientam parakstīt abus un tad nosūtiet veidlapu vēlreiz.",
             en: "The authorisation has not been printed yet. Print it in two copies, let the client sign both, then send the form again.",
         }
+        err_not_as_printed {
+            lv: "Izdrukātajā pilnvarojumā, ko klients parakstīja, ir cita atbilde par rezultāta paziņošanu. Ierakstiet to, kas ir izdrukāts.",
+            en: "The printed authorisation the client signed holds another answer about being told the result. Enter what is printed.",
+        }
         err_notice_changed {
             lv: "Datu izmantošanas paziņojums ir mainījies. Izlasiet klientam jauno versiju un nosūtiet veidlapu vēlreiz.",
             en: "The data-use notice has changed. Read the new version to the client and send the form again.",

@@ -10,8 +10,12 @@ catalogue! {
             lv: "Drukāt pilnvarojumu (2 eksemplāri, PDF)",
             en: "Print the authorisation (2 copies, PDF)",
         }
+        print_with_answer_hint {
+            lv: "Augstāk ierakstītā klienta atbilde par rezultāta paziņošanu tiek izdrukāta pilnvarojumā; ja atbildes vēl nav, pilnvarojumā tai paliek vieta, ko aizpilda ar roku.",
+            en: "The client's answer above about being told the result is printed on the authorisation; without an answer yet, the authorisation leaves room to fill it in by hand.",
+        }
         print_authorisation_hint {
-            lv: "Izdrukājiet abus eksemplārus, lai klients tos paraksta. 1. eksemplārs glabājas pašvaldībā, 2. eksemplāru izsniedz klientam. Atkārtota izdruka ir tieši tāda pati kā pirmā.",
+            lv: "Izdrukājiet abus eksemplārus, lai klients tos parakstītu. 1. eksemplārs glabājas pašvaldībā, 2. eksemplāru izsniedz klientam. Atkārtota izdruka ir tieši tāda pati kā pirmā.",
             en: "Print both copies for the client to sign. Copy 1 is kept by the municipality, copy 2 is given to the client. A reprint is exactly the same as the first print.",
         }
         printed_as {

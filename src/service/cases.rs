@@ -21,6 +21,7 @@ use crate::domain::steps::{
 use crate::domain::workflow::{CaseStatus, Step, StopReason, WorkflowError};
 use crate::keys::Keys;
 use crate::service::Staff;
+use crate::service::documents;
 use crate::store::cases::{self as store, CaseFields, NewCase};
 
 #[derive(Debug, thiserror::Error)]
@@ -37,6 +38,10 @@ pub enum CaseError {
     /// before the authorisation's first print exists, whatever the browser sends.
     #[error("the authorisation has not been printed")]
     AuthorisationNotPrinted,
+    /// 22.¹3's answer about the result differs from the one printed on the authorisation the
+    /// client signed.
+    #[error("the answer about the result differs from the printed authorisation")]
+    NotAsPrinted,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
 }
@@ -197,12 +202,17 @@ pub async fn record_step(
     if case.version != version {
         return Err(CaseError::Stale);
     }
-    if step == Step::Authorisation
-        && crate::store::documents::document(&mut tx, case_id)
+    if let StepInput::Authorisation(authorisation) = input {
+        if crate::store::documents::document(&mut tx, case_id)
             .await?
             .is_none()
-    {
-        return Err(CaseError::AuthorisationNotPrinted);
+        {
+            return Err(CaseError::AuthorisationNotPrinted);
+        }
+        let contact = authorisation.result_contact.as_ref();
+        if !documents::recorded_as_printed(&mut tx, case_id, contact).await? {
+            return Err(CaseError::NotAsPrinted);
+        }
     }
     let data = input
         .data()

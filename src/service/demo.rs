@@ -214,8 +214,10 @@ async fn make_case(
             break;
         }
         if step == Step::Authorisation {
-            documents::print_authorisation(pool, desk, id, false, now, Printing::FirstOrReprint)
-                .await?;
+            // Asked before printing, so that the answer is printed on the authorisation.
+            let answer = authorisation_form(id, 0, wants_result).answer_before_print();
+            let printing = Printing::FirstOrReprint;
+            documents::print_authorisation(pool, desk, id, false, now, printing, answer).await?;
         }
         let (version, opened_at) = standing(pool, id, desk).await?;
         let client = (given, surname, code);
@@ -291,17 +293,9 @@ async fn step_input(
             let mut connection = pool.acquire().await?;
             let notice = store::cases::current_notice(&mut connection, today).await?;
             let version = notice.map_or(0, |notice| notice.version);
-            AuthorisationForm {
-                notice_version: version.to_string(),
-                wants_result,
-                channel: if wants_result { "phone" } else { "" }.into(),
-                contact: if wants_result { "+371 20000000" } else { "" }.into(),
-                signed: true,
-                registration_number: format!("DEMO/{id}"),
-                copy_handed_over: true,
-            }
-            .validate(today, version, 10)
-            .map(StepInput::Authorisation)
+            authorisation_form(id, version, wants_result)
+                .validate(today, version, 10)
+                .map(StepInput::Authorisation)
         }
         Step::DataProcessing => {
             let categories: Vec<String> = sqlx::query_scalar!(
@@ -341,4 +335,17 @@ async fn step_input(
         .map(StepInput::Result),
     };
     input.map_err(rejected)
+}
+
+/// The demo client's 22.¹3: told the result by phone, or not at all.
+fn authorisation_form(id: i64, notice_version: i32, wants_result: bool) -> AuthorisationForm {
+    AuthorisationForm {
+        notice_version: notice_version.to_string(),
+        wants_result,
+        channel: if wants_result { "phone" } else { "" }.into(),
+        contact: if wants_result { "+371 20000000" } else { "" }.into(),
+        signed: true,
+        registration_number: format!("DEMO/{id}"),
+        copy_handed_over: true,
+    }
 }

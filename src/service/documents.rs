@@ -149,6 +149,7 @@ pub async fn print_authorisation(
     english: bool,
     now: DateTime<Utc>,
     printing: Printing,
+    answer: Option<Option<ResultContact>>,
 ) -> Result<Pdf, DocumentError> {
     let mut tx = db.begin().await?;
     store::lock_case(&mut tx, case_id, reader.centres)
@@ -190,15 +191,13 @@ pub async fn print_authorisation(
                 None => crate::store::cases::current_notice(&mut tx, today).await?,
             }
             .ok_or_else(|| corrupt(case_id, "no data-use notice in force"))?;
-            let content = authorisation_content(
-                &case,
-                &steps,
-                &notice,
-                authorisation.as_ref(),
-                &number,
-                today,
-                english,
-            )?;
+            // The answer recorded at 22.¹3 if there is one, else the one asked before printing.
+            let result = match &authorisation {
+                Some(input) => Some(input.result_contact.as_ref()),
+                None => answer.as_ref().map(Option::as_ref),
+            };
+            let content =
+                authorisation_content(&case, &steps, &notice, result, &number, today, english)?;
             let snapshot = Snapshot {
                 format: SNAPSHOT_FORMAT,
                 english,
@@ -510,7 +509,7 @@ fn authorisation_content(
     case: &CaseRow,
     steps: &[StepRow],
     notice: &Notice,
-    authorisation: Option<&AuthorisationInput>,
+    result: Option<Option<&ResultContact>>,
     number: &str,
     today: NaiveDate,
     english: bool,
@@ -523,13 +522,7 @@ fn authorisation_content(
         serde_json::from_value(identity_row.data.clone()).map_err(|e| corrupt(case.id, e))?;
     let (lv, en) = (&Documents::LV, &Documents::EN);
     let doc_type = identity.document.doc_type();
-    let (result_wanted, result_contact) = match authorisation {
-        None => (None, String::new()),
-        Some(input) => match &input.result_contact {
-            None => (Some(false), String::new()),
-            Some(contact) => (Some(true), contact_line(contact, english)),
-        },
-    };
+    let (result_wanted, result_contact) = printed_answer(result, english);
     let notice_version = if english {
         format!(
             "v{} (spēkā no / effective from {})",
@@ -664,6 +657,41 @@ fn step_input<T: serde::de::DeserializeOwned>(
             case_id: 0,
             reason: format!("{} step: {}", step.slug(), json_error_position(&e)),
         })
+}
+
+/// How the client's answer about the result is printed: unasked (blank, filled in by hand), no,
+/// or yes with the channel and contact.
+fn printed_answer(result: Option<Option<&ResultContact>>, english: bool) -> (Option<bool>, String) {
+    match result {
+        None => (None, String::new()),
+        Some(None) => (Some(false), String::new()),
+        Some(Some(contact)) => (Some(true), contact_line(contact, english)),
+    }
+}
+
+/// Whether the answer recorded at 22.¹3 is the one printed on case `case_id`'s authorisation
+/// (true when the printed one was left blank to be filled in by hand): what is recorded must be
+/// what the client signed.
+pub(crate) async fn recorded_as_printed(
+    connection: &mut sqlx::PgConnection,
+    case_id: i64,
+    result: Option<&ResultContact>,
+) -> Result<bool, sqlx::Error> {
+    let Some(existing) = store::document(connection, case_id).await? else {
+        return Ok(false);
+    };
+    let Some(value) = existing.snapshot else {
+        return Ok(true);
+    };
+    let snapshot: Snapshot =
+        serde_json::from_value(value).map_err(|error| sqlx::Error::Decode(error.into()))?;
+    let printed = &snapshot.content;
+    if printed.result_wanted.is_none() {
+        return Ok(true);
+    }
+    let recorded = printed_answer(Some(result), snapshot.english);
+    Ok((printed.result_wanted, printed.result_contact.as_str())
+        == (recorded.0, recorded.1.as_str()))
 }
 
 fn contact_line(contact: &ResultContact, english: bool) -> String {

@@ -18,10 +18,12 @@ use super::download::{
     Disposition::{Attachment, Inline},
 };
 use super::error::AppError;
+use super::form::Posted;
 use super::page::Page;
 use super::session::CurrentUser;
 use crate::domain::printed::NotPrintable;
 use crate::domain::staff::Role;
+use crate::domain::steps::ResultContact;
 use crate::i18n::Lang;
 use crate::present::format::date_time;
 use crate::service::documents::{self, DocumentError, Pdf, Printing, Verification};
@@ -37,6 +39,7 @@ async fn print(
     user: &CurrentUser,
     case_id: i64,
     printing: Printing,
+    answer: Option<Option<ResultContact>>,
 ) -> Result<documents::Pdf, DocumentError> {
     let english = page.lang == Lang::En;
     documents::print_authorisation(
@@ -46,6 +49,7 @@ async fn print(
         english,
         state.clock.now(),
         printing,
+        answer,
     )
     .await
 }
@@ -58,21 +62,25 @@ pub async fn authorisation(
     user: CurrentUser,
     Path(case_id): Path<i64>,
 ) -> Result<Response, AppError> {
-    let result = print(&state, &page, &user, case_id, Printing::Reprint).await;
+    let result = print(&state, &page, &user, case_id, Printing::Reprint, None).await;
     if let Err(DocumentError::NeverPrinted) = result {
         return Ok(FirstPrintPage { page, case_id }.into_response());
     }
     respond(page, Back::Case(case_id), "pilnvarojums", result)
 }
 
-/// `POST /cases/{id}/authorisation.pdf`: the first print (or, once printed, a reprint).
+/// `POST /cases/{id}/authorisation.pdf`: the first print (or, once printed, a reprint). Sent
+/// from the 22.¹3 form, it prints the client's answer about the result as that form holds it.
 pub async fn print_authorisation(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
     Path(case_id): Path<i64>,
+    posted: Posted,
 ) -> Result<Response, AppError> {
-    let result = print(&state, &page, &user, case_id, Printing::FirstOrReprint).await;
+    let answer = crate::web::cases::answer_before_print(&posted);
+    let printing = Printing::FirstOrReprint;
+    let result = print(&state, &page, &user, case_id, printing, answer).await;
     respond(page, Back::Case(case_id), "pilnvarojums", result)
 }
 
@@ -96,6 +104,7 @@ pub async fn review_authorisation(
         false,
         state.clock.now(),
         Printing::SupervisorReprint,
+        None,
     )
     .await;
     match result {

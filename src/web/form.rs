@@ -343,6 +343,7 @@ pub fn message(texts: &Texts, error: &FieldError) -> String {
         FieldError::BadPhone => t.err_bad_phone.into(),
         FieldError::MustBeConfirmed => t.err_must_be_confirmed.into(),
         FieldError::NotYetPrinted => t.err_not_yet_printed.into(),
+        FieldError::NotAsPrinted => t.err_not_as_printed.into(),
         FieldError::ControlCharacters => t.err_control_characters.into(),
         FieldError::NoticeChanged => t.err_notice_changed.into(),
         FieldError::BeforeCaseOpened => t.err_before_case_opened.into(),

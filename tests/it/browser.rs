@@ -359,28 +359,27 @@ impl Browser {
         self.leaving_page(async || self.press(&[key]).await).await
     }
 
-    /// Fetches `path` with `method` and this browser's session (cookies and all), as the page
-    /// would send it: its status, content type and first five bytes.
-    pub async fn fetch_head_with(
-        &self,
-        path: &str,
-        method: &str,
-    ) -> Result<(u64, String, String), String> {
+    /// Sends the form of submit button `css` to the button's `formaction`, as pressing it does
+    /// (the form's fields, URL-encoded), without opening the new tab it targets: its status,
+    /// content type and first five bytes.
+    pub async fn press_to_fetch(&self, css: &str) -> Result<(u64, String, String), String> {
         let found = self
             .client
             .execute_async(
                 r#"const done = arguments[arguments.length - 1];
-                   fetch(arguments[0], { credentials: 'same-origin', method: arguments[1] })
+                   const button = document.querySelector(arguments[0]);
+                   const body = new URLSearchParams(new FormData(button.form));
+                   fetch(button.formAction, { credentials: 'same-origin', method: 'POST', body })
                      .then(async response => {
                         const bytes = new Uint8Array(await response.arrayBuffer());
                         done([response.status, response.headers.get('content-type') || '',
                               String.fromCharCode(...bytes.slice(0, 5))]);
                      })
                      .catch(error => done([0, String(error), '']));"#,
-                vec![json!(path), json!(method)],
+                vec![json!(css)],
             )
             .await
-            .map_err(|e| format!("fetching {path}: {e}"))?;
+            .map_err(|e| format!("pressing {css}: {e}"))?;
         serde_json::from_value(found).map_err(|e| e.to_string())
     }
 

@@ -1759,3 +1759,64 @@ async fn the_search_by_portal_reference_is_served_by_an_index_on_the_lower_cased
     let plan = plan.join("\n");
     assert!(plan.contains("cases_portal_reference_lower_idx"), "{plan}");
 }
+
+/// 22.¹3 asks the client's answer about the result before printing: the print carries it, and
+/// the duty is recorded only with the answer the client signed.
+#[tokio::test]
+async fn the_answer_about_the_result_is_printed_and_recorded_as_signed() {
+    let app = desk().await;
+    let anna = app.signed_in("anna").await;
+    let id = open_case(&anna, eservice(&app, true, true).await).await;
+    record_ok(&app, &anna, id, "identity", true).await;
+    record_ok(&app, &anna, id, "employee-eid", true).await;
+    let step = anna.get(&format!("/cases/{id}/steps/authorisation")).await;
+    assert!(
+        step.body
+            .contains(&format!(r#"formaction="/cases/{id}/authorisation.pdf""#)),
+        "the print button sends the 22.¹3 form"
+    );
+    let form = step_form(&app, "authorisation", true);
+    let answer: Vec<(&str, &str)> = form
+        .iter()
+        .map(|(name, value)| (name.as_str(), value.as_str()))
+        .collect();
+    let print = anna
+        .post_bytes(&format!("/cases/{id}/authorisation.pdf"), &answer)
+        .await;
+    assert_eq!(print.status, StatusCode::OK);
+    let (wanted, contact): (Option<bool>, String) = sqlx::query_as(
+        "SELECT (snapshot->'content'->>'result_wanted')::boolean,
+                snapshot->'content'->>'result_contact'
+         FROM authorisation_documents WHERE case_id = $1",
+    )
+    .bind(id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(wanted, Some(true), "the answer is printed");
+    assert!(contact.contains(PHONE), "with the contact: {contact}");
+
+    // Another number than the one printed and signed is refused, beside the answer.
+    let mut other = form.clone();
+    for (name, value) in &mut other {
+        if name == "contact" {
+            *value = "+37129999999".into();
+        }
+    }
+    let refused = record(&app, &anna, id, "authorisation", &other).await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    let message = pilnvara::i18n::Lang::Lv.texts().cases.err_not_as_printed;
+    assert!(refused.body.contains(message), "{}", refused.body);
+    assert!(
+        refused.body.contains("+37129999999"),
+        "what was typed is kept"
+    );
+    assert_eq!(step_rows(&app, id).await, 2, "nothing recorded");
+    // The answer as printed is recorded.
+    record_ok(&app, &anna, id, "authorisation", true).await;
+}

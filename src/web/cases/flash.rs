@@ -110,7 +110,9 @@ pub(super) fn refused(case_id: i64, error: CaseError) -> Result<Response, AppErr
     match error {
         CaseError::NotFound => Err(AppError::NotFound),
         CaseError::Workflow(error) => Ok(Flash::refused(case_id, error)),
-        CaseError::Stale | CaseError::AuthorisationNotPrinted => Err(AppError::BadRequest),
+        CaseError::Stale | CaseError::AuthorisationNotPrinted | CaseError::NotAsPrinted => {
+            Err(AppError::BadRequest)
+        }
         CaseError::Database(error) => Err(error.into()),
     }
 }

@@ -22,6 +22,7 @@ pub use list::list;
 pub use open::{open, show_new};
 pub use overview::overview;
 pub use search::{search, show_search};
+pub(crate) use steps::answer_before_print;
 pub use steps::{record_step, show_step};
 pub use stop::{show_stop, stop};
 

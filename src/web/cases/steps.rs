@@ -18,8 +18,8 @@ use crate::domain::personal_code::{self, PersonalCodeError};
 use crate::domain::printed::printed_code;
 use crate::domain::steps::{
     AuthorisationForm, ContactChannel, DataProcessingForm, EmployeeEidForm, EmployeeEidInput,
-    FieldError, FieldErrors, IdentityForm, Outcome, PlannedTimeForm, ResultForm, SubmissionForm,
-    identity_stop_reason,
+    FieldError, FieldErrors, IdentityForm, Outcome, PlannedTimeForm, ResultContact, ResultForm,
+    SubmissionForm, identity_stop_reason,
 };
 use crate::domain::steps::{
     CONTACT_MAX_CHARS, DATE_MAX_CHARS, JUSTIFICATION_MAX_CHARS, NAME_MAX_CHARS,
@@ -269,11 +269,19 @@ pub async fn record_step(
         }),
         // The form again, as it was typed, on the case as it is now: it changed since the form
         // was shown, or "signed" was ticked before the authorisation was printed.
-        Err(error @ (CaseError::Stale | CaseError::AuthorisationNotPrinted)) => {
+        Err(
+            error @ (CaseError::Stale
+            | CaseError::AuthorisationNotPrinted
+            | CaseError::NotAsPrinted),
+        ) => {
             let stale = matches!(error, CaseError::Stale);
             let mut errors = FieldErrors::default();
-            if !stale {
-                errors.push("signed", FieldError::NotYetPrinted);
+            match error {
+                CaseError::AuthorisationNotPrinted => {
+                    errors.push("signed", FieldError::NotYetPrinted)
+                }
+                CaseError::NotAsPrinted => errors.push("wants_result", FieldError::NotAsPrinted),
+                _ => {}
             }
             let (case, rows) = load_and_log(&state, &user, id, &page_name).await?;
             let view = CaseView::build(page.t, page.lang, &case, &rows);
@@ -329,15 +337,7 @@ fn validate(
         }
         Step::Authorisation => {
             let answer = posted.get("wants_result");
-            let form = AuthorisationForm {
-                notice_version: posted.get("notice_version"),
-                wants_result: answer == "yes",
-                channel: posted.get("channel"),
-                contact: posted.get("contact"),
-                signed: posted.checked("signed"),
-                registration_number: posted.get("registration_number"),
-                copy_handed_over: posted.checked("copy_handed_over"),
-            };
+            let form = authorisation_form(posted);
             // No current notice: no version can match, so the domain refuses with notice-changed.
             let current = context.notice.as_ref().map_or(0, |notice| notice.version);
             let years = u16::try_from(case.retention_years).unwrap_or(u16::MAX);
@@ -386,6 +386,28 @@ fn validate(
     }
 }
 
+/// The 22.¹3 form as posted.
+fn authorisation_form(posted: &Posted) -> AuthorisationForm {
+    AuthorisationForm {
+        notice_version: posted.get("notice_version"),
+        wants_result: posted.get("wants_result") == "yes",
+        channel: posted.get("channel"),
+        contact: posted.get("contact"),
+        signed: posted.checked("signed"),
+        registration_number: posted.get("registration_number"),
+        copy_handed_over: posted.checked("copy_handed_over"),
+    }
+}
+
+/// The client's answer about the result as the 22.¹3 form holds it when the authorisation is
+/// printed from it: `None` (printed blank, filled in by hand) unless answered validly.
+pub(crate) fn answer_before_print(posted: &Posted) -> Option<Option<ResultContact>> {
+    match posted.get("wants_result").as_str() {
+        "yes" | "no" => authorisation_form(posted).answer_before_print(),
+        _ => None,
+    }
+}
+
 /// When the employee signed in to the portal at 22.¹2 (Europe/Riga), as that step recorded it.
 fn eid_used_at(rows: &[store::StepRow]) -> Option<chrono::NaiveDateTime> {
     let row = rows
@@ -422,10 +444,9 @@ fn render(
         fields.retain(|f| f.name != "check_digit_override" && f.name != "override_justification");
     }
     attach_errors(page.t, &mut fields, errors);
-    // The only error of the yes/no answer is a missing one: say so in words.
-    if let Some(answer) = fields
-        .iter_mut()
-        .find(|field| field.name == "wants_result" && field.error.is_some())
+    // A yes/no answer not in the list is a missing one: say so in words.
+    if matches!(errors.get("wants_result"), Some(FieldError::NotInList))
+        && let Some(answer) = fields.iter_mut().find(|field| field.name == "wants_result")
     {
         answer.error = Some(c.err_answer_yes_or_no.to_owned());
     }

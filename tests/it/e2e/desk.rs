@@ -109,7 +109,7 @@ pub fn in_five_days(app: &TestApp) -> String {
 }
 
 /// The form of the page's main region: its submit button.
-pub const SUBMIT: &str = "main form.form button[type=submit]";
+pub const SUBMIT: &str = "main form.form button[type=submit]:not([formaction])";
 
 /// Opens a case for the family benefit with the mouse; returns its id.
 pub async fn open_case(b: &Browser, eservice: i64) -> Result<i64, String> {

@@ -61,19 +61,16 @@ async fn an_employee_walks_a_whole_case_and_the_supervisor_reviews_it() {
                     );
                 }
                 if *step == "authorisation" {
-                    // The first print numbers and freezes the document: a form's POST.
-                    let form = b
-                        .find("#authorisation-document form[action$='/authorisation.pdf']")
-                        .await?;
-                    let action = form.attr("action").await.map_err(|e| e.to_string())?;
-                    let button = b.find("#authorisation-document form button").await?;
+                    // The first print numbers and freezes the document: the 22.¹3 form's POST to
+                    // the PDF, so that the client's answer asked above is printed on it.
+                    let print = "#authorisation-document button[formaction$='/authorisation.pdf']";
+                    let button = b.find(print).await?;
                     let text = button.text().await.map_err(|e| e.to_string())?;
                     ensure!(
                         text.len() > 10,
                         "the print button says what it does: {text}"
                     );
-                    let action = action.ok_or("the print form has a target")?;
-                    let (status, content_type, head) = b.fetch_head_with(&action, "POST").await?;
+                    let (status, content_type, head) = b.press_to_fetch(print).await?;
                     ensure!(status == 200, "the authorisation: HTTP {status}");
                     ensure!(
                         content_type == "application/pdf",
