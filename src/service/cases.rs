@@ -21,7 +21,7 @@ use crate::domain::steps::{
 use crate::domain::workflow::{CaseStatus, Step, StopReason, WorkflowError};
 use crate::keys::Keys;
 use crate::service::Staff;
-use crate::service::documents;
+use crate::service::documents::{self, AgainstPrint};
 use crate::store::cases::{self as store, CaseFields, NewCase};
 
 #[derive(Debug, thiserror::Error)]
@@ -203,15 +203,11 @@ pub async fn record_step(
         return Err(CaseError::Stale);
     }
     if let StepInput::Authorisation(authorisation) = input {
-        if crate::store::documents::document(&mut tx, case_id)
-            .await?
-            .is_none()
-        {
-            return Err(CaseError::AuthorisationNotPrinted);
-        }
         let contact = authorisation.result_contact.as_ref();
-        if !documents::recorded_as_printed(&mut tx, case_id, contact).await? {
-            return Err(CaseError::NotAsPrinted);
+        match documents::against_print(&mut tx, case_id, contact).await? {
+            AgainstPrint::NotPrinted => return Err(CaseError::AuthorisationNotPrinted),
+            AgainstPrint::Differs => return Err(CaseError::NotAsPrinted),
+            AgainstPrint::AsPrinted => {}
         }
     }
     let data = input

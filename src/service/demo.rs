@@ -22,6 +22,7 @@ use crate::service::cases::{self, CaseError, Opening, StepInput};
 use crate::service::documents::{self, DocumentError, Printing};
 use crate::service::{Actor, Staff};
 use crate::store;
+use crate::store::cases::Case;
 
 /// The demo centre: the one the first start creates.
 const CENTRE: &str = "DEMO";
@@ -165,9 +166,14 @@ async fn fill_fresh(
         session_tag: "demo",
         centres: &[centre],
     };
+    let eservice =
+        sqlx::query_scalar!("SELECT id FROM eservices WHERE code = 'example-family-benefit'")
+            .fetch_one(pool)
+            .await?;
     let mut cases = Vec::new();
     for (given, surname, code, goes) in CASES {
-        cases.push(make_case(pool, clock, keys, desk, (given, surname, code), goes).await?);
+        let client = (given, surname, code);
+        cases.push(make_case(pool, clock, keys, (desk, eservice), client, goes).await?);
     }
     Ok(Filled { accounts, cases })
 }
@@ -177,15 +183,11 @@ async fn make_case(
     pool: &sqlx::PgPool,
     clock: &dyn Clock,
     keys: &Keys,
-    desk: Staff<'_>,
-    (given, surname, code): (&str, &str, &str),
+    (desk, eservice): (Staff<'_>, i64),
+    client: (&str, &str, &str),
     goes: Goes,
 ) -> Result<i64, DemoError> {
     let now = clock.now();
-    let eservice =
-        sqlx::query_scalar!("SELECT id FROM eservices WHERE code = 'example-family-benefit'")
-            .fetch_one(pool)
-            .await?;
     let means = ["eid-card".to_owned()];
     let id = match cases::open(
         pool,
@@ -219,42 +221,36 @@ async fn make_case(
             let printing = Printing::FirstOrReprint;
             documents::print_authorisation(pool, desk, id, false, now, printing, answer).await?;
         }
-        let (version, opened_at) = standing(pool, id, desk).await?;
-        let client = (given, surname, code);
-        let input = step_input(pool, (now, opened_at), id, step, client, wants_result).await?;
-        cases::record_step(pool, keys, now, desk, id, version, &input).await?;
+        let case = case(pool, id, desk).await?;
+        let input = step_input(pool, now, &case, step, client, wants_result).await?;
+        cases::record_step(pool, keys, now, desk, id, case.version, &input).await?;
     }
     if let Goes::Stopped(reason) = goes {
-        let (version, _) = standing(pool, id, desk).await?;
+        let version = case(pool, id, desk).await?.version;
         cases::stop(pool, now, desk, id, version, reason, None).await?;
     }
     Ok(id)
 }
 
-/// The case's version (for the next write) and when it was opened.
-async fn standing(
-    pool: &sqlx::PgPool,
-    id: i64,
-    desk: Staff<'_>,
-) -> Result<(i32, DateTime<Utc>), DemoError> {
+/// Case `id` as it stands now (its version for the next write), as the desk's page reads it.
+async fn case(pool: &sqlx::PgPool, id: i64, desk: Staff<'_>) -> Result<Case, DemoError> {
     let mut connection = pool.acquire().await?;
-    let case = store::cases::find(&mut connection, id, desk.centres)
-        .await?
-        .ok_or(CaseError::NotFound)?;
-    Ok((case.version, case.opened_at))
+    let case = store::cases::find(&mut connection, id, desk.centres).await?;
+    Ok(case.ok_or(CaseError::NotFound)?)
 }
 
 /// The input of `step` for a demo client, checked by the same domain forms as the desk's.
 async fn step_input(
     pool: &sqlx::PgPool,
-    (now, opened_at): (DateTime<Utc>, DateTime<Utc>),
-    id: i64,
+    now: DateTime<Utc>,
+    case: &Case,
     step: Step,
     (given, surname, code): (&str, &str, &str),
     wants_result: bool,
 ) -> Result<StepInput, DemoError> {
+    let id = case.id;
     let (today, now_riga) = (today_in_riga(now), now_in_riga(now));
-    let opened_riga = now_in_riga(opened_at);
+    let opened_riga = now_in_riga(case.opened_at);
     // Everything happens now, as the desk would record it at once (to the minute).
     let at = now_riga.format("%Y-%m-%dT%H:%M").to_string();
     let eid_used_at = chrono::NaiveDateTime::parse_from_str(&at, "%Y-%m-%dT%H:%M").ok();
@@ -293,20 +289,16 @@ async fn step_input(
             let mut connection = pool.acquire().await?;
             let notice = store::cases::current_notice(&mut connection, today).await?;
             let version = notice.map_or(0, |notice| notice.version);
+            let years = u16::try_from(case.retention_years).unwrap_or(u16::MAX);
             authorisation_form(id, version, wants_result)
-                .validate(today, version, 10)
+                .validate(today, version, years)
                 .map(StepInput::Authorisation)
         }
         Step::DataProcessing => {
-            let categories: Vec<String> = sqlx::query_scalar!(
-                "SELECT unnest(data_categories) AS \"code!\" FROM eservices
-                 WHERE code = 'example-family-benefit'"
-            )
-            .fetch_all(pool)
-            .await?;
-            let allowed: Vec<&str> = categories.iter().map(String::as_str).collect();
+            // The categories the case took from its e-service when it was opened.
+            let allowed: Vec<&str> = case.data_categories.iter().map(String::as_str).collect();
             DataProcessingForm {
-                categories: categories.clone(),
+                categories: case.data_categories.clone(),
                 purpose_only: true,
             }
             .validate(&allowed)

@@ -669,29 +669,41 @@ fn printed_answer(result: Option<Option<&ResultContact>>, english: bool) -> (Opt
     }
 }
 
-/// Whether the answer recorded at 22.¹3 is the one printed on case `case_id`'s authorisation
-/// (true when the printed one was left blank to be filled in by hand): what is recorded must be
-/// what the client signed.
-pub(crate) async fn recorded_as_printed(
+/// How the answer about the result to be recorded at 22.¹3 stands against case `case_id`'s
+/// authorisation: what is recorded must be what the client signed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AgainstPrint {
+    /// The authorisation was never printed: nothing was signed yet.
+    NotPrinted,
+    /// The printed answer is this one, or was left blank to be filled in by hand.
+    AsPrinted,
+    /// The signed copy holds another answer.
+    Differs,
+}
+
+/// Reads the authorisation once and says how `result` stands against it (see [`AgainstPrint`]).
+pub(crate) async fn against_print(
     connection: &mut sqlx::PgConnection,
     case_id: i64,
     result: Option<&ResultContact>,
-) -> Result<bool, sqlx::Error> {
+) -> Result<AgainstPrint, sqlx::Error> {
     let Some(existing) = store::document(connection, case_id).await? else {
-        return Ok(false);
+        return Ok(AgainstPrint::NotPrinted);
     };
     let Some(value) = existing.snapshot else {
-        return Ok(true);
+        return Ok(AgainstPrint::AsPrinted);
     };
     let snapshot: Snapshot =
         serde_json::from_value(value).map_err(|error| sqlx::Error::Decode(error.into()))?;
     let printed = &snapshot.content;
-    if printed.result_wanted.is_none() {
-        return Ok(true);
-    }
     let recorded = printed_answer(Some(result), snapshot.english);
-    Ok((printed.result_wanted, printed.result_contact.as_str())
-        == (recorded.0, recorded.1.as_str()))
+    let same = (printed.result_wanted, printed.result_contact.as_str())
+        == (recorded.0, recorded.1.as_str());
+    Ok(if printed.result_wanted.is_none() || same {
+        AgainstPrint::AsPrinted
+    } else {
+        AgainstPrint::Differs
+    })
 }
 
 fn contact_line(contact: &ResultContact, english: bool) -> String {

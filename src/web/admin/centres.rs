@@ -187,11 +187,8 @@ fn input(page: &Page, form: &CentreValues) -> Result<CentreInput, Result<Errors,
         retention_years: retention_years.unwrap_or(1),
         active: form.active,
     };
-    for problem in accounts::centre_problems(&input) {
-        if let Err(error) = push_error(page, &mut errors, problem) {
-            return Err(Err(error));
-        }
-    }
+    let problems = AccountError::Invalid(accounts::centre_problems(&input));
+    push_error(page, &mut errors, problems).map_err(Err)?;
     if errors.is_empty() {
         Ok(input)
     } else {

@@ -168,11 +168,8 @@ fn choice(page: &Page, form: &StaffValues, new: bool) -> Result<Choice, Result<E
     let t = page.t.admin;
     let mut errors = Errors::default();
     let username = new.then_some(form.username.as_str());
-    for problem in accounts::person_problems(username, &form.full_name) {
-        if let Err(error) = push_error(page, &mut errors, problem) {
-            return Err(Err(error));
-        }
-    }
+    let problems = AccountError::Invalid(accounts::person_problems(username, &form.full_name));
+    push_error(page, &mut errors, problems).map_err(Err)?;
     let role = Role::from_code(&form.role);
     if role.is_none() {
         errors.push("role", t.role_invalid);
