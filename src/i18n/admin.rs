@@ -16,7 +16,7 @@ catalogue! {
         required { lv: "Aizpildiet šo lauku.", en: "Fill in this field." }
         too_long { lv: "Teksts ir pārāk garš.", en: "The text is too long." }
         name_invalid { lv: "Ievadiet nosaukumu vai vārdu (1–200 rakstzīmes, bez neredzamām vadības rakstzīmēm).", en: "Enter a name (1–200 characters, with no invisible control characters)." }
-        date_invalid { lv: "Ievadiet derīgu datumu (GGGG-MM-DD).", en: "Enter a valid date (YYYY-MM-DD)." }
+        date_invalid { lv: "Ievadiet derīgu datumu (gggg-mm-dd).", en: "Enter a valid date (yyyy-mm-dd)." }
         done_added { lv: "Pievienots.", en: "Added." }
         done_saved { lv: "Izmaiņas saglabātas.", en: "Changes saved." }
         done_disabled { lv: "Konts atspējots; tā sesijas ir beigtas.", en: "Account disabled; its sessions have ended." }
@@ -29,12 +29,12 @@ catalogue! {
         centre_edit { lv: "Centrs", en: "Centre" }
         back_to_centres { lv: "← Visi centri", en: "← All centres" }
         centre_code { lv: "Kods", en: "Code" }
-        centre_code_hint { lv: "2–20 lielie burti A–Z, cipari vai defise, piemēram, RIX-1.", en: "2–20 capital letters A–Z, digits or hyphens, for example RIX-1." }
+        centre_code_hint { lv: "2–20 lielie burti A–Z, cipari vai defises, piemēram, RIX-1.", en: "2–20 capital letters A–Z, digits or hyphens, for example RIX-1." }
         centre_code_invalid { lv: "Kodā jābūt 2–20 burtiem A–Z, cipariem vai defisēm.", en: "The code must have 2–20 letters A–Z, digits or hyphens." }
         centre_code_taken { lv: "Centrs ar šādu kodu jau ir.", en: "A centre with this code already exists." }
         centre_name { lv: "Nosaukums", en: "Name" }
         municipality { lv: "Pašvaldība", en: "Municipality" }
-        municipality_invalid { lv: "Pašvaldības nosaukumā var būt ne vairāk kā 200 rakstzīmes un nav neredzamu vadības rakstzīmju.", en: "The municipality may have at most 200 characters and no invisible control characters." }
+        municipality_invalid { lv: "Pašvaldības nosaukumā var būt ne vairāk kā 200 rakstzīmes, un tajā nedrīkst būt neredzamu vadības rakstzīmju.", en: "The municipality's name may have at most 200 characters and no invisible control characters." }
         centre_kind { lv: "Centra nozīme", en: "Significance" }
         centre_kind_invalid { lv: "Izvēlieties centra nozīmi.", en: "Choose the centre's significance." }
         kind_national { lv: "Valsts nozīmes", en: "National significance" }
@@ -55,20 +55,20 @@ catalogue! {
         staff_add_button { lv: "Izveidot kontu", en: "Create account" }
         back_to_staff { lv: "← Visi darbinieki", en: "← All staff" }
         full_name { lv: "Vārds, uzvārds", en: "Full name" }
-        username_hint { lv: "2–50 mazie burti a–z, cipari, punkts, pasvītra vai defise.", en: "2–50 small letters a–z, digits, dots, underscores or hyphens." }
-        username_invalid { lv: "Lietotājvārdā jābūt 2–50 mazajiem burtiem a–z, cipariem, punktiem, pasvītrām vai defisēm.", en: "The username must have 2–50 small letters a–z, digits, dots, underscores or hyphens." }
+        username_hint { lv: "2–50 mazie burti a–z, cipari, punkti, pasvītras vai defises.", en: "2–50 lower-case letters a–z, digits, dots, underscores or hyphens." }
+        username_invalid { lv: "Lietotājvārdā jābūt 2–50 mazajiem burtiem a–z, cipariem, punktiem, pasvītrām vai defisēm.", en: "The username must have 2–50 lower-case letters a–z, digits, dots, underscores or hyphens." }
         username_taken { lv: "Šis lietotājvārds jau ir aizņemts.", en: "This username is taken." }
         role { lv: "Loma", en: "Role" }
         role_invalid { lv: "Izvēlieties lomu.", en: "Choose a role." }
         home_centre { lv: "Centrs", en: "Centre" }
         home_centre_invalid { lv: "Izvēlieties vienu no saviem centriem.", en: "Choose one of your centres." }
-        supervises { lv: "Pārrauga centrus", en: "Supervises centres" }
+        supervises { lv: "Uzrauga centrus", en: "Supervises centres" }
         supervises_hint {
-            lv: "Vadītājam: centri, kuru gadījumi jāpārskata. Administratoram: pārvaldāmie centri. Darbiniekam neatzīmē.",
+            lv: "Vadītājam: centri, kuru gadījumi jāpārskata. Administratoram: pārvaldāmie centri. Darbiniekam neatzīmējiet.",
             en: "For a supervisor: the centres whose cases they review. For an administrator: the centres they manage. Leave empty for an employee.",
         }
         supervises_invalid { lv: "Izvēlieties tikai savus centrus.", en: "Choose only your own centres." }
-        supervises_employee { lv: "Darbinieks nepārrauga centrus: mainiet lomu vai noņemiet atzīmes.", en: "An employee supervises no centres: change the role or clear the boxes." }
+        supervises_employee { lv: "Darbinieks neuzrauga centrus: mainiet lomu vai noņemiet atzīmes.", en: "An employee supervises no centres: change the role or clear the boxes." }
         locked { lv: "Bloķēts", en: "Locked" }
         must_change { lv: "Jāmaina parole", en: "Must change password" }
         account_actions { lv: "Darbības ar kontu", en: "Account actions" }
@@ -78,16 +78,16 @@ catalogue! {
         }
         disable { lv: "Atspējot kontu", en: "Disable account" }
         enable { lv: "Aktivizēt kontu", en: "Enable account" }
-        reset_password { lv: "Izveidot jaunu vienreizējo paroli", en: "Make a new one-time password" }
+        reset_password { lv: "Izveidot jaunu vienreizējo paroli", en: "Create a new one-time password" }
         unlock { lv: "Noņemt pieteikšanās bloķējumu", en: "Lift the sign-in lock" }
         end_sessions { lv: "Beigt visas sesijas", en: "End every session" }
         own_account_note {
-            lv: "Šis ir jūsu konts: savu paroli maināt lapā “Parole”; sevi atspējot nevar.",
+            lv: "Šis ir jūsu konts: savu paroli mainiet lapā „Parole”; savu kontu atspējot nevar.",
             en: "This is your own account: change your password on the “Password” page; you cannot disable yourself.",
         }
         own_admin_role { lv: "Savu administratora lomu noņemt nevar: to var izdarīt cits administrators.", en: "You cannot remove your own administrator role: another administrator can." }
         own_disable { lv: "Savu kontu atspējot nevar: to var izdarīt cits administrators.", en: "You cannot disable your own account: another administrator can." }
-        own_reset { lv: "Savu paroli maināt lapā “Parole”.", en: "Change your own password on the “Password” page." }
+        own_reset { lv: "Savu paroli mainiet lapā „Parole”.", en: "Change your own password on the “Password” page." }
         staff_created { lv: "Konts izveidots", en: "Account created" }
         password_reset_done { lv: "Jauna vienreizējā parole", en: "New one-time password" }
         one_time_password { lv: "Vienreizējā parole", en: "One-time password" }
@@ -99,8 +99,8 @@ catalogue! {
 
         eservices_title { lv: "E-pakalpojumu katalogs", en: "E-service catalogue" }
         eservices_intro {
-            lv: "E-pakalpojumi, kurus centrs var pieteikt klienta vārdā. Ar “piemērs” atzīmētie ieraksti ir demonstrācijai, nevis oficiālais saraksts.",
-            en: "The e-services a centre may apply for on a client's behalf. Entries marked “example” are for the demonstration, not the official list.",
+            lv: "E-pakalpojumi, kurus centrs var pieteikt klienta vārdā. Ar „piemērs” atzīmētie ieraksti ir paredzēti demonstrācijai un nav oficiāls saraksts.",
+            en: "The e-services a centre may apply for on a client's behalf. Entries marked “example” are for demonstration, not an official list.",
         }
         eservice_new { lv: "Jauns e-pakalpojums", en: "New e-service" }
         eservice_edit { lv: "E-pakalpojums", en: "E-service" }
@@ -112,8 +112,8 @@ catalogue! {
             en: "This is a demonstration example, not an official description of the e-service. Check it in latvija.lv before use.",
         }
         catalogue_code { lv: "Kods", en: "Code" }
-        catalogue_code_hint { lv: "2–50 mazie burti a–z, cipari vai defise; vēlāk to nemaina.", en: "2–50 small letters a–z, digits or hyphens; not changed later." }
-        catalogue_code_invalid { lv: "Kodā jābūt 2–50 mazajiem burtiem a–z, cipariem vai defisēm.", en: "The code must have 2–50 small letters a–z, digits or hyphens." }
+        catalogue_code_hint { lv: "2–50 mazie burti a–z, cipari vai defises; vēlāk kodu nemaina.", en: "2–50 lower-case letters a–z, digits or hyphens; the code is not changed later." }
+        catalogue_code_invalid { lv: "Kodā jābūt 2–50 mazajiem burtiem a–z, cipariem vai defisēm.", en: "The code must have 2–50 lower-case letters a–z, digits or hyphens." }
         catalogue_code_taken { lv: "Ieraksts ar šādu kodu jau ir.", en: "An entry with this code already exists." }
         name_lv { lv: "Nosaukums latviski", en: "Name in Latvian" }
         name_en { lv: "Nosaukums angliski", en: "Name in English" }
@@ -136,16 +136,16 @@ catalogue! {
         eid_means_title { lv: "Kvalificētie eID līdzekļi", en: "Qualified eID means" }
         eid_means_intro {
             lv: "Līdzekļi, ar kuriem darbinieks identificējas portālā latvija.lv (22.¹2). Darbiniekam piedāvā tikai aktīvos.",
-            en: "The means an employee identifies with in latvija.lv (22.¹2). Only active ones are offered to employees.",
+            en: "The means with which an employee identifies themselves in latvija.lv (22.¹2). Only active ones are offered to employees.",
         }
         eid_means_new { lv: "Jauns eID līdzeklis", en: "New eID means" }
         eid_means_edit { lv: "eID līdzeklis", en: "eID means" }
         back_to_eid_means { lv: "← Visi eID līdzekļi", en: "← All eID means" }
         eid_means_active { lv: "Piedāvāt darbiniekiem", en: "Offer to employees" }
 
-        notices_title { lv: "Paziņojums par datu izmantošanu", en: "Data-use notice" }
+        notices_title { lv: "Paziņojums par personas datu izmantošanu", en: "Data-use notice" }
         notices_intro {
-            lv: "Versijas paziņojumam, ko darbinieks izklāsta klientam pirms pilnvarojuma (22.¹3; VDAR 13. pants). Versiju, kas jau parādīta klientam, vairs nelabo: izmaiņas ir jauna versija.",
+            lv: "Paziņojuma versijas: paziņojumu darbinieks izklāsta klientam pirms pilnvarojuma parakstīšanas (22.¹3; VDAR 13. pants). Versiju, kas jau parādīta klientam, vairs nelabo: katra izmaiņa ir jauna versija.",
             en: "Versions of the notice the employee presents to the client before the authorisation (22.¹3; GDPR Art. 13). A version already shown to a client is never edited: a change is a new version.",
         }
         notice_new { lv: "Jauna versija", en: "New version" }
@@ -153,7 +153,7 @@ catalogue! {
         back_to_notices { lv: "← Visas versijas", en: "← All versions" }
         notice_version { lv: "Versija", en: "Version" }
         effective_from { lv: "Spēkā no", en: "Effective from" }
-        effective_from_hint { lv: "Datums GGGG-MM-DD.", en: "A date, YYYY-MM-DD." }
+        effective_from_hint { lv: "Datums formātā gggg-mm-dd.", en: "A date as yyyy-mm-dd." }
         notice_shown { lv: "Parādīta klientiem", en: "Shown to clients" }
         notice_shown_since { lv: "Parādīta klientam kopš", en: "Shown to a client since" }
         notice_not_shown { lv: "vēl nav", en: "not yet" }
@@ -164,10 +164,10 @@ catalogue! {
         in_latvian { lv: "Latviski", en: "In Latvian" }
         in_english { lv: "Angliski", en: "In English" }
         notice_controller { lv: "Pārzinis", en: "Controller" }
-        notice_controller_hint { lv: "Kas ir pārzinis un kā sazināties ar to un datu aizsardzības speciālistu.", en: "Who the controller is and how to reach it and its data protection officer." }
+        notice_controller_hint { lv: "Kas ir pārzinis un kā sazināties ar to un tā datu aizsardzības speciālistu.", en: "Who the controller is and how to reach it and its data protection officer." }
         notice_purposes { lv: "Nolūki un tiesiskais pamats", en: "Purposes and legal basis" }
         notice_purposes_hint {
-            lv: "Pamats ir uzdevums sabiedrības interesēs (VDAR 6. panta 1. punkta e) apakšpunkts), nevis piekrišana: pilnvarojums ir pilnvara, nevis piekrišana.",
+            lv: "Pamats ir uzdevums sabiedrības interesēs (VDAR 6. panta 1. punkta e) apakšpunkts), nevis piekrišana: pilnvarojums ir pilnvarojums rīkoties klienta vārdā, nevis piekrišana datu apstrādei.",
             en: "The basis is a task in the public interest (GDPR Art. 6(1)(e)), not consent: the authorisation is a mandate, not consent.",
         }
         notice_recipients { lv: "Saņēmēji", en: "Recipients" }

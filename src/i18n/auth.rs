@@ -18,7 +18,7 @@ catalogue! {
             en: "Wrong username or password, or the account is not active.",
         }
         one_time_password_expired {
-            lv: "Vienreizējā parole ir derīga 3 dienas, un tā ir novecojusi. Lūdziet administratoram jaunu.",
+            lv: "Vienreizējā parole ir derīga 3 dienas, un šīs paroles derīguma termiņš ir beidzies. Lūdziet administratoru izveidot jaunu.",
             en: "A one-time password is valid for 3 days and this one has expired. Ask your administrator for a new one.",
         }
         sign_in_missing {
@@ -46,9 +46,9 @@ catalogue! {
             lv: "Jūsu sesija ir beigusies. Piesakieties vēlreiz.",
             en: "Your session has ended. Please sign in again.",
         }
-        signed_out { lv: "Jūs esat izrakstījies.", en: "You have signed out." }
+        signed_out { lv: "Sesija ir beigta.", en: "You have signed out." }
         sign_out_button { lv: "Iziet", en: "Sign out" }
-        signed_in_as { lv: "Pieteicies", en: "Signed in as" }
+        signed_in_as { lv: "Lietotājs", en: "Signed in as" }
         error_summary_title { lv: "Lūdzu, izlabojiet:", en: "Please correct the following:" }
         password_title { lv: "Paroles maiņa", en: "Change password" }
         password_must_change {
@@ -56,8 +56,8 @@ catalogue! {
             en: "Before you start, replace the one-time password with a password of your own.",
         }
         password_rules {
-            lv: "Parolē jābūt 12 līdz 128 rakstzīmēm. Tā nedrīkst būt viena no bieži lietotām parolēm. Ērti un droši ir vairāki vārdi pēc kārtas.",
-            en: "The password must have 12 to 128 characters and must not be a commonly used password. Several words in a row are easy and safe.",
+            lv: "Parolē jābūt 12 līdz 128 rakstzīmēm. Tā nedrīkst būt viena no bieži lietotām parolēm. Ērta un droša parole ir vairāki vārdi pēc kārtas.",
+            en: "The password must have 12 to 128 characters and must not be a commonly used password. Several words in a row make an easy and safe password.",
         }
         current_password { lv: "Pašreizējā parole", en: "Current password" }
         new_password { lv: "Jaunā parole", en: "New password" }
@@ -71,7 +71,7 @@ catalogue! {
         password_too_short { lv: "Parolē jābūt vismaz 12 rakstzīmēm.", en: "The password must have at least 12 characters." }
         password_too_long { lv: "Parolē var būt ne vairāk kā 128 rakstzīmes.", en: "The password may have at most 128 characters." }
         password_too_common {
-            lv: "Šī parole ir starp 10 000 visbiežāk lietotajām. Izvēlieties citu.",
+            lv: "Šī parole ir viena no 10 000 visbiežāk lietotajām parolēm. Izvēlieties citu.",
             en: "This password is among the 10,000 most common ones. Choose another.",
         }
         passwords_differ { lv: "Abas jaunās paroles nesakrīt.", en: "The two new passwords do not match." }
@@ -84,7 +84,7 @@ catalogue! {
         role_admin { lv: "Administrators", en: "Administrator" }
         cross_site_refused_title { lv: "Pieprasījums noraidīts", en: "Request refused" }
         cross_site_refused_text {
-            lv: "Pieprasījums nenāca no šīs lietotnes lapas, tāpēc tas netika izpildīts. Atveriet lapu no jauna un mēģiniet vēlreiz.",
+            lv: "Pieprasījums netika nosūtīts no šīs lietotnes lapas, tāpēc tas netika izpildīts. Atveriet lapu no jauna un mēģiniet vēlreiz.",
             en: "The request did not come from a page of this application, so it was not carried out. Open the page again and try again.",
         }
     }

@@ -23,7 +23,7 @@ catalogue! {
         finished_heading { lv: "Nesen pabeigtie centra gadījumi", en: "The centre's recently finished cases" }
         finished_none { lv: "Pabeigtu gadījumu vēl nav.", en: "No finished cases yet." }
         list_privacy_note {
-            lv: "Sarakstos klientu vārdi netiek rādīti; klientu atrodiet ar meklēšanu.",
+            lv: "Sarakstos klientu vārdi netiek rādīti; klientu atrodiet, izmantojot meklēšanu.",
             en: "Lists do not show client names; find a client with the search.",
         }
         col_case { lv: "Gadījums", en: "Case" }
@@ -32,7 +32,7 @@ catalogue! {
         col_opened { lv: "Atvērts", en: "Opened" }
         col_submitted { lv: "Pieteikts", en: "Submitted" }
         col_reference { lv: "Pieteikuma numurs portālā", en: "Portal reference" }
-        col_days_waiting { lv: "Gaida dienas", en: "Days waiting" }
+        col_days_waiting { lv: "Gaida (dienas)", en: "Days waiting" }
         col_finished { lv: "Pabeigts", en: "Finished" }
         col_status { lv: "Statuss", en: "Status" }
         col_client { lv: "Klients", en: "Client" }
@@ -55,7 +55,7 @@ catalogue! {
         field_missing_means { lv: "Klientam nav šādu eID līdzekļu", en: "The client has none of these eID means" }
         field_missing_means_hint { lv: "Atzīmējiet vismaz vienu.", en: "Mark at least one." }
         no_eservices {
-            lv: "Katalogā nav neviena aktīva e-pakalpojuma, ko drīkst pieteikt pilnvaroti. Sazinieties ar administratoru.",
+            lv: "Katalogā nav neviena aktīva e-pakalpojuma, ko drīkst pieteikt uz pilnvarojuma pamata. Sazinieties ar administratoru.",
             en: "The catalogue has no active e-service that permits authorised submission. Contact the administrator.",
         }
         open_button { lv: "Atvērt gadījumu", en: "Open the case" }
@@ -63,7 +63,7 @@ catalogue! {
         case_title { lv: "Gadījums Nr.", en: "Case No." }
         summary_heading { lv: "Gadījuma dati", en: "Case details" }
         client { lv: "Klients", en: "Client" }
-        client_not_yet { lv: "vēl nav pārbaudīts (22.¹1)", en: "not yet verified (22.¹1)" }
+        client_not_yet { lv: "identitāte vēl nav pārbaudīta (22.¹1)", en: "identity not yet verified (22.¹1)" }
         personal_code { lv: "Personas kods", en: "Personal code" }
         eservice { lv: "E-pakalpojums", en: "E-service" }
         institution { lv: "Iestāde", en: "Institution" }
@@ -77,12 +77,12 @@ catalogue! {
         notify { lv: "Rezultātu paziņot", en: "Tell the result" }
         notify_no { lv: "klients rezultātu nelūdza", en: "the client did not ask for it" }
         portal_reference { lv: "Pieteikuma numurs portālā", en: "Portal reference" }
-        retention_until { lv: "1. eksemplāru glabā līdz", en: "Copy 1 kept until" }
+        retention_until { lv: "1. eksemplārs glabājams līdz", en: "Copy 1 kept until" }
         stop_reason { lv: "Pārtraukšanas iemesls", en: "Reason for stopping" }
         stop_remark { lv: "Piezīme", en: "Remark" }
         stepper_label { lv: "22.¹ punkta pienākumi", en: "The duties of point 22.¹" }
         step_done { lv: "izpildīts", en: "done" }
-        step_not_applicable { lv: "nepiemēro", en: "not applicable" }
+        step_not_applicable { lv: "nav piemērojams", en: "not applicable" }
         step_current { lv: "jāizpilda tagad", en: "to do now" }
         step_later { lv: "vēlāk", en: "later" }
         step_not_done { lv: "nav izpildīts", en: "not done" }
@@ -93,7 +93,7 @@ catalogue! {
         by_product { lv: "Pilnvara (automātiski)", en: "Pilnvara (automatically)" }
         continue_button { lv: "Turpināt", en: "Continue" }
         stop_link { lv: "Pārtraukt gadījumu", en: "Stop the case" }
-        read_only { lv: "Gadījums ir slēgts: to vairs nevar mainīt.", en: "The case is closed for changes." }
+        read_only { lv: "Gadījums vairs nav atvērts, tāpēc to nevar mainīt.", en: "The case is no longer open and cannot be changed." }
 
 
         notice_opened { lv: "Gadījums atvērts. Sāciet ar klienta identitātes pārbaudi.", en: "The case is open. Start by verifying the client's identity." }
@@ -104,7 +104,7 @@ catalogue! {
         }
         notice_next_duty {
             lv: "Iepriekšējais pienākums reģistrēts. Nākamais:",
-            en: "The duty before is recorded. Next:",
+            en: "The previous duty is recorded. Next:",
         }
         notice_stopped { lv: "Gadījums pārtraukts.", en: "The case is stopped." }
         already_recorded_by { lv: "jau reģistrēja", en: "was already recorded by" }
@@ -118,11 +118,11 @@ catalogue! {
             en: "The duties are done in order: the earlier ones come first. Nothing was saved.",
         }
         notice_case_closed {
-            lv: "Gadījums ir pabeigts, to vairs nevar mainīt. Nekas netika saglabāts.",
+            lv: "Gadījums ir pabeigts, un to vairs nevar mainīt. Nekas netika saglabāts.",
             en: "The case is closed and cannot be changed. Nothing was saved.",
         }
         notice_case_stopped {
-            lv: "Gadījums ir pārtraukts, to vairs nevar mainīt. Nekas netika saglabāts.",
+            lv: "Gadījums ir pārtraukts, un to vairs nevar mainīt. Nekas netika saglabāts.",
             en: "The case is stopped and cannot be changed. Nothing was saved.",
         }
         notice_inconsistent {
@@ -130,7 +130,7 @@ catalogue! {
             en: "The case's data are inconsistent; nothing was saved. Contact the administrator.",
         }
         stale_form {
-            lv: "Kamēr veidlapa bija atvērta, gadījumu mainīja cits darbinieks. Jūsu ievadītais NAV saglabāts. Pārbaudiet gadījuma pašreizējo stāvokli un, ja vajag, nosūtiet veidlapu vēlreiz.",
+            lv: "Kamēr veidlapa bija atvērta, gadījumu mainīja cits darbinieks. Tas, ko ievadījāt, NAV saglabāts. Pārbaudiet gadījuma pašreizējo stāvokli un, ja nepieciešams, nosūtiet veidlapu vēlreiz.",
             en: "Someone else changed the case while this form was open. What you entered was NOT saved. Check the case as it is now and send the form again if still needed.",
         }
 
@@ -138,11 +138,11 @@ catalogue! {
         back_to_case { lv: "Atpakaļ uz gadījumu", en: "Back to the case" }
         yes { lv: "Jā", en: "Yes" }
         no { lv: "Nē", en: "No" }
-        now_hint { lv: "Ja atstāj tukšu, tiek ierakstīts pašreizējais laiks.", en: "Left empty, the current time is recorded." }
+        now_hint { lv: "Ja lauku atstāj tukšu, tiek ierakstīts pašreizējais laiks.", en: "If left empty, the current time is recorded." }
 
         identity_intro {
-            lv: "Pārbaudiet klienta personu apliecinošo dokumentu. Nederīgs vai beidzies dokuments nav derīgs: tad pārtrauciet gadījumu.",
-            en: "Check the client's identity document. An invalid or expired document does not do: then stop the case.",
+            lv: "Pārbaudiet klienta personu apliecinošu dokumentu. Ja dokuments nav derīgs vai tā derīguma termiņš ir beidzies, pārtrauciet gadījumu.",
+            en: "Check the client's identity document. If the document is invalid or has expired, stop the case.",
         }
         doc_type { lv: "Dokumenta veids", en: "Document type" }
         doc_lv_passport { lv: "Latvijas pilsoņa pase", en: "Latvian citizen's passport" }
@@ -153,14 +153,14 @@ catalogue! {
         doc_eu_registration { lv: "ES pilsoņa reģistrācijas apliecība", en: "EU citizen's registration certificate" }
         doc_foreign_passport { lv: "Ārvalsts pase", en: "Foreign passport" }
         doc_number { lv: "Dokumenta numurs", en: "Document number" }
-        issuing_state { lv: "Izdevēja valsts", en: "Issuing state" }
+        issuing_state { lv: "Izdevējvalsts", en: "Issuing state" }
         issuing_state_hint { lv: "Divu burtu kods, piemēram, LV, LT, EE.", en: "Two-letter code, such as LV, LT, EE." }
         expires_on { lv: "Derīgs līdz", en: "Valid until" }
         date_hint { lv: "dd.mm.gggg", en: "dd.mm.yyyy" }
         field_personal_code { lv: "Personas kods", en: "Personal code" }
         personal_code_hint {
-            lv: "11 cipari, defise pēc sestā nav obligāta (piemēram, 010190-12349 vai 32xxxx-xxxxx).",
-            en: "11 digits, the hyphen after the sixth is optional (such as 010190-12349 or 32xxxx-xxxxx).",
+            lv: "11 cipari, defise pēc sestā cipara nav obligāta (piemēram, 010190-12349 vai 32xxxx-xxxxx).",
+            en: "11 digits, the hyphen after the sixth digit is optional (such as 010190-12349 or 32xxxx-xxxxx).",
         }
         check_digit_override {
             lv: "Dokumentā ir tieši šis personas kods, lai gan kontrolcipars nesakrīt",
@@ -168,21 +168,21 @@ catalogue! {
         }
         override_justification { lv: "Pamatojums kontrolcipara neatbilstībai", en: "Justification for the check digit mismatch" }
         override_justification_hint {
-            lv: "Aizpildiet tikai tad, ja atzīmējāt iepriekšējo: kas tika pārbaudīts (10–500 rakstzīmes).",
+            lv: "Aizpildiet tikai tad, ja atzīmējāt iepriekšējo lauku: norādiet, kas tika pārbaudīts (10–500 rakstzīmes).",
             en: "Only when you ticked the box above: what was checked (10–500 characters).",
         }
         given_names { lv: "Vārds (vārdi)", en: "Given name(s)" }
         surnames { lv: "Uzvārds (uzvārdi)", en: "Surname(s)" }
 
         eid_intro {
-            lv: "Identificējieties portālā latvija.lv ar savu kvalificēto elektroniskās identifikācijas līdzekli. Internetbankas nav kvalificēts līdzeklis.",
+            lv: "Identificējieties portālā latvija.lv ar savu kvalificēto elektroniskās identifikācijas līdzekli. Internetbanka nav kvalificēts elektroniskās identifikācijas līdzeklis.",
             en: "Identify yourself in latvija.lv with your own qualified electronic identification means. Internet banking is not a qualified means.",
         }
         means_code { lv: "Izmantotais kvalificētais eID līdzeklis", en: "Qualified eID means used" }
         used_at { lv: "Kad identificējāties", en: "When you identified yourself" }
 
         authorisation_intro {
-            lv: "Izlasiet klientam paziņojumu par personas datu izmantošanu. Rakstveida pilnvarojums ir pilnvara, nevis piekrišana datu apstrādei.",
+            lv: "Izlasiet klientam paziņojumu par personas datu izmantošanu. Rakstveida pilnvarojums ir pilnvarojums rīkoties klienta vārdā, nevis piekrišana datu apstrādei.",
             en: "Read the notice on the use of personal data to the client. The written authorisation is a mandate, not consent to data processing.",
         }
         data_notice_heading { lv: "Paziņojums par personas datu izmantošanu", en: "Notice on the use of personal data" }
@@ -195,9 +195,9 @@ catalogue! {
         notice_controller { lv: "Pārzinis", en: "Controller" }
         notice_purposes { lv: "Nolūki un tiesiskais pamats", en: "Purposes and legal basis" }
         notice_recipients { lv: "Saņēmēji", en: "Recipients" }
-        notice_retention { lv: "Glabāšana", en: "Retention" }
+        notice_retention { lv: "Glabāšanas laiks", en: "Retention" }
         notice_rights { lv: "Jūsu tiesības", en: "Your rights" }
-        notice_complaint { lv: "Sūdzības", en: "Complaints" }
+        notice_complaint { lv: "Sūdzība Datu valsts inspekcijai", en: "Complaint to the Data State Inspectorate" }
         wants_result { lv: "Vai klients vēlas saņemt paziņojumu par e-pakalpojuma rezultātu?", en: "Does the client want to be told the e-service's result?" }
         channel { lv: "Kā paziņot", en: "How to tell" }
         channel_phone { lv: "pa tālruni", en: "by phone" }
@@ -205,7 +205,7 @@ catalogue! {
         channel_post { lv: "pa pastu", en: "by post" }
         channel_in_person { lv: "klātienē", en: "in person" }
         contact { lv: "Tālrunis, e-pasts vai pasta adrese", en: "Phone, e-mail or postal address" }
-        contact_hint { lv: "Atbilstoši izvēlētajam veidam; klātienei nav vajadzīgs.", en: "As the chosen way needs; not needed in person." }
+        contact_hint { lv: "Atbilstoši izvēlētajam saziņas veidam; ja paziņo klātienē, nav jāaizpilda.", en: "As the chosen channel requires; not needed when telling in person." }
         authorisation_document_heading { lv: "Rakstveida pilnvarojums divos eksemplāros", en: "Written authorisation in two copies" }
         documents_heading { lv: "Dokumenti", en: "Documents" }
         signed { lv: "Klients parakstīja pilnvarojumu abos eksemplāros", en: "The client signed the authorisation in both copies" }
@@ -228,7 +228,7 @@ catalogue! {
         told_via { lv: "Kā klientam paziņoja", en: "How the client was told" }
         told_at { lv: "Kad paziņoja", en: "When the client was told" }
 
-        result_intro { lv: "Paziņojiet klientam e-pakalpojuma rezultātu, kā klients lūdza.", en: "Tell the client the e-service's result, as the client asked." }
+        result_intro { lv: "Paziņojiet klientam e-pakalpojuma rezultātu klienta izvēlētajā veidā.", en: "Tell the client the e-service's result in the way the client chose." }
         outcome { lv: "Rezultāts", en: "Result" }
         outcome_granted { lv: "piešķirts", en: "granted" }
         outcome_refused { lv: "atteikts", en: "refused" }
@@ -246,16 +246,16 @@ catalogue! {
         stop_remark_hint { lv: "Obligāta, ja iemesls ir „cits iemesls”; līdz 500 rakstzīmēm.", en: "Required when the reason is “other reason”; up to 500 characters." }
         stop_button { lv: "Pārtraukt", en: "Stop" }
         stop_offer {
-            lv: "Pārbaude neizdevās. Ja to nevar novērst, gadījums jāpārtrauc ar šo iemeslu.",
+            lv: "Pārbaude neizdevās. Ja kļūdu nevar novērst, pārtrauciet gadījumu ar šo iemeslu.",
             en: "The check failed. If it cannot be put right, stop the case with this reason.",
         }
 
         search_title { lv: "Meklēt gadījumu", en: "Find a case" }
         search_intro {
-            lv: "Meklē tikai jūsu centra gadījumos. Aizpildiet vienu lauku.",
+            lv: "Meklēšana notiek tikai jūsu centra gadījumos. Aizpildiet vienu lauku.",
             en: "Searches only your centre's cases. Fill in one field.",
         }
-        search_name { lv: "Klienta vārds un/vai uzvārds", en: "Client's given name and/or surname" }
+        search_name { lv: "Klienta vārds, uzvārds vai abi", en: "Client's given name and/or surname" }
         search_personal_code { lv: "Personas kods", en: "Personal code" }
         search_reference { lv: "Pieteikuma numurs portālā", en: "Portal reference" }
         search_button { lv: "Meklēt", en: "Search" }
@@ -266,11 +266,11 @@ catalogue! {
         search_limited { lv: "Rādīti pirmie {n} rezultāti; precizējiet meklēšanu.", en: "The first {n} results are shown; narrow the search." }
 
         err_required { lv: "Aizpildiet šo lauku.", en: "Fill in this field." }
-        err_too_short_one { lv: "Vajag vismaz {n} rakstzīmi.", en: "At least {n} character is needed." }
-        err_too_short { lv: "Vajag vismaz {n} rakstzīmes.", en: "At least {n} characters are needed." }
+        err_too_short_one { lv: "Jāievada vismaz {n} rakstzīme.", en: "At least {n} character is needed." }
+        err_too_short { lv: "Jāievada vismaz {n} rakstzīmes.", en: "At least {n} characters are needed." }
         err_too_long_one { lv: "Atļauta ne vairāk kā {n} rakstzīme.", en: "At most {n} character is allowed." }
         err_too_long { lv: "Atļautas ne vairāk kā {n} rakstzīmes.", en: "At most {n} characters are allowed." }
-        err_bad_date { lv: "Ievadiet datumu formā dd.mm.gggg.", en: "Enter a date as dd.mm.yyyy." }
+        err_bad_date { lv: "Ievadiet datumu formātā dd.mm.gggg.", en: "Enter a date as dd.mm.yyyy." }
         err_bad_datetime { lv: "Ievadiet datumu un laiku.", en: "Enter a date and time." }
         err_date_in_past { lv: "Datums nevar būt pagātnē.", en: "The date cannot be in the past." }
         err_before_case_opened { lv: "Laiks nevar būt agrāks par gadījuma atvēršanu.", en: "The time cannot be before the case was opened." }
@@ -280,8 +280,8 @@ catalogue! {
         err_too_long_ago { lv: "Tas bija pirms vairāk nekā {n} stundām: identificējieties portālā vēlreiz.", en: "That was more than {n} hours ago: identify yourself in the portal again." }
         err_not_in_list { lv: "Izvēlieties kādu no piedāvātajām iespējām.", en: "Choose one of the options offered." }
         err_bad_name { lv: "Vārdā var būt tikai burti, atstarpes, defises un apostrofi.", en: "A name may hold only letters, spaces, hyphens and apostrophes." }
-        err_personal_code_bad_format { lv: "Personas kodam jābūt 11 cipariem (defise pēc sestā nav obligāta).", en: "A personal code is 11 digits (the hyphen after the sixth is optional)." }
-        err_personal_code_bad_date { lv: "Personas koda pirmie cipari nav īsts dzimšanas datums.", en: "The first digits of the personal code are not a real birth date." }
+        err_personal_code_bad_format { lv: "Personas kodā jābūt 11 cipariem (defise pēc sestā cipara nav obligāta).", en: "A personal code is 11 digits (the hyphen after the sixth digit is optional)." }
+        err_personal_code_bad_date { lv: "Personas koda pirmie seši cipari nav derīgs dzimšanas datums.", en: "The first six digits of the personal code are not a real birth date." }
         err_personal_code_check_digit {
             lv: "Personas koda kontrolcipars nesakrīt. Pārbaudiet kodu; ja dokumentā ir tieši šis kods, atzīmējiet to un ierakstiet pamatojumu.",
             en: "The personal code's check digit does not match. Check the code; if the document shows exactly this code, tick the box and give a justification.",
@@ -291,19 +291,19 @@ catalogue! {
         err_issuing_state_bad_format { lv: "Ievadiet valsts divu burtu kodu (piemēram, LV).", en: "Enter the state's two-letter code (such as LV)." }
         err_issuing_state_must_be_latvia { lv: "Šo dokumentu izdod tikai Latvija: izdevēja valsts ir LV.", en: "Only Latvia issues this document: the issuing state is LV." }
         err_document_expired { lv: "Dokumenta derīguma termiņš ir beidzies: identitāti ar to nevar pārbaudīt.", en: "The document has expired: it cannot prove the identity." }
-        err_bad_email { lv: "Tā nav e-pasta adrese.", en: "That is not an e-mail address." }
-        err_bad_phone { lv: "Tas nav tālruņa numurs (8 cipari vai starptautisks numurs ar +).", en: "That is not a phone number (8 digits, or an international number with +)." }
+        err_bad_email { lv: "Tā nav derīga e-pasta adrese.", en: "That is not a valid e-mail address." }
+        err_bad_phone { lv: "Tas nav derīgs tālruņa numurs (8 cipari vai starptautisks numurs ar +).", en: "That is not a valid phone number (8 digits, or an international number with +)." }
         err_must_be_confirmed { lv: "Apstipriniet, atzīmējot šo lauku.", en: "Confirm by ticking this box." }
         err_control_characters {
-            lv: "Tekstā ir neredzamas vadības rakstzīmes (piemēram, no kopēta teksta). Izdzēsiet to un ierakstiet vēlreiz.",
+            lv: "Tekstā ir neredzamas vadības rakstzīmes (piemēram, no kopēta teksta). Izdzēsiet tekstu un ierakstiet to vēlreiz.",
             en: "The text holds invisible control characters (from copied text, say). Delete it and type it again.",
         }
         err_not_yet_printed {
-            lv: "Pilnvara vēl nav izdrukāta. Izdrukājiet to divos eksemplāros, ļaujiet klientam parakstīt abus un tad nosūtiet veidlapu vēlreiz.",
+            lv: "Pilnvarojums vēl nav izdrukāts. Izdrukājiet to divos eksemplāros, lūdziet klientu parakstīt abus un tad nosūtiet veidlapu vēlreiz.",
             en: "The authorisation has not been printed yet. Print it in two copies, let the client sign both, then send the form again.",
         }
         err_not_as_printed {
-            lv: "Izdrukātajā pilnvarojumā, ko klients parakstīja, ir cita atbilde par rezultāta paziņošanu. Ierakstiet to, kas ir izdrukāts.",
+            lv: "Izdrukātajā pilnvarojumā, ko klients parakstīja, ir cita atbilde par rezultāta paziņošanu. Norādiet to atbildi, kas ir izdrukāta.",
             en: "The printed authorisation the client signed holds another answer about being told the result. Enter what is printed.",
         }
         err_notice_changed {

@@ -51,11 +51,11 @@ catalogue! {
 
         // Why a duty does not apply, wherever a case's duties are listed.
         not_applicable_no_planned_time {
-            lv: "e-pakalpojuma risinājums nesniedz plānoto izpildes laiku",
+            lv: "e-pakalpojuma risinājums nepaziņo plānoto izpildes laiku",
             en: "the e-service's solution gives no planned time",
         }
         not_applicable_no_result {
-            lv: "e-pakalpojuma risinājums nesniedz rezultātu",
+            lv: "e-pakalpojuma risinājums nepaziņo rezultātu",
             en: "the e-service's solution gives no result",
         }
         not_applicable_client_did_not_ask {
@@ -75,26 +75,26 @@ catalogue! {
         category_health { lv: "Veselības dati (īpašā kategorija)", en: "Health data (special category)" }
 
         // Why a case was stopped: the stop form, the case, the review and the figures.
-        stop_identity_not_verified { lv: "identitāti neizdevās pārbaudīt", en: "identity not verified" }
-        stop_document_expired { lv: "dokuments nav derīgs", en: "the document has expired" }
-        stop_client_withdrew { lv: "klients atsauca pilnvarojumu", en: "the client withdrew" }
+        stop_identity_not_verified { lv: "identitāti neizdevās pārbaudīt", en: "the identity could not be verified" }
+        stop_document_expired { lv: "dokumenta derīguma termiņš ir beidzies", en: "the document has expired" }
+        stop_client_withdrew { lv: "klients atteicās no pieteikšanas", en: "the client withdrew" }
         stop_service_not_authorisable {
-            lv: "e-pakalpojumu nevar pieteikt pilnvaroti",
+            lv: "e-pakalpojumu nevar pieteikt uz pilnvarojuma pamata",
             en: "the e-service cannot be applied for by authorisation",
         }
-        stop_portal_refused { lv: "portāls atteica pieteikumu", en: "the portal refused the application" }
+        stop_portal_refused { lv: "portāls noraidīja pieteikumu", en: "the portal refused the application" }
         stop_portal_unavailable { lv: "portāls nav pieejams", en: "the portal is unavailable" }
         stop_other { lv: "cits iemesls", en: "other reason" }
-        error_back_home { lv: "Atgriezties sākumā", en: "Back to the home page" }
+        error_back_home { lv: "Atgriezties sākumlapā", en: "Back to the home page" }
         error_request_id { lv: "Pieprasījuma identifikators", en: "Request identifier" }
         error_not_found_title { lv: "Lapa nav atrasta", en: "Page not found" }
         error_not_found_text {
-            lv: "Šādas lapas nav vai jums nav piekļuves tai. Pārbaudiet adresi.",
+            lv: "Šādas lapas nav, vai jums nav tai piekļuves. Pārbaudiet adresi.",
             en: "There is no such page, or you have no access to it. Check the address.",
         }
         error_method_title { lv: "Darbība nav atļauta", en: "Action not allowed" }
         error_method_text {
-            lv: "Šo lapu nevar izmantot šādā veidā. Atgriezieties un mēģiniet vēlreiz no veidlapas.",
+            lv: "Šo lapu nevar izmantot šādā veidā. Atgriezieties veidlapā un mēģiniet vēlreiz.",
             en: "This page cannot be used this way. Go back and try again from the form.",
         }
         error_too_large_title { lv: "Pārāk liels pieprasījums", en: "Request too large" }
@@ -109,13 +109,13 @@ catalogue! {
         }
         error_bad_request_title { lv: "Nepareizs pieprasījums", en: "Bad request" }
         error_bad_request_text {
-            lv: "Pieprasījumu nevarēja saprast. Atgriezieties un mēģiniet vēlreiz.",
+            lv: "Pieprasījumu nevarēja apstrādāt. Atgriezieties un mēģiniet vēlreiz.",
             en: "The request could not be understood. Go back and try again.",
         }
         error_internal_title { lv: "Radās kļūda", en: "Something went wrong" }
         error_internal_text {
-            lv: "Sistēmā radās kļūda, un darbība netika pabeigta. Saglabātie dati nav zaudēti. Mēģiniet vēlreiz; ja kļūda atkārtojas, paziņojiet atbalstam pieprasījuma identifikatoru.",
-            en: "An error occurred and the action was not completed. Nothing already saved was lost. Try again; if it happens again, give support the request identifier.",
+            lv: "Sistēmā radās kļūda, un darbība netika pabeigta. Saglabātie dati nav zaudēti. Mēģiniet vēlreiz; ja kļūda atkārtojas, paziņojiet atbalsta dienestam pieprasījuma identifikatoru.",
+            en: "An error occurred and the action was not completed. Nothing already saved was lost. Try again; if it happens again, give the support team the request identifier.",
         }
         error_unavailable_title { lv: "Sistēma īslaicīgi nav pieejama", en: "Temporarily unavailable" }
         error_unavailable_text {

@@ -31,8 +31,8 @@ catalogue! {
             en: "The authorisation has not been printed yet: 22.¹3 can be recorded only after it is.",
         }
         print_notice {
-            lv: "Drukāt informāciju par personas datu izmantošanu (PDF)",
-            en: "Print the information on the use of personal data (PDF)",
+            lv: "Drukāt paziņojumu par personas datu izmantošanu (PDF)",
+            en: "Print the notice on the use of personal data (PDF)",
         }
         print_receipt {
             lv: "Drukāt apliecinājumu klientam (PDF)",
@@ -43,15 +43,15 @@ catalogue! {
             en: "The document cannot be printed yet",
         }
         refused_identity {
-            lv: "Pilnvarojumu var izdrukāt tikai pēc tam, kad ir reģistrēta klienta identitātes pārbaude (22.¹1) un darbinieka autentifikācija portālā (22.¹2). Vispirms reģistrējiet 22.¹1.",
+            lv: "Pilnvarojumu var izdrukāt tikai pēc tam, kad ir reģistrēta klienta identitātes pārbaude (22.¹1) un darbinieka identificēšanās portālā (22.¹2). Vispirms reģistrējiet 22.¹1.",
             en: "The authorisation can be printed only after the client's identity check (22.¹1) and the employee's sign-in to the portal (22.¹2) are recorded. Record 22.¹1 first.",
         }
         refused_employee_eid {
-            lv: "Pilnvarojumu var izdrukāt tikai pēc tam, kad ir reģistrēta darbinieka autentifikācija portālā ar kvalificētu eID līdzekli (22.¹2). Vispirms reģistrējiet 22.¹2.",
+            lv: "Pilnvarojumu var izdrukāt tikai pēc tam, kad ir reģistrēta darbinieka identificēšanās portālā ar kvalificētu eID līdzekli (22.¹2). Vispirms reģistrējiet 22.¹2.",
             en: "The authorisation can be printed only after the employee's sign-in to the portal with a qualified eID means (22.¹2) is recorded. Record 22.¹2 first.",
         }
         refused_stopped {
-            lv: "Gadījums ir pārtraukts, pirms pilnvarojums tika izdrukāts, tāpēc pilnvarojumu vairs nevar sagatavot.",
+            lv: "Gadījums tika pārtraukts, pirms pilnvarojums tika izdrukāts, tāpēc pilnvarojumu vairs nevar sagatavot.",
             en: "The case was stopped before the authorisation was printed, so the authorisation can no longer be drawn up.",
         }
         refused_not_submitted {
@@ -76,7 +76,7 @@ catalogue! {
             en: "The authorisation has not been printed yet",
         }
         first_print_text {
-            lv: "Pirmā izdruka piešķir dokumentam numuru un nofiksē tā saturu; vēlākās izdrukas ir tieši tādas pašas.",
+            lv: "Pirmā izdruka piešķir dokumentam numuru un fiksē tā saturu; vēlākās izdrukas ir tieši tādas pašas.",
             en: "The first print gives the document its number and fixes its content; later prints are exactly the same.",
         }
         never_printed_title {
@@ -95,7 +95,7 @@ catalogue! {
         verify_number_label { lv: "Dokumenta Nr.", en: "Document No." }
         verify_number_hint { lv: "Piemēram, DEMO-2026-000123", en: "For example, DEMO-2026-000123" }
         verify_code_label { lv: "Pārbaudes kods", en: "Verification code" }
-        verify_code_hint { lv: "10 zīmes, piemēram, ABCDE-FGH2J", en: "10 characters, for example ABCDE-FGH2J" }
+        verify_code_hint { lv: "10 rakstzīmes, piemēram, ABCDE-FGH2J", en: "10 characters, for example ABCDE-FGH2J" }
         verify_button { lv: "Pārbaudīt", en: "Verify" }
         verify_missing {
             lv: "Ievadiet gan dokumenta numuru, gan pārbaudes kodu.",

@@ -7,7 +7,7 @@ catalogue! {
     Evidence {
         sa_title { lv: "Datu subjekta piekļuves pieprasījums", en: "Subject access request" }
         sa_intro {
-            lv: "Ievadiet personas kodu, lai atrastu visus jūsu centru gadījumus, kuros vēl glabājas šīs personas dati (VDAR 15. pants). Pats meklējums tiek ierakstīts audita pierakstos bez personas koda.",
+            lv: "Ievadiet personas kodu, lai atrastu visus jūsu centru gadījumus, kuros vēl glabājas šīs personas dati (VDAR 15. pants). Pats meklējums tiek ierakstīts audita pierakstos, nenorādot personas kodu.",
             en: "Enter a personal code to find every case of your centres that still holds this person's data (GDPR Art. 15). The search itself is written to the audit trail, without the personal code.",
         }
         sa_personal_code { lv: "Personas kods", en: "Personal code" }
@@ -27,11 +27,11 @@ catalogue! {
         }
         sa_code_empty { lv: "Ievadiet personas kodu.", en: "Enter the personal code." }
         sa_code_bad_format {
-            lv: "Personas kodam jābūt 11 cipariem (var rakstīt DDMMGG-NNNNN).",
+            lv: "Personas kodā jābūt 11 cipariem (var rakstīt arī DDMMGG-NNNNN).",
             en: "The personal code must be 11 digits (DDMMYY-NNNNN is accepted).",
         }
         sa_code_bad_date {
-            lv: "Personas koda pirmie seši cipari nav īsts dzimšanas datums.",
+            lv: "Personas koda pirmie seši cipari nav derīgs dzimšanas datums.",
             en: "The first six digits of the personal code are not a real birth date.",
         }
         sa_code_check_digit {
@@ -82,7 +82,7 @@ catalogue! {
             en: "the authorisation printed for review",
         }
         page_evidence_bundle { lv: "pierādījumu pakete", en: "the evidence bundle" }
-        sa_reviews { lv: "Vadītāja pārbaudes", en: "Supervisors' reviews" }
+        sa_reviews { lv: "Vadītāju pārskatīšanas", en: "Supervisors' reviews" }
         sa_verdict { lv: "Vērtējums", en: "Verdict" }
         sa_remark { lv: "Piezīme", en: "Remark" }
     }

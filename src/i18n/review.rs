@@ -92,7 +92,7 @@ catalogue! {
         data_reference { lv: "Pieteikuma numurs portālā", en: "Portal reference" }
         data_submitted_at { lv: "Pieteikts", en: "Submitted at" }
         data_planned_on { lv: "Plānotais izpildes datums", en: "Planned date" }
-        data_told_via { lv: "Paziņots ar", en: "Told via" }
+        data_told_via { lv: "Paziņošanas veids", en: "Channel" }
         data_told_at { lv: "Paziņots", en: "Told at" }
         data_outcome { lv: "Rezultāts", en: "Outcome" }
         data_outcome_text { lv: "Rezultāta apraksts", en: "Outcome description" }
@@ -124,7 +124,7 @@ catalogue! {
         evidence_checked_steps { lv: "Pārbaudīti pienākumu ieraksti", en: "Duty records checked" }
         evidence_checked_document { lv: "Pilnvarojuma dokuments un tā PDF", en: "Authorisation document and its PDF" }
         evidence_checked_prints { lv: "Pārbaudītas izdrukas", en: "Prints checked" }
-        evidence_checked_reviews { lv: "Pārbaudīti pārskatījumi", en: "Reviews checked" }
+        evidence_checked_reviews { lv: "Pārbaudītas pārskatīšanas", en: "Reviews checked" }
         evidence_document_matches { lv: "sakrīt ar apliecināto", en: "match what was attested" }
         evidence_document_none { lv: "nav izdrukāts", en: "not printed" }
         evidence_uncovered {
@@ -133,7 +133,7 @@ catalogue! {
         }
         evidence_erased {
             lv: "Klienta personas dati dzēsti, beidzoties glabāšanas termiņam,",
-            en: "The client's personal data were erased by retention on",
+            en: "The client's personal data were erased at the end of the retention period on",
         }
         evidence_event { lv: "notikums", en: "event" }
         evidence_data_changed {
@@ -151,16 +151,16 @@ catalogue! {
         part_step { lv: "Pienākuma ieraksts", en: "The record of duty" }
         part_document { lv: "Pilnvarojuma dokuments", en: "The authorisation document" }
         part_print { lv: "Pilnvarojuma izdruka", en: "A print of the authorisation" }
-        part_review { lv: "Pārskatījums", en: "A review" }
+        part_review { lv: "Pārskatīšana", en: "A review" }
         part_other { lv: "Gadījuma ieraksts", en: "A record of the case" }
-        component_public { lv: "dati bez personas datiem mainīti kopš", en: "its non-personal data changed since" }
+        component_public { lv: "dati, kas nav personas dati, mainīti kopš", en: "its non-personal data changed since" }
         component_personal { lv: "personas dati mainīti kopš", en: "its personal data changed since" }
         data_changed_since { lv: "notikuma", en: "event" }
         data_uncommitted {
-            lv: "neviens notikums to nav apliecinājis (pievienots ārpus lietotnes)",
+            lv: "neviens notikums to nav apliecinājis (ieraksts pievienots ārpus lietotnes)",
             en: "no event attested it (added outside the application)",
         }
-        data_missing { lv: "izdzēsts, lai gan to apliecina notikums", en: "removed, though it is attested by event" }
+        data_missing { lv: "ieraksts izdzēsts, lai gan to apliecina notikums", en: "removed, though it is attested by event" }
         data_salt_missing {
             lv: "personas datus vairs nevar pārbaudīt: to sāls izdzēsts bez dzēšanas notikuma; tos apliecina notikums",
             en: "its personal data can no longer be checked: their salt was removed without an erasure; they are attested by event",
@@ -171,7 +171,7 @@ catalogue! {
             en: "The command “pilnvara audit verify” checks every chain and the signed checkpoints kept outside the database.",
         }
         evidence_bundle { lv: "Lejupielādēt pierādījumu paketi", en: "Download the evidence bundle" }
-        evidence_bundle_redacted { lv: "Paketi bez personas datiem", en: "The bundle without personal data" }
+        evidence_bundle_redacted { lv: "Lejupielādēt paketi bez personas datiem", en: "Download the bundle without personal data" }
         evidence_bundle_note {
             lv: "Paketi revidents pārbauda bez piekļuves datubāzei: „pilnvara evidence verify FAILS --key anchor.pub”.",
             en: "An auditor checks the bundle without access to the database: “pilnvara evidence verify FILE --key anchor.pub”.",
@@ -214,7 +214,7 @@ catalogue! {
             en: "The document does NOT match the record: its stored content no longer gives the first print's bytes or verification code.",
         }
         document_erased {
-            lv: "Klienta dati ir dzēsti pēc glabāšanas termiņa; dokumenta numurs un izdrukas jaucējvērtība ir saglabāti kā pierādījums.",
+            lv: "Klienta dati ir dzēsti pēc glabāšanas termiņa beigām; dokumenta numurs un izdrukas jaucējvērtība ir saglabāti kā pierādījums.",
             en: "The client's data were erased after the retention period; the document number and the print's hash remain as evidence.",
         }
         reviews_heading { lv: "Pārskatīšanas", en: "Reviews" }
@@ -235,7 +235,7 @@ catalogue! {
         }
         mark_button { lv: "Saglabāt pārskatīšanu", en: "Save the review" }
         review_saved { lv: "Pārskatīšana saglabāta.", en: "The review was saved." }
-        error_summary_title { lv: "Lūdzu, izlabojiet", en: "Please correct" }
+        error_summary_title { lv: "Lūdzu, izlabojiet:", en: "Please correct the following:" }
         error_verdict_missing { lv: "Izvēlieties vērtējumu.", en: "Choose a verdict." }
         error_remark_required {
             lv: "Ja konstatētas nepilnības, aprakstiet tās piezīmē.",
@@ -246,8 +246,8 @@ catalogue! {
             en: "The remark may not be longer than 2,000 characters.",
         }
         error_own_case {
-            lv: "Jūs strādājāt ar šo gadījumu, tāpēc to pārskata cits vadītājs.",
-            en: "You worked on this case, so another supervisor reviews it.",
+            lv: "Jūs strādājāt ar šo gadījumu, tāpēc tas jāpārskata citam vadītājam.",
+            en: "You worked on this case, so another supervisor must review it.",
         }
         error_reviewed_meanwhile {
             lv: "Kamēr lapa bija atvērta, gadījums tika pārskatīts. Iepazīstieties ar jaunāko pārskatīšanu un, ja vajag, saglabājiet savējo vēlreiz.",
@@ -292,16 +292,16 @@ catalogue! {
 
         figures_title { lv: "Rādītāji", en: "Figures" }
         figures_intro {
-            lv: "Gadījumu skaits un izpildes laiki pa centriem un mēnešiem (Latvijas laikā). Datos nav personas datu.",
+            lv: "Gadījumu skaits un izpildes laiki pa centriem un mēnešiem (Latvijas laikā). Rādītājos nav personas datu.",
             en: "Case counts and times per centre and month (Latvian time). The figures hold no personal data.",
         }
         period_from { lv: "No mēneša", en: "From month" }
         period_to { lv: "Līdz mēnesim", en: "To month" }
-        period_hint { lv: "Formāts GGGG-MM, līdz 60 mēnešiem.", en: "Format YYYY-MM, up to 60 months." }
+        period_hint { lv: "Formāts gggg-mm, līdz 60 mēnešiem.", en: "Format yyyy-mm, up to 60 months." }
         show_button { lv: "Rādīt", en: "Show" }
         error_period {
-            lv: "Periodam jābūt no 1 līdz 60 mēnešiem formātā GGGG-MM; parādīti pēdējie 12 mēneši.",
-            en: "The period must be 1 to 60 months as YYYY-MM; the last 12 months are shown.",
+            lv: "Periodam jābūt no 1 līdz 60 mēnešiem formātā gggg-mm; parādīti pēdējie 12 mēneši.",
+            en: "The period must be 1 to 60 months as yyyy-mm; the last 12 months are shown.",
         }
         figures_csv { lv: "Lejupielādēt rādītājus CSV formātā", en: "Download the figures as CSV" }
         all_centres { lv: "Visi uzraudzītie centri", en: "All supervised centres" }
@@ -330,11 +330,11 @@ catalogue! {
             en: "The chart's numbers are in the table beside it.",
         }
         per_centre_heading { lv: "Pa centriem un mēnešiem", en: "Per centre and month" }
-        stopped_heading { lv: "Pārtrauktie gadījumi pēc iemesla", en: "Stopped cases by reason" }
+        stopped_heading { lv: "Pārtrauktie gadījumi pa iemesliem", en: "Stopped cases by reason" }
         per_eservice_heading { lv: "Pa e-pakalpojumiem visā periodā", en: "Per e-service over the period" }
         figures_empty { lv: "Šajā periodā nav datu.", en: "No data in this period." }
         figures_notes {
-            lv: "Atvērtie, pabeigtie un pārtrauktie gadījumi skaitīti pēc notikuma mēneša. Laiks līdz pieteikšanai un “gaida rezultātu” attiecas uz gadījumiem, kas pieteikti attiecīgajā mēnesī; “gaida rezultātu” rāda stāvokli šobrīd, un rezultātu gaida ilgāk par 30 dienām, ja kopš pieteikšanas pagājušas vairāk nekā 30 dienas. Klientu daļa, kas vēlas rezultātu, aprēķināta no gadījumiem, kas atvērti mēnesī un kuros klients ir atbildējis.",
+            lv: "Atvērtie, pabeigtie un pārtrauktie gadījumi skaitīti pēc notikuma mēneša. Laiks līdz pieteikšanai un „gaida rezultātu” attiecas uz gadījumiem, kas pieteikti attiecīgajā mēnesī; „gaida rezultātu” rāda pašreizējo stāvokli, un gadījums gaida rezultātu ilgāk par 30 dienām, ja kopš pieteikšanas pagājušas vairāk nekā 30 dienas. Klientu daļa, kas vēlas rezultātu, aprēķināta no gadījumiem, kas atvērti attiecīgajā mēnesī un kuros klients ir atbildējis.",
             en: "Cases opened, closed and stopped are counted by the month of that event. Time to submission and “awaiting a result” refer to the cases submitted in the month; “awaiting a result” is the state now, and a case waits over 30 days when more than 30 days have passed since submission. The share of clients asking for the result is of the cases opened in the month whose client answered.",
         }
         no_value { lv: "—", en: "—" }

@@ -124,8 +124,8 @@ pub const LV: Labels = Labels {
                 e-pakalpojumu un šo gadījumu.",
     mandate_note: "Šis ir pilnvarojums rīkoties klienta vārdā, nevis piekrišana personas datu \
                    apstrādei.",
-    section_notice: "Informācija par personas datu izmantošanu",
-    notice_version: "Informācijas versija",
+    section_notice: "Paziņojums par personas datu izmantošanu",
+    notice_version: "Paziņojuma versija",
     notice_given: "Pirms parakstīšanas klients informēts par personas datu izmantošanu.",
     notice_summary: "Kopsavilkums",
     section_result: "Informēšana par rezultātu",
@@ -136,7 +136,7 @@ pub const LV: Labels = Labels {
     sign_client: "Klienta paraksts",
     sign_employee: "Darbinieka paraksts",
 
-    notice_title: "Informācija par personas datu izmantošanu pilnvarotā e-pakalpojuma \
+    notice_title: "Paziņojums par personas datu izmantošanu pilnvarotā e-pakalpojuma \
                    pieteikšanā",
     notice_version_label: "Versija",
     notice_effective: "Spēkā no",
@@ -148,13 +148,13 @@ pub const LV: Labels = Labels {
     notice_complaint: "Sūdzība Datu valsts inspekcijai",
 
     receipt_title: "Apliecinājums par pilnvarotā e-pakalpojuma pieteikšanu",
-    receipt_intro: "Klientu apkalpošanas centra darbinieks, pamatojoties uz jūsu rakstisko \
+    receipt_intro: "Klientu apkalpošanas centra darbinieks, pamatojoties uz jūsu rakstveida \
                     pilnvarojumu, jūsu vārdā ir pieteicis šo e-pakalpojumu.",
     authorisation_number: "Pilnvarojuma Nr.",
     client: "Klients",
     section_submission: "Pieteikums",
     submitted_at: "Pieteikts",
-    portal_reference: "Atsauce portālā latvija.lv",
+    portal_reference: "Pieteikuma numurs portālā",
     planned_time: "Plānotais izpildes laiks",
     planned_unknown: "nav zināms",
     section_contact: "Jautājumi un sūdzības",
@@ -206,7 +206,7 @@ pub const EN: Labels = Labels {
                 case only.",
     mandate_note: "This is a mandate to act on the client's behalf, not consent to the \
                    processing of personal data.",
-    section_notice: "Information on the use of personal data",
+    section_notice: "Notice on the use of personal data",
     notice_version: "Notice version",
     notice_given: "Before signing, the client was informed about the use of personal data.",
     notice_summary: "Summary",
@@ -218,7 +218,7 @@ pub const EN: Labels = Labels {
     sign_client: "Client's signature",
     sign_employee: "Employee's signature",
 
-    notice_title: "Information on the use of personal data when applying for an authorised \
+    notice_title: "Notice on the use of personal data when applying for an authorised \
                    e-service",
     notice_version_label: "Version",
     notice_effective: "Effective from",
@@ -236,7 +236,7 @@ pub const EN: Labels = Labels {
     client: "Client",
     section_submission: "Application",
     submitted_at: "Submitted",
-    portal_reference: "Reference in latvija.lv",
+    portal_reference: "Portal reference",
     planned_time: "Planned time of execution",
     planned_unknown: "not known",
     section_contact: "Questions and complaints",

@@ -451,7 +451,7 @@ async fn an_admin_cannot_disable_themself_or_drop_their_own_admin_role() {
     let reset = admin
         .post(&format!("/admin/staff/{own}/reset-password"), &[])
         .await;
-    assert!(reset.body.contains("Savu paroli maināt lapā"));
+    assert!(reset.body.contains("Savu paroli mainiet lapā"));
     let demote = admin
         .post(
             &format!("/admin/staff/{own}"),

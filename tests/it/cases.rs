@@ -586,7 +586,7 @@ async fn personal_codes_of_both_formats_at_the_identity_check() {
     for (bad, message) in [
         ("0101901234", "jābūt 11 cipariem"),
         ("3234567890A", "jābūt 11 cipariem"),
-        ("310290-12345", "nav īsts dzimšanas datums"),
+        ("310290-12345", "nav derīgs dzimšanas datums"),
         ("010190-12340", "kontrolcipars nesakrīt"),
         ("", "Aizpildiet šo lauku"),
     ] {
@@ -667,7 +667,7 @@ async fn copy_1s_keep_until_date_is_shown_only_once_copy_1_exists() {
     let app = desk().await;
     let anna = app.signed_in("anna").await;
     let id = open_case(&anna, eservice(&app, false, false).await).await;
-    let label = "1. eksemplāru glabā līdz";
+    let label = "1. eksemplārs glabājams līdz";
     for step in ["identity", "employee-eid"] {
         record_ok(&app, &anna, id, step, false).await;
     }
@@ -761,7 +761,11 @@ async fn the_authorisation_step_is_refused_until_the_authorisation_is_printed() 
     let path = format!("/cases/{id}/steps/authorisation");
     let refused = post(&anna, &path, &form).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(refused.body.contains("Pilnvara vēl nav izdrukāta"));
+    assert!(
+        refused
+            .body
+            .contains("Pilnvarojums vēl nav izdrukāts. Izdrukājiet")
+    );
     assert!(
         refused.body.contains(REGISTRATION),
         "the form keeps what was typed"

@@ -129,7 +129,7 @@ async fn a_complete_case_verifies_and_says_what_was_checked() {
     for (label, value) in [
         ("Pārbaudīti pienākumu ieraksti", "7"),
         ("Pārbaudītas izdrukas", "2"),
-        ("Pārbaudīti pārskatījumi", "1"),
+        ("Pārbaudītas pārskatīšanas", "1"),
         ("Pilnvarojuma dokuments un tā PDF", "sakrīt ar apliecināto"),
     ] {
         assert!(
