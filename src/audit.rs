@@ -27,6 +27,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use sqlx::{Postgres, Transaction};
 
+use crate::domain::ids::{CaseId, CentreId, StaffId};
+
 pub use action::Action;
 pub use commitment::Part;
 
@@ -36,10 +38,10 @@ pub const GENESIS: [u8; 32] = [0; 32];
 /// Which chain an event belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Chain {
-    Case(i64),
-    Centre(i64),
+    Case(CaseId),
+    Centre(CentreId),
     /// The views of personal data at a centre.
-    Access(i64),
+    Access(CentreId),
     System,
 }
 
@@ -55,18 +57,18 @@ impl Chain {
 }
 
 /// Where an event goes: its chain, and the centre that chain belongs to (none for the system's).
-pub type Place = (Chain, Option<i64>);
+pub type Place = (Chain, Option<CentreId>);
 
 /// The system's chain: the catalogue, notices and whatever belongs to no centre.
 pub const SYSTEM: Place = (Chain::System, None);
 
 /// The chain of case `case_id`, at centre `centre_id`.
-pub fn in_case(case_id: i64, centre_id: i64) -> Place {
+pub fn in_case(case_id: CaseId, centre_id: CentreId) -> Place {
     (Chain::Case(case_id), Some(centre_id))
 }
 
 /// The chain of centre `centre_id` (its accounts, settings and staff's own events).
-pub fn at_centre(centre_id: i64) -> Place {
+pub fn at_centre(centre_id: CentreId) -> Place {
     (Chain::Centre(centre_id), Some(centre_id))
 }
 
@@ -74,8 +76,8 @@ pub fn at_centre(centre_id: i64) -> Place {
 #[derive(Debug, Clone)]
 pub struct Event<'a> {
     pub chain: Chain,
-    pub centre_id: Option<i64>,
-    pub actor_id: Option<i64>,
+    pub centre_id: Option<CentreId>,
+    pub actor_id: Option<StaffId>,
     /// A random tag of the session the actor acted from (never the session id itself).
     pub session_tag: Option<&'a str>,
     /// What happened.
@@ -87,9 +89,9 @@ pub struct Event<'a> {
 /// A page (or document) that showed case `case_id`'s personal data to `actor_id`.
 #[derive(Debug, Clone)]
 pub struct View<'a> {
-    pub centre_id: i64,
-    pub case_id: i64,
-    pub actor_id: i64,
+    pub centre_id: CentreId,
+    pub case_id: CaseId,
+    pub actor_id: StaffId,
     /// As in [`Event::session_tag`].
     pub session_tag: Option<&'a str>,
     /// Which page: `case`, `step:identity`, `search`, `authorisation-pdf`, …
@@ -118,7 +120,7 @@ pub async fn record_committing(
         return append(tx, at, &event, None).await;
     };
     if !parts.is_empty() {
-        let commits = commitment::commit(tx, case_id, parts).await?;
+        let commits = commitment::commit(tx, case_id.0, parts).await?;
         event.details[commitment::COMMITS] = commits;
     }
     append(tx, at, &event, Some(case_id)).await
@@ -130,9 +132,9 @@ pub async fn record_erasure(
     tx: &mut Transaction<'_, Postgres>,
     at: DateTime<Utc>,
     mut event: Event<'_>,
-    case_id: i64,
+    case_id: CaseId,
 ) -> Result<(), sqlx::Error> {
-    event.details[commitment::COMMITS] = commitment::commit_erasure(tx, case_id, at).await?;
+    event.details[commitment::COMMITS] = commitment::commit_erasure(tx, case_id.0, at).await?;
     append(tx, at, &event, Some(case_id)).await
 }
 
@@ -160,9 +162,12 @@ async fn append(
     tx: &mut Transaction<'_, Postgres>,
     at: DateTime<Utc>,
     event: &Event<'_>,
-    case_id: Option<i64>,
+    case_id: Option<CaseId>,
 ) -> Result<(), sqlx::Error> {
     let chain = event.chain.key();
+    let centre_id = event.centre_id.map(|id| id.0);
+    let case_id = case_id.map(|id| id.0);
+    let actor_id = event.actor_id.map(|id| id.0);
     // `DO UPDATE` (not `DO NOTHING`) so that the head row is locked and returned either way.
     // The event's id is drawn here because the hash covers it.
     let head = sqlx::query!(
@@ -182,9 +187,9 @@ async fn append(
         chain: &chain,
         sequence,
         occurred_at: at,
-        centre_id: event.centre_id,
+        centre_id,
         case_id,
-        actor_id: event.actor_id,
+        actor_id,
         session_tag: event.session_tag,
         action: event.action.code(),
         details: &event.details,
@@ -203,9 +208,9 @@ async fn append(
         chain,
         sequence,
         at as _,
-        event.centre_id,
+        centre_id,
         case_id,
-        event.actor_id,
+        actor_id,
         event.session_tag,
         event.action.code(),
         event.details,

@@ -13,6 +13,7 @@ use crate::audit::{self, Chain, mend, verify};
 use crate::clock::{Clock, SystemClock};
 use crate::config::Config;
 use crate::db::{self, Database};
+use crate::domain::ids::CaseId;
 use crate::domain::staff::{CentreKind, Role};
 use crate::keys::{self, Keys};
 use crate::passwords::{Hasher, Secret};
@@ -64,7 +65,7 @@ pub enum EvidenceCommand {
     /// checkpoint, its stored record and its authorisation PDF.
     Export {
         #[arg(long = "case")]
-        case_id: i64,
+        case_id: CaseId,
         /// Withhold the personal data, the salt and the PDF (for a third party).
         #[arg(long)]
         redacted: bool,
@@ -88,7 +89,7 @@ pub enum AuditCommand {
     Verify {
         /// Check only this case's chain.
         #[arg(long = "case")]
-        case_id: Option<i64>,
+        case_id: Option<CaseId>,
         /// The anchor to check against (default: the newest in $PILNVARA_DATA_DIR/anchors).
         #[arg(long)]
         anchor: Option<PathBuf>,

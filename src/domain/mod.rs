@@ -7,6 +7,7 @@
 pub mod catalogue;
 pub mod figures;
 pub mod identity_document;
+pub mod ids;
 pub mod personal_code;
 pub mod printed;
 pub mod retention;

@@ -12,6 +12,7 @@ use chrono::{DateTime, Utc};
 use serde_json::Value;
 
 use super::workflow::{CaseStatus, StopReason};
+use crate::domain::ids::CaseId;
 
 /// The longest remark a review takes.
 pub const REMARK_MAX_CHARS: usize = 2000;
@@ -149,7 +150,7 @@ impl OutcomeFilter {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Cursor {
     pub finished_at: DateTime<Utc>,
-    pub id: i64,
+    pub id: CaseId,
 }
 
 impl Cursor {
@@ -180,7 +181,7 @@ pub fn sample_size(population: usize, percent: u8) -> usize {
 /// caller gives, by id) with a seeded shuffle: the same population, percentage and seed always
 /// give the same sample, in the same order. SplitMix64 is written out here so that the draw
 /// never changes with a library's version.
-pub fn draw_sample(population: &[i64], percent: u8, seed: u64) -> Vec<i64> {
+pub fn draw_sample(population: &[CaseId], percent: u8, seed: u64) -> Vec<CaseId> {
     let take = sample_size(population.len(), percent);
     let mut pool = population.to_vec();
     let mut state = seed;
@@ -315,7 +316,7 @@ mod tests {
         );
         let cursor = Cursor {
             finished_at: DateTime::from_timestamp_micros(1_767_355_200_123_456).unwrap(),
-            id: 42,
+            id: CaseId(42),
         };
         assert_eq!(cursor.encode(), "1767355200123456.42");
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
@@ -334,7 +335,7 @@ mod tests {
 
     #[test]
     fn a_sample_is_reproducible_from_its_seed() {
-        let population: Vec<i64> = (1..=200).collect();
+        let population: Vec<CaseId> = (1..=200).map(CaseId).collect();
         let first = draw_sample(&population, 10, 7);
         assert_eq!(first, draw_sample(&population, 10, 7));
         assert_eq!(first.len(), 20);
@@ -350,7 +351,7 @@ mod tests {
         );
         assert_ne!(
             first,
-            (1..=20).collect::<Vec<_>>(),
+            (1..=20).map(CaseId).collect::<Vec<_>>(),
             "not just the first cases"
         );
         let mut all = draw_sample(&population, 100, 3);

@@ -8,6 +8,7 @@ use sqlx::PgPool;
 use crate::audit;
 use crate::audit::Action;
 use crate::clock::Clock;
+use crate::domain::ids::{CentreId, StaffId};
 use crate::domain::staff::{
     CentreCode, CentreKind, MUNICIPALITY_MAX_CHARS, NAME_MAX_CHARS, PasswordProblem, Role,
     Username, check_new_password,
@@ -155,7 +156,7 @@ pub async fn add_centre(
     clock: &dyn Clock,
     actor: Actor<'_>,
     input: &CentreInput,
-) -> Result<i64, AccountError> {
+) -> Result<CentreId, AccountError> {
     let (code, mut fields) = centre_fields(input)?;
     fields.code = code.as_str();
     let mut tx = pool.begin().await?;
@@ -171,8 +172,8 @@ pub async fn add_centre(
     if let Some(admin) = actor.staff_id() {
         sqlx::query!(
             "INSERT INTO supervised_centres (staff_id, centre_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
-            admin,
-            id
+            admin as _,
+            id as _
         )
         .execute(&mut *tx)
         .await?;
@@ -194,7 +195,7 @@ pub async fn edit_centre(
     pool: &PgPool,
     clock: &dyn Clock,
     actor: Actor<'_>,
-    id: i64,
+    id: CentreId,
     input: &CentreInput,
 ) -> Result<(), AccountError> {
     if !actor.reaches(id) {
@@ -234,7 +235,7 @@ pub struct UserInput {
 /// What [`add_user`] made.
 #[derive(Debug)]
 pub struct NewUser {
-    pub id: i64,
+    pub id: StaffId,
     /// The one-time password, when none was given: shown once, changed at first sign-in.
     pub one_time_password: Option<Secret>,
 }
@@ -300,9 +301,9 @@ pub async fn add_user(
 pub struct StaffChange<'a> {
     pub full_name: &'a str,
     pub role: Role,
-    pub centre_id: i64,
+    pub centre_id: CentreId,
     /// Centre ids: with the home centre, all within the administrator's reach.
-    pub supervises: &'a [i64],
+    pub supervises: &'a [CentreId],
 }
 
 /// Changes an account's name, role, home centre and supervised centres. Administrators cannot
@@ -311,7 +312,7 @@ pub async fn edit_user(
     pool: &PgPool,
     clock: &dyn Clock,
     actor: Actor<'_>,
-    id: i64,
+    id: StaffId,
     change: &StaffChange<'_>,
 ) -> Result<(), AccountError> {
     let full_name = checked_name(change.full_name)?;
@@ -370,7 +371,7 @@ pub async fn reset_staff_password(
     hasher: &Hasher,
     clock: &dyn Clock,
     actor: Actor<'_>,
-    id: i64,
+    id: StaffId,
 ) -> Result<Secret, AccountError> {
     if actor.staff_id() == Some(id) {
         return Err(AccountError::CannotResetOwnPassword);
@@ -403,7 +404,7 @@ pub async fn set_staff_active(
     pool: &PgPool,
     clock: &dyn Clock,
     actor: Actor<'_>,
-    id: i64,
+    id: StaffId,
     active: bool,
 ) -> Result<(), AccountError> {
     if !active && actor.staff_id() == Some(id) {
@@ -438,7 +439,7 @@ pub async fn unlock_staff(
     pool: &PgPool,
     clock: &dyn Clock,
     actor: Actor<'_>,
-    id: i64,
+    id: StaffId,
 ) -> Result<(), AccountError> {
     let mut tx = pool.begin().await?;
     let account = account(&mut tx, actor, id).await?;
@@ -454,7 +455,7 @@ pub async fn end_staff_sessions(
     pool: &PgPool,
     clock: &dyn Clock,
     actor: Actor<'_>,
-    id: i64,
+    id: StaffId,
 ) -> Result<(), AccountError> {
     let mut tx = pool.begin().await?;
     let account = account(&mut tx, actor, id).await?;
@@ -522,7 +523,10 @@ pub async fn bootstrap(
     Ok(created.one_time_password)
 }
 
-async fn centre_id(connection: &mut sqlx::PgConnection, code: &str) -> Result<i64, AccountError> {
+async fn centre_id(
+    connection: &mut sqlx::PgConnection,
+    code: &str,
+) -> Result<CentreId, AccountError> {
     let parsed = CentreCode::parse(code)
         .ok_or_else(|| AccountError::UnknownCentre(code.trim().to_owned()))?;
     store::centres::by_code(connection, parsed.as_str())
@@ -531,7 +535,7 @@ async fn centre_id(connection: &mut sqlx::PgConnection, code: &str) -> Result<i6
         .ok_or_else(|| AccountError::UnknownCentre(parsed.as_str().to_owned()))
 }
 
-async fn user_id_of(pool: &PgPool, username: &str) -> Result<i64, AccountError> {
+async fn user_id_of(pool: &PgPool, username: &str) -> Result<StaffId, AccountError> {
     let name = Username::parse(username).ok_or(AccountError::UnknownUser)?;
     let mut connection = pool.acquire().await?;
     store::staff::id_by_username(&mut connection, name.as_str())
@@ -544,7 +548,7 @@ async fn user_id_of(pool: &PgPool, username: &str) -> Result<i64, AccountError> 
 async fn account(
     connection: &mut sqlx::PgConnection,
     actor: Actor<'_>,
-    id: i64,
+    id: StaffId,
 ) -> Result<store::staff::Account, AccountError> {
     let account = store::staff::account_for_update(connection, id)
         .await?
@@ -556,7 +560,11 @@ async fn account(
 }
 
 /// Whether the actor reaches an account's home centre and every centre it is to supervise.
-fn check_reach(actor: Actor<'_>, home: i64, supervises: &[i64]) -> Result<(), AccountError> {
+fn check_reach(
+    actor: Actor<'_>,
+    home: CentreId,
+    supervises: &[CentreId],
+) -> Result<(), AccountError> {
     if !actor.reaches(home) {
         return Err(AccountError::OutOfScope);
     }
@@ -571,7 +579,7 @@ async fn audit_account(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     clock: &dyn Clock,
     actor: Actor<'_>,
-    id: i64,
+    id: StaffId,
     account: &store::staff::Account,
     action: Action,
 ) -> Result<(), sqlx::Error> {
@@ -583,7 +591,7 @@ async fn audit_admin(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     clock: &dyn Clock,
     actor: Actor<'_>,
-    centre_id: i64,
+    centre_id: CentreId,
     action: Action,
     mut details: serde_json::Value,
 ) -> Result<(), sqlx::Error> {

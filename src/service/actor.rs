@@ -5,6 +5,7 @@
 use serde_json::Value;
 
 use crate::audit::{self, Action, Event, Place};
+use crate::domain::ids::{CaseId, CentreId, StaffId};
 
 #[derive(Debug, Clone, Copy)]
 pub enum Actor<'a> {
@@ -18,17 +19,17 @@ pub enum Actor<'a> {
 /// review, subject access) take this alone: only a person at a desk handles a case.
 #[derive(Debug, Clone, Copy)]
 pub struct Staff<'a> {
-    pub id: i64,
+    pub id: StaffId,
     /// The home centre: the chain of the member's own events (sign-out, language, searches).
-    pub centre_id: i64,
+    pub centre_id: CentreId,
     /// A random tag of the session acted from (never the session id itself).
     pub session_tag: &'a str,
     /// The home centre and every supervised centre: the member's whole scope.
-    pub centres: &'a [i64],
+    pub centres: &'a [CentreId],
 }
 
 impl<'a> Actor<'a> {
-    pub fn staff_id(&self) -> Option<i64> {
+    pub fn staff_id(&self) -> Option<StaffId> {
         match self {
             Actor::Operator => None,
             Actor::Staff(staff) => Some(staff.id),
@@ -43,7 +44,7 @@ impl<'a> Actor<'a> {
     }
 
     /// Whether the actor may act on centre `centre_id` (and its accounts and cases).
-    pub fn reaches(&self, centre_id: i64) -> bool {
+    pub fn reaches(&self, centre_id: CentreId) -> bool {
         match self {
             Actor::Operator => true,
             Actor::Staff(staff) => staff.centres.contains(&centre_id),
@@ -80,7 +81,7 @@ impl<'a> Staff<'a> {
     }
 
     /// The member's view of case `case_id`'s personal data on `page`.
-    pub fn view<'e>(self, case_id: i64, centre_id: i64, page: &'e str) -> audit::View<'e>
+    pub fn view<'e>(self, case_id: CaseId, centre_id: CentreId, page: &'e str) -> audit::View<'e>
     where
         'a: 'e,
     {

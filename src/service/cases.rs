@@ -13,6 +13,7 @@ use uuid::Uuid;
 
 use crate::audit::Action;
 use crate::audit::{self, Part};
+use crate::domain::ids::{CaseId, CentreId};
 use crate::domain::riga_to_utc;
 use crate::domain::steps::{
     AuthorisationInput, DataProcessingInput, EmployeeEidInput, IdentityInput, PlannedTimeInput,
@@ -121,9 +122,9 @@ impl StepInput {
 /// What submitting the "new case" form did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Opening {
-    Opened(i64),
+    Opened(CaseId),
     /// The form's token had opened this case already (a second submit of the same form).
-    AlreadyOpened(i64),
+    AlreadyOpened(CaseId),
     /// The e-service may not be chosen (inactive or not authorisable).
     NotOpenable,
 }
@@ -133,7 +134,7 @@ pub async fn open(
     db: &PgPool,
     at: DateTime<Utc>,
     actor: Staff<'_>,
-    centre_id: i64,
+    centre_id: CentreId,
     eservice_id: i64,
     missing_eid_means: &[String],
     open_token: Uuid,
@@ -187,7 +188,7 @@ pub async fn record_step(
     keys: &Keys,
     at: DateTime<Utc>,
     actor: Staff<'_>,
-    case_id: i64,
+    case_id: CaseId,
     version: i32,
     input: &StepInput,
 ) -> Result<Recorded, CaseError> {
@@ -313,7 +314,7 @@ pub async fn stop(
     db: &PgPool,
     at: DateTime<Utc>,
     actor: Staff<'_>,
-    case_id: i64,
+    case_id: CaseId,
     version: i32,
     reason: StopReason,
     remark: Option<&str>,
@@ -354,8 +355,8 @@ pub async fn notice_shown(
     db: &PgPool,
     at: DateTime<Utc>,
     actor: Staff<'_>,
-    case_id: i64,
-    centre_id: i64,
+    case_id: CaseId,
+    centre_id: CentreId,
     notice_id: i64,
     version: i32,
 ) -> Result<(), sqlx::Error> {
@@ -382,7 +383,7 @@ pub async fn evidence_check_failed(
     db: &PgPool,
     at: DateTime<Utc>,
     actor: Staff<'_>,
-    case: (i64, i64),
+    case: (CaseId, CentreId),
     details: Value,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
@@ -404,8 +405,8 @@ pub async fn log_view(
     db: &PgPool,
     at: DateTime<Utc>,
     actor: Staff<'_>,
-    case_id: i64,
-    centre_id: i64,
+    case_id: CaseId,
+    centre_id: CentreId,
     page: &str,
 ) -> Result<(), sqlx::Error> {
     log_views(db, at, actor, &[(case_id, centre_id)], page).await
@@ -419,7 +420,7 @@ pub async fn log_views(
     db: &PgPool,
     at: DateTime<Utc>,
     actor: Staff<'_>,
-    cases: &[(i64, i64)],
+    cases: &[(CaseId, CentreId)],
     page: &str,
 ) -> Result<(), sqlx::Error> {
     if cases.is_empty() {
@@ -450,7 +451,7 @@ pub(crate) async fn write_audit(
     tx: &mut Transaction<'_, Postgres>,
     at: DateTime<Utc>,
     actor: Staff<'_>,
-    (case_id, centre_id): (i64, i64),
+    (case_id, centre_id): (CaseId, CentreId),
     action: Action,
     details: Value,
     parts: &[Part],

@@ -8,6 +8,7 @@ use chrono::{DateTime, Datelike, Months, TimeDelta, Utc};
 use uuid::Uuid;
 
 use crate::clock::Clock;
+use crate::domain::ids::{CaseId, CentreId};
 use crate::domain::staff::Role;
 use crate::domain::steps::{
     AuthorisationForm, DataProcessingForm, EmployeeEidForm, IdentityForm, PlannedTimeForm,
@@ -53,7 +54,7 @@ pub enum DemoError {
 #[derive(Debug)]
 pub struct Filled {
     pub accounts: Vec<(String, Role, Secret)>,
-    pub cases: Vec<i64>,
+    pub cases: Vec<CaseId>,
 }
 
 /// How far a demo case goes.
@@ -126,10 +127,13 @@ async fn fill_fresh(
     if !fresh {
         return Err(DemoError::NotFresh);
     }
-    let centre = sqlx::query_scalar!("SELECT id FROM centres WHERE code = $1", CENTRE)
-        .fetch_optional(pool)
-        .await?
-        .ok_or(DemoError::NoDemoCentre)?;
+    let centre = sqlx::query_scalar!(
+        r#"SELECT id AS "id: CentreId" FROM centres WHERE code = $1"#,
+        CENTRE
+    )
+    .fetch_optional(pool)
+    .await?
+    .ok_or(DemoError::NoDemoCentre)?;
     let mut accounts = Vec::new();
     let mut ids = Vec::new();
     for (username, full_name, role) in [
@@ -186,7 +190,7 @@ async fn make_case(
     (desk, eservice): (Staff<'_>, i64),
     client: (&str, &str, &str),
     goes: Goes,
-) -> Result<i64, DemoError> {
+) -> Result<CaseId, DemoError> {
     let now = clock.now();
     let means = ["eid-card".to_owned()];
     let id = match cases::open(
@@ -233,7 +237,7 @@ async fn make_case(
 }
 
 /// Case `id` as it stands now (its version for the next write), as the desk's page reads it.
-async fn case(pool: &sqlx::PgPool, id: i64, desk: Staff<'_>) -> Result<Case, DemoError> {
+async fn case(pool: &sqlx::PgPool, id: CaseId, desk: Staff<'_>) -> Result<Case, DemoError> {
     let mut connection = pool.acquire().await?;
     let case = store::cases::find(&mut connection, id, desk.centres).await?;
     Ok(case.ok_or(CaseError::NotFound)?)
@@ -262,7 +266,7 @@ async fn step_input(
             let expires = today.checked_add_months(Months::new(36)).unwrap_or(today);
             IdentityForm {
                 doc_type: "lv-identity-card".into(),
-                doc_number: format!("PA{:07}", id % 10_000_000),
+                doc_number: format!("PA{:07}", id.0 % 10_000_000),
                 issuing_state: "LV".into(),
                 expires_on: format!(
                     "{:02}.{:02}.{}",
@@ -330,7 +334,7 @@ async fn step_input(
 }
 
 /// The demo client's 22.¹3: told the result by phone, or not at all.
-fn authorisation_form(id: i64, notice_version: i32, wants_result: bool) -> AuthorisationForm {
+fn authorisation_form(id: CaseId, notice_version: i32, wants_result: bool) -> AuthorisationForm {
     AuthorisationForm {
         notice_version: notice_version.to_string(),
         wants_result,

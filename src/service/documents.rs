@@ -15,6 +15,7 @@ use sqlx::PgPool;
 use crate::audit::Action;
 use crate::audit::{self, Part};
 use crate::domain::identity_document::DocumentType;
+use crate::domain::ids::CaseId;
 use crate::domain::printed::{self as rules, NotPrintable};
 use crate::domain::steps::{
     AuthorisationInput, IdentityInput, PlannedTimeInput, ResultContact, SubmissionInput,
@@ -41,8 +42,11 @@ pub enum DocumentError {
     /// The authorisation was never printed, and this print may not be the first one.
     #[error("the authorisation was never printed")]
     NeverPrinted,
-    #[error("stored data of case {case_id} could not be read: {reason}")]
-    Corrupt { case_id: i64, reason: String },
+    #[error("stored data of case {case_id:?} could not be read: {reason}")]
+    Corrupt {
+        case_id: Option<CaseId>,
+        reason: String,
+    },
     #[error(transparent)]
     Pdf(#[from] PdfError),
     #[error(transparent)]
@@ -145,7 +149,7 @@ pub enum Printing {
 pub async fn print_authorisation(
     db: &PgPool,
     reader: Staff<'_>,
-    case_id: i64,
+    case_id: CaseId,
     english: bool,
     now: DateTime<Utc>,
     printing: Printing,
@@ -164,7 +168,7 @@ pub async fn print_authorisation(
                 .snapshot
                 .ok_or(DocumentError::NotPrintable(NotPrintable::Erased))?;
             let snapshot: Snapshot =
-                serde_json::from_value(value).map_err(|e| corrupt(case_id, e))?;
+                serde_json::from_value(value).map_err(|e| corrupt(Some(case_id), e))?;
             (
                 snapshot,
                 existing.verification_code,
@@ -190,7 +194,7 @@ pub async fn print_authorisation(
                 Some(version) => store::notice(&mut tx, version).await?,
                 None => crate::store::cases::current_notice(&mut tx, today).await?,
             }
-            .ok_or_else(|| corrupt(case_id, "no data-use notice in force"))?;
+            .ok_or_else(|| corrupt(Some(case_id), "no data-use notice in force"))?;
             // The answer recorded at 22.¹3 if there is one, else the one asked before printing.
             let result = match &authorisation {
                 Some(input) => Some(input.result_contact.as_ref()),
@@ -206,7 +210,7 @@ pub async fn print_authorisation(
             let code = snapshot.verification_code();
             let bytes = render_authorisation(snapshot.doc(&code)).await?;
             let sha256: [u8; 32] = Sha256::digest(&bytes).into();
-            let value = serde_json::to_value(&snapshot).map_err(|e| corrupt(case_id, e))?;
+            let value = serde_json::to_value(&snapshot).map_err(|e| corrupt(Some(case_id), e))?;
             store::insert_document(
                 &mut tx,
                 &NewDocument {
@@ -278,7 +282,7 @@ pub enum DocumentState {
 /// the case is within the reader's centres.
 pub async fn check_authorisation(
     db: &PgPool,
-    case_id: i64,
+    case_id: CaseId,
 ) -> Result<Option<DocumentCheck>, DocumentError> {
     let mut connection = db.acquire().await?;
     let Some(row) = store::document(&mut connection, case_id).await? else {
@@ -322,7 +326,7 @@ async fn rebuilt(snapshot: Value) -> Result<Option<(String, Vec<u8>)>, DocumentE
 /// evidence bundle; `None` if it was never printed or its content is erased or unreadable.
 pub async fn authorisation_pdf(
     db: &PgPool,
-    case_id: i64,
+    case_id: CaseId,
 ) -> Result<Option<Vec<u8>>, DocumentError> {
     let mut connection = db.acquire().await?;
     let snapshot = store::document(&mut connection, case_id)
@@ -339,7 +343,7 @@ pub async fn authorisation_pdf(
 pub async fn print_receipt(
     db: &PgPool,
     reader: Staff<'_>,
-    case_id: i64,
+    case_id: CaseId,
     english: bool,
     now: DateTime<Utc>,
 ) -> Result<Pdf, DocumentError> {
@@ -353,9 +357,9 @@ pub async fn print_receipt(
         return Err(NotPrintable::Erased.into());
     }
     let identity = step_input::<IdentityInput>(&steps, Step::Identity)?
-        .ok_or_else(|| corrupt(case_id, "submitted without identity"))?;
+        .ok_or_else(|| corrupt(Some(case_id), "submitted without identity"))?;
     let submission = step_input::<SubmissionInput>(&steps, Step::Submission)?
-        .ok_or_else(|| corrupt(case_id, "submission step without data"))?;
+        .ok_or_else(|| corrupt(Some(case_id), "submission step without data"))?;
     let planned = step_input::<PlannedTimeInput>(&steps, Step::PlannedTime)?;
     let authorisation = step_input::<AuthorisationInput>(&steps, Step::Authorisation)?;
     let number = match store::document(&mut tx, case_id).await? {
@@ -367,7 +371,7 @@ pub async fn print_receipt(
     let today = today_in_riga(now);
     let notice = crate::store::cases::current_notice(&mut tx, today)
         .await?
-        .ok_or_else(|| corrupt(case_id, "no data-use notice in force"))?;
+        .ok_or_else(|| corrupt(Some(case_id), "no data-use notice in force"))?;
     let complaint = bilingual(&notice.complaint_lv, &notice.complaint_en, english, "\n");
     let doc = ReceiptDoc {
         english,
@@ -389,7 +393,7 @@ pub async fn print_receipt(
     };
     let bytes = tokio::task::spawn_blocking(move || pdf::receipt(&doc))
         .await
-        .map_err(|e| corrupt(case_id, e))??;
+        .map_err(|e| corrupt(Some(case_id), e))??;
     audit::record(
         &mut tx,
         now,
@@ -435,7 +439,7 @@ pub async fn print_notice(
     };
     let bytes = tokio::task::spawn_blocking(move || pdf::notice(&doc))
         .await
-        .map_err(|e| corrupt(0, e))??;
+        .map_err(|e| corrupt(None, e))??;
     tx.commit().await?;
     Ok(Pdf {
         name: format!("v{version}"),
@@ -447,7 +451,7 @@ pub async fn print_notice(
 #[derive(Debug, Clone)]
 pub enum Verification {
     Matches {
-        case_id: i64,
+        case_id: CaseId,
         centre_name: String,
         first_printed_at: NaiveDateTime,
         /// The case is closed or stopped.
@@ -519,7 +523,7 @@ fn authorisation_content(
         .find(|row| row.step == Step::Identity)
         .ok_or(NotPrintable::IdentityNotRecorded)?;
     let identity: IdentityInput =
-        serde_json::from_value(identity_row.data.clone()).map_err(|e| corrupt(case.id, e))?;
+        serde_json::from_value(identity_row.data.clone()).map_err(|e| corrupt(Some(case.id), e))?;
     let (lv, en) = (&Documents::LV, &Documents::EN);
     let doc_type = identity.document.doc_type();
     let (result_wanted, result_contact) = printed_answer(result, english);
@@ -575,7 +579,7 @@ fn authorisation_content(
 async fn render_authorisation(doc: AuthorisationDoc) -> Result<Vec<u8>, DocumentError> {
     tokio::task::spawn_blocking(move || pdf::authorisation(&doc))
         .await
-        .map_err(|e| corrupt(0, e))?
+        .map_err(|e| corrupt(None, e))?
         .map_err(DocumentError::from)
 }
 
@@ -621,7 +625,7 @@ async fn refuse_mismatch(
     now: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     tracing::error!(
-        case_id = case.id,
+        case_id = case.id.0,
         document_number = number,
         "authorisation reprint does not match the first print; refused"
     );
@@ -654,7 +658,7 @@ fn step_input<T: serde::de::DeserializeOwned>(
         .map(|row| serde_json::from_value(row.data.clone()))
         .transpose()
         .map_err(|e| DocumentError::Corrupt {
-            case_id: 0,
+            case_id: None,
             reason: format!("{} step: {}", step.slug(), json_error_position(&e)),
         })
 }
@@ -684,7 +688,7 @@ pub(crate) enum AgainstPrint {
 /// Reads the authorisation once and says how `result` stands against it (see [`AgainstPrint`]).
 pub(crate) async fn against_print(
     connection: &mut sqlx::PgConnection,
-    case_id: i64,
+    case_id: CaseId,
     result: Option<&ResultContact>,
 ) -> Result<AgainstPrint, sqlx::Error> {
     let Some(existing) = store::document(connection, case_id).await? else {
@@ -755,7 +759,7 @@ fn hex(bytes: &[u8]) -> String {
 /// A stored value that could not be read. The reason is a fixed text or, for JSON, only the
 /// error's category and position: serde's message can quote the stored value itself (a name, a
 /// personal code), and this error ends up in the logs.
-fn corrupt(case_id: i64, reason: impl Into<CorruptReason>) -> DocumentError {
+fn corrupt(case_id: Option<CaseId>, reason: impl Into<CorruptReason>) -> DocumentError {
     DocumentError::Corrupt {
         case_id,
         reason: reason.into().0,

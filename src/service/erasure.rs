@@ -29,6 +29,7 @@ use sqlx::PgPool;
 use crate::audit::Action;
 use crate::audit::{self, Chain, Event, Part};
 use crate::clock::Clock;
+use crate::domain::ids::{CaseId, CentreId};
 use crate::domain::retention::erased_step_data;
 use crate::domain::today_in_riga;
 use crate::domain::workflow::StopReason;
@@ -40,23 +41,23 @@ const BATCH: i64 = 100;
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RetentionRun {
     /// The cases whose personal data were erased, in id order.
-    pub erased: Vec<i64>,
+    pub erased: Vec<CaseId>,
     /// Of those, the cases that were still open and were stopped.
-    pub stopped: Vec<i64>,
+    pub stopped: Vec<CaseId>,
 }
 
 /// Erases the personal data of every case whose retention date is before today in Riga.
 pub async fn run(pool: &PgPool, clock: &dyn Clock) -> Result<RetentionRun, sqlx::Error> {
     let today = today_in_riga(clock.now());
     let mut run = RetentionRun::default();
-    let mut after = 0_i64;
+    let mut after = CaseId(0);
     loop {
         let due = sqlx::query_scalar!(
-            "SELECT id FROM cases
+            r#"SELECT id AS "id: CaseId" FROM cases
              WHERE erased_at IS NULL AND retention_until < $1 AND id > $2
-             ORDER BY id LIMIT $3",
+             ORDER BY id LIMIT $3"#,
             today as _,
-            after,
+            after as _,
             BATCH,
         )
         .fetch_all(pool)
@@ -92,16 +93,16 @@ enum Erased {
 async fn erase_case(
     pool: &PgPool,
     clock: &dyn Clock,
-    case_id: i64,
+    case_id: CaseId,
     today: NaiveDate,
 ) -> Result<Erased, sqlx::Error> {
     let mut tx = pool.begin().await?;
     let now = clock.now();
     let Some(case) = sqlx::query!(
-        r#"SELECT centre_id, status = 'open' AS "open!", version FROM cases
+        r#"SELECT centre_id AS "centre_id: CentreId", status = 'open' AS "open!", version FROM cases
          WHERE id = $1 AND erased_at IS NULL AND retention_until < $2
          FOR UPDATE"#,
-        case_id,
+        case_id as _,
         today as _,
     )
     .fetch_optional(&mut *tx)
@@ -115,7 +116,7 @@ async fn erase_case(
             "UPDATE cases SET status = 'stopped', next_step = NULL, stop_reason = $2,
                     stopped_at = $3
              WHERE id = $1",
-            case_id,
+            case_id as _,
             StopReason::Other.code(),
             now as _,
         )
@@ -142,7 +143,7 @@ async fn erase_case(
     }
     let steps = sqlx::query!(
         "SELECT id, step, data FROM case_steps WHERE case_id = $1 ORDER BY id",
-        case_id
+        case_id as _
     )
     .fetch_all(&mut *tx)
     .await?;
@@ -170,7 +171,7 @@ async fn erase_case(
     // and the salt, so that the personal data's commitments can no longer be tested.
     sqlx::query!(
         "SELECT erase_case_personal_data($1, $2, $3, $4)",
-        case_id,
+        case_id as _,
         now as _,
         &step_ids,
         &kept,

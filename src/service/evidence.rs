@@ -8,6 +8,7 @@ use sqlx::PgPool;
 
 use crate::audit::bundle::{self, Bundle, ExportError};
 use crate::audit::log;
+use crate::domain::ids::CaseId;
 use crate::keys::Keys;
 use crate::service::documents;
 
@@ -30,7 +31,7 @@ pub async fn export(
     keys: &Keys,
     now: DateTime<Utc>,
     data_dir: &Path,
-    case_id: i64,
+    case_id: CaseId,
     redacted: bool,
 ) -> Result<Bundle, EvidenceError> {
     let written = log::checkpoint(db, keys, now, &log::directory(data_dir)).await?;
@@ -42,7 +43,7 @@ pub async fn export(
     let mut connection = db.acquire().await?;
     let bundle = bundle::export(
         &mut connection,
-        case_id,
+        case_id.0,
         redacted,
         (&written.note, written.size),
         &keys.anchor_public_key(),

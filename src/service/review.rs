@@ -9,6 +9,7 @@ use sqlx::PgPool;
 use crate::audit::Action;
 use crate::audit::{self, Part};
 use crate::domain::figures::{month_code, months_span, previous_month};
+use crate::domain::ids::{CaseId, CentreId};
 use crate::domain::review::{ReviewInput, draw_sample};
 use crate::domain::today_in_riga;
 use crate::service::Staff;
@@ -34,7 +35,7 @@ pub async fn mark(
     db: &PgPool,
     at: DateTime<Utc>,
     actor: Staff<'_>,
-    (case_id, centre_id): (i64, i64),
+    (case_id, centre_id): (CaseId, CentreId),
     supersedes: Option<i64>,
     input: &ReviewInput,
 ) -> Result<Marked, sqlx::Error> {
@@ -103,7 +104,7 @@ pub async fn draw(
     db: &PgPool,
     at: DateTime<Utc>,
     actor: Staff<'_>,
-    centre_id: i64,
+    centre_id: CentreId,
     percent: u8,
 ) -> Result<Drawn, sqlx::Error> {
     let month = previous_month(today_in_riga(at));

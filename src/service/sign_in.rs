@@ -10,6 +10,7 @@ use sqlx::PgPool;
 
 use crate::audit::Action;
 use crate::audit::{self, Chain, Event};
+use crate::domain::ids::StaffId;
 use crate::domain::staff::{Lockout, lockout_after, one_time_password_expired};
 use crate::passwords::{Hasher, Secret};
 use crate::store;
@@ -26,7 +27,7 @@ pub enum SignIn {
     /// lock-out this failure brought.
     Failed { lockout: Lockout, expired: bool },
     /// Signed in, with the random tag of the new session.
-    SignedIn { staff_id: i64, tag: String },
+    SignedIn { staff_id: StaffId, tag: String },
 }
 
 /// One attempt to sign in as `username` (trimmed, lower case) with `password`; `language`, if

@@ -9,6 +9,7 @@ use sqlx::PgPool;
 
 use crate::audit;
 use crate::audit::Action;
+use crate::domain::ids::CaseId;
 use crate::service::Staff;
 use crate::store::subject_access::{self as store, AccessEvent, HeldCase, HeldReview, HeldStep};
 
@@ -30,7 +31,7 @@ pub async fn find(
 ) -> Result<Found, sqlx::Error> {
     let mut tx = db.begin().await?;
     let cases = store::cases(&mut tx, hmac, me.centres).await?;
-    let ids: Vec<i64> = cases.iter().map(|case| case.id).collect();
+    let ids: Vec<CaseId> = cases.iter().map(|case| case.id).collect();
     let steps = store::steps(&mut tx, &ids).await?;
     let access = store::access_events(&mut tx, &ids).await?;
     let reviews = store::reviews(&mut tx, &ids).await?;

@@ -10,6 +10,7 @@ use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
+use crate::domain::ids::{CaseId, CentreId, StaffId};
 use crate::domain::steps::ContactChannel;
 use crate::domain::workflow::{
     Capabilities, CaseState, CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason,
@@ -126,9 +127,9 @@ pub async fn mark_notice_shown(
 
 #[derive(Debug)]
 pub struct NewCase<'a> {
-    pub centre_id: i64,
+    pub centre_id: CentreId,
     pub eservice_id: i64,
-    pub opened_by: i64,
+    pub opened_by: StaffId,
     pub missing_eid_means: &'a [String],
     pub opened_at: DateTime<Utc>,
     /// The one-time token of the form that opens it.
@@ -141,11 +142,11 @@ pub struct NewCase<'a> {
 /// The centre's retention period in years (its document classification scheme).
 pub async fn retention_years(
     connection: &mut PgConnection,
-    centre_id: i64,
+    centre_id: CentreId,
 ) -> Result<i16, sqlx::Error> {
     sqlx::query_scalar!(
         "SELECT retention_years FROM centres WHERE id = $1",
-        centre_id
+        centre_id as _
     )
     .fetch_one(connection)
     .await
@@ -156,7 +157,7 @@ pub async fn retention_years(
 pub async fn open(
     connection: &mut PgConnection,
     case: &NewCase<'_>,
-) -> Result<Option<i64>, sqlx::Error> {
+) -> Result<Option<CaseId>, sqlx::Error> {
     // A token already used opens nothing; the caller then finds the case it opened.
     sqlx::query_scalar!(
         "INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step,
@@ -165,10 +166,10 @@ pub async fn open(
          SELECT $1, id, $3, 'open', 'identity', gives_planned_time, gives_result, $4, $5, $6, $7
          FROM eservices WHERE id = $2 AND active AND authorised_submission
          ON CONFLICT (open_token) DO NOTHING
-         RETURNING id",
-        case.centre_id,
+         RETURNING id AS \"id: CaseId\"",
+        case.centre_id as _,
         case.eservice_id,
-        case.opened_by,
+        case.opened_by as _,
         case.missing_eid_means,
         case.opened_at as _,
         case.open_token,
@@ -182,14 +183,14 @@ pub async fn open(
 pub async fn opened_with(
     connection: &mut PgConnection,
     token: Uuid,
-    staff_id: i64,
-    centres: &[i64],
-) -> Result<Option<i64>, sqlx::Error> {
+    staff_id: StaffId,
+    centres: &[CentreId],
+) -> Result<Option<CaseId>, sqlx::Error> {
     sqlx::query_scalar!(
-        "SELECT id FROM cases WHERE open_token = $1 AND opened_by = $2 AND centre_id = ANY($3)",
+        "SELECT id AS \"id: CaseId\" FROM cases WHERE open_token = $1 AND opened_by = $2 AND centre_id = ANY($3)",
         token,
-        staff_id,
-        centres,
+        staff_id as _,
+        centres as _,
     )
     .fetch_optional(connection)
     .await
@@ -201,8 +202,8 @@ pub async fn opened_with(
 /// A case as its pages show it.
 #[derive(Debug, Clone)]
 pub struct Case {
-    pub id: i64,
-    pub centre_id: i64,
+    pub id: CaseId,
+    pub centre_id: CentreId,
     pub status: CaseStatus,
     pub next_step: Option<Step>,
     pub version: i32,
@@ -252,8 +253,8 @@ impl Case {
 /// Case `id` if it belongs to one of `centres`.
 pub async fn find(
     connection: &mut PgConnection,
-    id: i64,
-    centres: &[i64],
+    id: CaseId,
+    centres: &[CentreId],
 ) -> Result<Option<Case>, sqlx::Error> {
     sqlx::query_as!(
         Case,
@@ -283,8 +284,8 @@ pub async fn find(
            JOIN eservices e ON e.id = c.eservice_id
            JOIN centres ce ON ce.id = c.centre_id
            WHERE c.id = $1 AND c.centre_id = ANY($2)"#,
-        id,
-        centres,
+        id as _,
+        centres as _,
     )
     .fetch_optional(connection)
     .await
@@ -294,8 +295,8 @@ pub async fn find(
 /// people recording on one case at once are served one after the other.
 #[derive(Debug, Clone)]
 pub struct Locked {
-    pub id: i64,
-    pub centre_id: i64,
+    pub id: CaseId,
+    pub centre_id: CentreId,
     pub status: CaseStatus,
     pub next_step: Option<Step>,
     pub version: i32,
@@ -329,8 +330,8 @@ fn restore(
 
 pub async fn lock(
     connection: &mut PgConnection,
-    id: i64,
-    centres: &[i64],
+    id: CaseId,
+    centres: &[CentreId],
 ) -> Result<Option<Locked>, sqlx::Error> {
     sqlx::query_as!(
         Locked,
@@ -342,8 +343,8 @@ pub async fn lock(
            JOIN centres ce ON ce.id = c.centre_id
            WHERE c.id = $1 AND c.centre_id = ANY($2)
            FOR UPDATE OF c"#,
-        id,
-        centres,
+        id as _,
+        centres as _,
     )
     .fetch_optional(connection)
     .await
@@ -363,7 +364,7 @@ pub struct StepRow {
 
 pub async fn steps(
     connection: &mut PgConnection,
-    case_id: i64,
+    case_id: CaseId,
 ) -> Result<Vec<StepRow>, sqlx::Error> {
     sqlx::query_as!(
         StepRow,
@@ -373,7 +374,7 @@ pub async fn steps(
                   cs.recorded_at AS "recorded_at: DateTime<Utc>"
            FROM case_steps cs LEFT JOIN staff s ON s.id = cs.recorded_by
            WHERE cs.case_id = $1 ORDER BY cs.id"#,
-        case_id
+        case_id as _
     )
     .fetch_all(connection)
     .await
@@ -384,11 +385,11 @@ pub async fn steps(
 
 pub async fn insert_step(
     connection: &mut PgConnection,
-    case_id: i64,
+    case_id: CaseId,
     step: Step,
     not_applicable_reason: Option<NotApplicableReason>,
     data: &serde_json::Value,
-    recorded_by: Option<i64>,
+    recorded_by: Option<StaffId>,
     at: DateTime<Utc>,
 ) -> Result<(), sqlx::Error> {
     let outcome = match not_applicable_reason {
@@ -398,12 +399,12 @@ pub async fn insert_step(
     sqlx::query!(
         "INSERT INTO case_steps (case_id, step, outcome, reason, data, recorded_by, recorded_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        case_id,
+        case_id as _,
         step.slug(),
         outcome.code(),
         not_applicable_reason.map(|reason| reason.code()),
         data,
-        recorded_by,
+        recorded_by as _,
         at as _,
     )
     .execute(connection)
@@ -431,7 +432,7 @@ pub struct CaseFields<'a> {
 /// Moves the case to `state`, raising its version; sets `closed_at` when it closes.
 pub async fn advance(
     connection: &mut PgConnection,
-    case_id: i64,
+    case_id: CaseId,
     state: CaseState,
     fields: &CaseFields<'_>,
     at: DateTime<Utc>,
@@ -453,7 +454,7 @@ pub async fn advance(
              closed_at = CASE WHEN $2 = 'closed'::case_status THEN $14 ELSE closed_at END,
              client_name_key = COALESCE($15, client_name_key)
          WHERE id = $1",
-        case_id,
+        case_id as _,
         status as CaseStatus,
         state.next_step().map(|step| step.slug()),
         fields.client_given_names,
@@ -476,7 +477,7 @@ pub async fn advance(
 
 pub async fn stop(
     connection: &mut PgConnection,
-    case_id: i64,
+    case_id: CaseId,
     reason: &str,
     remark: Option<&str>,
     at: DateTime<Utc>,
@@ -489,7 +490,7 @@ pub async fn stop(
                 stop_reason = $2, stop_remark = $3, stopped_at = $4,
                 retention_until = coalesce(retention_until, $5)
          WHERE id = $1",
-        case_id,
+        case_id as _,
         reason,
         remark,
         at as _,
@@ -506,8 +507,8 @@ pub async fn stop(
 /// A case in a list: no personal code, only the name the desk recognises.
 #[derive(Debug, Clone)]
 pub struct Listed {
-    pub id: i64,
-    pub centre_id: i64,
+    pub id: CaseId,
+    pub centre_id: CentreId,
     pub status: CaseStatus,
     pub next_step: Option<Step>,
     pub client_given_names: Option<String>,
@@ -524,7 +525,7 @@ pub struct Listed {
 #[derive(Debug, Clone)]
 pub struct Paged {
     pub rows: Vec<Listed>,
-    pub next: Option<i64>,
+    pub next: Option<CaseId>,
 }
 
 impl Paged {
@@ -542,9 +543,9 @@ impl Paged {
 /// last case of the page before (served by `cases_opened_by_idx`).
 pub async fn open_cases_of(
     pool: &PgPool,
-    staff_id: i64,
-    centres: &[i64],
-    after: Option<i64>,
+    staff_id: StaffId,
+    centres: &[CentreId],
+    after: Option<CaseId>,
 ) -> Result<Paged, sqlx::Error> {
     let rows = open_cases_of_statement(staff_id, centres, after)
         .fetch_all(pool)
@@ -554,9 +555,9 @@ pub async fn open_cases_of(
 
 /// The statement [`open_cases_of`] runs, with its arguments bound.
 pub fn open_cases_of_statement(
-    staff_id: i64,
-    centres: &[i64],
-    after: Option<i64>,
+    staff_id: StaffId,
+    centres: &[CentreId],
+    after: Option<CaseId>,
 ) -> Statement<impl FnMut(PgRow) -> Result<Listed, sqlx::Error> + Send + use<>> {
     sqlx::query_as!(
         Listed,
@@ -570,9 +571,9 @@ pub fn open_cases_of_statement(
            WHERE c.opened_by = $1 AND c.status = 'open' AND c.centre_id = ANY($2)
              AND c.id < coalesce($3, 9223372036854775807)
            ORDER BY c.id DESC LIMIT $4"#,
-        staff_id,
-        centres,
-        after,
+        staff_id as _,
+        centres as _,
+        after as _,
         PAGE_SIZE + 1,
     )
 }
@@ -583,8 +584,8 @@ pub fn open_cases_of_statement(
 /// page per centre.
 pub async fn awaiting_result(
     pool: &PgPool,
-    centres: &[i64],
-    after: Option<i64>,
+    centres: &[CentreId],
+    after: Option<CaseId>,
 ) -> Result<Paged, sqlx::Error> {
     let rows = awaiting_result_statement(centres, after)
         .fetch_all(pool)
@@ -594,8 +595,8 @@ pub async fn awaiting_result(
 
 /// The statement [`awaiting_result`] runs, with its arguments bound.
 pub fn awaiting_result_statement(
-    centres: &[i64],
-    after: Option<i64>,
+    centres: &[CentreId],
+    after: Option<CaseId>,
 ) -> Statement<impl FnMut(PgRow) -> Result<Listed, sqlx::Error> + Send + use<>> {
     sqlx::query_as!(
         Listed,
@@ -622,8 +623,8 @@ pub fn awaiting_result_statement(
            ) c
            JOIN eservices e ON e.id = c.eservice_id
            ORDER BY c.submitted_at, c.id LIMIT $3"#,
-        centres,
-        after,
+        centres as _,
+        after as _,
         PAGE_SIZE + 1,
     )
 }
@@ -631,7 +632,7 @@ pub fn awaiting_result_statement(
 /// The centres' cases recently closed or stopped, for finding a finished case again.
 pub async fn recently_finished(
     pool: &PgPool,
-    centres: &[i64],
+    centres: &[CentreId],
     limit: i64,
 ) -> Result<Vec<Listed>, sqlx::Error> {
     sqlx::query_as!(
@@ -645,7 +646,7 @@ pub async fn recently_finished(
            FROM cases c JOIN eservices e ON e.id = c.eservice_id
            WHERE c.centre_id = ANY($1) AND c.status <> 'open'
            ORDER BY coalesce(c.closed_at, c.stopped_at) DESC, c.id DESC LIMIT $2"#,
-        centres,
+        centres as _,
         limit,
     )
     .fetch_all(pool)
@@ -668,7 +669,7 @@ pub enum SearchBy<'a> {
 /// search reads the centres' cases and stops at `LIST_LIMIT` rows.
 pub async fn search(
     pool: &PgPool,
-    centres: &[i64],
+    centres: &[CentreId],
     by: SearchBy<'_>,
 ) -> Result<Vec<Listed>, sqlx::Error> {
     match by {
@@ -684,7 +685,7 @@ pub async fn search(
            FROM cases c JOIN eservices e ON e.id = c.eservice_id
            WHERE c.centre_id = ANY($1) AND c.personal_code_hmac = $2
            ORDER BY c.id DESC LIMIT $3"#,
-                centres,
+                centres as _,
                 hmac,
                 LIST_LIMIT,
             )
@@ -714,7 +715,7 @@ pub async fn search(
              AND (SELECT bool_and(c.client_name_key LIKE w)
                   FROM unnest($2::text[]) AS w)
            ORDER BY c.id DESC LIMIT $3"#,
-                centres,
+                centres as _,
                 &words,
                 LIST_LIMIT,
             )
@@ -726,7 +727,7 @@ pub async fn search(
 
 /// The statement the search by portal reference runs, with its arguments bound.
 pub fn portal_reference_search_statement(
-    centres: &[i64],
+    centres: &[CentreId],
     reference: &str,
 ) -> Statement<impl FnMut(PgRow) -> Result<Listed, sqlx::Error> + Send + use<>> {
     sqlx::query_as!(
@@ -741,7 +742,7 @@ pub fn portal_reference_search_statement(
            WHERE c.centre_id = ANY($1) AND c.portal_reference IS NOT NULL
              AND lower(c.portal_reference) = lower($2)
            ORDER BY c.id DESC LIMIT $3"#,
-        centres,
+        centres as _,
         reference,
         LIST_LIMIT,
     )

@@ -2,11 +2,12 @@
 
 use sqlx::{PgConnection, PgPool};
 
+use crate::domain::ids::CentreId;
 use crate::domain::staff::CentreKind;
 
 #[derive(Debug, Clone)]
 pub struct Centre {
-    pub id: i64,
+    pub id: CentreId,
     pub code: String,
     pub name: String,
     pub municipality: String,
@@ -31,10 +32,10 @@ pub const CODE_KEY: &str = "centres_code_key";
 pub async fn insert(
     connection: &mut PgConnection,
     fields: &CentreFields<'_>,
-) -> Result<i64, sqlx::Error> {
+) -> Result<CentreId, sqlx::Error> {
     sqlx::query_scalar!(
         "INSERT INTO centres (code, name, municipality, kind, retention_years, active)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id AS \"id: CentreId\"",
         fields.code,
         fields.name,
         fields.municipality,
@@ -48,14 +49,14 @@ pub async fn insert(
 
 pub async fn update(
     connection: &mut PgConnection,
-    id: i64,
+    id: CentreId,
     fields: &CentreFields<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE centres SET code = $2, name = $3, municipality = $4, kind = $5,
                 retention_years = $6, active = $7
          WHERE id = $1",
-        id,
+        id as _,
         fields.code,
         fields.name,
         fields.municipality,
@@ -83,25 +84,29 @@ pub async fn by_code(
 }
 
 /// The centre `id`, if it is among `scope`.
-pub async fn get(pool: &PgPool, id: i64, scope: &[i64]) -> Result<Option<Centre>, sqlx::Error> {
+pub async fn get(
+    pool: &PgPool,
+    id: CentreId,
+    scope: &[CentreId],
+) -> Result<Option<Centre>, sqlx::Error> {
     sqlx::query_as!(
         Centre,
         r#"SELECT id, code, name, municipality, kind AS "kind: CentreKind", retention_years, active
            FROM centres WHERE id = $1 AND id = ANY($2)"#,
-        id,
-        scope
+        id as _,
+        scope as _
     )
     .fetch_optional(pool)
     .await
 }
 
 /// The centres among `scope`, by code.
-pub async fn list(pool: &PgPool, scope: &[i64]) -> Result<Vec<Centre>, sqlx::Error> {
+pub async fn list(pool: &PgPool, scope: &[CentreId]) -> Result<Vec<Centre>, sqlx::Error> {
     sqlx::query_as!(
         Centre,
         r#"SELECT id, code, name, municipality, kind AS "kind: CentreKind", retention_years, active
            FROM centres WHERE id = ANY($1) ORDER BY code"#,
-        scope
+        scope as _
     )
     .fetch_all(pool)
     .await

@@ -7,6 +7,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
 use sqlx::{PgConnection, PgPool};
 
+use crate::domain::ids::{CaseId, CentreId, StaffId};
 use crate::domain::workflow::Step;
 
 use super::cases::Notice;
@@ -14,8 +15,8 @@ use super::cases::Notice;
 /// What the documents need of a case, its centre and its e-service.
 #[derive(Debug, Clone)]
 pub struct CaseRow {
-    pub id: i64,
-    pub centre_id: i64,
+    pub id: CaseId,
+    pub centre_id: CentreId,
     pub centre_code: String,
     pub centre_name: String,
     pub municipality: String,
@@ -47,23 +48,23 @@ pub struct DocumentRow {
 /// A new authorisation record, written at the first print.
 #[derive(Debug)]
 pub struct NewDocument<'a> {
-    pub case_id: i64,
-    pub centre_id: i64,
+    pub case_id: CaseId,
+    pub centre_id: CentreId,
     pub year: i16,
     pub sequence: i32,
     pub document_number: &'a str,
     pub verification_code: &'a str,
     pub snapshot: &'a Value,
     pub sha256: &'a [u8],
-    pub printed_by: i64,
+    pub printed_by: StaffId,
     pub printed_at: DateTime<Utc>,
 }
 
 /// A document found by number, for the verification page.
 #[derive(Debug, Clone)]
 pub struct FoundDocument {
-    pub case_id: i64,
-    pub centre_id: i64,
+    pub case_id: CaseId,
+    pub centre_id: CentreId,
     pub centre_name: String,
     pub verification_code: String,
     pub first_printed_at: DateTime<Utc>,
@@ -75,13 +76,13 @@ pub struct FoundDocument {
 /// allocate a number. `None` when the case is not in `centres`.
 pub async fn lock_case(
     connection: &mut PgConnection,
-    case_id: i64,
-    centres: &[i64],
+    case_id: CaseId,
+    centres: &[CentreId],
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar!(
         "SELECT id FROM cases WHERE id = $1 AND centre_id = ANY($2) FOR UPDATE",
-        case_id,
-        centres,
+        case_id as _,
+        centres as _,
     )
     .fetch_optional(connection)
     .await
@@ -90,8 +91,8 @@ pub async fn lock_case(
 /// The case with its centre and e-service; `None` when it is not in `centres`.
 pub async fn case(
     connection: &mut PgConnection,
-    case_id: i64,
-    centres: &[i64],
+    case_id: CaseId,
+    centres: &[CentreId],
 ) -> Result<Option<CaseRow>, sqlx::Error> {
     sqlx::query_as!(
         CaseRow,
@@ -104,8 +105,8 @@ pub async fn case(
            JOIN eservices e ON e.id = c.eservice_id
            JOIN staff s ON s.id = c.opened_by
            WHERE c.id = $1 AND c.centre_id = ANY($2)"#,
-        case_id,
-        centres,
+        case_id as _,
+        centres as _,
     )
     .fetch_optional(connection)
     .await
@@ -114,7 +115,7 @@ pub async fn case(
 /// The steps an employee recorded, in the order of the duties.
 pub async fn recorded_steps(
     connection: &mut PgConnection,
-    case_id: i64,
+    case_id: CaseId,
 ) -> Result<Vec<StepRow>, sqlx::Error> {
     sqlx::query_as!(
         StepRow,
@@ -124,7 +125,7 @@ pub async fn recorded_steps(
            LEFT JOIN staff s ON s.id = cs.recorded_by
            WHERE cs.case_id = $1 AND cs.outcome = 'recorded'
            ORDER BY cs.recorded_at, cs.id"#,
-        case_id,
+        case_id as _,
     )
     .fetch_all(connection)
     .await
@@ -166,23 +167,26 @@ pub async fn mark_notice_version_shown(
 /// The case's authorisation record, if it was printed.
 pub async fn document(
     connection: &mut PgConnection,
-    case_id: i64,
+    case_id: CaseId,
 ) -> Result<Option<DocumentRow>, sqlx::Error> {
     sqlx::query_as!(
         DocumentRow,
         "SELECT document_number, verification_code, snapshot, sha256
          FROM authorisation_documents WHERE case_id = $1",
-        case_id,
+        case_id as _,
     )
     .fetch_optional(connection)
     .await
 }
 
 /// How many times the case's authorisation was printed (the first print and every reprint).
-pub async fn print_count(connection: &mut PgConnection, case_id: i64) -> Result<i64, sqlx::Error> {
+pub async fn print_count(
+    connection: &mut PgConnection,
+    case_id: CaseId,
+) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar!(
         r#"SELECT count(*) AS "count!" FROM authorisation_prints WHERE case_id = $1"#,
-        case_id
+        case_id as _
     )
     .fetch_one(connection)
     .await
@@ -193,7 +197,7 @@ pub async fn print_count(connection: &mut PgConnection, case_id: i64) -> Result<
 /// number is lost only when its print is rolled back.
 pub async fn allocate_sequence(
     connection: &mut PgConnection,
-    centre_id: i64,
+    centre_id: CentreId,
     year: i16,
 ) -> Result<i32, sqlx::Error> {
     sqlx::query_scalar!(
@@ -202,7 +206,7 @@ pub async fn allocate_sequence(
          ON CONFLICT (centre_id, year)
          DO UPDATE SET last_number = authorisation_number_counters.last_number + 1
          RETURNING last_number",
-        centre_id,
+        centre_id as _,
         year,
     )
     .fetch_one(connection)
@@ -218,15 +222,15 @@ pub async fn insert_document(
              (case_id, centre_id, year, sequence, document_number, verification_code, snapshot,
               sha256, first_printed_by, first_printed_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
-        document.case_id,
-        document.centre_id,
+        document.case_id as _,
+        document.centre_id as _,
         document.year,
         document.sequence,
         document.document_number,
         document.verification_code,
         document.snapshot,
         document.sha256,
-        document.printed_by,
+        document.printed_by as _,
         document.printed_at as _,
     )
     .execute(connection)
@@ -237,8 +241,8 @@ pub async fn insert_document(
 /// Records one print; its id.
 pub async fn insert_print(
     connection: &mut PgConnection,
-    case_id: i64,
-    printed_by: i64,
+    case_id: CaseId,
+    printed_by: StaffId,
     printed_at: DateTime<Utc>,
     sha256: &[u8],
     reprint: bool,
@@ -246,8 +250,8 @@ pub async fn insert_print(
     sqlx::query_scalar!(
         "INSERT INTO authorisation_prints (case_id, printed_by, printed_at, sha256, reprint)
          VALUES ($1, $2, $3, $4, $5) RETURNING id",
-        case_id,
-        printed_by,
+        case_id as _,
+        printed_by as _,
         printed_at as _,
         sha256,
         reprint,
@@ -260,7 +264,7 @@ pub async fn insert_print(
 pub async fn find_by_number(
     pool: &PgPool,
     document_number: &str,
-    centres: &[i64],
+    centres: &[CentreId],
 ) -> Result<Option<FoundDocument>, sqlx::Error> {
     sqlx::query_as!(
         FoundDocument,
@@ -273,7 +277,7 @@ pub async fn find_by_number(
            WHERE d.document_number = $1 AND d.centre_id = ANY($2)
            LIMIT 1"#,
         document_number,
-        centres,
+        centres as _,
     )
     .fetch_optional(pool)
     .await

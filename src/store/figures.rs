@@ -8,6 +8,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::PgPool;
 
+use crate::domain::ids::CentreId;
+
 /// Which grouping a row belongs to, as PostgreSQL's `GROUPING(centre, month, e-service)` bits
 /// say: a 1 bit is a column *not* grouped by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,7 +35,7 @@ impl Level {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Key {
     pub level: Level,
-    pub centre_id: Option<i64>,
+    pub centre_id: Option<CentreId>,
     pub month: Option<NaiveDate>,
     pub eservice_id: Option<i64>,
 }
@@ -41,7 +43,7 @@ pub struct Key {
 /// The chosen centres and the period `[from, until)`.
 #[derive(Debug, Clone)]
 pub struct Scope<'a> {
-    pub centres: &'a [i64],
+    pub centres: &'a [CentreId],
     pub from: DateTime<Utc>,
     pub until: DateTime<Utc>,
 }
@@ -59,7 +61,7 @@ pub struct Opened {
 pub async fn opened(pool: &PgPool, scope: &Scope<'_>) -> Result<Vec<Opened>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT GROUPING(c.centre_id, m.month, c.eservice_id) AS "grouping!",
-                  c.centre_id AS "centre_id?", m.month AS "month?: NaiveDate", c.eservice_id AS "eservice_id?",
+                  c.centre_id AS "centre_id?: CentreId", m.month AS "month?: NaiveDate", c.eservice_id AS "eservice_id?",
                   count(*) AS "opened!",
                   count(*) FILTER (WHERE c.client_wants_result) AS "asked_result!",
                   count(c.client_wants_result) AS "answered!"
@@ -67,7 +69,7 @@ pub async fn opened(pool: &PgPool, scope: &Scope<'_>) -> Result<Vec<Opened>, sql
            CROSS JOIN LATERAL (SELECT date_trunc('month', c.opened_at AT TIME ZONE 'Europe/Riga')::date AS month) m
            WHERE c.centre_id = ANY($1) AND c.opened_at >= $2 AND c.opened_at < $3
            GROUP BY GROUPING SETS ((c.centre_id, m.month), (m.month), (c.eservice_id))"#,
-        scope.centres,
+        scope.centres as _,
         scope.from as _,
         scope.until as _,
     )
@@ -101,14 +103,14 @@ pub struct Closed {
 pub async fn closed(pool: &PgPool, scope: &Scope<'_>) -> Result<Vec<Closed>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT GROUPING(c.centre_id, m.month, c.eservice_id) AS "grouping!",
-                  c.centre_id AS "centre_id?", m.month AS "month?: NaiveDate", c.eservice_id AS "eservice_id?",
+                  c.centre_id AS "centre_id?: CentreId", m.month AS "month?: NaiveDate", c.eservice_id AS "eservice_id?",
                   count(*) AS "closed!"
            FROM cases c
            CROSS JOIN LATERAL (SELECT date_trunc('month', c.closed_at AT TIME ZONE 'Europe/Riga')::date AS month) m
            WHERE c.centre_id = ANY($1) AND c.closed_at IS NOT NULL
              AND c.closed_at >= $2 AND c.closed_at < $3
            GROUP BY GROUPING SETS ((c.centre_id, m.month), (m.month), (c.eservice_id))"#,
-        scope.centres,
+        scope.centres as _,
         scope.from as _,
         scope.until as _,
     )
@@ -141,7 +143,7 @@ pub struct Stopped {
 pub async fn stopped(pool: &PgPool, scope: &Scope<'_>) -> Result<Vec<Stopped>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT GROUPING(c.centre_id, m.month, c.eservice_id) AS "grouping!",
-                  c.centre_id AS "centre_id?", m.month AS "month?: NaiveDate", c.eservice_id AS "eservice_id?",
+                  c.centre_id AS "centre_id?: CentreId", m.month AS "month?: NaiveDate", c.eservice_id AS "eservice_id?",
                   coalesce(c.stop_reason, 'other') AS "reason!",
                   count(*) AS "stopped!"
            FROM cases c
@@ -151,7 +153,7 @@ pub async fn stopped(pool: &PgPool, scope: &Scope<'_>) -> Result<Vec<Stopped>, s
            GROUP BY GROUPING SETS ((c.centre_id, m.month, coalesce(c.stop_reason, 'other')),
                                    (m.month, coalesce(c.stop_reason, 'other')),
                                    (c.eservice_id, coalesce(c.stop_reason, 'other')))"#,
-        scope.centres,
+        scope.centres as _,
         scope.from as _,
         scope.until as _,
     )
@@ -196,7 +198,7 @@ pub async fn submitted(
 ) -> Result<Vec<Submitted>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT GROUPING(c.centre_id, m.month, c.eservice_id) AS "grouping!",
-                  c.centre_id AS "centre_id?", m.month AS "month?: NaiveDate", c.eservice_id AS "eservice_id?",
+                  c.centre_id AS "centre_id?: CentreId", m.month AS "month?: NaiveDate", c.eservice_id AS "eservice_id?",
                   count(*) AS "submitted!",
                   percentile_cont(0.5) WITHIN GROUP
                       (ORDER BY extract(epoch FROM c.submitted_at - c.opened_at)) AS median_seconds,
@@ -210,7 +212,7 @@ pub async fn submitted(
            WHERE c.centre_id = ANY($1) AND c.submitted_at IS NOT NULL
              AND c.submitted_at >= $2 AND c.submitted_at < $3
            GROUP BY GROUPING SETS ((c.centre_id, m.month), (m.month), (c.eservice_id))"#,
-        scope.centres,
+        scope.centres as _,
         scope.from as _,
         scope.until as _,
         overdue_before as _,

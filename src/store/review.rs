@@ -8,6 +8,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgRow;
 use sqlx::{PgConnection, PgPool};
 
+use crate::domain::ids::{CaseId, CentreId, StaffId};
 use crate::domain::review::Verdict;
 use crate::domain::workflow::{CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason};
 
@@ -27,8 +28,8 @@ pub const EVENTS_SHOWN: i64 = 500;
 /// and employee filters.
 #[derive(Debug, Clone, Default)]
 pub struct QueueFilter {
-    pub centres: Vec<i64>,
-    pub employee: Option<i64>,
+    pub centres: Vec<CentreId>,
+    pub employee: Option<StaffId>,
     pub eservice: Option<i64>,
     /// Finished at or after.
     pub from: Option<DateTime<Utc>>,
@@ -43,7 +44,7 @@ pub struct QueueFilter {
 /// One finished case in the queue: no client data.
 #[derive(Debug, Clone)]
 pub struct QueueRow {
-    pub id: i64,
+    pub id: CaseId,
     pub centre_code: String,
     pub eservice_code: String,
     pub eservice_name_lv: String,
@@ -65,7 +66,7 @@ pub struct QueueRow {
 pub async fn queue(
     pool: &PgPool,
     filter: &QueueFilter,
-    after: Option<(DateTime<Utc>, i64)>,
+    after: Option<(DateTime<Utc>, CaseId)>,
     limit: i64,
 ) -> Result<Vec<QueueRow>, sqlx::Error> {
     queue_statement(filter, after, limit).fetch_all(pool).await
@@ -77,7 +78,7 @@ pub async fn queue(
 /// `cases_finished_unreviewed_idx`) instead of probing case_reviews row by row.
 pub fn queue_statement(
     filter: &QueueFilter,
-    after: Option<(DateTime<Utc>, i64)>,
+    after: Option<(DateTime<Utc>, CaseId)>,
     limit: i64,
 ) -> Statement<impl FnMut(PgRow) -> Result<QueueRow, sqlx::Error> + Send + use<>> {
     let (after_at, after_id) = after.unzip();
@@ -118,10 +119,10 @@ pub fn queue_statement(
            JOIN staff s ON s.id = c.opened_by
            ORDER BY c.finished_at DESC, c.id DESC
            LIMIT $11"#,
-        &filter.centres,
+        &filter.centres as _,
         after_at as _,
-        after_id,
-        filter.employee,
+        after_id as _,
+        filter.employee as _,
         filter.eservice,
         filter.from as _,
         filter.until as _,
@@ -136,8 +137,8 @@ pub fn queue_statement(
 /// that shows them writes an access event).
 #[derive(Debug, Clone)]
 pub struct ReviewCase {
-    pub id: i64,
-    pub centre_id: i64,
+    pub id: CaseId,
+    pub centre_id: CentreId,
     pub centre_code: String,
     pub centre_name: String,
     pub eservice_code: String,
@@ -160,8 +161,8 @@ pub struct ReviewCase {
 /// not exist, is another centre's or is still open.
 pub async fn finished_case(
     pool: &PgPool,
-    id: i64,
-    centres: &[i64],
+    id: CaseId,
+    centres: &[CentreId],
 ) -> Result<Option<ReviewCase>, sqlx::Error> {
     sqlx::query_as!(
         ReviewCase,
@@ -180,15 +181,15 @@ pub async fn finished_case(
            JOIN eservices e ON e.id = c.eservice_id
            JOIN staff s ON s.id = c.opened_by
            WHERE c.id = $1 AND c.centre_id = ANY($2) AND c.status <> 'open'"#,
-        id,
-        centres,
+        id as _,
+        centres as _,
     )
     .fetch_optional(pool)
     .await
 }
 
 /// The case's steps in the regulation's order (a case has at most seven).
-pub async fn steps(pool: &PgPool, case_id: i64) -> Result<Vec<StepRow>, sqlx::Error> {
+pub async fn steps(pool: &PgPool, case_id: CaseId) -> Result<Vec<StepRow>, sqlx::Error> {
     sqlx::query_as!(
         StepRow,
         r#"SELECT cs.step AS "step: Step", cs.outcome AS "outcome: StepOutcome",
@@ -200,7 +201,7 @@ pub async fn steps(pool: &PgPool, case_id: i64) -> Result<Vec<StepRow>, sqlx::Er
            WHERE cs.case_id = $1
            ORDER BY array_position(ARRAY['identity', 'employee-eid', 'authorisation',
                       'data-processing', 'submission', 'planned-time', 'result'], cs.step)"#,
-        case_id,
+        case_id as _,
     )
     .fetch_all(pool)
     .await
@@ -246,7 +247,7 @@ pub struct ViewsRow {
 }
 
 /// The views of case `case_id`, one row per viewer, the latest viewer first.
-pub async fn views(pool: &PgPool, case_id: i64) -> Result<Vec<ViewsRow>, sqlx::Error> {
+pub async fn views(pool: &PgPool, case_id: CaseId) -> Result<Vec<ViewsRow>, sqlx::Error> {
     sqlx::query_as!(
         ViewsRow,
         r#"SELECT s.full_name AS "viewer?", count(*) AS "views!",
@@ -257,7 +258,7 @@ pub async fn views(pool: &PgPool, case_id: i64) -> Result<Vec<ViewsRow>, sqlx::E
            WHERE a.case_id = $1 AND a.action = 'personal-data-viewed'
            GROUP BY a.actor_id, s.full_name
            ORDER BY max(a.occurred_at) DESC"#,
-        case_id,
+        case_id as _,
     )
     .fetch_all(pool)
     .await
@@ -277,7 +278,7 @@ pub struct ReviewRow {
 /// The case's reviews, newest first: the first one is in force, the rest are superseded.
 pub async fn reviews(
     executor: impl sqlx::PgExecutor<'_>,
-    case_id: i64,
+    case_id: CaseId,
 ) -> Result<Vec<ReviewRow>, sqlx::Error> {
     sqlx::query_as!(
         ReviewRow,
@@ -288,7 +289,7 @@ pub async fn reviews(
            JOIN staff s ON s.id = r.reviewer_id
            WHERE r.case_id = $1
            ORDER BY r.id DESC"#,
-        case_id,
+        case_id as _,
     )
     .fetch_all(executor)
     .await
@@ -298,15 +299,15 @@ pub async fn reviews(
 /// duties. Such a person does not review it (domain::review: the four-eyes rule).
 pub async fn worked_on(
     executor: impl sqlx::PgExecutor<'_>,
-    case_id: i64,
-    staff_id: i64,
+    case_id: CaseId,
+    staff_id: StaffId,
 ) -> Result<bool, sqlx::Error> {
     sqlx::query_scalar!(
         r#"SELECT EXISTS (SELECT 1 FROM cases WHERE id = $1 AND opened_by = $2)
                OR EXISTS (SELECT 1 FROM case_steps WHERE case_id = $1 AND recorded_by = $2)
                AS "worked!""#,
-        case_id,
-        staff_id,
+        case_id as _,
+        staff_id as _,
     )
     .fetch_one(executor)
     .await
@@ -316,9 +317,9 @@ pub async fn worked_on(
 /// the first). A second review superseding the same one violates [`SUPERSEDES_KEY`].
 pub async fn insert_review(
     connection: &mut PgConnection,
-    case_id: i64,
+    case_id: CaseId,
     supersedes: Option<i64>,
-    reviewer_id: i64,
+    reviewer_id: StaffId,
     verdict: Verdict,
     remark: &str,
     at: DateTime<Utc>,
@@ -326,9 +327,9 @@ pub async fn insert_review(
     sqlx::query_scalar!(
         "INSERT INTO case_reviews (case_id, supersedes, reviewer_id, verdict, remark, reviewed_at)
          VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
-        case_id,
+        case_id as _,
         supersedes,
-        reviewer_id,
+        reviewer_id as _,
         verdict.code(),
         remark,
         at as _,
@@ -343,16 +344,16 @@ pub async fn insert_review(
 /// A centre in the user's scope.
 #[derive(Debug, Clone)]
 pub struct CentreOption {
-    pub id: i64,
+    pub id: CentreId,
     pub code: String,
     pub name: String,
 }
 
-pub async fn centres(pool: &PgPool, ids: &[i64]) -> Result<Vec<CentreOption>, sqlx::Error> {
+pub async fn centres(pool: &PgPool, ids: &[CentreId]) -> Result<Vec<CentreOption>, sqlx::Error> {
     sqlx::query_as!(
         CentreOption,
         "SELECT id, code, name FROM centres WHERE id = ANY($1) ORDER BY code",
-        ids,
+        ids as _,
     )
     .fetch_all(pool)
     .await
@@ -361,21 +362,24 @@ pub async fn centres(pool: &PgPool, ids: &[i64]) -> Result<Vec<CentreOption>, sq
 /// A staff member of a centre in scope.
 #[derive(Debug, Clone)]
 pub struct EmployeeOption {
-    pub id: i64,
-    pub centre_id: i64,
+    pub id: StaffId,
+    pub centre_id: CentreId,
     pub centre_code: String,
     pub full_name: String,
 }
 
 /// The staff who open cases (employees) of `centres`, by centre and name.
-pub async fn employees(pool: &PgPool, centres: &[i64]) -> Result<Vec<EmployeeOption>, sqlx::Error> {
+pub async fn employees(
+    pool: &PgPool,
+    centres: &[CentreId],
+) -> Result<Vec<EmployeeOption>, sqlx::Error> {
     sqlx::query_as!(
         EmployeeOption,
         "SELECT s.id, s.centre_id, c.code AS centre_code, s.full_name
          FROM staff s JOIN centres c ON c.id = s.centre_id
          WHERE s.centre_id = ANY($1) AND s.role = 'employee'
          ORDER BY c.code, s.full_name, s.id",
-        centres,
+        centres as _,
     )
     .fetch_all(pool)
     .await
@@ -407,7 +411,7 @@ pub async fn eservices(pool: &PgPool) -> Result<Vec<EserviceOption>, sqlx::Error
 #[derive(Debug, Clone)]
 pub struct Sample {
     pub id: i64,
-    pub centre_id: i64,
+    pub centre_id: CentreId,
     pub centre_code: String,
     pub month: NaiveDate,
     pub percent: i16,
@@ -421,7 +425,7 @@ pub struct Sample {
 pub async fn sample(
     pool: &PgPool,
     id: i64,
-    centres: &[i64],
+    centres: &[CentreId],
 ) -> Result<Option<Sample>, sqlx::Error> {
     sqlx::query_as!(
         Sample,
@@ -433,7 +437,7 @@ pub async fn sample(
            JOIN staff s ON s.id = rs.drawn_by
            WHERE rs.id = $1 AND rs.centre_id = ANY($2)"#,
         id,
-        centres,
+        centres as _,
     )
     .fetch_optional(pool)
     .await
@@ -442,12 +446,12 @@ pub async fn sample(
 /// The id of the sample already drawn for `centre_id` and `month`, if any.
 pub async fn sample_for(
     connection: &mut PgConnection,
-    centre_id: i64,
+    centre_id: CentreId,
     month: NaiveDate,
 ) -> Result<Option<i64>, sqlx::Error> {
     sqlx::query_scalar!(
         "SELECT id FROM review_samples WHERE centre_id = $1 AND month = $2",
-        centre_id,
+        centre_id as _,
         month as _,
     )
     .fetch_optional(connection)
@@ -457,7 +461,7 @@ pub async fn sample_for(
 /// The latest samples of `centres`, newest month first, at most `limit`.
 pub async fn recent_samples(
     pool: &PgPool,
-    centres: &[i64],
+    centres: &[CentreId],
     limit: i64,
 ) -> Result<Vec<Sample>, sqlx::Error> {
     sqlx::query_as!(
@@ -471,7 +475,7 @@ pub async fn recent_samples(
            WHERE rs.centre_id = ANY($1)
            ORDER BY rs.month DESC, c.code
            LIMIT $2"#,
-        centres,
+        centres as _,
         limit,
     )
     .fetch_all(pool)
@@ -482,16 +486,16 @@ pub async fn recent_samples(
 /// drawn from (a centre closes hundreds a month; the index on closed_at bounds the read).
 pub async fn closed_case_ids(
     connection: &mut PgConnection,
-    centre_id: i64,
+    centre_id: CentreId,
     from: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> Result<Vec<i64>, sqlx::Error> {
+) -> Result<Vec<CaseId>, sqlx::Error> {
     sqlx::query_scalar!(
-        "SELECT id FROM cases
+        r#"SELECT id AS "id: CaseId" FROM cases
          WHERE centre_id = $1 AND closed_at IS NOT NULL AND closed_at >= $2 AND closed_at < $3
            AND status = 'closed'
-         ORDER BY id",
-        centre_id,
+         ORDER BY id"#,
+        centre_id as _,
         from as _,
         until as _,
     )
@@ -502,14 +506,14 @@ pub async fn closed_case_ids(
 /// What is stored of a new sample.
 #[derive(Debug, Clone)]
 pub struct NewSample<'a> {
-    pub centre_id: i64,
+    pub centre_id: CentreId,
     pub month: NaiveDate,
     pub percent: i16,
     pub seed: i64,
     pub population: i32,
-    pub drawn_by: i64,
+    pub drawn_by: StaffId,
     pub drawn_at: DateTime<Utc>,
-    pub case_ids: &'a [i64],
+    pub case_ids: &'a [CaseId],
 }
 
 /// Stores a sample and its cases in draw order. A second sample for the same centre and month
@@ -521,12 +525,12 @@ pub async fn insert_sample(
     let id = sqlx::query_scalar!(
         "INSERT INTO review_samples (centre_id, month, percent, seed, population, drawn_by, drawn_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
-        sample.centre_id,
+        sample.centre_id as _,
         sample.month as _,
         sample.percent,
         sample.seed,
         sample.population,
-        sample.drawn_by,
+        sample.drawn_by as _,
         sample.drawn_at as _,
     )
     .fetch_one(&mut *connection)
@@ -536,7 +540,7 @@ pub async fn insert_sample(
          SELECT $1, case_id, position::integer
          FROM unnest($2::bigint[]) WITH ORDINALITY AS drawn (case_id, position)",
         id,
-        sample.case_ids,
+        sample.case_ids as _,
     )
     .execute(&mut *connection)
     .await?;
@@ -547,7 +551,7 @@ pub async fn insert_sample(
 #[derive(Debug, Clone)]
 pub struct SampleCase {
     pub position: i32,
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub eservice_name_lv: String,
     pub eservice_name_en: String,
     pub closed_at: Option<DateTime<Utc>>,

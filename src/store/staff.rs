@@ -3,6 +3,7 @@
 use chrono::{DateTime, Utc};
 use sqlx::{PgConnection, PgPool};
 
+use crate::domain::ids::{CentreId, StaffId};
 use crate::domain::staff::Role;
 
 pub const USERNAME_KEY: &str = "staff_username_key";
@@ -13,29 +14,29 @@ pub struct StaffFields<'a> {
     pub username: &'a str,
     pub full_name: &'a str,
     pub role: Role,
-    pub centre_id: i64,
+    pub centre_id: CentreId,
 }
 
 /// A staff member as lists and edit forms show them.
 #[derive(Debug, Clone)]
 pub struct StaffMember {
-    pub id: i64,
+    pub id: StaffId,
     pub username: String,
     pub full_name: String,
     pub role: Role,
-    pub centre_id: i64,
+    pub centre_id: CentreId,
     pub centre_code: String,
     pub active: bool,
     pub must_change_password: bool,
     pub hard_locked: bool,
-    pub supervises: Vec<i64>,
+    pub supervises: Vec<CentreId>,
 }
 
 /// What signing in needs to know about an account.
 #[derive(Debug, Clone)]
 pub struct Credentials {
-    pub id: i64,
-    pub centre_id: i64,
+    pub id: StaffId,
+    pub centre_id: CentreId,
     pub password_hash: String,
     pub active: bool,
     pub must_change_password: bool,
@@ -45,17 +46,17 @@ pub struct Credentials {
 /// The signed-in user as every request sees them.
 #[derive(Debug, Clone)]
 pub struct SessionUser {
-    pub id: i64,
+    pub id: StaffId,
     pub username: String,
     pub full_name: String,
     pub role: Role,
-    pub centre_id: i64,
+    pub centre_id: CentreId,
     pub language: String,
     pub active: bool,
     pub must_change_password: bool,
     pub session_generation: i32,
     /// The home centre and every supervised centre.
-    pub centres: Vec<i64>,
+    pub centres: Vec<CentreId>,
 }
 
 pub async fn insert(
@@ -64,15 +65,15 @@ pub async fn insert(
     password_hash: &str,
     must_change_password: bool,
     at: DateTime<Utc>,
-) -> Result<i64, sqlx::Error> {
+) -> Result<StaffId, sqlx::Error> {
     sqlx::query_scalar!(
         "INSERT INTO staff (username, full_name, role, centre_id, password_hash, must_change_password,
                             password_set_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id AS \"id: StaffId\"",
         fields.username,
         fields.full_name,
         fields.role as Role,
-        fields.centre_id,
+        fields.centre_id as _,
         password_hash,
         must_change_password,
         at as _,
@@ -83,15 +84,15 @@ pub async fn insert(
 
 pub async fn update(
     connection: &mut PgConnection,
-    id: i64,
+    id: StaffId,
     fields: &StaffFields<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE staff SET full_name = $2, role = $3, centre_id = $4 WHERE id = $1",
-        id,
+        id as _,
         fields.full_name,
         fields.role as Role,
-        fields.centre_id,
+        fields.centre_id as _,
     )
     .execute(connection)
     .await?;
@@ -101,19 +102,19 @@ pub async fn update(
 /// Replaces the centres `staff_id` supervises.
 pub async fn set_supervised(
     connection: &mut PgConnection,
-    staff_id: i64,
-    centres: &[i64],
+    staff_id: StaffId,
+    centres: &[CentreId],
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "DELETE FROM supervised_centres WHERE staff_id = $1",
-        staff_id
+        staff_id as _
     )
     .execute(&mut *connection)
     .await?;
     sqlx::query!(
         "INSERT INTO supervised_centres (staff_id, centre_id) SELECT $1, unnest($2::bigint[])",
-        staff_id,
-        centres
+        staff_id as _,
+        centres as _
     )
     .execute(connection)
     .await?;
@@ -123,7 +124,7 @@ pub async fn set_supervised(
 /// Sets a new password hash and ends every session of the account.
 pub async fn set_password(
     connection: &mut PgConnection,
-    id: i64,
+    id: StaffId,
     password_hash: &str,
     must_change_password: bool,
     at: DateTime<Utc>,
@@ -132,7 +133,7 @@ pub async fn set_password(
         "UPDATE staff SET password_hash = $2, must_change_password = $3, password_set_at = $4,
                 session_generation = session_generation + 1
          WHERE id = $1",
-        id,
+        id as _,
         password_hash,
         must_change_password,
         at as _,
@@ -145,14 +146,14 @@ pub async fn set_password(
 /// Enables or disables an account; disabling ends every session of it.
 pub async fn set_active(
     connection: &mut PgConnection,
-    id: i64,
+    id: StaffId,
     active: bool,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE staff SET active = $2,
                 session_generation = session_generation + CASE WHEN $2 THEN 0 ELSE 1 END
          WHERE id = $1",
-        id,
+        id as _,
         active,
     )
     .execute(connection)
@@ -161,10 +162,10 @@ pub async fn set_active(
 }
 
 /// Ends every session of the account: each session carries the generation it began in.
-pub async fn end_sessions(connection: &mut PgConnection, id: i64) -> Result<(), sqlx::Error> {
+pub async fn end_sessions(connection: &mut PgConnection, id: StaffId) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE staff SET session_generation = session_generation + 1 WHERE id = $1",
-        id
+        id as _
     )
     .execute(connection)
     .await?;
@@ -173,21 +174,25 @@ pub async fn end_sessions(connection: &mut PgConnection, id: i64) -> Result<(), 
 
 pub async fn set_language(
     executor: impl sqlx::PgExecutor<'_>,
-    id: i64,
+    id: StaffId,
     language: &str,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query!("UPDATE staff SET language = $2 WHERE id = $1", id, language)
-        .execute(executor)
-        .await?;
+    sqlx::query!(
+        "UPDATE staff SET language = $2 WHERE id = $1",
+        id as _,
+        language
+    )
+    .execute(executor)
+    .await?;
     Ok(())
 }
 
 pub async fn id_by_username(
     connection: &mut PgConnection,
     username: &str,
-) -> Result<Option<(i64, i64)>, sqlx::Error> {
+) -> Result<Option<(StaffId, CentreId)>, sqlx::Error> {
     let row = sqlx::query!(
-        "SELECT id, centre_id FROM staff WHERE username = $1",
+        r#"SELECT id AS "id: StaffId", centre_id AS "centre_id: CentreId" FROM staff WHERE username = $1"#,
         username
     )
     .fetch_optional(connection)
@@ -199,18 +204,18 @@ pub async fn id_by_username(
 #[derive(Debug, Clone)]
 pub struct Account {
     pub username: String,
-    pub centre_id: i64,
+    pub centre_id: CentreId,
 }
 
 /// Account `id`, its row locked until the transaction ends.
 pub async fn account_for_update(
     connection: &mut PgConnection,
-    id: i64,
+    id: StaffId,
 ) -> Result<Option<Account>, sqlx::Error> {
     sqlx::query_as!(
         Account,
         "SELECT username, centre_id FROM staff WHERE id = $1 FOR UPDATE",
-        id
+        id as _
     )
     .fetch_optional(connection)
     .await
@@ -219,11 +224,11 @@ pub async fn account_for_update(
 /// The centres `staff_id` supervises.
 pub async fn supervised(
     connection: &mut PgConnection,
-    staff_id: i64,
-) -> Result<Vec<i64>, sqlx::Error> {
+    staff_id: StaffId,
+) -> Result<Vec<CentreId>, sqlx::Error> {
     sqlx::query_scalar!(
-        "SELECT centre_id FROM supervised_centres WHERE staff_id = $1 ORDER BY centre_id",
-        staff_id
+        r#"SELECT centre_id AS "centre_id: CentreId" FROM supervised_centres WHERE staff_id = $1 ORDER BY centre_id"#,
+        staff_id as _
     )
     .fetch_all(connection)
     .await
@@ -244,24 +249,24 @@ pub async fn credentials(
     .await
 }
 
-pub async fn password_hash(pool: &PgPool, id: i64) -> Result<String, sqlx::Error> {
-    sqlx::query_scalar!("SELECT password_hash FROM staff WHERE id = $1", id)
+pub async fn password_hash(pool: &PgPool, id: StaffId) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar!("SELECT password_hash FROM staff WHERE id = $1", id as _)
         .fetch_one(pool)
         .await
 }
 
-pub async fn session_user(pool: &PgPool, id: i64) -> Result<Option<SessionUser>, sqlx::Error> {
+pub async fn session_user(pool: &PgPool, id: StaffId) -> Result<Option<SessionUser>, sqlx::Error> {
     sqlx::query_as!(
         SessionUser,
         r#"SELECT s.id, s.username, s.full_name, s.role AS "role: Role", s.centre_id, s.language,
                   s.active, s.must_change_password, s.session_generation,
                   array_prepend(s.centre_id, coalesce(
                       array_agg(sc.centre_id) FILTER (WHERE sc.centre_id <> s.centre_id),
-                      '{}'::bigint[])) AS "centres!"
+                      '{}'::bigint[])) AS "centres!: Vec<CentreId>"
            FROM staff s LEFT JOIN supervised_centres sc ON sc.staff_id = s.id
            WHERE s.id = $1
            GROUP BY s.id"#,
-        id
+        id as _
     )
     .fetch_optional(pool)
     .await
@@ -270,14 +275,14 @@ pub async fn session_user(pool: &PgPool, id: i64) -> Result<Option<SessionUser>,
 /// The staff of the centres in `scope`: accounts whose home centre and every supervised centre
 /// are within it. An account that reaches further is managed by someone whose scope covers it,
 /// so that an administrator can never take over (reset, edit) an account with wider access.
-pub async fn list(pool: &PgPool, scope: &[i64]) -> Result<Vec<StaffMember>, sqlx::Error> {
+pub async fn list(pool: &PgPool, scope: &[CentreId]) -> Result<Vec<StaffMember>, sqlx::Error> {
     sqlx::query_as!(
         StaffMember,
         r#"SELECT s.id, s.username, s.full_name, s.role AS "role: Role", s.centre_id,
                   c.code AS centre_code, s.active, s.must_change_password,
                   coalesce(t.hard_locked, false) AS "hard_locked!",
                   coalesce((SELECT array_agg(centre_id ORDER BY centre_id) FROM supervised_centres
-                            WHERE staff_id = s.id), '{}') AS "supervises!"
+                            WHERE staff_id = s.id), '{}') AS "supervises!: Vec<CentreId>"
            FROM staff s
            JOIN centres c ON c.id = s.centre_id
            LEFT JOIN sign_in_throttle t ON t.username = s.username
@@ -285,7 +290,7 @@ pub async fn list(pool: &PgPool, scope: &[i64]) -> Result<Vec<StaffMember>, sqlx
              AND NOT EXISTS (SELECT 1 FROM supervised_centres sc
                              WHERE sc.staff_id = s.id AND sc.centre_id <> ALL($1))
            ORDER BY c.code, s.full_name"#,
-        scope
+        scope as _
     )
     .fetch_all(pool)
     .await
@@ -295,8 +300,8 @@ pub async fn list(pool: &PgPool, scope: &[i64]) -> Result<Vec<StaffMember>, sqlx
 /// (see [`list`]).
 pub async fn get(
     pool: &PgPool,
-    id: i64,
-    scope: &[i64],
+    id: StaffId,
+    scope: &[CentreId],
 ) -> Result<Option<StaffMember>, sqlx::Error> {
     sqlx::query_as!(
         StaffMember,
@@ -304,15 +309,15 @@ pub async fn get(
                   c.code AS centre_code, s.active, s.must_change_password,
                   coalesce(t.hard_locked, false) AS "hard_locked!",
                   coalesce((SELECT array_agg(centre_id ORDER BY centre_id) FROM supervised_centres
-                            WHERE staff_id = s.id), '{}') AS "supervises!"
+                            WHERE staff_id = s.id), '{}') AS "supervises!: Vec<CentreId>"
            FROM staff s
            JOIN centres c ON c.id = s.centre_id
            LEFT JOIN sign_in_throttle t ON t.username = s.username
            WHERE s.id = $1 AND s.centre_id = ANY($2)
              AND NOT EXISTS (SELECT 1 FROM supervised_centres sc
                              WHERE sc.staff_id = s.id AND sc.centre_id <> ALL($2))"#,
-        id,
-        scope
+        id as _,
+        scope as _
     )
     .fetch_optional(pool)
     .await

@@ -6,6 +6,7 @@ use serde_json::Value;
 use sqlx::PgConnection;
 
 use crate::audit::Action;
+use crate::domain::ids::{CaseId, CentreId};
 use crate::domain::review::Verdict;
 use crate::domain::steps::ContactChannel;
 use crate::domain::workflow::{CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason};
@@ -29,8 +30,8 @@ pub const ACCESS_ACTIONS: &[Action] = &[
 
 #[derive(Debug, Clone)]
 pub struct HeldCase {
-    pub id: i64,
-    pub centre_id: i64,
+    pub id: CaseId,
+    pub centre_id: CentreId,
     pub centre_code: String,
     pub centre_name: String,
     pub eservice_code: String,
@@ -52,7 +53,7 @@ pub struct HeldCase {
 
 #[derive(Debug, Clone)]
 pub struct HeldStep {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub step: Step,
     pub outcome: StepOutcome,
     pub reason: Option<NotApplicableReason>,
@@ -63,7 +64,7 @@ pub struct HeldStep {
 
 #[derive(Debug, Clone)]
 pub struct AccessEvent {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub action: String,
     pub occurred_at: DateTime<Utc>,
     pub actor: Option<String>,
@@ -74,7 +75,7 @@ pub struct AccessEvent {
 /// person.
 #[derive(Debug, Clone)]
 pub struct HeldReview {
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub reviewed_at: DateTime<Utc>,
     pub reviewer: String,
     pub verdict: Verdict,
@@ -86,7 +87,7 @@ pub struct HeldReview {
 pub async fn cases(
     connection: &mut PgConnection,
     hmac: &[u8],
-    centres: &[i64],
+    centres: &[CentreId],
 ) -> Result<Vec<HeldCase>, sqlx::Error> {
     sqlx::query_as!(
         HeldCase,
@@ -105,7 +106,7 @@ pub async fn cases(
            ORDER BY c.opened_at, c.id
            LIMIT $3"#,
         hmac,
-        centres,
+        centres as _,
         MAX_CASES,
     )
     .fetch_all(connection)
@@ -115,7 +116,7 @@ pub async fn cases(
 /// The recorded steps of `cases`, in the order they were recorded.
 pub async fn steps(
     connection: &mut PgConnection,
-    cases: &[i64],
+    cases: &[CaseId],
 ) -> Result<Vec<HeldStep>, sqlx::Error> {
     sqlx::query_as!(
         HeldStep,
@@ -127,7 +128,7 @@ pub async fn steps(
            LEFT JOIN staff st ON st.id = s.recorded_by
            WHERE s.case_id = ANY($1)
            ORDER BY s.case_id, s.recorded_at, s.id"#,
-        cases,
+        cases as _,
     )
     .fetch_all(connection)
     .await
@@ -136,7 +137,7 @@ pub async fn steps(
 /// Who used the personal data of `cases` (the [`ACCESS_ACTIONS`]), and when.
 pub async fn access_events(
     connection: &mut PgConnection,
-    cases: &[i64],
+    cases: &[CaseId],
 ) -> Result<Vec<AccessEvent>, sqlx::Error> {
     sqlx::query_as!(
         AccessEvent,
@@ -147,7 +148,7 @@ pub async fn access_events(
            WHERE a.case_id = ANY($1) AND a.action = ANY($2)
            ORDER BY a.case_id, a.occurred_at, a.id
            LIMIT $3"#,
-        cases,
+        cases as _,
         &ACCESS_ACTIONS
             .iter()
             .map(|action| action.code().to_owned())
@@ -161,7 +162,7 @@ pub async fn access_events(
 /// The supervisors' reviews of `cases`, oldest first.
 pub async fn reviews(
     connection: &mut PgConnection,
-    cases: &[i64],
+    cases: &[CaseId],
 ) -> Result<Vec<HeldReview>, sqlx::Error> {
     sqlx::query_as!(
         HeldReview,
@@ -171,7 +172,7 @@ pub async fn reviews(
            JOIN staff st ON st.id = r.reviewer_id
            WHERE r.case_id = ANY($1)
            ORDER BY r.case_id, r.id"#,
-        cases,
+        cases as _,
     )
     .fetch_all(connection)
     .await

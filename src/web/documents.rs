@@ -17,10 +17,11 @@ use super::download::{
     self,
     Disposition::{Attachment, Inline},
 };
-use super::error::AppError;
+use super::error::{AppError, path_id};
 use super::form::Posted;
 use super::page::Page;
 use super::session::CurrentUser;
+use crate::domain::ids::CaseId;
 use crate::domain::printed::NotPrintable;
 use crate::domain::staff::Role;
 use crate::domain::steps::ResultContact;
@@ -37,7 +38,7 @@ async fn print(
     state: &AppState,
     page: &Page,
     user: &CurrentUser,
-    case_id: i64,
+    case_id: CaseId,
     printing: Printing,
     answer: Option<Option<ResultContact>>,
 ) -> Result<documents::Pdf, DocumentError> {
@@ -60,7 +61,7 @@ pub async fn authorisation(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(case_id): Path<i64>,
+    Path(case_id): Path<CaseId>,
 ) -> Result<Response, AppError> {
     let result = print(&state, &page, &user, case_id, Printing::Reprint, None).await;
     if let Err(DocumentError::NeverPrinted) = result {
@@ -75,7 +76,7 @@ pub async fn print_authorisation(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(case_id): Path<i64>,
+    Path(case_id): Path<CaseId>,
     posted: Posted,
 ) -> Result<Response, AppError> {
     let answer = crate::web::cases::answer_before_print(&posted);
@@ -92,7 +93,7 @@ pub async fn review_authorisation(
     user: CurrentUser,
     Path(case_id): Path<String>,
 ) -> Result<Response, AppError> {
-    let case_id = case_id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let case_id = path_id::<CaseId>(&case_id)?;
     // The review page's scope: finished cases of the supervised centres.
     store::review::finished_case(&state.db, case_id, &user.centres)
         .await?
@@ -134,7 +135,7 @@ pub async fn receipt(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(case_id): Path<i64>,
+    Path(case_id): Path<CaseId>,
 ) -> Result<Response, AppError> {
     let english = page.lang == Lang::En;
     let result =
@@ -162,8 +163,8 @@ pub async fn notice(
 #[derive(Debug, Clone, Copy)]
 enum Back {
     Home,
-    Case(i64),
-    Review(i64),
+    Case(CaseId),
+    Review(CaseId),
 }
 
 #[derive(Template, WebTemplate)]
@@ -197,7 +198,7 @@ impl RefusedPage {
 #[template(path = "documents/first_print.html")]
 struct FirstPrintPage {
     page: Page,
-    case_id: i64,
+    case_id: CaseId,
 }
 
 fn respond(
@@ -266,7 +267,7 @@ struct VerifyPage {
 /// What the verification page shows after a check.
 enum Outcome {
     Matches {
-        case_id: i64,
+        case_id: CaseId,
         /// `None` for a supervisor while the case is open: it has no review page yet.
         case_link: Option<String>,
         centre_name: String,
@@ -362,7 +363,7 @@ pub async fn review_evidence(
     Path(case_id): Path<String>,
     axum::extract::Query(query): axum::extract::Query<BundleQuery>,
 ) -> Result<Response, AppError> {
-    let case_id = case_id.parse::<i64>().map_err(|_| AppError::NotFound)?;
+    let case_id = path_id::<CaseId>(&case_id)?;
     let case = store::review::finished_case(&state.db, case_id, &user.centres)
         .await?
         .ok_or(AppError::NotFound)?;

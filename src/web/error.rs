@@ -122,6 +122,12 @@ pub fn database_is_away(error: &sqlx::Error) -> bool {
     }
 }
 
+/// An id from the path; anything that is not one names nothing ("not found", not "bad
+/// request"), so that no id is told apart from another by its answer.
+pub fn path_id<T: std::str::FromStr>(text: &str) -> Result<T, AppError> {
+    text.parse().map_err(|_| AppError::NotFound)
+}
+
 impl AppError {
     pub fn kind(&self) -> ErrorKind {
         match self {

@@ -24,6 +24,7 @@ use crate::domain::figures::{
     DEFAULT_MONTHS, MAX_MONTHS, month_code, month_count, month_of, months_back, months_between,
     months_span, parse_month, percent, seconds_to_days,
 };
+use crate::domain::ids::CentreId;
 use crate::domain::today_in_riga;
 use crate::domain::workflow::{StopReason, results_overdue_before};
 use crate::i18n::{Lang, Texts};
@@ -48,7 +49,7 @@ pub struct FiguresQuery {
 struct Period {
     first: NaiveDate,
     last: NaiveDate,
-    centre: Option<i64>,
+    centre: Option<CentreId>,
     /// The period asked for was not valid; the default is shown instead.
     invalid: bool,
 }
@@ -57,7 +58,7 @@ impl FiguresQuery {
     fn period(&self, today: NaiveDate) -> Result<Period, AppError> {
         let centre = match self.centre.trim() {
             "" => None,
-            text => Some(text.parse::<i64>().map_err(|_| AppError::BadRequest)?),
+            text => Some(text.parse::<CentreId>().map_err(|_| AppError::BadRequest)?),
         };
         let default_first = months_back(today, DEFAULT_MONTHS);
         let default_last = month_of(today);
@@ -114,7 +115,7 @@ struct Figures {
 /// A hashable form of [`Key`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum KeyId {
-    CentreMonth(i64, NaiveDate),
+    CentreMonth(CentreId, NaiveDate),
     Month(NaiveDate),
     Eservice(i64),
 }
@@ -361,7 +362,7 @@ pub struct FiguresPage {
     page: Page,
     from: String,
     to: String,
-    centre: Option<i64>,
+    centre: Option<CentreId>,
     centres: Vec<CentreOption>,
     invalid: bool,
     charts: Vec<ChartView>,
@@ -373,7 +374,7 @@ pub struct FiguresPage {
 }
 
 impl FiguresPage {
-    fn is_centre(&self, id: &i64) -> bool {
+    fn is_centre(&self, id: &CentreId) -> bool {
         self.centre == Some(*id)
     }
 
@@ -408,7 +409,7 @@ async fn prepare(
     page: &Page,
 ) -> Result<Prepared, AppError> {
     let period = query.period(today_in_riga(state.clock.now()))?;
-    let chosen: Vec<i64> = user
+    let chosen: Vec<CentreId> = user
         .centres
         .iter()
         .copied()

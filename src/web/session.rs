@@ -17,6 +17,7 @@ use tower_sessions::Session;
 use super::AppState;
 use super::error::{AppError, ErrorKind, error_response};
 use crate::audit::Action;
+use crate::domain::ids::{CentreId, StaffId};
 use crate::domain::staff::Role;
 use crate::i18n::Lang;
 use crate::service::accounts;
@@ -31,7 +32,7 @@ const ACTIVITY_WRITE_INTERVAL: TimeDelta = TimeDelta::seconds(30);
 /// What the session holds about a signed-in user.
 #[derive(Debug, Serialize, Deserialize)]
 struct SignedIn {
-    staff_id: i64,
+    staff_id: StaffId,
     generation: i32,
     /// Random, names the session in the audit trail without revealing its id.
     tag: String,
@@ -42,13 +43,13 @@ struct SignedIn {
 /// The signed-in staff member, as every handler and template sees them.
 #[derive(Debug, Clone)]
 pub struct CurrentUser {
-    pub id: i64,
+    pub id: StaffId,
     pub username: String,
     pub full_name: String,
     pub role: Role,
-    pub centre_id: i64,
+    pub centre_id: CentreId,
     /// The home centre and every supervised centre: the user's whole scope.
-    pub centres: Vec<i64>,
+    pub centres: Vec<CentreId>,
     pub lang: Lang,
     pub must_change_password: bool,
     pub session_tag: String,
@@ -238,7 +239,7 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUserOption {
 pub async fn begin(
     state: &AppState,
     session: &Session,
-    staff_id: i64,
+    staff_id: StaffId,
     tag: String,
     now: DateTime<Utc>,
 ) -> Result<Option<store::staff::SessionUser>, AppError> {
@@ -265,7 +266,7 @@ pub async fn begin(
 pub async fn renew_after_password_change(
     state: &AppState,
     session: &Session,
-    staff_id: i64,
+    staff_id: StaffId,
 ) -> Result<(), AppError> {
     let user = store::staff::session_user(&state.db, staff_id)
         .await?

@@ -23,6 +23,7 @@ use super::form::{Errors, Field};
 use super::labels;
 use super::page::Page;
 use super::session::CurrentUser;
+use crate::domain::ids::CaseId;
 use crate::domain::now_in_riga;
 use crate::domain::personal_code::{self, PersonalCode, PersonalCodeError};
 use crate::domain::review::Verdict;
@@ -92,7 +93,7 @@ pub struct Results {
 }
 
 pub struct CaseView {
-    id: i64,
+    id: CaseId,
     centre: String,
     eservice: String,
     status: String,
@@ -408,7 +409,7 @@ struct Export<'a> {
 
 #[derive(Serialize)]
 struct ExportCase<'a> {
-    id: i64,
+    id: CaseId,
     centre_code: &'a str,
     centre_name: &'a str,
     eservice_code: &'a str,

@@ -3,6 +3,7 @@
 
 use axum::http::StatusCode;
 use chrono::TimeDelta;
+use pilnvara::domain::ids::CentreId;
 use pilnvara::domain::staff::Role;
 use pilnvara::service::accounts;
 
@@ -25,7 +26,7 @@ fn id_in(location: Option<&str>) -> i64 {
 }
 
 /// Centre RIX with administrator `adm` and employee `anna`; centre VEN with employee `viktors`.
-async fn two_centres() -> (TestApp, i64, i64) {
+async fn two_centres() -> (TestApp, CentreId, CentreId) {
     let app = TestApp::new().await;
     let rix = app.centre("RIX").await;
     let ven = app.centre("VEN").await;
@@ -197,7 +198,7 @@ async fn an_admin_of_one_centre_finds_nothing_of_another() {
         .await
         .unwrap();
     assert_eq!(name, "Centrs VEN");
-    let (active, role, centre): (bool, String, i64) = sqlx::query_as(
+    let (active, role, centre): (bool, String, CentreId) = sqlx::query_as(
         "SELECT active, role::text, centre_id FROM staff WHERE username = 'viktors'",
     )
     .fetch_one(&app.pool)
@@ -514,14 +515,14 @@ async fn an_edit_changes_role_and_centres_within_the_administrators_scope() {
         "{}",
         saved.body
     );
-    let (name, centre): (String, i64) =
+    let (name, centre): (String, CentreId) =
         sqlx::query_as("SELECT full_name, centre_id FROM staff WHERE id = $1")
             .bind(sandra)
             .fetch_one(&app.pool)
             .await
             .unwrap();
     assert_eq!((name.as_str(), centre), ("Sandra Kalniņa", lat));
-    let supervised: Vec<i64> = sqlx::query_scalar(
+    let supervised: Vec<CentreId> = sqlx::query_scalar(
         "SELECT centre_id FROM supervised_centres WHERE staff_id = $1 ORDER BY centre_id",
     )
     .bind(sandra)

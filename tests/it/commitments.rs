@@ -7,6 +7,7 @@ use chrono::TimeDelta;
 use pilnvara::audit::commitment::{Component, DataFailure, DataProblem};
 use pilnvara::audit::verify::{self, Problem};
 use pilnvara::clock::Clock;
+use pilnvara::domain::ids::CaseId;
 use pilnvara::domain::staff::Role;
 use sqlx::PgPool;
 
@@ -364,7 +365,7 @@ async fn after_retention_verify_reports_the_erasure_and_still_checks_what_is_kep
     let run = pilnvara::service::erasure::run(&app.pool, app.clock.as_ref())
         .await
         .unwrap();
-    assert_eq!(run.erased, [id, kept]);
+    assert_eq!(run.erased, [CaseId(id), CaseId(kept)]);
     let salts: i64 = sqlx::query_scalar("SELECT count(*) FROM case_salts")
         .fetch_one(&app.pool)
         .await
@@ -546,7 +547,7 @@ async fn the_application_role_records_a_case_and_its_erasure_but_cannot_change_e
     let run = pilnvara::service::erasure::run(&pool, app.clock.as_ref())
         .await
         .unwrap();
-    assert_eq!(run.erased, [id, erased]);
+    assert_eq!(run.erased, [CaseId(id), CaseId(erased)]);
     let check = verify::verify_all(&owner, None).await.unwrap();
     assert!(
         check.is_ok(),

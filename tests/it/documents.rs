@@ -9,6 +9,7 @@ use std::process::Command;
 use axum::http::StatusCode;
 use chrono::{DateTime, Datelike, Months, TimeDelta, Utc};
 use pilnvara::clock::Clock as _;
+use pilnvara::domain::ids::{CentreId, StaffId};
 use pilnvara::domain::staff::Role;
 use pilnvara::domain::steps::{
     AuthorisationInput, ContactChannel, DataProcessingInput, EmployeeEidInput, IdentityForm,
@@ -29,8 +30,8 @@ const PERSONAL_CODE: &str = "323456-78901";
 /// A centre `DEMO` with employee `liga`, signed in.
 struct Desk {
     app: TestApp,
-    centre: i64,
-    employee: i64,
+    centre: CentreId,
+    employee: StaffId,
     client: Client,
 }
 
@@ -107,7 +108,12 @@ fn step_data(step: Step, now: DateTime<Utc>) -> Value {
 }
 
 /// An open case of `centre` with every step up to and including `through` recorded.
-async fn case_through(app: &TestApp, centre: i64, employee: i64, through: Option<Step>) -> i64 {
+async fn case_through(
+    app: &TestApp,
+    centre: CentreId,
+    employee: StaffId,
+    through: Option<Step>,
+) -> i64 {
     let now = app.clock.now();
     let recorded: Vec<Step> = Step::ALL
         .into_iter()
@@ -435,7 +441,7 @@ async fn another_centres_case_does_not_exist() {
     let desk = desk().await;
     desk.app.centre("OTHER").await;
     let stranger = desk.app.user("janis", Role::Employee, "OTHER", &[]).await;
-    let other_centre: i64 = sqlx::query_scalar("SELECT centre_id FROM staff WHERE id = $1")
+    let other_centre: CentreId = sqlx::query_scalar("SELECT centre_id FROM staff WHERE id = $1")
         .bind(stranger)
         .fetch_one(&desk.app.pool)
         .await

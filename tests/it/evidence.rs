@@ -9,6 +9,7 @@ use pilnvara::audit::anchor;
 use pilnvara::audit::verify::{self, Failure, Problem};
 use pilnvara::audit::{self, Action, Chain, Event};
 use pilnvara::clock::Clock;
+use pilnvara::domain::ids::{CaseId, CentreId, StaffId};
 use pilnvara::domain::staff::Role;
 use pilnvara::domain::today_in_riga;
 use pilnvara::keys::Keys;
@@ -26,7 +27,7 @@ pub(crate) async fn record_on_case(pool: &PgPool, at: DateTime<Utc>, case_id: i6
             &mut tx,
             at + TimeDelta::minutes(n),
             Event {
-                chain: Chain::Case(case_id),
+                chain: Chain::Case(CaseId(case_id)),
                 centre_id: None,
                 actor_id: None,
                 session_tag: None,
@@ -234,7 +235,7 @@ async fn parallel_events_on_fifty_cases_all_land_in_order() {
                 for n in 1..=4_i64 {
                     let mut tx = pool.begin().await.unwrap();
                     // Each task also writes to the one centre chain: writers there queue.
-                    for chain in [Chain::Case(case_id), Chain::Centre(centre)] {
+                    for chain in [Chain::Case(CaseId(case_id)), Chain::Centre(centre)] {
                         audit::record(
                             &mut tx,
                             now + TimeDelta::milliseconds(n),
@@ -313,14 +314,14 @@ const JURIS: Client = Client {
 /// A closed case with its steps (personal data inside), and a view of it by `viewer`.
 async fn closed_case(
     app: &TestApp,
-    centre: i64,
-    staff: i64,
+    centre: CentreId,
+    staff: StaffId,
     client: &Client<'_>,
     retention_until: NaiveDate,
-) -> i64 {
+) -> CaseId {
     let now = app.clock.now();
     let hmac = app.keys.personal_code_hmac(client.digits);
-    let case_id: i64 = sqlx::query_scalar(
+    let case_id: CaseId = sqlx::query_scalar(
         "INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step,
              gives_planned_time, gives_result, missing_eid_means, client_given_names,
              client_surnames, client_personal_code, personal_code_hmac, client_wants_result,
@@ -700,11 +701,11 @@ async fn subject_access_finds_all_and_only_that_persons_cases_and_is_audited_wit
     );
     assert_eq!(download.header("cache-control"), Some("no-store"));
     let export: Value = serde_json::from_str(&download.body).unwrap();
-    let ids: Vec<i64> = export["cases"]
+    let ids: Vec<CaseId> = export["cases"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|case| case["id"].as_i64().unwrap())
+        .map(|case| CaseId(case["id"].as_i64().unwrap()))
         .collect();
     assert_eq!(ids, [new_code], "the new-format code is another code");
     assert_eq!(export["cases"][0]["steps"].as_array().unwrap().len(), 4);
@@ -836,7 +837,7 @@ async fn subject_access_lists_every_use_of_the_data_and_is_written_into_each_cas
 }
 
 /// A supervisor's review of `case_id` with `remark`, as the review page records it.
-async fn reviewed(app: &TestApp, case_id: i64, reviewer: i64, remark: &str) -> i64 {
+async fn reviewed(app: &TestApp, case_id: CaseId, reviewer: StaffId, remark: &str) -> i64 {
     sqlx::query_scalar(
         "INSERT INTO case_reviews (case_id, reviewer_id, verdict, remark, reviewed_at)
          VALUES ($1, $2, 'issues-found', $3, now()) RETURNING id",
@@ -887,7 +888,7 @@ async fn review_remarks_are_disclosed_to_the_person_and_erased_at_retention_only
 
     let run = erasure::run(&app.pool, app.clock.as_ref()).await.unwrap();
     assert_eq!(run.erased, [due]);
-    let remarks: Vec<(i64, String, String)> =
+    let remarks: Vec<(CaseId, String, String)> =
         sqlx::query_as("SELECT case_id, verdict, remark FROM case_reviews ORDER BY id")
             .fetch_all(&app.pool)
             .await

@@ -19,6 +19,7 @@ use http_body_util::BodyExt;
 use pilnvara::clock::ManualClock;
 use pilnvara::config::Config;
 use pilnvara::db::launcher::{Cluster, Durability};
+use pilnvara::domain::ids::{CentreId, StaffId};
 use pilnvara::domain::staff::{CentreKind, Role};
 use pilnvara::keys::Keys;
 use pilnvara::passwords::{Hasher, Secret};
@@ -294,7 +295,7 @@ impl TestApp {
         self.clock.advance(at - now);
     }
 
-    pub async fn centre(&self, code: &str) -> i64 {
+    pub async fn centre(&self, code: &str) -> CentreId {
         let input = CentreInput {
             code: code.to_owned(),
             name: format!("Centrs {code}"),
@@ -309,7 +310,13 @@ impl TestApp {
     }
 
     /// An account with [`TEST_PASSWORD`] that need not be changed.
-    pub async fn user(&self, username: &str, role: Role, centre: &str, supervises: &[&str]) -> i64 {
+    pub async fn user(
+        &self,
+        username: &str,
+        role: Role,
+        centre: &str,
+        supervises: &[&str],
+    ) -> StaffId {
         let input = UserInput {
             username: username.to_owned(),
             full_name: format!("Darbinieks {username}"),

@@ -7,6 +7,7 @@ use chrono::TimeDelta;
 use pilnvara::audit::log::{self, LogCheck, LogProblem};
 use pilnvara::audit::{self, Chain, Event};
 use pilnvara::clock::Clock;
+use pilnvara::domain::ids::CaseId;
 use serde_json::json;
 
 use crate::evidence::{record_on_case, tamper};
@@ -38,7 +39,7 @@ async fn checkpoints_taken_while_writers_go_on_hold_every_event_exactly_once() {
             tokio::spawn(async move {
                 for n in 1..=15_i64 {
                     let mut tx = pool.begin().await.unwrap();
-                    for chain in [Chain::Case(case_id), Chain::Centre(centre)] {
+                    for chain in [Chain::Case(CaseId(case_id)), Chain::Centre(centre)] {
                         let event = Event {
                             chain,
                             centre_id: Some(centre),

@@ -4,6 +4,7 @@
 //! arguments the application binds, over ~20,000 generated cases (see docs/performance.md).
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
+use pilnvara::domain::ids::{CaseId, CentreId, StaffId};
 use pilnvara::domain::staff::Role;
 use pilnvara::store;
 use pilnvara::store::review::QueueFilter;
@@ -26,9 +27,9 @@ fn base() -> DateTime<Utc> {
 
 struct Generated {
     app: TestApp,
-    centres: Vec<i64>,
+    centres: Vec<CentreId>,
     /// Two employees per centre, in the order of `centres`.
-    employees: Vec<i64>,
+    employees: Vec<StaffId>,
     eservice: i64,
 }
 
@@ -59,7 +60,7 @@ async fn generated() -> Generated {
         .fetch_all(&app.pool)
         .await
         .unwrap();
-    let centre_of: Vec<i64> = centres.iter().flat_map(|&c| [c, c]).collect();
+    let centre_of: Vec<CentreId> = centres.iter().flat_map(|&c| [c, c]).collect();
     sqlx::query(GENERATE_CASES)
         .bind(CASES)
         .bind(&employees)
@@ -171,7 +172,7 @@ fn assert_index_served(what: &str, plan: &Value, indexes: &[&str]) {
 }
 
 /// The queue's keyset cursor: the last row's finish time and id.
-type After = Option<(DateTime<Utc>, i64)>;
+type After = Option<(DateTime<Utc>, CaseId)>;
 
 #[tokio::test]
 async fn every_review_queue_filter_is_read_along_an_index() {
@@ -181,7 +182,7 @@ async fn every_review_queue_filter_is_read_along_an_index() {
         centres: g.centres.clone(),
         ..QueueFilter::default()
     };
-    let cursor = Some((base() - TimeDelta::minutes(CASES / 2), i64::MAX));
+    let cursor = Some((base() - TimeDelta::minutes(CASES / 2), CaseId(i64::MAX)));
     let finished = ["cases_finished_idx"];
     let cases: Vec<(&str, QueueFilter, After, &[&str])> = vec![
         ("every centre", all.clone(), None, &finished),
@@ -330,7 +331,7 @@ async fn the_case_lists_and_the_reference_search_are_read_along_an_index() {
     )
     .await;
     assert_index_served("my open cases", &mine, &["cases_opened_by_idx"]);
-    let last_open: i64 = sqlx::query_scalar(
+    let last_open: CaseId = sqlx::query_scalar(
         "SELECT id FROM cases WHERE opened_by = $1 AND status = 'open' ORDER BY id DESC
          OFFSET 25 LIMIT 1",
     )
@@ -359,7 +360,7 @@ async fn the_case_lists_and_the_reference_search_are_read_along_an_index() {
         &awaiting,
         &["cases_awaiting_result_page_idx"],
     );
-    let waiting: i64 = sqlx::query_scalar(
+    let waiting: CaseId = sqlx::query_scalar(
         "SELECT id FROM cases WHERE status = 'open' AND next_step = 'result'
          ORDER BY submitted_at, id OFFSET 25 LIMIT 1",
     )

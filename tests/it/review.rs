@@ -5,6 +5,7 @@
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeZone, Utc};
 use pilnvara::domain::figures::{percentile_cont, riga_midnight};
+use pilnvara::domain::ids::{CaseId, CentreId, StaffId};
 use pilnvara::domain::review::draw_sample;
 use pilnvara::domain::staff::Role;
 use sqlx::PgPool;
@@ -18,9 +19,9 @@ fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
 /// A case as the fixtures need it; `finished` is closed_at or stopped_at by `status`.
 #[derive(Clone)]
 struct NewCase {
-    centre: i64,
+    centre: CentreId,
     eservice: i64,
-    employee: i64,
+    employee: StaffId,
     status: &'static str,
     next_step: Option<&'static str>,
     stop_reason: Option<&'static str>,
@@ -31,7 +32,7 @@ struct NewCase {
 }
 
 impl NewCase {
-    fn closed(centre: i64, eservice: i64, employee: i64, finished: DateTime<Utc>) -> Self {
+    fn closed(centre: CentreId, eservice: i64, employee: StaffId, finished: DateTime<Utc>) -> Self {
         Self {
             centre,
             eservice,
@@ -127,13 +128,13 @@ async fn walk(client: &Client, query: &str) -> (Vec<i64>, Vec<usize>) {
 
 struct Scoped {
     app: TestApp,
-    a: i64,
-    b: i64,
-    c: i64,
-    anna: i64,
-    andris: i64,
-    berta: i64,
-    cilda: i64,
+    a: CentreId,
+    b: CentreId,
+    c: CentreId,
+    anna: StaffId,
+    andris: StaffId,
+    berta: StaffId,
+    cilda: StaffId,
 }
 
 /// Centres AA, BB and CC; supervisor `vad` of AA who supervises AA and BB; employees in each.
@@ -278,8 +279,8 @@ async fn employees_are_refused_every_supervisor_page() {
 /// One fixture case with what the filters look at.
 struct Fixture {
     id: i64,
-    centre: i64,
-    employee: i64,
+    centre: CentreId,
+    employee: StaffId,
     eservice: i64,
     finished: DateTime<Utc>,
     status: &'static str,
@@ -725,7 +726,7 @@ async fn a_spot_check_sample_is_reproducible_and_fixed_once_drawn() {
     assert_eq!(location, format!("/review/samples/{sample_id}"));
     assert_eq!(month, chrono::NaiveDate::from_ymd_opt(2025, 11, 1).unwrap());
     assert_eq!(population, 31);
-    let stored: Vec<i64> = sqlx::query_scalar(
+    let stored: Vec<CaseId> = sqlx::query_scalar(
         "SELECT case_id FROM review_sample_cases WHERE sample_id = $1 ORDER BY position",
     )
     .bind(sample_id)
@@ -735,11 +736,15 @@ async fn a_spot_check_sample_is_reproducible_and_fixed_once_drawn() {
     assert_eq!(stored.len(), 4, "10 % of 31, rounded up");
     assert_eq!(
         stored,
-        draw_sample(&november, 10, seed as u64),
+        draw_sample(
+            &november.iter().copied().map(CaseId).collect::<Vec<_>>(),
+            10,
+            seed as u64
+        ),
         "reproducible from the seed"
     );
     for outside in [october, december, stopped] {
-        assert!(!stored.contains(&outside));
+        assert!(!stored.contains(&CaseId(outside)));
     }
     let audited: serde_json::Value =
         sqlx::query_scalar("SELECT details FROM audit_events WHERE action = 'spot-check-drawn'")
@@ -774,7 +779,10 @@ async fn a_spot_check_sample_is_reproducible_and_fixed_once_drawn() {
     .unwrap();
     let page = client.get(&location).await;
     assert_eq!(page.status, StatusCode::OK);
-    assert_eq!(listed_cases(&page.body), stored);
+    assert_eq!(
+        listed_cases(&page.body),
+        stored.iter().map(|id| id.0).collect::<Vec<_>>()
+    );
     assert!(page.body.contains("1 no 4"), "{}", page.body);
     let changed = sqlx::query("DELETE FROM review_sample_cases")
         .execute(&app.pool)
@@ -1063,7 +1071,7 @@ async fn recording_a_review_marks_the_case_reviewed_for_the_queue_filter() {
 async fn a_supervisor_does_not_review_a_case_they_worked_on() {
     let s = scoped().await;
     let app = &s.app;
-    let vad: i64 = sqlx::query_scalar("SELECT id FROM staff WHERE username = 'vad'")
+    let vad: StaffId = sqlx::query_scalar("SELECT id FROM staff WHERE username = 'vad'")
         .fetch_one(&app.pool)
         .await
         .unwrap();

@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 
 use super::{Done, Errors, see_other};
+use crate::domain::ids::CentreId;
 use crate::domain::staff::{
     CENTRE_CODE_MAX_CHARS, CentreKind, MUNICIPALITY_MAX_CHARS, NAME_MAX_CHARS,
 };
@@ -94,7 +95,7 @@ impl CentreValues {
 pub struct CentreForm {
     page: Page,
     /// `None` for a new centre.
-    id: Option<i64>,
+    id: Option<CentreId>,
     form: CentreValues,
     errors: Errors,
     notice: Option<&'static str>,
@@ -253,7 +254,7 @@ pub async fn show(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<CentreId>,
     Query(done): Query<Done>,
 ) -> Result<CentreForm, AppError> {
     let centre = store::centres::get(&state.db, id, &user.centres)
@@ -273,7 +274,7 @@ pub async fn update(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<CentreId>,
     form: Posted,
 ) -> Result<Response, AppError> {
     let form = CentreValues::from_form(&form);

@@ -8,6 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 
 use super::{Done, Errors, no_store, see_other};
+use crate::domain::ids::{CentreId, StaffId};
 use crate::domain::staff::{NAME_MAX_CHARS, Role, USERNAME_MAX_CHARS};
 use crate::passwords::Secret;
 use crate::service::accounts::{self, AccountError, StaffChange, UserInput};
@@ -75,7 +76,7 @@ impl StaffValues {
             full_name: member.full_name.clone(),
             role: member.role.code().to_owned(),
             centre_id: member.centre_id.to_string(),
-            supervises: member.supervises.iter().map(i64::to_string).collect(),
+            supervises: member.supervises.iter().map(CentreId::to_string).collect(),
         }
     }
 }
@@ -158,8 +159,8 @@ impl StaffForm {
 /// A choice of centres as typed (the service checks they are the administrator's).
 struct Choice {
     role: Role,
-    centre_id: i64,
-    supervises: Vec<i64>,
+    centre_id: CentreId,
+    supervises: Vec<CentreId>,
 }
 
 /// The centres and role as typed, with every problem of the form at once: `new` for a new
@@ -174,12 +175,12 @@ fn choice(page: &Page, form: &StaffValues, new: bool) -> Result<Choice, Result<E
     if role.is_none() {
         errors.push("role", t.role_invalid);
     }
-    let parse = |value: &String| value.parse::<i64>().ok();
+    let parse = |value: &String| value.parse::<CentreId>().ok();
     let centre_id = parse(&form.centre_id);
     if centre_id.is_none() {
         errors.push("centre_id", t.home_centre_invalid);
     }
-    let supervises: Vec<i64> = form.supervises.iter().filter_map(parse).collect();
+    let supervises: Vec<CentreId> = form.supervises.iter().filter_map(parse).collect();
     if supervises.len() != form.supervises.len() {
         errors.push("supervises", t.supervises_invalid);
     }
@@ -252,7 +253,7 @@ pub async fn new(
 #[template(path = "admin/staff_password.html")]
 pub struct PasswordShown {
     page: Page,
-    id: i64,
+    id: StaffId,
     username: String,
     full_name: String,
     /// A new account rather than a reset password.
@@ -268,7 +269,7 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let form = StaffValues::from_form(&form);
     let centres = store::centres::list(&state.db, &user.centres).await?;
-    let code_of = |id: i64| {
+    let code_of = |id: CentreId| {
         centres
             .iter()
             .find(|centre| centre.id == id)
@@ -328,7 +329,11 @@ pub async fn create(
 }
 
 /// The account `id` if it belongs to one of the administrator's centres.
-async fn member(state: &AppState, user: &CurrentUser, id: i64) -> Result<StaffMember, AppError> {
+async fn member(
+    state: &AppState,
+    user: &CurrentUser,
+    id: StaffId,
+) -> Result<StaffMember, AppError> {
     store::staff::get(&state.db, id, &user.centres)
         .await?
         .ok_or(AppError::NotFound)
@@ -359,7 +364,7 @@ pub async fn show(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<StaffId>,
     Query(done): Query<Done>,
 ) -> Result<StaffForm, AppError> {
     let member = member(&state, &user, id).await?;
@@ -371,7 +376,7 @@ pub async fn update(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<StaffId>,
     form: Posted,
 ) -> Result<Response, AppError> {
     let member = member(&state, &user, id).await?;
@@ -406,7 +411,7 @@ async fn act(
     state: AppState,
     page: Page,
     user: CurrentUser,
-    id: i64,
+    id: StaffId,
     done: &str,
     result: Result<(), AccountError>,
 ) -> Result<Response, AppError> {
@@ -425,7 +430,7 @@ pub async fn disable(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<StaffId>,
 ) -> Result<Response, AppError> {
     let result =
         accounts::set_staff_active(&state.db, state.clock.as_ref(), user.actor(), id, false).await;
@@ -436,7 +441,7 @@ pub async fn enable(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<StaffId>,
 ) -> Result<Response, AppError> {
     let result =
         accounts::set_staff_active(&state.db, state.clock.as_ref(), user.actor(), id, true).await;
@@ -447,7 +452,7 @@ pub async fn unlock(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<StaffId>,
 ) -> Result<Response, AppError> {
     let result = accounts::unlock_staff(&state.db, state.clock.as_ref(), user.actor(), id).await;
     act(state, page, user, id, "unlocked", result).await
@@ -457,7 +462,7 @@ pub async fn end_sessions(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<StaffId>,
 ) -> Result<Response, AppError> {
     let result =
         accounts::end_staff_sessions(&state.db, state.clock.as_ref(), user.actor(), id).await;
@@ -468,7 +473,7 @@ pub async fn reset_password(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<i64>,
+    Path(id): Path<StaffId>,
 ) -> Result<Response, AppError> {
     let member = member(&state, &user, id).await?;
     let reset = accounts::reset_staff_password(

@@ -2,6 +2,7 @@
 
 use axum::response::{IntoResponse, Redirect, Response};
 
+use crate::domain::ids::CaseId;
 use crate::domain::workflow::WorkflowError;
 use crate::i18n::Cases;
 use crate::service::cases::CaseError;
@@ -86,13 +87,13 @@ impl Flash {
     }
 
     /// Back to the case page, saying what happened.
-    pub fn redirect(self, case_id: i64) -> Response {
+    pub fn redirect(self, case_id: CaseId) -> Response {
         Redirect::to(&format!("/cases/{case_id}?notice={}", self.code())).into_response()
     }
 
     /// Back to the case page, saying why `error` refused the request; a duty recorded already
     /// names its step, so that the page can say who recorded it and when.
-    pub fn refused(case_id: i64, error: WorkflowError) -> Response {
+    pub fn refused(case_id: CaseId, error: WorkflowError) -> Response {
         match error {
             WorkflowError::AlreadyRecorded { step } => Redirect::to(&format!(
                 "/cases/{case_id}?notice={}&step={}",
@@ -106,7 +107,7 @@ impl Flash {
 }
 
 /// What a refused or failed case operation becomes, except a stale form (the caller re-renders).
-pub(super) fn refused(case_id: i64, error: CaseError) -> Result<Response, AppError> {
+pub(super) fn refused(case_id: CaseId, error: CaseError) -> Result<Response, AppError> {
     match error {
         CaseError::NotFound => Err(AppError::NotFound),
         CaseError::Workflow(error) => Ok(Flash::refused(case_id, error)),

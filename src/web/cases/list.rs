@@ -6,6 +6,7 @@ use axum::extract::{Query, State};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
+use crate::domain::ids::CaseId;
 use crate::domain::today_in_riga;
 use crate::domain::workflow::{RESULT_OVERDUE_AFTER_DAYS, result_overdue};
 use crate::present::format::riga_time;
@@ -19,7 +20,7 @@ use crate::web::session::CurrentUser;
 const RECENTLY_FINISHED: i64 = 20;
 
 pub struct ListRow {
-    pub id: i64,
+    pub id: CaseId,
     pub eservice: String,
     pub stands: String,
     pub opened: String,
@@ -82,12 +83,12 @@ pub struct ListQuery {
 }
 
 /// A cursor from the query; anything that is not a case id means the first page.
-fn cursor(raw: Option<&str>) -> Option<i64> {
+fn cursor(raw: Option<&str>) -> Option<CaseId> {
     raw.and_then(|raw| raw.trim().parse().ok())
 }
 
 /// The /cases link with both lists' cursors, ending at the list the link is about.
-fn list_href(mine: Option<i64>, awaiting: Option<i64>, anchor: &str) -> String {
+fn list_href(mine: Option<CaseId>, awaiting: Option<CaseId>, anchor: &str) -> String {
     let mut pairs = Vec::new();
     if let Some(id) = mine {
         pairs.push(format!("mine_after={id}"));

@@ -14,7 +14,6 @@ mod steps;
 mod stop;
 mod view;
 
-use crate::web::error::AppError;
 use flash::{Flash, refused};
 use view::{CaseView, load, load_and_log, log_view};
 
@@ -25,8 +24,3 @@ pub use search::{search, show_search};
 pub(crate) use steps::answer_before_print;
 pub use steps::{record_step, show_step};
 pub use stop::{show_stop, stop};
-
-/// A case id from the path; anything that is not one is "not found".
-fn case_id(raw: &str) -> Result<i64, AppError> {
-    raw.parse().map_err(|_| AppError::NotFound)
-}

@@ -6,11 +6,12 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{CaseView, Flash, case_id, load_and_log};
+use super::{CaseView, Flash, load_and_log};
+use crate::domain::ids::CaseId;
 use crate::domain::workflow::Step;
 use crate::present::format::riga_time;
 use crate::web::AppState;
-use crate::web::error::AppError;
+use crate::web::error::{AppError, path_id};
 use crate::web::labels;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
@@ -40,7 +41,7 @@ pub async fn overview(
     Path(id): Path<String>,
     Query(query): Query<FlashQuery>,
 ) -> Result<Response, AppError> {
-    let id = case_id(&id)?;
+    let id = path_id::<CaseId>(&id)?;
     let (case, rows) = load_and_log(&state, &user, id, "overview").await?;
     let view = CaseView::build(page.t, page.lang, &case, &rows);
     let c = page.t.cases;

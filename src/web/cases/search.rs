@@ -6,6 +6,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Response};
 
 use crate::domain::SEARCH_NAME_MAX_CHARS;
+use crate::domain::ids::{CaseId, CentreId};
 use crate::domain::personal_code::{self, PersonalCode};
 use crate::domain::steps::{FieldError, FieldErrors, REFERENCE_MAX_CHARS};
 use crate::present::format::riga_time;
@@ -20,7 +21,7 @@ use crate::web::page::Page;
 use crate::web::session::CurrentUser;
 
 pub struct Found {
-    pub id: i64,
+    pub id: CaseId,
     pub client: String,
     pub eservice: String,
     pub status: &'static str,
@@ -135,7 +136,7 @@ pub async fn search(
         SearchBy::Name(&name)
     };
     let rows = store::search(&state.db, &user.centres, by).await?;
-    let shown: Vec<(i64, i64)> = rows.iter().map(|row| (row.id, row.centre_id)).collect();
+    let shown: Vec<(CaseId, CentreId)> = rows.iter().map(|row| (row.id, row.centre_id)).collect();
     service::log_views(&state.db, state.clock.now(), user.staff(), &shown, "search").await?;
     let found = rows
         .into_iter()

@@ -12,8 +12,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::super::labels;
-use super::{CaseView, Flash, case_id, load, load_and_log, log_view, refused};
+use super::{CaseView, Flash, load, load_and_log, log_view, refused};
 use crate::domain::identity_document::{DocumentType, ISSUING_STATE_CHARS, NUMBER_MAX_CHARS};
+use crate::domain::ids::CaseId;
 use crate::domain::personal_code::{self, PersonalCodeError};
 use crate::domain::printed::printed_code;
 use crate::domain::steps::{
@@ -32,7 +33,7 @@ use crate::present::format::date;
 use crate::service::cases::{self as service, CaseError, StepInput};
 use crate::store::cases::{self as store, EidMeans, Notice};
 use crate::web::AppState;
-use crate::web::error::AppError;
+use crate::web::error::{AppError, path_id};
 use crate::web::form::Errors;
 use crate::web::form::{Field, Posted, Widget, attach_errors, summary};
 use crate::web::page::Page;
@@ -87,7 +88,7 @@ struct Context {
     printed: Option<(String, String)>,
 }
 
-async fn context(state: &AppState, step: Step, case_id: i64) -> Result<Context, AppError> {
+async fn context(state: &AppState, step: Step, case_id: CaseId) -> Result<Context, AppError> {
     let means = if step == Step::EmployeeEid {
         store::active_eid_means(&state.db).await?
     } else {
@@ -162,7 +163,7 @@ pub async fn show_step(
     Path((id, slug)): Path<(String, String)>,
     Query(query): Query<StepQuery>,
 ) -> Result<Response, AppError> {
-    let (id, step) = (case_id(&id)?, parse_step(&slug)?);
+    let (id, step) = (path_id::<CaseId>(&id)?, parse_step(&slug)?);
     let (case, rows) = load(&state, &user, id).await?;
     if let Err(error) = case.state().and_then(|s| s.may_record(step)) {
         return Ok(Flash::refused(id, error));
@@ -217,7 +218,7 @@ pub async fn record_step(
     Path((id, slug)): Path<(String, String)>,
     posted: Posted,
 ) -> Result<Response, AppError> {
-    let (id, step) = (case_id(&id)?, parse_step(&slug)?);
+    let (id, step) = (path_id::<CaseId>(&id)?, parse_step(&slug)?);
     let version = posted.version().ok_or(AppError::BadRequest)?;
     let page_name = format!("step:{}", step.slug());
     let (case, rows) = load(&state, &user, id).await?;

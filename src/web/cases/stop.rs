@@ -6,13 +6,14 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
-use super::{CaseView, Flash, case_id, load, load_and_log, log_view, refused};
+use super::{CaseView, Flash, load, load_and_log, log_view, refused};
+use crate::domain::ids::CaseId;
 use crate::domain::steps::{FieldErrors, StopForm};
 use crate::domain::workflow::StopReason;
 use crate::service::cases::{self as service, CaseError};
 use crate::store::cases::{self as store};
 use crate::web::AppState;
-use crate::web::error::AppError;
+use crate::web::error::{AppError, path_id};
 use crate::web::form::Errors;
 use crate::web::form::{Field, Posted, Widget, summary};
 use crate::web::labels;
@@ -96,7 +97,7 @@ pub async fn show_stop(
     Path(id): Path<String>,
     Query(query): Query<StopQuery>,
 ) -> Result<Response, AppError> {
-    let id = case_id(&id)?;
+    let id = path_id::<CaseId>(&id)?;
     let (case, rows) = load(&state, &user, id).await?;
     if let Err(error) = case.state().and_then(|s| s.stop(StopReason::Other)) {
         return Ok(Flash::refused(id, error));
@@ -124,7 +125,7 @@ pub async fn stop(
     Path(id): Path<String>,
     posted: Posted,
 ) -> Result<Response, AppError> {
-    let id = case_id(&id)?;
+    let id = path_id::<CaseId>(&id)?;
     let version = posted.version().ok_or(AppError::BadRequest)?;
     let form = StopForm {
         reason: posted.get("reason"),

@@ -1,5 +1,6 @@
 //! A case as its pages show it: summary, stepper, timeline; and reading it for a page.
 
+use crate::domain::ids::CaseId;
 use crate::domain::workflow::{CaseStatus, Step, StepOutcome};
 use crate::i18n::{Lang, Texts};
 use crate::present::format::{date, riga_time};
@@ -11,7 +12,7 @@ use crate::web::labels;
 use crate::web::session::CurrentUser;
 
 pub struct Summary {
-    pub id: i64,
+    pub id: CaseId,
     pub version: i32,
     /// The status code (open | closed | stopped), a CSS class too.
     pub status_code: &'static str,
@@ -204,7 +205,7 @@ impl CaseView {
 pub(super) async fn load(
     state: &AppState,
     user: &CurrentUser,
-    id: i64,
+    id: CaseId,
 ) -> Result<(store::Case, Vec<store::StepRow>), AppError> {
     let mut connection = state.db.acquire().await?;
     let case = store::find(&mut connection, id, &user.centres)
@@ -230,7 +231,7 @@ pub(super) async fn log_view(
 pub(super) async fn load_and_log(
     state: &AppState,
     user: &CurrentUser,
-    id: i64,
+    id: CaseId,
     page: &str,
 ) -> Result<(store::Case, Vec<store::StepRow>), AppError> {
     let (case, rows) = load(state, user, id).await?;

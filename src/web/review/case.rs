@@ -8,10 +8,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 
-use super::{data_label, data_value, optional, outcome_text, path_id, verdict_text};
+use super::{data_label, data_value, optional, outcome_text, verdict_text};
 use crate::audit::Chain;
 use crate::audit::commitment::{Component, DataFailure, DataProblem};
 use crate::audit::verify::{ChainCheck, Problem, verify_chain};
+use crate::domain::ids::CaseId;
 use crate::domain::review::{ReviewError, Verdict, readable_lines, validate_review};
 use crate::domain::workflow::{Step, StepOutcome};
 use crate::i18n::Review;
@@ -22,7 +23,7 @@ use crate::service::documents::{self, DocumentCheck, DocumentState};
 use crate::service::review::Marked;
 use crate::store;
 use crate::web::AppState;
-use crate::web::error::AppError;
+use crate::web::error::{AppError, path_id};
 use crate::web::form::Errors;
 use crate::web::labels;
 use crate::web::page::Page;
@@ -59,7 +60,7 @@ pub struct ReviewLine {
 }
 
 pub struct CaseSummary {
-    pub id: i64,
+    pub id: CaseId,
     pub centre: String,
     pub eservice: String,
     pub employee: String,
@@ -286,7 +287,7 @@ pub async fn show(
     Path(id): Path<String>,
     Query(query): Query<SavedQuery>,
 ) -> Result<Response, AppError> {
-    let id = path_id(&id)?;
+    let id = path_id::<CaseId>(&id)?;
     let form = ReviewForm::default();
     let saved = query.saved.is_some();
     render_case(&state, page, &user, id, &form, Errors::default(), saved).await
@@ -297,7 +298,7 @@ async fn render_case(
     state: &AppState,
     page: Page,
     user: &CurrentUser,
-    id: i64,
+    id: CaseId,
     form: &ReviewForm,
     errors: Errors,
     saved: bool,
@@ -469,7 +470,7 @@ pub async fn mark(
     Path(id): Path<String>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
-    let id = path_id(&id)?;
+    let id = path_id::<CaseId>(&id)?;
     let case = store::review::finished_case(&state.db, id, &user.centres)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -509,7 +510,7 @@ async fn reviewed_meanwhile(
     state: &AppState,
     page: Page,
     user: &CurrentUser,
-    id: i64,
+    id: CaseId,
     form: &ReviewForm,
 ) -> Result<Response, AppError> {
     let errors = Errors::one("verdict", page.t.review.error_reviewed_meanwhile);

@@ -135,8 +135,3 @@ pub(super) fn optional<T>(
     }
     parse(text).map(Some).ok_or(AppError::BadRequest)
 }
-
-/// An id from the path; anything that is not one is "not found".
-pub(super) fn path_id(text: &str) -> Result<i64, AppError> {
-    text.parse::<i64>().map_err(|_| AppError::NotFound)
-}

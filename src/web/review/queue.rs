@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::{optional, outcome_text, verdict_text};
 use crate::domain::figures::riga_midnight;
+use crate::domain::ids::{CaseId, CentreId, StaffId};
 use crate::domain::review::{CSV_MAX_ROWS, Cursor, OutcomeFilter, PAGE_SIZE};
 use crate::domain::workflow::StopReason;
 use crate::i18n::Review;
@@ -49,8 +50,8 @@ pub struct QueueQuery {
 /// The filters, parsed.
 #[derive(Debug, Clone, Default)]
 pub struct Filters {
-    pub centre: Option<i64>,
-    pub employee: Option<i64>,
+    pub centre: Option<CentreId>,
+    pub employee: Option<StaffId>,
     pub eservice: Option<i64>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
@@ -71,6 +72,11 @@ fn filter_date(text: &str) -> Option<NaiveDate> {
 
 /// One filter's value: `None` when empty or unreadable; an unreadable one adds `message` for
 /// `field` to `errors`.
+/// An id typed in a filter, of whichever kind the filter names.
+fn parse_id<T: std::str::FromStr>(text: &str) -> Option<T> {
+    text.parse().ok()
+}
+
 fn filter_value<T>(
     errors: &mut Errors,
     field: &'static str,
@@ -95,12 +101,11 @@ impl QueueQuery {
     fn filters(&self, r: &'static Review) -> (Filters, Errors) {
         let mut errors = Errors::default();
         let e = &mut errors;
-        let id = |text: &str| text.parse::<i64>().ok();
         let (choice, day) = (r.error_filter_choice, r.error_filter_date);
         let filters = Filters {
-            centre: filter_value(e, "centre", &self.centre, choice, id),
-            employee: filter_value(e, "employee", &self.employee, choice, id),
-            eservice: filter_value(e, "eservice", &self.eservice, choice, id),
+            centre: filter_value(e, "centre", &self.centre, choice, parse_id),
+            employee: filter_value(e, "employee", &self.employee, choice, parse_id),
+            eservice: filter_value(e, "eservice", &self.eservice, choice, parse_id),
             from: filter_value(e, "from", &self.from, day, filter_date),
             to: filter_value(e, "to", &self.to, day, filter_date),
             outcome: filter_value(e, "outcome", &self.outcome, choice, OutcomeFilter::parse),
@@ -141,11 +146,11 @@ impl Filters {
         parts.join("&")
     }
 
-    fn is_centre(&self, id: &i64) -> bool {
+    fn is_centre(&self, id: &CentreId) -> bool {
         self.centre == Some(*id)
     }
 
-    fn is_employee(&self, id: &i64) -> bool {
+    fn is_employee(&self, id: &StaffId) -> bool {
         self.employee == Some(*id)
     }
 
@@ -209,7 +214,7 @@ impl Filters {
 
 /// A queue row as the page and the CSV show it.
 pub struct QueueLine {
-    pub id: i64,
+    pub id: CaseId,
     pub centre: String,
     pub eservice: String,
     pub employee: String,

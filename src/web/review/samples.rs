@@ -7,8 +7,9 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 
-use super::{path_id, verdict_text};
+use super::verdict_text;
 use crate::domain::figures::{month_code, previous_month};
+use crate::domain::ids::{CaseId, CentreId};
 use crate::domain::today_in_riga;
 use crate::present::format::riga_time;
 use crate::service;
@@ -16,7 +17,7 @@ use crate::service::review::Drawn;
 use crate::store;
 use crate::store::review::CentreOption;
 use crate::web::AppState;
-use crate::web::error::AppError;
+use crate::web::error::{AppError, path_id};
 use crate::web::form::Errors;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
@@ -117,7 +118,7 @@ pub async fn draw(
     let centre = form
         .centre
         .trim()
-        .parse::<i64>()
+        .parse::<CentreId>()
         .ok()
         .filter(|id| user.centres.contains(id));
     let percent = form
@@ -150,7 +151,7 @@ pub async fn draw(
 
 pub struct SampleCaseLine {
     pub position: i32,
-    pub case_id: i64,
+    pub case_id: CaseId,
     pub eservice: String,
     pub closed: String,
     pub review: &'static str,

@@ -3,6 +3,7 @@
 
 use chrono::{Datelike, TimeDelta};
 use pilnvara::clock::Clock;
+use pilnvara::domain::ids::CentreId;
 use pilnvara::domain::staff::{CentreKind, Role};
 use pilnvara::domain::today_in_riga;
 use pilnvara::passwords::Secret;
@@ -44,7 +45,7 @@ pub async fn desk() -> TestApp {
     app
 }
 
-pub async fn centre(app: &TestApp, code: &str, name: &str, municipality: &str) -> i64 {
+pub async fn centre(app: &TestApp, code: &str, name: &str, municipality: &str) -> CentreId {
     let input = CentreInput {
         code: code.to_owned(),
         name: name.to_owned(),
