@@ -244,6 +244,7 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
                 },
                 retention_years: 10,
                 active: true,
+                contact: Default::default(),
             };
             accounts::add_centre(pool, &clock, Actor::Operator, &input).await?;
             println!("centre {} added", input.code.trim().to_uppercase());

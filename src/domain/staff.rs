@@ -206,6 +206,117 @@ pub fn lockout_after(failures: u32) -> Lockout {
     }
 }
 
+// ---------------------------------------------------------------------------------------------
+// A centre's contact details
+
+/// The longest part of a centre's contact details.
+pub const CONTACT_MAX_CHARS: usize = 300;
+
+/// How clients reach a centre, and its municipality's data protection officer: kept by
+/// administrators, printed on the receipt and the data-use notice. Every part may be empty.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct CentreContact {
+    /// Where the centre's documents are signed, e.g. "Ādaži" (the municipality's name when
+    /// empty).
+    pub place: String,
+    pub address: String,
+    pub phone: String,
+    pub email: String,
+    pub opening_hours: String,
+    /// How to reach the municipality's data protection officer (the controller's, GDPR Art. 37).
+    pub data_protection_officer: String,
+}
+
+/// A part of [`CentreContact`], named as its form field is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContactPart {
+    Place,
+    Address,
+    Phone,
+    Email,
+    OpeningHours,
+    DataProtectionOfficer,
+}
+
+impl ContactPart {
+    pub const ALL: [ContactPart; 6] = [
+        ContactPart::Place,
+        ContactPart::Address,
+        ContactPart::Phone,
+        ContactPart::Email,
+        ContactPart::OpeningHours,
+        ContactPart::DataProtectionOfficer,
+    ];
+
+    /// The form field's name.
+    pub fn field(self) -> &'static str {
+        match self {
+            ContactPart::Place => "place",
+            ContactPart::Address => "address",
+            ContactPart::Phone => "phone",
+            ContactPart::Email => "email",
+            ContactPart::OpeningHours => "opening_hours",
+            ContactPart::DataProtectionOfficer => "data_protection_officer",
+        }
+    }
+}
+
+impl CentreContact {
+    pub fn part(&self, part: ContactPart) -> &str {
+        match part {
+            ContactPart::Place => &self.place,
+            ContactPart::Address => &self.address,
+            ContactPart::Phone => &self.phone,
+            ContactPart::Email => &self.email,
+            ContactPart::OpeningHours => &self.opening_hours,
+            ContactPart::DataProtectionOfficer => &self.data_protection_officer,
+        }
+    }
+
+    pub fn part_mut(&mut self, part: ContactPart) -> &mut String {
+        match part {
+            ContactPart::Place => &mut self.place,
+            ContactPart::Address => &mut self.address,
+            ContactPart::Phone => &mut self.phone,
+            ContactPart::Email => &mut self.email,
+            ContactPart::OpeningHours => &mut self.opening_hours,
+            ContactPart::DataProtectionOfficer => &mut self.data_protection_officer,
+        }
+    }
+
+    /// The details as they are kept: each part trimmed, the phone without spaces.
+    pub fn trimmed(&self) -> Self {
+        let mut kept = self.clone();
+        for part in ContactPart::ALL {
+            let text = kept.part_mut(part);
+            *text = text.trim().to_owned();
+        }
+        kept.phone.retain(|c| !c.is_whitespace());
+        kept
+    }
+
+    /// The parts that cannot be kept: too long, a control character, or a phone number or
+    /// e-mail address that is not one.
+    pub fn problems(&self) -> Vec<ContactPart> {
+        ContactPart::ALL
+            .into_iter()
+            .filter(|&part| {
+                let text = self.part(part).trim();
+                let well_formed = text.is_empty()
+                    || match part {
+                        ContactPart::Phone => super::steps::phone(text).is_ok(),
+                        ContactPart::Email => super::steps::email(text).is_ok(),
+                        _ => true,
+                    };
+                !well_formed
+                    || text.chars().count() > CONTACT_MAX_CHARS
+                    || super::has_control_characters(text)
+            })
+            .collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -286,5 +397,33 @@ mod tests {
         assert_eq!(lockout_after(9), Lockout::Wait(TimeDelta::seconds(729)));
         assert_eq!(lockout_after(10), Lockout::UntilUnlocked);
         assert_eq!(lockout_after(50), Lockout::UntilUnlocked);
+    }
+
+    #[test]
+    fn contact_details_are_checked_part_by_part() {
+        let contact = CentreContact {
+            place: "Ādaži".into(),
+            phone: "6712 3456".into(),
+            email: "centrs@adazi.lv".into(),
+            ..CentreContact::default()
+        };
+        assert!(contact.problems().is_empty(), "{:?}", contact.problems());
+        assert_eq!(contact.trimmed().phone, "67123456");
+        let wrong = CentreContact {
+            phone: "tālrunis".into(),
+            email: "centrs@".into(),
+            address: "Gaujas iela 33A\u{0}".into(),
+            opening_hours: "x".repeat(CONTACT_MAX_CHARS + 1),
+            ..CentreContact::default()
+        };
+        assert_eq!(
+            wrong.problems(),
+            [
+                ContactPart::Address,
+                ContactPart::Phone,
+                ContactPart::Email,
+                ContactPart::OpeningHours
+            ]
+        );
     }
 }

@@ -614,7 +614,7 @@ impl AuthorisationForm {
 
 /// Optional `+`, then 8–15 digits; spaces are removed. Eight digits without `+` are a Latvian
 /// number and must start with 2 (mobile) or 6 (landline).
-fn phone(input: &str) -> Result<String, FieldError> {
+pub(crate) fn phone(input: &str) -> Result<String, FieldError> {
     let compact: String = input.chars().filter(|c| !c.is_whitespace()).collect();
     if compact.is_empty() {
         return Err(FieldError::Required);
@@ -636,7 +636,7 @@ fn phone(input: &str) -> Result<String, FieldError> {
 
 /// Deliberately simple: one `@`, a local part, a dotted domain, no spaces. The real check is
 /// whether the client gets the message.
-fn email(input: &str) -> Result<String, FieldError> {
+pub(crate) fn email(input: &str) -> Result<String, FieldError> {
     let address = input.trim();
     if address.is_empty() {
         return Err(FieldError::Required);

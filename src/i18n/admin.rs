@@ -34,6 +34,23 @@ catalogue! {
         centre_code_taken { lv: "Centrs ar šādu kodu jau ir.", en: "A centre with this code already exists." }
         centre_name { lv: "Nosaukums", en: "Name" }
         municipality { lv: "Pašvaldība", en: "Municipality" }
+        contact_place { lv: "Vieta dokumentos", en: "Place on documents" }
+        contact_place_hint {
+            lv: "Apdzīvotā vieta, kur klients paraksta pilnvarojumu, piemēram, „Ādaži”. Ja atstāj tukšu, tiek rakstīts pašvaldības nosaukums.",
+            en: "The town or village where the client signs the authorisation, such as “Ādaži”. If left empty, the municipality's name is printed.",
+        }
+        contact_address { lv: "Adrese", en: "Address" }
+        contact_phone { lv: "Tālrunis", en: "Phone" }
+        contact_email { lv: "E-pasts", en: "E-mail" }
+        contact_opening_hours { lv: "Darba laiks", en: "Opening hours" }
+        contact_dpo { lv: "Pašvaldības datu aizsardzības speciālists", en: "The municipality's data protection officer" }
+        contact_dpo_hint {
+            lv: "Kā sazināties ar datu aizsardzības speciālistu (e-pasts vai tālrunis); drukāts paziņojumā par personas datu izmantošanu.",
+            en: "How to reach the data protection officer (e-mail or phone); printed on the notice on the use of personal data.",
+        }
+        contact_invalid { lv: "Ne vairāk kā 300 rakstzīmes, bez neredzamām vadības rakstzīmēm.", en: "At most 300 characters, with no invisible control characters." }
+        contact_phone_invalid { lv: "Tas nav derīgs tālruņa numurs (8 cipari vai starptautisks numurs ar +).", en: "That is not a valid phone number (8 digits, or an international number with +)." }
+        contact_email_invalid { lv: "Tā nav derīga e-pasta adrese.", en: "That is not a valid e-mail address." }
         municipality_invalid { lv: "Pašvaldības nosaukumā var būt ne vairāk kā 200 rakstzīmes, un tajā nedrīkst būt neredzamu vadības rakstzīmju.", en: "The municipality's name may have at most 200 characters and no invisible control characters." }
         centre_kind { lv: "Centra nozīme", en: "Significance" }
         centre_kind_invalid { lv: "Izvēlieties centra nozīmi.", en: "Choose the centre's significance." }

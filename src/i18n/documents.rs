@@ -142,5 +142,12 @@ catalogue! {
         channel_email { lv: "e-pasts", en: "e-mail" }
         channel_post { lv: "pasts", en: "post" }
         channel_in_person { lv: "klātienē centrā", en: "in person at the centre" }
+        centre_phone { lv: "Tālrunis", en: "Phone" }
+        centre_email { lv: "E-pasts", en: "E-mail" }
+        centre_hours { lv: "Darba laiks", en: "Opening hours" }
+        result_told_by { lv: "Rezultātu jums paziņos", en: "You will be told the result by" }
+        result_not_told { lv: "Rezultāts jums netiks paziņots (jūs to nelūdzāt).", en: "You will not be told the result (you did not ask for it)." }
+        controller_is { lv: "Pārzinis", en: "Controller" }
+        dpo_is { lv: "Datu aizsardzības speciālists", en: "Data protection officer" }
     }
 }

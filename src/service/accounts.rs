@@ -10,8 +10,8 @@ use crate::audit::Action;
 use crate::clock::Clock;
 use crate::domain::ids::{CentreId, StaffId};
 use crate::domain::staff::{
-    CentreCode, CentreKind, MUNICIPALITY_MAX_CHARS, NAME_MAX_CHARS, PasswordProblem, Role,
-    Username, check_new_password,
+    CentreCode, CentreContact, CentreKind, ContactPart, MUNICIPALITY_MAX_CHARS, NAME_MAX_CHARS,
+    PasswordProblem, Role, Username, check_new_password,
 };
 use crate::passwords::{Hasher, Secret, one_time_password};
 use crate::service::{Actor, Staff};
@@ -29,6 +29,8 @@ pub enum AccountError {
     BadMunicipality,
     #[error("retention must be 1–100 years")]
     BadRetention,
+    #[error("the centre's contact detail {} cannot be kept", .0.field())]
+    BadContact(ContactPart),
     #[error("unknown centre {0}")]
     UnknownCentre(String),
     #[error("username must be 2–50 characters a–z, 0–9, '.', '_' or '-'")]
@@ -77,6 +79,7 @@ pub struct CentreInput {
     pub kind: CentreKind,
     pub retention_years: i16,
     pub active: bool,
+    pub contact: CentreContact,
 }
 
 fn checked_name(name: &str) -> Result<&str, AccountError> {
@@ -102,6 +105,13 @@ pub fn centre_problems(input: &CentreInput) -> Vec<AccountError> {
         (!(1..=100).contains(&input.retention_years)).then_some(AccountError::BadRetention),
     ]
     .into_iter()
+    .chain(
+        input
+            .contact
+            .problems()
+            .into_iter()
+            .map(|part| Some(AccountError::BadContact(part))),
+    )
     .flatten()
     .collect()
 }
@@ -146,6 +156,7 @@ fn centre_fields(input: &CentreInput) -> Result<(CentreCode, CentreFields<'_>), 
         kind: input.kind,
         retention_years: input.retention_years,
         active: input.active,
+        contact: input.contact.trimmed(),
     };
     Ok((code, fields))
 }
@@ -510,6 +521,7 @@ pub async fn bootstrap(
         kind: CentreKind::Local,
         retention_years: 10,
         active: true,
+        contact: Default::default(),
     };
     add_centre(pool, clock, Actor::Operator, &demo).await?;
     let admin = UserInput {

@@ -17,6 +17,7 @@ use crate::audit::{self, Part};
 use crate::domain::identity_document::DocumentType;
 use crate::domain::ids::CaseId;
 use crate::domain::printed::{self as rules, NotPrintable};
+use crate::domain::staff::CentreContact;
 use crate::domain::steps::{
     AuthorisationInput, IdentityInput, PlannedTimeInput, ResultContact, SubmissionInput,
 };
@@ -362,6 +363,9 @@ pub async fn print_receipt(
         .ok_or_else(|| corrupt(Some(case_id), "submission step without data"))?;
     let planned = step_input::<PlannedTimeInput>(&steps, Step::PlannedTime)?;
     let authorisation = step_input::<AuthorisationInput>(&steps, Step::Authorisation)?;
+    let told = authorisation
+        .as_ref()
+        .map(|a| result_line(a.result_contact.as_ref(), english));
     let number = match store::document(&mut tx, case_id).await? {
         Some(document) => document.document_number,
         None => authorisation
@@ -388,7 +392,11 @@ pub async fn print_receipt(
         portal_reference: submission.reference,
         planned_time: planned.map(|p| date(p.planned_on)),
         centre_name: case.centre_name.clone(),
-        contact: format!("{}, {}\n{}", case.centre_name, case.municipality, complaint),
+        contact: [Some(centre_contact(&case, english)), told, Some(complaint)]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join("\n"),
         issued_date: date(today),
     };
     let bytes = tokio::task::spawn_blocking(move || pdf::receipt(&doc))
@@ -415,11 +423,14 @@ pub async fn print_receipt(
 /// first print marks it shown: a version handed to a client is never edited afterwards.
 pub async fn print_notice(
     db: &PgPool,
+    reader: Staff<'_>,
     version: i32,
     english: bool,
     now: DateTime<Utc>,
 ) -> Result<Pdf, DocumentError> {
     let mut tx = db.begin().await?;
+    // The controller is the municipality of the reader's centre: the one serving the client.
+    let centre = crate::store::centres::contact(&mut tx, reader.centre_id).await?;
     let notice = store::notice(&mut tx, version)
         .await?
         .filter(|notice| notice.effective_from <= today_in_riga(now))
@@ -430,7 +441,11 @@ pub async fn print_notice(
         english,
         version: format!("v{}", notice.version),
         effective_date: date(notice.effective_from),
-        controller: both(&notice.controller_lv, &notice.controller_en),
+        controller: both(
+            &named_controller(&Documents::LV, &centre.0, &centre.1),
+            &named_controller(&Documents::EN, &centre.0, &centre.1),
+        ) + "\n\n"
+            + &both(&notice.controller_lv, &notice.controller_en),
         purposes_and_legal_basis: both(&notice.purposes_lv, &notice.purposes_en),
         recipients: both(&notice.recipients_lv, &notice.recipients_en),
         retention: both(&notice.retention_lv, &notice.retention_en),
@@ -572,7 +587,10 @@ fn authorisation_content(
         result_wanted,
         result_contact,
         date: date(today),
-        place: case.municipality.clone(),
+        place: match case.centre_contact.place.as_str() {
+            "" => case.municipality.clone(),
+            place => place.to_owned(),
+        },
     })
 }
 
@@ -708,6 +726,57 @@ pub(crate) async fn against_print(
     } else {
         AgainstPrint::Differs
     })
+}
+
+/// Who the controller of the client's personal data is (the centre's municipality) and how its
+/// data protection officer is reached, in one language; the notice's own text follows it.
+pub fn named_controller(t: &Documents, municipality: &str, contact: &CentreContact) -> String {
+    let mut lines = vec![format!("{}: {municipality}", t.controller_is)];
+    if !contact.data_protection_officer.is_empty() {
+        lines.push(format!("{}: {}", t.dpo_is, contact.data_protection_officer));
+    }
+    lines.join("\n")
+}
+
+/// The centre as the client reaches it: its name and whichever contact details it keeps.
+fn centre_contact(case: &CaseRow, english: bool) -> String {
+    let contact = &case.centre_contact.0;
+    let label = |pick: fn(&Documents) -> &'static str| {
+        bilingual(pick(&Documents::LV), pick(&Documents::EN), english, " / ")
+    };
+    let labelled = [
+        ("", contact.address.clone()),
+        (label(|t| t.centre_phone).as_str(), contact.phone.clone()),
+        (label(|t| t.centre_email).as_str(), contact.email.clone()),
+        (
+            label(|t| t.centre_hours).as_str(),
+            contact.opening_hours.clone(),
+        ),
+    ]
+    .map(|(label, value)| match (label, value.is_empty()) {
+        (_, true) => None,
+        ("", false) => Some(value),
+        (label, false) => Some(format!("{label}: {value}")),
+    });
+    std::iter::once(Some(case.centre_name.clone()))
+        .chain(labelled)
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// How the client will be told the result, as the receipt says it.
+fn result_line(contact: Option<&ResultContact>, english: bool) -> String {
+    let pick = |t: &Documents| (t.result_told_by, t.result_not_told);
+    let (lv, en) = (pick(&Documents::LV), pick(&Documents::EN));
+    match contact {
+        Some(contact) => format!(
+            "{}: {}",
+            bilingual(lv.0, en.0, english, " / "),
+            contact_line(contact, english)
+        ),
+        None => bilingual(lv.1, en.1, english, " / "),
+    }
 }
 
 fn contact_line(contact: &ResultContact, english: bool) -> String {

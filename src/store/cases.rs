@@ -7,10 +7,12 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::postgres::PgRow;
+use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::domain::ids::{CaseId, CentreId, StaffId};
+use crate::domain::staff::CentreContact;
 use crate::domain::steps::ContactChannel;
 use crate::domain::workflow::{
     Capabilities, CaseState, CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason,
@@ -234,6 +236,9 @@ pub struct Case {
     pub institution: String,
     pub data_categories: Vec<String>,
     pub retention_years: i16,
+    /// The controller of the case's personal data, and how the centre is reached.
+    pub municipality: String,
+    pub centre_contact: Json<CentreContact>,
 }
 
 impl Case {
@@ -278,7 +283,8 @@ pub async fn find(
                   c.stopped_at AS "stopped_at: DateTime<Utc>",
                   s.full_name AS opened_by_name,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en, e.institution,
-                  e.data_categories, ce.retention_years
+                  e.data_categories, ce.retention_years, ce.municipality,
+                  ce.contact AS "centre_contact: Json<CentreContact>"
            FROM cases c
            JOIN staff s ON s.id = c.opened_by
            JOIN eservices e ON e.id = c.eservice_id

@@ -1,9 +1,10 @@
 //! Centres.
 
+use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool};
 
 use crate::domain::ids::CentreId;
-use crate::domain::staff::CentreKind;
+use crate::domain::staff::{CentreContact, CentreKind};
 
 #[derive(Debug, Clone)]
 pub struct Centre {
@@ -14,6 +15,7 @@ pub struct Centre {
     pub kind: CentreKind,
     pub retention_years: i16,
     pub active: bool,
+    pub contact: Json<CentreContact>,
 }
 
 /// What an administrator enters for a centre.
@@ -25,6 +27,7 @@ pub struct CentreFields<'a> {
     pub kind: CentreKind,
     pub retention_years: i16,
     pub active: bool,
+    pub contact: CentreContact,
 }
 
 pub const CODE_KEY: &str = "centres_code_key";
@@ -34,14 +37,15 @@ pub async fn insert(
     fields: &CentreFields<'_>,
 ) -> Result<CentreId, sqlx::Error> {
     sqlx::query_scalar!(
-        "INSERT INTO centres (code, name, municipality, kind, retention_years, active)
-         VALUES ($1, $2, $3, $4, $5, $6) RETURNING id AS \"id: CentreId\"",
+        "INSERT INTO centres (code, name, municipality, kind, retention_years, active, contact)
+         VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id AS \"id: CentreId\"",
         fields.code,
         fields.name,
         fields.municipality,
         fields.kind as CentreKind,
         fields.retention_years,
         fields.active,
+        Json(&fields.contact) as _,
     )
     .fetch_one(connection)
     .await
@@ -54,7 +58,7 @@ pub async fn update(
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
         "UPDATE centres SET code = $2, name = $3, municipality = $4, kind = $5,
-                retention_years = $6, active = $7
+                retention_years = $6, active = $7, contact = $8
          WHERE id = $1",
         id as _,
         fields.code,
@@ -63,6 +67,7 @@ pub async fn update(
         fields.kind as CentreKind,
         fields.retention_years,
         fields.active,
+        Json(&fields.contact) as _,
     )
     .execute(connection)
     .await?;
@@ -75,7 +80,8 @@ pub async fn by_code(
 ) -> Result<Option<Centre>, sqlx::Error> {
     sqlx::query_as!(
         Centre,
-        r#"SELECT id, code, name, municipality, kind AS "kind: CentreKind", retention_years, active
+        r#"SELECT id, code, name, municipality, kind AS "kind: CentreKind", retention_years, active,
+                  contact AS "contact: Json<CentreContact>"
            FROM centres WHERE code = $1"#,
         code
     )
@@ -91,7 +97,8 @@ pub async fn get(
 ) -> Result<Option<Centre>, sqlx::Error> {
     sqlx::query_as!(
         Centre,
-        r#"SELECT id, code, name, municipality, kind AS "kind: CentreKind", retention_years, active
+        r#"SELECT id, code, name, municipality, kind AS "kind: CentreKind", retention_years, active,
+                  contact AS "contact: Json<CentreContact>"
            FROM centres WHERE id = $1 AND id = ANY($2)"#,
         id as _,
         scope as _
@@ -104,12 +111,27 @@ pub async fn get(
 pub async fn list(pool: &PgPool, scope: &[CentreId]) -> Result<Vec<Centre>, sqlx::Error> {
     sqlx::query_as!(
         Centre,
-        r#"SELECT id, code, name, municipality, kind AS "kind: CentreKind", retention_years, active
+        r#"SELECT id, code, name, municipality, kind AS "kind: CentreKind", retention_years, active,
+                  contact AS "contact: Json<CentreContact>"
            FROM centres WHERE id = ANY($1) ORDER BY code"#,
         scope as _
     )
     .fetch_all(pool)
     .await
+}
+
+/// Centre `id`'s municipality and contact details.
+pub async fn contact(
+    connection: &mut PgConnection,
+    id: CentreId,
+) -> Result<(String, CentreContact), sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT municipality, contact AS "contact: Json<CentreContact>" FROM centres WHERE id = $1"#,
+        id as _
+    )
+    .fetch_one(connection)
+    .await?;
+    Ok((row.municipality, row.contact.0))
 }
 
 /// Whether any centre exists (an empty database gets the demo centre on first start).

@@ -5,9 +5,11 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
+use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool};
 
 use crate::domain::ids::{CaseId, CentreId, StaffId};
+use crate::domain::staff::CentreContact;
 use crate::domain::workflow::Step;
 
 use super::cases::Notice;
@@ -20,6 +22,7 @@ pub struct CaseRow {
     pub centre_code: String,
     pub centre_name: String,
     pub municipality: String,
+    pub centre_contact: Json<CentreContact>,
     pub stopped: bool,
     pub erased: bool,
     pub opened_by_name: String,
@@ -97,7 +100,8 @@ pub async fn case(
     sqlx::query_as!(
         CaseRow,
         r#"SELECT c.id, c.centre_id, ce.code AS centre_code, ce.name AS centre_name,
-                  ce.municipality, c.status = 'stopped' AS "stopped!",
+                  ce.municipality, ce.contact AS "centre_contact: Json<CentreContact>",
+                  c.status = 'stopped' AS "stopped!",
                   c.erased_at IS NOT NULL AS "erased!", s.full_name AS opened_by_name,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en, e.institution
            FROM cases c

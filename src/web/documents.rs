@@ -148,14 +148,21 @@ pub async fn receipt(
 pub async fn notice(
     State(state): State<AppState>,
     page: Page,
+    user: CurrentUser,
     Path(file): Path<String>,
 ) -> Result<Response, AppError> {
     let version = file
         .strip_suffix(".pdf")
         .and_then(|v| v.parse::<i32>().ok())
         .ok_or(AppError::NotFound)?;
-    let result =
-        documents::print_notice(&state.db, version, page.lang == Lang::En, state.clock.now()).await;
+    let result = documents::print_notice(
+        &state.db,
+        user.staff(),
+        version,
+        page.lang == Lang::En,
+        state.clock.now(),
+    )
+    .await;
     respond(page, Back::Home, "informacija", result)
 }
 

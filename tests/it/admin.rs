@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 use chrono::TimeDelta;
 use pilnvara::domain::ids::CentreId;
 use pilnvara::domain::staff::Role;
+use pilnvara::i18n::Lang;
 use pilnvara::service::accounts;
 
 use crate::harness::{TEST_PASSWORD, TestApp, count};
@@ -1159,4 +1160,68 @@ async fn admin_forms_report_every_mistake_at_once() {
         .await,
         0
     );
+}
+
+#[tokio::test]
+async fn a_centres_contact_details_are_kept_and_each_wrong_one_is_said_beside_its_field() {
+    let (app, rix, _) = two_centres().await;
+    let admin = app.signed_in("adm").await;
+    let path = format!("/admin/centres/{rix}");
+    let form = |phone: &'static str, email: &'static str, address: &'static str| {
+        [
+            ("code", "RIX"),
+            ("name", "Centrs RIX"),
+            ("municipality", "Ādažu novads"),
+            ("kind", "local"),
+            ("retention_years", "10"),
+            ("active", "on"),
+            ("place", "Ādaži"),
+            ("address", address),
+            ("phone", phone),
+            ("email", email),
+            ("opening_hours", "P.–Pk. 8.00–17.00"),
+            ("data_protection_officer", "das@adazi.lv"),
+        ]
+    };
+
+    let saved = admin
+        .post(
+            &path,
+            &form("6712 3456", "vpvkac@adazi.lv", "Gaujas iela 33A"),
+        )
+        .await;
+    let refused = admin
+        .post(&path, &form("tālrunis", "vpvkac@", "Gaujas iela\u{0} 33A"))
+        .await;
+
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let shown = admin.get(&path).await;
+    for kept in [
+        r#"value="Ādaži""#,
+        r#"value="Gaujas iela 33A""#,
+        r#"value="67123456""#,
+        r#"value="vpvkac@adazi.lv""#,
+        r#"value="das@adazi.lv""#,
+    ] {
+        assert!(shown.body.contains(kept), "{kept}: {}", shown.body);
+    }
+    assert_eq!(refused.status, StatusCode::OK);
+    let t = Lang::Lv.texts().admin;
+    for message in [
+        t.contact_phone_invalid,
+        t.contact_email_invalid,
+        t.contact_invalid,
+    ] {
+        assert!(refused.body.contains(message), "{message}");
+    }
+    assert!(
+        refused.body.contains(r#"value="tālrunis""#),
+        "typed values stay"
+    );
+    let stored: serde_json::Value = sqlx::query_scalar("SELECT contact FROM centres WHERE id = $1")
+        .bind(rix)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(stored["phone"], "67123456", "nothing saved is lost");
 }

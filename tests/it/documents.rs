@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use chrono::{DateTime, Datelike, Months, TimeDelta, Utc};
 use pilnvara::clock::Clock as _;
 use pilnvara::domain::ids::{CentreId, StaffId};
-use pilnvara::domain::staff::Role;
+use pilnvara::domain::staff::{CentreContact, Role};
 use pilnvara::domain::steps::{
     AuthorisationInput, ContactChannel, DataProcessingInput, EmployeeEidInput, IdentityForm,
     PlannedTimeInput, ResultContact, SubmissionInput,
@@ -18,6 +18,8 @@ use pilnvara::domain::steps::{
 use pilnvara::domain::workflow::Step;
 use pilnvara::domain::{now_in_riga, today_in_riga};
 use pilnvara::i18n::Lang;
+use pilnvara::service::Actor;
+use pilnvara::service::accounts::{self, CentreInput};
 use serde_json::Value;
 
 use super::harness::{BytesResponse, Client, TestApp, scalar};
@@ -1166,4 +1168,95 @@ async fn a_supervisor_reprints_a_finished_cases_authorisation_from_its_frozen_co
 
 fn texts_never_printed() -> &'static str {
     Lang::Lv.texts().documents.never_printed_title
+}
+
+/// Gives centre `centre` contact details, as an administrator would.
+async fn give_contact(app: &TestApp, centre: CentreId, contact: CentreContact) {
+    let current = pilnvara::store::centres::get(&app.pool, centre, &[centre])
+        .await
+        .unwrap()
+        .unwrap();
+    let input = CentreInput {
+        code: current.code,
+        name: current.name,
+        municipality: current.municipality,
+        kind: current.kind,
+        retention_years: current.retention_years,
+        active: current.active,
+        contact,
+    };
+    accounts::edit_centre(
+        &app.pool,
+        app.clock.as_ref(),
+        Actor::Operator,
+        centre,
+        &input,
+    )
+    .await
+    .unwrap();
+}
+
+#[tokio::test]
+async fn the_documents_print_the_centres_contact_details_and_name_the_controller() {
+    let desk = desk().await;
+    give_contact(
+        &desk.app,
+        desk.centre,
+        CentreContact {
+            place: "Ādaži".into(),
+            address: "Gaujas iela 33A, Ādaži".into(),
+            phone: "6712 3456".into(),
+            email: "vpvkac@adazi.lv".into(),
+            opening_hours: "P.–Pk. 8.00–17.00".into(),
+            data_protection_officer: "das@adazi.lv".into(),
+        },
+    )
+    .await;
+    let case_id = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::PlannedTime),
+    )
+    .await;
+
+    let authorisation = pdf_text(&desk.print(case_id).await.body);
+    let receipt = desk
+        .client
+        .get_bytes(&format!("/cases/{case_id}/receipt.pdf"))
+        .await;
+    let notice = desk.client.get_bytes("/notices/1.pdf").await;
+    let at_22_1_3 = case_through(
+        &desk.app,
+        desk.centre,
+        desk.employee,
+        Some(Step::EmployeeEid),
+    )
+    .await;
+    let step = desk
+        .client
+        .get(&format!("/cases/{at_22_1_3}/steps/authorisation"))
+        .await;
+
+    assert!(
+        authorisation.contains("Ādaži"),
+        "the place: {authorisation}"
+    );
+    let receipt = pdf_text(&receipt.body);
+    for printed in [
+        "Gaujas iela 33A, Ādaži",
+        "Tālrunis: 67123456",
+        "E-pasts: vpvkac@adazi.lv",
+        "Darba laiks: P.–Pk. 8.00–17.00",
+        "Rezultātu jums paziņos: e-pasts: girts@example.lv",
+    ] {
+        assert!(receipt.contains(printed), "{printed}: {receipt}");
+    }
+    let notice = pdf_text(&notice.body);
+    assert!(notice.contains("Pārzinis: Ādažu novads"), "{notice}");
+    assert!(notice.contains("Datu aizsardzības speciālists: das@adazi.lv"));
+    assert!(
+        step.body.contains("Pārzinis: Ādažu novads"),
+        "the 22.¹3 page names the controller too"
+    );
 }

@@ -303,6 +303,7 @@ impl TestApp {
             kind: CentreKind::Local,
             retention_years: 10,
             active: true,
+            contact: Default::default(),
         };
         accounts::add_centre(&self.pool, self.clock.as_ref(), Actor::Operator, &input)
             .await

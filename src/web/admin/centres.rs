@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Response};
 use super::{Done, Errors, see_other};
 use crate::domain::ids::CentreId;
 use crate::domain::staff::{
-    CENTRE_CODE_MAX_CHARS, CentreKind, MUNICIPALITY_MAX_CHARS, NAME_MAX_CHARS,
+    CENTRE_CODE_MAX_CHARS, CONTACT_MAX_CHARS, CentreContact, CentreKind, ContactPart,
+    MUNICIPALITY_MAX_CHARS, NAME_MAX_CHARS,
 };
 use crate::service::accounts::{self, AccountError, CentreInput};
 use crate::store::{self, centres::Centre};
@@ -64,10 +65,15 @@ pub struct CentreValues {
     kind: String,
     retention_years: String,
     active: bool,
+    contact: CentreContact,
 }
 
 impl CentreValues {
     fn from_form(form: &Posted) -> Self {
+        let mut contact = CentreContact::default();
+        for part in ContactPart::ALL {
+            *contact.part_mut(part) = form.get(part.field());
+        }
         Self {
             code: form.get("code"),
             name: form.get("name"),
@@ -75,6 +81,7 @@ impl CentreValues {
             kind: form.get("kind"),
             retention_years: form.get("retention_years"),
             active: form.present("active"),
+            contact,
         }
     }
 
@@ -86,6 +93,7 @@ impl CentreValues {
             kind: centre.kind.code().to_owned(),
             retention_years: centre.retention_years.to_string(),
             active: centre.active,
+            contact: centre.contact.0.clone(),
         }
     }
 }
@@ -138,6 +146,24 @@ impl CentreForm {
             Field::checkbox("active", a.centre_active, form.active),
         ]
         .into_iter()
+        .chain(ContactPart::ALL.into_iter().map(|part| {
+            let value = form.contact.part(part).to_owned();
+            let field = match part {
+                ContactPart::Place => {
+                    Field::text(part.field(), a.contact_place, value).hint(a.contact_place_hint)
+                }
+                ContactPart::Address => Field::text(part.field(), a.contact_address, value),
+                ContactPart::Phone => Field::input(part.field(), a.contact_phone, "tel", value),
+                ContactPart::Email => Field::input(part.field(), a.contact_email, "email", value),
+                ContactPart::OpeningHours => {
+                    Field::area(part.field(), a.contact_opening_hours, value)
+                }
+                ContactPart::DataProtectionOfficer => {
+                    Field::text(part.field(), a.contact_dpo, value).hint(a.contact_dpo_hint)
+                }
+            };
+            field.optional().max(CONTACT_MAX_CHARS)
+        }))
         .map(|field| field.errors(errors))
         .collect()
     }
@@ -161,6 +187,7 @@ pub async fn new(page: Page) -> CentreForm {
             kind: CentreKind::Local.code().to_owned(),
             retention_years: "10".to_owned(),
             active: true,
+            contact: CentreContact::default(),
         },
         errors: Errors::default(),
         notice: None,
@@ -187,6 +214,7 @@ fn input(page: &Page, form: &CentreValues) -> Result<CentreInput, Result<Errors,
         kind: kind.unwrap_or(CentreKind::Local),
         retention_years: retention_years.unwrap_or(1),
         active: form.active,
+        contact: form.contact.clone(),
     };
     let problems = AccountError::Invalid(accounts::centre_problems(&input));
     push_error(page, &mut errors, problems).map_err(Err)?;
@@ -219,6 +247,14 @@ fn push_error(page: &Page, errors: &mut Errors, error: AccountError) -> Result<(
         AccountError::BadName => errors.push("name", t.name_invalid),
         AccountError::BadMunicipality => errors.push("municipality", t.municipality_invalid),
         AccountError::BadRetention => errors.push("retention_years", t.retention_invalid),
+        AccountError::BadContact(part) => errors.push(
+            part.field(),
+            match part {
+                ContactPart::Phone => t.contact_phone_invalid,
+                ContactPart::Email => t.contact_email_invalid,
+                _ => t.contact_invalid,
+            },
+        ),
         other => return Err(anyhow::Error::from(other).into()),
     }
     Ok(())

@@ -17,6 +17,7 @@ use crate::domain::identity_document::{DocumentType, ISSUING_STATE_CHARS, NUMBER
 use crate::domain::ids::CaseId;
 use crate::domain::personal_code::{self, PersonalCodeError};
 use crate::domain::printed::printed_code;
+use crate::domain::staff::CentreContact;
 use crate::domain::steps::{
     AuthorisationForm, ContactChannel, DataProcessingForm, EmployeeEidForm, EmployeeEidInput,
     FieldError, FieldErrors, IdentityForm, Outcome, PlannedTimeForm, ResultContact, ResultForm,
@@ -31,6 +32,7 @@ use crate::domain::{now_in_riga, today_in_riga};
 use crate::i18n::{Cases, Lang, Texts};
 use crate::present::format::date;
 use crate::service::cases::{self as service, CaseError, StepInput};
+use crate::service::documents::named_controller;
 use crate::store::cases::{self as store, EidMeans, Notice};
 use crate::web::AppState;
 use crate::web::error::{AppError, path_id};
@@ -48,15 +50,22 @@ pub struct NoticeView {
 }
 
 impl NoticeView {
-    fn new(t: &Cases, lang: Lang, notice: &Notice) -> Self {
+    /// The notice as `case`'s client reads it: the controller named first (the case's
+    /// municipality, and how its data protection officer is reached).
+    fn new(t: &Texts, lang: Lang, notice: &Notice, (municipality, contact): &Centre) -> Self {
         let pick = |lv: &str, en: &str| lang.pick(lv, en).to_owned();
+        let controller = named_controller(t.documents, municipality, contact);
+        let t = t.cases;
         Self {
             version: notice.version,
             effective_from: date(notice.effective_from),
             items: vec![
                 (
                     t.notice_controller,
-                    pick(&notice.controller_lv, &notice.controller_en),
+                    format!(
+                        "{controller}\n\n{}",
+                        pick(&notice.controller_lv, &notice.controller_en)
+                    ),
                 ),
                 (
                     t.notice_purposes,
@@ -86,9 +95,14 @@ struct Context {
     notice: Option<Notice>,
     /// 22.¹3: the authorisation's number and printed verification code, once it was printed.
     printed: Option<(String, String)>,
+    /// The case's municipality (the controller the notice names) and centre contact details.
+    centre: Centre,
 }
 
-async fn context(state: &AppState, step: Step, case_id: CaseId) -> Result<Context, AppError> {
+type Centre = (String, CentreContact);
+
+async fn context(state: &AppState, step: Step, case: &store::Case) -> Result<Context, AppError> {
+    let case_id = case.id;
     let means = if step == Step::EmployeeEid {
         store::active_eid_means(&state.db).await?
     } else {
@@ -112,6 +126,7 @@ async fn context(state: &AppState, step: Step, case_id: CaseId) -> Result<Contex
         means,
         notice,
         printed,
+        centre: (case.municipality.clone(), case.centre_contact.0.clone()),
     })
 }
 
@@ -169,7 +184,7 @@ pub async fn show_step(
         return Ok(Flash::refused(id, error));
     }
     log_view(&state, &user, &case, &format!("step:{}", step.slug())).await?;
-    let context = context(&state, step, id).await?;
+    let context = context(&state, step, &case).await?;
     if let Some(notice) = &context.notice {
         let at = state.clock.now();
         let (case_id, centre_id) = (case.id, case.centre_id);
@@ -225,7 +240,7 @@ pub async fn record_step(
     if let Err(error) = case.state().and_then(|s| s.may_record(step)) {
         return Ok(Flash::refused(id, error));
     }
-    let context = context(&state, step, id).await?;
+    let context = context(&state, step, &case).await?;
     let now = state.clock.now();
     let checked = validate(step, &posted, &context, &case, &rows, now);
     let input = match checked {
@@ -461,7 +476,7 @@ fn render(
     let notice = context
         .notice
         .as_ref()
-        .map(|notice| NoticeView::new(c, page.lang, notice));
+        .map(|notice| NoticeView::new(page.t, page.lang, notice, &context.centre));
     let stop_offer = (step == Step::Identity)
         .then(|| identity_stop_reason(errors))
         .flatten()

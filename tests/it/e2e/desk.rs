@@ -53,6 +53,7 @@ pub async fn centre(app: &TestApp, code: &str, name: &str, municipality: &str) -
         kind: CentreKind::Regional,
         retention_years: 10,
         active: true,
+        contact: Default::default(),
     };
     accounts::add_centre(&app.pool, app.clock.as_ref(), Actor::Operator, &input)
         .await
