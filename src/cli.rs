@@ -195,8 +195,9 @@ pub struct AddUser {
     username: String,
     #[arg(long)]
     full_name: String,
-    #[arg(long, value_enum)]
-    role: RoleArg,
+    /// One or more, comma-separated (at a small centre, `employee,supervisor`).
+    #[arg(long, value_enum, value_delimiter = ',', required = true)]
+    role: Vec<RoleArg>,
     #[arg(long)]
     centre: String,
     /// Centre codes, comma-separated (supervisors and administrators).
@@ -264,11 +265,15 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             let input = UserInput {
                 username: add.username,
                 full_name: add.full_name,
-                role: match add.role {
-                    RoleArg::Employee => Role::Employee,
-                    RoleArg::Supervisor => Role::Supervisor,
-                    RoleArg::Admin => Role::Admin,
-                },
+                roles: add
+                    .role
+                    .iter()
+                    .map(|role| match role {
+                        RoleArg::Employee => Role::Employee,
+                        RoleArg::Supervisor => Role::Supervisor,
+                        RoleArg::Admin => Role::Admin,
+                    })
+                    .collect(),
                 centre_code: add.centre,
                 supervises: add.supervises,
             };

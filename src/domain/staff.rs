@@ -39,6 +39,20 @@ impl Role {
     pub fn from_code(code: &str) -> Option<Role> {
         Role::ALL.into_iter().find(|role| role.code() == code)
     }
+
+    /// An account's roles as they are kept: each once, in the order of [`Role::ALL`] (so the
+    /// first is the one whose pages a sign-in opens).
+    pub fn kept(roles: &[Role]) -> Vec<Role> {
+        Role::ALL
+            .into_iter()
+            .filter(|role| roles.contains(role))
+            .collect()
+    }
+
+    /// Whether an account with `roles` may supervise centres: an employee alone does not.
+    pub fn may_supervise(roles: &[Role]) -> bool {
+        roles.iter().any(|role| *role != Role::Employee)
+    }
 }
 
 /// The kinds of centre the regulation names.

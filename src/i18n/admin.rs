@@ -75,8 +75,12 @@ catalogue! {
         username_hint { lv: "2–50 mazie burti a–z, cipari, punkti, pasvītras vai defises.", en: "2–50 lower-case letters a–z, digits, dots, underscores or hyphens." }
         username_invalid { lv: "Lietotājvārdā jābūt 2–50 mazajiem burtiem a–z, cipariem, punktiem, pasvītrām vai defisēm.", en: "The username must have 2–50 lower-case letters a–z, digits, dots, underscores or hyphens." }
         username_taken { lv: "Šis lietotājvārds jau ir aizņemts.", en: "This username is taken." }
-        role { lv: "Loma", en: "Role" }
-        role_invalid { lv: "Izvēlieties lomu.", en: "Choose a role." }
+        role { lv: "Lomas", en: "Roles" }
+        roles_hint {
+            lv: "Mazā centrā viens cilvēks var būt gan darbinieks, gan vadītājs; savu gadījumu vadītājs nepārskata.",
+            en: "At a small centre one person may be both employee and supervisor; a supervisor never reviews their own case.",
+        }
+        role_invalid { lv: "Izvēlieties vismaz vienu lomu.", en: "Choose at least one role." }
         home_centre { lv: "Centrs", en: "Centre" }
         home_centre_invalid { lv: "Izvēlieties vienu no saviem centriem.", en: "Choose one of your centres." }
         supervises { lv: "Uzrauga centrus", en: "Supervises centres" }

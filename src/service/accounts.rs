@@ -43,6 +43,8 @@ pub enum AccountError {
     WeakPassword(PasswordProblem),
     #[error("only supervisors and administrators supervise centres")]
     SupervisesWithoutRole,
+    #[error("an account needs at least one role")]
+    NoRole,
     #[error("a centre outside the administrator's centres")]
     OutOfScope,
     /// More than one of the problems above, all found at once.
@@ -131,10 +133,19 @@ pub fn person_problems(username: Option<&str>, full_name: &str) -> Vec<AccountEr
 /// Every problem of a new account as entered, at once.
 pub fn user_problems(input: &UserInput) -> Vec<AccountError> {
     let mut problems = person_problems(Some(&input.username), &input.full_name);
-    if !input.supervises.is_empty() && input.role == Role::Employee {
-        problems.push(AccountError::SupervisesWithoutRole);
-    }
+    problems.extend(role_problem(&input.roles, !input.supervises.is_empty()));
     problems
+}
+
+/// What is wrong with `roles` for an account that does (or does not) supervise centres.
+fn role_problem(roles: &[Role], supervises: bool) -> Option<AccountError> {
+    if roles.is_empty() {
+        Some(AccountError::NoRole)
+    } else if supervises && !Role::may_supervise(roles) {
+        Some(AccountError::SupervisesWithoutRole)
+    } else {
+        None
+    }
 }
 
 /// `problems` as one error: none, the one, or all of them.
@@ -238,7 +249,8 @@ pub async fn edit_centre(
 pub struct UserInput {
     pub username: String,
     pub full_name: String,
-    pub role: Role,
+    /// One or more: at a small centre one person may be employee and supervisor.
+    pub roles: Vec<Role>,
     pub centre_code: String,
     pub supervises: Vec<String>,
 }
@@ -282,7 +294,7 @@ pub async fn add_user(
     let fields = StaffFields {
         username: username.as_str(),
         full_name,
-        role: input.role,
+        roles: Role::kept(&input.roles),
         centre_id: centre,
     };
     let id = store::staff::insert(&mut tx, &fields, &hash, generated, clock.now())
@@ -296,7 +308,7 @@ pub async fn add_user(
         })?;
     store::staff::set_supervised(&mut tx, id, &supervised).await?;
     let details = json!({
-        "staff_id": id, "username": username.as_str(), "role": input.role.code(),
+        "staff_id": id, "username": username.as_str(), "roles": codes(&fields.roles),
         "centre_id": centre, "supervises": supervised,
     });
     audit_admin(&mut tx, clock, actor, centre, Action::StaffAdded, details).await?;
@@ -311,7 +323,7 @@ pub async fn add_user(
 #[derive(Debug, Clone)]
 pub struct StaffChange<'a> {
     pub full_name: &'a str,
-    pub role: Role,
+    pub roles: &'a [Role],
     pub centre_id: CentreId,
     /// Centre ids: with the home centre, all within the administrator's reach.
     pub supervises: &'a [CentreId],
@@ -327,11 +339,11 @@ pub async fn edit_user(
     change: &StaffChange<'_>,
 ) -> Result<(), AccountError> {
     let full_name = checked_name(change.full_name)?;
-    if actor.staff_id() == Some(id) && change.role != Role::Admin {
+    if actor.staff_id() == Some(id) && !change.roles.contains(&Role::Admin) {
         return Err(AccountError::CannotDropOwnAdminRole);
     }
-    if !change.supervises.is_empty() && change.role == Role::Employee {
-        return Err(AccountError::SupervisesWithoutRole);
+    if let Some(problem) = role_problem(change.roles, !change.supervises.is_empty()) {
+        return Err(problem);
     }
     check_reach(actor, change.centre_id, change.supervises)?;
     let mut tx = pool.begin().await?;
@@ -342,13 +354,13 @@ pub async fn edit_user(
     let fields = StaffFields {
         username: "",
         full_name,
-        role: change.role,
+        roles: Role::kept(change.roles),
         centre_id: change.centre_id,
     };
     store::staff::update(&mut tx, id, &fields).await?;
     store::staff::set_supervised(&mut tx, id, &supervises).await?;
     let details = json!({
-        "staff_id": id, "role": change.role.code(), "centre_id": change.centre_id,
+        "staff_id": id, "roles": codes(&fields.roles), "centre_id": change.centre_id,
         "supervises": supervises,
     });
     audit_admin(
@@ -527,7 +539,7 @@ pub async fn bootstrap(
     let admin = UserInput {
         username: "admin".into(),
         full_name: "Administrators".into(),
-        role: Role::Admin,
+        roles: vec![Role::Admin],
         centre_code: "DEMO".into(),
         supervises: Vec::new(),
     };
@@ -569,6 +581,10 @@ async fn account(
     // An account that reaches beyond the administrator's centres is not theirs to change.
     let reached = actor.reaches(account.centre_id) && supervised.iter().all(|c| actor.reaches(*c));
     reached.then_some(account).ok_or(AccountError::UnknownUser)
+}
+
+fn codes(roles: &[Role]) -> Vec<&'static str> {
+    roles.iter().map(|role| role.code()).collect()
 }
 
 /// Whether the actor reaches an account's home centre and every centre it is to supervise.

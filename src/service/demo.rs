@@ -143,7 +143,7 @@ async fn fill_fresh(
         let input = UserInput {
             username: username.into(),
             full_name: full_name.into(),
-            role,
+            roles: vec![role],
             centre_code: CENTRE.into(),
             supervises: if role == Role::Supervisor {
                 vec![CENTRE.into()]

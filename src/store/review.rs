@@ -377,7 +377,7 @@ pub async fn employees(
         EmployeeOption,
         "SELECT s.id, s.centre_id, c.code AS centre_code, s.full_name
          FROM staff s JOIN centres c ON c.id = s.centre_id
-         WHERE s.centre_id = ANY($1) AND s.role = 'employee'
+         WHERE s.centre_id = ANY($1) AND 'employee' = ANY(s.roles)
          ORDER BY c.code, s.full_name, s.id",
         centres as _,
     )

@@ -13,7 +13,7 @@ pub const USERNAME_KEY: &str = "staff_username_key";
 pub struct StaffFields<'a> {
     pub username: &'a str,
     pub full_name: &'a str,
-    pub role: Role,
+    pub roles: Vec<Role>,
     pub centre_id: CentreId,
 }
 
@@ -23,7 +23,7 @@ pub struct StaffMember {
     pub id: StaffId,
     pub username: String,
     pub full_name: String,
-    pub role: Role,
+    pub roles: Vec<Role>,
     pub centre_id: CentreId,
     pub centre_code: String,
     pub active: bool,
@@ -49,7 +49,7 @@ pub struct SessionUser {
     pub id: StaffId,
     pub username: String,
     pub full_name: String,
-    pub role: Role,
+    pub roles: Vec<Role>,
     pub centre_id: CentreId,
     pub language: String,
     pub active: bool,
@@ -67,12 +67,12 @@ pub async fn insert(
     at: DateTime<Utc>,
 ) -> Result<StaffId, sqlx::Error> {
     sqlx::query_scalar!(
-        "INSERT INTO staff (username, full_name, role, centre_id, password_hash, must_change_password,
+        "INSERT INTO staff (username, full_name, roles, centre_id, password_hash, must_change_password,
                             password_set_at)
          VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id AS \"id: StaffId\"",
         fields.username,
         fields.full_name,
-        fields.role as Role,
+        &fields.roles as &[Role],
         fields.centre_id as _,
         password_hash,
         must_change_password,
@@ -88,10 +88,10 @@ pub async fn update(
     fields: &StaffFields<'_>,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "UPDATE staff SET full_name = $2, role = $3, centre_id = $4 WHERE id = $1",
+        "UPDATE staff SET full_name = $2, roles = $3, centre_id = $4 WHERE id = $1",
         id as _,
         fields.full_name,
-        fields.role as Role,
+        &fields.roles as &[Role],
         fields.centre_id as _,
     )
     .execute(connection)
@@ -258,7 +258,7 @@ pub async fn password_hash(pool: &PgPool, id: StaffId) -> Result<String, sqlx::E
 pub async fn session_user(pool: &PgPool, id: StaffId) -> Result<Option<SessionUser>, sqlx::Error> {
     sqlx::query_as!(
         SessionUser,
-        r#"SELECT s.id, s.username, s.full_name, s.role AS "role: Role", s.centre_id, s.language,
+        r#"SELECT s.id, s.username, s.full_name, s.roles AS "roles: Vec<Role>", s.centre_id, s.language,
                   s.active, s.must_change_password, s.session_generation,
                   array_prepend(s.centre_id, coalesce(
                       array_agg(sc.centre_id) FILTER (WHERE sc.centre_id <> s.centre_id),
@@ -278,7 +278,7 @@ pub async fn session_user(pool: &PgPool, id: StaffId) -> Result<Option<SessionUs
 pub async fn list(pool: &PgPool, scope: &[CentreId]) -> Result<Vec<StaffMember>, sqlx::Error> {
     sqlx::query_as!(
         StaffMember,
-        r#"SELECT s.id, s.username, s.full_name, s.role AS "role: Role", s.centre_id,
+        r#"SELECT s.id, s.username, s.full_name, s.roles AS "roles: Vec<Role>", s.centre_id,
                   c.code AS centre_code, s.active, s.must_change_password,
                   coalesce(t.hard_locked, false) AS "hard_locked!",
                   coalesce((SELECT array_agg(centre_id ORDER BY centre_id) FROM supervised_centres
@@ -305,7 +305,7 @@ pub async fn get(
 ) -> Result<Option<StaffMember>, sqlx::Error> {
     sqlx::query_as!(
         StaffMember,
-        r#"SELECT s.id, s.username, s.full_name, s.role AS "role: Role", s.centre_id,
+        r#"SELECT s.id, s.username, s.full_name, s.roles AS "roles: Vec<Role>", s.centre_id,
                   c.code AS centre_code, s.active, s.must_change_password,
                   coalesce(t.hard_locked, false) AS "hard_locked!",
                   coalesce((SELECT array_agg(centre_id ORDER BY centre_id) FROM supervised_centres

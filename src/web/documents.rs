@@ -336,10 +336,12 @@ pub async fn verify(
             finished,
         } => Outcome::Matches {
             case_id,
-            case_link: match user.role {
-                Role::Supervisor if finished => Some(format!("/review/{case_id}")),
-                Role::Supervisor => None,
-                _ => Some(format!("/cases/{case_id}")),
+            case_link: if finished && user.has(Role::Supervisor) {
+                Some(format!("/review/{case_id}"))
+            } else if user.has(Role::Employee) {
+                Some(format!("/cases/{case_id}"))
+            } else {
+                None
             },
             centre_name,
             first_printed_at: date_time(first_printed_at),

@@ -6,11 +6,11 @@ use super::session::CurrentUser;
 use crate::domain::staff::Role;
 
 /// Employees start at their cases, supervisors at the review queue, administrators at the
-/// administration.
+/// administration; an account of several roles, at the first of them.
 pub async fn show(user: CurrentUser) -> Redirect {
-    Redirect::to(match user.role {
-        Role::Employee => "/cases",
-        Role::Supervisor => "/review",
-        Role::Admin => "/admin",
+    Redirect::to(match user.roles.first() {
+        Some(Role::Employee) => "/cases",
+        Some(Role::Supervisor) => "/review",
+        Some(Role::Admin) | None => "/admin",
     })
 }

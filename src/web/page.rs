@@ -40,34 +40,38 @@ impl Page {
         }
     }
 
-    /// The main menu of the signed-in user's role: (path, label).
+    /// The main menu of the signed-in user's roles, each role's entries in turn and each entry
+    /// once: (path, label).
     pub fn nav(&self) -> Vec<(&'static str, &'static str)> {
         let t = self.t.common;
-        match self.user.as_ref().map(|user| user.role) {
-            None => Vec::new(),
-            Some(Role::Employee) => vec![
-                ("/cases", t.nav_cases),
-                ("/cases/new", t.nav_new_case),
-                ("/cases/search", t.nav_search),
-                ("/documents/verify", t.nav_verify),
-                ("/account/password", t.nav_account),
-            ],
-            Some(Role::Supervisor) => vec![
-                ("/review", t.nav_review),
-                ("/figures", t.nav_figures),
-                ("/documents/verify", t.nav_verify),
-                ("/account/password", t.nav_account),
-            ],
-            Some(Role::Admin) => vec![
-                ("/admin/centres", t.nav_centres),
-                ("/admin/staff", t.nav_staff),
-                ("/admin/eservices", t.nav_eservices),
-                ("/admin/eid-means", t.nav_eid_means),
-                ("/admin/notices", t.nav_notices),
-                ("/admin/subject-access", t.nav_subject_access),
-                ("/account/password", t.nav_account),
-            ],
+        let Some(user) = &self.user else {
+            return Vec::new();
+        };
+        let mut entries = Vec::new();
+        for role in &user.roles {
+            let own: &[(&'static str, &'static str)] = match role {
+                Role::Employee => &[
+                    ("/cases", t.nav_cases),
+                    ("/cases/new", t.nav_new_case),
+                    ("/cases/search", t.nav_search),
+                ],
+                Role::Supervisor => &[("/review", t.nav_review), ("/figures", t.nav_figures)],
+                Role::Admin => &[
+                    ("/admin/centres", t.nav_centres),
+                    ("/admin/staff", t.nav_staff),
+                    ("/admin/eservices", t.nav_eservices),
+                    ("/admin/eid-means", t.nav_eid_means),
+                    ("/admin/notices", t.nav_notices),
+                    ("/admin/subject-access", t.nav_subject_access),
+                ],
+            };
+            entries.extend_from_slice(own);
         }
+        if user.has(Role::Employee) || user.has(Role::Supervisor) {
+            entries.push(("/documents/verify", t.nav_verify));
+        }
+        entries.push(("/account/password", t.nav_account));
+        entries
     }
 
     /// Whether `href` is the menu entry of this page: the longest entry that the path is under.

@@ -46,7 +46,8 @@ pub struct CurrentUser {
     pub id: StaffId,
     pub username: String,
     pub full_name: String,
-    pub role: Role,
+    /// One or more, in the order of [`Role::ALL`].
+    pub roles: Vec<Role>,
     pub centre_id: CentreId,
     /// The home centre and every supervised centre: the user's whole scope.
     pub centres: Vec<CentreId>,
@@ -56,6 +57,10 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    pub fn has(&self, role: Role) -> bool {
+        self.roles.contains(&role)
+    }
+
     /// The user as the services see them.
     pub fn staff(&self) -> Staff<'_> {
         Staff {
@@ -155,7 +160,7 @@ async fn current_user(state: &AppState, session: &Session) -> anyhow::Result<Ide
         id: user.id,
         username: user.username,
         full_name: user.full_name,
-        role: user.role,
+        roles: user.roles,
         centre_id: user.centre_id,
         centres: user.centres,
         lang: Lang::from_code(&user.language).unwrap_or(Lang::Lv),
@@ -192,7 +197,7 @@ pub async fn guard(State(guard): State<Guard>, request: Request, next: Next) -> 
     if user.must_change_password && !guard.before_password_change {
         return Redirect::to("/account/password").into_response();
     }
-    if guard.roles.contains(&user.role) {
+    if guard.roles.iter().any(|role| user.has(*role)) {
         return next.run(request).await;
     }
     let route = request
@@ -211,7 +216,8 @@ async fn audit_refusal(
     user: &CurrentUser,
     route: &str,
 ) -> Result<(), sqlx::Error> {
-    let details = json!({ "route": route, "role": user.role.code() });
+    let roles: Vec<&str> = user.roles.iter().map(|role| role.code()).collect();
+    let details = json!({ "route": route, "roles": roles });
     accounts::record_own(
         &state.db,
         state.clock.now(),

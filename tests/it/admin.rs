@@ -200,7 +200,7 @@ async fn an_admin_of_one_centre_finds_nothing_of_another() {
         .unwrap();
     assert_eq!(name, "Centrs VEN");
     let (active, role, centre): (bool, String, CentreId) = sqlx::query_as(
-        "SELECT active, role::text, centre_id FROM staff WHERE username = 'viktors'",
+        "SELECT active, array_to_string(roles, ','), centre_id FROM staff WHERE username = 'viktors'",
     )
     .fetch_one(&app.pool)
     .await
@@ -471,12 +471,13 @@ async fn an_admin_cannot_disable_themself_or_drop_their_own_admin_role() {
             .contains("Savu administratora lomu noņemt nevar")
     );
     assert!(demote.body.contains(r#"value="Vairs ne administrators""#));
-    let (active, role, name): (bool, String, String) =
-        sqlx::query_as("SELECT active, role::text, full_name FROM staff WHERE id = $1")
-            .bind(own)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let (active, role, name): (bool, String, String) = sqlx::query_as(
+        "SELECT active, array_to_string(roles, ','), full_name FROM staff WHERE id = $1",
+    )
+    .bind(own)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     assert_eq!((active, role.as_str()), (true, "admin"));
     assert_eq!(name, "Darbinieks adm");
     assert_eq!(admin.get("/admin/staff").await.status, StatusCode::OK);
@@ -647,7 +648,7 @@ async fn duplicates_and_bad_fields_come_back_with_the_typed_values() {
             ],
         )
         .await;
-    assert!(bad_user.body.contains("Izvēlieties lomu"));
+    assert!(bad_user.body.contains(Lang::Lv.texts().admin.role_invalid));
     assert!(bad_user.body.contains(r#"value="a b""#));
 
     let incomplete_eservice = admin
@@ -1224,4 +1225,75 @@ async fn a_centres_contact_details_are_kept_and_each_wrong_one_is_said_beside_it
         .await
         .unwrap();
     assert_eq!(stored["phone"], "67123456", "nothing saved is lost");
+}
+
+#[tokio::test]
+async fn an_administrator_gives_one_person_two_roles_who_still_does_not_review_their_own_case() {
+    let (app, _, _) = two_centres().await;
+    let admin = app.signed_in("adm").await;
+    let t = Lang::Lv.texts();
+
+    let created = admin
+        .post(
+            "/admin/staff/new",
+            &[
+                ("username", "maija"),
+                ("full_name", "Maija Liepa"),
+                ("role", "employee"),
+                ("role", "supervisor"),
+                ("centre_id", "1"),
+                ("supervises", "1"),
+            ],
+        )
+        .await;
+    let none = admin
+        .post(
+            "/admin/staff/new",
+            &[
+                ("username", "janis"),
+                ("full_name", "Jānis"),
+                ("centre_id", "1"),
+            ],
+        )
+        .await;
+
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    let roles: String = sqlx::query_scalar(
+        "SELECT array_to_string(roles, ',') FROM staff WHERE username = 'maija'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(roles, "employee,supervisor");
+    let listed = admin.get("/admin/staff").await;
+    assert!(
+        listed.body.contains("Darbinieks, Vadītājs"),
+        "{}",
+        listed.body
+    );
+    assert!(none.body.contains(t.admin.role_invalid), "a role is needed");
+
+    // One person of both roles works the desk and reviews, but never their own case.
+    app.user_with_roles("ilze", &[Role::Employee, Role::Supervisor], "RIX", &["RIX"])
+        .await;
+    let ilze = app.signed_in("ilze").await;
+    assert_eq!(ilze.get("/").await.location(), Some("/cases"));
+    let cases = ilze.get("/cases").await;
+    assert!(cases.body.contains(r#"href="/review""#), "both menus");
+    assert!(cases.body.contains(r#"href="/cases/new""#));
+    let id = crate::cases::open_case(&ilze, crate::cases::eservice(&app, true, true).await).await;
+    let stopped = ilze
+        .post(
+            &format!("/cases/{id}/stop"),
+            &[
+                ("version", "1"),
+                ("reason", "client-withdrew"),
+                ("remark", "Klients pārdomāja"),
+            ],
+        )
+        .await;
+    assert_eq!(stopped.status, StatusCode::SEE_OTHER, "{}", stopped.body);
+    let review = ilze.get(&format!("/review/{id}")).await;
+    assert_eq!(review.status, StatusCode::OK);
+    assert!(review.body.contains(t.review.error_own_case));
 }

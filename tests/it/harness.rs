@@ -318,10 +318,22 @@ impl TestApp {
         centre: &str,
         supervises: &[&str],
     ) -> StaffId {
+        self.user_with_roles(username, &[role], centre, supervises)
+            .await
+    }
+
+    /// As [`TestApp::user`], holding each of `roles`.
+    pub async fn user_with_roles(
+        &self,
+        username: &str,
+        roles: &[Role],
+        centre: &str,
+        supervises: &[&str],
+    ) -> StaffId {
         let input = UserInput {
             username: username.to_owned(),
             full_name: format!("Darbinieks {username}"),
-            role,
+            roles: roles.to_vec(),
             centre_code: centre.to_owned(),
             supervises: supervises.iter().map(|code| (*code).to_owned()).collect(),
         };
@@ -345,7 +357,7 @@ impl TestApp {
         let input = UserInput {
             username: username.to_owned(),
             full_name: "Ilze Ābele".to_owned(),
-            role: Role::Employee,
+            roles: vec![Role::Employee],
             centre_code: centre.to_owned(),
             supervises: Vec::new(),
         };

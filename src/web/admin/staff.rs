@@ -35,8 +35,13 @@ pub struct StaffPage {
 }
 
 impl StaffPage {
-    fn role_label(&self, role: &Role) -> &'static str {
-        role_label(&self.page, *role)
+    /// The member's roles in words, "Darbinieks, Vadītājs".
+    fn roles_label(&self, roles: &[Role]) -> String {
+        roles
+            .iter()
+            .map(|role| role_label(&self.page, *role))
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -54,7 +59,7 @@ pub async fn list(
 pub struct StaffValues {
     username: String,
     full_name: String,
-    role: String,
+    roles: Vec<String>,
     centre_id: String,
     supervises: Vec<String>,
 }
@@ -64,7 +69,7 @@ impl StaffValues {
         Self {
             username: form.get("username"),
             full_name: form.get("full_name"),
-            role: form.get("role"),
+            roles: form.all("role"),
             centre_id: form.get("centre_id"),
             supervises: form.all("supervises"),
         }
@@ -74,7 +79,7 @@ impl StaffValues {
         Self {
             username: member.username.clone(),
             full_name: member.full_name.clone(),
-            role: member.role.code().to_owned(),
+            roles: member.roles.iter().map(|r| r.code().to_owned()).collect(),
             centre_id: member.centre_id.to_string(),
             supervises: member.supervises.iter().map(CentreId::to_string).collect(),
         }
@@ -122,13 +127,8 @@ impl StaffForm {
         let username = Field::text("username", self.page.t.auth.username, form.username.clone())
             .hint(a.username_hint)
             .max(USERNAME_MAX_CHARS);
-        let mut role = Field::choose(
-            "role",
-            a.role,
-            Widget::Select,
-            roles,
-            std::slice::from_ref(&form.role),
-        );
+        let mut role = Field::choose("role", a.role, Widget::Checkboxes, roles, &form.roles)
+            .hint(a.roles_hint);
         if self.own {
             role = role.hint(a.own_admin_role);
         }
@@ -158,7 +158,7 @@ impl StaffForm {
 
 /// A choice of centres as typed (the service checks they are the administrator's).
 struct Choice {
-    role: Role,
+    roles: Vec<Role>,
     centre_id: CentreId,
     supervises: Vec<CentreId>,
 }
@@ -171,8 +171,9 @@ fn choice(page: &Page, form: &StaffValues, new: bool) -> Result<Choice, Result<E
     let username = new.then_some(form.username.as_str());
     let problems = AccountError::Invalid(accounts::person_problems(username, &form.full_name));
     push_error(page, &mut errors, problems).map_err(Err)?;
-    let role = Role::from_code(&form.role);
-    if role.is_none() {
+    let roles: Option<Vec<Role>> = form.roles.iter().map(|r| Role::from_code(r)).collect();
+    let roles = roles.filter(|roles| !roles.is_empty());
+    if roles.is_none() {
         errors.push("role", t.role_invalid);
     }
     let parse = |value: &String| value.parse::<CentreId>().ok();
@@ -184,9 +185,9 @@ fn choice(page: &Page, form: &StaffValues, new: bool) -> Result<Choice, Result<E
     if supervises.len() != form.supervises.len() {
         errors.push("supervises", t.supervises_invalid);
     }
-    match (role, centre_id) {
-        (Some(role), Some(centre_id)) if errors.is_empty() => Ok(Choice {
-            role,
+    match (roles, centre_id) {
+        (Some(roles), Some(centre_id)) if errors.is_empty() => Ok(Choice {
+            roles,
             centre_id,
             supervises,
         }),
@@ -220,6 +221,7 @@ fn push_error(page: &Page, errors: &mut Errors, error: AccountError) -> Result<(
         // An account beyond the administrator's centres is not theirs to know of.
         AccountError::UnknownUser => return Err(AppError::NotFound),
         AccountError::CannotDropOwnAdminRole => errors.push("role", t.own_admin_role),
+        AccountError::NoRole => errors.push("role", t.role_invalid),
         AccountError::CannotDisableSelf => errors.push("actions", t.own_disable),
         AccountError::CannotResetOwnPassword => errors.push("actions", t.own_reset),
         other => return Err(anyhow::Error::from(other).into()),
@@ -238,7 +240,7 @@ pub async fn new(
         member: None,
         own: false,
         form: StaffValues {
-            role: Role::Employee.code().to_owned(),
+            roles: vec![Role::Employee.code().to_owned()],
             centre_id: user.centre_id.to_string(),
             ..StaffValues::default()
         },
@@ -281,7 +283,7 @@ pub async fn create(
             let input = UserInput {
                 username: form.username.clone(),
                 full_name: form.full_name.clone(),
-                role: choice.role,
+                roles: choice.roles.clone(),
                 centre_code: code_of(choice.centre_id),
                 supervises: choice.supervises.iter().map(|id| code_of(*id)).collect(),
             };
@@ -386,7 +388,7 @@ pub async fn update(
         Ok(choice) => {
             let change = StaffChange {
                 full_name: &form.full_name,
-                role: choice.role,
+                roles: &choice.roles,
                 centre_id: choice.centre_id,
                 supervises: &choice.supervises,
             };

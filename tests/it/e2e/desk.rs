@@ -70,7 +70,7 @@ pub async fn person(
     let input = UserInput {
         username: username.to_owned(),
         full_name: full_name.to_owned(),
-        role,
+        roles: vec![role],
         centre_code: "RIX".to_owned(),
         supervises: supervises.iter().map(|code| (*code).to_owned()).collect(),
     };
