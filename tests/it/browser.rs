@@ -15,7 +15,7 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use crate::harness::TestApp;
+use crate::harness::{TestApp, pdf_text};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -406,6 +406,16 @@ impl Browser {
     pub async fn check(&self, path: &str) -> Outcome {
         self.visit(path).await?;
         self.assert_accessible(path).await
+    }
+
+    /// The page as Chromium prints it (its print style sheet applied), read back as text.
+    pub async fn printed_text(&self) -> Result<String, String> {
+        let pdf = self
+            .client
+            .print(fantoccini::wd::PrintConfiguration::default())
+            .await
+            .map_err(|e| e.to_string())?;
+        Ok(pdf_text(&pdf))
     }
 
     /// Saves a screenshot of the whole page, `width` CSS pixels wide, to `file`.

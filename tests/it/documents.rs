@@ -4,8 +4,6 @@
 //! The case pages are not part of this module's branch, so cases and their steps are written
 //! straight into the database, with step data made by serialising the domain's input types.
 
-use std::process::Command;
-
 use axum::http::StatusCode;
 use chrono::{DateTime, Datelike, Months, TimeDelta, Utc};
 use pilnvara::clock::Clock as _;
@@ -22,7 +20,7 @@ use pilnvara::service::Actor;
 use pilnvara::service::accounts::{self, CentreInput};
 use serde_json::Value;
 
-use super::harness::{BytesResponse, Client, TestApp, scalar};
+use super::harness::{BytesResponse, Client, TestApp, pdf_text, scalar};
 
 const COPY_1: &str = "1. eksemplārs — glabājas pašvaldībā (Arhīvu likums)";
 const COPY_2: &str = "2. eksemplārs — izsniegts klientam";
@@ -156,21 +154,6 @@ async fn case_through(
         .unwrap();
     }
     case_id
-}
-
-fn pdf_text(bytes: &[u8]) -> String {
-    let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), bytes).unwrap();
-    let output = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(file.path())
-        .arg("-")
-        .output()
-        .expect("pdftotext (poppler-utils) must be installed");
-    assert!(output.status.success(), "pdftotext failed");
-    let text = String::from_utf8(output.stdout).unwrap();
-    // pdftotext may break lines anywhere; compare with whitespace collapsed.
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
 fn assert_pdfa(response: &BytesResponse) {

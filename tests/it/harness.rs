@@ -555,3 +555,19 @@ async fn read(response: reqwest::Response) -> TestResponse {
         body,
     }
 }
+
+/// The text of a PDF, as poppler's `pdftotext` reads it, with whitespace collapsed.
+pub(crate) fn pdf_text(bytes: &[u8]) -> String {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), bytes).unwrap();
+    let output = std::process::Command::new("pdftotext")
+        .args(["-enc", "UTF-8"])
+        .arg(file.path())
+        .arg("-")
+        .output()
+        .expect("pdftotext (poppler-utils) must be installed");
+    assert!(output.status.success(), "pdftotext failed");
+    let text = String::from_utf8(output.stdout).unwrap();
+    // pdftotext may break lines anywhere; compare with whitespace collapsed.
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}

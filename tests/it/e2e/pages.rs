@@ -140,6 +140,60 @@ async fn the_employees_other_pages_and_error_states_pass_axe_and_reflow_at_320_p
         .await;
 }
 
+/// Printed, the page shows `content` and none of its controls.
+async fn prints_clean(b: &Browser, path: &str, content: &str) -> Outcome {
+    b.visit(path).await?;
+    let printed = b.printed_text().await?;
+    let t = pilnvara::i18n::Lang::Lv.texts();
+    ensure!(
+        printed.contains(content),
+        "{path} prints {content}: {printed}"
+    );
+    for control in [
+        t.auth.sign_out_button,
+        t.common.other_language_name,
+        t.documents.print_authorisation,
+        t.review.mark_button,
+    ] {
+        ensure!(
+            !printed.contains(control),
+            "{path} prints the control {control:?}: {printed}"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn the_case_the_22_1_3_and_the_review_pages_print_without_their_controls() {
+    let app = desk::desk().await;
+    let eservice = desk::family_benefit(&app).await;
+    let Some(browser) = Browser::open(&app, "print_views").await else {
+        return;
+    };
+    browser
+        .run(async |b: &Browser| -> Outcome {
+            b.sign_in("anna", TEST_PASSWORD).await?;
+            let id = desk::open_case(b, eservice).await?;
+            for step in ["identity", "employee-eid"] {
+                desk::record_step(&app, b, id, step).await?;
+            }
+            prints_clean(b, &format!("/cases/{id}"), SURNAME).await?;
+            let notice = pilnvara::i18n::Lang::Lv.texts().cases.data_notice_heading;
+            prints_clean(b, &format!("/cases/{id}/steps/authorisation"), notice).await?;
+            b.visit(&format!("/cases/{id}/stop")).await?;
+            b.find("#reason")
+                .await?
+                .select_by_value("client-withdrew")
+                .await
+                .map_err(|e| e.to_string())?;
+            b.submit(SUBMIT).await?;
+            b.sign_out().await?;
+            b.sign_in("zane", TEST_PASSWORD).await?;
+            prints_clean(b, &format!("/review/{id}"), SURNAME).await
+        })
+        .await;
+}
+
 #[tokio::test]
 async fn every_administration_page_and_error_state_passes_axe() {
     let app = desk::desk().await;
