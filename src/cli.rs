@@ -18,7 +18,7 @@ use crate::domain::staff::{CentreKind, Role};
 use crate::keys::{self, Keys};
 use crate::passwords::{Hasher, Secret};
 use crate::service::Actor;
-use crate::service::accounts::{self, CentreInput, UserInput};
+use crate::service::accounts::{self, AccountAction, CentreInput, UserInput};
 use crate::service::erasure;
 use crate::web::{self, AppState};
 
@@ -301,12 +301,26 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             Ok(())
         }
         Command::User(UserCommand::Disable { username }) => {
-            accounts::set_active(pool, &clock, Actor::Operator, &username, false).await?;
+            accounts::act_on_username(
+                pool,
+                &clock,
+                Actor::Operator,
+                &username,
+                AccountAction::Disable,
+            )
+            .await?;
             println!("user {} disabled", username.trim().to_lowercase());
             Ok(())
         }
         Command::User(UserCommand::Unlock { username }) => {
-            accounts::unlock(pool, &clock, Actor::Operator, &username).await?;
+            accounts::act_on_username(
+                pool,
+                &clock,
+                Actor::Operator,
+                &username,
+                AccountAction::Unlock,
+            )
+            .await?;
             println!("user {} unlocked", username.trim().to_lowercase());
             Ok(())
         }

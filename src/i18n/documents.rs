@@ -97,10 +97,8 @@ catalogue! {
         verify_code_label { lv: "Pārbaudes kods", en: "Verification code" }
         verify_code_hint { lv: "10 rakstzīmes, piemēram, ABCDE-FGH2J", en: "10 characters, for example ABCDE-FGH2J" }
         verify_button { lv: "Pārbaudīt", en: "Verify" }
-        verify_missing {
-            lv: "Ievadiet gan dokumenta numuru, gan pārbaudes kodu.",
-            en: "Enter both the document number and the verification code.",
-        }
+        verify_number_missing { lv: "Ievadiet dokumenta numuru.", en: "Enter the document number." }
+        verify_code_missing { lv: "Ievadiet pārbaudes kodu.", en: "Enter the verification code." }
         verify_matches {
             lv: "Atbilst ierakstam",
             en: "Matches the record",

@@ -409,89 +409,86 @@ pub async fn reset_staff_password(
     Ok(password)
 }
 
-/// Disables or re-enables `username`; disabling ends every session of the account.
-pub async fn set_active(
+/// What an administrator does to an account with one press.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountAction {
+    /// Disables it, ending every session. Administrators cannot disable themselves.
+    Disable,
+    Enable,
+    /// Lifts a sign-in lock.
+    Unlock,
+    /// Ends every session (a lost or shared computer, a suspicion), without disabling the
+    /// account or changing its password.
+    EndSessions,
+}
+
+impl AccountAction {
+    pub const ALL: [AccountAction; 4] = [
+        AccountAction::Disable,
+        AccountAction::Enable,
+        AccountAction::Unlock,
+        AccountAction::EndSessions,
+    ];
+
+    /// As in the URL of its button.
+    pub fn slug(self) -> &'static str {
+        match self {
+            AccountAction::Disable => "disable",
+            AccountAction::Enable => "enable",
+            AccountAction::Unlock => "unlock",
+            AccountAction::EndSessions => "end-sessions",
+        }
+    }
+
+    pub fn from_slug(slug: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|action| action.slug() == slug)
+    }
+}
+
+/// Does `action` to `username`'s account (the command line names accounts by username).
+pub async fn act_on_username(
     pool: &PgPool,
     clock: &dyn Clock,
     actor: Actor<'_>,
     username: &str,
-    active: bool,
+    action: AccountAction,
 ) -> Result<(), AccountError> {
     let id = user_id_of(pool, username).await?;
-    set_staff_active(pool, clock, actor, id, active).await
+    act_on(pool, clock, actor, id, action).await
 }
 
-/// Disables or re-enables account `id`; disabling ends every session of the account.
-/// Administrators cannot disable themselves.
-pub async fn set_staff_active(
+/// Does `action` to account `id`, within the actor's reach, and audits it.
+pub async fn act_on(
     pool: &PgPool,
     clock: &dyn Clock,
     actor: Actor<'_>,
     id: StaffId,
-    active: bool,
+    action: AccountAction,
 ) -> Result<(), AccountError> {
-    if !active && actor.staff_id() == Some(id) {
+    if action == AccountAction::Disable && actor.staff_id() == Some(id) {
         return Err(AccountError::CannotDisableSelf);
     }
     let mut tx = pool.begin().await?;
     let account = account(&mut tx, actor, id).await?;
-    store::staff::set_active(&mut tx, id, active).await?;
-    let action = if active {
-        Action::StaffEnabled
-    } else {
-        Action::StaffDisabled
+    let audited = match action {
+        AccountAction::Disable => {
+            store::staff::set_active(&mut tx, id, false).await?;
+            Action::StaffDisabled
+        }
+        AccountAction::Enable => {
+            store::staff::set_active(&mut tx, id, true).await?;
+            Action::StaffEnabled
+        }
+        AccountAction::Unlock => {
+            store::staff::clear_throttle(&mut tx, &account.username).await?;
+            Action::StaffUnlocked
+        }
+        AccountAction::EndSessions => {
+            store::staff::end_sessions(&mut tx, id).await?;
+            Action::StaffSessionsEnded
+        }
     };
-    audit_account(&mut tx, clock, actor, id, &account, action).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Lifts a sign-in lock from `username`.
-pub async fn unlock(
-    pool: &PgPool,
-    clock: &dyn Clock,
-    actor: Actor<'_>,
-    username: &str,
-) -> Result<(), AccountError> {
-    let id = user_id_of(pool, username).await?;
-    unlock_staff(pool, clock, actor, id).await
-}
-
-/// Lifts a sign-in lock from account `id`.
-pub async fn unlock_staff(
-    pool: &PgPool,
-    clock: &dyn Clock,
-    actor: Actor<'_>,
-    id: StaffId,
-) -> Result<(), AccountError> {
-    let mut tx = pool.begin().await?;
-    let account = account(&mut tx, actor, id).await?;
-    store::staff::clear_throttle(&mut tx, &account.username).await?;
-    audit_account(&mut tx, clock, actor, id, &account, Action::StaffUnlocked).await?;
-    tx.commit().await?;
-    Ok(())
-}
-
-/// Ends every session of staff member `id` (a lost or shared computer, a suspicion), without
-/// disabling the account or changing its password.
-pub async fn end_staff_sessions(
-    pool: &PgPool,
-    clock: &dyn Clock,
-    actor: Actor<'_>,
-    id: StaffId,
-) -> Result<(), AccountError> {
-    let mut tx = pool.begin().await?;
-    let account = account(&mut tx, actor, id).await?;
-    store::staff::end_sessions(&mut tx, id).await?;
-    audit_account(
-        &mut tx,
-        clock,
-        actor,
-        id,
-        &account,
-        Action::StaffSessionsEnded,
-    )
-    .await?;
+    audit_account(&mut tx, clock, actor, id, &account, audited).await?;
     tx.commit().await?;
     Ok(())
 }

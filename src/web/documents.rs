@@ -18,7 +18,7 @@ use super::download::{
     Disposition::{Attachment, Inline},
 };
 use super::error::{AppError, path_id};
-use super::form::Posted;
+use super::form::{Errors, Field, Posted, summary};
 use super::page::Page;
 use super::session::CurrentUser;
 use crate::domain::ids::CaseId;
@@ -267,8 +267,31 @@ struct VerifyPage {
     page: Page,
     number: String,
     code: String,
-    missing: bool,
+    /// A field left empty, said beside it.
+    missing: Errors,
     outcome: Option<Outcome>,
+}
+
+impl VerifyPage {
+    fn fields(&self) -> Vec<Field> {
+        let t = self.page.t.documents;
+        [
+            Field::text("number", t.verify_number_label, self.number.clone())
+                .hint(t.verify_number_hint)
+                .max(MAX_TYPED),
+            Field::text("code", t.verify_code_label, self.code.clone())
+                .hint(t.verify_code_hint)
+                .max(MAX_TYPED),
+        ]
+        .into_iter()
+        .map(|field| field.errors(&self.missing))
+        .collect()
+    }
+
+    /// The error summary, naming each field left empty.
+    fn errors(&self) -> Errors {
+        summary(&self.fields())
+    }
 }
 
 /// What the verification page shows after a check.
@@ -297,7 +320,7 @@ pub async fn show_verify(page: Page) -> impl IntoResponse {
         page,
         number: String::new(),
         code: String::new(),
-        missing: false,
+        missing: Errors::default(),
         outcome: None,
     }
 }
@@ -311,12 +334,20 @@ pub async fn verify(
 ) -> Result<Response, AppError> {
     let number: String = form.number.trim().chars().take(MAX_TYPED).collect();
     let code: String = form.code.trim().chars().take(MAX_TYPED).collect();
-    if number.is_empty() || code.is_empty() {
+    let t = page.t.documents;
+    let mut missing = Errors::default();
+    if number.is_empty() {
+        missing.push("number", t.verify_number_missing);
+    }
+    if code.is_empty() {
+        missing.push("code", t.verify_code_missing);
+    }
+    if !missing.is_empty() {
         return Ok(VerifyPage {
             page,
             number,
             code,
-            missing: true,
+            missing,
             outcome: None,
         }
         .into_response());
@@ -352,7 +383,7 @@ pub async fn verify(
         page,
         number,
         code,
-        missing: false,
+        missing: Errors::default(),
         outcome: Some(outcome),
     }
     .into_response())

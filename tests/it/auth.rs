@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use chrono::TimeDelta;
 use pilnvara::domain::staff::Role;
 use pilnvara::service::Actor;
-use pilnvara::service::accounts;
+use pilnvara::service::accounts::{self, AccountAction};
 
 use crate::harness::{Client, TEST_PASSWORD, TestApp};
 
@@ -51,12 +51,12 @@ async fn pages_need_a_signed_in_user() {
 async fn unknown_user_wrong_password_and_disabled_account_look_the_same() {
     let app = TestApp::with_employee().await;
     app.user("janis", Role::Employee, "RIX", &[]).await;
-    accounts::set_active(
+    accounts::act_on_username(
         &app.pool,
         app.clock.as_ref(),
         Actor::Operator,
         "janis",
-        false,
+        AccountAction::Disable,
     )
     .await
     .unwrap();
@@ -155,9 +155,15 @@ async fn failures_lock_softly_then_until_an_administrator_unlocks() {
             .contains("Pārāk daudz")
     );
 
-    accounts::unlock(&app.pool, app.clock.as_ref(), Actor::Operator, "anna")
-        .await
-        .unwrap();
+    accounts::act_on_username(
+        &app.pool,
+        app.clock.as_ref(),
+        Actor::Operator,
+        "anna",
+        AccountAction::Unlock,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         client.sign_in("anna", TEST_PASSWORD).await.status,
         StatusCode::SEE_OTHER
@@ -338,12 +344,12 @@ async fn a_password_change_ends_every_other_session() {
 async fn disabling_an_account_ends_its_sessions() {
     let app = TestApp::with_employee().await;
     let client = app.signed_in("anna").await;
-    accounts::set_active(
+    accounts::act_on_username(
         &app.pool,
         app.clock.as_ref(),
         Actor::Operator,
         "anna",
-        false,
+        AccountAction::Disable,
     )
     .await
     .unwrap();

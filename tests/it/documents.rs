@@ -674,7 +674,8 @@ async fn verification_accepts_the_right_code_and_refuses_a_wrong_one() {
         .post("/documents/verify", &[("number", ""), ("code", "")])
         .await;
     assert_eq!(empty.status, StatusCode::OK);
-    assert!(empty.body.contains(texts.verify_missing));
+    assert!(empty.body.contains(texts.verify_number_missing));
+    assert!(empty.body.contains(texts.verify_code_missing));
 
     let audited: Vec<Value> = sqlx::query_scalar(
         "SELECT details FROM audit_events WHERE action = 'authorisation-verified' ORDER BY id",

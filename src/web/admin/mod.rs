@@ -39,14 +39,12 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/staff", get(staff::list))
         .route("/admin/staff/new", get(staff::new).post(staff::create))
         .route("/admin/staff/{id}", get(staff::show).post(staff::update))
-        .route("/admin/staff/{id}/disable", post(staff::disable))
-        .route("/admin/staff/{id}/enable", post(staff::enable))
         .route(
             "/admin/staff/{id}/reset-password",
             post(staff::reset_password),
         )
-        .route("/admin/staff/{id}/unlock", post(staff::unlock))
-        .route("/admin/staff/{id}/end-sessions", post(staff::end_sessions))
+        // Disable, enable, unlock, end sessions: `staff::act_on` knows the names.
+        .route("/admin/staff/{id}/{action}", post(staff::act_on))
         .route("/admin/eservices", get(eservices::list))
         .route(
             "/admin/eservices/new",

@@ -11,7 +11,7 @@ use super::{Done, Errors, no_store, see_other};
 use crate::domain::ids::{CentreId, StaffId};
 use crate::domain::staff::{NAME_MAX_CHARS, Role, USERNAME_MAX_CHARS};
 use crate::passwords::Secret;
-use crate::service::accounts::{self, AccountError, StaffChange, UserInput};
+use crate::service::accounts::{self, AccountAction, AccountError, StaffChange, UserInput};
 use crate::store::{self, centres::Centre, staff::StaffMember};
 use crate::web::AppState;
 use crate::web::error::AppError;
@@ -428,47 +428,22 @@ async fn act(
     }
 }
 
-pub async fn disable(
+/// One of the account's buttons (disable, enable, unlock, end sessions).
+pub async fn act_on(
     State(state): State<AppState>,
     page: Page,
     user: CurrentUser,
-    Path(id): Path<StaffId>,
+    Path((id, slug)): Path<(StaffId, String)>,
 ) -> Result<Response, AppError> {
-    let result =
-        accounts::set_staff_active(&state.db, state.clock.as_ref(), user.actor(), id, false).await;
-    act(state, page, user, id, "disabled", result).await
-}
-
-pub async fn enable(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-    Path(id): Path<StaffId>,
-) -> Result<Response, AppError> {
-    let result =
-        accounts::set_staff_active(&state.db, state.clock.as_ref(), user.actor(), id, true).await;
-    act(state, page, user, id, "enabled", result).await
-}
-
-pub async fn unlock(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-    Path(id): Path<StaffId>,
-) -> Result<Response, AppError> {
-    let result = accounts::unlock_staff(&state.db, state.clock.as_ref(), user.actor(), id).await;
-    act(state, page, user, id, "unlocked", result).await
-}
-
-pub async fn end_sessions(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-    Path(id): Path<StaffId>,
-) -> Result<Response, AppError> {
-    let result =
-        accounts::end_staff_sessions(&state.db, state.clock.as_ref(), user.actor(), id).await;
-    act(state, page, user, id, "sessions-ended", result).await
+    let action = AccountAction::from_slug(&slug).ok_or(AppError::NotFound)?;
+    let result = accounts::act_on(&state.db, state.clock.as_ref(), user.actor(), id, action).await;
+    let done = match action {
+        AccountAction::Disable => "disabled",
+        AccountAction::Enable => "enabled",
+        AccountAction::Unlock => "unlocked",
+        AccountAction::EndSessions => "sessions-ended",
+    };
+    act(state, page, user, id, done, result).await
 }
 
 pub async fn reset_password(
