@@ -635,28 +635,44 @@ pub fn awaiting_result_statement(
     )
 }
 
-/// The centres' cases recently closed or stopped, for finding a finished case again.
+/// The centres' cases recently closed or stopped, for finding a finished case again, newest
+/// first. Each centre's part is read along `cases_finished_idx` in its own order, at most `limit`
+/// rows, and merged: the work is bounded by centres × `limit`, not by the centres' history.
 pub async fn recently_finished(
     pool: &PgPool,
     centres: &[CentreId],
     limit: i64,
 ) -> Result<Vec<Listed>, sqlx::Error> {
+    recently_finished_statement(centres, limit)
+        .fetch_all(pool)
+        .await
+}
+
+/// The statement [`recently_finished`] runs, with its arguments bound.
+pub fn recently_finished_statement(
+    centres: &[CentreId],
+    limit: i64,
+) -> Statement<impl FnMut(PgRow) -> Result<Listed, sqlx::Error> + Send + use<>> {
     sqlx::query_as!(
         Listed,
-        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
+        r#"SELECT c.id AS "id!", c.centre_id AS "centre_id!",
+                  c.status AS "status!: CaseStatus", c.next_step AS "next_step: Step",
                   c.client_given_names, c.client_surnames,
                   e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
-                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
+                  c.portal_reference, c.opened_at AS "opened_at!: DateTime<Utc>",
                   c.submitted_at AS "submitted_at: DateTime<Utc>",
-                  coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
-           FROM cases c JOIN eservices e ON e.id = c.eservice_id
-           WHERE c.centre_id = ANY($1) AND c.status <> 'open'
-           ORDER BY coalesce(c.closed_at, c.stopped_at) DESC, c.id DESC LIMIT $2"#,
+                  c.finished_at AS "finished_at: DateTime<Utc>"
+           FROM unnest($1::bigint[]) AS centre (id)
+           CROSS JOIN LATERAL (
+               SELECT k.*, coalesce(k.closed_at, k.stopped_at) AS finished_at FROM cases k
+               WHERE k.centre_id = centre.id AND k.status <> 'open'
+               ORDER BY coalesce(k.closed_at, k.stopped_at) DESC, k.id DESC LIMIT $2
+           ) c
+           JOIN eservices e ON e.id = c.eservice_id
+           ORDER BY c.finished_at DESC, c.id DESC LIMIT $2"#,
         centres as _,
         limit,
     )
-    .fetch_all(pool)
-    .await
 }
 
 /// What the desk searches by; exactly one is used.

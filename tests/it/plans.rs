@@ -148,6 +148,24 @@ fn nodes(plan: &Value) -> Vec<(String, String, String)> {
     out
 }
 
+/// How many rows an analysed plan read from `cases` (each scan's rows times its loops).
+fn rows_read_from_cases(plan: &Value) -> i64 {
+    fn walk(node: &Value) -> i64 {
+        let own = if node["Relation Name"] == "cases" {
+            node["Actual Rows"].as_i64().unwrap_or(0) * node["Actual Loops"].as_i64().unwrap_or(1)
+        } else {
+            0
+        };
+        own + node["Plans"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(walk)
+            .sum::<i64>()
+    }
+    walk(&plan[0]["Plan"])
+}
+
 /// The plan reads cases along one of `indexes` and never scans the table.
 fn assert_index_served(what: &str, plan: &Value, indexes: &[&str]) {
     let nodes = nodes(plan);
@@ -376,6 +394,19 @@ async fn the_case_lists_and_the_reference_search_are_read_along_an_index() {
         "awaiting a result, a later page",
         &awaiting_later,
         &["cases_awaiting_result_page_idx"],
+    );
+
+    let finished = explain(
+        pool,
+        "ANALYZE, FORMAT JSON",
+        store::cases::recently_finished_statement(&g.centres, 20),
+    )
+    .await;
+    assert_index_served("recently finished", &finished, &["cases_finished_idx"]);
+    let read = rows_read_from_cases(&finished);
+    assert!(
+        read <= g.centres.len() as i64 * 20,
+        "recently finished reads {read} cases, not a page per centre"
     );
 
     let reference = plan(
