@@ -51,6 +51,9 @@ pub enum Command {
     /// Erase personal data past their retention date.
     #[command(subcommand)]
     Retention(RetentionCommand),
+    /// Check the figures' roll-up against a recount of the cases, or rebuild it.
+    #[command(subcommand)]
+    Figures(FiguresCommand),
     /// Export a case's evidence bundle, or check one offline.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
@@ -136,6 +139,15 @@ pub enum AuditCommand {
 pub enum RetentionCommand {
     /// Erase the client's personal data from every case past its retention date.
     Run,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FiguresCommand {
+    /// Recount the figures from the cases and compare; exits non-zero when they differ.
+    Check,
+    /// Replace the roll-up with a recount of the cases (they are held still meanwhile), then
+    /// check it.
+    Rebuild,
 }
 
 #[derive(Debug, Subcommand)]
@@ -548,7 +560,23 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             for (username, role, password) in &filled.accounts {
                 println!("{username}\t{}\t({})", password.expose(), role.code());
             }
-            println!("demo cases: {:?}", filled.cases);
+            let cases: Vec<String> = filled.cases.iter().map(ToString::to_string).collect();
+            println!("demo cases: {}", cases.join(", "));
+            Ok(())
+        }
+        Command::Figures(command) => {
+            if let FiguresCommand::Rebuild = command {
+                crate::store::figures::rebuild(pool).await?;
+            }
+            let [months, stops, awaiting] = crate::store::figures::differences(pool).await?;
+            if months + stops + awaiting > 0 {
+                anyhow::bail!(
+                    "the figures differ from a recount of the cases: {months} month rows, \
+                     {stops} stop rows, {awaiting} awaiting rows (`pilnvara figures rebuild` \
+                     replaces them)"
+                );
+            }
+            println!("the figures equal a recount of the cases");
             Ok(())
         }
         Command::Retention(RetentionCommand::Run) => {

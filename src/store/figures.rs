@@ -1,38 +1,34 @@
 //! The figures: counts, percentiles and shares per centre and month, per month over the chosen
-//! centres, and per e-service, computed in SQL with GROUPING SETS.
+//! centres, and per e-service over the period.
 //!
-//! Every query reads only the chosen centres' cases whose time of the event counted (opened,
-//! closed, stopped, submitted) falls in the period, along an index on `(centre_id, that time)`
-//! (migration 0020). Months are calendar months in Europe/Riga.
+//! They are read from the roll-up (migration 0048), which a trigger keeps exact in the same
+//! transaction as every change of a case: a page reads one row per centre, month and e-service
+//! (and the days with cases awaiting a result), not the cases, whatever the history's length.
+//! Here the rows are summed into the three levels the page shows. Months are calendar months in
+//! Europe/Riga.
+
+use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
+use serde_json::Value;
 use sqlx::PgPool;
 
+use crate::domain::figures::{Sketch, next_month};
 use crate::domain::ids::CentreId;
+use crate::domain::today_in_riga;
 
-/// Which grouping a row belongs to, as PostgreSQL's `GROUPING(centre, month, e-service)` bits
-/// say: a 1 bit is a column *not* grouped by.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Which sum a row is: a centre's month, a month over every chosen centre, or an e-service
+/// over the whole period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Level {
     CentreMonth,
     Month,
     Eservice,
 }
 
-impl Level {
-    fn from_grouping(bits: i32) -> Option<Level> {
-        match bits {
-            0b001 => Some(Level::CentreMonth),
-            0b101 => Some(Level::Month),
-            0b110 => Some(Level::Eservice),
-            _ => None,
-        }
-    }
-}
-
 /// Where a row belongs: a centre and month, a month over every chosen centre, or an e-service
 /// over the whole period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Key {
     pub level: Level,
     pub centre_id: Option<CentreId>,
@@ -40,201 +36,180 @@ pub struct Key {
     pub eservice_id: Option<i64>,
 }
 
-/// The chosen centres and the period `[from, until)`.
+impl Key {
+    /// The three sums a roll-up row of `centre_id`, `month` and `eservice_id` counts in.
+    fn levels(centre_id: CentreId, month: NaiveDate, eservice_id: i64) -> [Key; 3] {
+        [
+            Key {
+                level: Level::CentreMonth,
+                centre_id: Some(centre_id),
+                month: Some(month),
+                eservice_id: None,
+            },
+            Key {
+                level: Level::Month,
+                centre_id: None,
+                month: Some(month),
+                eservice_id: None,
+            },
+            Key {
+                level: Level::Eservice,
+                centre_id: None,
+                month: None,
+                eservice_id: Some(eservice_id),
+            },
+        ]
+    }
+}
+
+/// The chosen centres and the months `first ..= last`.
 #[derive(Debug, Clone)]
 pub struct Scope<'a> {
     pub centres: &'a [CentreId],
-    pub from: DateTime<Utc>,
-    pub until: DateTime<Utc>,
+    pub first: NaiveDate,
+    pub last: NaiveDate,
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Opened {
-    pub key: Key,
+/// The figures of one row of the page.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figures {
+    /// Cases opened in the period, and of their clients those who answered at 22.¹3 and those
+    /// who asked to be told the result.
     pub opened: i64,
-    /// Clients who asked at 22.¹3 to be told the result, of those who answered.
     pub asked_result: i64,
     pub answered: i64,
-}
-
-/// Cases opened in the period, and whether their clients asked for the result.
-pub async fn opened(pool: &PgPool, scope: &Scope<'_>) -> Result<Vec<Opened>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"SELECT GROUPING(c.centre_id, m.month, c.eservice_id) AS "grouping!",
-                  c.centre_id AS "centre_id?: CentreId", m.month AS "month?: NaiveDate", c.eservice_id AS "eservice_id?",
-                  count(*) AS "opened!",
-                  count(*) FILTER (WHERE c.client_wants_result) AS "asked_result!",
-                  count(c.client_wants_result) AS "answered!"
-           FROM cases c
-           CROSS JOIN LATERAL (SELECT date_trunc('month', c.opened_at AT TIME ZONE 'Europe/Riga')::date AS month) m
-           WHERE c.centre_id = ANY($1) AND c.opened_at >= $2 AND c.opened_at < $3
-           GROUP BY GROUPING SETS ((c.centre_id, m.month), (m.month), (c.eservice_id))"#,
-        scope.centres as _,
-        scope.from as _,
-        scope.until as _,
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            Some(Opened {
-                key: Key {
-                    level: Level::from_grouping(row.grouping)?,
-                    centre_id: row.centre_id,
-                    month: row.month,
-                    eservice_id: row.eservice_id,
-                },
-                opened: row.opened,
-                asked_result: row.asked_result,
-                answered: row.answered,
-            })
-        })
-        .collect())
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Closed {
-    pub key: Key,
+    /// Cases closed in the period.
     pub closed: i64,
-}
-
-/// Cases closed in the period.
-pub async fn closed(pool: &PgPool, scope: &Scope<'_>) -> Result<Vec<Closed>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"SELECT GROUPING(c.centre_id, m.month, c.eservice_id) AS "grouping!",
-                  c.centre_id AS "centre_id?: CentreId", m.month AS "month?: NaiveDate", c.eservice_id AS "eservice_id?",
-                  count(*) AS "closed!"
-           FROM cases c
-           CROSS JOIN LATERAL (SELECT date_trunc('month', c.closed_at AT TIME ZONE 'Europe/Riga')::date AS month) m
-           WHERE c.centre_id = ANY($1) AND c.closed_at IS NOT NULL
-             AND c.closed_at >= $2 AND c.closed_at < $3
-           GROUP BY GROUPING SETS ((c.centre_id, m.month), (m.month), (c.eservice_id))"#,
-        scope.centres as _,
-        scope.from as _,
-        scope.until as _,
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            Some(Closed {
-                key: Key {
-                    level: Level::from_grouping(row.grouping)?,
-                    centre_id: row.centre_id,
-                    month: row.month,
-                    eservice_id: row.eservice_id,
-                },
-                closed: row.closed,
-            })
-        })
-        .collect())
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Stopped {
-    pub key: Key,
-    pub reason: String,
-    pub stopped: i64,
-}
-
-/// Cases stopped in the period, by reason.
-pub async fn stopped(pool: &PgPool, scope: &Scope<'_>) -> Result<Vec<Stopped>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"SELECT GROUPING(c.centre_id, m.month, c.eservice_id) AS "grouping!",
-                  c.centre_id AS "centre_id?: CentreId", m.month AS "month?: NaiveDate", c.eservice_id AS "eservice_id?",
-                  coalesce(c.stop_reason, 'other') AS "reason!",
-                  count(*) AS "stopped!"
-           FROM cases c
-           CROSS JOIN LATERAL (SELECT date_trunc('month', c.stopped_at AT TIME ZONE 'Europe/Riga')::date AS month) m
-           WHERE c.centre_id = ANY($1) AND c.stopped_at IS NOT NULL
-             AND c.stopped_at >= $2 AND c.stopped_at < $3
-           GROUP BY GROUPING SETS ((c.centre_id, m.month, coalesce(c.stop_reason, 'other')),
-                                   (m.month, coalesce(c.stop_reason, 'other')),
-                                   (c.eservice_id, coalesce(c.stop_reason, 'other')))"#,
-        scope.centres as _,
-        scope.from as _,
-        scope.until as _,
-    )
-    .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            Some(Stopped {
-                key: Key {
-                    level: Level::from_grouping(row.grouping)?,
-                    centre_id: row.centre_id,
-                    month: row.month,
-                    eservice_id: row.eservice_id,
-                },
-                reason: row.reason,
-                stopped: row.stopped,
-            })
-        })
-        .collect())
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Submitted {
-    pub key: Key,
+    /// Cases stopped in the period, by reason code.
+    pub stopped: Vec<(String, i64)>,
+    /// Cases submitted in the period (22.¹5), and the times from opening to submission.
     pub submitted: i64,
-    /// Seconds from opening to submission.
-    pub median_seconds: Option<f64>,
-    pub p90_seconds: Option<f64>,
-    /// Of these, still waiting for the result now, and of those, overdue (submitted before
-    /// `overdue_before`, see `domain::workflow::results_overdue_before`).
+    pub submission_times: Sketch,
+    /// Of the submitted, those still waiting for the result now, and of those, the overdue
+    /// (submitted before `overdue_before`, see `domain::workflow::results_overdue_before`).
     pub awaiting: i64,
     pub overdue: i64,
 }
 
-/// Cases submitted in the period (22.¹5): how long from opening, and how many of them still
-/// await a result now.
-pub async fn submitted(
+impl Figures {
+    /// Seconds from opening to submission: the median and the 90th percentile.
+    pub fn median_seconds(&self) -> Option<f64> {
+        self.submission_times.percentile_cont(0.5)
+    }
+
+    pub fn p90_seconds(&self) -> Option<f64> {
+        self.submission_times.percentile_cont(0.9)
+    }
+
+    fn stopped_for(&mut self, reason: &str, count: i64) {
+        match self.stopped.iter_mut().find(|(kept, _)| kept == reason) {
+            Some((_, kept)) => *kept += count,
+            None => self.stopped.push((reason.to_owned(), count)),
+        }
+    }
+}
+
+/// Every row of the page: three statements, each reading the roll-up's rows of the chosen
+/// centres and months along its primary key.
+pub async fn read(
     pool: &PgPool,
     scope: &Scope<'_>,
     overdue_before: DateTime<Utc>,
-) -> Result<Vec<Submitted>, sqlx::Error> {
-    let rows = sqlx::query!(
-        r#"SELECT GROUPING(c.centre_id, m.month, c.eservice_id) AS "grouping!",
-                  c.centre_id AS "centre_id?: CentreId", m.month AS "month?: NaiveDate", c.eservice_id AS "eservice_id?",
-                  count(*) AS "submitted!",
-                  percentile_cont(0.5) WITHIN GROUP
-                      (ORDER BY extract(epoch FROM c.submitted_at - c.opened_at)) AS median_seconds,
-                  percentile_cont(0.9) WITHIN GROUP
-                      (ORDER BY extract(epoch FROM c.submitted_at - c.opened_at)) AS p90_seconds,
-                  count(*) FILTER (WHERE c.status = 'open' AND c.next_step = 'result') AS "awaiting!",
-                  count(*) FILTER (WHERE c.status = 'open' AND c.next_step = 'result'
-                                     AND c.submitted_at < $4) AS "overdue!"
-           FROM cases c
-           CROSS JOIN LATERAL (SELECT date_trunc('month', c.submitted_at AT TIME ZONE 'Europe/Riga')::date AS month) m
-           WHERE c.centre_id = ANY($1) AND c.submitted_at IS NOT NULL
-             AND c.submitted_at >= $2 AND c.submitted_at < $3
-           GROUP BY GROUPING SETS ((c.centre_id, m.month), (m.month), (c.eservice_id))"#,
+) -> Result<HashMap<Key, Figures>, sqlx::Error> {
+    let until = next_month(scope.last);
+    let months = sqlx::query!(
+        r#"SELECT centre_id AS "centre_id: CentreId", month AS "month: NaiveDate", eservice_id,
+                  opened, asked_result, answered, closed, submitted, submission_sketch
+           FROM figures_months
+           WHERE centre_id = ANY($1) AND month >= $2 AND month < $3"#,
         scope.centres as _,
-        scope.from as _,
-        scope.until as _,
-        overdue_before as _,
+        scope.first as _,
+        until as _,
     )
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .filter_map(|row| {
-            Some(Submitted {
-                key: Key {
-                    level: Level::from_grouping(row.grouping)?,
-                    centre_id: row.centre_id,
-                    month: row.month,
-                    eservice_id: row.eservice_id,
-                },
-                submitted: row.submitted,
-                median_seconds: row.median_seconds,
-                p90_seconds: row.p90_seconds,
-                awaiting: row.awaiting,
-                overdue: row.overdue,
-            })
-        })
-        .collect())
+    let stops = sqlx::query!(
+        r#"SELECT centre_id AS "centre_id: CentreId", month AS "month: NaiveDate", eservice_id,
+                  reason, stopped
+           FROM figures_stops
+           WHERE centre_id = ANY($1) AND month >= $2 AND month < $3"#,
+        scope.centres as _,
+        scope.first as _,
+        until as _,
+    )
+    .fetch_all(pool)
+    .await?;
+    let awaiting = sqlx::query!(
+        r#"SELECT centre_id AS "centre_id: CentreId",
+                  date_trunc('month', day)::date AS "month!: NaiveDate", eservice_id,
+                  sum(awaiting)::bigint AS "awaiting!",
+                  coalesce(sum(awaiting) FILTER (WHERE day < $4), 0)::bigint AS "overdue!"
+           FROM figures_awaiting
+           WHERE centre_id = ANY($1) AND day >= $2 AND day < $3
+           GROUP BY 1, 2, 3"#,
+        scope.centres as _,
+        scope.first as _,
+        until as _,
+        today_in_riga(overdue_before) as _,
+    )
+    .fetch_all(pool)
+    .await?;
+
+    let mut figures: HashMap<Key, Figures> = HashMap::new();
+    let mut each = |centre_id, month, eservice_id, add: &dyn Fn(&mut Figures)| {
+        for key in Key::levels(centre_id, month, eservice_id) {
+            add(figures.entry(key).or_default());
+        }
+    };
+    for row in months {
+        let sketch = sketch(&row.submission_sketch);
+        each(row.centre_id, row.month, row.eservice_id, &|f| {
+            f.opened += row.opened;
+            f.asked_result += row.asked_result;
+            f.answered += row.answered;
+            f.closed += row.closed;
+            f.submitted += row.submitted;
+            f.submission_times.merge(&sketch);
+        });
+    }
+    for row in stops {
+        each(row.centre_id, row.month, row.eservice_id, &|f| {
+            f.stopped_for(&row.reason, row.stopped)
+        });
+    }
+    for row in awaiting {
+        each(row.centre_id, row.month, row.eservice_id, &|f| {
+            f.awaiting += row.awaiting;
+            f.overdue += row.overdue;
+        });
+    }
+    Ok(figures)
+}
+
+/// A stored sketch, `{"bucket": cases}`; what is not a count is left out.
+fn sketch(stored: &Value) -> Sketch {
+    let counts = stored.as_object().into_iter().flatten();
+    Sketch::from_counts(
+        counts.filter_map(|(bucket, count)| Some((bucket.parse().ok()?, count.as_i64()?))),
+    )
+}
+
+/// How many rows of each roll-up table differ from a recount of the cases: `[0, 0, 0]` when
+/// the figures are exact.
+pub async fn differences(pool: &PgPool) -> Result<[i64; 3], sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT months AS "months!", stops AS "stops!", awaiting AS "awaiting!"
+           FROM figures_differences()"#
+    )
+    .fetch_one(pool)
+    .await?;
+    Ok([row.months, row.stops, row.awaiting])
+}
+
+/// Replaces the roll-up with a recount of the cases (holding them still meanwhile).
+pub async fn rebuild(pool: &PgPool) -> Result<(), sqlx::Error> {
+    sqlx::query!("SELECT figures_rebuild()")
+        .execute(pool)
+        .await?;
+    Ok(())
 }

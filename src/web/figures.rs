@@ -22,7 +22,7 @@ use super::page::Page;
 use super::session::CurrentUser;
 use crate::domain::figures::{
     DEFAULT_MONTHS, MAX_MONTHS, month_code, month_count, month_of, months_back, months_between,
-    months_span, parse_month, percent, seconds_to_days,
+    parse_month, percent, seconds_to_days,
 };
 use crate::domain::ids::CentreId;
 use crate::domain::today_in_riga;
@@ -128,47 +128,36 @@ fn key_id(key: &Key) -> Option<KeyId> {
     }
 }
 
-fn entry<'a>(rows: &'a mut HashMap<KeyId, FigureRow>, key: &Key) -> Option<&'a mut FigureRow> {
-    key_id(key).map(|id| rows.entry(id).or_default())
-}
-
 async fn load(state: &AppState, scope: &Scope<'_>) -> Result<Figures, AppError> {
     let overdue_before = results_overdue_before(state.clock.now());
-    let opened = store::figures::opened(&state.db, scope).await?;
-    let closed = store::figures::closed(&state.db, scope).await?;
-    let stopped = store::figures::stopped(&state.db, scope).await?;
-    let submitted = store::figures::submitted(&state.db, scope, overdue_before).await?;
-    let mut rows: HashMap<KeyId, FigureRow> = HashMap::new();
-    for figure in &opened {
-        if let Some(row) = entry(&mut rows, &figure.key) {
-            row.opened = figure.opened;
-            row.asked_share = percent(figure.asked_result, figure.answered);
-        }
-    }
-    for figure in &closed {
-        if let Some(row) = entry(&mut rows, &figure.key) {
-            row.closed = figure.closed;
-        }
-    }
-    for figure in &stopped {
-        if let Some(row) = entry(&mut rows, &figure.key) {
-            row.stopped += figure.stopped;
-            let reason = StopReason::from_code(&figure.reason).unwrap_or(StopReason::Other);
-            if let Some(index) = StopReason::ALL.iter().position(|r| *r == reason) {
-                row.stopped_by_reason[index] += figure.stopped;
-            }
-        }
-    }
-    for figure in &submitted {
-        if let Some(row) = entry(&mut rows, &figure.key) {
-            row.submitted = figure.submitted;
-            row.median_days = figure.median_seconds.map(seconds_to_days);
-            row.p90_days = figure.p90_seconds.map(seconds_to_days);
-            row.awaiting = figure.awaiting;
-            row.overdue = figure.overdue;
-        }
-    }
+    let read = store::figures::read(&state.db, scope, overdue_before).await?;
+    let rows = read
+        .iter()
+        .filter_map(|(key, figures)| Some((key_id(key)?, figure_row(figures))))
+        .collect();
     Ok(Figures { rows })
+}
+
+fn figure_row(figures: &store::figures::Figures) -> FigureRow {
+    let mut row = FigureRow {
+        opened: figures.opened,
+        asked_share: percent(figures.asked_result, figures.answered),
+        closed: figures.closed,
+        submitted: figures.submitted,
+        median_days: figures.median_seconds().map(seconds_to_days),
+        p90_days: figures.p90_seconds().map(seconds_to_days),
+        awaiting: figures.awaiting,
+        overdue: figures.overdue,
+        ..FigureRow::default()
+    };
+    for (code, stopped) in &figures.stopped {
+        row.stopped += stopped;
+        let reason = StopReason::from_code(code).unwrap_or(StopReason::Other);
+        if let Some(index) = StopReason::ALL.iter().position(|r| *r == reason) {
+            row.stopped_by_reason[index] += stopped;
+        }
+    }
+    row
 }
 
 /// The laid-out figures, for the page and the CSV.
@@ -416,16 +405,12 @@ async fn prepare(
         .filter(|id| period.centre.is_none_or(|chosen| chosen == *id))
         .collect();
     let centres = store::review::centres(&state.db, &chosen).await?;
-    let (from, until) = months_span(period.first, period.last);
-    let figures = load(
-        state,
-        &Scope {
-            centres: &chosen,
-            from,
-            until,
-        },
-    )
-    .await?;
+    let scope = Scope {
+        centres: &chosen,
+        first: period.first,
+        last: period.last,
+    };
+    let figures = load(state, &scope).await?;
     let eservices = store::review::eservices(&state.db).await?;
     let months = months_between(period.first, period.last);
     let layout = lay_out(&figures, page.lang, page.t, &centres, &eservices, &months);

@@ -322,3 +322,37 @@ async fn the_demo_fills_a_fresh_database_once_and_refuses_after() {
         .unwrap();
     assert_eq!((cases_after, staff), (cases_before, 3));
 }
+
+#[tokio::test]
+async fn the_figures_check_finds_a_roll_up_that_differs_from_the_cases_and_rebuild_mends_it() {
+    let (pool, name) = fresh_named_database().await;
+    let data = tempfile::tempdir().unwrap();
+    let run = |args: &[&str]| crate::evidence::pilnvara(&name, data.path(), args);
+    // Cases in every state, made by the desk's own services: the trigger counted each change.
+    let demo = run(&["demo"]);
+    assert!(demo.status.success(), "{}", stderr(&demo));
+
+    let sound = run(&["figures", "check"]);
+    sqlx::query("UPDATE figures_months SET closed = closed + 1 WHERE closed > 0")
+        .execute(&pool)
+        .await
+        .unwrap();
+    sqlx::query("DELETE FROM figures_awaiting")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let changed = run(&["figures", "check"]);
+    let rebuilt = run(&["figures", "rebuild"]);
+    let after = run(&["figures", "check"]);
+
+    assert!(sound.status.success(), "{}", stderr(&sound));
+    assert!(stdout(&sound).contains("equal a recount"));
+    assert!(!changed.status.success());
+    let said = stderr(&changed);
+    assert!(
+        said.contains("1 month rows") && said.contains("1 awaiting rows"),
+        "{said}"
+    );
+    assert!(rebuilt.status.success(), "{}", stderr(&rebuilt));
+    assert!(after.status.success(), "{}", stderr(&after));
+}

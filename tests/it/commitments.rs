@@ -538,6 +538,10 @@ async fn the_application_role_records_a_case_and_its_erasure_but_cannot_change_e
         "UPDATE audit_log_leaves SET event_id = event_id".to_owned(),
         "DELETE FROM audit_checkpoints".to_owned(),
         format!("SELECT erase_case_personal_data({id}, now(), '{{}}', '{{}}')"),
+        "UPDATE figures_months SET opened = opened + 1".to_owned(),
+        "INSERT INTO figures_stops SELECT centre_id, month, eservice_id, 'other', 1 FROM figures_months"
+            .to_owned(),
+        "SELECT figures_rebuild()".to_owned(),
     ] {
         refused(sql).await;
     }
@@ -556,6 +560,11 @@ async fn the_application_role_records_a_case_and_its_erasure_but_cannot_change_e
         check.data.failure
     );
     assert_eq!((check.data.cases, check.data.erased), (2, 2));
+    assert_eq!(
+        pilnvara::store::figures::differences(&owner).await.unwrap(),
+        [0, 0, 0],
+        "the figures followed every change the application's role made"
+    );
 
     pool.close().await;
     sqlx::query(&format!("DROP OWNED BY {role}"))

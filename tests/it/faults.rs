@@ -313,6 +313,11 @@ async fn assert_sound(pool: &PgPool) {
         "heads left behind: {:?}",
         check.lagging
     );
+    assert_eq!(
+        pilnvara::store::figures::differences(pool).await.unwrap(),
+        [0, 0, 0],
+        "the figures equal a recount: nothing counted twice or lost"
+    );
 }
 
 /// `count` desks signed in, half as anna and half as ben (both of centre RIX), and `cases`

@@ -402,3 +402,32 @@ async fn every_stored_code_reads_back_as_its_own_value() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_databases_sketch_bucket_is_the_domains() {
+    use pilnvara::domain::figures::sketch_bucket;
+    let app = TestApp::new().await;
+    let seconds = [
+        -30.0,
+        0.0,
+        0.5,
+        863.9,
+        864.0,
+        3_600.0,
+        86_400.0,
+        172_799.0,
+        172_800.0,
+        172_801.0,
+        604_800.0,
+        2_592_000.0,
+        31_536_000.0,
+    ];
+    for value in seconds {
+        let stored: i32 = sqlx::query_scalar("SELECT figures_bucket($1)")
+            .bind(value)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+        assert_eq!(stored, sketch_bucket(value), "{value} s");
+    }
+}

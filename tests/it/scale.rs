@@ -40,8 +40,8 @@ struct Columns {
 async fn generate(pool: &PgPool, cases: i64) {
     for sql in [
         "INSERT INTO centres (code, name) VALUES ('BENCH', 'Etalons')",
-        "INSERT INTO staff (username, full_name, role, centre_id, password_hash)
-         VALUES ('bench', 'Etalons', 'employee', (SELECT id FROM centres WHERE code = 'BENCH'), 'x')",
+        "INSERT INTO staff (username, full_name, roles, centre_id, password_hash)
+         VALUES ('bench', 'Etalons', '{employee}', (SELECT id FROM centres WHERE code = 'BENCH'), 'x')",
         "INSERT INTO eservices (code, name_lv, name_en, institution, authorised_submission,
                                 gives_planned_time, gives_result, data_categories)
          VALUES ('bench', 'Etalons', 'Bench', 'Iestāde', true, true, true, '{identity}')",
@@ -340,5 +340,129 @@ async fn step_post_and_its_commitments() {
         posts.len(),
         median(commits.clone()),
         commits.len()
+    );
+}
+
+/// /figures for every centre over a year, read from the roll-up, against one of the aggregates
+/// the page ran before it (submissions with `percentile_cont` over the cases). A benchmark: run
+/// with `cargo test --release --test it -- --ignored --nocapture scale::figures`
+/// (`PILNVARA_BENCH_CASES`, default 240,000: a year of the country's cases).
+#[tokio::test]
+#[ignore = "a benchmark"]
+async fn figures_for_every_centre_over_a_year() {
+    use pilnvara::domain::figures::{month_of, months_back};
+    use pilnvara::domain::ids::CentreId;
+    use pilnvara::store::figures::{Scope, read};
+
+    let cases: i64 = std::env::var("PILNVARA_BENCH_CASES")
+        .map(|n| n.parse().unwrap())
+        .unwrap_or(240_000);
+    let app = crate::harness::TestApp::new().await;
+    let pool = &app.pool;
+    let started = Instant::now();
+    for sql in [
+        "INSERT INTO centres (code, name) SELECT 'C' || n, 'Centrs ' || n FROM generate_series(1, 170) n",
+        "INSERT INTO staff (username, full_name, roles, centre_id, password_hash)
+         SELECT 'e' || id, 'Darbinieks', '{employee}', id, 'x' FROM centres WHERE code LIKE 'C%'",
+    ] {
+        sqlx::query(sql).execute(pool).await.unwrap();
+    }
+    // A year of cases, spread over the centres and the catalogue's e-services: 85 % closed,
+    // 10 % stopped, 5 % open (half of those awaiting the result); each insert goes through the
+    // trigger that keeps the roll-up, as the desk's would.
+    sqlx::query(
+        "INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step,
+             gives_planned_time, gives_result, missing_eid_means, client_wants_result,
+             stop_reason, retention_until, opened_at, submitted_at, closed_at, stopped_at)
+         SELECT s.centre_id, e.id, s.id,
+                (CASE WHEN i % 20 = 0 THEN 'open' WHEN i % 10 = 5 THEN 'stopped' ELSE 'closed' END)::case_status,
+                CASE WHEN i % 20 = 0 THEN (CASE WHEN i % 40 = 0 THEN 'result' ELSE 'identity' END) END,
+                true, true, '{eid-card}', i % 3 <> 0,
+                CASE WHEN i % 10 = 5 THEN 'client-withdrew' END, DATE '2040-12-31',
+                now() - (i % 360) * interval '1 day' - interval '2 hours',
+                CASE WHEN i % 20 <> 0 OR i % 40 = 0 THEN now() - (i % 360) * interval '1 day' - interval '1 hour' + (i % 50) * interval '1 minute' END,
+                CASE WHEN i % 20 <> 0 AND i % 10 <> 5 THEN now() - (i % 360) * interval '1 day' END,
+                CASE WHEN i % 10 = 5 THEN now() - (i % 360) * interval '1 day' END
+         FROM generate_series(1, $1) i
+         JOIN staff s ON s.username = 'e' || (SELECT min(id) FROM centres WHERE code LIKE 'C%') + i % 170
+         JOIN eservices e ON e.id = (SELECT array_agg(id ORDER BY id) FROM eservices)[1 + i % 4]",
+    )
+    .bind(cases)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query("ANALYZE").execute(pool).await.unwrap();
+    println!(
+        "{cases} cases generated (the trigger keeping the roll-up) in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    assert_eq!(
+        pilnvara::store::figures::differences(pool).await.unwrap(),
+        [0, 0, 0]
+    );
+
+    let centres: Vec<CentreId> = sqlx::query_scalar("SELECT id FROM centres")
+        .fetch_all(pool)
+        .await
+        .unwrap();
+    let today = pilnvara::domain::today_in_riga(Utc::now());
+    let (first, last) = (months_back(today, 12), month_of(today));
+    let once = move |pool: PgPool, centres: Vec<CentreId>| async move {
+        let started = Instant::now();
+        let scope = Scope {
+            centres: &centres,
+            first,
+            last,
+        };
+        let figures = read(&pool, &scope, Utc::now()).await.unwrap();
+        assert!(!figures.is_empty());
+        started.elapsed()
+    };
+    let p50 = |mut times: Vec<std::time::Duration>| {
+        times.sort();
+        times[times.len() / 2]
+    };
+    let mut alone = Vec::new();
+    for _ in 0..21 {
+        alone.push(once(pool.clone(), centres.clone()).await);
+    }
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let (pool, centres) = (pool.clone(), centres.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            for _ in 0..10 {
+                times.push(once(pool.clone(), centres.clone()).await);
+            }
+            times
+        }));
+    }
+    let mut together = Vec::new();
+    for task in tasks {
+        together.extend(task.await.unwrap());
+    }
+    let (from, until) = pilnvara::domain::figures::months_span(first, last);
+    let started = Instant::now();
+    let before: Vec<(i64,)> = sqlx::query_as(
+        "SELECT count(*) FROM cases c
+         CROSS JOIN LATERAL (SELECT date_trunc('month', c.submitted_at AT TIME ZONE 'Europe/Riga')::date AS month) m
+         WHERE c.centre_id = ANY($1) AND c.submitted_at >= $2 AND c.submitted_at < $3
+         GROUP BY GROUPING SETS ((c.centre_id, m.month), (m.month), (c.eservice_id))
+         HAVING percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM c.submitted_at - c.opened_at)) >= 0",
+    )
+    .bind(&centres)
+    .bind(from)
+    .bind(until)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let aggregate = started.elapsed();
+    println!(
+        "/figures, 170 centres × 12 months: p50 {:?} alone, p50 {:?} at 16 at once \
+         (the roll-up's rows); one of the former page's four aggregates over the cases: {:?} ({} groups)",
+        p50(alone),
+        p50(together),
+        aggregate,
+        before.len()
     );
 }
