@@ -19,7 +19,7 @@ use crate::keys::{self, Keys};
 use crate::passwords::{Hasher, Secret};
 use crate::service::Actor;
 use crate::service::accounts::{self, AccountAction, CentreInput, UserInput};
-use crate::service::erasure;
+use crate::service::{erasure, jobs};
 use crate::web::{self, AppState};
 
 #[derive(Debug, Parser)]
@@ -707,7 +707,7 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("PILNVARA_BIND: cannot listen on {}", config.bind))?;
     let address = listener.local_addr()?;
     let keys = Arc::new(load_keys(&config.data_dir)?);
-    let daily = tokio::spawn(daily_duties(
+    let periodic = tokio::spawn(periodic_jobs(
         database.pool.clone(),
         clock.clone(),
         keys.clone(),
@@ -720,50 +720,27 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
         hasher,
         keys,
     };
-    let sessions = tower_sessions_sqlx_store::PostgresStore::new(database.pool.clone());
-    let deletion = tokio::spawn(
-        tower_sessions::ExpiredDeletion::continuously_delete_expired(
-            sessions,
-            tokio::time::Duration::from_secs(60),
-        ),
-    );
     tracing::info!(%address, "Pilnvara is serving");
     println!("Pilnvara: http://{address}/  (Ctrl-C stops the server and its database)");
     web::serve(listener, web::app(state), shutdown_signal()).await?;
-    deletion.abort();
-    daily.abort();
+    periodic.abort();
     tracing::info!("stopped serving");
     Ok(())
 }
 
-/// At start and then every hour: sign a checkpoint of the transparency log; at start and then
-/// once a day, first erase personal data past retention (so that the erasures' events are in
-/// that hour's checkpoint). A failure is logged and tried again at the next turn; it never stops
-/// the server.
-async fn daily_duties(
+/// At start and then every minute: the periodic jobs that are due and this instance claims
+/// (see `service::jobs`: each runs once a period across every instance on the database).
+async fn periodic_jobs(
     pool: sqlx::PgPool,
     clock: Arc<dyn Clock>,
     keys: Arc<Keys>,
     data_dir: PathBuf,
 ) {
-    const HOURS_PER_RETENTION_RUN: u32 = 24;
-    let mut interval = tokio::time::interval(std::time::Duration::from_secs(60 * 60));
+    let mut interval = tokio::time::interval(jobs::TICK);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let dir = audit::log::directory(&data_dir);
-    for hour in 0_u32.. {
+    loop {
         interval.tick().await;
-        if hour % HOURS_PER_RETENTION_RUN == 0 {
-            match erasure::run(&pool, clock.as_ref()).await {
-                Ok(run) => tracing::info!(erased = run.erased.len(), "retention run"),
-                Err(error) => tracing::error!(%error, "retention run failed"),
-            }
-        }
-        match audit::log::checkpoint(&pool, &keys, clock.now(), &dir).await {
-            Ok(written) => {
-                tracing::info!(path = %written.path.display(), size = written.size, "checkpoint written");
-            }
-            Err(error) => tracing::error!(%error, "writing the checkpoint failed"),
-        }
+        jobs::run_due(&pool, clock.as_ref(), &keys, &data_dir).await;
     }
 }
 

@@ -10,6 +10,7 @@ pub mod demo;
 pub mod documents;
 pub mod erasure;
 pub mod evidence;
+pub mod jobs;
 pub mod review;
 pub mod sign_in;
 pub mod subject_access;

@@ -13,6 +13,7 @@ mod evidence;
 mod faults;
 mod foundation;
 mod harness;
+mod instances;
 mod launcher;
 mod locale;
 mod log;
