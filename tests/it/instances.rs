@@ -4,7 +4,6 @@
 use std::collections::BTreeMap;
 
 use chrono::TimeDelta;
-use pilnvara::clock::Clock as _;
 use pilnvara::service::jobs::{self, Job};
 use sqlx::PgPool;
 
