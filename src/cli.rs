@@ -57,6 +57,12 @@ pub enum Command {
     /// Export a case's evidence bundle, or check one offline.
     #[command(subcommand)]
     Evidence(EvidenceCommand),
+    /// Write a consistent base backup of the private cluster to FILE (a tar holding the WAL it
+    /// needs); the server may keep running.
+    Backup { file: PathBuf },
+    /// Replace the private cluster with the backup in FILE, keeping the cluster as it was beside
+    /// it; the server must be stopped. `audit verify` afterwards checks what was restored.
+    Restore { file: PathBuf },
     /// Fill a fresh database with a demo employee, a supervisor and cases in every state
     /// (refuses, changing nothing, once the database holds any case or other staff).
     Demo,
@@ -225,6 +231,23 @@ pub async fn run(command: Command, config: Config) -> anyhow::Result<()> {
     // Checking a bundle needs no database: an auditor runs it anywhere.
     if let Command::Evidence(EvidenceCommand::Verify { file, key }) = &command {
         return verify_bundle(file, key);
+    }
+    // Restoring replaces a cluster that must not be running.
+    if let Command::Restore { file } = &command {
+        anyhow::ensure!(
+            config.database_url.is_none(),
+            "restore is for the private cluster; restore a server of your own with its own tools \
+             (docs/operations.md)"
+        );
+        let (data_dir, file) = (config.data_dir.clone(), file.clone());
+        let kept =
+            tokio::task::spawn_blocking(move || db::launcher::Cluster::restore(&data_dir, &file))
+                .await??;
+        println!(
+            "restored; the cluster as it was is kept in {} (remove it once the restore is checked)",
+            kept.display()
+        );
+        return Ok(());
     }
     let database = Database::open(&config).await?;
     let outcome = run_on(&database, command, config).await;
@@ -564,6 +587,16 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             println!("demo cases: {}", cases.join(", "));
             Ok(())
         }
+        Command::Backup { file } => {
+            let cluster = database.cluster().context(
+                "backup is for the private cluster; back up a server of your own with its own \
+                 tools (docs/operations.md)",
+            )?;
+            let size = cluster.backup(&file)?;
+            println!("backup written to {} ({size} bytes)", file.display());
+            Ok(())
+        }
+        Command::Restore { .. } => anyhow::bail!("restore runs before the database is opened"),
         Command::Figures(command) => {
             if let FiguresCommand::Rebuild = command {
                 crate::store::figures::rebuild(pool).await?;

@@ -9,7 +9,7 @@
 use std::ffi::OsStr;
 use std::fs;
 use std::io::{self, Write as _};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::os::unix::net::UnixStream;
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
@@ -57,6 +57,8 @@ fn io_error(path: &Path) -> impl FnOnce(io::Error) -> LauncherError + '_ {
 pub struct PgBinaries {
     pub initdb: PathBuf,
     pub pg_ctl: PathBuf,
+    /// For `pilnvara backup`.
+    pub pg_basebackup: PathBuf,
 }
 
 impl PgBinaries {
@@ -72,9 +74,17 @@ impl PgBinaries {
         let dir = on_path
             .or_else(|| newest_version_bin(versions_root))
             .ok_or(LauncherError::MissingBinaries)?;
+        // Beside them, else in the installed version's folder, else wherever PATH finds it.
+        let pg_basebackup = [Some(dir.clone()), newest_version_bin(versions_root)]
+            .into_iter()
+            .flatten()
+            .map(|dir| dir.join("pg_basebackup"))
+            .find(|program| program.is_file())
+            .unwrap_or_else(|| PathBuf::from("pg_basebackup"));
         Ok(Self {
             initdb: dir.join("initdb"),
             pg_ctl: dir.join("pg_ctl"),
+            pg_basebackup,
         })
     }
 
@@ -132,32 +142,7 @@ impl Cluster {
     /// Starts the cluster of `data_dir` (initialising it on first use), or attaches to it when
     /// another process already runs it.
     pub fn start(data_dir: &Path, durability: Durability) -> Result<Self, LauncherError> {
-        let binaries = PgBinaries::find()?;
-        let run_as = if nix::unistd::geteuid().is_root() {
-            let user = nix::unistd::User::from_name("postgres")
-                .ok()
-                .flatten()
-                .ok_or(LauncherError::NoPostgresUser)?;
-            Some(RunAs {
-                uid: user.uid.as_raw(),
-                gid: user.gid.as_raw(),
-            })
-        } else {
-            None
-        };
-        fs::create_dir_all(data_dir).map_err(io_error(data_dir))?;
-        let data_dir = data_dir.canonicalize().map_err(io_error(data_dir))?;
-        let dir = cluster_dir(&data_dir, run_as)?;
-        let socket_dir = socket_dir(&dir);
-        let mut cluster = Self {
-            dir,
-            socket_dir,
-            binaries,
-            run_as,
-            started_here: false,
-        };
-        cluster.prepare_dir(&cluster.dir.clone())?;
-        cluster.prepare_dir(&cluster.socket_dir.clone())?;
+        let mut cluster = Self::locate(data_dir)?;
         if cluster.accepts_connections() {
             tracing::info!(dir = %cluster.dir.display(), "using the private PostgreSQL cluster that is already running");
             return Ok(cluster);
@@ -184,6 +169,98 @@ impl Cluster {
         cluster.started_here = true;
         tracing::info!(dir = %cluster.dir.display(), "started the private PostgreSQL cluster");
         Ok(cluster)
+    }
+
+    /// The cluster of `data_dir`, its folders made, not started.
+    fn locate(data_dir: &Path) -> Result<Self, LauncherError> {
+        let binaries = PgBinaries::find()?;
+        let run_as = if nix::unistd::geteuid().is_root() {
+            let user = nix::unistd::User::from_name("postgres")
+                .ok()
+                .flatten()
+                .ok_or(LauncherError::NoPostgresUser)?;
+            Some(RunAs {
+                uid: user.uid.as_raw(),
+                gid: user.gid.as_raw(),
+            })
+        } else {
+            None
+        };
+        fs::create_dir_all(data_dir).map_err(io_error(data_dir))?;
+        let data_dir = data_dir.canonicalize().map_err(io_error(data_dir))?;
+        let dir = cluster_dir(&data_dir, run_as)?;
+        let socket_dir = socket_dir(&dir);
+        let cluster = Self {
+            dir,
+            socket_dir,
+            binaries,
+            run_as,
+            started_here: false,
+        };
+        cluster.prepare_dir(&cluster.dir.clone())?;
+        cluster.prepare_dir(&cluster.socket_dir.clone())?;
+        Ok(cluster)
+    }
+
+    /// Writes a consistent base backup of the running cluster to `file` (a tar with the WAL it
+    /// needs, `pg_basebackup --wal-method=fetch`), readable by the operator alone; its size.
+    pub fn backup(&self, file: &Path) -> Result<u64, LauncherError> {
+        let out = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(file)
+            .map_err(io_error(file))?;
+        let backup = self.run(
+            "pg_basebackup",
+            self.as_owner(&mut Command::new(&self.binaries.pg_basebackup))
+                .args([
+                    "--pgdata=-",
+                    "--format=tar",
+                    "--wal-method=fetch",
+                    "--checkpoint=fast",
+                ])
+                .arg("--host")
+                .arg(&self.socket_dir)
+                .args(["--username", SUPERUSER, "--no-password"])
+                .stdout(out),
+        );
+        if let Err(error) = backup {
+            let _ = fs::remove_file(file);
+            return Err(error);
+        }
+        Ok(fs::metadata(file).map_err(io_error(file))?.len())
+    }
+
+    /// Replaces the (stopped) cluster of `data_dir` with the base backup in `file`; the cluster
+    /// as it was is kept beside it, renamed, and its path returned. PostgreSQL recovers from
+    /// the backup's WAL at the next start.
+    pub fn restore(data_dir: &Path, file: &Path) -> Result<PathBuf, LauncherError> {
+        let cluster = Self::locate(data_dir)?;
+        if cluster.accepts_connections() {
+            return Err(LauncherError::Command {
+                what: "restore",
+                detail: "the cluster is running: stop the server first".to_owned(),
+            });
+        }
+        let backup = fs::File::open(file).map_err(io_error(file))?;
+        let seconds = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |since| since.as_secs());
+        let mut kept = cluster.dir.clone().into_os_string();
+        kept.push(format!(".before-restore-{seconds}"));
+        let kept = PathBuf::from(kept);
+        fs::rename(&cluster.dir, &kept).map_err(io_error(&cluster.dir))?;
+        cluster.prepare_dir(&cluster.dir)?;
+        cluster.run_fed(
+            "tar (restoring the backup)",
+            cluster
+                .as_owner(&mut Command::new("tar"))
+                .args(["--extract", "--file=-", "--directory"])
+                .arg(&cluster.dir)
+                .stdin(backup),
+        )?;
+        Ok(kept)
     }
 
     /// The URL of `database` in this cluster, over its Unix socket.
@@ -317,13 +394,15 @@ impl Cluster {
     }
 
     fn run(&self, what: &'static str, command: &mut Command) -> Result<(), LauncherError> {
-        let output = command
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| LauncherError::Command {
-                what,
-                detail: e.to_string(),
-            })?;
+        self.run_fed(what, command.stdin(Stdio::null()))
+    }
+
+    /// As [`Cluster::run`], with the standard input the caller gave `command`.
+    fn run_fed(&self, what: &'static str, command: &mut Command) -> Result<(), LauncherError> {
+        let output = command.output().map_err(|e| LauncherError::Command {
+            what,
+            detail: e.to_string(),
+        })?;
         if output.status.success() {
             Ok(())
         } else {

@@ -74,6 +74,11 @@ impl Database {
         }
     }
 
+    /// The private cluster, when the database is one (no `DATABASE_URL`).
+    pub fn cluster(&self) -> Option<&Cluster> {
+        self.cluster.as_ref()
+    }
+
     /// Closes the pool and stops the private cluster if this process started it.
     pub async fn close(self) -> anyhow::Result<()> {
         self.pool.close().await;

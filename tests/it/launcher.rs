@@ -255,3 +255,63 @@ async fn sigterm_stops_the_server_and_its_private_cluster() {
     // A root-run cluster lives outside the temporary folder.
     fs::remove_dir_all(&cluster_dir).unwrap();
 }
+
+/// `pilnvara ARGS` on the private cluster of `data_dir` (no `DATABASE_URL`).
+fn private(data_dir: &Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_pilnvara"))
+        .args(args)
+        .env_remove("DATABASE_URL")
+        .env("PILNVARA_DATA_DIR", data_dir)
+        .env("RUST_LOG", "warn")
+        .output()
+        .expect("running pilnvara")
+}
+
+#[tokio::test]
+async fn a_backup_of_the_private_cluster_restores_to_its_moment_and_the_trail_verifies() {
+    let data = tempfile::tempdir().unwrap();
+    let backup = data.path().join("pilnvara.tar");
+    let said = |output: &std::process::Output| {
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    };
+    let add_later = [
+        "user",
+        "add",
+        "--username",
+        "later",
+        "--full-name",
+        "Vēlāk Pievienots",
+        "--role",
+        "employee",
+        "--centre",
+        "DEMO",
+    ];
+
+    let demo = private(data.path(), &["demo"]);
+    let backed_up = private(data.path(), &["backup", backup.to_str().unwrap()]);
+    let after_backup = private(data.path(), &add_later);
+    let restored = private(data.path(), &["restore", backup.to_str().unwrap()]);
+    let verified = private(data.path(), &["audit", "verify"]);
+    let again = private(data.path(), &add_later);
+
+    assert!(demo.status.success(), "{}", said(&demo));
+    assert!(backed_up.status.success(), "{}", said(&backed_up));
+    assert_eq!(
+        fs::metadata(&backup).unwrap().permissions().mode() & 0o777,
+        0o600,
+        "the backup holds personal data: the operator's alone"
+    );
+    assert!(after_backup.status.success(), "{}", said(&after_backup));
+    assert!(restored.status.success(), "{}", said(&restored));
+    assert!(said(&restored).contains("kept in"), "{}", said(&restored));
+    assert!(verified.status.success(), "{}", said(&verified));
+    assert!(
+        again.status.success(),
+        "the account added after the backup is not in the restored cluster: {}",
+        said(&again)
+    );
+}
