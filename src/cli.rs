@@ -740,6 +740,16 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
         .with_context(|| format!("PILNVARA_BIND: cannot listen on {}", config.bind))?;
     let address = listener.local_addr()?;
     let keys = Arc::new(load_keys(&config.data_dir)?);
+    let metrics = match config.metrics_bind {
+        None => None,
+        Some(bind) => {
+            let listener = tokio::net::TcpListener::bind(bind)
+                .await
+                .with_context(|| format!("PILNVARA_METRICS_BIND: cannot listen on {bind}"))?;
+            let pool = database.pool.clone();
+            Some(tokio::spawn(crate::metrics::serve(listener, pool)))
+        }
+    };
     let periodic = tokio::spawn(periodic_jobs(
         database.pool.clone(),
         clock.clone(),
@@ -757,6 +767,9 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
     println!("Pilnvara: http://{address}/  (Ctrl-C stops the server and its database)");
     web::serve(listener, web::app(state), shutdown_signal()).await?;
     periodic.abort();
+    if let Some(metrics) = metrics {
+        metrics.abort();
+    }
     tracing::info!("stopped serving");
     Ok(())
 }

@@ -53,6 +53,8 @@ pub struct Config {
     pub secure_cookies: bool,
     /// `PILNVARA_LOG_FORMAT`: `text` or `json`.
     pub log_format: LogFormat,
+    /// `PILNVARA_METRICS_BIND`: where `/metrics` (Prometheus) listens; off when unset.
+    pub metrics_bind: Option<SocketAddr>,
 }
 
 impl Config {
@@ -118,12 +120,22 @@ impl Config {
                 });
             }
         };
+        let metrics_bind = match lookup("PILNVARA_METRICS_BIND") {
+            None => None,
+            Some(value) if value.trim().is_empty() => None,
+            Some(value) => Some(value.parse().map_err(|_| ConfigError {
+                variable: "PILNVARA_METRICS_BIND",
+                value,
+                problem: "expected an address and port such as 127.0.0.1:9090",
+            })?),
+        };
         Ok(Self {
             bind,
             database_url,
             data_dir,
             secure_cookies,
             log_format,
+            metrics_bind,
         })
     }
 }

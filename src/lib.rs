@@ -20,5 +20,6 @@ pub mod pdf;
 pub mod present;
 pub mod service;
 pub mod store;
+pub mod metrics;
 pub mod telemetry;
 pub mod web;

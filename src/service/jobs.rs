@@ -77,10 +77,12 @@ pub async fn run_due(pool: &PgPool, clock: &dyn Clock, keys: &Keys, data_dir: &P
                 continue;
             }
         }
+        let started = std::time::Instant::now();
         let outcome = run(pool, clock, keys, data_dir, job).await;
         if let Err(error) = &outcome {
             tracing::error!(job = job.name(), %error, "job failed");
         }
+        crate::metrics::job_ran(job.name(), outcome.is_ok(), started.elapsed());
         let recorded = outcome.as_ref().map_or("failed", |()| "ok");
         if let Err(error) = finish(pool, job, clock.now(), recorded).await {
             tracing::error!(job = job.name(), %error, "recording a job's end failed");
@@ -106,6 +108,7 @@ async fn run(
             let dir = audit::log::directory(data_dir);
             let written = audit::log::checkpoint(pool, keys, clock.now(), &dir).await?;
             tracing::info!(path = %written.path.display(), size = written.size, "checkpoint written");
+            crate::metrics::checkpoint_written();
         }
         Job::ExpiredSessions => {
             tower_sessions_sqlx_store::PostgresStore::new(pool.clone())

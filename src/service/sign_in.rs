@@ -31,8 +31,24 @@ pub enum SignIn {
 }
 
 /// One attempt to sign in as `username` (trimmed, lower case) with `password`; `language`, if
-/// chosen on the sign-in page, becomes the user's language.
+/// chosen on the sign-in page, becomes the user's language. Every refusal is counted in the
+/// metrics.
 pub async fn sign_in(
+    db: &PgPool,
+    hasher: &Hasher,
+    now: DateTime<Utc>,
+    username: &str,
+    password: Secret,
+    language: Option<&str>,
+) -> Result<SignIn, anyhow::Error> {
+    let outcome = attempt(db, hasher, now, username, password, language).await?;
+    if !matches!(outcome, SignIn::SignedIn { .. }) {
+        crate::metrics::sign_in_failed();
+    }
+    Ok(outcome)
+}
+
+async fn attempt(
     db: &PgPool,
     hasher: &Hasher,
     now: DateTime<Utc>,

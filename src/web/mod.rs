@@ -196,6 +196,7 @@ pub fn app(state: AppState) -> Router {
         .merge(verifiers)
         .merge(supervisors)
         .merge(before_password_change)
+        .route_layer(from_fn(crate::metrics::note_route))
         .fallback(|| async { error_response(ErrorKind::NotFound) })
         .with_state(state.clone())
         .layer(from_fn(csrf::same_origin_only))
@@ -219,6 +220,7 @@ pub fn app(state: AppState) -> Router {
                 .on_response(log_response),
         )
         .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
+        .layer(from_fn(crate::metrics::track))
 }
 
 /// Runs the rest of the request (session, handler, the session's save) in a task of its own, so
