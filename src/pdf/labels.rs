@@ -259,6 +259,16 @@ pub struct Bi {
     pub en: Option<&'static str>,
 }
 
+impl Bi {
+    /// "lv / en" on one line, or just "lv".
+    pub fn inline(self) -> String {
+        match self.en {
+            Some(en) => format!("{} / {}", self.lv, en),
+            None => self.lv.to_string(),
+        }
+    }
+}
+
 /// Picks labels for a document: Latvian always, English on request.
 #[derive(Debug, Clone, Copy)]
 pub struct Wording {
@@ -275,10 +285,6 @@ impl Wording {
 
     /// "lv / en" on one line, or just "lv".
     pub fn inline(self, pick: Pick) -> String {
-        let bi = self.get(pick);
-        match bi.en {
-            Some(en) => format!("{} / {}", bi.lv, en),
-            None => bi.lv.to_string(),
-        }
+        self.get(pick).inline()
     }
 }

@@ -1,12 +1,15 @@
-//! PDF/A-2b documents of a case: the two-copy written authorisation
+//! PDF/A-2a and PDF/UA-1 documents of a case: the two-copy written authorisation
 //! (*pilnvarojums*, Cabinet Regulation No. 401, point 22.¹3), the data-use
 //! notice, and the client's receipt after submission.
 //!
 //! Rendering is deterministic: the same input gives the same bytes. The
 //! creation date comes from the input and krilla derives the file identifiers
-//! from the content. Every render is checked by krilla's PDF/A-2b validator and
-//! fails with [`PdfError::Validation`] when the output would not conform (for
-//! example, a character the embedded font does not have).
+//! from the content. Every render is checked by krilla's PDF/A-2a and PDF/UA-1
+//! validators and fails with [`PdfError::Validation`] when the output would not
+//! conform (for example, a character the embedded font does not have). The files
+//! are tagged: every drawn item is structure content (headings, paragraphs,
+//! label/value tables) or an artifact, in Latvian with the English marked `en`,
+//! with an outline entry per copy.
 //!
 //! The inputs are plain, already formatted strings; the module knows nothing
 //! about the database. All fixed wording lives in [`labels`].
@@ -14,13 +17,13 @@
 pub mod labels;
 mod layout;
 
-use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::configure::{Accessibility, Archival, ConfigurationBuilder};
 use krilla::error::KrillaError;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::{Document, SerializeSettings};
 
 use labels::{Pick, Wording};
-use layout::{Fonts, Footer, Layout, Style};
+use layout::{Fonts, Footer, LANGUAGE, Lang, Layout, Style};
 
 /// The client's written authorisation, printed in two copies in one file.
 #[derive(Debug, Clone)]
@@ -105,7 +108,7 @@ pub enum PdfError {
     Font,
     #[error("page layout failed")]
     Layout,
-    #[error("PDF/A-2b validation failed: {0}")]
+    #[error("PDF/A-2a or PDF/UA-1 validation failed: {0}")]
     Validation(String),
     #[error("PDF generation failed: {0}")]
     Krilla(String),
@@ -133,7 +136,10 @@ pub fn authorisation(doc: &AuthorisationDoc) -> Result<Vec<u8>, PdfError> {
             w.inline(|l| l.document_number),
             doc.document_number
         );
-        layout.start_group(format!("{} — {}", w.inline(short), number_line));
+        layout.start_group(
+            w.inline(copy),
+            format!("{} — {}", w.inline(short), number_line),
+        );
         footers.push(Footer {
             left: format!(
                 "{} {} · {} {} · {}",
@@ -188,7 +194,7 @@ pub fn authorisation(doc: &AuthorisationDoc) -> Result<Vec<u8>, PdfError> {
         layout.row(w.get(|l| l.notice_version), &doc.notice_version, None);
         if !doc.notice_summary.trim().is_empty() {
             layout.space(4.0);
-            layout.paragraph(&doc.notice_summary, Style::BODY, 0.0);
+            layout.paragraph(&doc.notice_summary, Style::BODY, Lang::Lv);
         }
 
         layout.heading(w.get(|l| l.section_result));
@@ -205,9 +211,9 @@ pub fn authorisation(doc: &AuthorisationDoc) -> Result<Vec<u8>, PdfError> {
         }
         layout.space(2.0);
         let note = w.get(|l| l.result_note);
-        layout.paragraph(note.lv, Style::BODY_EN, 0.0);
+        layout.paragraph(note.lv, Style::BODY_EN, Lang::Lv);
         if let Some(en) = note.en {
-            layout.paragraph(en, Style::BODY_EN, 0.0);
+            layout.paragraph(en, Style::BODY_EN, Lang::En);
         }
 
         layout.space(8.0);
@@ -234,7 +240,7 @@ pub fn notice(doc: &NoticeDoc) -> Result<Vec<u8>, PdfError> {
     };
     let mut layout = Layout::new(&fonts, w);
     let version_line = format!("{} {}", w.inline(|l| l.notice_version_label), doc.version);
-    layout.start_group(version_line.clone());
+    layout.start_group(w.inline(|l| l.notice_title), version_line.clone());
 
     layout.title(w.get(|l| l.notice_title));
     layout.row(w.get(|l| l.notice_version_label), &doc.version, None);
@@ -250,7 +256,7 @@ pub fn notice(doc: &NoticeDoc) -> Result<Vec<u8>, PdfError> {
     ];
     for (heading, text) in sections {
         layout.heading(w.get(heading));
-        layout.paragraph(text, Style::BODY, 0.0);
+        layout.paragraph(text, Style::BODY, Lang::Lv);
     }
 
     let footers = [Footer {
@@ -279,7 +285,7 @@ pub fn receipt(doc: &ReceiptDoc) -> Result<Vec<u8>, PdfError> {
         w.inline(|l| l.authorisation_number),
         doc.authorisation_number
     );
-    layout.start_group(number_line.clone());
+    layout.start_group(w.inline(|l| l.receipt_title), number_line.clone());
 
     layout.title(w.get(|l| l.receipt_title));
     layout.bi_paragraph(w.get(|l| l.receipt_intro));
@@ -321,7 +327,7 @@ pub fn receipt(doc: &ReceiptDoc) -> Result<Vec<u8>, PdfError> {
     finish(layout, &footers, title, &id, date)
 }
 
-/// Creates the PDF/A-2b document, draws the layout and serialises it.
+/// Creates the PDF/A-2a + PDF/UA-1 document, draws the layout and serialises it.
 fn finish(
     layout: Layout<'_>,
     footers: &[Footer],
@@ -329,11 +335,13 @@ fn finish(
     document_id: &str,
     date: DateTime,
 ) -> Result<Vec<u8>, PdfError> {
+    // A2_A rather than A2_B: the files are fully tagged (checked by the tests with `pdfua`),
+    // so the archive copy also says that its text has structure, Unicode and a language.
     let configuration = ConfigurationBuilder::new()
-        .with_archival_validator(Archival::A2_B)
+        .with_archival_validator(Archival::A2_A)
+        .with_accessibility_validator(Accessibility::UA1)
         .finish()
         .map_err(|e| PdfError::Krilla(format!("{e:?}")))?;
-    debug_assert!(configuration.validators().archival() == Some(Archival::A2_B));
     let settings = SerializeSettings {
         configuration,
         ..SerializeSettings::default()
@@ -342,7 +350,7 @@ fn finish(
     document.set_metadata(
         Metadata::new()
             .title(title)
-            .language("lv".to_string())
+            .language(LANGUAGE.to_string())
             .creator("Pilnvara".to_string())
             .creation_date(date)
             .document_id(document_id.to_string()),
