@@ -393,6 +393,37 @@ impl<'f> Layout<'f> {
         }
     }
 
+    /// Lays out `block` on one page: when it would not fit on what is left of this page but
+    /// fits on a fresh one, it starts on the next page. Measured by laying `block` out on a
+    /// throwaway copy of the layout first, so `block` must do nothing but lay out.
+    pub fn keep_together(&mut self, block: impl Fn(&mut Self)) {
+        if !self.fits(self.y, &block) && self.fits(CONTINUED_TOP, &block) {
+            self.page_break();
+        }
+        block(self);
+    }
+
+    /// Whether `block`, laid out from `y` on a page of the current group, ends on that page.
+    fn fits(&self, y: f32, block: &impl Fn(&mut Self)) -> bool {
+        let mut probe = Layout {
+            fonts: self.fonts,
+            words: self.words,
+            pages: vec![PageOps {
+                ops: Vec::new(),
+                group: self.pages.last().map_or(0, |p| p.group),
+            }],
+            y,
+            groups: self.groups.clone(),
+            elems: self.elems.clone(),
+            roots: Vec::new(),
+            part: self.part,
+            table: self.table,
+            texts: self.texts,
+        };
+        block(&mut probe);
+        probe.pages.len() == 1
+    }
+
     pub fn space(&mut self, h: f32) {
         self.y += h;
     }
@@ -546,7 +577,7 @@ impl<'f> Layout<'f> {
         };
         // Keep the heading with at least two rows of what follows.
         self.need(style.leading() + 60.0);
-        self.space(7.0);
+        self.space(5.0);
         let elem = self.block(Role::Heading(heading.inline()), Lang::Lv);
         let lv_w = self.fonts.width(heading.lv, true, style.size);
         let lv = Mark::text(elem, Lang::Lv);
@@ -753,7 +784,7 @@ impl<'f> Layout<'f> {
     /// page: a line to sign on (drawn, not read), the name and the label under it.
     pub fn signatures(&mut self, date: (Bi, &str), place: (Bi, &str), blocks: [(Bi, &str); 2]) {
         let col_w = (CONTENT_W - 36.0) / 2.0;
-        let line_gap = 34.0;
+        let line_gap = 30.0;
         let english = blocks.iter().any(|(label, _)| label.en.is_some());
         let h = line_gap
             + 4.0

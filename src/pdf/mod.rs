@@ -126,11 +126,17 @@ pub fn authorisation(doc: &AuthorisationDoc) -> Result<Vec<u8>, PdfError> {
     let client_name = format!("{} {}", doc.client_given_names, doc.client_surname);
     let mut footers = Vec::new();
 
-    let copies: [(Pick, Pick); 2] = [
-        (|l| l.copy_1, |l| l.copy_1_short),
-        (|l| l.copy_2, |l| l.copy_2_short),
+    // The copy, its short name, and whether the municipality files it (and so fills in its
+    // registration number and how long it keeps it).
+    let copies: [(Pick, Pick, bool); 2] = [
+        (|l| l.copy_1, |l| l.copy_1_short, true),
+        (|l| l.copy_2, |l| l.copy_2_short, false),
     ];
-    for (copy, short) in copies {
+    let statement = w.get(|l| l.statement);
+    let name_employee = |text: &str| text.replace(labels::EMPLOYEE, &doc.employee_name);
+    let statement_lv = name_employee(statement.lv);
+    let statement_en = statement.en.map(name_employee);
+    for (copy, short, filed) in copies {
         let number_line = format!(
             "{} {}",
             w.inline(|l| l.document_number),
@@ -157,6 +163,12 @@ pub fn authorisation(doc: &AuthorisationDoc) -> Result<Vec<u8>, PdfError> {
             (w.get(|l| l.document_number), &doc.document_number),
             (w.get(|l| l.verification_code), &doc.verification_code),
         );
+        if filed {
+            layout.row_pair(
+                (w.get(|l| l.registry_number), labels::BLANK_SHORT),
+                (w.get(|l| l.keep_until), labels::BLANK_SHORT),
+            );
+        }
 
         layout.heading(w.get(|l| l.section_centre));
         layout.row(w.get(|l| l.centre), &doc.centre_name, None);
@@ -182,11 +194,6 @@ pub fn authorisation(doc: &AuthorisationDoc) -> Result<Vec<u8>, PdfError> {
         layout.row(w.get(|l| l.institution), &doc.eservice_institution, None);
         let scope = w.get(|l| l.scope_value);
         layout.row(w.get(|l| l.scope), scope.lv, scope.en);
-
-        layout.heading(w.get(|l| l.section_statement));
-        layout.bi_paragraph(w.get(|l| l.statement));
-        layout.space(2.0);
-        layout.bi_paragraph(w.get(|l| l.mandate_note));
 
         layout.heading(w.get(|l| l.section_notice));
         layout.bi_paragraph(w.get(|l| l.notice_given));
@@ -216,15 +223,22 @@ pub fn authorisation(doc: &AuthorisationDoc) -> Result<Vec<u8>, PdfError> {
             layout.paragraph(en, Style::BODY_EN, Lang::En);
         }
 
-        layout.space(8.0);
-        layout.signatures(
-            (w.get(|l| l.date), &doc.date),
-            (w.get(|l| l.place), &doc.place),
-            [
-                (w.get(|l| l.sign_client), client_name.as_str()),
-                (w.get(|l| l.sign_employee), doc.employee_name.as_str()),
-            ],
-        );
+        // What the client signs stands right above the signatures, on the same page.
+        layout.keep_together(|layout| {
+            layout.heading(w.get(|l| l.section_statement));
+            layout.bilingual(&statement_lv, statement_en.as_deref());
+            layout.space(2.0);
+            layout.bi_paragraph(w.get(|l| l.mandate_note));
+            layout.space(8.0);
+            layout.signatures(
+                (w.get(|l| l.date), &doc.date),
+                (w.get(|l| l.place), &doc.place),
+                [
+                    (w.get(|l| l.sign_client), client_name.as_str()),
+                    (w.get(|l| l.sign_employee), doc.employee_name.as_str()),
+                ],
+            );
+        });
     }
 
     let title = format!("{} {}", labels::LV.authorisation_title, doc.document_number);

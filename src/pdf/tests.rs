@@ -504,6 +504,108 @@ fn unanswered_result_question_is_left_to_complete_by_hand() {
 }
 
 #[test]
+fn the_statement_and_the_signatures_share_a_page_whatever_the_summary_length() {
+    // Before the statement was kept with the signatures, a summary of 6 to 14 sentences left
+    // the signatures alone on the second page of each copy.
+    for english in [false, true] {
+        // Every length up to four pages per copy; English, which breaks sooner, in steps.
+        for sentences in (0..=40).step_by(if english { 3 } else { 1 }) {
+            let doc = AuthorisationDoc {
+                english,
+                notice_summary: summary(sentences),
+                ..sample_authorisation()
+            };
+            let pages: Vec<String> = pages(&authorisation(&doc).unwrap())
+                .iter()
+                .map(|p| flat(p))
+                .collect();
+            let case = format!("{sentences} sentences, english {english}");
+            let copy_two = pages
+                .iter()
+                .position(|p| p.contains("2. eksemplārs — izsniegts klientam"))
+                .unwrap_or_else(|| panic!("{case}: copy 2 missing"));
+            for (copy, own, other) in [
+                (&pages[..copy_two], "1. eksemplārs", "2. eksemplārs"),
+                (&pages[copy_two..], "2. eksemplārs", "1. eksemplārs"),
+            ] {
+                // Each copy starts on its own page and is numbered on its own.
+                let total = copy.len();
+                let page_number = |n: usize| match english {
+                    true => format!("Lapa / Page {n} / {total}"),
+                    false => format!("Lapa {n} no {total}"),
+                };
+                assert!(copy[0].contains(&page_number(1)), "{case}");
+                assert!(copy.iter().all(|p| p.contains(own) && !p.contains(other)));
+                let signed: Vec<&String> = copy
+                    .iter()
+                    .filter(|p| p.contains("Klienta paraksts"))
+                    .collect();
+                assert_eq!(signed.len(), 1, "{case}: one page of {own} is signed");
+                let page = signed[0];
+                let heading_and_statement = match english {
+                    true => "Pilnvarojums Authorisation Ar šo es pilnvaroju",
+                    false => "Pilnvarojums Ar šo es pilnvaroju",
+                };
+                for part in [
+                    heading_and_statement,
+                    "Pilnvarojums attiecas tikai uz šo e-pakalpojumu un šo gadījumu.",
+                    "nevis piekrišana personas datu apstrādei",
+                    "Datums",
+                    "Darbinieka paraksts",
+                ] {
+                    assert!(
+                        page.contains(part),
+                        "{case}: {part:?} is not on the signed page"
+                    );
+                }
+                assert!(page.contains(&page_number(total)), "{case}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_statement_names_the_authorised_employee() {
+    let text = flat(&pdf_text(&authorisation(&sample_authorisation()).unwrap()));
+    assert!(text.contains(
+        "Ar šo es pilnvaroju norādītā klientu apkalpošanas centra darbinieku (Līga Bērziņa) \
+         manā vārdā pieteikt"
+    ));
+    let doc = AuthorisationDoc {
+        english: true,
+        ..sample_authorisation()
+    };
+    let text = flat(&pdf_text(&authorisation(&doc).unwrap()));
+    assert!(text.contains(
+        "I hereby authorise the employee of the customer service centre named above \
+         (Līga Bērziņa) to apply on my behalf"
+    ));
+}
+
+#[test]
+fn the_municipality_copy_has_blanks_for_its_registration_number_and_keep_until_date() {
+    let pages: Vec<String> = pages(&authorisation(&sample_authorisation()).unwrap())
+        .iter()
+        .map(|p| flat(p))
+        .collect();
+    let blanks = format!(
+        "Reģistrācijas Nr. pašvaldībā {blank} Glabāt līdz {blank}",
+        blank = labels::BLANK_SHORT
+    );
+    assert!(pages[0].contains(&blanks), "{}", pages[0]);
+    assert!(!pages[1].contains("Reģistrācijas Nr. pašvaldībā"));
+    assert!(!pages[1].contains("Glabāt līdz"));
+
+    let doc = AuthorisationDoc {
+        english: true,
+        ..sample_authorisation()
+    };
+    let text = flat(&pdf_text(&authorisation(&doc).unwrap()));
+    assert!(text.contains("Registration No. at the municipality"));
+    assert!(text.contains("Keep until"));
+}
+
+#[test]
 fn every_document_is_tagged_with_parts_headings_label_tables_and_languages() {
     for (name, bytes) in every_document() {
         let info = flat(&String::from_utf8_lossy(&poppler(
