@@ -30,6 +30,9 @@ pub struct Labels {
     pub copy_2: &'static str,
     pub copy_1_short: &'static str,
     pub copy_2_short: &'static str,
+    /// Filled in by hand on the municipality's copy, from its own records.
+    pub registry_number: &'static str,
+    pub keep_until: &'static str,
     pub section_centre: &'static str,
     pub section_client: &'static str,
     pub client_name: &'static str,
@@ -42,6 +45,7 @@ pub struct Labels {
     pub scope: &'static str,
     pub scope_value: &'static str,
     pub section_statement: &'static str,
+    /// Names the employee: [`EMPLOYEE`] stands for the name.
     pub statement: &'static str,
     pub mandate_note: &'static str,
     pub section_notice: &'static str,
@@ -105,6 +109,8 @@ pub const LV: Labels = Labels {
     copy_2: "2. eksemplārs — izsniegts klientam",
     copy_1_short: "1. eksemplārs",
     copy_2_short: "2. eksemplārs",
+    registry_number: "Reģistrācijas Nr. pašvaldībā",
+    keep_until: "Glabāt līdz",
     section_centre: "Klientu apkalpošanas centrs",
     section_client: "Klients (pilnvarotājs)",
     client_name: "Vārds, uzvārds",
@@ -117,9 +123,9 @@ pub const LV: Labels = Labels {
     scope: "Pilnvarojuma apjoms",
     scope_value: "tikai šim e-pakalpojumam un šim gadījumam",
     section_statement: "Pilnvarojums",
-    statement: "Ar šo es pilnvaroju norādītā klientu apkalpošanas centra darbinieku manā vārdā \
-                pieteikt šajā dokumentā norādīto e-pakalpojumu saskaņā ar Ministru kabineta \
-                2017. gada 4. jūlija noteikumu Nr. 401 22.¹ punktu, jo man nav pieejami \
+    statement: "Ar šo es pilnvaroju norādītā klientu apkalpošanas centra darbinieku ({employee}) \
+                manā vārdā pieteikt šajā dokumentā norādīto e-pakalpojumu saskaņā ar Ministru \
+                kabineta 2017. gada 4. jūlija noteikumu Nr. 401 22.¹ punktu, jo man nav pieejami \
                 elektroniskās identifikācijas līdzekļi. Pilnvarojums attiecas tikai uz šo \
                 e-pakalpojumu un šo gadījumu.",
     mandate_note: "Šis ir pilnvarojums rīkoties klienta vārdā, nevis piekrišana personas datu \
@@ -187,6 +193,8 @@ pub const EN: Labels = Labels {
     copy_2: "Copy 2 — given to the client",
     copy_1_short: "Copy 1",
     copy_2_short: "Copy 2",
+    registry_number: "Registration No. at the municipality",
+    keep_until: "Keep until",
     section_centre: "Customer service centre",
     section_client: "Client (principal)",
     client_name: "Name, surname",
@@ -199,11 +207,11 @@ pub const EN: Labels = Labels {
     scope: "Scope of the authorisation",
     scope_value: "this e-service and this case only",
     section_statement: "Authorisation",
-    statement: "I hereby authorise the employee of the customer service centre named above to \
-                apply on my behalf for the e-service named in this document under Cabinet \
-                Regulation No. 401 of 4 July 2017, point 22.¹, as I have no means of electronic \
-                identification available. This authorisation covers this e-service and this \
-                case only.",
+    statement: "I hereby authorise the employee of the customer service centre named above \
+                ({employee}) to apply on my behalf for the e-service named in this document under \
+                Cabinet Regulation No. 401 of 4 July 2017, point 22.¹, as I have no means of \
+                electronic identification available. This authorisation covers this e-service and \
+                this case only.",
     mandate_note: "This is a mandate to act on the client's behalf, not consent to the \
                    processing of personal data.",
     section_notice: "Notice on the use of personal data",
@@ -246,8 +254,13 @@ pub const EN: Labels = Labels {
     issued: "Issued",
 };
 
+/// Where the employee's name goes in [`Labels::statement`].
+pub const EMPLOYEE: &str = "{employee}";
+
 /// A line to write on by hand.
 pub const BLANK_LINE: &str = "________________________________________";
+/// A short one, for the narrow columns of a two-pair row.
+pub const BLANK_SHORT: &str = "________________";
 
 /// Chooses one label from a [`Labels`] set.
 pub type Pick = fn(&Labels) -> &'static str;
@@ -257,6 +270,16 @@ pub type Pick = fn(&Labels) -> &'static str;
 pub struct Bi {
     pub lv: &'static str,
     pub en: Option<&'static str>,
+}
+
+impl Bi {
+    /// "lv / en" on one line, or just "lv".
+    pub fn inline(self) -> String {
+        match self.en {
+            Some(en) => format!("{} / {}", self.lv, en),
+            None => self.lv.to_string(),
+        }
+    }
 }
 
 /// Picks labels for a document: Latvian always, English on request.
@@ -275,10 +298,6 @@ impl Wording {
 
     /// "lv / en" on one line, or just "lv".
     pub fn inline(self, pick: Pick) -> String {
-        let bi = self.get(pick);
-        match bi.en {
-            Some(en) => format!("{} / {}", bi.lv, en),
-            None => bi.lv.to_string(),
-        }
+        self.get(pick).inline()
     }
 }

@@ -3,13 +3,29 @@
 //!
 //! Layout happens first into plain drawing operations per page (so that the
 //! footers can say "page x of y"), then the operations are drawn.
+//!
+//! Every drawn item is either content of a structure element (a part, heading,
+//! paragraph or table cell, in reading order) or an artifact (rules, shading,
+//! running headers and footers), so that the file is a tagged PDF: the layout
+//! records the elements as it goes, and [`Layout::render`] builds krilla's tag
+//! tree and the outline from them. English text is in elements marked `en`
+//! (a paragraph of its own, or a span inside a Latvian heading or cell).
+
+use std::num::NonZeroU16;
 
 use krilla::Document;
 use krilla::color::luma;
+use krilla::destination::XyzDestination;
 use krilla::geom::{PathBuilder, Point, Rect};
 use krilla::num::NormalizedF32;
+use krilla::outline::{Outline, OutlineNode};
 use krilla::page::PageSettings;
 use krilla::paint::{Fill, FillRule};
+use krilla::surface::Surface;
+use krilla::tagging::{
+    Artifact, ArtifactType, ContentTag, Identifier, Node, SpanTag, TableHeaderScope, Tag, TagGroup,
+    TagKind, TagTree,
+};
 use krilla::text::{Font, TextDirection};
 
 use super::PdfError;
@@ -152,7 +168,7 @@ impl Style {
         grey: GREY,
     };
 
-    fn leading(self) -> f32 {
+    const fn leading(self) -> f32 {
         self.size * 1.3
     }
 
@@ -162,12 +178,56 @@ impl Style {
     }
 }
 
+const TITLE: Style = Style {
+    size: 15.0,
+    bold: true,
+    grey: BLACK,
+};
+const TITLE_EN: Style = Style {
+    size: 10.5,
+    bold: false,
+    grey: GREY,
+};
+
+/// Where the content of a page that continues a group starts: under the continuation note.
+const CONTINUED_TOP: f32 = MARGIN + Style::BODY_EN.leading() + 8.0;
+
+/// The documents' language; English text is marked as such.
+pub const LANGUAGE: &str = "lv";
+const ENGLISH: &str = "en";
+
+const H1: NonZeroU16 = NonZeroU16::MIN;
+const H2: NonZeroU16 = NonZeroU16::MIN.saturating_add(1);
+
+/// The language of a piece of text: the document's (Latvian, and the data filled in), or English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Lang {
+    Lv,
+    En,
+}
+
+/// What a drawn item is to a reader.
+#[derive(Debug, Clone, Copy)]
+enum Mark {
+    /// Text of the structure element `elem` (an index into `Layout::elems`).
+    Content { elem: usize, lang: Lang },
+    /// Not content: a rule, shading, a running header or footer.
+    Artifact(ArtifactType),
+}
+
+impl Mark {
+    fn text(elem: usize, lang: Lang) -> Self {
+        Mark::Content { elem, lang }
+    }
+}
+
 enum Op {
     Text {
         x: f32,
         baseline: f32,
         style: Style,
         text: String,
+        mark: Mark,
     },
     Rect {
         x: f32,
@@ -175,6 +235,7 @@ enum Op {
         w: f32,
         h: f32,
         grey: u8,
+        artifact: ArtifactType,
     },
 }
 
@@ -182,6 +243,63 @@ struct PageOps {
     ops: Vec<Op>,
     /// Which part of the file the page belongs to (the copy, for the authorisation).
     group: usize,
+}
+
+/// A group of pages: one copy of the authorisation, or a whole document.
+#[derive(Clone)]
+struct Group {
+    /// Printed small at the top of a page that continues the group.
+    continuation: String,
+    /// The group's entry in the outline.
+    outline: String,
+}
+
+/// What a structure element is; headings carry their text as title.
+#[derive(Clone)]
+enum Role {
+    Part,
+    Title(String),
+    Heading(String),
+    Paragraph,
+    Table,
+    Row,
+    /// A row's label: the header of its row.
+    RowHeader,
+    Cell,
+    /// Text in another language than its element's.
+    Span,
+}
+
+impl Role {
+    fn tag(&self) -> TagKind {
+        match self {
+            Role::Part => Tag::Part.into(),
+            Role::Title(title) => Tag::Hn(H1, Some(title.clone())).into(),
+            Role::Heading(title) => Tag::Hn(H2, Some(title.clone())).into(),
+            Role::Paragraph => Tag::P.into(),
+            Role::Table => Tag::Table.into(),
+            Role::Row => Tag::TR.into(),
+            Role::RowHeader => Tag::TH(TableHeaderScope::Row).into(),
+            Role::Cell => Tag::TD.into(),
+            Role::Span => Tag::Span.into(),
+        }
+    }
+}
+
+/// A structure element of the tag tree.
+#[derive(Clone)]
+struct Elem {
+    role: Role,
+    lang: Lang,
+    /// In reading order.
+    children: Vec<Child>,
+}
+
+#[derive(Clone, Copy)]
+enum Child {
+    Elem(usize),
+    /// The n-th content text drawn in the file.
+    Text(usize),
 }
 
 struct Cell<'a> {
@@ -205,8 +323,16 @@ pub struct Layout<'f> {
     words: Wording,
     pages: Vec<PageOps>,
     y: f32,
-    /// Printed small at the top of a page that continues a group.
-    continuation: String,
+    groups: Vec<Group>,
+    /// The structure elements; `roots` are the top-level ones, in reading order.
+    elems: Vec<Elem>,
+    roots: Vec<usize>,
+    /// The current group's part.
+    part: Option<usize>,
+    /// The table that label/value rows join until other content comes.
+    table: Option<usize>,
+    /// How many content texts were laid out so far.
+    texts: usize,
 }
 
 impl<'f> Layout<'f> {
@@ -216,19 +342,29 @@ impl<'f> Layout<'f> {
             words,
             pages: Vec::new(),
             y: MARGIN,
-            continuation: String::new(),
+            groups: Vec::new(),
+            elems: Vec::new(),
+            roots: Vec::new(),
+            part: None,
+            table: None,
+            texts: 0,
         }
     }
 
-    /// Starts a new group (a copy) on a fresh page.
-    pub fn start_group(&mut self, continuation: String) {
-        let group = self.pages.last().map_or(0, |p| p.group + 1);
-        self.continuation = continuation;
+    /// Starts a new group (a copy) on a fresh page, with its entry in the outline.
+    pub fn start_group(&mut self, outline: String, continuation: String) {
+        let group = self.groups.len();
+        self.groups.push(Group {
+            continuation,
+            outline,
+        });
         self.pages.push(PageOps {
             ops: Vec::new(),
             group,
         });
         self.y = MARGIN;
+        self.table = None;
+        self.part = Some(self.open(Role::Part, Lang::Lv, None));
     }
 
     fn page_break(&mut self) {
@@ -240,11 +376,14 @@ impl<'f> Layout<'f> {
         self.y = MARGIN;
         let note = format!(
             "{} ({})",
-            self.continuation,
+            self.groups
+                .get(group)
+                .map_or("", |g| g.continuation.as_str()),
             self.words.inline(|l| l.continued)
         );
-        self.text_at(MARGIN, &note, Style::BODY_EN);
-        self.y += Style::BODY_EN.leading() + 8.0;
+        let header = Mark::Artifact(ArtifactType::Header);
+        self.text_at(MARGIN, &note, Style::BODY_EN, header);
+        self.y = CONTINUED_TOP;
     }
 
     /// Breaks the page unless `h` points still fit on it.
@@ -254,31 +393,123 @@ impl<'f> Layout<'f> {
         }
     }
 
+    /// Lays out `block` on one page: when it would not fit on what is left of this page but
+    /// fits on a fresh one, it starts on the next page. Measured by laying `block` out on a
+    /// throwaway copy of the layout first, so `block` must do nothing but lay out.
+    pub fn keep_together(&mut self, block: impl Fn(&mut Self)) {
+        if !self.fits(self.y, &block) && self.fits(CONTINUED_TOP, &block) {
+            self.page_break();
+        }
+        block(self);
+    }
+
+    /// Whether `block`, laid out from `y` on a page of the current group, ends on that page.
+    fn fits(&self, y: f32, block: &impl Fn(&mut Self)) -> bool {
+        let mut probe = Layout {
+            fonts: self.fonts,
+            words: self.words,
+            pages: vec![PageOps {
+                ops: Vec::new(),
+                group: self.pages.last().map_or(0, |p| p.group),
+            }],
+            y,
+            groups: self.groups.clone(),
+            elems: self.elems.clone(),
+            roots: Vec::new(),
+            part: self.part,
+            table: self.table,
+            texts: self.texts,
+        };
+        block(&mut probe);
+        probe.pages.len() == 1
+    }
+
     pub fn space(&mut self, h: f32) {
         self.y += h;
     }
 
+    /// A new structure element under `parent`, or at the top level.
+    fn open(&mut self, role: Role, lang: Lang, parent: Option<usize>) -> usize {
+        let index = self.elems.len();
+        self.elems.push(Elem {
+            role,
+            lang,
+            children: Vec::new(),
+        });
+        match parent.and_then(|p| self.elems.get_mut(p)) {
+            Some(parent) => parent.children.push(Child::Elem(index)),
+            None => self.roots.push(index),
+        }
+        index
+    }
+
+    /// A new element in the current part; it ends the open table.
+    fn block(&mut self, role: Role, lang: Lang) -> usize {
+        self.table = None;
+        self.open(role, lang, self.part)
+    }
+
+    /// The element that holds text of `lang` in `elem`: `elem` itself when the languages
+    /// match, else a span in `elem` (the last one, when the text continues it).
+    fn holder(&mut self, elem: usize, lang: Lang) -> Option<usize> {
+        let parent = self.elems.get(elem)?;
+        if parent.lang == lang {
+            return Some(elem);
+        }
+        let continued = match parent.children.last() {
+            Some(&Child::Elem(last)) => self
+                .elems
+                .get(last)
+                .filter(|span| matches!(span.role, Role::Span) && span.lang == lang)
+                .map(|_| last),
+            _ => None,
+        };
+        Some(continued.unwrap_or_else(|| self.open(Role::Span, lang, Some(elem))))
+    }
+
     fn push(&mut self, op: Op) {
         if self.pages.is_empty() {
-            self.start_group(String::new());
+            self.start_group(String::new(), String::new());
         }
         if let Some(page) = self.pages.last_mut() {
             page.ops.push(op);
         }
     }
 
-    /// One line of text with its line box starting at the cursor (the cursor does not move).
-    fn text_at(&mut self, x: f32, text: &str, style: Style) {
+    /// One line of text on `baseline`; content joins its structure element.
+    fn text_line(&mut self, x: f32, baseline: f32, style: Style, text: &str, mark: Mark) {
         if text.is_empty() {
             return;
         }
-        let baseline = self.y + style.ascent();
+        let mark = match mark {
+            Mark::Content { elem, lang } => match self
+                .holder(elem, lang)
+                .and_then(|holder| self.elems.get_mut(holder))
+            {
+                Some(holder) => {
+                    holder.children.push(Child::Text(self.texts));
+                    self.texts += 1;
+                    mark
+                }
+                // Unreachable: elements are only made by `open`. Untagged text would fail
+                // the render, so it is drawn as an artifact instead.
+                None => Mark::Artifact(ArtifactType::Other),
+            },
+            Mark::Artifact(_) => mark,
+        };
         self.push(Op::Text {
             x,
             baseline,
             style,
             text: text.to_string(),
+            mark,
         });
+    }
+
+    /// One line of text with its line box starting at the cursor (the cursor does not move).
+    fn text_at(&mut self, x: f32, text: &str, style: Style, mark: Mark) {
+        let baseline = self.y + style.ascent();
+        self.text_line(x, baseline, style, text, mark);
     }
 
     fn rule(&mut self, x: f32, w: f32, y: f32, thickness: f32, grey: u8) {
@@ -288,49 +519,46 @@ impl<'f> Layout<'f> {
             w,
             h: thickness,
             grey,
+            artifact: ArtifactType::Layout,
         });
     }
 
-    /// A wrapped paragraph over the content width, `indent` from the left margin.
-    pub fn paragraph(&mut self, text: &str, style: Style, indent: f32) {
-        for line in self
-            .fonts
-            .wrap(text, style.bold, style.size, CONTENT_W - indent)
-        {
+    /// `text` wrapped over the content width into `elem`, moving the cursor down.
+    fn lines(&mut self, elem: usize, text: &str, style: Style, lang: Lang) {
+        for line in self.fonts.wrap(text, style.bold, style.size, CONTENT_W) {
             self.need(style.leading());
-            self.text_at(MARGIN + indent, &line, style);
+            self.text_at(MARGIN, &line, style, Mark::text(elem, lang));
             self.y += style.leading();
         }
     }
 
+    /// A wrapped paragraph over the content width.
+    pub fn paragraph(&mut self, text: &str, style: Style, lang: Lang) {
+        let elem = self.block(Role::Paragraph, lang);
+        self.lines(elem, text, style, lang);
+    }
+
     /// A Latvian paragraph with its English translation under it (when bilingual).
     pub fn bi_paragraph(&mut self, text: Bi) {
-        self.paragraph(text.lv, Style::BODY, 0.0);
-        if let Some(en) = text.en {
+        self.bilingual(text.lv, text.en);
+    }
+
+    /// A Latvian paragraph with its English translation, if any, under it.
+    pub fn bilingual(&mut self, lv: &str, en: Option<&str>) {
+        self.paragraph(lv, Style::BODY, Lang::Lv);
+        if let Some(en) = en {
             self.space(2.0);
-            self.paragraph(en, Style::BODY_EN, 0.0);
+            self.paragraph(en, Style::BODY_EN, Lang::En);
         }
     }
 
     /// The document title, with the English title under it.
     pub fn title(&mut self, title: Bi) {
-        let style = Style {
-            size: 15.0,
-            bold: true,
-            grey: BLACK,
-        };
-        self.paragraph(title.lv, style, 0.0);
+        let elem = self.block(Role::Title(title.inline()), Lang::Lv);
+        self.lines(elem, title.lv, TITLE, Lang::Lv);
         if let Some(en) = title.en {
             self.space(1.0);
-            self.paragraph(
-                en,
-                Style {
-                    size: 10.5,
-                    bold: false,
-                    grey: GREY,
-                },
-                0.0,
-            );
+            self.lines(elem, en, TITLE_EN, Lang::En);
         }
         self.space(6.0);
     }
@@ -349,24 +577,22 @@ impl<'f> Layout<'f> {
         };
         // Keep the heading with at least two rows of what follows.
         self.need(style.leading() + 60.0);
-        self.space(7.0);
+        self.space(5.0);
+        let elem = self.block(Role::Heading(heading.inline()), Lang::Lv);
         let lv_w = self.fonts.width(heading.lv, true, style.size);
-        self.text_at(MARGIN, heading.lv, style);
+        let lv = Mark::text(elem, Lang::Lv);
+        self.text_at(MARGIN, heading.lv, style, lv);
         if let Some(en) = heading.en {
+            let mark = Mark::text(elem, Lang::En);
             let gap = 8.0;
             let en_w = self.fonts.width(en, false, en_style.size);
             if lv_w + gap + en_w <= CONTENT_W {
                 // Align the baselines.
                 let baseline = self.y + style.ascent();
-                self.push(Op::Text {
-                    x: MARGIN + lv_w + gap,
-                    baseline,
-                    style: en_style,
-                    text: en.to_string(),
-                });
+                self.text_line(MARGIN + lv_w + gap, baseline, en_style, en, mark);
             } else {
                 self.y += style.leading();
-                self.text_at(MARGIN, en, en_style);
+                self.text_at(MARGIN, en, en_style, mark);
             }
         }
         self.y += style.leading();
@@ -377,6 +603,7 @@ impl<'f> Layout<'f> {
 
     /// A label/value row: the label (and its English) on the left, the value wrapped on the
     /// right, an optional English value under it; a light rule below. Kept on one page.
+    /// Consecutive rows make one table, a row of header (the label) and cell (the value).
     pub fn row(&mut self, label: Bi, value: &str, value_en: Option<&str>) {
         let value_x = MARGIN + LABEL_W + COL_GAP;
         self.cells(&[Cell {
@@ -391,7 +618,7 @@ impl<'f> Layout<'f> {
     }
 
     /// Two short label/value pairs on one row: the first in the usual columns, the
-    /// second in the right half of the value column.
+    /// second in the right half of the value column. To a reader, two rows of the table.
     pub fn row_pair(&mut self, first: (Bi, &str), second: (Bi, &str)) {
         let value_x = MARGIN + LABEL_W + COL_GAP;
         let first_w = PAIR_VALUE_W;
@@ -455,44 +682,64 @@ impl<'f> Layout<'f> {
         let pad = 2.2;
         let h = content_h + 2.0 * pad;
         self.need(h);
+        let table = match self.table {
+            Some(table) => table,
+            None => {
+                let table = self.block(Role::Table, Lang::Lv);
+                self.table = Some(table);
+                table
+            }
+        };
 
         let first_baseline = self.y + pad + Style::VALUE.ascent();
         for (cell, l) in cells.iter().zip(&lines) {
-            let mut baseline = first_baseline;
-            for (i, line) in l.label.iter().enumerate() {
-                if i > 0 {
-                    baseline += Style::LABEL.leading();
-                }
-                self.text_line(cell.label_x, baseline, Style::LABEL, line);
-            }
-            for line in &l.label_en {
-                baseline += Style::LABEL_EN.leading();
-                self.text_line(cell.label_x, baseline, Style::LABEL_EN, line);
-            }
-            let mut baseline = first_baseline;
-            for (i, line) in l.value.iter().enumerate() {
-                if i > 0 {
-                    baseline += Style::VALUE.leading();
-                }
-                self.text_line(cell.value_x, baseline, Style::VALUE, line);
-            }
-            for line in &l.value_en {
-                baseline += Style::BODY_EN.leading();
-                self.text_line(cell.value_x, baseline, Style::BODY_EN, line);
-            }
+            let row = self.open(Role::Row, Lang::Lv, Some(table));
+            let header = self.open(Role::RowHeader, Lang::Lv, Some(row));
+            let label_styles = [Style::LABEL, Style::LABEL_EN];
+            self.column(
+                cell.label_x,
+                first_baseline,
+                header,
+                [&l.label, &l.label_en],
+                label_styles,
+            );
+            let value = self.open(Role::Cell, Lang::Lv, Some(row));
+            let value_styles = [Style::VALUE, Style::BODY_EN];
+            self.column(
+                cell.value_x,
+                first_baseline,
+                value,
+                [&l.value, &l.value_en],
+                value_styles,
+            );
         }
         self.y += h;
         let y = self.y;
         self.rule(MARGIN, CONTENT_W, y, 0.4, RULE);
     }
 
-    fn text_line(&mut self, x: f32, baseline: f32, style: Style, text: &str) {
-        self.push(Op::Text {
-            x,
-            baseline,
-            style,
-            text: text.to_string(),
-        });
+    /// A label's or a value's lines from `baseline` down into `elem`: the Latvian (or the
+    /// data), then the English, each in its style.
+    fn column(
+        &mut self,
+        x: f32,
+        mut baseline: f32,
+        elem: usize,
+        [lines, lines_en]: [&[String]; 2],
+        [style, style_en]: [Style; 2],
+    ) {
+        for (i, line) in lines.iter().enumerate() {
+            if i > 0 {
+                baseline += style.leading();
+            }
+            let mark = Mark::text(elem, Lang::Lv);
+            self.text_line(x, baseline, style, line, mark);
+        }
+        for line in lines_en {
+            baseline += style_en.leading();
+            let mark = Mark::text(elem, Lang::En);
+            self.text_line(x, baseline, style_en, line, mark);
+        }
     }
 
     /// A shaded band across the page: bold text on the left (English under it),
@@ -507,36 +754,37 @@ impl<'f> Layout<'f> {
         let pad = 6.0;
         let h = pad * 2.0 + style.leading() + text.en.map_or(0.0, |_| Style::BODY_EN.leading());
         self.need(h);
+        let elem = self.block(Role::Paragraph, Lang::Lv);
         let top = self.y;
-        self.push(Op::Rect {
-            x: MARGIN,
-            y: top,
-            w: CONTENT_W,
-            h,
-            grey: BAND,
-        });
-        self.push(Op::Rect {
-            x: MARGIN,
-            y: top,
-            w: 3.0,
-            h,
-            grey: DARK,
-        });
-        self.y = top + pad;
-        self.text_at(MARGIN + 12.0, text.lv, style);
-        self.text_at(MARGIN + CONTENT_W - 10.0 - right_w, right, style);
-        if let Some(en) = text.en {
-            self.y += style.leading();
-            self.text_at(MARGIN + 12.0, en, Style::BODY_EN);
+        for (x, w, grey) in [(MARGIN, CONTENT_W, BAND), (MARGIN, 3.0, DARK)] {
+            self.push(Op::Rect {
+                x,
+                y: top,
+                w,
+                h,
+                grey,
+                artifact: ArtifactType::Layout,
+            });
         }
+        // Read as: the copy, its English, then the number on the right.
+        let baseline = top + pad + style.ascent();
+        let lv = Mark::text(elem, Lang::Lv);
+        self.text_line(MARGIN + 12.0, baseline, style, text.lv, lv);
+        if let Some(en) = text.en {
+            let en_baseline = top + pad + style.leading() + Style::BODY_EN.ascent();
+            let mark = Mark::text(elem, Lang::En);
+            self.text_line(MARGIN + 12.0, en_baseline, Style::BODY_EN, en, mark);
+        }
+        let right_x = MARGIN + CONTENT_W - 10.0 - right_w;
+        self.text_line(right_x, baseline, style, right, lv);
         self.y = top + h + 12.0;
     }
 
-    /// Two signature blocks side by side: a line to sign on, the name and the label under it.
-    /// The date and place row followed by the signature blocks, kept on one page.
+    /// The date and place row followed by two signature blocks side by side, kept on one
+    /// page: a line to sign on (drawn, not read), the name and the label under it.
     pub fn signatures(&mut self, date: (Bi, &str), place: (Bi, &str), blocks: [(Bi, &str); 2]) {
         let col_w = (CONTENT_W - 36.0) / 2.0;
-        let line_gap = 34.0;
+        let line_gap = 30.0;
         let english = blocks.iter().any(|(label, _)| label.en.is_some());
         let h = line_gap
             + 4.0
@@ -555,24 +803,36 @@ impl<'f> Layout<'f> {
         let top = self.y + line_gap;
         for (i, (label, name)) in blocks.iter().enumerate() {
             let x = MARGIN + i as f32 * (col_w + 36.0);
+            let elem = self.block(Role::Paragraph, Lang::Lv);
             self.rule(x, col_w, top, 0.7, BLACK);
-            self.y = top + 4.0;
-            self.text_at(x, name, Style::VALUE);
-            self.y += Style::VALUE.leading();
-            self.text_at(x, label.lv, Style::LABEL);
+            // Read as: whose signature (both languages), then the name.
+            let name_baseline = top + 4.0 + Style::VALUE.ascent();
+            let label_top = top + 4.0 + Style::VALUE.leading();
+            let lv = Mark::text(elem, Lang::Lv);
+            self.text_line(
+                x,
+                label_top + Style::LABEL.ascent(),
+                Style::LABEL,
+                label.lv,
+                lv,
+            );
             if let Some(en) = label.en {
-                self.y += Style::LABEL.leading();
-                self.text_at(x, en, Style::LABEL_EN);
+                let baseline = label_top + Style::LABEL.leading() + Style::LABEL_EN.ascent();
+                let mark = Mark::text(elem, Lang::En);
+                self.text_line(x, baseline, Style::LABEL_EN, en, mark);
             }
+            self.text_line(x, name_baseline, Style::VALUE, name, lv);
         }
         self.y = top + h - line_gap;
     }
 
-    /// Draws all pages into a krilla document, adding footers per group.
+    /// Draws all pages into a krilla document, adding footers per group, and gives the
+    /// document its tag tree and outline.
     pub fn render(self, document: &mut Document, footers: &[Footer]) -> Result<(), PdfError> {
         let settings = PageSettings::from_wh(PAGE_W, PAGE_H).ok_or(PdfError::Layout)?;
         let page_label = self.words.inline(|l| l.page);
         let of_label = self.words.inline(|l| l.page_of);
+        let mut ids = Vec::with_capacity(self.texts);
         for (index, page) in self.pages.iter().enumerate() {
             let in_group: Vec<usize> = self
                 .pages
@@ -594,7 +854,7 @@ impl<'f> Layout<'f> {
             let mut pdf_page = document.start_page_with(settings.clone());
             let mut surface = pdf_page.surface();
             for op in &page.ops {
-                self.draw(&mut surface, op)?;
+                self.draw(&mut surface, op, &mut ids)?;
             }
             let footer_y = PAGE_H - MARGIN + 10.0;
             let style = Style {
@@ -609,6 +869,7 @@ impl<'f> Layout<'f> {
                     w: CONTENT_W,
                     h: 0.4,
                     grey: RULE,
+                    artifact: ArtifactType::Footer,
                 },
                 Op::Text {
                     x: MARGIN,
@@ -619,21 +880,66 @@ impl<'f> Layout<'f> {
                         style,
                         CONTENT_W - 16.0 - self.fonts.width(&right, false, style.size),
                     ),
+                    mark: Mark::Artifact(ArtifactType::Footer),
                 },
                 Op::Text {
                     x: MARGIN + CONTENT_W - self.fonts.width(&right, false, style.size),
                     baseline: footer_y + 11.0,
                     style,
                     text: right,
+                    mark: Mark::Artifact(ArtifactType::PageNumber),
                 },
             ];
             for op in &footer_ops {
-                self.draw(&mut surface, op)?;
+                self.draw(&mut surface, op, &mut ids)?;
             }
             surface.finish();
             pdf_page.finish();
         }
+        document.set_outline(self.outline());
+        document.set_tag_tree(self.tag_tree(&ids));
         Ok(())
+    }
+
+    /// One entry per group, at its first page.
+    fn outline(&self) -> Outline {
+        let mut outline = Outline::new();
+        for (index, group) in self.groups.iter().enumerate() {
+            let first_page = self.pages.iter().position(|p| p.group == index);
+            if let Some(page) = first_page.filter(|_| !group.outline.is_empty()) {
+                let top = XyzDestination::new(page, Point::from_xy(0.0, 0.0));
+                outline.push_child(OutlineNode::new(group.outline.clone(), top));
+            }
+        }
+        outline
+    }
+
+    /// The structure elements as krilla's tag tree; `ids` are the content texts as drawn.
+    fn tag_tree(&self, ids: &[Identifier]) -> TagTree {
+        let mut tree = TagTree::new().with_lang(Some(LANGUAGE.to_string()));
+        for &root in &self.roots {
+            if let Some(group) = self.tag_group(root, ids) {
+                tree.push(group);
+            }
+        }
+        tree
+    }
+
+    /// Element `index` with its children; `None` when it holds no text (krilla would write an
+    /// empty element).
+    fn tag_group(&self, index: usize, ids: &[Identifier]) -> Option<TagGroup> {
+        let elem = self.elems.get(index)?;
+        let children: Vec<Node> = elem
+            .children
+            .iter()
+            .filter_map(|child| match *child {
+                Child::Elem(child) => self.tag_group(child, ids).map(Node::from),
+                Child::Text(text) => ids.get(text).copied().map(Node::from),
+            })
+            .collect();
+        let lang = (elem.lang == Lang::En).then(|| ENGLISH.to_string());
+        let tag = elem.role.tag().with_lang(lang);
+        (!children.is_empty()).then(|| TagGroup::with_children(tag, children))
     }
 
     /// `text`, shortened with an ellipsis to fit `max_w`.
@@ -652,23 +958,38 @@ impl<'f> Layout<'f> {
         String::new()
     }
 
-    fn draw(&self, surface: &mut krilla::surface::Surface<'_>, op: &Op) -> Result<(), PdfError> {
+    /// Draws `op` marked as what it is; a content text's identifier goes to `ids`.
+    fn draw(
+        &self,
+        surface: &mut Surface<'_>,
+        op: &Op,
+        ids: &mut Vec<Identifier>,
+    ) -> Result<(), PdfError> {
         match op {
             Op::Text {
                 x,
                 baseline,
                 style,
                 text,
+                mark,
             } => {
                 if text.is_empty() {
                     return Ok(());
                 }
-                surface.set_fill(Some(fill(style.grey)));
                 let font = if style.bold {
                     self.fonts.bold.clone()
                 } else {
                     self.fonts.regular.clone()
                 };
+                match *mark {
+                    Mark::Content { .. } => {
+                        ids.push(surface.start_tagged(ContentTag::Span(SpanTag::empty())));
+                    }
+                    Mark::Artifact(kind) => {
+                        surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(kind)));
+                    }
+                }
+                surface.set_fill(Some(fill(style.grey)));
                 surface.draw_text(
                     Point::from_xy(*x, *baseline),
                     font,
@@ -677,13 +998,23 @@ impl<'f> Layout<'f> {
                     false,
                     TextDirection::Auto,
                 );
+                surface.end_tagged();
             }
-            Op::Rect { x, y, w, h, grey } => {
+            Op::Rect {
+                x,
+                y,
+                w,
+                h,
+                grey,
+                artifact,
+            } => {
                 let mut builder = PathBuilder::new();
                 builder.push_rect(Rect::from_xywh(*x, *y, *w, *h).ok_or(PdfError::Layout)?);
                 let path = builder.finish().ok_or(PdfError::Layout)?;
+                surface.start_tagged(ContentTag::Artifact(Artifact::with_kind(*artifact)));
                 surface.set_fill(Some(fill(*grey)));
                 surface.draw_path(&path);
+                surface.end_tagged();
             }
         }
         Ok(())

@@ -1,12 +1,15 @@
-//! PDF/A-2b documents of a case: the two-copy written authorisation
+//! PDF/A-2a and PDF/UA-1 documents of a case: the two-copy written authorisation
 //! (*pilnvarojums*, Cabinet Regulation No. 401, point 22.¹3), the data-use
 //! notice, and the client's receipt after submission.
 //!
 //! Rendering is deterministic: the same input gives the same bytes. The
 //! creation date comes from the input and krilla derives the file identifiers
-//! from the content. Every render is checked by krilla's PDF/A-2b validator and
-//! fails with [`PdfError::Validation`] when the output would not conform (for
-//! example, a character the embedded font does not have).
+//! from the content. Every render is checked by krilla's PDF/A-2a and PDF/UA-1
+//! validators and fails with [`PdfError::Validation`] when the output would not
+//! conform (for example, a character the embedded font does not have). The files
+//! are tagged: every drawn item is structure content (headings, paragraphs,
+//! label/value tables) or an artifact, in Latvian with the English marked `en`,
+//! with an outline entry per copy.
 //!
 //! The inputs are plain, already formatted strings; the module knows nothing
 //! about the database. All fixed wording lives in [`labels`].
@@ -14,13 +17,13 @@
 pub mod labels;
 mod layout;
 
-use krilla::configure::{Archival, ConfigurationBuilder};
+use krilla::configure::{Accessibility, Archival, ConfigurationBuilder};
 use krilla::error::KrillaError;
 use krilla::metadata::{DateTime, Metadata};
 use krilla::{Document, SerializeSettings};
 
 use labels::{Pick, Wording};
-use layout::{Fonts, Footer, Layout, Style};
+use layout::{Fonts, Footer, LANGUAGE, Lang, Layout, Style};
 
 /// The client's written authorisation, printed in two copies in one file.
 #[derive(Debug, Clone)]
@@ -105,7 +108,7 @@ pub enum PdfError {
     Font,
     #[error("page layout failed")]
     Layout,
-    #[error("PDF/A-2b validation failed: {0}")]
+    #[error("PDF/A-2a or PDF/UA-1 validation failed: {0}")]
     Validation(String),
     #[error("PDF generation failed: {0}")]
     Krilla(String),
@@ -123,17 +126,26 @@ pub fn authorisation(doc: &AuthorisationDoc) -> Result<Vec<u8>, PdfError> {
     let client_name = format!("{} {}", doc.client_given_names, doc.client_surname);
     let mut footers = Vec::new();
 
-    let copies: [(Pick, Pick); 2] = [
-        (|l| l.copy_1, |l| l.copy_1_short),
-        (|l| l.copy_2, |l| l.copy_2_short),
+    // The copy, its short name, and whether the municipality files it (and so fills in its
+    // registration number and how long it keeps it).
+    let copies: [(Pick, Pick, bool); 2] = [
+        (|l| l.copy_1, |l| l.copy_1_short, true),
+        (|l| l.copy_2, |l| l.copy_2_short, false),
     ];
-    for (copy, short) in copies {
+    let statement = w.get(|l| l.statement);
+    let name_employee = |text: &str| text.replace(labels::EMPLOYEE, &doc.employee_name);
+    let statement_lv = name_employee(statement.lv);
+    let statement_en = statement.en.map(name_employee);
+    for (copy, short, filed) in copies {
         let number_line = format!(
             "{} {}",
             w.inline(|l| l.document_number),
             doc.document_number
         );
-        layout.start_group(format!("{} — {}", w.inline(short), number_line));
+        layout.start_group(
+            w.inline(copy),
+            format!("{} — {}", w.inline(short), number_line),
+        );
         footers.push(Footer {
             left: format!(
                 "{} {} · {} {} · {}",
@@ -151,6 +163,12 @@ pub fn authorisation(doc: &AuthorisationDoc) -> Result<Vec<u8>, PdfError> {
             (w.get(|l| l.document_number), &doc.document_number),
             (w.get(|l| l.verification_code), &doc.verification_code),
         );
+        if filed {
+            layout.row_pair(
+                (w.get(|l| l.registry_number), labels::BLANK_SHORT),
+                (w.get(|l| l.keep_until), labels::BLANK_SHORT),
+            );
+        }
 
         layout.heading(w.get(|l| l.section_centre));
         layout.row(w.get(|l| l.centre), &doc.centre_name, None);
@@ -177,18 +195,13 @@ pub fn authorisation(doc: &AuthorisationDoc) -> Result<Vec<u8>, PdfError> {
         let scope = w.get(|l| l.scope_value);
         layout.row(w.get(|l| l.scope), scope.lv, scope.en);
 
-        layout.heading(w.get(|l| l.section_statement));
-        layout.bi_paragraph(w.get(|l| l.statement));
-        layout.space(2.0);
-        layout.bi_paragraph(w.get(|l| l.mandate_note));
-
         layout.heading(w.get(|l| l.section_notice));
         layout.bi_paragraph(w.get(|l| l.notice_given));
         layout.space(2.0);
         layout.row(w.get(|l| l.notice_version), &doc.notice_version, None);
         if !doc.notice_summary.trim().is_empty() {
             layout.space(4.0);
-            layout.paragraph(&doc.notice_summary, Style::BODY, 0.0);
+            layout.paragraph(&doc.notice_summary, Style::BODY, Lang::Lv);
         }
 
         layout.heading(w.get(|l| l.section_result));
@@ -205,20 +218,27 @@ pub fn authorisation(doc: &AuthorisationDoc) -> Result<Vec<u8>, PdfError> {
         }
         layout.space(2.0);
         let note = w.get(|l| l.result_note);
-        layout.paragraph(note.lv, Style::BODY_EN, 0.0);
+        layout.paragraph(note.lv, Style::BODY_EN, Lang::Lv);
         if let Some(en) = note.en {
-            layout.paragraph(en, Style::BODY_EN, 0.0);
+            layout.paragraph(en, Style::BODY_EN, Lang::En);
         }
 
-        layout.space(8.0);
-        layout.signatures(
-            (w.get(|l| l.date), &doc.date),
-            (w.get(|l| l.place), &doc.place),
-            [
-                (w.get(|l| l.sign_client), client_name.as_str()),
-                (w.get(|l| l.sign_employee), doc.employee_name.as_str()),
-            ],
-        );
+        // What the client signs stands right above the signatures, on the same page.
+        layout.keep_together(|layout| {
+            layout.heading(w.get(|l| l.section_statement));
+            layout.bilingual(&statement_lv, statement_en.as_deref());
+            layout.space(2.0);
+            layout.bi_paragraph(w.get(|l| l.mandate_note));
+            layout.space(8.0);
+            layout.signatures(
+                (w.get(|l| l.date), &doc.date),
+                (w.get(|l| l.place), &doc.place),
+                [
+                    (w.get(|l| l.sign_client), client_name.as_str()),
+                    (w.get(|l| l.sign_employee), doc.employee_name.as_str()),
+                ],
+            );
+        });
     }
 
     let title = format!("{} {}", labels::LV.authorisation_title, doc.document_number);
@@ -234,7 +254,7 @@ pub fn notice(doc: &NoticeDoc) -> Result<Vec<u8>, PdfError> {
     };
     let mut layout = Layout::new(&fonts, w);
     let version_line = format!("{} {}", w.inline(|l| l.notice_version_label), doc.version);
-    layout.start_group(version_line.clone());
+    layout.start_group(w.inline(|l| l.notice_title), version_line.clone());
 
     layout.title(w.get(|l| l.notice_title));
     layout.row(w.get(|l| l.notice_version_label), &doc.version, None);
@@ -250,7 +270,7 @@ pub fn notice(doc: &NoticeDoc) -> Result<Vec<u8>, PdfError> {
     ];
     for (heading, text) in sections {
         layout.heading(w.get(heading));
-        layout.paragraph(text, Style::BODY, 0.0);
+        layout.paragraph(text, Style::BODY, Lang::Lv);
     }
 
     let footers = [Footer {
@@ -279,7 +299,7 @@ pub fn receipt(doc: &ReceiptDoc) -> Result<Vec<u8>, PdfError> {
         w.inline(|l| l.authorisation_number),
         doc.authorisation_number
     );
-    layout.start_group(number_line.clone());
+    layout.start_group(w.inline(|l| l.receipt_title), number_line.clone());
 
     layout.title(w.get(|l| l.receipt_title));
     layout.bi_paragraph(w.get(|l| l.receipt_intro));
@@ -321,7 +341,7 @@ pub fn receipt(doc: &ReceiptDoc) -> Result<Vec<u8>, PdfError> {
     finish(layout, &footers, title, &id, date)
 }
 
-/// Creates the PDF/A-2b document, draws the layout and serialises it.
+/// Creates the PDF/A-2a + PDF/UA-1 document, draws the layout and serialises it.
 fn finish(
     layout: Layout<'_>,
     footers: &[Footer],
@@ -329,11 +349,13 @@ fn finish(
     document_id: &str,
     date: DateTime,
 ) -> Result<Vec<u8>, PdfError> {
+    // A2_A rather than A2_B: the files are fully tagged (checked by the tests with `pdfua`),
+    // so the archive copy also says that its text has structure, Unicode and a language.
     let configuration = ConfigurationBuilder::new()
-        .with_archival_validator(Archival::A2_B)
+        .with_archival_validator(Archival::A2_A)
+        .with_accessibility_validator(Accessibility::UA1)
         .finish()
         .map_err(|e| PdfError::Krilla(format!("{e:?}")))?;
-    debug_assert!(configuration.validators().archival() == Some(Archival::A2_B));
     let settings = SerializeSettings {
         configuration,
         ..SerializeSettings::default()
@@ -342,7 +364,7 @@ fn finish(
     document.set_metadata(
         Metadata::new()
             .title(title)
-            .language("lv".to_string())
+            .language(LANGUAGE.to_string())
             .creator("Pilnvara".to_string())
             .creation_date(date)
             .document_id(document_id.to_string()),

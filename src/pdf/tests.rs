@@ -1,6 +1,9 @@
-//! Tests of the PDF documents. Text is extracted with `pdftotext` (Debian's
-//! poppler-utils), called as a process on a temporary file.
+//! Tests of the PDF documents. Text and structure are read back with `pdftotext` and
+//! `pdfinfo` (Debian's poppler-utils), called as processes on a temporary file; the
+//! PDF/UA checker `pdfua` (PyPI) runs when it is installed, and must be where
+//! `PILNVARA_REQUIRE_PDFUA=1` (as CI sets).
 
+use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::Command;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -95,28 +98,41 @@ fn temp_pdf(bytes: &[u8]) -> PathBuf {
     path
 }
 
-/// Text of the whole PDF; pages are separated by form feeds (`\x0c`).
-fn pdf_text(bytes: &[u8]) -> String {
+/// What poppler's `program` prints for the PDF, given `args` before the file and `after` it.
+fn poppler(program: &str, args: &[&str], after: &[&str], bytes: &[u8]) -> Vec<u8> {
     let path = temp_pdf(bytes);
-    let output = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
+    let output = Command::new(program)
+        .args(args)
         .arg(&path)
-        .arg("-")
+        .args(after)
         .output();
     let _ = std::fs::remove_file(&path);
     let output = match output {
         Ok(output) => output,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            panic!("pdftotext is not on PATH; these tests need it: apt-get install poppler-utils")
+            panic!("{program} is not on PATH; these tests need it: apt-get install poppler-utils")
         }
-        Err(e) => panic!("could not run pdftotext: {e}"),
+        Err(e) => panic!("could not run {program}: {e}"),
     };
     assert!(
         output.status.success(),
-        "pdftotext failed: {}",
+        "{program} failed: {}",
         String::from_utf8_lossy(&output.stderr)
     );
-    String::from_utf8(output.stdout).expect("pdftotext output is UTF-8")
+    output.stdout
+}
+
+/// Text of the whole PDF; pages are separated by form feeds (`\x0c`).
+fn pdf_text(bytes: &[u8]) -> String {
+    let text = poppler("pdftotext", &["-enc", "UTF-8"], &["-"], bytes);
+    String::from_utf8(text).expect("pdftotext output is UTF-8")
+}
+
+/// The tag tree with each element's text, as `pdfinfo -struct-text` prints it: one node a
+/// line, indented two spaces a level. (Poppler prints the headings' UTF-16 titles as raw
+/// bytes, hence lossy.)
+fn tag_tree(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(&poppler("pdfinfo", &["-struct-text"], &[], bytes)).into_owned()
 }
 
 /// The text of each page.
@@ -135,27 +151,32 @@ fn flat(text: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
-fn assert_pdfa_2b(bytes: &[u8]) {
+fn assert_pdfa_2a_and_pdfua_1(bytes: &[u8]) {
     assert!(bytes.starts_with(b"%PDF-1.7"), "not a PDF 1.7 file");
     let text = String::from_utf8_lossy(bytes);
     assert!(
         text.contains("<pdfaid:part>2</pdfaid:part>")
-            && text.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
-        "PDF/A-2b identification missing from the XMP metadata"
+            && text.contains("<pdfaid:conformance>A</pdfaid:conformance>"),
+        "PDF/A-2a identification missing from the XMP metadata"
+    );
+    assert!(
+        text.contains("<pdfuaid:part>1</pdfuaid:part>"),
+        "PDF/UA-1 identification missing from the XMP metadata"
     );
 }
 
 #[test]
-fn authorisation_renders_as_valid_pdfa_2b() {
-    // The render runs krilla's PDF/A-2b validator and returns Err on any violation.
+fn authorisation_renders_as_valid_pdfa_2a_and_pdfua_1() {
+    // The render runs krilla's PDF/A-2a and PDF/UA-1 validators and returns Err on any
+    // violation.
     let bytes = authorisation(&sample_authorisation()).expect("authorisation renders");
-    assert_pdfa_2b(&bytes);
+    assert_pdfa_2a_and_pdfua_1(&bytes);
 }
 
 #[test]
-fn notice_renders_as_valid_pdfa_2b() {
+fn notice_renders_as_valid_pdfa_2a_and_pdfua_1() {
     let bytes = notice(&sample_notice()).expect("notice renders");
-    assert_pdfa_2b(&bytes);
+    assert_pdfa_2a_and_pdfua_1(&bytes);
     let text = flat(&pdf_text(&bytes));
     for heading in [
         "Pārzinis",
@@ -171,9 +192,9 @@ fn notice_renders_as_valid_pdfa_2b() {
 }
 
 #[test]
-fn receipt_renders_as_valid_pdfa_2b() {
+fn receipt_renders_as_valid_pdfa_2a_and_pdfua_1() {
     let bytes = receipt(&sample_receipt()).expect("receipt renders");
-    assert_pdfa_2b(&bytes);
+    assert_pdfa_2a_and_pdfua_1(&bytes);
     let text = flat(&pdf_text(&bytes));
     assert!(text.contains("LV-EP-2026-0042917"));
     assert!(text.contains("līdz 14.04.2026"));
@@ -189,7 +210,7 @@ fn receipt_renders_as_valid_pdfa_2b() {
 
 #[test]
 fn validation_error_fails_the_render() {
-    // DejaVu Sans has no CJK glyphs: a .notdef glyph is forbidden by PDF/A-2b.
+    // DejaVu Sans has no CJK glyphs: a .notdef glyph is forbidden by PDF/A-2 and PDF/UA-1.
     let doc = AuthorisationDoc {
         client_surname: "漢字".into(),
         ..sample_authorisation()
@@ -225,8 +246,7 @@ fn authorisation_has_both_copies_each_starting_on_its_own_page() {
 #[test]
 fn long_authorisation_breaks_pages_and_copy_two_starts_on_a_new_page() {
     let doc = AuthorisationDoc {
-        notice_summary: "Jūsu personas datus izmanto tikai šī e-pakalpojuma pieteikšanai. "
-            .repeat(60),
+        notice_summary: summary(60),
         ..sample_authorisation()
     };
     let bytes = authorisation(&doc).unwrap();
@@ -376,43 +396,92 @@ fn wrapping_measures_glyph_widths() {
     );
 }
 
-/// Writes sample PDFs to `target/pdf-samples/` for looking at them:
-/// `cargo test pdf::tests::write_samples -- --ignored`.
-#[test]
-#[ignore]
-fn write_samples() {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/pdf-samples");
-    std::fs::create_dir_all(&dir).unwrap();
+/// A summary of `sentences` sentences, to make the authorisation longer.
+fn summary(sentences: usize) -> String {
+    "Jūsu personas datus izmanto tikai šī e-pakalpojuma pieteikšanai. ".repeat(sentences)
+}
+
+/// Every kind of document the module writes, in Latvian and bilingual, with the variants
+/// that lay out differently; named for the files they are written to.
+fn every_document() -> Vec<(&'static str, Vec<u8>)> {
     let english = AuthorisationDoc {
         english: true,
         ..sample_authorisation()
     };
-    let files: [(&str, Vec<u8>); 6] = [
+    let authorisations = [
+        ("authorisation.pdf", sample_authorisation()),
         (
-            "authorisation.pdf",
-            authorisation(&sample_authorisation()).unwrap(),
+            "authorisation-en-long.pdf",
+            AuthorisationDoc {
+                notice_summary: summary(12),
+                ..english.clone()
+            },
         ),
-        ("authorisation-en.pdf", authorisation(&english).unwrap()),
-        ("notice.pdf", notice(&sample_notice()).unwrap()),
+        ("authorisation-en.pdf", english),
         (
-            "notice-en.pdf",
-            notice(&NoticeDoc {
-                english: true,
-                ..sample_notice()
-            })
-            .unwrap(),
+            "authorisation-unanswered.pdf",
+            AuthorisationDoc {
+                result_wanted: None,
+                ..sample_authorisation()
+            },
         ),
-        ("receipt.pdf", receipt(&sample_receipt()).unwrap()),
         (
-            "receipt-en.pdf",
-            receipt(&ReceiptDoc {
-                english: true,
-                ..sample_receipt()
-            })
-            .unwrap(),
+            "authorisation-blank-values.pdf",
+            AuthorisationDoc {
+                employee_name: String::new(),
+                id_document_issuing_state: String::new(),
+                notice_summary: String::new(),
+                result_contact: String::new(),
+                ..sample_authorisation()
+            },
         ),
     ];
-    for (name, bytes) in files {
+    let notices = [
+        ("notice.pdf", sample_notice()),
+        (
+            "notice-en.pdf",
+            NoticeDoc {
+                english: true,
+                ..sample_notice()
+            },
+        ),
+    ];
+    let receipts = [
+        ("receipt.pdf", sample_receipt()),
+        (
+            "receipt-en-unplanned.pdf",
+            ReceiptDoc {
+                english: true,
+                planned_time: None,
+                ..sample_receipt()
+            },
+        ),
+    ];
+    let rendered = |name: &'static str, bytes: Result<Vec<u8>, PdfError>| {
+        (
+            name,
+            bytes.unwrap_or_else(|e| panic!("{name} renders: {e}")),
+        )
+    };
+    let mut documents = Vec::new();
+    documents.extend(authorisations.map(|(name, doc)| rendered(name, authorisation(&doc))));
+    documents.extend(notices.map(|(name, doc)| rendered(name, notice(&doc))));
+    documents.extend(receipts.map(|(name, doc)| rendered(name, receipt(&doc))));
+    documents
+}
+
+/// Writes every kind of document to `pdf-samples/` in the target directory for looking at
+/// them: `cargo test pdf::tests::write_samples -- --ignored`.
+#[test]
+#[ignore]
+fn write_samples() {
+    let target = std::env::var_os("CARGO_TARGET_DIR").map_or_else(
+        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target"),
+        PathBuf::from,
+    );
+    let dir = target.join("pdf-samples");
+    std::fs::create_dir_all(&dir).unwrap();
+    for (name, bytes) in every_document() {
         std::fs::write(dir.join(name), bytes).unwrap();
     }
 }
@@ -431,5 +500,203 @@ fn unanswered_result_question_is_left_to_complete_by_hand() {
     assert!(
         !text.contains("+371 20000000"),
         "no contact before the answer"
+    );
+}
+
+#[test]
+fn the_statement_and_the_signatures_share_a_page_whatever_the_summary_length() {
+    // Before the statement was kept with the signatures, a summary of 6 to 14 sentences left
+    // the signatures alone on the second page of each copy.
+    for english in [false, true] {
+        // Every length up to four pages per copy; English, which breaks sooner, in steps.
+        for sentences in (0..=40).step_by(if english { 3 } else { 1 }) {
+            let doc = AuthorisationDoc {
+                english,
+                notice_summary: summary(sentences),
+                ..sample_authorisation()
+            };
+            let pages: Vec<String> = pages(&authorisation(&doc).unwrap())
+                .iter()
+                .map(|p| flat(p))
+                .collect();
+            let case = format!("{sentences} sentences, english {english}");
+            let copy_two = pages
+                .iter()
+                .position(|p| p.contains("2. eksemplārs — izsniegts klientam"))
+                .unwrap_or_else(|| panic!("{case}: copy 2 missing"));
+            for (copy, own, other) in [
+                (&pages[..copy_two], "1. eksemplārs", "2. eksemplārs"),
+                (&pages[copy_two..], "2. eksemplārs", "1. eksemplārs"),
+            ] {
+                // Each copy starts on its own page and is numbered on its own.
+                let total = copy.len();
+                let page_number = |n: usize| match english {
+                    true => format!("Lapa / Page {n} / {total}"),
+                    false => format!("Lapa {n} no {total}"),
+                };
+                assert!(copy[0].contains(&page_number(1)), "{case}");
+                assert!(copy.iter().all(|p| p.contains(own) && !p.contains(other)));
+                let signed: Vec<&String> = copy
+                    .iter()
+                    .filter(|p| p.contains("Klienta paraksts"))
+                    .collect();
+                assert_eq!(signed.len(), 1, "{case}: one page of {own} is signed");
+                let page = signed[0];
+                let heading_and_statement = match english {
+                    true => "Pilnvarojums Authorisation Ar šo es pilnvaroju",
+                    false => "Pilnvarojums Ar šo es pilnvaroju",
+                };
+                for part in [
+                    heading_and_statement,
+                    "Pilnvarojums attiecas tikai uz šo e-pakalpojumu un šo gadījumu.",
+                    "nevis piekrišana personas datu apstrādei",
+                    "Datums",
+                    "Darbinieka paraksts",
+                ] {
+                    assert!(
+                        page.contains(part),
+                        "{case}: {part:?} is not on the signed page"
+                    );
+                }
+                assert!(page.contains(&page_number(total)), "{case}");
+            }
+        }
+    }
+}
+
+#[test]
+fn the_statement_names_the_authorised_employee() {
+    let text = flat(&pdf_text(&authorisation(&sample_authorisation()).unwrap()));
+    assert!(text.contains(
+        "Ar šo es pilnvaroju norādītā klientu apkalpošanas centra darbinieku (Līga Bērziņa) \
+         manā vārdā pieteikt"
+    ));
+    let doc = AuthorisationDoc {
+        english: true,
+        ..sample_authorisation()
+    };
+    let text = flat(&pdf_text(&authorisation(&doc).unwrap()));
+    assert!(text.contains(
+        "I hereby authorise the employee of the customer service centre named above \
+         (Līga Bērziņa) to apply on my behalf"
+    ));
+}
+
+#[test]
+fn the_municipality_copy_has_blanks_for_its_registration_number_and_keep_until_date() {
+    let pages: Vec<String> = pages(&authorisation(&sample_authorisation()).unwrap())
+        .iter()
+        .map(|p| flat(p))
+        .collect();
+    let blanks = format!(
+        "Reģistrācijas Nr. pašvaldībā {blank} Glabāt līdz {blank}",
+        blank = labels::BLANK_SHORT
+    );
+    assert!(pages[0].contains(&blanks), "{}", pages[0]);
+    assert!(!pages[1].contains("Reģistrācijas Nr. pašvaldībā"));
+    assert!(!pages[1].contains("Glabāt līdz"));
+
+    let doc = AuthorisationDoc {
+        english: true,
+        ..sample_authorisation()
+    };
+    let text = flat(&pdf_text(&authorisation(&doc).unwrap()));
+    assert!(text.contains("Registration No. at the municipality"));
+    assert!(text.contains("Keep until"));
+}
+
+#[test]
+fn every_document_is_tagged_with_parts_headings_label_tables_and_languages() {
+    for (name, bytes) in every_document() {
+        let info = flat(&String::from_utf8_lossy(&poppler(
+            "pdfinfo",
+            &[],
+            &[],
+            &bytes,
+        )));
+        assert!(
+            info.contains("Tagged: yes"),
+            "{name}: not marked tagged: {info}"
+        );
+        let tree = tag_tree(&bytes);
+        let lines: Vec<&str> = tree.lines().collect();
+        assert_eq!(lines.first(), Some(&"Document"), "{name}: {tree}");
+        let parts = lines.iter().filter(|l| **l == "  Part").count();
+        let expected_parts = if name.starts_with("authorisation") {
+            2
+        } else {
+            1
+        };
+        assert_eq!(parts, expected_parts, "{name}: one part per copy: {tree}");
+        // One title per part, directly in it; section headings beside it.
+        let titles = lines.iter().filter(|l| l.starts_with("    H1 ")).count();
+        assert_eq!(titles, parts, "{name}: {tree}");
+        assert!(lines.iter().any(|l| l.starts_with("    H2 ")), "{name}");
+        for shape in ["    Table (block)", "      TR", "        TH:", "        TD"] {
+            assert!(lines.contains(&shape), "{name}: no {shape:?} in {tree}");
+        }
+        assert!(tree.contains("/Scope /Row"), "{name}: row headers");
+        // No heading is empty: its next line is its text, one level down.
+        for (i, line) in lines.iter().enumerate() {
+            let node = line.trim_start();
+            if node.starts_with("H1 ") || node.starts_with("H2 ") {
+                let text = lines.get(i + 1).map_or("", |l| l.trim_start());
+                assert!(text.starts_with('"'), "{name}: empty heading {line:?}");
+            }
+        }
+        // Latvian for the document; English only where the document prints English.
+        let raw = String::from_utf8_lossy(&bytes);
+        assert!(raw.contains("/Lang(lv)"), "{name}: no document language");
+        let bilingual = name.contains("-en");
+        assert_eq!(
+            raw.contains("/Lang(en)"),
+            bilingual,
+            "{name}: English marked"
+        );
+        assert!(raw.contains("/Outlines"), "{name}: no outline");
+    }
+}
+
+/// `pdfua` (PyPI) checks the part of PDF/UA-1's machine-checkable rules that it implements:
+/// `PILNVARA_PDFUA` names it, else it is looked for on `PATH`. With
+/// `PILNVARA_REQUIRE_PDFUA=1` (as CI sets) a missing checker fails the test; elsewhere the
+/// test passes as skipped, saying so in one line.
+#[test]
+fn every_document_passes_the_pdfua_checker() {
+    let program = std::env::var_os("PILNVARA_PDFUA").unwrap_or_else(|| "pdfua".into());
+    let required = std::env::var_os("PILNVARA_REQUIRE_PDFUA").is_some_and(|v| v != "0");
+    let dir = std::env::temp_dir().join(format!("pilnvara-pdfua-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temporary directory");
+    let mut files = Vec::new();
+    for (name, bytes) in every_document() {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write temporary PDF");
+        files.push(path);
+    }
+    let output = Command::new(&program).arg("check").args(&files).output();
+    let _ = std::fs::remove_dir_all(&dir);
+    let output = match output {
+        Ok(output) => output,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            assert!(
+                !required,
+                "pdfua is required here but {program:?} was not found: pip install pdfua"
+            );
+            // Straight to the process's standard error: the test harness captures only the
+            // print macros, and this line must be seen.
+            let _ = std::io::stderr().write_all(
+                b"pdfua check skipped: pdfua not found. Enable it with `pip install pdfua` \
+                  (or PILNVARA_PDFUA=/path/to/pdfua).\n",
+            );
+            return;
+        }
+        Err(e) => panic!("could not run {program:?}: {e}"),
+    };
+    assert!(
+        output.status.success(),
+        "pdfua found problems ({}):\n{}{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
     );
 }

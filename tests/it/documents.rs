@@ -164,8 +164,12 @@ fn assert_pdfa(response: &BytesResponse) {
     let raw = String::from_utf8_lossy(&response.body);
     assert!(
         raw.contains("<pdfaid:part>2</pdfaid:part>")
-            && raw.contains("<pdfaid:conformance>B</pdfaid:conformance>"),
-        "no PDF/A-2b identification in the XMP metadata"
+            && raw.contains("<pdfaid:conformance>A</pdfaid:conformance>"),
+        "no PDF/A-2a identification in the XMP metadata"
+    );
+    assert!(
+        raw.contains("<pdfuaid:part>1</pdfuaid:part>"),
+        "no PDF/UA-1 identification in the XMP metadata"
     );
 }
 
