@@ -25,6 +25,12 @@ use krilla::{Document, SerializeSettings};
 use labels::{Pick, Wording};
 use layout::{Fonts, Footer, LANGUAGE, Lang, Layout, Style};
 
+/// The version of the authorisation's layout. A reprint in the layout of its first print must
+/// give the first print's bytes; one first printed in an earlier layout (which this code no
+/// longer draws) is reprinted in this one, and its frozen content's verification code alone
+/// says it is the same document. Bump it whenever a change moves a byte of the authorisation.
+pub const AUTHORISATION_LAYOUT: u32 = 2;
+
 /// The client's written authorisation, printed in two copies in one file.
 #[derive(Debug, Clone)]
 pub struct AuthorisationDoc {

@@ -94,12 +94,27 @@ struct Snapshot {
     format: u32,
     /// Printed with English beside the Latvian (the first printer's language, kept for reprints).
     english: bool,
+    /// The layout of the first print (`pdf::AUTHORISATION_LAYOUT`); 1 for snapshots written
+    /// before the layout had a version.
+    #[serde(default = "first_layout")]
+    layout: u32,
     content: AuthorisationContent,
+}
+
+fn first_layout() -> u32 {
+    1
 }
 
 const SNAPSHOT_FORMAT: u32 = 1;
 
 impl Snapshot {
+    /// Whether a rendering of this snapshot whose hash is `rendered` is the document first
+    /// printed with hash `first`: byte for byte in the same layout; in an earlier one, by the
+    /// content (the caller has checked its verification code).
+    fn reproduces(&self, rendered: &[u8; 32], first: &[u8]) -> bool {
+        self.layout != pdf::AUTHORISATION_LAYOUT || rendered[..] == first[..]
+    }
+
     fn verification_code(&self) -> String {
         let canonical = serde_json::to_vec(&self.content).expect("plain strings serialise");
         rules::verification_code(&canonical)
@@ -206,6 +221,7 @@ pub async fn print_authorisation(
             let snapshot = Snapshot {
                 format: SNAPSHOT_FORMAT,
                 english,
+                layout: pdf::AUTHORISATION_LAYOUT,
                 content,
             };
             let code = snapshot.verification_code();
@@ -239,7 +255,7 @@ pub async fn print_authorisation(
     let (number, first_sha256) = first_hash.expect("an existing document");
     let bytes = render_authorisation(snapshot.doc(&code)).await?;
     let sha256: [u8; 32] = Sha256::digest(&bytes).into();
-    if sha256[..] != first_sha256[..] {
+    if code != snapshot.verification_code() || !snapshot.reproduces(&sha256, &first_sha256) {
         drop(tx);
         refuse_mismatch(db, reader, &case, &number, &sha256, now).await?;
         return Err(DocumentError::ReprintMismatch {
@@ -295,9 +311,9 @@ pub async fn check_authorisation(
         None => DocumentState::Erased,
         Some(value) => match rebuilt(value).await? {
             None => DocumentState::Altered,
-            Some((code, bytes)) => {
+            Some((snapshot, code, bytes)) => {
                 let sha256: [u8; 32] = Sha256::digest(&bytes).into();
-                if code == row.verification_code && sha256[..] == row.sha256[..] {
+                if code == row.verification_code && snapshot.reproduces(&sha256, &row.sha256) {
                     DocumentState::Intact
                 } else {
                     DocumentState::Altered
@@ -314,13 +330,13 @@ pub async fn check_authorisation(
 }
 
 /// The verification code and PDF rebuilt from a frozen snapshot; `None` if it is unreadable.
-async fn rebuilt(snapshot: Value) -> Result<Option<(String, Vec<u8>)>, DocumentError> {
+async fn rebuilt(snapshot: Value) -> Result<Option<(Snapshot, String, Vec<u8>)>, DocumentError> {
     let Ok(snapshot) = serde_json::from_value::<Snapshot>(snapshot) else {
         return Ok(None);
     };
     let code = snapshot.verification_code();
     let bytes = render_authorisation(snapshot.doc(&code)).await?;
-    Ok(Some((code, bytes)))
+    Ok(Some((snapshot, code, bytes)))
 }
 
 /// Case `case_id`'s authorisation as first printed, rebuilt from its frozen content, for the
@@ -335,7 +351,7 @@ pub async fn authorisation_pdf(
         .and_then(|row| row.snapshot);
     drop(connection);
     match snapshot {
-        Some(value) => Ok(rebuilt(value).await?.map(|(_, bytes)| bytes)),
+        Some(value) => Ok(rebuilt(value).await?.map(|(_, _, bytes)| bytes)),
         None => Ok(None),
     }
 }
