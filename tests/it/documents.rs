@@ -14,9 +14,9 @@ use pilnvara::domain::staff::{CentreContact, Role};
 use pilnvara::domain::today_in_riga;
 use pilnvara::domain::workflow::Step;
 use pilnvara::i18n::Lang;
+use pilnvara::service::Actor;
 use pilnvara::service::accounts::{self, CentreInput};
-use pilnvara::service::demo::{self, ClientDetails, Goes};
-use pilnvara::service::{Actor, Staff};
+use pilnvara::service::demo::{ClientDetails, Goes};
 use serde_json::Value;
 
 use super::harness::{BytesResponse, Client, TestApp, pdf_text, scalar};
@@ -77,22 +77,8 @@ async fn case_through(
     employee: StaffId,
     through: Option<Step>,
 ) -> i64 {
-    let centres = [centre];
-    let desk = Staff {
-        id: employee,
-        centre_id: centre,
-        session_tag: "test",
-        centres: &centres,
-    };
-    let eservice: i64 =
-        sqlx::query_scalar("SELECT id FROM eservices WHERE code = 'example-family-benefit'")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
     let goes = through.map_or(Goes::Opened, Goes::To);
-    let clock = app.clock.as_ref();
-    let made = demo::make_case(&app.pool, clock, &app.keys, (desk, eservice), &GIRTS, goes);
-    made.await.unwrap().0
+    app.desk_case(centre, employee, &GIRTS, goes).await.0
 }
 
 fn assert_pdfa(response: &BytesResponse) {
