@@ -3,8 +3,11 @@
 //! supervisor to centre DEMO (their passwords made here and returned, to be shown once) and a few
 //! cases in every state, each made the way the desk makes them: the same domain checks, the same
 //! services, the same audit trail. Anywhere else it refuses and changes nothing.
+//!
+//! [`make_case`] is public so that the integration tests build their cases the same way, and so
+//! get a real trail: it must never take a shortcut past a form or a service.
 
-use chrono::{DateTime, Datelike, Months, TimeDelta, Utc};
+use chrono::{DateTime, Datelike, Months, Utc};
 use uuid::Uuid;
 
 use crate::clock::Clock;
@@ -57,38 +60,78 @@ pub struct Filled {
     pub cases: Vec<CaseId>,
 }
 
-/// How far a demo case goes.
+/// How far [`make_case`] carries a case.
 #[derive(Debug, Clone, Copy)]
-enum Goes {
-    /// Up to and including `Step`.
+pub enum Goes {
+    /// Opened, no duty recorded yet.
+    Opened,
+    /// Every duty that applies, up to and including `Step`.
     To(Step),
-    /// Every duty; `bool`: the client asked to be told the result.
-    Closed(bool),
+    /// Every duty that applies: the case is closed.
+    Closed,
     /// Stopped after the identity check.
     Stopped(StopReason),
 }
 
-/// The demo clients: made-up names and new-format personal codes (no birth date in them).
-const CASES: [(&str, &str, &str, Goes); 6] = [
-    ("Anna", "Bērziņa", "321201-10001", Goes::To(Step::Identity)),
+/// One client and what the desk types in for them, duty by duty. Made-up values only; every one
+/// is checked by the desk's own forms.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientDetails<'a> {
+    pub given_names: &'a str,
+    pub surnames: &'a str,
+    pub personal_code: &'a str,
+    /// The number of the client's Latvian identity card (22.¹1).
+    pub doc_number: &'a str,
+    /// How the client wants to be told the result, asked at 22.¹3: a `ContactChannel` code and
+    /// the phone, e-mail or postal address; `None`: not at all.
+    pub told_result: Option<(&'a str, &'a str)>,
+    /// The authorisation's number in the municipality's records (22.¹3).
+    pub registration_number: &'a str,
+    /// The portal's reference of the submission (22.¹5).
+    pub portal_reference: &'a str,
+    /// How long after the submission the answer is planned (22.¹6).
+    pub planned_in: Months,
+    /// The employee's note with the result (22.¹7); may be empty.
+    pub result_note: &'a str,
+}
+
+/// The demo clients: made-up names and new-format personal codes (no birth date in them),
+/// whether they want to be told the result, and how far their case goes.
+const CASES: [(&str, &str, &str, bool, Goes); 6] = [
+    (
+        "Anna",
+        "Bērziņa",
+        "321201-10001",
+        true,
+        Goes::To(Step::Identity),
+    ),
     (
         "Jānis",
         "Kalniņš",
         "321201-10002",
+        true,
         Goes::To(Step::EmployeeEid),
     ),
-    ("Līga", "Ozola", "321201-10003", Goes::To(Step::PlannedTime)),
-    ("Pēteris", "Liepa", "321201-10004", Goes::Closed(true)),
+    (
+        "Līga",
+        "Ozola",
+        "321201-10003",
+        true,
+        Goes::To(Step::PlannedTime),
+    ),
+    ("Pēteris", "Liepa", "321201-10004", true, Goes::Closed),
     (
         "Marta",
         "Kļaviņa-Šķēle",
         "321201-10005",
-        Goes::Closed(false),
+        false,
+        Goes::Closed,
     ),
     (
         "Edgars",
         "Zariņš",
         "321201-10006",
+        true,
         Goes::Stopped(StopReason::ClientWithdrew),
     ),
 ];
@@ -175,20 +218,37 @@ async fn fill_fresh(
             .fetch_one(pool)
             .await?;
     let mut cases = Vec::new();
-    for (given, surname, code, goes) in CASES {
-        let client = (given, surname, code);
-        cases.push(make_case(pool, clock, keys, (desk, eservice), client, goes).await?);
+    for (n, (given_names, surnames, personal_code, told, goes)) in (1..).zip(CASES) {
+        let numbers = (
+            format!("PA{n:07}"),
+            format!("DEMO/{n}"),
+            format!("LV-DEMO-{n}"),
+        );
+        let client = ClientDetails {
+            given_names,
+            surnames,
+            personal_code,
+            doc_number: &numbers.0,
+            told_result: told.then_some(("phone", "+371 20000000")),
+            registration_number: &numbers.1,
+            portal_reference: &numbers.2,
+            planned_in: Months::new(1),
+            result_note: "",
+        };
+        cases.push(make_case(pool, clock, keys, (desk, eservice), &client, goes).await?);
     }
     Ok(Filled { accounts, cases })
 }
 
-/// One case, opened and carried as far as `goes` by the desk's own checks and services.
-async fn make_case(
+/// One case of e-service `eservice`, opened by `desk` and carried as far as `goes` by the
+/// desk's own forms and services: each duty the workflow asks for next, with `client`'s
+/// answers, and the authorisation printed (with the answer about the result) before 22.¹3.
+pub async fn make_case(
     pool: &sqlx::PgPool,
     clock: &dyn Clock,
     keys: &Keys,
     (desk, eservice): (Staff<'_>, i64),
-    client: (&str, &str, &str),
+    client: &ClientDetails<'_>,
     goes: Goes,
 ) -> Result<CaseId, DemoError> {
     let now = clock.now();
@@ -207,26 +267,28 @@ async fn make_case(
         Opening::Opened(id) | Opening::AlreadyOpened(id) => id,
         Opening::NotOpenable => return Err(DemoError::Rejected("the e-service".into())),
     };
-    let (last, wants_result) = match goes {
-        Goes::To(step) => (step, true),
-        Goes::Closed(wants) => (Step::Result, wants),
-        Goes::Stopped(_) => (Step::Identity, true),
+    let last = match goes {
+        Goes::Opened => None,
+        Goes::To(step) => Some(step),
+        Goes::Closed => Some(Step::Result),
+        Goes::Stopped(_) => Some(Step::Identity),
     };
-    for step in Step::ALL {
-        if step > last {
+    loop {
+        let case = case(pool, id, desk).await?;
+        // The workflow decides what comes next (and what does not apply); this only stops.
+        let Some(step) = case
+            .next_step
+            .filter(|next| last.is_some_and(|last| *next <= last))
+        else {
             break;
-        }
-        if step == Step::Result && !wants_result {
-            break;
-        }
+        };
         if step == Step::Authorisation {
             // Asked before printing, so that the answer is printed on the authorisation.
-            let answer = authorisation_form(id, 0, wants_result).answer_before_print();
+            let answer = authorisation_form(client, 0).answer_before_print();
             let printing = Printing::FirstOrReprint;
             documents::print_authorisation(pool, desk, id, false, now, printing, answer).await?;
         }
-        let case = case(pool, id, desk).await?;
-        let input = step_input(pool, now, &case, step, client, wants_result).await?;
+        let input = step_input(pool, now, &case, step, client).await?;
         cases::record_step(pool, keys, now, desk, id, case.version, &input).await?;
     }
     if let Goes::Stopped(reason) = goes {
@@ -243,16 +305,15 @@ async fn case(pool: &sqlx::PgPool, id: CaseId, desk: Staff<'_>) -> Result<Case, 
     Ok(case.ok_or(CaseError::NotFound)?)
 }
 
-/// The input of `step` for a demo client, checked by the same domain forms as the desk's.
+/// The input of `step` for `client`, checked by the same domain forms as the desk's, with the
+/// same lists (the eID means in force, the notice in force, the case's data categories).
 async fn step_input(
     pool: &sqlx::PgPool,
     now: DateTime<Utc>,
     case: &Case,
     step: Step,
-    (given, surname, code): (&str, &str, &str),
-    wants_result: bool,
+    client: &ClientDetails<'_>,
 ) -> Result<StepInput, DemoError> {
-    let id = case.id;
     let (today, now_riga) = (today_in_riga(now), now_in_riga(now));
     let opened_riga = now_in_riga(case.opened_at);
     // Everything happens now, as the desk would record it at once (to the minute).
@@ -266,7 +327,7 @@ async fn step_input(
             let expires = today.checked_add_months(Months::new(36)).unwrap_or(today);
             IdentityForm {
                 doc_type: "lv-identity-card".into(),
-                doc_number: format!("PA{:07}", id.0 % 10_000_000),
+                doc_number: client.doc_number.into(),
                 issuing_state: "LV".into(),
                 expires_on: format!(
                     "{:02}.{:02}.{}",
@@ -274,27 +335,31 @@ async fn step_input(
                     expires.month(),
                     expires.year()
                 ),
-                personal_code: code.into(),
+                personal_code: client.personal_code.into(),
                 check_digit_override: false,
                 override_justification: String::new(),
-                given_names: given.into(),
-                surnames: surname.into(),
+                given_names: client.given_names.into(),
+                surnames: client.surnames.into(),
             }
             .validate(today)
             .map(StepInput::Identity)
         }
-        Step::EmployeeEid => EmployeeEidForm {
-            means_code: "eparaksts-mobile".into(),
-            used_at: at.clone(),
+        Step::EmployeeEid => {
+            let means = store::cases::active_eid_means(pool).await?;
+            let allowed: Vec<&str> = means.iter().map(|means| means.code.as_str()).collect();
+            EmployeeEidForm {
+                means_code: "eparaksts-mobile".into(),
+                used_at: at.clone(),
+            }
+            .validate(&allowed, now_riga)
+            .map(StepInput::EmployeeEid)
         }
-        .validate(&["eparaksts-mobile"], now_riga)
-        .map(StepInput::EmployeeEid),
         Step::Authorisation => {
             let mut connection = pool.acquire().await?;
             let notice = store::cases::current_notice(&mut connection, today).await?;
             let version = notice.map_or(0, |notice| notice.version);
             let years = u16::try_from(case.retention_years).unwrap_or(u16::MAX);
-            authorisation_form(id, version, wants_result)
+            authorisation_form(client, version)
                 .validate(today, version, years)
                 .map(StepInput::Authorisation)
         }
@@ -309,22 +374,26 @@ async fn step_input(
             .map(StepInput::DataProcessing)
         }
         Step::Submission => SubmissionForm {
-            reference: format!("LV-DEMO-{id}"),
+            reference: client.portal_reference.into(),
             submitted_at: at.clone(),
         }
         .validate(now_riga, opened_riga, eid_used_at)
         .map(StepInput::Submission),
-        Step::PlannedTime => PlannedTimeForm {
-            planned_on: (today + TimeDelta::days(14)).format("%d.%m.%Y").to_string(),
-            told_via: "in-person".into(),
-            told_at: at.clone(),
+        Step::PlannedTime => {
+            let planned = today.checked_add_months(client.planned_in).unwrap_or(today);
+            PlannedTimeForm {
+                planned_on: planned.format("%d.%m.%Y").to_string(),
+                told_via: "in-person".into(),
+                told_at: at.clone(),
+            }
+            .validate(now_riga, opened_riga)
+            .map(StepInput::PlannedTime)
         }
-        .validate(now_riga, opened_riga)
-        .map(StepInput::PlannedTime),
         Step::Result => ResultForm {
             outcome: "granted".into(),
-            outcome_text: String::new(),
-            told_via: "phone".into(),
+            outcome_text: client.result_note.into(),
+            // As the client asked at 22.¹3.
+            told_via: client.told_result.map_or("", |(channel, _)| channel).into(),
             told_at: at,
         }
         .validate(now_riga, opened_riga)
@@ -333,15 +402,17 @@ async fn step_input(
     input.map_err(rejected)
 }
 
-/// The demo client's 22.¹3: told the result by phone, or not at all.
-fn authorisation_form(id: CaseId, notice_version: i32, wants_result: bool) -> AuthorisationForm {
+/// `client`'s 22.¹3 as the desk fills it in for notice `notice_version`: read, signed, copy 2
+/// handed over, and the answer about the result.
+fn authorisation_form(client: &ClientDetails<'_>, notice_version: i32) -> AuthorisationForm {
+    let (channel, contact) = client.told_result.unwrap_or_default();
     AuthorisationForm {
         notice_version: notice_version.to_string(),
-        wants_result,
-        channel: if wants_result { "phone" } else { "" }.into(),
-        contact: if wants_result { "+371 20000000" } else { "" }.into(),
+        wants_result: client.told_result.is_some(),
+        channel: channel.into(),
+        contact: contact.into(),
         signed: true,
-        registration_number: format!("DEMO/{id}"),
+        registration_number: client.registration_number.into(),
         copy_handed_over: true,
     }
 }

@@ -1,23 +1,22 @@
 //! The printed documents: the two-copy written authorisation (22.¹3), the client's receipt after
 //! 22.¹5, the data-use notice, and the verification page.
 //!
-//! The case pages are not part of this module's branch, so cases and their steps are written
-//! straight into the database, with step data made by serialising the domain's input types.
+//! Cases are made as the desk makes them (`service::demo::make_case`: the domain's forms, the
+//! case and document services, the authorisation printed before 22.¹3), so each has a real
+//! trail. A test that needs a state the desk reaches otherwise (finished, stopped, a tampered
+//! document) changes that one row itself.
 
 use axum::http::StatusCode;
-use chrono::{DateTime, Datelike, Months, TimeDelta, Utc};
+use chrono::{Datelike, Months, TimeDelta};
 use pilnvara::clock::Clock as _;
 use pilnvara::domain::ids::{CentreId, StaffId};
 use pilnvara::domain::staff::{CentreContact, Role};
-use pilnvara::domain::steps::{
-    AuthorisationInput, ContactChannel, DataProcessingInput, EmployeeEidInput, IdentityForm,
-    PlannedTimeInput, ResultContact, SubmissionInput,
-};
+use pilnvara::domain::today_in_riga;
 use pilnvara::domain::workflow::Step;
-use pilnvara::domain::{now_in_riga, today_in_riga};
 use pilnvara::i18n::Lang;
 use pilnvara::service::Actor;
 use pilnvara::service::accounts::{self, CentreInput};
+use pilnvara::service::demo::{ClientDetails, Goes};
 use serde_json::Value;
 
 use super::harness::{BytesResponse, Client, TestApp, pdf_text, scalar};
@@ -57,103 +56,29 @@ async fn desk() -> Desk {
     }
 }
 
-/// The JSON each step stores, as the case pages would record it at `now`.
-fn step_data(step: Step, now: DateTime<Utc>) -> Value {
-    let today = today_in_riga(now);
-    let local = now_in_riga(now);
-    match step {
-        Step::Identity => serde_json::to_value(
-            IdentityForm {
-                doc_type: "lv-identity-card".into(),
-                doc_number: "PA1234567".into(),
-                issuing_state: "LV".into(),
-                expires_on: "2035-12-31".into(),
-                personal_code: PERSONAL_CODE.into(),
-                check_digit_override: false,
-                override_justification: String::new(),
-                given_names: "Ģirts".into(),
-                surnames: "Ķēniņš".into(),
-            }
-            .validate(today)
-            .expect("a valid identity"),
-        ),
-        Step::EmployeeEid => serde_json::to_value(EmployeeEidInput {
-            means_code: "eid-card".into(),
-            used_at: local,
-        }),
-        Step::Authorisation => serde_json::to_value(AuthorisationInput {
-            notice_version: 1,
-            result_contact: Some(ResultContact::Email {
-                address: "girts@example.lv".into(),
-            }),
-            registration_number: "ADN/2026/17".into(),
-            signed_on: today,
-            copy1_keep_until: today.checked_add_months(Months::new(120)).unwrap(),
-        }),
-        Step::DataProcessing => serde_json::to_value(DataProcessingInput {
-            categories: vec!["identity".into(), "contact".into()],
-        }),
-        Step::Submission => serde_json::to_value(SubmissionInput {
-            reference: "LV-EP-2026-0042917".into(),
-            submitted_at: local,
-        }),
-        Step::PlannedTime => serde_json::to_value(PlannedTimeInput {
-            planned_on: today.checked_add_months(Months::new(1)).unwrap(),
-            told_via: ContactChannel::Email,
-            told_at: local,
-        }),
-        Step::Result => unreachable!("not needed by the documents"),
-    }
-    .unwrap()
-}
+/// The client of every case here, and what the desk records for them.
+const GIRTS: ClientDetails = ClientDetails {
+    given_names: "Ģirts",
+    surnames: "Ķēniņš",
+    personal_code: PERSONAL_CODE,
+    doc_number: "PA1234567",
+    told_result: Some(("email", "girts@example.lv")),
+    registration_number: "ADN/2026/17",
+    portal_reference: "LV-EP-2026-0042917",
+    planned_in: Months::new(1),
+    result_note: "",
+};
 
-/// An open case of `centre` with every step up to and including `through` recorded.
+/// A case of `centre` opened by `employee` at the desk, with every duty up to and including
+/// `through` recorded (none for `None`): if 22.¹3 is among them, the authorisation was printed.
 async fn case_through(
     app: &TestApp,
     centre: CentreId,
     employee: StaffId,
     through: Option<Step>,
 ) -> i64 {
-    let now = app.clock.now();
-    let recorded: Vec<Step> = Step::ALL
-        .into_iter()
-        .filter(|step| through.is_some_and(|last| *step <= last))
-        .collect();
-    let next = match through {
-        None => Some(Step::Identity),
-        Some(last) => last.next(),
-    };
-    let wants_result = recorded.contains(&Step::Authorisation).then_some(true);
-    let case_id: i64 = sqlx::query_scalar(
-        "INSERT INTO cases (centre_id, eservice_id, opened_by, next_step, gives_planned_time,
-                            gives_result, missing_eid_means, client_wants_result, opened_at)
-         VALUES ($1, (SELECT id FROM eservices WHERE code = 'example-family-benefit'), $2, $3,
-                 true, true, '{eid-card}', $4, $5)
-         RETURNING id",
-    )
-    .bind(centre)
-    .bind(employee)
-    .bind(next.map(|step| step.slug()))
-    .bind(wants_result)
-    .bind(now)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    for step in recorded {
-        sqlx::query(
-            "INSERT INTO case_steps (case_id, step, outcome, data, recorded_by, recorded_at)
-             VALUES ($1, $2, 'recorded', $3, $4, $5)",
-        )
-        .bind(case_id)
-        .bind(step.slug())
-        .bind(step_data(step, now))
-        .bind(employee)
-        .bind(now)
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    }
-    case_id
+    let goes = through.map_or(Goes::Opened, Goes::To);
+    app.desk_case(centre, employee, &GIRTS, goes).await.0
 }
 
 fn assert_pdfa(response: &BytesResponse) {
@@ -384,6 +309,7 @@ async fn no_authorisation_before_identity_and_employee_eid_are_recorded() {
 #[tokio::test]
 async fn printed_after_22_1_3_the_authorisation_shows_the_clients_answer() {
     let desk = desk().await;
+    // The desk printed it before 22.¹3 with the answer asked first; this is the print after.
     let case_id = case_through(
         &desk.app,
         desk.centre,
@@ -506,6 +432,12 @@ async fn the_receipt_exists_only_after_submission() {
         .post_bytes(&format!("/cases/{done}/authorisation.pdf"), &[])
         .await;
     assert_pdfa(&authorisation);
+    // Both cases passed 22.¹3, so both were printed there: the early one took number 1.
+    let number = format!("DEMO-{}-000002", year_of(&desk.app));
+    assert_eq!(
+        authorisation.header("content-disposition"),
+        Some(format!("inline; filename=\"pilnvarojums-{number}.pdf\"").as_str())
+    );
     let receipt = desk
         .client
         .get_bytes(&format!("/cases/{done}/receipt.pdf"))
@@ -520,7 +452,7 @@ async fn the_receipt_exists_only_after_submission() {
     assert!(text.contains("LV-EP-2026-0042917"), "{text}");
     assert!(text.contains(&planned), "the planned time");
     assert!(text.contains(CLIENT));
-    assert!(text.contains(&format!("DEMO-{}-000001", year_of(&desk.app))));
+    assert!(text.contains(&number), "the case's authorisation number");
     assert!(text.contains("Datu valsts inspekcij"), "how to complain");
     assert!(text.contains("Centrs DEMO"), "whom to contact");
 }
@@ -1118,7 +1050,8 @@ async fn a_supervisor_reprints_a_finished_cases_authorisation_from_its_frozen_co
             case_id
         )
         .await,
-        2
+        3,
+        "the print before 22.¹3, the employee's reprint and the supervisor's"
     );
 
     let stranger = desk.app.signed_in("cits").await;
@@ -1128,11 +1061,12 @@ async fn a_supervisor_reprints_a_finished_cases_authorisation_from_its_frozen_co
         StatusCode::NOT_FOUND
     );
 
+    // Never printed, so never past 22.¹3: the desk refuses 22.¹3 before the first print.
     let never = case_through(
         &desk.app,
         desk.centre,
         desk.employee,
-        Some(Step::Authorisation),
+        Some(Step::EmployeeEid),
     )
     .await;
     finish(never).await;

@@ -19,12 +19,13 @@ use http_body_util::BodyExt;
 use pilnvara::clock::ManualClock;
 use pilnvara::config::Config;
 use pilnvara::db::launcher::{Cluster, Durability};
-use pilnvara::domain::ids::{CentreId, StaffId};
+use pilnvara::domain::ids::{CaseId, CentreId, StaffId};
 use pilnvara::domain::staff::{CentreKind, Role};
 use pilnvara::keys::Keys;
 use pilnvara::passwords::{Hasher, Secret};
-use pilnvara::service::Actor;
 use pilnvara::service::accounts::{self, CentreInput, UserInput};
+use pilnvara::service::demo::{self, ClientDetails, Goes};
+use pilnvara::service::{Actor, Staff};
 use pilnvara::web::{self, AppState};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::{Executor, PgPool};
@@ -310,6 +311,36 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A case of e-service `example-family-benefit` that `staff` of `centre` opens at the desk
+    /// now (by the application's clock) and carries as far as `goes` for `client`, through the
+    /// desk's own forms and services, as the demo makes its cases: its audit trail is real.
+    pub async fn desk_case(
+        &self,
+        centre: CentreId,
+        staff: StaffId,
+        client: &ClientDetails<'_>,
+        goes: Goes,
+    ) -> CaseId {
+        let centres = [centre];
+        let desk = acting(staff, &centres);
+        let eservice: i64 =
+            sqlx::query_scalar("SELECT id FROM eservices WHERE code = 'example-family-benefit'")
+                .fetch_one(&self.pool)
+                .await
+                .unwrap();
+        let clock = self.clock.as_ref();
+        demo::make_case(
+            &self.pool,
+            clock,
+            &self.keys,
+            (desk, eservice),
+            client,
+            goes,
+        )
+        .await
+        .unwrap()
+    }
+
     /// An account with [`TEST_PASSWORD`] that need not be changed.
     pub async fn user(
         &self,
@@ -396,6 +427,16 @@ impl TestApp {
             response.body
         );
         client
+    }
+}
+
+/// Staff member `id` acting in a session at the first of `centres` (their home), reaching each.
+pub fn acting(id: StaffId, centres: &[CentreId]) -> Staff<'_> {
+    Staff {
+        id,
+        centre_id: centres[0],
+        session_tag: "test",
+        centres,
     }
 }
 

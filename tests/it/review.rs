@@ -1,6 +1,9 @@
 //! The supervisor's review and figures: scoping, the queue's filters and keyset pages, the
 //! review record (append-only, audited), spot-check samples, the figures and the CSV exports.
-//! Cases, steps and reviews are inserted with SQL: the case pages are another module's.
+//! Cases (and the reviews a filter needs) are inserted as rows, not made at the desk: these tests
+//! are about which finished cases are selected and counted, so they need many cases finished at
+//! chosen minutes of chosen months, which the desk's services (stamping each duty with the clock,
+//! refusing 22.¹3 before a data-use notice is in force) cannot make.
 
 use axum::http::StatusCode;
 use chrono::{DateTime, TimeZone, Utc};
@@ -48,6 +51,7 @@ impl NewCase {
     }
 }
 
+/// Raw rows: opened, submitted and finished at chosen times, even in 2025, before any notice.
 async fn insert_case(pool: &PgPool, case: &NewCase) -> i64 {
     let (closed_at, stopped_at) = match case.status {
         "closed" => (case.finished_at, None),
@@ -87,7 +91,6 @@ async fn eservice(pool: &PgPool, code: &str) -> i64 {
         .unwrap()
 }
 
-/// Sets the manual clock to `at`.
 /// The case ids a page lists, in order.
 fn listed_cases(body: &str) -> Vec<i64> {
     body.split("data-case=\"")
