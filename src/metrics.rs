@@ -117,7 +117,9 @@ static METRICS: LazyLock<Mutex<Metrics>> = LazyLock::new(|| {
 });
 
 fn with<T>(use_metrics: impl FnOnce(&Metrics) -> T) -> T {
-    let metrics = METRICS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let metrics = METRICS
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     use_metrics(&metrics)
 }
 

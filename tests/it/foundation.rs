@@ -431,3 +431,41 @@ async fn the_databases_sketch_bucket_is_the_domains() {
         assert_eq!(stored, sketch_bucket(value), "{value} s");
     }
 }
+
+#[tokio::test]
+async fn metrics_count_requests_by_route_template_and_hold_no_typed_text() {
+    let app = TestApp::with_employee().await;
+    let client = app.client().await;
+    client.get("/login").await;
+    client.sign_in("anna", "nepareiza parole Ķ").await;
+    client.get("/cases/424242").await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(pilnvara::metrics::serve(listener, app.pool.clone()));
+
+    let scraped = reqwest::get(format!("http://{address}/metrics"))
+        .await
+        .unwrap();
+
+    assert_eq!(scraped.status(), reqwest::StatusCode::OK);
+    assert!(
+        scraped.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
+    let text = scraped.text().await.unwrap();
+    for expected in [
+        r#"pilnvara_http_requests_total{route="/login",method="GET",status="200"}"#,
+        r#"pilnvara_http_requests_total{route="/login",method="POST",status="200"}"#,
+        r#"route="/cases/{id}""#,
+        "pilnvara_http_request_duration_seconds_bucket",
+        "pilnvara_sign_in_failures_total",
+        r#"pilnvara_db_pool_connections{state="idle"}"#,
+    ] {
+        assert!(text.contains(expected), "{expected}:\n{text}");
+    }
+    for never in ["424242", "anna", "nepareiza"] {
+        assert!(!text.contains(never), "{never} in the metrics");
+    }
+}
