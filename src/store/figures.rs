@@ -162,14 +162,16 @@ pub async fn read(
         }
     };
     for row in months {
-        let sketch = sketch(&row.submission_sketch);
+        let counts = sketch_counts(&row.submission_sketch);
         each(row.centre_id, row.month, row.eservice_id, &|f| {
             f.opened += row.opened;
             f.asked_result += row.asked_result;
             f.answered += row.answered;
             f.closed += row.closed;
             f.submitted += row.submitted;
-            f.submission_times.merge(&sketch);
+            for &(bucket, count) in &counts {
+                f.submission_times.add(bucket, count);
+            }
         });
     }
     for row in stops {
@@ -186,12 +188,13 @@ pub async fn read(
     Ok(figures)
 }
 
-/// A stored sketch, `{"bucket": cases}`; what is not a count is left out.
-fn sketch(stored: &Value) -> Sketch {
+/// A stored sketch's `(bucket, cases)`, from `{"bucket": cases}`; what is not a count is left
+/// out.
+fn sketch_counts(stored: &Value) -> Vec<(i32, i64)> {
     let counts = stored.as_object().into_iter().flatten();
-    Sketch::from_counts(
-        counts.filter_map(|(bucket, count)| Some((bucket.parse().ok()?, count.as_i64()?))),
-    )
+    counts
+        .filter_map(|(bucket, count)| Some((bucket.parse().ok()?, count.as_i64()?)))
+        .collect()
 }
 
 /// How many rows of each roll-up table differ from a recount of the cases: `[0, 0, 0]` when

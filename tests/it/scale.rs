@@ -441,6 +441,33 @@ async fn figures_for_every_centre_over_a_year() {
     for task in tasks {
         together.extend(task.await.unwrap());
     }
+    // The roll-up's statements alone, without the summing in Rust: where the time goes.
+    let mut statements = Vec::new();
+    for _ in 0..21 {
+        let started = Instant::now();
+        for table in ["figures_months", "figures_stops"] {
+            sqlx::query(&format!(
+                "SELECT * FROM {table} WHERE centre_id = ANY($1) AND month >= $2 AND month <= $3"
+            ))
+            .bind(&centres)
+            .bind(first)
+            .bind(last)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+        }
+        sqlx::query("SELECT * FROM figures_awaiting WHERE centre_id = ANY($1) AND day >= $2")
+            .bind(&centres)
+            .bind(first)
+            .fetch_all(pool)
+            .await
+            .unwrap();
+        statements.push(started.elapsed());
+    }
+    println!(
+        "the roll-up's three statements alone: p50 {:?}",
+        p50(statements)
+    );
     let (from, until) = pilnvara::domain::figures::months_span(first, last);
     let started = Instant::now();
     let before: Vec<(i64,)> = sqlx::query_as(
