@@ -198,21 +198,35 @@ fn sketch_counts(stored: &Value) -> Vec<(i32, i64)> {
 }
 
 /// How many rows of each roll-up table differ from a recount of the cases: `[0, 0, 0]` when
-/// the figures are exact.
+/// the figures are exact. A recount reads every case, so it runs without the statement timeout
+/// of the server's connections (in a transaction of its own).
 pub async fn differences(pool: &PgPool) -> Result<[i64; 3], sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    untimed(&mut tx).await?;
     let row = sqlx::query!(
         r#"SELECT months AS "months!", stops AS "stops!", awaiting AS "awaiting!"
            FROM figures_differences()"#
     )
-    .fetch_one(pool)
+    .fetch_one(&mut *tx)
     .await?;
+    tx.commit().await?;
     Ok([row.months, row.stops, row.awaiting])
 }
 
-/// Replaces the roll-up with a recount of the cases (holding them still meanwhile).
+/// Replaces the roll-up with a recount of the cases (holding them still meanwhile), without
+/// the statement timeout.
 pub async fn rebuild(pool: &PgPool) -> Result<(), sqlx::Error> {
+    let mut tx = pool.begin().await?;
+    untimed(&mut tx).await?;
     sqlx::query!("SELECT figures_rebuild()")
-        .execute(pool)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+async fn untimed(connection: &mut sqlx::PgConnection) -> Result<(), sqlx::Error> {
+    sqlx::query!("SET LOCAL statement_timeout = 0")
+        .execute(connection)
         .await?;
     Ok(())
 }
