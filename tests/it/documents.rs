@@ -9,7 +9,7 @@
 use axum::http::StatusCode;
 use chrono::{Datelike, Months, TimeDelta};
 use pilnvara::clock::Clock as _;
-use pilnvara::domain::ids::{CentreId, StaffId};
+use pilnvara::domain::ids::{CaseId, CentreId, StaffId};
 use pilnvara::domain::staff::{CentreContact, Role};
 use pilnvara::domain::today_in_riga;
 use pilnvara::domain::workflow::Step;
@@ -709,13 +709,7 @@ async fn verification_does_not_reveal_other_centres_documents() {
         StatusCode::NOT_FOUND
     );
 
-    sqlx::query(
-        "UPDATE cases SET status = 'closed', next_step = NULL, closed_at = now() WHERE id = $1",
-    )
-    .bind(case_id)
-    .execute(&desk.app.pool)
-    .await
-    .unwrap();
+    stop_at_the_desk(&desk, case_id).await;
     let finished = supervisor
         .post("/documents/verify", &[("number", &number), ("code", &code)])
         .await;
@@ -885,14 +879,7 @@ async fn a_case_stopped_before_printing_gets_no_authorisation() {
         Some(Step::EmployeeEid),
     )
     .await;
-    sqlx::query(
-        "UPDATE cases SET status = 'stopped', next_step = NULL, stop_reason = 'client-withdrew',
-                          stopped_at = now() WHERE id = $1",
-    )
-    .bind(case_id)
-    .execute(&desk.app.pool)
-    .await
-    .unwrap();
+    stop_at_the_desk(&desk, case_id).await;
 
     let response = desk
         .client
@@ -985,19 +972,6 @@ async fn a_supervisor_reprints_a_finished_cases_authorisation_from_its_frozen_co
     desk.app
         .user("cits", Role::Supervisor, "OTHER", &["OTHER"])
         .await;
-    let finish = |case_id: i64| {
-        let pool = desk.app.pool.clone();
-        async move {
-            sqlx::query(
-                "UPDATE cases SET status = 'closed', next_step = NULL, closed_at = now()
-                 WHERE id = $1",
-            )
-            .bind(case_id)
-            .execute(&pool)
-            .await
-            .unwrap();
-        }
-    };
     let case_id = case_through(
         &desk.app,
         desk.centre,
@@ -1015,7 +989,7 @@ async fn a_supervisor_reprints_a_finished_cases_authorisation_from_its_frozen_co
         StatusCode::NOT_FOUND,
         "an open case is not under review"
     );
-    finish(case_id).await;
+    stop_at_the_desk(&desk, case_id).await;
     let review = supervisor.get(&format!("/review/{case_id}")).await;
     assert!(
         review.body.contains(&format!(r#"href="{path}""#)),
@@ -1069,7 +1043,7 @@ async fn a_supervisor_reprints_a_finished_cases_authorisation_from_its_frozen_co
         Some(Step::EmployeeEid),
     )
     .await;
-    finish(never).await;
+    stop_at_the_desk(&desk, never).await;
     let page = supervisor
         .get(&format!("/review/{never}/authorisation.pdf"))
         .await;
@@ -1090,6 +1064,28 @@ async fn a_supervisor_reprints_a_finished_cases_authorisation_from_its_frozen_co
 
 fn texts_never_printed() -> &'static str {
     Lang::Lv.texts().documents.never_printed_title
+}
+
+/// Finishes case `case_id` as the desk does when the client withdraws: stopped through the
+/// service, in the case's audit trail.
+async fn stop_at_the_desk(desk: &Desk, case_id: i64) {
+    let centres = [desk.centre];
+    let version: i32 = sqlx::query_scalar("SELECT version FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_one(&desk.app.pool)
+        .await
+        .unwrap();
+    pilnvara::service::cases::stop(
+        &desk.app.pool,
+        desk.app.clock.now(),
+        crate::harness::acting(desk.employee, &centres),
+        CaseId(case_id),
+        version,
+        pilnvara::domain::workflow::StopReason::ClientWithdrew,
+        None,
+    )
+    .await
+    .unwrap();
 }
 
 /// Gives centre `centre` contact details, as an administrator would.
