@@ -18,7 +18,7 @@ use super::download::{
     Disposition::{Attachment, Inline},
 };
 use super::error::{AppError, path_id};
-use super::form::{Errors, Field, Posted, summary};
+use super::form::{Errors, Field, Posted, summary, trimmed_to};
 use super::page::Page;
 use super::session::CurrentUser;
 use crate::domain::ids::CaseId;
@@ -306,11 +306,10 @@ enum Outcome {
     DoesNotMatch,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct VerifyForm {
-    #[serde(default)]
     number: String,
-    #[serde(default)]
     code: String,
 }
 
@@ -332,8 +331,8 @@ pub async fn verify(
     user: CurrentUser,
     Form(form): Form<VerifyForm>,
 ) -> Result<Response, AppError> {
-    let number: String = form.number.trim().chars().take(MAX_TYPED).collect();
-    let code: String = form.code.trim().chars().take(MAX_TYPED).collect();
+    let number = trimmed_to(&form.number, MAX_TYPED);
+    let code = trimmed_to(&form.code, MAX_TYPED);
     let t = page.t.documents;
     let mut missing = Errors::default();
     if number.is_empty() {

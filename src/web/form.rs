@@ -6,6 +6,7 @@
 //! of every form).
 
 use axum::extract::{FromRequest, Request};
+use axum::http::StatusCode;
 
 use crate::domain::identity_document::DocumentError;
 use crate::domain::personal_code::PersonalCodeError;
@@ -301,6 +302,23 @@ pub fn attach_errors(t: &Texts, fields: &mut [Field], errors: &FieldErrors) {
         {
             field.error = Some(message(t, error));
         }
+    }
+}
+
+/// A typed value without its surrounding spaces, cut to its first `max` characters.
+pub fn trimmed_to(text: &str, max: usize) -> String {
+    text.trim().chars().take(max).collect()
+}
+
+/// The status of a form page: 409 when the form was for an older state of its record, 422 when
+/// it is shown again with errors, 200 otherwise.
+pub fn form_status(errors: &FieldErrors, stale: bool) -> StatusCode {
+    if stale {
+        StatusCode::CONFLICT
+    } else if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
     }
 }
 

@@ -13,7 +13,7 @@ use crate::store::cases::{self as store};
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::form::Errors;
-use crate::web::form::{Field, Posted, Widget, summary};
+use crate::web::form::{Field, Posted, Widget, form_status, summary};
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
 
@@ -78,13 +78,8 @@ async fn new_page(
         .hint(c.field_missing_means_hint),
     ];
     crate::web::form::attach_errors(page.t, &mut fields, errors);
-    let status = if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
     Ok((
-        status,
+        form_status(errors, false),
         NewPage {
             // A form shown again keeps its token: it still stands for one case.
             open_token: open_token(posted).unwrap_or_else(Uuid::new_v4),

@@ -15,7 +15,7 @@ use crate::store::cases::{self as store, LIST_LIMIT, SearchBy};
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::form::Errors;
-use crate::web::form::{Field, Posted, summary};
+use crate::web::form::{Field, Posted, form_status, summary};
 use crate::web::labels;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
@@ -46,7 +46,7 @@ fn search_page(
     errors: &FieldErrors,
     form_error: Option<&'static str>,
     results: Option<Vec<Found>>,
-) -> SearchPage {
+) -> Response {
     let c = page.t.cases;
     // The personal code is never sent back into the page.
     let mut fields = vec![
@@ -69,17 +69,19 @@ fn search_page(
             page.t
                 .counted(LIST_LIMIT as u64, c.search_limited_one, c.search_limited)
         });
-    SearchPage {
+    let status = form_status(errors, false);
+    let page = SearchPage {
         errors: summary(&fields),
         fields,
         form_error,
         results,
         limited,
         page,
-    }
+    };
+    (status, page).into_response()
 }
 
-pub async fn show_search(page: Page) -> SearchPage {
+pub async fn show_search(page: Page) -> Response {
     search_page(
         page,
         &Posted::default(),
@@ -104,16 +106,19 @@ pub async fn search(
         .count();
     if filled != 1 {
         let message = Some(page.t.cases.search_one_field);
-        return Ok(
-            search_page(page, &posted, &FieldErrors::default(), message, None).into_response(),
-        );
+        return Ok(search_page(
+            page,
+            &posted,
+            &FieldErrors::default(),
+            message,
+            None,
+        ));
     }
     if name.chars().count() > SEARCH_NAME_MAX_CHARS {
         let mut errors = FieldErrors::default();
         let max = SEARCH_NAME_MAX_CHARS;
         errors.push("name", FieldError::TooLong { max });
-        let response = search_page(page, &posted, &errors, None, None);
-        return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, response).into_response());
+        return Ok(search_page(page, &posted, &errors, None, None));
     }
     let hmac;
     let by = if !code.is_empty() {
@@ -126,8 +131,7 @@ pub async fn search(
             Err(error) => {
                 let mut errors = FieldErrors::default();
                 errors.push("personal_code", FieldError::PersonalCode(error));
-                let response = search_page(page, &posted, &errors, None, None);
-                return Ok((axum::http::StatusCode::UNPROCESSABLE_ENTITY, response).into_response());
+                return Ok(search_page(page, &posted, &errors, None, None));
             }
         }
     } else if !reference.is_empty() {
@@ -158,5 +162,11 @@ pub async fn search(
             opened: riga_time(row.opened_at),
         })
         .collect();
-    Ok(search_page(page, &posted, &FieldErrors::default(), None, Some(found)).into_response())
+    Ok(search_page(
+        page,
+        &posted,
+        &FieldErrors::default(),
+        None,
+        Some(found),
+    ))
 }

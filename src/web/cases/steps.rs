@@ -8,7 +8,6 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 
 use super::super::labels;
@@ -37,7 +36,7 @@ use crate::store::cases::{self as store, EidMeans, Notice};
 use crate::web::AppState;
 use crate::web::error::{AppError, path_id};
 use crate::web::form::Errors;
-use crate::web::form::{Field, Posted, Widget, attach_errors, summary};
+use crate::web::form::{Field, Posted, Widget, attach_errors, form_status, summary};
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
 
@@ -208,16 +207,14 @@ pub async fn show_step(
         Step::PlannedTime | Step::Result => vec![("told_at".into(), now)],
         _ => Vec::new(),
     });
-    let view = CaseView::build(page.t, page.lang, &case, &rows);
-    let categories = case.data_categories.clone();
     Ok(render(
         page,
-        view,
+        &case,
+        &rows,
         step,
         &defaults,
         &FieldErrors::default(),
         &context,
-        &categories,
         if query.notice.as_deref() == Some(Flash::Recorded.code()) {
             Banner::Recorded
         } else {
@@ -247,16 +244,14 @@ pub async fn record_step(
         Ok(input) => input,
         Err(errors) => {
             log_view(&state, &user, &case, &page_name).await?;
-            let view = CaseView::build(page.t, page.lang, &case, &rows);
-            let categories = case.data_categories.clone();
             let form = render(
                 page,
-                view,
+                &case,
+                &rows,
                 step,
                 &posted,
                 &errors,
                 &context,
-                &categories,
                 Banner::None,
             );
             return Ok(form);
@@ -300,16 +295,14 @@ pub async fn record_step(
                 _ => {}
             }
             let (case, rows) = load_and_log(&state, &user, id, &page_name).await?;
-            let view = CaseView::build(page.t, page.lang, &case, &rows);
-            let categories = case.data_categories.clone();
             Ok(render(
                 page,
-                view,
+                &case,
+                &rows,
                 step,
                 &posted,
                 &errors,
                 &context,
-                &categories,
                 if stale { Banner::Stale } else { Banner::None },
             ))
         }
@@ -434,19 +427,22 @@ fn eid_used_at(rows: &[store::StepRow]) -> Option<chrono::NaiveDateTime> {
         .map(|input| input.used_at)
 }
 
+/// The step's page for `case` as it is now (with its steps), its form holding what was posted.
 #[allow(clippy::too_many_arguments)]
 fn render(
     page: Page,
-    view: CaseView,
+    case: &store::Case,
+    rows: &[store::StepRow],
     step: Step,
     posted: &Posted,
     errors: &FieldErrors,
     context: &Context,
-    categories: &[String],
     banner: Banner,
 ) -> Response {
     let stale = banner == Banner::Stale;
     let c = page.t.cases;
+    let view = CaseView::build(page.t, page.lang, case, rows);
+    let categories = &case.data_categories;
     let mut fields = fields(page.t, page.lang, step, posted, context, categories);
     // The check-digit override is offered only once the check digit has failed (or when it was
     // already chosen): a valid code needs no justification field in the way.
@@ -466,13 +462,7 @@ fn render(
     {
         answer.error = Some(c.err_answer_yes_or_no.to_owned());
     }
-    let status = if stale {
-        StatusCode::CONFLICT
-    } else if errors.is_empty() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors, stale);
     let notice = context
         .notice
         .as_ref()
@@ -683,19 +673,16 @@ fn fields(
             .hint(c.now_hint)
             .optional(),
         ],
-        Step::PlannedTime => vec![
-            Field::input("planned_on", c.planned_on, "date", value("planned_on")),
-            Field::choose(
-                "told_via",
-                c.told_via,
-                Widget::Radios,
-                channels(t),
-                &chosen("told_via"),
-            ),
-            Field::input("told_at", c.told_at, "datetime-local", value("told_at"))
-                .hint(c.now_hint)
-                .optional(),
-        ],
+        Step::PlannedTime => {
+            let mut fields = vec![Field::input(
+                "planned_on",
+                c.planned_on,
+                "date",
+                value("planned_on"),
+            )];
+            fields.extend(told_fields(t, posted));
+            fields
+        }
         Step::Result => {
             let outcomes = Outcome::ALL
                 .into_iter()
@@ -706,7 +693,7 @@ fn fields(
                     )
                 })
                 .collect();
-            vec![
+            let mut fields = vec![
                 Field::choose(
                     "outcome",
                     c.outcome,
@@ -718,17 +705,31 @@ fn fields(
                     .hint(c.outcome_text_hint)
                     .optional()
                     .max(OUTCOME_TEXT_MAX_CHARS),
-                Field::choose(
-                    "told_via",
-                    c.told_via,
-                    Widget::Radios,
-                    channels(t),
-                    &chosen("told_via"),
-                ),
-                Field::input("told_at", c.told_at, "datetime-local", value("told_at"))
-                    .hint(c.now_hint)
-                    .optional(),
-            ]
+            ];
+            fields.extend(told_fields(t, posted));
+            fields
         }
     }
+}
+
+/// How and when the client was told (22.¹6 the planned time, 22.¹7 the result).
+fn told_fields(t: &Texts, posted: &Posted) -> [Field; 2] {
+    let c = t.cases;
+    [
+        Field::choose(
+            "told_via",
+            c.told_via,
+            Widget::Radios,
+            channels(t),
+            &posted.all("told_via"),
+        ),
+        Field::input(
+            "told_at",
+            c.told_at,
+            "datetime-local",
+            posted.get("told_at"),
+        )
+        .hint(c.now_hint)
+        .optional(),
+    ]
 }

@@ -15,7 +15,7 @@ use crate::store::cases::{self as store};
 use crate::web::AppState;
 use crate::web::error::{AppError, path_id};
 use crate::web::form::Errors;
-use crate::web::form::{Field, Posted, Widget, summary};
+use crate::web::form::{Field, Posted, Widget, form_status, summary};
 use crate::web::labels;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
@@ -62,13 +62,7 @@ fn stop_page(
             .max(crate::domain::steps::STOP_REMARK_MAX_CHARS),
     ];
     crate::web::form::attach_errors(page.t, &mut fields, errors);
-    let status = if stale {
-        axum::http::StatusCode::CONFLICT
-    } else if errors.is_empty() {
-        axum::http::StatusCode::OK
-    } else {
-        axum::http::StatusCode::UNPROCESSABLE_ENTITY
-    };
+    let status = form_status(errors, stale);
     let view = CaseView::build(page.t, page.lang, case, rows);
     (
         status,
