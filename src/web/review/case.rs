@@ -270,12 +270,10 @@ pub struct SavedQuery {
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct ReviewForm {
-    #[serde(default)]
     verdict: String,
-    #[serde(default)]
     remark: String,
-    #[serde(default)]
     supersedes: String,
 }
 
@@ -494,25 +492,13 @@ pub async fn mark(
         &input,
     )
     .await?;
-    match marked {
+    let refusal = match marked {
         Marked::Recorded { .. } => {
-            Ok(Redirect::to(&format!("/review/{id}?saved=1#reviews")).into_response())
+            return Ok(Redirect::to(&format!("/review/{id}?saved=1#reviews")).into_response());
         }
-        Marked::ReviewedMeanwhile => reviewed_meanwhile(&state, page, &user, id, &form).await,
-        Marked::OwnCase => {
-            let errors = Errors::one("verdict", page.t.review.error_own_case);
-            render_case(&state, page, &user, id, &form, errors, false).await
-        }
-    }
-}
-
-async fn reviewed_meanwhile(
-    state: &AppState,
-    page: Page,
-    user: &CurrentUser,
-    id: CaseId,
-    form: &ReviewForm,
-) -> Result<Response, AppError> {
-    let errors = Errors::one("verdict", page.t.review.error_reviewed_meanwhile);
-    render_case(state, page, user, id, form, errors, false).await
+        Marked::ReviewedMeanwhile => page.t.review.error_reviewed_meanwhile,
+        Marked::OwnCase => page.t.review.error_own_case,
+    };
+    let errors = Errors::one("verdict", refusal);
+    render_case(&state, page, &user, id, &form, errors, false).await
 }

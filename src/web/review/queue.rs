@@ -28,22 +28,15 @@ use crate::web::session::CurrentUser;
 
 /// The queue's filters as the query string carries them: ids, codes and dates only.
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct QueueQuery {
-    #[serde(default)]
     centre: String,
-    #[serde(default)]
     employee: String,
-    #[serde(default)]
     eservice: String,
-    #[serde(default)]
     from: String,
-    #[serde(default)]
     to: String,
-    #[serde(default)]
     outcome: String,
-    #[serde(default)]
     reviewed: String,
-    #[serde(default)]
     after: String,
 }
 
@@ -296,6 +289,36 @@ fn outcome_options(t: &Texts) -> Vec<(String, String)> {
     options
 }
 
+/// The finished cases under `filters` after `cursor`, at most `limit`, and the employees of the
+/// user's centres (the employee filter's choices, which also narrow its scope).
+struct Listed {
+    employees: Vec<EmployeeOption>,
+    rows: Vec<QueueRow>,
+    /// There were more than `limit`.
+    more: bool,
+}
+
+async fn list(
+    state: &AppState,
+    user: &CurrentUser,
+    filters: &Filters,
+    cursor: Option<Cursor>,
+    limit: i64,
+) -> Result<Listed, AppError> {
+    let employees = store::review::employees(&state.db, &user.centres).await?;
+    let filter = filters.store_filter(user, &employees);
+    let after = cursor.map(|c| (c.finished_at, c.id));
+    // One more than shown tells whether there are more.
+    let mut rows = store::review::queue(&state.db, &filter, after, limit + 1).await?;
+    let more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    Ok(Listed {
+        employees,
+        rows,
+        more,
+    })
+}
+
 pub async fn queue(
     State(state): State<AppState>,
     page: Page,
@@ -304,17 +327,11 @@ pub async fn queue(
 ) -> Result<Response, AppError> {
     let (filters, errors) = query.filters(page.t.review);
     let cursor = query.cursor()?;
-    let employees = store::review::employees(&state.db, &user.centres).await?;
-    let filter = filters.store_filter(&user, &employees);
-    let mut rows = store::review::queue(
-        &state.db,
-        &filter,
-        cursor.map(|c| (c.finished_at, c.id)),
-        PAGE_SIZE + 1,
-    )
-    .await?;
-    let more = rows.len() > PAGE_SIZE as usize;
-    rows.truncate(PAGE_SIZE as usize);
+    let Listed {
+        employees,
+        rows,
+        more,
+    } = list(&state, &user, &filters, cursor, PAGE_SIZE).await?;
     let next = more.then(|| rows.last()).flatten().map(|last| {
         let after = Cursor {
             finished_at: last.finished_at,
@@ -361,11 +378,7 @@ pub async fn queue_csv(
     if !errors.is_empty() {
         return Err(AppError::BadRequest);
     }
-    let employees = store::review::employees(&state.db, &user.centres).await?;
-    let filter = filters.store_filter(&user, &employees);
-    let mut rows = store::review::queue(&state.db, &filter, None, CSV_MAX_ROWS + 1).await?;
-    let truncated = rows.len() > CSV_MAX_ROWS as usize;
-    rows.truncate(CSV_MAX_ROWS as usize);
+    let listed = list(&state, &user, &filters, None, CSV_MAX_ROWS).await?;
     let t = page.t;
     let r = t.review;
     let mut body = String::from(CSV_BOM);
@@ -380,7 +393,7 @@ pub async fn queue_csv(
         r.col_outcome,
         r.col_review,
     ]));
-    for row in rows {
+    for row in listed.rows {
         let eservice = row.eservice_code.clone();
         let employee = row.employee_username.clone();
         let line = QueueLine::new(t, page.lang, row);
@@ -402,7 +415,7 @@ pub async fn queue_csv(
         "parskatisana.csv",
         body,
     );
-    if truncated {
+    if listed.more {
         response.headers_mut().insert(
             "x-pilnvara-truncated",
             "true".parse().expect("a header value"),

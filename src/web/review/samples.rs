@@ -101,10 +101,9 @@ pub async fn samples(
 }
 
 #[derive(Debug, Default, Deserialize)]
+#[serde(default)]
 pub struct DrawForm {
-    #[serde(default)]
     centre: String,
-    #[serde(default)]
     percent: String,
 }
 
