@@ -35,10 +35,9 @@ use crate::service::subject_access as service;
 use crate::store::subject_access::{AccessEvent, HeldCase, HeldReview, HeldStep};
 
 #[derive(Deserialize, Default)]
+#[serde(default)]
 pub struct SearchForm {
-    #[serde(default)]
     personal_code: String,
-    #[serde(default)]
     check_digit_override: Option<String>,
 }
 
@@ -235,92 +234,104 @@ async fn find(
     })
 }
 
+/// What a found case holds besides itself: its steps, the uses of its data and its reviews.
+struct Held<'a> {
+    steps: Vec<&'a HeldStep>,
+    access: Vec<&'a AccessEvent>,
+    reviews: Vec<&'a HeldReview>,
+}
+
 impl Found {
+    fn held(&self, case: CaseId) -> Held<'_> {
+        Held {
+            steps: self.steps.iter().filter(|s| s.case_id == case).collect(),
+            access: self.access.iter().filter(|a| a.case_id == case).collect(),
+            reviews: self.reviews.iter().filter(|r| r.case_id == case).collect(),
+        }
+    }
+
     fn views(&self, t: &Texts, lang: Lang) -> Vec<CaseView> {
         let text = |value: &Option<String>| value.clone().unwrap_or_default();
         self.cases
             .iter()
-            .map(|case| CaseView {
-                id: case.id,
-                centre: format!("{} ({})", case.centre_name, case.centre_code),
-                eservice: lang
-                    .pick(&case.eservice_name_lv, &case.eservice_name_en)
-                    .to_owned(),
-                status: labels::status(t, case.status).to_owned(),
-                opened_at: riga_time(case.opened_at),
-                finished_at: case.finished_at.map(riga_time).unwrap_or_default(),
-                retention_until: case.retention_until.map(date).unwrap_or_default(),
-                client_name: joined(&case.client_given_names, &case.client_surnames, " "),
-                personal_code: text(&case.client_personal_code),
-                notify: joined(
-                    &case
-                        .notify_channel
-                        .map(|channel| labels::channel(t, channel).to_owned()),
-                    &case.notify_contact,
-                    ": ",
-                ),
-                portal_reference: text(&case.portal_reference),
-                stop: joined(
-                    &case
-                        .stop_reason
-                        .map(|reason| labels::stop_reason(t, reason).to_owned()),
-                    &case.stop_remark,
-                    ": ",
-                ),
-                steps: self
-                    .steps
-                    .iter()
-                    .filter(|step| step.case_id == case.id)
-                    .map(|step| {
-                        let mut data = Vec::new();
-                        flatten("", &step.data, &mut data);
-                        let mut outcome = labels::step_outcome(t, step.outcome).to_owned();
-                        if let Some(reason) = step.reason {
-                            outcome = format!("{outcome}: {}", labels::not_applicable(t, reason));
-                        }
-                        StepView {
-                            step: format!(
-                                "{} {}",
-                                step.step.subpoint(),
-                                labels::duty(t, step.step)
-                            ),
-                            outcome,
-                            recorded_at: riga_time(step.recorded_at),
-                            recorded_by: text(&step.recorded_by),
-                            data,
-                        }
-                    })
-                    .collect(),
-                access: self
-                    .access
-                    .iter()
-                    .filter(|event| event.case_id == case.id)
-                    .map(|event| AccessView {
-                        when: riga_time(event.occurred_at),
-                        who: text(&event.actor),
-                        what: {
-                            let action =
-                                labels::action(t, &event.action).unwrap_or(t.review.action_other);
-                            match event.details.get("page").and_then(Value::as_str) {
-                                Some(page) => {
-                                    format!("{action}: {}", labels::viewed_page(t, page))
-                                }
-                                None => action.to_owned(),
+            .map(|case| {
+                let held = self.held(case.id);
+                CaseView {
+                    id: case.id,
+                    centre: format!("{} ({})", case.centre_name, case.centre_code),
+                    eservice: lang
+                        .pick(&case.eservice_name_lv, &case.eservice_name_en)
+                        .to_owned(),
+                    status: labels::status(t, case.status).to_owned(),
+                    opened_at: riga_time(case.opened_at),
+                    finished_at: case.finished_at.map(riga_time).unwrap_or_default(),
+                    retention_until: case.retention_until.map(date).unwrap_or_default(),
+                    client_name: joined(&case.client_given_names, &case.client_surnames, " "),
+                    personal_code: text(&case.client_personal_code),
+                    notify: labelled(
+                        case.notify_channel
+                            .map(|channel| labels::channel(t, channel)),
+                        &case.notify_contact,
+                    ),
+                    portal_reference: text(&case.portal_reference),
+                    stop: labelled(
+                        case.stop_reason
+                            .map(|reason| labels::stop_reason(t, reason)),
+                        &case.stop_remark,
+                    ),
+                    steps: held
+                        .steps
+                        .into_iter()
+                        .map(|step| {
+                            let mut data = Vec::new();
+                            flatten("", &step.data, &mut data);
+                            let mut outcome = labels::step_outcome(t, step.outcome).to_owned();
+                            if let Some(reason) = step.reason {
+                                outcome =
+                                    format!("{outcome}: {}", labels::not_applicable(t, reason));
                             }
-                        },
-                    })
-                    .collect(),
-                reviews: self
-                    .reviews
-                    .iter()
-                    .filter(|review| review.case_id == case.id)
-                    .map(|review| ReviewView {
-                        when: riga_time(review.reviewed_at),
-                        who: review.reviewer.clone(),
-                        verdict: labels::verdict(t, review.verdict).to_owned(),
-                        remark: review.remark.clone(),
-                    })
-                    .collect(),
+                            StepView {
+                                step: format!(
+                                    "{} {}",
+                                    step.step.subpoint(),
+                                    labels::duty(t, step.step)
+                                ),
+                                outcome,
+                                recorded_at: riga_time(step.recorded_at),
+                                recorded_by: text(&step.recorded_by),
+                                data,
+                            }
+                        })
+                        .collect(),
+                    access: held
+                        .access
+                        .into_iter()
+                        .map(|event| AccessView {
+                            when: riga_time(event.occurred_at),
+                            who: text(&event.actor),
+                            what: {
+                                let action = labels::action(t, &event.action)
+                                    .unwrap_or(t.review.action_other);
+                                match event.details.get("page").and_then(Value::as_str) {
+                                    Some(page) => {
+                                        format!("{action}: {}", labels::viewed_page(t, page))
+                                    }
+                                    None => action.to_owned(),
+                                }
+                            },
+                        })
+                        .collect(),
+                    reviews: held
+                        .reviews
+                        .into_iter()
+                        .map(|review| ReviewView {
+                            when: riga_time(review.reviewed_at),
+                            who: review.reviewer.clone(),
+                            verdict: labels::verdict(t, review.verdict).to_owned(),
+                            remark: review.remark.clone(),
+                        })
+                        .collect(),
+                }
             })
             .collect()
     }
@@ -331,60 +342,60 @@ impl Found {
             cases: self
                 .cases
                 .iter()
-                .map(|case| ExportCase {
-                    id: case.id,
-                    centre_code: &case.centre_code,
-                    centre_name: &case.centre_name,
-                    eservice_code: &case.eservice_code,
-                    eservice_name_lv: &case.eservice_name_lv,
-                    eservice_name_en: &case.eservice_name_en,
-                    status: case.status,
-                    opened_at: case.opened_at,
-                    finished_at: case.finished_at,
-                    retention_until: case.retention_until,
-                    client_given_names: case.client_given_names.as_deref(),
-                    client_surnames: case.client_surnames.as_deref(),
-                    client_personal_code: case.client_personal_code.as_deref(),
-                    notify_channel: case.notify_channel,
-                    notify_contact: case.notify_contact.as_deref(),
-                    portal_reference: case.portal_reference.as_deref(),
-                    stop_reason: case.stop_reason,
-                    stop_remark: case.stop_remark.as_deref(),
-                    steps: self
-                        .steps
-                        .iter()
-                        .filter(|step| step.case_id == case.id)
-                        .map(|step| ExportStep {
-                            step: step.step,
-                            outcome: step.outcome,
-                            reason: step.reason,
-                            recorded_at: step.recorded_at,
-                            recorded_by: step.recorded_by.as_deref(),
-                            data: &step.data,
-                        })
-                        .collect(),
-                    access_events: self
-                        .access
-                        .iter()
-                        .filter(|event| event.case_id == case.id)
-                        .map(|event| ExportAccess {
-                            action: &event.action,
-                            occurred_at: event.occurred_at,
-                            by: event.actor.as_deref(),
-                            details: &event.details,
-                        })
-                        .collect(),
-                    reviews: self
-                        .reviews
-                        .iter()
-                        .filter(|review| review.case_id == case.id)
-                        .map(|review| ExportReview {
-                            reviewed_at: review.reviewed_at,
-                            by: &review.reviewer,
-                            verdict: review.verdict,
-                            remark: &review.remark,
-                        })
-                        .collect(),
+                .map(|case| {
+                    let held = self.held(case.id);
+                    ExportCase {
+                        id: case.id,
+                        centre_code: &case.centre_code,
+                        centre_name: &case.centre_name,
+                        eservice_code: &case.eservice_code,
+                        eservice_name_lv: &case.eservice_name_lv,
+                        eservice_name_en: &case.eservice_name_en,
+                        status: case.status,
+                        opened_at: case.opened_at,
+                        finished_at: case.finished_at,
+                        retention_until: case.retention_until,
+                        client_given_names: case.client_given_names.as_deref(),
+                        client_surnames: case.client_surnames.as_deref(),
+                        client_personal_code: case.client_personal_code.as_deref(),
+                        notify_channel: case.notify_channel,
+                        notify_contact: case.notify_contact.as_deref(),
+                        portal_reference: case.portal_reference.as_deref(),
+                        stop_reason: case.stop_reason,
+                        stop_remark: case.stop_remark.as_deref(),
+                        steps: held
+                            .steps
+                            .into_iter()
+                            .map(|step| ExportStep {
+                                step: step.step,
+                                outcome: step.outcome,
+                                reason: step.reason,
+                                recorded_at: step.recorded_at,
+                                recorded_by: step.recorded_by.as_deref(),
+                                data: &step.data,
+                            })
+                            .collect(),
+                        access_events: held
+                            .access
+                            .into_iter()
+                            .map(|event| ExportAccess {
+                                action: &event.action,
+                                occurred_at: event.occurred_at,
+                                by: event.actor.as_deref(),
+                                details: &event.details,
+                            })
+                            .collect(),
+                        reviews: held
+                            .reviews
+                            .into_iter()
+                            .map(|review| ExportReview {
+                                reviewed_at: review.reviewed_at,
+                                by: &review.reviewer,
+                                verdict: review.verdict,
+                                remark: &review.remark,
+                            })
+                            .collect(),
+                    }
                 })
                 .collect(),
         }
@@ -399,6 +410,11 @@ fn joined(first: &Option<String>, second: &Option<String>, separator: &str) -> S
         .cloned()
         .collect::<Vec<_>>()
         .join(separator)
+}
+
+/// A code's label and the text that goes with it, as far as they are there ("E-pasts: …").
+fn labelled(label: Option<&str>, text: &Option<String>) -> String {
+    joined(&label.map(str::to_owned), text, ": ")
 }
 
 #[derive(Serialize)]
