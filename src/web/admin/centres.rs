@@ -3,9 +3,9 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-use super::{Done, Errors, see_other};
+use super::{Done, Errors, FormPage, account_errors, push_account_error, see_other_done};
 use crate::domain::ids::CentreId;
 use crate::domain::staff::{
     CENTRE_CODE_MAX_CHARS, CONTACT_MAX_CHARS, CentreContact, CentreKind, ContactPart,
@@ -176,22 +176,39 @@ impl CentreForm {
     }
 }
 
-pub async fn new(page: Page) -> CentreForm {
-    CentreForm {
-        page,
-        id: None,
-        form: CentreValues {
-            code: String::new(),
-            name: String::new(),
-            municipality: String::new(),
-            kind: CentreKind::Local.code().to_owned(),
-            retention_years: "10".to_owned(),
-            active: true,
-            contact: CentreContact::default(),
-        },
-        errors: Errors::default(),
-        notice: None,
+impl FormPage for CentreForm {
+    /// The centre's id; `None` for a new centre.
+    type Record = Option<CentreId>;
+    type Values = CentreValues;
+
+    fn build(
+        page: Page,
+        id: Option<CentreId>,
+        form: CentreValues,
+        errors: Errors,
+        notice: Option<&'static str>,
+    ) -> Self {
+        Self {
+            page,
+            id,
+            form,
+            errors,
+            notice,
+        }
     }
+}
+
+pub async fn new(page: Page) -> CentreForm {
+    let values = CentreValues {
+        code: String::new(),
+        name: String::new(),
+        municipality: String::new(),
+        kind: CentreKind::Local.code().to_owned(),
+        retention_years: "10".to_owned(),
+        active: true,
+        contact: CentreContact::default(),
+    };
+    CentreForm::fresh(page, None, values)
 }
 
 /// Reads the typed values into an input for `accounts`, or says everything that is wrong with
@@ -217,7 +234,7 @@ fn input(page: &Page, form: &CentreValues) -> Result<CentreInput, Result<Errors,
         contact: form.contact.clone(),
     };
     let problems = AccountError::Invalid(accounts::centre_problems(&input));
-    push_error(page, &mut errors, problems).map_err(Err)?;
+    push_account_error(page, &mut errors, problems, field_of).map_err(Err)?;
     if errors.is_empty() {
         Ok(input)
     } else {
@@ -225,29 +242,18 @@ fn input(page: &Page, form: &CentreValues) -> Result<CentreInput, Result<Errors,
     }
 }
 
-fn field_error(page: &Page, error: AccountError) -> Result<Errors, AppError> {
-    let mut errors = Errors::default();
-    push_error(page, &mut errors, error)?;
-    Ok(errors)
-}
-
-/// Puts `error` beside its field; one that is not about a field is the page's error.
-fn push_error(page: &Page, errors: &mut Errors, error: AccountError) -> Result<(), AppError> {
+/// The field of this form that `error` is about, and its message.
+fn field_of(page: &Page, error: AccountError) -> Result<(&'static str, &'static str), AppError> {
     let t = page.t.admin;
-    match error {
-        AccountError::Invalid(problems) => {
-            for problem in problems {
-                push_error(page, errors, problem)?;
-            }
-        }
+    Ok(match error {
         // A centre outside the administrator's reach is not theirs to know of.
         AccountError::UnknownCentre(_) => return Err(AppError::NotFound),
-        AccountError::BadCentreCode => errors.push("code", t.centre_code_invalid),
-        AccountError::DuplicateCentreCode => errors.push("code", t.centre_code_taken),
-        AccountError::BadName => errors.push("name", t.name_invalid),
-        AccountError::BadMunicipality => errors.push("municipality", t.municipality_invalid),
-        AccountError::BadRetention => errors.push("retention_years", t.retention_invalid),
-        AccountError::BadContact(part) => errors.push(
+        AccountError::BadCentreCode => ("code", t.centre_code_invalid),
+        AccountError::DuplicateCentreCode => ("code", t.centre_code_taken),
+        AccountError::BadName => ("name", t.name_invalid),
+        AccountError::BadMunicipality => ("municipality", t.municipality_invalid),
+        AccountError::BadRetention => ("retention_years", t.retention_invalid),
+        AccountError::BadContact(part) => (
             part.field(),
             match part {
                 ContactPart::Phone => t.contact_phone_invalid,
@@ -256,8 +262,7 @@ fn push_error(page: &Page, errors: &mut Errors, error: AccountError) -> Result<(
             },
         ),
         other => return Err(anyhow::Error::from(other).into()),
-    }
-    Ok(())
+    })
 }
 
 pub async fn create(
@@ -270,19 +275,12 @@ pub async fn create(
     let result = match input(&page, &form) {
         Ok(input) => accounts::add_centre(&state.db, state.clock.as_ref(), user.actor(), &input)
             .await
-            .map_err(|error| field_error(&page, error)),
+            .map_err(|error| account_errors(&page, error, field_of)),
         Err(errors) => Err(errors),
     };
     match result {
-        Ok(id) => Ok(see_other(format!("/admin/centres/{id}?done=added"))),
-        Err(errors) => Ok(CentreForm {
-            page,
-            id: None,
-            form,
-            errors: errors?,
-            notice: None,
-        }
-        .into_response()),
+        Ok(id) => Ok(see_other_done(format!("/admin/centres/{id}"), "added")),
+        Err(errors) => Ok(CentreForm::again(page, None, form, errors?)),
     }
 }
 
@@ -296,14 +294,8 @@ pub async fn show(
     let centre = store::centres::get(&state.db, id, &user.centres)
         .await?
         .ok_or(AppError::NotFound)?;
-    let notice = done.message(&page);
-    Ok(CentreForm {
-        page,
-        id: Some(id),
-        form: CentreValues::from_centre(&centre),
-        errors: Errors::default(),
-        notice,
-    })
+    let values = CentreValues::from_centre(&centre);
+    Ok(CentreForm::shown(page, Some(id), values, &done))
 }
 
 pub async fn update(
@@ -318,19 +310,12 @@ pub async fn update(
         Ok(input) => {
             accounts::edit_centre(&state.db, state.clock.as_ref(), user.actor(), id, &input)
                 .await
-                .map_err(|error| field_error(&page, error))
+                .map_err(|error| account_errors(&page, error, field_of))
         }
         Err(errors) => Err(errors),
     };
     match result {
-        Ok(()) => Ok(see_other(format!("/admin/centres/{id}?done=saved"))),
-        Err(errors) => Ok(CentreForm {
-            page,
-            id: Some(id),
-            form,
-            errors: errors?,
-            notice: None,
-        }
-        .into_response()),
+        Ok(()) => Ok(see_other_done(format!("/admin/centres/{id}"), "saved")),
+        Err(errors) => Ok(CentreForm::again(page, Some(id), form, errors?)),
     }
 }

@@ -4,10 +4,10 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
 use super::eservices::form_errors;
-use super::{Done, Errors, see_other};
+use super::{Done, Errors, FormPage, see_other_done};
 use crate::domain::catalogue::{CODE_MAX_CHARS, EID_MEANS_NAME_MAX_CHARS};
 use crate::service::catalogue::{self, EidMeansInput};
 use crate::store::{self, catalogue::EidMeans};
@@ -71,6 +71,28 @@ impl EidMeansForm {
     }
 }
 
+impl FormPage for EidMeansForm {
+    /// Whether the means exists already (its code is then fixed).
+    type Record = bool;
+    type Values = EidMeansInput;
+
+    fn build(
+        page: Page,
+        existing: bool,
+        form: EidMeansInput,
+        errors: Errors,
+        notice: Option<&'static str>,
+    ) -> Self {
+        Self {
+            page,
+            existing,
+            form,
+            errors,
+            notice,
+        }
+    }
+}
+
 fn input(form: &Posted) -> EidMeansInput {
     EidMeansInput {
         code: form.get("code"),
@@ -81,16 +103,11 @@ fn input(form: &Posted) -> EidMeansInput {
 }
 
 pub async fn new(page: Page) -> EidMeansForm {
-    EidMeansForm {
-        page,
-        existing: false,
-        form: EidMeansInput {
-            active: true,
-            ..EidMeansInput::default()
-        },
-        errors: Errors::default(),
-        notice: None,
-    }
+    let values = EidMeansInput {
+        active: true,
+        ..EidMeansInput::default()
+    };
+    EidMeansForm::fresh(page, false, values)
 }
 
 pub async fn create(
@@ -101,15 +118,11 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let form = input(&form);
     match catalogue::add_eid_means(&state.db, state.clock.as_ref(), user.actor(), &form).await {
-        Ok(_) => Ok(see_other("/admin/eid-means?done=added".to_owned())),
-        Err(error) => Ok(EidMeansForm {
-            errors: form_errors(&page, error)?,
-            page,
-            existing: false,
-            form,
-            notice: None,
+        Ok(_) => Ok(see_other_done("/admin/eid-means", "added")),
+        Err(error) => {
+            let errors = form_errors(&page, error)?;
+            Ok(EidMeansForm::again(page, false, form, errors))
         }
-        .into_response()),
     }
 }
 
@@ -122,19 +135,13 @@ pub async fn show(
     let means = store::catalogue::eid_means_by_code(&state.db, &code)
         .await?
         .ok_or(AppError::NotFound)?;
-    let notice = done.message(&page);
-    Ok(EidMeansForm {
-        page,
-        existing: true,
-        form: EidMeansInput {
-            code: means.code,
-            name_lv: means.name_lv,
-            name_en: means.name_en,
-            active: means.active,
-        },
-        errors: Errors::default(),
-        notice,
-    })
+    let values = EidMeansInput {
+        code: means.code,
+        name_lv: means.name_lv,
+        name_en: means.name_en,
+        active: means.active,
+    };
+    Ok(EidMeansForm::shown(page, true, values, &done))
 }
 
 pub async fn update(
@@ -152,17 +159,13 @@ pub async fn update(
         ..input(&form)
     };
     match catalogue::edit_eid_means(&state.db, state.clock.as_ref(), user.actor(), &form).await {
-        Ok(()) => Ok(see_other(format!(
-            "/admin/eid-means/{}?done=saved",
-            form.code
-        ))),
-        Err(error) => Ok(EidMeansForm {
-            errors: form_errors(&page, error)?,
-            page,
-            existing: true,
-            form,
-            notice: None,
+        Ok(()) => Ok(see_other_done(
+            format!("/admin/eid-means/{}", form.code),
+            "saved",
+        )),
+        Err(error) => {
+            let errors = form_errors(&page, error)?;
+            Ok(EidMeansForm::again(page, true, form, errors))
         }
-        .into_response()),
     }
 }

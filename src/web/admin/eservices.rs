@@ -4,9 +4,9 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-use super::{Done, Errors, see_other};
+use super::{Done, Errors, FormPage, see_other_done};
 use crate::domain::catalogue::{CODE_MAX_CHARS, DataCategory, ESERVICE_TEXT_MAX_CHARS};
 use crate::service::catalogue::{self, CatalogueError, EserviceInput, Problem};
 use crate::store::{self, catalogue::Eservice};
@@ -70,14 +70,34 @@ pub async fn list(
 #[template(path = "admin/eservice_form.html")]
 pub struct EserviceForm {
     page: Page,
-    id: Option<i64>,
-    is_example: bool,
+    /// The entry being edited; `None` for a new one.
+    entry: Option<Entry>,
     form: EserviceInput,
     errors: Errors,
     notice: Option<&'static str>,
 }
 
+/// A stored entry: its id, and whether it is one of the seeded examples.
+#[derive(Debug, Clone, Copy)]
+pub struct Entry {
+    id: i64,
+    is_example: bool,
+}
+
+impl Entry {
+    fn of(eservice: &Eservice) -> Self {
+        Self {
+            id: eservice.id,
+            is_example: eservice.is_example,
+        }
+    }
+}
+
 impl EserviceForm {
+    fn is_example(&self) -> bool {
+        self.entry.is_some_and(|entry| entry.is_example)
+    }
+
     /// The fields before the capabilities.
     fn naming(&self) -> Vec<Field> {
         let (a, form) = (self.page.t.admin, &self.form);
@@ -140,9 +160,30 @@ impl EserviceForm {
     }
 
     fn action(&self) -> String {
-        match self.id {
-            Some(id) => format!("/admin/eservices/{id}"),
+        match self.entry {
+            Some(entry) => format!("/admin/eservices/{}", entry.id),
             None => "/admin/eservices/new".to_owned(),
+        }
+    }
+}
+
+impl FormPage for EserviceForm {
+    type Record = Option<Entry>;
+    type Values = EserviceInput;
+
+    fn build(
+        page: Page,
+        entry: Option<Entry>,
+        form: EserviceInput,
+        errors: Errors,
+        notice: Option<&'static str>,
+    ) -> Self {
+        Self {
+            page,
+            entry,
+            form,
+            errors,
+            notice,
         }
     }
 }
@@ -192,19 +233,13 @@ pub fn form_errors(page: &Page, error: CatalogueError) -> Result<Errors, AppErro
 }
 
 pub async fn new(page: Page) -> EserviceForm {
-    EserviceForm {
-        page,
-        id: None,
-        is_example: false,
-        form: EserviceInput {
-            authorised_submission: true,
-            active: true,
-            data_categories: vec![DataCategory::Identity.code().to_owned()],
-            ..EserviceInput::default()
-        },
-        errors: Errors::default(),
-        notice: None,
-    }
+    let values = EserviceInput {
+        authorised_submission: true,
+        active: true,
+        data_categories: vec![DataCategory::Identity.code().to_owned()],
+        ..EserviceInput::default()
+    };
+    EserviceForm::fresh(page, None, values)
 }
 
 pub async fn create(
@@ -215,16 +250,11 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let form = input(&form);
     match catalogue::add_eservice(&state.db, state.clock.as_ref(), user.actor(), &form).await {
-        Ok(id) => Ok(see_other(format!("/admin/eservices/{id}?done=added"))),
-        Err(error) => Ok(EserviceForm {
-            errors: form_errors(&page, error)?,
-            page,
-            id: None,
-            is_example: false,
-            form,
-            notice: None,
+        Ok(id) => Ok(see_other_done(format!("/admin/eservices/{id}"), "added")),
+        Err(error) => {
+            let errors = form_errors(&page, error)?;
+            Ok(EserviceForm::again(page, None, form, errors))
         }
-        .into_response()),
     }
 }
 
@@ -237,25 +267,19 @@ pub async fn show(
     let eservice = store::catalogue::eservice(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
-    let notice = done.message(&page);
-    Ok(EserviceForm {
-        page,
-        id: Some(id),
-        is_example: eservice.is_example,
-        form: EserviceInput {
-            code: eservice.code,
-            name_lv: eservice.name_lv,
-            name_en: eservice.name_en,
-            institution: eservice.institution,
-            authorised_submission: eservice.authorised_submission,
-            gives_planned_time: eservice.gives_planned_time,
-            gives_result: eservice.gives_result,
-            data_categories: eservice.data_categories,
-            active: eservice.active,
-        },
-        errors: Errors::default(),
-        notice,
-    })
+    let entry = Entry::of(&eservice);
+    let values = EserviceInput {
+        code: eservice.code,
+        name_lv: eservice.name_lv,
+        name_en: eservice.name_en,
+        institution: eservice.institution,
+        authorised_submission: eservice.authorised_submission,
+        gives_planned_time: eservice.gives_planned_time,
+        gives_result: eservice.gives_result,
+        data_categories: eservice.data_categories,
+        active: eservice.active,
+    };
+    Ok(EserviceForm::shown(page, Some(entry), values, &done))
 }
 
 pub async fn update(
@@ -268,17 +292,13 @@ pub async fn update(
     let eservice = store::catalogue::eservice(&state.db, id)
         .await?
         .ok_or(AppError::NotFound)?;
+    let entry = Entry::of(&eservice);
     let form = input(&form);
     match catalogue::edit_eservice(&state.db, state.clock.as_ref(), user.actor(), id, &form).await {
-        Ok(()) => Ok(see_other(format!("/admin/eservices/{id}?done=saved"))),
-        Err(error) => Ok(EserviceForm {
-            errors: form_errors(&page, error)?,
-            page,
-            id: Some(id),
-            is_example: eservice.is_example,
-            form,
-            notice: None,
+        Ok(()) => Ok(see_other_done(format!("/admin/eservices/{id}"), "saved")),
+        Err(error) => {
+            let errors = form_errors(&page, error)?;
+            Ok(EserviceForm::again(page, Some(entry), form, errors))
         }
-        .into_response()),
     }
 }

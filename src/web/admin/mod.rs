@@ -12,6 +12,8 @@ mod eservices;
 mod notices;
 mod staff;
 
+use std::fmt::Display;
+
 use axum::Router;
 use axum::http::HeaderValue;
 use axum::http::header::CACHE_CONTROL;
@@ -20,8 +22,10 @@ use axum::routing::{get, post};
 use serde::Deserialize;
 
 use super::AppState;
+use super::error::AppError;
 pub use super::form::Errors;
 use super::page::Page;
+use crate::service::accounts::AccountError;
 
 /// The admin pages; the caller puts the guard around them.
 pub fn routes() -> Router<AppState> {
@@ -105,7 +109,75 @@ pub fn no_store(response: impl IntoResponse) -> Response {
     response
 }
 
-/// A redirect after a successful POST.
-pub fn see_other(path: String) -> Response {
-    Redirect::to(&path).into_response()
+/// The redirect after a successful POST: to `path`, saying what was done there (`?done=added`,
+/// read back by `Done`).
+pub fn see_other_done(path: impl Display, done: &str) -> Response {
+    Redirect::to(&format!("{path}?done={done}")).into_response()
+}
+
+/// One of the administrator's form pages (a centre, a staff account, an e-service, an eID means,
+/// a notice version). The one page shows a new record's form, a stored record's, and the values
+/// as typed again with each error beside its field; the handlers build it in these three ways.
+pub trait FormPage: IntoResponse + Sized {
+    /// Which record the page is of, and what else it shows besides the form's values.
+    type Record;
+    /// The form's values, as stored or as typed.
+    type Values;
+
+    fn build(
+        page: Page,
+        record: Self::Record,
+        values: Self::Values,
+        errors: Errors,
+        notice: Option<&'static str>,
+    ) -> Self;
+
+    /// The form with nothing to report: a new record's, or a stored one's.
+    fn fresh(page: Page, record: Self::Record, values: Self::Values) -> Self {
+        Self::build(page, record, values, Errors::default(), None)
+    }
+
+    /// A stored record's form, with the message of what was just done to it.
+    fn shown(page: Page, record: Self::Record, values: Self::Values, done: &Done) -> Self {
+        let notice = done.message(&page);
+        Self::build(page, record, values, Errors::default(), notice)
+    }
+
+    /// The form again after a refused POST: the values as typed, each error beside its field.
+    fn again(page: Page, record: Self::Record, values: Self::Values, errors: Errors) -> Response {
+        Self::build(page, record, values, errors, None).into_response()
+    }
+}
+
+/// Where one problem of a refused account change goes on a form: the field it is about and its
+/// message, or the error page when it is about no field of that form.
+pub type FieldOf = fn(&Page, AccountError) -> Result<(&'static str, &'static str), AppError>;
+
+/// The form errors of a refused account change, each placed by the form's `field_of`.
+pub fn account_errors(
+    page: &Page,
+    error: AccountError,
+    field_of: FieldOf,
+) -> Result<Errors, AppError> {
+    let mut errors = Errors::default();
+    push_account_error(page, &mut errors, error, field_of)?;
+    Ok(errors)
+}
+
+/// Puts `error`, or each problem of an `Invalid` one, beside its field.
+pub fn push_account_error(
+    page: &Page,
+    errors: &mut Errors,
+    error: AccountError,
+    field_of: FieldOf,
+) -> Result<(), AppError> {
+    if let AccountError::Invalid(problems) = error {
+        for problem in problems {
+            push_account_error(page, errors, problem, field_of)?;
+        }
+    } else {
+        let (field, message) = field_of(page, error)?;
+        errors.push(field, message);
+    }
+    Ok(())
 }

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
 use super::eservices::form_errors;
-use super::{Done, Errors, see_other};
+use super::{Done, Errors, FormPage, see_other_done};
 use crate::domain::catalogue::NOTICE_ITEM_MAX_CHARS;
 use crate::domain::today_in_riga;
 use crate::present::format::date;
@@ -62,16 +62,25 @@ pub struct Item<'a> {
 pub struct NoticeForm {
     page: Page,
     /// The version being edited or looked at; `None` for a new one.
-    id: Option<i64>,
-    version: Option<i32>,
-    /// When the version was first shown to a client: then it can no longer be edited.
-    shown_on: Option<String>,
+    version: Option<Version>,
     form: NoticeInput,
     errors: Errors,
     notice: Option<&'static str>,
 }
 
+/// A stored version: its id, its number, and when it was first shown to a client (from then on
+/// it can no longer be edited).
+pub struct Version {
+    id: i64,
+    number: i32,
+    shown_on: Option<String>,
+}
+
 impl NoticeForm {
+    fn shown_on(&self) -> Option<&str> {
+        self.version.as_ref()?.shown_on.as_deref()
+    }
+
     fn effective_from(&self) -> Field {
         let a = self.page.t.admin;
         let value = self.form.effective_from.clone();
@@ -139,9 +148,30 @@ impl NoticeForm {
     }
 
     fn action(&self) -> String {
-        match self.id {
-            Some(id) => format!("/admin/notices/{id}"),
+        match &self.version {
+            Some(version) => format!("/admin/notices/{}", version.id),
             None => "/admin/notices/new".to_owned(),
+        }
+    }
+}
+
+impl FormPage for NoticeForm {
+    type Record = Option<Version>;
+    type Values = NoticeInput;
+
+    fn build(
+        page: Page,
+        version: Option<Version>,
+        form: NoticeInput,
+        errors: Errors,
+        notice: Option<&'static str>,
+    ) -> Self {
+        Self {
+            page,
+            version,
+            form,
+            errors,
+            notice,
         }
     }
 }
@@ -169,18 +199,11 @@ fn input(form: &Posted) -> NoticeInput {
 /// A new version, prefilled with the latest version's text and today's date.
 pub async fn new(State(state): State<AppState>, page: Page) -> Result<NoticeForm, AppError> {
     let latest = store::catalogue::notice(&state.db, None).await?;
-    Ok(NoticeForm {
-        page,
-        id: None,
-        version: None,
-        shown_on: None,
-        form: NoticeInput {
-            effective_from: today_in_riga(state.clock.now()).to_string(),
-            text: latest.map(|notice| notice.text).unwrap_or_default(),
-        },
-        errors: Errors::default(),
-        notice: None,
-    })
+    let values = NoticeInput {
+        effective_from: today_in_riga(state.clock.now()).to_string(),
+        text: latest.map(|notice| notice.text).unwrap_or_default(),
+    };
+    Ok(NoticeForm::fresh(page, None, values))
 }
 
 pub async fn create(
@@ -191,36 +214,35 @@ pub async fn create(
 ) -> Result<Response, AppError> {
     let form = input(&form);
     match catalogue::add_notice(&state.db, state.clock.as_ref(), user.actor(), &form).await {
-        Ok(id) => Ok(see_other(format!("/admin/notices/{id}?done=added"))),
-        Err(error) => Ok(NoticeForm {
-            errors: form_errors(&page, error)?,
-            page,
-            id: None,
-            version: None,
-            shown_on: None,
-            form,
-            notice: None,
+        Ok(id) => Ok(see_other_done(format!("/admin/notices/{id}"), "added")),
+        Err(error) => {
+            let errors = form_errors(&page, error)?;
+            Ok(NoticeForm::again(page, None, form, errors))
         }
-        .into_response()),
     }
 }
 
-async fn stored(state: &AppState, page: Page, id: i64) -> Result<NoticeForm, AppError> {
+/// Version `id` and its values as stored.
+async fn stored(state: &AppState, id: i64) -> Result<(Version, NoticeInput), AppError> {
     let notice = store::catalogue::notice(&state.db, Some(id))
         .await?
         .ok_or(AppError::NotFound)?;
-    Ok(NoticeForm {
-        page,
-        id: Some(id),
-        version: Some(notice.version),
+    let version = Version {
+        id,
+        number: notice.version,
         shown_on: notice.first_shown_at.map(|at| date(today_in_riga(at))),
-        form: NoticeInput {
-            effective_from: notice.effective_from.to_string(),
-            text: notice.text,
-        },
-        errors: Errors::default(),
-        notice: None,
-    })
+    };
+    let values = NoticeInput {
+        effective_from: notice.effective_from.to_string(),
+        text: notice.text,
+    };
+    Ok((version, values))
+}
+
+/// A version already shown to a client, which can no longer be edited.
+fn cannot_edit(page: Page, version: Version, values: NoticeInput) -> Response {
+    let form = NoticeForm::fresh(page, Some(version), values);
+    (StatusCode::CONFLICT, form).into_response()
 }
 
 pub async fn show(
@@ -229,11 +251,8 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(done): Query<Done>,
 ) -> Result<NoticeForm, AppError> {
-    let notice = done.message(&page);
-    Ok(NoticeForm {
-        notice,
-        ..stored(&state, page, id).await?
-    })
+    let (version, values) = stored(&state, id).await?;
+    Ok(NoticeForm::shown(page, Some(version), values, &done))
 }
 
 pub async fn update(
@@ -243,23 +262,21 @@ pub async fn update(
     Path(id): Path<i64>,
     form: Posted,
 ) -> Result<Response, AppError> {
-    let current = stored(&state, page.clone(), id).await?;
-    if current.shown_on.is_some() {
-        return Ok((StatusCode::CONFLICT, current).into_response());
+    let (version, values) = stored(&state, id).await?;
+    if version.shown_on.is_some() {
+        return Ok(cannot_edit(page, version, values));
     }
     let form = input(&form);
     match catalogue::edit_notice(&state.db, state.clock.as_ref(), user.actor(), id, &form).await {
-        Ok(()) => Ok(see_other(format!("/admin/notices/{id}?done=saved"))),
+        Ok(()) => Ok(see_other_done(format!("/admin/notices/{id}"), "saved")),
         // Shown by a desk between the page's check and the update.
         Err(CatalogueError::NoticeShown) => {
-            let current = stored(&state, page, id).await?;
-            Ok((StatusCode::CONFLICT, current).into_response())
+            let (version, values) = stored(&state, id).await?;
+            Ok(cannot_edit(page, version, values))
         }
-        Err(error) => Ok(NoticeForm {
-            errors: form_errors(&page, error)?,
-            form,
-            ..current
+        Err(error) => {
+            let errors = form_errors(&page, error)?;
+            Ok(NoticeForm::again(page, Some(version), form, errors))
         }
-        .into_response()),
     }
 }

@@ -5,9 +5,9 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-use super::{Done, Errors, no_store, see_other};
+use super::{Done, Errors, FormPage, account_errors, no_store, push_account_error, see_other_done};
 use crate::domain::ids::{CentreId, StaffId};
 use crate::domain::staff::{NAME_MAX_CHARS, Role, USERNAME_MAX_CHARS};
 use crate::passwords::Secret;
@@ -90,15 +90,20 @@ impl StaffValues {
 #[template(path = "admin/staff_form.html")]
 pub struct StaffForm {
     page: Page,
+    account: Account,
+    form: StaffValues,
+    errors: Errors,
+    notice: Option<&'static str>,
+}
+
+/// Which account the form is of, and the centres it offers.
+pub struct Account {
     /// The account being edited; `None` for a new one.
     member: Option<StaffMember>,
     /// Whether the account is the administrator's own.
     own: bool,
-    form: StaffValues,
     /// The administrator's centres: the choices for home and supervised centres.
     centres: Vec<Centre>,
-    errors: Errors,
-    notice: Option<&'static str>,
 }
 
 impl StaffForm {
@@ -115,11 +120,13 @@ impl StaffForm {
             .collect();
         let centre = |centre: &Centre, label: String| (centre.id.to_string(), label);
         let homes = self
+            .account
             .centres
             .iter()
             .map(|c| centre(c, format!("{} — {}", c.code, c.name)))
             .collect();
         let supervised = self
+            .account
             .centres
             .iter()
             .map(|c| centre(c, c.code.clone()))
@@ -129,11 +136,12 @@ impl StaffForm {
             .max(USERNAME_MAX_CHARS);
         let mut role = Field::choose("role", a.role, Widget::Checkboxes, roles, &form.roles)
             .hint(a.roles_hint);
-        if self.own {
+        if self.account.own {
             role = role.hint(a.own_admin_role);
         }
         let home = std::slice::from_ref(&form.centre_id);
-        self.member
+        self.account
+            .member
             .is_none()
             .then_some(username)
             .into_iter()
@@ -156,6 +164,27 @@ impl StaffForm {
     }
 }
 
+impl FormPage for StaffForm {
+    type Record = Account;
+    type Values = StaffValues;
+
+    fn build(
+        page: Page,
+        account: Account,
+        form: StaffValues,
+        errors: Errors,
+        notice: Option<&'static str>,
+    ) -> Self {
+        Self {
+            page,
+            account,
+            form,
+            errors,
+            notice,
+        }
+    }
+}
+
 /// A choice of centres as typed (the service checks they are the administrator's).
 struct Choice {
     roles: Vec<Role>,
@@ -170,7 +199,7 @@ fn choice(page: &Page, form: &StaffValues, new: bool) -> Result<Choice, Result<E
     let mut errors = Errors::default();
     let username = new.then_some(form.username.as_str());
     let problems = AccountError::Invalid(accounts::person_problems(username, &form.full_name));
-    push_error(page, &mut errors, problems).map_err(Err)?;
+    push_account_error(page, &mut errors, problems, field_of).map_err(Err)?;
     let roles: Option<Vec<Role>> = form.roles.iter().map(|r| Role::from_code(r)).collect();
     let roles = roles.filter(|roles| !roles.is_empty());
     if roles.is_none() {
@@ -195,38 +224,26 @@ fn choice(page: &Page, form: &StaffValues, new: bool) -> Result<Choice, Result<E
     }
 }
 
-fn field_error(page: &Page, error: AccountError) -> Result<Errors, AppError> {
-    let mut errors = Errors::default();
-    push_error(page, &mut errors, error)?;
-    Ok(errors)
-}
-
-/// Puts `error` beside its field; one that is not about a field is the page's error.
-fn push_error(page: &Page, errors: &mut Errors, error: AccountError) -> Result<(), AppError> {
+/// The field of this form that `error` is about, and its message.
+fn field_of(page: &Page, error: AccountError) -> Result<(&'static str, &'static str), AppError> {
     let t = page.t.admin;
-    match error {
-        AccountError::Invalid(problems) => {
-            for problem in problems {
-                push_error(page, errors, problem)?;
-            }
-        }
-        AccountError::BadUsername => errors.push("username", t.username_invalid),
-        AccountError::DuplicateUsername => errors.push("username", t.username_taken),
-        AccountError::BadName => errors.push("full_name", t.name_invalid),
-        AccountError::SupervisesWithoutRole => errors.push("supervises", t.supervises_employee),
+    Ok(match error {
+        AccountError::BadUsername => ("username", t.username_invalid),
+        AccountError::DuplicateUsername => ("username", t.username_taken),
+        AccountError::BadName => ("full_name", t.name_invalid),
+        AccountError::SupervisesWithoutRole => ("supervises", t.supervises_employee),
         AccountError::UnknownCentre(_) | AccountError::OutOfScope => {
-            errors.push("centre_id", t.home_centre_invalid)
+            ("centre_id", t.home_centre_invalid)
         }
-        AccountError::SupervisedOutOfScope => errors.push("supervises", t.supervises_invalid),
+        AccountError::SupervisedOutOfScope => ("supervises", t.supervises_invalid),
         // An account beyond the administrator's centres is not theirs to know of.
         AccountError::UnknownUser => return Err(AppError::NotFound),
-        AccountError::CannotDropOwnAdminRole => errors.push("role", t.own_admin_role),
-        AccountError::NoRole => errors.push("role", t.role_invalid),
-        AccountError::CannotDisableSelf => errors.push("actions", t.own_disable),
-        AccountError::CannotResetOwnPassword => errors.push("actions", t.own_reset),
+        AccountError::CannotDropOwnAdminRole => ("role", t.own_admin_role),
+        AccountError::NoRole => ("role", t.role_invalid),
+        AccountError::CannotDisableSelf => ("actions", t.own_disable),
+        AccountError::CannotResetOwnPassword => ("actions", t.own_reset),
         other => return Err(anyhow::Error::from(other).into()),
-    }
-    Ok(())
+    })
 }
 
 pub async fn new(
@@ -234,20 +251,13 @@ pub async fn new(
     page: Page,
     user: CurrentUser,
 ) -> Result<StaffForm, AppError> {
-    let centres = store::centres::list(&state.db, &user.centres).await?;
-    Ok(StaffForm {
-        page,
-        member: None,
-        own: false,
-        form: StaffValues {
-            roles: vec![Role::Employee.code().to_owned()],
-            centre_id: user.centre_id.to_string(),
-            ..StaffValues::default()
-        },
-        centres,
-        errors: Errors::default(),
-        notice: None,
-    })
+    let account = account(&state, &user, None).await?;
+    let values = StaffValues {
+        roles: vec![Role::Employee.code().to_owned()],
+        centre_id: user.centre_id.to_string(),
+        ..StaffValues::default()
+    };
+    Ok(StaffForm::fresh(page, account, values))
 }
 
 /// The page that shows a one-time password, once.
@@ -270,9 +280,10 @@ pub async fn create(
     form: Posted,
 ) -> Result<Response, AppError> {
     let form = StaffValues::from_form(&form);
-    let centres = store::centres::list(&state.db, &user.centres).await?;
+    let account = account(&state, &user, None).await?;
     let code_of = |id: CentreId| {
-        centres
+        account
+            .centres
             .iter()
             .find(|centre| centre.id == id)
             .map(|centre| centre.code.clone())
@@ -296,7 +307,7 @@ pub async fn create(
                 None,
             )
             .await;
-            added.map_err(|error| field_error(&page, error))
+            added.map_err(|error| account_errors(&page, error, field_of))
         }
         Err(errors) => Err(errors),
     };
@@ -317,16 +328,7 @@ pub async fn create(
                 password,
             }))
         }
-        Err(errors) => Ok(StaffForm {
-            page,
-            member: None,
-            own: false,
-            form,
-            centres,
-            errors: errors?,
-            notice: None,
-        }
-        .into_response()),
+        Err(errors) => Ok(StaffForm::again(page, account, form, errors?)),
     }
 }
 
@@ -341,25 +343,30 @@ async fn member(
         .ok_or(AppError::NotFound)
 }
 
-async fn edit_page(
+/// The form's account (`None` for a new one), with the administrator's centres to choose from.
+async fn account(
     state: &AppState,
-    page: Page,
     user: &CurrentUser,
-    member: StaffMember,
-    form: Option<StaffValues>,
-    errors: Errors,
-    notice: Option<&'static str>,
-) -> Result<StaffForm, AppError> {
+    member: Option<StaffMember>,
+) -> Result<Account, AppError> {
     let centres = store::centres::list(&state.db, &user.centres).await?;
-    Ok(StaffForm {
-        page,
-        own: member.id == user.id,
-        form: form.unwrap_or_else(|| StaffValues::from_member(&member)),
-        member: Some(member),
+    let own = member.as_ref().is_some_and(|member| member.id == user.id);
+    Ok(Account {
+        member,
+        own,
         centres,
-        errors,
-        notice,
     })
+}
+
+/// Account `id` and its values as stored, if it belongs to one of the administrator's centres.
+async fn stored(
+    state: &AppState,
+    user: &CurrentUser,
+    id: StaffId,
+) -> Result<(Account, StaffValues), AppError> {
+    let member = member(state, user, id).await?;
+    let values = StaffValues::from_member(&member);
+    Ok((account(state, user, Some(member)).await?, values))
 }
 
 pub async fn show(
@@ -369,9 +376,8 @@ pub async fn show(
     Path(id): Path<StaffId>,
     Query(done): Query<Done>,
 ) -> Result<StaffForm, AppError> {
-    let member = member(&state, &user, id).await?;
-    let notice = done.message(&page);
-    edit_page(&state, page, &user, member, None, Errors::default(), notice).await
+    let (account, values) = stored(&state, &user, id).await?;
+    Ok(StaffForm::shown(page, account, values, &done))
 }
 
 pub async fn update(
@@ -394,16 +400,16 @@ pub async fn update(
             };
             accounts::edit_user(&state.db, state.clock.as_ref(), user.actor(), id, &change)
                 .await
-                .map_err(|error| field_error(&page, error))
+                .map_err(|error| account_errors(&page, error, field_of))
         }
         Err(errors) => Err(errors),
     };
     match result {
-        Ok(()) => Ok(see_other(format!("/admin/staff/{id}?done=saved"))),
+        Ok(()) => Ok(see_other_done(format!("/admin/staff/{id}"), "saved")),
         Err(errors) => {
             let errors = errors?;
-            let page = edit_page(&state, page, &user, member, Some(form), errors, None).await?;
-            Ok(page.into_response())
+            let account = account(&state, &user, Some(member)).await?;
+            Ok(StaffForm::again(page, account, form, errors))
         }
     }
 }
@@ -418,12 +424,11 @@ async fn act(
     result: Result<(), AccountError>,
 ) -> Result<Response, AppError> {
     match result {
-        Ok(()) => Ok(see_other(format!("/admin/staff/{id}?done={done}"))),
+        Ok(()) => Ok(see_other_done(format!("/admin/staff/{id}"), done)),
         Err(error) => {
-            let errors = field_error(&page, error)?;
-            let member = member(&state, &user, id).await?;
-            let page = edit_page(&state, page, &user, member, None, errors, None).await?;
-            Ok(page.into_response())
+            let errors = account_errors(&page, error, field_of)?;
+            let (account, values) = stored(&state, &user, id).await?;
+            Ok(StaffForm::again(page, account, values, errors))
         }
     }
 }
