@@ -6,8 +6,7 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
-use super::eservices::form_errors;
-use super::{Done, Errors, FormPage, see_other_done};
+use super::{Done, Errors, FormPage, catalogue_errors, see_other_done};
 use crate::domain::catalogue::{CODE_MAX_CHARS, EID_MEANS_NAME_MAX_CHARS};
 use crate::service::catalogue::{self, EidMeansInput};
 use crate::store::{self, catalogue::EidMeans};
@@ -120,7 +119,7 @@ pub async fn create(
     match catalogue::add_eid_means(&state.db, state.clock.as_ref(), user.actor(), &form).await {
         Ok(_) => Ok(see_other_done("/admin/eid-means", "added")),
         Err(error) => {
-            let errors = form_errors(&page, error)?;
+            let errors = catalogue_errors(&page, error)?;
             Ok(EidMeansForm::again(page, false, form, errors))
         }
     }
@@ -164,7 +163,7 @@ pub async fn update(
             "saved",
         )),
         Err(error) => {
-            let errors = form_errors(&page, error)?;
+            let errors = catalogue_errors(&page, error)?;
             Ok(EidMeansForm::again(page, true, form, errors))
         }
     }

@@ -6,9 +6,9 @@ use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
-use super::{Done, Errors, FormPage, see_other_done};
+use super::{Done, Errors, FormPage, catalogue_errors, see_other_done};
 use crate::domain::catalogue::{CODE_MAX_CHARS, DataCategory, ESERVICE_TEXT_MAX_CHARS};
-use crate::service::catalogue::{self, CatalogueError, EserviceInput, Problem};
+use crate::service::catalogue::{self, EserviceInput};
 use crate::store::{self, catalogue::Eservice};
 use crate::web::AppState;
 use crate::web::error::AppError;
@@ -202,36 +202,6 @@ fn input(form: &Posted) -> EserviceInput {
     }
 }
 
-/// The message of a catalogue form problem.
-pub fn problem_message(page: &Page, problem: Problem) -> &'static str {
-    let t = page.t.admin;
-    match problem {
-        Problem::Required => t.required,
-        Problem::TooLong => t.too_long,
-        Problem::ControlCharacters => page.t.cases.err_control_characters,
-        Problem::BadCode => t.catalogue_code_invalid,
-        Problem::DuplicateCode => t.catalogue_code_taken,
-        Problem::UnknownCategory => t.category_unknown,
-        Problem::BadDate => t.date_invalid,
-    }
-}
-
-/// The form errors of a refused catalogue change; anything else is an error page.
-pub fn form_errors(page: &Page, error: CatalogueError) -> Result<Errors, AppError> {
-    match error {
-        CatalogueError::Invalid(problems) => {
-            let mut errors = Errors::default();
-            for (field, problem) in problems {
-                errors.push(field, problem_message(page, problem));
-            }
-            Ok(errors)
-        }
-        CatalogueError::NotFound => Err(AppError::NotFound),
-        CatalogueError::Database(error) => Err(error.into()),
-        other => Err(anyhow::Error::from(other).into()),
-    }
-}
-
 pub async fn new(page: Page) -> EserviceForm {
     let values = EserviceInput {
         authorised_submission: true,
@@ -252,7 +222,7 @@ pub async fn create(
     match catalogue::add_eservice(&state.db, state.clock.as_ref(), user.actor(), &form).await {
         Ok(id) => Ok(see_other_done(format!("/admin/eservices/{id}"), "added")),
         Err(error) => {
-            let errors = form_errors(&page, error)?;
+            let errors = catalogue_errors(&page, error)?;
             Ok(EserviceForm::again(page, None, form, errors))
         }
     }
@@ -297,7 +267,7 @@ pub async fn update(
     match catalogue::edit_eservice(&state.db, state.clock.as_ref(), user.actor(), id, &form).await {
         Ok(()) => Ok(see_other_done(format!("/admin/eservices/{id}"), "saved")),
         Err(error) => {
-            let errors = form_errors(&page, error)?;
+            let errors = catalogue_errors(&page, error)?;
             Ok(EserviceForm::again(page, Some(entry), form, errors))
         }
     }

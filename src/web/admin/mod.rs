@@ -26,6 +26,7 @@ use super::error::AppError;
 pub use super::form::Errors;
 use super::page::Page;
 use crate::service::accounts::AccountError;
+use crate::service::catalogue::{CatalogueError, Problem};
 
 /// The admin pages; the caller puts the guard around them.
 pub fn routes() -> Router<AppState> {
@@ -180,4 +181,34 @@ pub fn push_account_error(
         errors.push(field, message);
     }
     Ok(())
+}
+
+/// The message of a catalogue form problem.
+fn problem_message(page: &Page, problem: Problem) -> &'static str {
+    let t = page.t.admin;
+    match problem {
+        Problem::Required => t.required,
+        Problem::TooLong => t.too_long,
+        Problem::ControlCharacters => page.t.cases.err_control_characters,
+        Problem::BadCode => t.catalogue_code_invalid,
+        Problem::DuplicateCode => t.catalogue_code_taken,
+        Problem::UnknownCategory => t.category_unknown,
+        Problem::BadDate => t.date_invalid,
+    }
+}
+
+/// The form errors of a refused catalogue change; anything else is an error page.
+pub fn catalogue_errors(page: &Page, error: CatalogueError) -> Result<Errors, AppError> {
+    match error {
+        CatalogueError::Invalid(problems) => {
+            let mut errors = Errors::default();
+            for (field, problem) in problems {
+                errors.push(field, problem_message(page, problem));
+            }
+            Ok(errors)
+        }
+        CatalogueError::NotFound => Err(AppError::NotFound),
+        CatalogueError::Database(error) => Err(error.into()),
+        other => Err(anyhow::Error::from(other).into()),
+    }
 }

@@ -8,8 +8,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-use super::eservices::form_errors;
-use super::{Done, Errors, FormPage, see_other_done};
+use super::{Done, Errors, FormPage, catalogue_errors, see_other_done};
 use crate::domain::catalogue::NOTICE_ITEM_MAX_CHARS;
 use crate::domain::today_in_riga;
 use crate::present::format::date;
@@ -216,7 +215,7 @@ pub async fn create(
     match catalogue::add_notice(&state.db, state.clock.as_ref(), user.actor(), &form).await {
         Ok(id) => Ok(see_other_done(format!("/admin/notices/{id}"), "added")),
         Err(error) => {
-            let errors = form_errors(&page, error)?;
+            let errors = catalogue_errors(&page, error)?;
             Ok(NoticeForm::again(page, None, form, errors))
         }
     }
@@ -275,7 +274,7 @@ pub async fn update(
             Ok(cannot_edit(page, version, values))
         }
         Err(error) => {
-            let errors = form_errors(&page, error)?;
+            let errors = catalogue_errors(&page, error)?;
             Ok(NoticeForm::again(page, Some(version), form, errors))
         }
     }
