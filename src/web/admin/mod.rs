@@ -125,6 +125,7 @@ pub trait FormPage: IntoResponse + Sized {
     /// The form's values, as stored or as typed.
     type Values;
 
+    /// The page from its parts; handlers use one of the three ways below.
     fn build(
         page: Page,
         record: Self::Record,
