@@ -10,7 +10,7 @@ use chrono::{DateTime, Datelike, NaiveDate, NaiveDateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use crate::audit::Action;
 use crate::audit::{self, Part};
@@ -21,14 +21,14 @@ use crate::domain::staff::CentreContact;
 use crate::domain::steps::{
     AuthorisationInput, IdentityInput, PlannedTimeInput, ResultContact, SubmissionInput,
 };
-use crate::domain::workflow::Step;
+use crate::domain::workflow::{Step, StepOutcome};
 use crate::domain::{now_in_riga, today_in_riga};
 use crate::i18n::Documents;
 use crate::pdf::{self, AuthorisationDoc, NoticeDoc, PdfError, ReceiptDoc};
 use crate::present::format::{date, date_time};
 use crate::service::Staff;
-use crate::store::cases::Notice;
-use crate::store::documents::{self as store, CaseRow, NewDocument, StepRow};
+use crate::store::cases::{Notice, StepRow};
+use crate::store::documents::{self as store, CaseRow, NewDocument};
 
 #[derive(Debug, thiserror::Error)]
 pub enum DocumentError {
@@ -195,7 +195,7 @@ pub async fn print_authorisation(
             if case.erased {
                 return Err(NotPrintable::Erased.into());
             }
-            let steps = store::recorded_steps(&mut tx, case_id).await?;
+            let steps = recorded_steps(&mut tx, case_id).await?;
             rules::may_print_first(&recorded(&steps), case.stopped)?;
             if printing != Printing::FirstOrReprint {
                 return Err(DocumentError::NeverPrinted);
@@ -356,6 +356,16 @@ pub async fn authorisation_pdf(
     }
 }
 
+/// The duties an employee recorded (not those the product marked not applicable), in order.
+async fn recorded_steps(
+    connection: &mut PgConnection,
+    case_id: CaseId,
+) -> Result<Vec<StepRow>, sqlx::Error> {
+    let mut steps = crate::store::cases::steps(connection, case_id).await?;
+    steps.retain(|step| step.outcome == StepOutcome::Recorded);
+    Ok(steps)
+}
+
 /// The client's receipt after 22.¹5. Not frozen: it says what the case says when printed.
 pub async fn print_receipt(
     db: &PgPool,
@@ -368,7 +378,7 @@ pub async fn print_receipt(
     let case = store::case(&mut tx, case_id, reader.centres)
         .await?
         .ok_or(DocumentError::NotFound)?;
-    let steps = store::recorded_steps(&mut tx, case_id).await?;
+    let steps = recorded_steps(&mut tx, case_id).await?;
     rules::may_issue_receipt(&recorded(&steps))?;
     if case.erased {
         return Err(NotPrintable::Erased.into());

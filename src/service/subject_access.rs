@@ -11,12 +11,13 @@ use crate::audit;
 use crate::audit::Action;
 use crate::domain::ids::CaseId;
 use crate::service::Staff;
-use crate::store::subject_access::{self as store, AccessEvent, HeldCase, HeldReview, HeldStep};
+use crate::store::cases::{StepRow, steps_of};
+use crate::store::subject_access::{self as store, AccessEvent, HeldCase, HeldReview};
 
 /// Everything held about one person.
 pub struct Found {
     pub cases: Vec<HeldCase>,
-    pub steps: Vec<HeldStep>,
+    pub steps: Vec<StepRow>,
     pub access: Vec<AccessEvent>,
     pub reviews: Vec<HeldReview>,
 }
@@ -32,7 +33,7 @@ pub async fn find(
     let mut tx = db.begin().await?;
     let cases = store::cases(&mut tx, hmac, me.centres).await?;
     let ids: Vec<CaseId> = cases.iter().map(|case| case.id).collect();
-    let steps = store::steps(&mut tx, &ids).await?;
+    let steps = steps_of(&mut tx, &ids).await?;
     let access = store::access_events(&mut tx, &ids).await?;
     let reviews = store::reviews(&mut tx, &ids).await?;
     let details = json!({

@@ -75,6 +75,7 @@ pub struct Notice {
     pub id: i64,
     pub version: i32,
     pub effective_from: NaiveDate,
+    pub first_shown_at: Option<DateTime<Utc>>,
     pub controller_lv: String,
     pub controller_en: String,
     pub purposes_lv: String,
@@ -89,18 +90,30 @@ pub struct Notice {
     pub complaint_en: String,
 }
 
+/// `sqlx::query_as!` for a [`Notice`], then the caller's conditions.
+macro_rules! select_notice {
+    ($rest:tt, $($argument:tt)*) => {
+        sqlx::query_as!(
+            $crate::store::cases::Notice,
+            r#"SELECT id, version, effective_from AS "effective_from: NaiveDate",
+                      first_shown_at AS "first_shown_at: DateTime<Utc>",
+                      controller_lv, controller_en, purposes_lv, purposes_en,
+                      recipients_lv, recipients_en, retention_lv, retention_en,
+                      rights_lv, rights_en, complaint_lv, complaint_en
+               FROM data_notices "# + $rest,
+            $($argument)*
+        )
+    };
+}
+pub(super) use select_notice;
+
 /// The latest version effective on `today`.
 pub async fn current_notice(
     connection: &mut PgConnection,
     today: NaiveDate,
 ) -> Result<Option<Notice>, sqlx::Error> {
-    sqlx::query_as!(
-        Notice,
-        r#"SELECT id, version, effective_from AS "effective_from: NaiveDate", controller_lv, controller_en, purposes_lv,
-                purposes_en, recipients_lv, recipients_en, retention_lv, retention_en,
-                rights_lv, rights_en, complaint_lv, complaint_en
-         FROM data_notices WHERE effective_from <= $1
-         ORDER BY effective_from DESC, version DESC LIMIT 1"#,
+    select_notice!(
+        "WHERE effective_from <= $1 ORDER BY effective_from DESC, version DESC LIMIT 1",
         today as _
     )
     .fetch_optional(connection)
@@ -251,8 +264,46 @@ impl Case {
 
     /// The workflow state from the stored columns.
     pub fn state(&self) -> Result<CaseState, WorkflowError> {
-        restore(self.status, self.next_step, self.client_wants_result)
+        CaseState::restore(self.status, self.next_step, self.client_wants_result)
     }
+}
+
+/// `sqlx::query_as!` for a [`Case`]: the one list of columns a case is read with, then the
+/// caller's conditions (sqlx joins the two literals).
+macro_rules! select_case {
+    ($conditions:tt, $($argument:tt)*) => {
+        sqlx::query_as!(
+            Case,
+            r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
+                      c.version, c.gives_planned_time, c.gives_result, c.missing_eid_means,
+                      ARRAY(SELECT coalesce(m.name_lv, u.code)
+                            FROM unnest(c.missing_eid_means) WITH ORDINALITY AS u(code, n)
+                            LEFT JOIN eid_means m ON m.code = u.code ORDER BY u.n)
+                          AS "missing_eid_means_lv!",
+                      ARRAY(SELECT coalesce(m.name_en, u.code)
+                            FROM unnest(c.missing_eid_means) WITH ORDINALITY AS u(code, n)
+                            LEFT JOIN eid_means m ON m.code = u.code ORDER BY u.n)
+                          AS "missing_eid_means_en!",
+                      c.client_given_names, c.client_surnames, c.client_personal_code,
+                      c.client_wants_result, c.notify_channel AS "notify_channel: ContactChannel", c.notify_contact,
+                      c.portal_reference, c.stop_reason AS "stop_reason: StopReason", c.stop_remark,
+                      c.retention_until AS "retention_until: NaiveDate",
+                      c.opened_at AS "opened_at: DateTime<Utc>",
+                      c.submitted_at AS "submitted_at: DateTime<Utc>",
+                      c.closed_at AS "closed_at: DateTime<Utc>",
+                      c.stopped_at AS "stopped_at: DateTime<Utc>",
+                      s.full_name AS opened_by_name,
+                      e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en, e.institution,
+                      e.data_categories, ce.retention_years, ce.municipality,
+                      ce.contact AS "centre_contact: Json<CentreContact>"
+               FROM cases c
+               JOIN staff s ON s.id = c.opened_by
+               JOIN eservices e ON e.id = c.eservice_id
+               JOIN centres ce ON ce.id = c.centre_id
+               "# + $conditions,
+            $($argument)*
+        )
+    };
 }
 
 /// Case `id` if it belongs to one of `centres`.
@@ -261,35 +312,8 @@ pub async fn find(
     id: CaseId,
     centres: &[CentreId],
 ) -> Result<Option<Case>, sqlx::Error> {
-    sqlx::query_as!(
-        Case,
-        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
-                  c.version, c.gives_planned_time, c.gives_result, c.missing_eid_means,
-                  ARRAY(SELECT coalesce(m.name_lv, u.code)
-                        FROM unnest(c.missing_eid_means) WITH ORDINALITY AS u(code, n)
-                        LEFT JOIN eid_means m ON m.code = u.code ORDER BY u.n)
-                      AS "missing_eid_means_lv!",
-                  ARRAY(SELECT coalesce(m.name_en, u.code)
-                        FROM unnest(c.missing_eid_means) WITH ORDINALITY AS u(code, n)
-                        LEFT JOIN eid_means m ON m.code = u.code ORDER BY u.n)
-                      AS "missing_eid_means_en!",
-                  c.client_given_names, c.client_surnames, c.client_personal_code,
-                  c.client_wants_result, c.notify_channel AS "notify_channel: ContactChannel", c.notify_contact,
-                  c.portal_reference, c.stop_reason AS "stop_reason: StopReason", c.stop_remark,
-                  c.retention_until AS "retention_until: NaiveDate",
-                  c.opened_at AS "opened_at: DateTime<Utc>",
-                  c.submitted_at AS "submitted_at: DateTime<Utc>",
-                  c.closed_at AS "closed_at: DateTime<Utc>",
-                  c.stopped_at AS "stopped_at: DateTime<Utc>",
-                  s.full_name AS opened_by_name,
-                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en, e.institution,
-                  e.data_categories, ce.retention_years, ce.municipality,
-                  ce.contact AS "centre_contact: Json<CentreContact>"
-           FROM cases c
-           JOIN staff s ON s.id = c.opened_by
-           JOIN eservices e ON e.id = c.eservice_id
-           JOIN centres ce ON ce.id = c.centre_id
-           WHERE c.id = $1 AND c.centre_id = ANY($2)"#,
+    select_case!(
+        "WHERE c.id = $1 AND c.centre_id = ANY($2)",
         id as _,
         centres as _,
     )
@@ -297,58 +321,15 @@ pub async fn find(
     .await
 }
 
-/// What a writer needs of a case, read with the row locked until the transaction ends: two
-/// people recording on one case at once are served one after the other.
-#[derive(Debug, Clone)]
-pub struct Locked {
-    pub id: CaseId,
-    pub centre_id: CentreId,
-    pub status: CaseStatus,
-    pub next_step: Option<Step>,
-    pub version: i32,
-    pub gives_planned_time: bool,
-    pub gives_result: bool,
-    pub client_wants_result: Option<bool>,
-    pub data_categories: Vec<String>,
-    pub retention_years: i16,
-}
-
-impl Locked {
-    pub fn capabilities(&self) -> Capabilities {
-        Capabilities {
-            gives_planned_time: self.gives_planned_time,
-            gives_result: self.gives_result,
-        }
-    }
-
-    pub fn state(&self) -> Result<CaseState, WorkflowError> {
-        restore(self.status, self.next_step, self.client_wants_result)
-    }
-}
-
-fn restore(
-    status: CaseStatus,
-    next_step: Option<Step>,
-    client_wants_result: Option<bool>,
-) -> Result<CaseState, WorkflowError> {
-    CaseState::restore(status, next_step, client_wants_result)
-}
-
+/// Case `id`, read with its row locked until the transaction ends: two people recording on
+/// one case at once are served one after the other.
 pub async fn lock(
     connection: &mut PgConnection,
     id: CaseId,
     centres: &[CentreId],
-) -> Result<Option<Locked>, sqlx::Error> {
-    sqlx::query_as!(
-        Locked,
-        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
-                  c.version, c.gives_planned_time, c.gives_result, c.client_wants_result,
-                  e.data_categories, ce.retention_years
-           FROM cases c
-           JOIN eservices e ON e.id = c.eservice_id
-           JOIN centres ce ON ce.id = c.centre_id
-           WHERE c.id = $1 AND c.centre_id = ANY($2)
-           FOR UPDATE OF c"#,
+) -> Result<Option<Case>, sqlx::Error> {
+    select_case!(
+        "WHERE c.id = $1 AND c.centre_id = ANY($2) FOR UPDATE OF c",
         id as _,
         centres as _,
     )
@@ -360,6 +341,7 @@ pub async fn lock(
 /// product with the reason.
 #[derive(Debug, Clone)]
 pub struct StepRow {
+    pub case_id: CaseId,
     pub step: Step,
     pub outcome: StepOutcome,
     pub reason: Option<NotApplicableReason>,
@@ -368,19 +350,28 @@ pub struct StepRow {
     pub recorded_at: DateTime<Utc>,
 }
 
+/// The steps of case `case_id`, in the order they were recorded.
 pub async fn steps(
     connection: &mut PgConnection,
     case_id: CaseId,
 ) -> Result<Vec<StepRow>, sqlx::Error> {
+    steps_of(connection, &[case_id]).await
+}
+
+/// The steps of `cases`, case by case, each in the order they were recorded.
+pub async fn steps_of(
+    connection: &mut PgConnection,
+    cases: &[CaseId],
+) -> Result<Vec<StepRow>, sqlx::Error> {
     sqlx::query_as!(
         StepRow,
-        r#"SELECT cs.step AS "step: Step", cs.outcome AS "outcome: StepOutcome",
-                  cs.reason AS "reason: NotApplicableReason", cs.data,
-                  s.full_name AS "recorded_by_name?",
+        r#"SELECT cs.case_id AS "case_id: CaseId", cs.step AS "step: Step",
+                  cs.outcome AS "outcome: StepOutcome", cs.reason AS "reason: NotApplicableReason",
+                  cs.data, s.full_name AS "recorded_by_name?",
                   cs.recorded_at AS "recorded_at: DateTime<Utc>"
            FROM case_steps cs LEFT JOIN staff s ON s.id = cs.recorded_by
-           WHERE cs.case_id = $1 ORDER BY cs.id"#,
-        case_id as _
+           WHERE cs.case_id = ANY($1) ORDER BY cs.case_id, cs.id"#,
+        cases as _
     )
     .fetch_all(connection)
     .await
@@ -559,24 +550,35 @@ pub async fn open_cases_of(
     Ok(Paged::from_rows(rows))
 }
 
+/// `sqlx::query_as!` for [`Listed`] cases of the simple lists and searches, then the caller's
+/// conditions after `WHERE`.
+macro_rules! select_listed {
+    ($conditions:tt, $($argument:tt)*) => {
+        sqlx::query_as!(
+            Listed,
+            r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
+                      c.client_given_names, c.client_surnames,
+                      e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
+                      c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
+                      c.submitted_at AS "submitted_at: DateTime<Utc>",
+                      coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
+               FROM cases c JOIN eservices e ON e.id = c.eservice_id
+               WHERE "# + $conditions,
+            $($argument)*
+        )
+    };
+}
+
 /// The statement [`open_cases_of`] runs, with its arguments bound.
 pub fn open_cases_of_statement(
     staff_id: StaffId,
     centres: &[CentreId],
     after: Option<CaseId>,
 ) -> Statement<impl FnMut(PgRow) -> Result<Listed, sqlx::Error> + Send + use<>> {
-    sqlx::query_as!(
-        Listed,
-        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
-                  c.client_given_names, c.client_surnames,
-                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
-                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
-                  c.submitted_at AS "submitted_at: DateTime<Utc>",
-                  coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
-           FROM cases c JOIN eservices e ON e.id = c.eservice_id
-           WHERE c.opened_by = $1 AND c.status = 'open' AND c.centre_id = ANY($2)
-             AND c.id < coalesce($3, 9223372036854775807)
-           ORDER BY c.id DESC LIMIT $4"#,
+    select_listed!(
+        "c.opened_by = $1 AND c.status = 'open' AND c.centre_id = ANY($2)
+           AND c.id < coalesce($3, 9223372036854775807)
+         ORDER BY c.id DESC LIMIT $4",
         staff_id as _,
         centres as _,
         after as _,
@@ -696,17 +698,9 @@ pub async fn search(
 ) -> Result<Vec<Listed>, sqlx::Error> {
     match by {
         SearchBy::PersonalCodeHmac(hmac) => {
-            sqlx::query_as!(
-                Listed,
-                r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
-                  c.client_given_names, c.client_surnames,
-                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
-                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
-                  c.submitted_at AS "submitted_at: DateTime<Utc>",
-                  coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
-           FROM cases c JOIN eservices e ON e.id = c.eservice_id
-           WHERE c.centre_id = ANY($1) AND c.personal_code_hmac = $2
-           ORDER BY c.id DESC LIMIT $3"#,
+            select_listed!(
+                "c.centre_id = ANY($1) AND c.personal_code_hmac = $2
+                 ORDER BY c.id DESC LIMIT $3",
                 centres as _,
                 hmac,
                 LIST_LIMIT,
@@ -724,19 +718,10 @@ pub async fn search(
                 .split_whitespace()
                 .map(|word| format!("%{}%", like_escape(word)))
                 .collect();
-            sqlx::query_as!(
-                Listed,
-                r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
-                  c.client_given_names, c.client_surnames,
-                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
-                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
-                  c.submitted_at AS "submitted_at: DateTime<Utc>",
-                  coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
-           FROM cases c JOIN eservices e ON e.id = c.eservice_id
-           WHERE c.centre_id = ANY($1) AND c.client_name_key IS NOT NULL
-             AND (SELECT bool_and(c.client_name_key LIKE w)
-                  FROM unnest($2::text[]) AS w)
-           ORDER BY c.id DESC LIMIT $3"#,
+            select_listed!(
+                "c.centre_id = ANY($1) AND c.client_name_key IS NOT NULL
+                   AND (SELECT bool_and(c.client_name_key LIKE w) FROM unnest($2::text[]) AS w)
+                 ORDER BY c.id DESC LIMIT $3",
                 centres as _,
                 &words,
                 LIST_LIMIT,
@@ -752,18 +737,10 @@ pub fn portal_reference_search_statement(
     centres: &[CentreId],
     reference: &str,
 ) -> Statement<impl FnMut(PgRow) -> Result<Listed, sqlx::Error> + Send + use<>> {
-    sqlx::query_as!(
-        Listed,
-        r#"SELECT c.id, c.centre_id, c.status AS "status: CaseStatus", c.next_step AS "next_step: Step",
-                  c.client_given_names, c.client_surnames,
-                  e.name_lv AS eservice_name_lv, e.name_en AS eservice_name_en,
-                  c.portal_reference, c.opened_at AS "opened_at: DateTime<Utc>",
-                  c.submitted_at AS "submitted_at: DateTime<Utc>",
-                  coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
-           FROM cases c JOIN eservices e ON e.id = c.eservice_id
-           WHERE c.centre_id = ANY($1) AND c.portal_reference IS NOT NULL
-             AND lower(c.portal_reference) = lower($2)
-           ORDER BY c.id DESC LIMIT $3"#,
+    select_listed!(
+        "c.centre_id = ANY($1) AND c.portal_reference IS NOT NULL
+           AND lower(c.portal_reference) = lower($2)
+         ORDER BY c.id DESC LIMIT $3",
         centres as _,
         reference,
         LIST_LIMIT,

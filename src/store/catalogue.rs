@@ -4,6 +4,8 @@
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{PgConnection, PgPool};
 
+use super::cases::select_notice;
+
 pub const ESERVICE_CODE_KEY: &str = "eservices_code_key";
 pub const EID_MEANS_CODE_KEY: &str = "eid_means_pkey";
 pub const NOTICE_VERSION_KEY: &str = "data_notices_version_key";
@@ -218,27 +220,8 @@ pub async fn notices(pool: &PgPool) -> Result<Vec<NoticeSummary>, sqlx::Error> {
     .await
 }
 
-struct NoticeRow {
-    id: i64,
-    version: i32,
-    effective_from: NaiveDate,
-    first_shown_at: Option<DateTime<Utc>>,
-    controller_lv: String,
-    controller_en: String,
-    purposes_lv: String,
-    purposes_en: String,
-    recipients_lv: String,
-    recipients_en: String,
-    retention_lv: String,
-    retention_en: String,
-    rights_lv: String,
-    rights_en: String,
-    complaint_lv: String,
-    complaint_en: String,
-}
-
-impl From<NoticeRow> for Notice {
-    fn from(row: NoticeRow) -> Self {
+impl From<super::cases::Notice> for Notice {
+    fn from(row: super::cases::Notice) -> Self {
         Notice {
             id: row.id,
             version: row.version,
@@ -264,15 +247,8 @@ impl From<NoticeRow> for Notice {
 
 /// The version `id`, or the latest version when `id` is `None`.
 pub async fn notice(pool: &PgPool, id: Option<i64>) -> Result<Option<Notice>, sqlx::Error> {
-    let row = sqlx::query_as!(
-        NoticeRow,
-        r#"SELECT id, version, effective_from AS "effective_from: NaiveDate",
-                  first_shown_at AS "first_shown_at: DateTime<Utc>",
-                  controller_lv, controller_en, purposes_lv, purposes_en,
-                  recipients_lv, recipients_en, retention_lv, retention_en,
-                  rights_lv, rights_en, complaint_lv, complaint_en
-           FROM data_notices WHERE id = $1 OR $1 IS NULL
-           ORDER BY version DESC LIMIT 1"#,
+    let row = select_notice!(
+        "WHERE id = $1 OR $1 IS NULL ORDER BY version DESC LIMIT 1",
         id
     )
     .fetch_optional(pool)

@@ -10,9 +10,8 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::domain::ids::{CaseId, CentreId, StaffId};
 use crate::domain::staff::CentreContact;
-use crate::domain::workflow::Step;
 
-use super::cases::Notice;
+use super::cases::{Notice, select_notice};
 
 /// What the documents need of a case, its centre and its e-service.
 #[derive(Debug, Clone)]
@@ -29,15 +28,6 @@ pub struct CaseRow {
     pub eservice_name_lv: String,
     pub eservice_name_en: String,
     pub institution: String,
-}
-
-/// A step recorded by an employee (not one the product marked not applicable).
-#[derive(Debug, Clone)]
-pub struct StepRow {
-    pub step: Step,
-    pub data: Value,
-    pub recorded_by_name: Option<String>,
-    pub recorded_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone)]
@@ -116,39 +106,13 @@ pub async fn case(
     .await
 }
 
-/// The steps an employee recorded, in the order of the duties.
-pub async fn recorded_steps(
-    connection: &mut PgConnection,
-    case_id: CaseId,
-) -> Result<Vec<StepRow>, sqlx::Error> {
-    sqlx::query_as!(
-        StepRow,
-        r#"SELECT cs.step AS "step: Step", cs.data, s.full_name AS "recorded_by_name?",
-                  cs.recorded_at AS "recorded_at: DateTime<Utc>"
-           FROM case_steps cs
-           LEFT JOIN staff s ON s.id = cs.recorded_by
-           WHERE cs.case_id = $1 AND cs.outcome = 'recorded'
-           ORDER BY cs.recorded_at, cs.id"#,
-        case_id as _,
-    )
-    .fetch_all(connection)
-    .await
-}
-
 pub async fn notice(
     connection: &mut PgConnection,
     version: i32,
 ) -> Result<Option<Notice>, sqlx::Error> {
-    sqlx::query_as!(
-        Notice,
-        r#"SELECT id, version, effective_from AS "effective_from: NaiveDate", controller_lv, controller_en, purposes_lv, purposes_en,
-                recipients_lv, recipients_en, retention_lv, retention_en, rights_lv, rights_en,
-                complaint_lv, complaint_en
-         FROM data_notices WHERE version = $1"#,
-        version,
-    )
-    .fetch_optional(connection)
-    .await
+    select_notice!("WHERE version = $1", version)
+        .fetch_optional(connection)
+        .await
 }
 
 /// Marks notice `version` shown at `at`, unless it was shown before; from then on the table's

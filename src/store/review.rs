@@ -10,7 +10,7 @@ use sqlx::{PgConnection, PgPool};
 
 use crate::domain::ids::{CaseId, CentreId, StaffId};
 use crate::domain::review::Verdict;
-use crate::domain::workflow::{CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason};
+use crate::domain::workflow::{CaseStatus, StopReason};
 
 use super::Statement;
 use super::cases::StepRow;
@@ -190,21 +190,9 @@ pub async fn finished_case(
 
 /// The case's steps in the regulation's order (a case has at most seven).
 pub async fn steps(pool: &PgPool, case_id: CaseId) -> Result<Vec<StepRow>, sqlx::Error> {
-    sqlx::query_as!(
-        StepRow,
-        r#"SELECT cs.step AS "step: Step", cs.outcome AS "outcome: StepOutcome",
-                  cs.reason AS "reason: NotApplicableReason", cs.data,
-                  s.full_name AS "recorded_by_name?",
-                  cs.recorded_at AS "recorded_at: DateTime<Utc>"
-           FROM case_steps cs
-           LEFT JOIN staff s ON s.id = cs.recorded_by
-           WHERE cs.case_id = $1
-           ORDER BY array_position(ARRAY['identity', 'employee-eid', 'authorisation',
-                      'data-processing', 'submission', 'planned-time', 'result'], cs.step)"#,
-        case_id as _,
-    )
-    .fetch_all(pool)
-    .await
+    let mut steps = super::cases::steps(&mut *pool.acquire().await?, case_id).await?;
+    steps.sort_by_key(|row| row.step);
+    Ok(steps)
 }
 
 /// An audit event of a case, as the review page lists it.
@@ -421,21 +409,31 @@ pub struct Sample {
     pub drawn_at: DateTime<Utc>,
 }
 
+/// `sqlx::query_as!` for [`Sample`]s, then the caller's conditions.
+macro_rules! select_sample {
+    ($rest:tt, $($argument:tt)*) => {
+        sqlx::query_as!(
+            Sample,
+            r#"SELECT rs.id, rs.centre_id, c.code AS centre_code, rs.month AS "month: NaiveDate",
+                      rs.percent, rs.seed, rs.population, s.full_name AS drawn_by,
+                      rs.drawn_at AS "drawn_at: DateTime<Utc>"
+               FROM review_samples rs
+               JOIN centres c ON c.id = rs.centre_id
+               JOIN staff s ON s.id = rs.drawn_by
+               "# + $rest,
+            $($argument)*
+        )
+    };
+}
+
 /// The sample `id` if its centre is in `centres`.
 pub async fn sample(
     pool: &PgPool,
     id: i64,
     centres: &[CentreId],
 ) -> Result<Option<Sample>, sqlx::Error> {
-    sqlx::query_as!(
-        Sample,
-        r#"SELECT rs.id, rs.centre_id, c.code AS centre_code, rs.month AS "month: NaiveDate", rs.percent, rs.seed,
-                  rs.population, s.full_name AS drawn_by,
-                  rs.drawn_at AS "drawn_at: DateTime<Utc>"
-           FROM review_samples rs
-           JOIN centres c ON c.id = rs.centre_id
-           JOIN staff s ON s.id = rs.drawn_by
-           WHERE rs.id = $1 AND rs.centre_id = ANY($2)"#,
+    select_sample!(
+        "WHERE rs.id = $1 AND rs.centre_id = ANY($2)",
         id,
         centres as _,
     )
@@ -464,17 +462,8 @@ pub async fn recent_samples(
     centres: &[CentreId],
     limit: i64,
 ) -> Result<Vec<Sample>, sqlx::Error> {
-    sqlx::query_as!(
-        Sample,
-        r#"SELECT rs.id, rs.centre_id, c.code AS centre_code, rs.month AS "month: NaiveDate", rs.percent, rs.seed,
-                  rs.population, s.full_name AS drawn_by,
-                  rs.drawn_at AS "drawn_at: DateTime<Utc>"
-           FROM review_samples rs
-           JOIN centres c ON c.id = rs.centre_id
-           JOIN staff s ON s.id = rs.drawn_by
-           WHERE rs.centre_id = ANY($1)
-           ORDER BY rs.month DESC, c.code
-           LIMIT $2"#,
+    select_sample!(
+        "WHERE rs.centre_id = ANY($1) ORDER BY rs.month DESC, c.code LIMIT $2",
         centres as _,
         limit,
     )

@@ -272,55 +272,47 @@ pub async fn session_user(pool: &PgPool, id: StaffId) -> Result<Option<SessionUs
     .await
 }
 
-/// The staff of the centres in `scope`: accounts whose home centre and every supervised centre
-/// are within it. An account that reaches further is managed by someone whose scope covers it,
-/// so that an administrator can never take over (reset, edit) an account with wider access.
-pub async fn list(pool: &PgPool, scope: &[CentreId]) -> Result<Vec<StaffMember>, sqlx::Error> {
-    sqlx::query_as!(
-        StaffMember,
-        r#"SELECT s.id, s.username, s.full_name, s.roles AS "roles: Vec<Role>", s.centre_id,
-                  c.code AS centre_code, s.active, s.must_change_password,
-                  coalesce(t.hard_locked, false) AS "hard_locked!",
-                  coalesce((SELECT array_agg(centre_id ORDER BY centre_id) FROM supervised_centres
-                            WHERE staff_id = s.id), '{}') AS "supervises!: Vec<CentreId>"
-           FROM staff s
-           JOIN centres c ON c.id = s.centre_id
-           LEFT JOIN sign_in_throttle t ON t.username = s.username
-           WHERE s.centre_id = ANY($1)
-             AND NOT EXISTS (SELECT 1 FROM supervised_centres sc
-                             WHERE sc.staff_id = s.id AND sc.centre_id <> ALL($1))
-           ORDER BY c.code, s.full_name"#,
-        scope as _
-    )
-    .fetch_all(pool)
-    .await
+/// `sqlx::query_as!` for [`StaffMember`]s within `scope` (always `$1`): accounts whose home
+/// centre and every supervised centre are within it. An account that reaches further is
+/// managed by someone whose scope covers it, so that an administrator can never take over
+/// (reset, edit) an account with wider access. The caller adds its conditions and order.
+macro_rules! select_staff_in_scope {
+    ($rest:tt, $($argument:tt)*) => {
+        sqlx::query_as!(
+            StaffMember,
+            r#"SELECT s.id, s.username, s.full_name, s.roles AS "roles: Vec<Role>", s.centre_id,
+                      c.code AS centre_code, s.active, s.must_change_password,
+                      coalesce(t.hard_locked, false) AS "hard_locked!",
+                      coalesce((SELECT array_agg(centre_id ORDER BY centre_id) FROM supervised_centres
+                                WHERE staff_id = s.id), '{}') AS "supervises!: Vec<CentreId>"
+               FROM staff s
+               JOIN centres c ON c.id = s.centre_id
+               LEFT JOIN sign_in_throttle t ON t.username = s.username
+               WHERE s.centre_id = ANY($1)
+                 AND NOT EXISTS (SELECT 1 FROM supervised_centres sc
+                                 WHERE sc.staff_id = s.id AND sc.centre_id <> ALL($1))
+               "# + $rest,
+            $($argument)*
+        )
+    };
 }
 
-/// The staff member `id`, if their home centre and every centre they supervise are in `scope`
-/// (see [`list`]).
+/// The staff of the centres in `scope` (see `select_staff_in_scope`).
+pub async fn list(pool: &PgPool, scope: &[CentreId]) -> Result<Vec<StaffMember>, sqlx::Error> {
+    select_staff_in_scope!("ORDER BY c.code, s.full_name", scope as _)
+        .fetch_all(pool)
+        .await
+}
+
+/// The staff member `id`, if their home centre and every centre they supervise are in `scope`.
 pub async fn get(
     pool: &PgPool,
     id: StaffId,
     scope: &[CentreId],
 ) -> Result<Option<StaffMember>, sqlx::Error> {
-    sqlx::query_as!(
-        StaffMember,
-        r#"SELECT s.id, s.username, s.full_name, s.roles AS "roles: Vec<Role>", s.centre_id,
-                  c.code AS centre_code, s.active, s.must_change_password,
-                  coalesce(t.hard_locked, false) AS "hard_locked!",
-                  coalesce((SELECT array_agg(centre_id ORDER BY centre_id) FROM supervised_centres
-                            WHERE staff_id = s.id), '{}') AS "supervises!: Vec<CentreId>"
-           FROM staff s
-           JOIN centres c ON c.id = s.centre_id
-           LEFT JOIN sign_in_throttle t ON t.username = s.username
-           WHERE s.id = $1 AND s.centre_id = ANY($2)
-             AND NOT EXISTS (SELECT 1 FROM supervised_centres sc
-                             WHERE sc.staff_id = s.id AND sc.centre_id <> ALL($2))"#,
-        id as _,
-        scope as _
-    )
-    .fetch_optional(pool)
-    .await
+    select_staff_in_scope!("AND s.id = $2", scope as _, id as _)
+        .fetch_optional(pool)
+        .await
 }
 
 /// Failed sign-ins under one username.

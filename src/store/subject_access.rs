@@ -9,7 +9,7 @@ use crate::audit::Action;
 use crate::domain::ids::{CaseId, CentreId};
 use crate::domain::review::Verdict;
 use crate::domain::steps::ContactChannel;
-use crate::domain::workflow::{CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason};
+use crate::domain::workflow::{CaseStatus, StopReason};
 
 /// More cases than one person can have at a handful of centres; keeps the page bounded.
 pub const MAX_CASES: i64 = 500;
@@ -49,17 +49,6 @@ pub struct HeldCase {
     pub portal_reference: Option<String>,
     pub stop_reason: Option<StopReason>,
     pub stop_remark: Option<String>,
-}
-
-#[derive(Debug, Clone)]
-pub struct HeldStep {
-    pub case_id: CaseId,
-    pub step: Step,
-    pub outcome: StepOutcome,
-    pub reason: Option<NotApplicableReason>,
-    pub data: Value,
-    pub recorded_by: Option<String>,
-    pub recorded_at: DateTime<Utc>,
 }
 
 #[derive(Debug, Clone)]
@@ -108,27 +97,6 @@ pub async fn cases(
         hmac,
         centres as _,
         MAX_CASES,
-    )
-    .fetch_all(connection)
-    .await
-}
-
-/// The recorded steps of `cases`, in the order they were recorded.
-pub async fn steps(
-    connection: &mut PgConnection,
-    cases: &[CaseId],
-) -> Result<Vec<HeldStep>, sqlx::Error> {
-    sqlx::query_as!(
-        HeldStep,
-        r#"SELECT s.case_id, s.step AS "step: Step", s.outcome AS "outcome: StepOutcome",
-                  s.reason AS "reason: NotApplicableReason", s.data,
-                  st.full_name AS "recorded_by?",
-                  s.recorded_at AS "recorded_at: DateTime<Utc>"
-           FROM case_steps s
-           LEFT JOIN staff st ON st.id = s.recorded_by
-           WHERE s.case_id = ANY($1)
-           ORDER BY s.case_id, s.recorded_at, s.id"#,
-        cases as _,
     )
     .fetch_all(connection)
     .await

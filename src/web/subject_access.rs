@@ -32,7 +32,8 @@ use crate::domain::workflow::{CaseStatus, NotApplicableReason, Step, StepOutcome
 use crate::i18n::{Lang, Texts};
 use crate::present::format::{date, riga_time};
 use crate::service::subject_access as service;
-use crate::store::subject_access::{AccessEvent, HeldCase, HeldReview, HeldStep};
+use crate::store::cases::StepRow;
+use crate::store::subject_access::{AccessEvent, HeldCase, HeldReview};
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
@@ -210,7 +211,7 @@ fn form_error(page: Page, form: &SearchForm, error: PersonalCodeError) -> Respon
 struct Found {
     at: DateTime<Utc>,
     cases: Vec<HeldCase>,
-    steps: Vec<HeldStep>,
+    steps: Vec<StepRow>,
     access: Vec<AccessEvent>,
     reviews: Vec<HeldReview>,
 }
@@ -236,7 +237,7 @@ async fn find(
 
 /// What a found case holds besides itself: its steps, the uses of its data and its reviews.
 struct Held<'a> {
-    steps: Vec<&'a HeldStep>,
+    steps: Vec<&'a StepRow>,
     access: Vec<&'a AccessEvent>,
     reviews: Vec<&'a HeldReview>,
 }
@@ -298,7 +299,7 @@ impl Found {
                                 ),
                                 outcome,
                                 recorded_at: riga_time(step.recorded_at),
-                                recorded_by: text(&step.recorded_by),
+                                recorded_by: text(&step.recorded_by_name),
                                 data,
                             }
                         })
@@ -371,7 +372,7 @@ impl Found {
                                 outcome: step.outcome,
                                 reason: step.reason,
                                 recorded_at: step.recorded_at,
-                                recorded_by: step.recorded_by.as_deref(),
+                                recorded_by: step.recorded_by_name.as_deref(),
                                 data: &step.data,
                             })
                             .collect(),
