@@ -172,6 +172,15 @@ fn centre_fields(input: &CentreInput) -> Result<(CentreCode, CentreFields<'_>), 
     Ok((code, fields))
 }
 
+/// A centre code already taken is the administrator's mistake, not a failure.
+fn duplicate_centre_code(error: sqlx::Error) -> AccountError {
+    if store::violates(&error, store::centres::CODE_KEY) {
+        AccountError::DuplicateCentreCode
+    } else {
+        error.into()
+    }
+}
+
 /// Creates a centre. An administrator who creates one in the browser gets it into their scope.
 pub async fn add_centre(
     pool: &PgPool,
@@ -184,13 +193,7 @@ pub async fn add_centre(
     let mut tx = pool.begin().await?;
     let id = store::centres::insert(&mut tx, &fields)
         .await
-        .map_err(|error| {
-            if store::violates(&error, store::centres::CODE_KEY) {
-                AccountError::DuplicateCentreCode
-            } else {
-                error.into()
-            }
-        })?;
+        .map_err(duplicate_centre_code)?;
     if let Some(admin) = actor.staff_id() {
         sqlx::query!(
             "INSERT INTO supervised_centres (staff_id, centre_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -228,13 +231,7 @@ pub async fn edit_centre(
     let mut tx = pool.begin().await?;
     store::centres::update(&mut tx, id, &fields)
         .await
-        .map_err(|error| {
-            if store::violates(&error, store::centres::CODE_KEY) {
-                AccountError::DuplicateCentreCode
-            } else {
-                error.into()
-            }
-        })?;
+        .map_err(duplicate_centre_code)?;
     let details = json!({
         "centre_id": id, "code": code.as_str(), "kind": fields.kind.code(),
         "retention_years": fields.retention_years, "active": fields.active,

@@ -64,6 +64,14 @@ fn text<'a>(
     value
 }
 
+/// An entry's name in Latvian and in English, both required.
+fn names<'a>(problems: &mut Problems, [lv, en]: [&'a str; 2], max_chars: usize) -> [&'a str; 2] {
+    [
+        text(problems, "name_lv", lv, max_chars),
+        text(problems, "name_en", en, max_chars),
+    ]
+}
+
 fn code(problems: &mut Problems, value: &str) -> String {
     match CatalogueCode::parse(value) {
         Some(code) => code.as_str().to_owned(),
@@ -126,16 +134,9 @@ struct CheckedEservice<'a> {
 fn check_eservice(input: &EserviceInput) -> Result<CheckedEservice<'_>, CatalogueError> {
     let mut problems = Problems::new();
     let code = code(&mut problems, &input.code);
-    let name_lv = text(
+    let [name_lv, name_en] = names(
         &mut problems,
-        "name_lv",
-        &input.name_lv,
-        ESERVICE_TEXT_MAX_CHARS,
-    );
-    let name_en = text(
-        &mut problems,
-        "name_en",
-        &input.name_en,
+        [&input.name_lv, &input.name_en],
         ESERVICE_TEXT_MAX_CHARS,
     );
     let institution = text(
@@ -202,16 +203,7 @@ pub async fn add_eservice(
     actor: Actor<'_>,
     input: &EserviceInput,
 ) -> Result<i64, CatalogueError> {
-    let checked = check_eservice(input)?;
-    let fields = eservice_fields(input, &checked);
-    let mut tx = pool.begin().await?;
-    let id = store::catalogue::insert_eservice(&mut tx, &fields)
-        .await
-        .map_err(|error| duplicate_code(error, store::catalogue::ESERVICE_CODE_KEY))?;
-    let details = eservice_details(id, &fields);
-    audit_change(&mut tx, clock, actor, Action::EserviceAdded, details).await?;
-    tx.commit().await?;
-    Ok(id)
+    save_eservice(pool, clock, actor, None, input).await
 }
 
 pub async fn edit_eservice(
@@ -221,19 +213,43 @@ pub async fn edit_eservice(
     id: i64,
     input: &EserviceInput,
 ) -> Result<(), CatalogueError> {
+    save_eservice(pool, clock, actor, Some(id), input)
+        .await
+        .map(drop)
+}
+
+/// Adds an e-service (`id` is `None`) or replaces the fields of e-service `id`, with the
+/// change's audit event in the same transaction.
+async fn save_eservice(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    id: Option<i64>,
+    input: &EserviceInput,
+) -> Result<i64, CatalogueError> {
     let checked = check_eservice(input)?;
     let fields = eservice_fields(input, &checked);
     let mut tx = pool.begin().await?;
-    let found = store::catalogue::update_eservice(&mut tx, id, &fields)
-        .await
-        .map_err(|error| duplicate_code(error, store::catalogue::ESERVICE_CODE_KEY))?;
-    if !found {
-        return Err(CatalogueError::NotFound);
-    }
-    let details = eservice_details(id, &fields);
-    audit_change(&mut tx, clock, actor, Action::EserviceChanged, details).await?;
+    let (saved, action) = match id {
+        None => (
+            store::catalogue::insert_eservice(&mut tx, &fields)
+                .await
+                .map(Some),
+            Action::EserviceAdded,
+        ),
+        Some(id) => (
+            store::catalogue::update_eservice(&mut tx, id, &fields)
+                .await
+                .map(|found| found.then_some(id)),
+            Action::EserviceChanged,
+        ),
+    };
+    let id = saved
+        .map_err(|error| duplicate_code(error, store::catalogue::ESERVICE_CODE_KEY))?
+        .ok_or(CatalogueError::NotFound)?;
+    audit_change(&mut tx, clock, actor, action, eservice_details(id, &fields)).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(id)
 }
 
 /// A qualified eID means as entered, before validation.
@@ -248,20 +264,12 @@ pub struct EidMeansInput {
 fn check_eid_means(input: &EidMeansInput) -> Result<EidMeans, CatalogueError> {
     let mut problems = Problems::new();
     let code = code(&mut problems, &input.code);
-    let name_lv = text(
+    let [name_lv, name_en] = names(
         &mut problems,
-        "name_lv",
-        &input.name_lv,
+        [&input.name_lv, &input.name_en],
         EID_MEANS_NAME_MAX_CHARS,
     )
-    .to_owned();
-    let name_en = text(
-        &mut problems,
-        "name_en",
-        &input.name_en,
-        EID_MEANS_NAME_MAX_CHARS,
-    )
-    .to_owned();
+    .map(str::to_owned);
     done(
         problems,
         EidMeans {
@@ -279,15 +287,7 @@ pub async fn add_eid_means(
     actor: Actor<'_>,
     input: &EidMeansInput,
 ) -> Result<String, CatalogueError> {
-    let means = check_eid_means(input)?;
-    let mut tx = pool.begin().await?;
-    store::catalogue::insert_eid_means(&mut tx, &means)
-        .await
-        .map_err(|error| duplicate_code(error, store::catalogue::EID_MEANS_CODE_KEY))?;
-    let details = json!({ "code": means.code, "active": means.active });
-    audit_change(&mut tx, clock, actor, Action::EidMeansAdded, details).await?;
-    tx.commit().await?;
-    Ok(means.code)
+    save_eid_means(pool, clock, actor, Saving::New, input).await
 }
 
 /// Renames or (de)activates the means `input.code` (the code itself never changes: recorded
@@ -298,15 +298,45 @@ pub async fn edit_eid_means(
     actor: Actor<'_>,
     input: &EidMeansInput,
 ) -> Result<(), CatalogueError> {
+    save_eid_means(pool, clock, actor, Saving::Existing, input)
+        .await
+        .map(drop)
+}
+
+/// Whether a save adds an entry or changes one already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Saving {
+    New,
+    Existing,
+}
+
+async fn save_eid_means(
+    pool: &PgPool,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    saving: Saving,
+    input: &EidMeansInput,
+) -> Result<String, CatalogueError> {
     let means = check_eid_means(input)?;
     let mut tx = pool.begin().await?;
-    if !store::catalogue::update_eid_means(&mut tx, &means).await? {
-        return Err(CatalogueError::NotFound);
-    }
+    let action = match saving {
+        Saving::New => {
+            store::catalogue::insert_eid_means(&mut tx, &means)
+                .await
+                .map_err(|error| duplicate_code(error, store::catalogue::EID_MEANS_CODE_KEY))?;
+            Action::EidMeansAdded
+        }
+        Saving::Existing => {
+            if !store::catalogue::update_eid_means(&mut tx, &means).await? {
+                return Err(CatalogueError::NotFound);
+            }
+            Action::EidMeansChanged
+        }
+    };
     let details = json!({ "code": means.code, "active": means.active });
-    audit_change(&mut tx, clock, actor, Action::EidMeansChanged, details).await?;
+    audit_change(&mut tx, clock, actor, action, details).await?;
     tx.commit().await?;
-    Ok(())
+    Ok(means.code)
 }
 
 /// A notice version as entered, before validation.
