@@ -86,6 +86,25 @@ pub struct Event<'a> {
     pub details: Value,
 }
 
+impl Event<'_> {
+    /// An event no person caused: the product's own scheduled work (retention, mending).
+    pub fn by_the_product(
+        chain: Chain,
+        centre_id: Option<CentreId>,
+        action: Action,
+        details: Value,
+    ) -> Self {
+        Event {
+            chain,
+            centre_id,
+            actor_id: None,
+            session_tag: None,
+            action,
+            details,
+        }
+    }
+}
+
 /// A page (or document) that showed case `case_id`'s personal data to `actor_id`.
 #[derive(Debug, Clone)]
 pub struct View<'a> {

@@ -84,18 +84,16 @@ async fn mend_chain(
     )
     .execute(&mut *tx)
     .await?;
-    let event = Event {
-        chain: Chain::System,
-        centre_id: None,
-        actor_id: None,
-        session_tag: None,
-        action: Action::ChainHeadMended,
-        details: json!({
+    let event = Event::by_the_product(
+        Chain::System,
+        None,
+        Action::ChainHeadMended,
+        json!({
             "chain": chain,
             "from_sequence": head.sequence,
             "to_sequence": to_sequence,
         }),
-    };
+    );
     super::record(&mut tx, at, event).await?;
     tx.commit().await?;
     Ok(Some(Mended {

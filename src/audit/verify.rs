@@ -116,6 +116,22 @@ impl ChainCheck {
             self.lagging.push(chain.to_owned());
         }
     }
+
+    /// Ends the walk of one chain: counts it and notes it if it lags behind its head, or keeps
+    /// its failure. Whether the check goes on.
+    fn end_walk(&mut self, walker: &Walker) -> bool {
+        match walker.finish() {
+            Ok(lag) => {
+                self.note(lag, &walker.chain);
+                self.chains += 1;
+                true
+            }
+            Err(failure) => {
+                self.failure = Some(failure);
+                false
+            }
+        }
+    }
 }
 
 /// The outcome of recomputing the cases' commitments from the tables.
@@ -297,12 +313,8 @@ pub async fn verify_chain(
             _ => break,
         }
     }
-    match walker.finish() {
-        Ok(lag) => check.note(lag, chain),
-        Err(failure) => {
-            check.failure = Some(failure);
-            return Ok(check);
-        }
+    if !check.end_walk(&walker) {
+        return Ok(check);
     }
     check.chains = u64::from(check.events > 0 || head.contains_key(chain));
     if let Some(anchor) = anchor {
@@ -339,14 +351,9 @@ pub async fn verify_all(pool: &PgPool, anchor: Option<&Anchor>) -> Result<ChainC
         for event in &page {
             if walker.as_ref().is_some_and(|w| w.chain != event.chain) {
                 let done = walker.take().expect("a walker");
-                match done.finish() {
-                    Ok(lag) => check.note(lag, &done.chain),
-                    Err(failure) => {
-                        check.failure = Some(failure);
-                        return Ok(check);
-                    }
+                if !check.end_walk(&done) {
+                    return Ok(check);
                 }
-                check.chains += 1;
             }
             let current = walker
                 .get_or_insert_with(|| Walker::new(&event.chain, head_rows.get(&event.chain)));
@@ -363,15 +370,10 @@ pub async fn verify_all(pool: &PgPool, anchor: Option<&Anchor>) -> Result<ChainC
             _ => break,
         }
     }
-    if let Some(done) = walker {
-        match done.finish() {
-            Ok(lag) => check.note(lag, &done.chain),
-            Err(failure) => {
-                check.failure = Some(failure);
-                return Ok(check);
-            }
-        }
-        check.chains += 1;
+    if let Some(done) = walker
+        && !check.end_walk(&done)
+    {
+        return Ok(check);
     }
     // A head row whose chain has no events left at all: every event was removed.
     if let Some(orphan) = sqlx::query!(

@@ -240,6 +240,17 @@ mod tests {
         date(2025, 3, 10)
     }
 
+    fn passport_expiring_today() -> IdentityDocument {
+        IdentityDocument::new(
+            DocumentType::LvPassport,
+            "LV1234567",
+            "LV",
+            today(),
+            today(),
+        )
+        .unwrap()
+    }
+
     #[test]
     fn codes_round_trip_and_are_unique() {
         for doc_type in DocumentType::ALL {
@@ -399,14 +410,7 @@ mod tests {
 
     #[test]
     fn stored_document_loads_after_it_has_expired() {
-        let doc = IdentityDocument::new(
-            DocumentType::LvPassport,
-            "LV1234567",
-            "LV",
-            today(),
-            today(),
-        )
-        .unwrap();
+        let doc = passport_expiring_today();
         let json = serde_json::to_string(&doc).unwrap();
         let back: IdentityDocument = serde_json::from_str(&json).unwrap();
         assert_eq!(back, doc);
@@ -416,14 +420,7 @@ mod tests {
 
     #[test]
     fn debug_does_not_show_the_number() {
-        let doc = IdentityDocument::new(
-            DocumentType::LvPassport,
-            "LV1234567",
-            "LV",
-            today(),
-            today(),
-        )
-        .unwrap();
+        let doc = passport_expiring_today();
         assert!(!format!("{doc:?}").contains("1234567"));
     }
 }

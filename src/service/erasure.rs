@@ -125,18 +125,16 @@ async fn erase_case(
         audit::record_committing(
             &mut tx,
             now,
-            Event {
-                chain: Chain::Case(case_id),
-                centre_id: Some(centre_id),
-                actor_id: None,
-                session_tag: None,
-                action: Action::CaseStopped,
-                details: json!({
+            Event::by_the_product(
+                Chain::Case(case_id),
+                Some(centre_id),
+                Action::CaseStopped,
+                json!({
                     "reason": StopReason::Other.code(),
                     "version": case.version + 1,
                     "via": "retention",
                 }),
-            },
+            ),
             &[Part::Stop],
         )
         .await?;
@@ -155,14 +153,12 @@ async fn erase_case(
     audit::record_erasure(
         &mut tx,
         now,
-        Event {
-            chain: Chain::Case(case_id),
-            centre_id: Some(centre_id),
-            actor_id: None,
-            session_tag: None,
-            action: Action::PersonalDataErased,
-            details: json!({ "case_id": case_id, "via": "retention" }),
-        },
+        Event::by_the_product(
+            Chain::Case(case_id),
+            Some(centre_id),
+            Action::PersonalDataErased,
+            json!({ "case_id": case_id, "via": "retention" }),
+        ),
         case_id,
     )
     .await?;
