@@ -750,14 +750,23 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
             Some(tokio::spawn(crate::metrics::serve(listener, pool)))
         }
     };
+    let (stop_jobs, stopping) = tokio::sync::watch::channel(false);
     let periodic = tokio::spawn(periodic_jobs(
         database.pool.clone(),
         clock.clone(),
         keys.clone(),
         config.data_dir.clone(),
+        stopping,
     ));
+    let replica = match &config.database_replica_url {
+        Some(url) => {
+            Some(db::connect_lazy(url.expose()).context("DATABASE_REPLICA_URL: not a usable URL")?)
+        }
+        None => None,
+    };
     let state = AppState {
         db: database.pool.clone(),
+        replica,
         config: Arc::new(config),
         clock,
         hasher,
@@ -766,7 +775,17 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
     tracing::info!(%address, "Pilnvara is serving");
     println!("Pilnvara: http://{address}/  (Ctrl-C stops the server and its database)");
     web::serve(listener, web::app(state), shutdown_signal()).await?;
-    periodic.abort();
+    // A job under way finishes (its transaction and its recorded outcome) before the pool
+    // closes; one that takes longer than that is cancelled, and its transaction rolled back.
+    let _ = stop_jobs.send(true);
+    let mut periodic = periodic;
+    if tokio::time::timeout(JOB_STOP_WAIT, &mut periodic)
+        .await
+        .is_err()
+    {
+        periodic.abort();
+        let _ = periodic.await;
+    }
     if let Some(metrics) = metrics {
         metrics.abort();
     }
@@ -776,19 +795,27 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
 
 /// At start and then every minute: the periodic jobs that are due and this instance claims
 /// (see `service::jobs`: each runs once a period across every instance on the database).
+/// Until `stopping` turns true; a tick under way is finished first.
 async fn periodic_jobs(
     pool: sqlx::PgPool,
     clock: Arc<dyn Clock>,
     keys: Arc<Keys>,
     data_dir: PathBuf,
+    mut stopping: tokio::sync::watch::Receiver<bool>,
 ) {
     let mut interval = tokio::time::interval(jobs::TICK);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        interval.tick().await;
+        tokio::select! {
+            _ = interval.tick() => {}
+            _ = stopping.wait_for(|stop| *stop) => return,
+        }
         jobs::run_due(&pool, clock.as_ref(), &keys, &data_dir).await;
     }
 }
+
+/// How long a stopping server waits for a periodic job under way.
+const JOB_STOP_WAIT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// Completes on Ctrl-C (SIGINT) or SIGTERM.
 async fn shutdown_signal() {

@@ -47,6 +47,9 @@ pub struct Config {
     pub bind: SocketAddr,
     /// `DATABASE_URL`: an existing PostgreSQL server; without it, a private cluster is started.
     pub database_url: Option<DatabaseUrl>,
+    /// `DATABASE_REPLICA_URL`: a read-only replica of that database for the reports (figures
+    /// and CSV exports); optional. Reports fall back to the primary when it does not answer.
+    pub database_replica_url: Option<DatabaseUrl>,
     /// `PILNVARA_DATA_DIR`: where the private cluster and other server files live.
     pub data_dir: PathBuf,
     /// `PILNVARA_SECURE_COOKIES`: send cookies only over TLS.
@@ -74,22 +77,8 @@ impl Config {
                 problem: "expected an address and port such as 127.0.0.1:8080",
             })?,
         };
-        let database_url = match lookup("DATABASE_URL") {
-            None => None,
-            Some(value) if value.trim().is_empty() => None,
-            Some(value)
-                if value.starts_with("postgres://") || value.starts_with("postgresql://") =>
-            {
-                Some(DatabaseUrl(value))
-            }
-            Some(_) => {
-                return Err(ConfigError {
-                    variable: "DATABASE_URL",
-                    value: "…".into(),
-                    problem: "expected a postgres:// or postgresql:// URL",
-                });
-            }
-        };
+        let database_url = postgres_url(&lookup, "DATABASE_URL")?;
+        let database_replica_url = postgres_url(&lookup, "DATABASE_REPLICA_URL")?;
         let data_dir = match lookup("PILNVARA_DATA_DIR") {
             None => PathBuf::from("data"),
             Some(value) if value.trim().is_empty() => {
@@ -132,11 +121,31 @@ impl Config {
         Ok(Self {
             bind,
             database_url,
+            database_replica_url,
             data_dir,
             secure_cookies,
             log_format,
             metrics_bind,
         })
+    }
+}
+
+/// A PostgreSQL URL from `variable`, if set (empty counts as unset).
+fn postgres_url(
+    lookup: &impl Fn(&str) -> Option<String>,
+    variable: &'static str,
+) -> Result<Option<DatabaseUrl>, ConfigError> {
+    match lookup(variable) {
+        None => Ok(None),
+        Some(value) if value.trim().is_empty() => Ok(None),
+        Some(value) if value.starts_with("postgres://") || value.starts_with("postgresql://") => {
+            Ok(Some(DatabaseUrl(value)))
+        }
+        Some(_) => Err(ConfigError {
+            variable,
+            value: "…".into(),
+            problem: "expected a postgres:// or postgresql:// URL",
+        }),
     }
 }
 
@@ -166,6 +175,7 @@ mod tests {
         let config = config(&[]).unwrap();
         assert_eq!(config.bind.to_string(), "127.0.0.1:8080");
         assert!(config.database_url.is_none());
+        assert!(config.database_replica_url.is_none());
         assert_eq!(config.data_dir, PathBuf::from("data"));
         assert!(
             !config.secure_cookies,
@@ -198,6 +208,7 @@ mod tests {
             ("PILNVARA_SECURE_COOKIES", "maybe"),
             ("PILNVARA_LOG_FORMAT", "xml"),
             ("DATABASE_URL", "mysql://x"),
+            ("DATABASE_REPLICA_URL", "replica:5432"),
             ("PILNVARA_DATA_DIR", " "),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
@@ -208,7 +219,12 @@ mod tests {
 
     #[test]
     fn database_url_is_not_printed_by_debug() {
-        let config = config(&[("DATABASE_URL", "postgres://u:secret@h/db")]).unwrap();
+        let config = config(&[
+            ("DATABASE_URL", "postgres://u:secret@h/db"),
+            ("DATABASE_REPLICA_URL", "postgres://u:secret@replica/db"),
+        ])
+        .unwrap();
+        assert!(config.database_replica_url.is_some());
         assert!(!format!("{config:?}").contains("secret"));
     }
 }

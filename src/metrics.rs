@@ -40,6 +40,11 @@ struct JobLabels {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct ReportLabels {
+    served_by: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct PoolLabels {
     state: &'static str,
 }
@@ -57,6 +62,7 @@ struct Metrics {
     job_seconds: Family<JobLabels, Histogram, fn() -> Histogram>,
     checkpoints: Counter,
     sign_in_failures: Counter,
+    reports: Family<ReportLabels, Counter>,
     pool: Family<PoolLabels, Gauge>,
 }
 
@@ -98,6 +104,12 @@ static METRICS: LazyLock<Mutex<Metrics>> = LazyLock::new(|| {
         "Sign-ins refused (wrong password, unknown or locked account)",
         sign_in_failures.clone(),
     );
+    let reports = Family::<ReportLabels, Counter>::default();
+    registry.register(
+        "report_reads",
+        "Reports (figures, CSV exports) read, by the database that served them: replica or primary",
+        reports.clone(),
+    );
     let pool = Family::<PoolLabels, Gauge>::default();
     registry.register(
         "db_pool_connections",
@@ -112,6 +124,7 @@ static METRICS: LazyLock<Mutex<Metrics>> = LazyLock::new(|| {
         job_seconds,
         checkpoints,
         sign_in_failures,
+        reports,
         pool,
     })
 });
@@ -183,6 +196,12 @@ pub fn checkpoint_written() {
 
 pub fn sign_in_failed() {
     with(|m| m.sign_in_failures.inc());
+}
+
+/// A report was read from the replica (`true`) or the primary.
+pub fn report_read(on_replica: bool) {
+    let served_by = if on_replica { "replica" } else { "primary" };
+    with(|m| m.reports.get_or_create(&ReportLabels { served_by }).inc());
 }
 
 /// Everything, in Prometheus' text format, with the pool read now.

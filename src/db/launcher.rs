@@ -232,6 +232,30 @@ impl Cluster {
         Ok(fs::metadata(file).map_err(io_error(file))?.len())
     }
 
+    /// A streaming standby of this running cluster in `data_dir`, started: a read-only replica
+    /// that follows every commit (`pg_basebackup --write-recovery-conf` on first use, over the
+    /// Unix socket; later starts just start it). For a replica on the same machine, and tests.
+    pub fn start_standby(&self, data_dir: &Path) -> Result<Cluster, LauncherError> {
+        let standby = Self::locate(data_dir)?;
+        if !standby.dir.join("PG_VERSION").exists() {
+            self.run(
+                "pg_basebackup (a standby)",
+                self.as_owner(&mut Command::new(&self.binaries.pg_basebackup))
+                    .arg("--pgdata")
+                    .arg(&standby.dir)
+                    .args([
+                        "--wal-method=stream",
+                        "--checkpoint=fast",
+                        "--write-recovery-conf",
+                    ])
+                    .arg("--host")
+                    .arg(&self.socket_dir)
+                    .args(["--username", SUPERUSER, "--no-password"]),
+            )?;
+        }
+        Cluster::start(data_dir, Durability::Full)
+    }
+
     /// Replaces the (stopped) cluster of `data_dir` with the base backup in `file`; the cluster
     /// as it was is kept beside it, renamed, and its path returned. PostgreSQL recovers from
     /// the backup's WAL at the next start.

@@ -103,6 +103,18 @@ pub const STATEMENT_TIMEOUT: &str = "30s";
 /// hanging; it reconnects by itself when the database is back. Its sessions carry the
 /// timeouts above.
 pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
+    let (pool, options) = pool_settings(url)?;
+    pool.connect_with(options).await
+}
+
+/// As [`connect`], without connecting until the pool is first used: for the read replica, so
+/// that a replica that is away at start does not keep the server from starting.
+pub fn connect_lazy(url: &str) -> Result<PgPool, sqlx::Error> {
+    let (pool, options) = pool_settings(url)?;
+    Ok(pool.connect_lazy_with(options))
+}
+
+fn pool_settings(url: &str) -> Result<(PgPoolOptions, PgConnectOptions), sqlx::Error> {
     let options = PgConnectOptions::from_str(url)?.options([
         (
             "idle_in_transaction_session_timeout",
@@ -110,11 +122,10 @@ pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
         ),
         ("statement_timeout", STATEMENT_TIMEOUT),
     ]);
-    PgPoolOptions::new()
+    let pool = PgPoolOptions::new()
         .max_connections(20)
-        .acquire_timeout(Duration::from_secs(3))
-        .connect_with(options)
-        .await
+        .acquire_timeout(Duration::from_secs(3));
+    Ok((pool, options))
 }
 
 /// Applies the migrations that have not run yet. When every one has run already it changes

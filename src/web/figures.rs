@@ -128,14 +128,12 @@ fn key_id(key: &Key) -> Option<KeyId> {
     }
 }
 
-async fn load(state: &AppState, scope: &Scope<'_>) -> Result<Figures, AppError> {
-    let overdue_before = results_overdue_before(state.clock.now());
-    let read = store::figures::read(&state.db, scope, overdue_before).await?;
+fn figures(read: &HashMap<Key, store::figures::Figures>) -> Figures {
     let rows = read
         .iter()
         .filter_map(|(key, figures)| Some((key_id(key)?, figure_row(figures))))
         .collect();
-    Ok(Figures { rows })
+    Figures { rows }
 }
 
 fn figure_row(figures: &store::figures::Figures) -> FigureRow {
@@ -404,14 +402,24 @@ async fn prepare(
         .copied()
         .filter(|id| period.centre.is_none_or(|chosen| chosen == *id))
         .collect();
-    let centres = store::review::centres(&state.db, &chosen).await?;
     let scope = Scope {
         centres: &chosen,
         first: period.first,
         last: period.last,
     };
-    let figures = load(state, &scope).await?;
-    let eservices = store::review::eservices(&state.db).await?;
+    let overdue_before = results_overdue_before(state.clock.now());
+    let (chosen, scope) = (&chosen, &scope);
+    let (centres, read, eservices) = state
+        .report(|pool| {
+            Box::pin(async move {
+                let centres = store::review::centres(pool, chosen).await?;
+                let read = store::figures::read(pool, scope, overdue_before).await?;
+                let eservices = store::review::eservices(pool).await?;
+                Ok((centres, read, eservices))
+            })
+        })
+        .await?;
+    let figures = figures(&read);
     let months = months_between(period.first, period.last);
     let layout = lay_out(&figures, page.lang, page.t, &centres, &eservices, &months);
     Ok(Prepared { period, layout })

@@ -75,13 +75,42 @@ pub fn session_cookie_name(secure: bool) -> &'static str {
 #[derive(Clone)]
 pub struct AppState {
     pub db: PgPool,
+    /// The read-only replica the reports read from (`DATABASE_REPLICA_URL`), if any.
+    pub replica: Option<PgPool>,
     pub config: Arc<Config>,
     pub clock: Arc<dyn Clock>,
     pub hasher: Hasher,
     pub keys: Arc<Keys>,
 }
 
+/// A report's reads on one database, as [`AppState::report`] runs them.
+pub type Reading<'a, T> =
+    std::pin::Pin<Box<dyn Future<Output = Result<T, sqlx::Error>> + Send + 'a>>;
+
 impl AppState {
+    /// Runs a report's reads (the figures, the CSV exports) on the read replica when there is
+    /// one, and on the primary when there is none or it does not answer: a report never fails
+    /// because the replica is away. A replica shows what the primary committed a moment ago.
+    pub async fn report<'a, T>(
+        &'a self,
+        read: impl Fn(&'a PgPool) -> Reading<'a, T>,
+    ) -> Result<T, sqlx::Error> {
+        if let Some(replica) = &self.replica {
+            match read(replica).await {
+                Ok(value) => {
+                    crate::metrics::report_read(true);
+                    return Ok(value);
+                }
+                // The error names the server and what failed, never a value of a query.
+                Err(error) => {
+                    tracing::warn!(%error, "the read replica did not answer; reading the report from the primary")
+                }
+            }
+        }
+        crate::metrics::report_read(false);
+        read(&self.db).await
+    }
+
     fn only(&self, roles: &'static [Role]) -> Guard {
         Guard {
             state: self.clone(),

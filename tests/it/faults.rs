@@ -21,10 +21,13 @@ use reqwest::Method;
 use sqlx::PgPool;
 use tokio::sync::Mutex;
 
-use crate::cases::{eservice, open_case, post, staffed, step_form};
+use crate::cases::{eservice, open_case, staffed, step_form};
 use crate::e2e::desk::STEPS;
-use crate::harness::{Client, TestApp, production_pool};
-use crate::launcher::{StopOnDrop, data_dir, discard};
+use crate::harness::{
+    Client, TEST_PASSWORD, TestApp, count, database_url, fresh_named_database, production_pool,
+    serving, terminate,
+};
+use crate::launcher::{StopOnDrop, data_dir, discard, migrated_cluster};
 
 /// The duties of a case whose e-service gives a planned time and a result.
 const DUTIES: usize = STEPS.len();
@@ -59,6 +62,8 @@ enum Attempt {
     /// Refused, stale, taken by another desk, or the database was away: try again.
     Again,
     Recorded,
+    /// The server is gone (stopped): this desk's work ends.
+    Gone,
 }
 
 /// The attribute value that follows `marker` in `html`.
@@ -71,7 +76,9 @@ fn after<'a>(html: &'a str, marker: &str) -> Option<&'a str> {
 /// link, the duty's form (its version), the print before 22.¹3, the post, and the page the post
 /// redirects to.
 async fn next_duty(app: &TestApp, client: &Client, id: i64, tally: &Mutex<Tally>) -> Attempt {
-    let overview = client.get(&format!("/cases/{id}")).await;
+    let Ok(overview) = client.try_get(&format!("/cases/{id}")).await else {
+        return Attempt::Gone;
+    };
     if !tally.lock().await.saw("case page", overview.status) {
         return Attempt::Again;
     }
@@ -83,7 +90,9 @@ async fn next_duty(app: &TestApp, client: &Client, id: i64, tally: &Mutex<Tally>
     };
     let href = href.to_owned();
     let duty = href.rsplit('/').next().unwrap().to_owned();
-    let form_page = client.get(&href).await;
+    let Ok(form_page) = client.try_get(&href).await else {
+        return Attempt::Gone;
+    };
     if !tally.lock().await.saw("duty page", form_page.status) {
         return Attempt::Again;
     }
@@ -92,16 +101,22 @@ async fn next_duty(app: &TestApp, client: &Client, id: i64, tally: &Mutex<Tally>
         return Attempt::Again;
     };
     if duty == "authorisation" {
-        let print = client
-            .post_bytes(&format!("/cases/{id}/authorisation.pdf"), &[])
+        let printed = client
+            .try_post_bytes(&format!("/cases/{id}/authorisation.pdf"), &[])
             .await;
+        let Ok(print) = printed else {
+            return Attempt::Gone;
+        };
         if !tally.lock().await.saw("print", print.status) {
             return Attempt::Again;
         }
     }
     let mut form = step_form(app, &duty, true);
     form.push(("version".into(), version.to_owned()));
-    let response = post(client, &href, &form).await;
+    let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let Ok(response) = client.try_post(&href, &borrowed).await else {
+        return Attempt::Gone;
+    };
     let mut seen = tally.lock().await;
     if !seen.saw(&format!("post {duty}"), response.status) {
         return Attempt::Again;
@@ -114,8 +129,9 @@ async fn next_duty(app: &TestApp, client: &Client, id: i64, tally: &Mutex<Tally>
         seen.acknowledged.push((id, duty));
     }
     drop(seen);
-    let landing = client.get(&location).await;
-    tally.lock().await.saw("after post", landing.status);
+    if let Ok(landing) = client.try_get(&location).await {
+        tally.lock().await.saw("after post", landing.status);
+    }
     if recorded {
         Attempt::Recorded
     } else {
@@ -145,6 +161,7 @@ async fn work_through(
                 recorded.fetch_add(1, Ordering::SeqCst);
             }
             Attempt::Again => {}
+            Attempt::Gone => return,
         }
         if tally.lock().await.unavailable > unavailable {
             // As a person does on the "temporarily unavailable" page: try again once it is back.
@@ -249,7 +266,7 @@ async fn assert_each_duty_once(pool: &PgPool, cases: &[i64], tally: &Tally) {
 }
 
 /// Waits until `condition` holds, for at most `limit`.
-async fn wait_for<F, Fut>(limit: Duration, what: &str, mut condition: F)
+pub(crate) async fn wait_for<F, Fut>(limit: Duration, what: &str, mut condition: F)
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = bool>,
@@ -482,23 +499,7 @@ async fn requests_cut_off_at_random_points_leave_no_transaction_open_and_every_c
 async fn postgres_restarted_twice_under_writes_loses_nothing_and_shows_no_error_page() {
     let data = data_dir();
     let _guard = StopOnDrop(data.path().to_owned());
-    let path = data.path().to_owned();
-    let cluster = tokio::task::spawn_blocking(move || Cluster::start(&path, Durability::Throwaway))
-        .await
-        .unwrap()
-        .unwrap();
-    let admin = pilnvara::db::connect(&cluster.url("postgres"))
-        .await
-        .unwrap();
-    sqlx::query("CREATE DATABASE pilnvara")
-        .execute(&admin)
-        .await
-        .unwrap();
-    admin.close().await;
-    let pool = pilnvara::db::connect(&cluster.url("pilnvara"))
-        .await
-        .unwrap();
-    pilnvara::db::migrate(&pool).await.unwrap();
+    let (cluster, pool) = migrated_cluster(data.path()).await;
     let app = Arc::new(staffed(TestApp::on(pool)).await);
     let (desks, cases) = desks_and_cases(&app, 8, 16).await;
 
@@ -553,6 +554,85 @@ async fn postgres_restarted_twice_under_writes_loses_nothing_and_shows_no_error_
     tokio::task::spawn_blocking(move || discard(cluster))
         .await
         .unwrap();
+}
+
+/// `pilnvara serve` on the test database `name`, its keys in `data_dir` (shared by every
+/// instance, as the keys must be); the process and its base URL.
+async fn instance(name: &str, data_dir: &std::path::Path) -> (tokio::process::Child, String) {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_pilnvara"));
+    command
+        .env("DATABASE_URL", database_url(name))
+        .env("PILNVARA_DATA_DIR", data_dir);
+    let (process, address) = serving(command).await;
+    (process, format!("http://{address}"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_of_two_instances_stopped_under_load_leaves_the_other_serving_and_loses_nothing() {
+    let (pool, name) = fresh_named_database().await;
+    let app = Arc::new(staffed(TestApp::on(pool)).await);
+    let data = tempfile::tempdir().unwrap();
+    // One after the other: the first creates the keys both use.
+    let (mut first, first_base) = instance(&name, data.path()).await;
+    let (mut second, second_base) = instance(&name, data.path()).await;
+    // Desks 0, 2, 4, 6 work on the first instance, 1, 3, 5, 7 on the second (sessions live in
+    // the database, as behind a load balancer); desks 2k and 2k + 1 share cases 2k and 2k + 1.
+    let mut desks = Vec::new();
+    for n in 0..8 {
+        let desk = Client::new(
+            if n % 2 == 0 {
+                &first_base
+            } else {
+                &second_base
+            }
+            .clone(),
+        );
+        let name = if n % 4 < 2 { "anna" } else { "ben" };
+        let signed_in = desk.sign_in(name, TEST_PASSWORD).await;
+        assert_eq!(
+            signed_in.status,
+            StatusCode::SEE_OTHER,
+            "{}",
+            signed_in.body
+        );
+        desks.push(Arc::new(desk));
+    }
+    let service = eservice(&app, true, true).await;
+    let mut cases = Vec::new();
+    for _ in 0..8 {
+        cases.push(open_case(&desks[1], service).await);
+    }
+    let shift = Shift::start(&app, &desks, |n| {
+        let pair = n / 2;
+        vec![cases[2 * pair], cases[2 * pair + 1]]
+    });
+    let recorded = shift.recorded.clone();
+    wait_for(
+        Duration::from_secs(120),
+        "duties recorded before the stop",
+        || async { recorded.load(Ordering::SeqCst) >= 12 },
+    )
+    .await;
+    assert!(
+        terminate(&mut first).await,
+        "the first instance exits cleanly"
+    );
+
+    let tally = shift.finish().await;
+    assert!(tally.errors.is_empty(), "error pages: {:?}", tally.errors);
+    assert_each_duty_once(&app.pool, &cases, &tally).await;
+    let page = desks[1].get("/cases").await;
+    assert_eq!(page.status, StatusCode::OK, "the second instance serves on");
+    for job in ["retention", "checkpoint"] {
+        let runs = count(
+            &app.pool,
+            &format!("SELECT coalesce(sum(runs), 0)::bigint FROM jobs WHERE name = '{job}'"),
+        )
+        .await;
+        assert_eq!(runs, 1, "{job} ran once for both instances");
+    }
+    assert!(terminate(&mut second).await);
+    assert_sound(&app.pool).await;
 }
 
 /// Appends an event to `chain` as a write cut off before its head moved would have left it:

@@ -172,6 +172,48 @@ pub fn test_config() -> Config {
     Config::from_lookup(|_| None).expect("default configuration")
 }
 
+/// `command` (a `pilnvara` configured by the caller) run as `serve` on a port of its own on
+/// loopback, once it has printed its address: the process (killed when dropped) and the address
+/// (`host:port`).
+pub async fn serving(mut command: tokio::process::Command) -> (tokio::process::Child, String) {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+
+    let mut server = command
+        .arg("serve")
+        .env("PILNVARA_BIND", "127.0.0.1:0")
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("starting pilnvara");
+    let mut stdout = BufReader::new(server.stdout.take().unwrap()).lines();
+    // The first start prints the administrator's one-time password before the address.
+    let read_address = async {
+        while let Some(line) = stdout.next_line().await.unwrap() {
+            if let Some(rest) = line.strip_prefix("Pilnvara: http://") {
+                return rest.split('/').next().unwrap().to_owned();
+            }
+        }
+        panic!("pilnvara ended without printing its address");
+    };
+    let address = tokio::time::timeout(std::time::Duration::from_secs(120), read_address)
+        .await
+        .expect("the server starts");
+    (server, address)
+}
+
+/// Sends SIGTERM to `server` and waits until it has stopped; whether it exited cleanly.
+pub async fn terminate(server: &mut tokio::process::Child) -> bool {
+    let pid = nix::unistd::Pid::from_raw(server.id().expect("a running server") as i32);
+    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
+    tokio::time::timeout(std::time::Duration::from_secs(60), server.wait())
+        .await
+        .expect("the server stops on SIGTERM")
+        .unwrap()
+        .success()
+}
+
 /// The password every test account gets.
 pub const TEST_PASSWORD: &str = "mežs upe kalns pļava";
 
@@ -229,11 +271,17 @@ impl TestApp {
     }
 
     pub fn with_config(pool: PgPool, config: Config) -> Self {
+        Self::with_replica(pool, None, config)
+    }
+
+    /// The application on `pool`, reading its reports from `replica` when given.
+    pub fn with_replica(pool: PgPool, replica: Option<PgPool>, config: Config) -> Self {
         let clock = Arc::new(ManualClock::starting_now());
         let hasher = Hasher::new(2);
         let keys = Arc::new(Keys::ephemeral());
         let state = AppState {
             db: pool.clone(),
+            replica,
             config: Arc::new(config),
             clock: clock.clone(),
             hasher: hasher.clone(),
@@ -476,14 +524,15 @@ impl Client {
     }
 
     pub async fn get(&self, path: &str) -> TestResponse {
-        read(
-            self.http
-                .get(format!("{}{path}", self.base))
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
+        self.try_get(path)
+            .await
+            .unwrap_or_else(|error| panic!("GET {path}: {error}"))
+    }
+
+    /// As [`Client::get`], with the transport's error (a server that is gone) instead of a panic.
+    pub async fn try_get(&self, path: &str) -> Result<TestResponse, reqwest::Error> {
+        let response = self.http.get(format!("{}{path}", self.base)).send().await?;
+        read(response).await
     }
 
     /// A GET whose body is kept as bytes (a PDF).
@@ -506,33 +555,53 @@ impl Client {
 
     /// A POST whose answer is kept as bytes (a PDF printed by a form's button).
     pub async fn post_bytes(&self, path: &str, form: &[(&str, &str)]) -> BytesResponse {
-        let response = self
-            .http
+        self.try_post_bytes(path, form)
+            .await
+            .unwrap_or_else(|error| panic!("POST {path}: {error}"))
+    }
+
+    /// As [`Client::post_bytes`], with the transport's error instead of a panic.
+    pub async fn try_post_bytes(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> Result<BytesResponse, reqwest::Error> {
+        let response = self.send_form(path, form).await?;
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?.to_vec();
+        Ok(BytesResponse {
+            status,
+            headers,
+            body,
+        })
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> TestResponse {
+        self.try_post(path, form)
+            .await
+            .unwrap_or_else(|error| panic!("POST {path}: {error}"))
+    }
+
+    /// As [`Client::post`], with the transport's error instead of a panic.
+    pub async fn try_post(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> Result<TestResponse, reqwest::Error> {
+        read(self.send_form(path, form).await?).await
+    }
+
+    async fn send_form(
+        &self,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> Result<reqwest::Response, reqwest::Error> {
+        self.http
             .post(format!("{}{path}", self.base))
             .form(form)
             .send()
             .await
-            .unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let body = response.bytes().await.unwrap().to_vec();
-        BytesResponse {
-            status,
-            headers,
-            body,
-        }
-    }
-
-    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> TestResponse {
-        read(
-            self.http
-                .post(format!("{}{path}", self.base))
-                .form(form)
-                .send()
-                .await
-                .unwrap(),
-        )
-        .await
     }
 
     /// The one-time token of a fresh "new case" form, as the page gives it.
@@ -586,15 +655,15 @@ pub async fn scalar(app: &TestApp, sql: &str, id: i64) -> i64 {
         .unwrap()
 }
 
-async fn read(response: reqwest::Response) -> TestResponse {
+async fn read(response: reqwest::Response) -> Result<TestResponse, reqwest::Error> {
     let status = response.status();
     let headers = response.headers().clone();
-    let body = response.text().await.unwrap();
-    TestResponse {
+    let body = response.text().await?;
+    Ok(TestResponse {
         status,
         headers,
         body,
-    }
+    })
 }
 
 /// The text of a PDF, as poppler's `pdftotext` reads it, with whitespace collapsed.

@@ -1,13 +1,35 @@
 //! Several server instances on one database: the periodic jobs run once a period across all of
-//! them.
+//! them; the reports read from a streaming replica, and from the primary while it is away.
 
 use std::collections::BTreeMap;
+use std::time::Duration;
 
-use chrono::TimeDelta;
+use axum::http::StatusCode;
+use chrono::{Months, TimeDelta};
+use pilnvara::clock::Clock as _;
+use pilnvara::domain::figures::{month_code, month_of};
+use pilnvara::domain::staff::Role;
+use pilnvara::domain::today_in_riga;
+use pilnvara::service::demo::{ClientDetails, Goes};
 use pilnvara::service::jobs::{self, Job};
 use sqlx::PgPool;
 
-use crate::harness::{TestApp, database_url, fresh_named_database};
+use crate::faults::wait_for;
+use crate::harness::{Client, TestApp, count, database_url, fresh_named_database, test_config};
+use crate::launcher::{StopOnDrop, data_dir, discard, migrated_cluster};
+
+/// The client of the cases opened here.
+const CLIENT: ClientDetails = ClientDetails {
+    given_names: "Ilze",
+    surnames: "Ozola",
+    personal_code: "321201-10001",
+    doc_number: "PA7654321",
+    told_result: None,
+    registration_number: "ADN/2026/1",
+    portal_reference: "LV-EP-2026-0000001",
+    planned_in: Months::new(1),
+    result_note: "",
+};
 
 /// Both instances tick at the same moment; which jobs each ran.
 async fn tick_both(app: &TestApp, other: &PgPool, data: &std::path::Path) -> Vec<Job> {
@@ -72,4 +94,100 @@ async fn two_instances_run_each_periodic_job_once_a_period() {
         checkpoints, 3,
         "one checkpoint an hour, not one per instance"
     );
+}
+
+/// The cases the figures count as opened in `centre` in `month` (`yyyy-mm`), from the CSV
+/// export as a supervisor downloads it.
+async fn opened_in_figures(client: &Client, month: &str, centre: &str) -> String {
+    let csv = client
+        .get(&format!("/figures.csv?from={month}&to={month}"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    let line = csv
+        .body
+        .split("\r\n")
+        .find(|line| line.starts_with(&format!("{centre};{month};;")))
+        .unwrap_or_else(|| panic!("no line for {centre} in {}", csv.body));
+    line.split(';').nth(3).unwrap().to_owned()
+}
+
+async fn cases_on(pool: &PgPool) -> i64 {
+    count(pool, "SELECT count(*) FROM cases").await
+}
+
+/// Waits until the replica has replayed every case the primary holds.
+async fn caught_up(primary: &PgPool, replica: &PgPool) {
+    let expected = cases_on(primary).await;
+    wait_for(
+        Duration::from_secs(60),
+        "the replica to catch up",
+        || async { cases_on(replica).await == expected },
+    )
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn figures_are_read_from_a_streaming_replica_and_from_the_primary_while_it_is_away() {
+    let primary_data = data_dir();
+    let _primary_guard = StopOnDrop(primary_data.path().to_owned());
+    let standby_data = data_dir();
+    let _standby_guard = StopOnDrop(standby_data.path().to_owned());
+    let standby_path = standby_data.path().to_owned();
+    let (primary, pool) = migrated_cluster(primary_data.path()).await;
+    let primary = std::sync::Arc::new(primary);
+    let source = primary.clone();
+    let standby = tokio::task::spawn_blocking(move || source.start_standby(&standby_path))
+        .await
+        .unwrap()
+        .unwrap();
+    let replica = pilnvara::db::connect(&standby.url("pilnvara"))
+        .await
+        .unwrap();
+    let app = TestApp::with_replica(pool.clone(), Some(replica.clone()), test_config());
+    let centre = app.centre("RIX").await;
+    let anna = app.user("anna", Role::Employee, "RIX", &[]).await;
+    app.user("vad", Role::Supervisor, "RIX", &["RIX"]).await;
+    let client = app.signed_in("vad").await;
+    let month = month_code(month_of(today_in_riga(app.clock.now())));
+    let open_one = || app.desk_case(centre, anna, &CLIENT, Goes::Opened);
+
+    open_one().await;
+    caught_up(&pool, &replica).await;
+    assert_eq!(opened_in_figures(&client, &month, "RIX").await, "1");
+
+    // With the replica's replay paused, a case the primary holds is not in the figures yet:
+    // they were read from the replica.
+    sqlx::query("SELECT pg_wal_replay_pause()")
+        .execute(&replica)
+        .await
+        .unwrap();
+    open_one().await;
+    assert_eq!(cases_on(&pool).await, 2);
+    assert_eq!(opened_in_figures(&client, &month, "RIX").await, "1");
+    sqlx::query("SELECT pg_wal_replay_resume()")
+        .execute(&replica)
+        .await
+        .unwrap();
+    caught_up(&pool, &replica).await;
+    assert_eq!(opened_in_figures(&client, &month, "RIX").await, "2");
+
+    // The replica stopped: the figures and the review export come from the primary, no error.
+    tokio::task::spawn_blocking(move || discard(standby))
+        .await
+        .unwrap();
+    open_one().await;
+    assert_eq!(opened_in_figures(&client, &month, "RIX").await, "3");
+    let export = client.get("/review.csv").await;
+    assert_eq!(export.status, StatusCode::OK, "{}", export.body);
+    let page = client
+        .get(&format!("/figures?from={month}&to={month}"))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+
+    replica.close().await;
+    pool.close().await;
+    let primary = std::sync::Arc::into_inner(primary).unwrap();
+    tokio::task::spawn_blocking(move || discard(primary))
+        .await
+        .unwrap();
 }

@@ -7,6 +7,8 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use pilnvara::db::launcher::{Cluster, Durability, LauncherError, PgBinaries};
+
+use crate::harness::{serving, terminate};
 use sqlx::Connection;
 use sqlx::postgres::PgConnection;
 
@@ -24,6 +26,28 @@ pub(crate) fn data_dir() -> tempfile::TempDir {
 fn start(data_dir: &Path) -> Cluster {
     Cluster::start(data_dir, Durability::Throwaway)
         .unwrap_or_else(|error| panic!("starting the cluster: {error}"))
+}
+
+/// A throwaway cluster started in `data_dir` with a migrated database `pilnvara`, and a pool
+/// on that database as the server makes it.
+pub(crate) async fn migrated_cluster(data_dir: &Path) -> (Cluster, sqlx::PgPool) {
+    let path = data_dir.to_owned();
+    let cluster = tokio::task::spawn_blocking(move || start(&path))
+        .await
+        .unwrap();
+    let admin = pilnvara::db::connect(&cluster.url("postgres"))
+        .await
+        .unwrap();
+    sqlx::query("CREATE DATABASE pilnvara")
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let pool = pilnvara::db::connect(&cluster.url("pilnvara"))
+        .await
+        .unwrap();
+    pilnvara::db::migrate(&pool).await.unwrap();
+    (cluster, pool)
 }
 
 /// Stops the cluster and removes its files, wherever the launcher put them.
@@ -180,34 +204,13 @@ fn binaries_are_found_in_the_newest_installed_version() {
 
 #[tokio::test]
 async fn sigterm_stops_the_server_and_its_private_cluster() {
-    use tokio::io::{AsyncBufReadExt, BufReader};
-
     let data = data_dir();
     let _guard = StopOnDrop(data.path().to_owned());
-    let mut server = tokio::process::Command::new(env!("CARGO_BIN_EXE_pilnvara"))
-        .arg("serve")
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_pilnvara"));
+    command
         .env_remove("DATABASE_URL")
-        .env("PILNVARA_DATA_DIR", data.path())
-        .env("PILNVARA_BIND", "127.0.0.1:0")
-        .env("RUST_LOG", "warn")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("starting pilnvara");
-    let mut stdout = BufReader::new(server.stdout.take().unwrap()).lines();
-    // The first start prints the administrator's one-time password before the address.
-    let read_address = async {
-        while let Some(line) = stdout.next_line().await.unwrap() {
-            if let Some(rest) = line.strip_prefix("Pilnvara: http://") {
-                return rest.split('/').next().unwrap().to_owned();
-            }
-        }
-        panic!("pilnvara ended without printing its address");
-    };
-    let address = tokio::time::timeout(std::time::Duration::from_secs(120), read_address)
-        .await
-        .expect("the server starts");
+        .env("PILNVARA_DATA_DIR", data.path());
+    let (mut server, address) = serving(command).await;
     let ready = reqwest::get(format!("http://{address}/readyz"))
         .await
         .unwrap();
@@ -224,13 +227,7 @@ async fn sigterm_stops_the_server_and_its_private_cluster() {
     let socket = cluster_dir.join(".s.PGSQL.5432");
     assert!(std::os::unix::net::UnixStream::connect(&socket).is_ok());
 
-    let pid = nix::unistd::Pid::from_raw(server.id().unwrap() as i32);
-    nix::sys::signal::kill(pid, nix::sys::signal::Signal::SIGTERM).unwrap();
-    let status = tokio::time::timeout(std::time::Duration::from_secs(60), server.wait())
-        .await
-        .expect("the server stops on SIGTERM")
-        .unwrap();
-    assert!(status.success(), "{status}");
+    assert!(terminate(&mut server).await, "a clean exit");
 
     assert!(
         std::os::unix::net::UnixStream::connect(&socket).is_err(),

@@ -6,6 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Deserialize;
+use sqlx::PgPool;
 
 use super::{optional, outcome_text, verdict_text};
 use crate::domain::figures::riga_midnight;
@@ -299,17 +300,17 @@ struct Listed {
 }
 
 async fn list(
-    state: &AppState,
+    pool: &PgPool,
     user: &CurrentUser,
     filters: &Filters,
     cursor: Option<Cursor>,
     limit: i64,
-) -> Result<Listed, AppError> {
-    let employees = store::review::employees(&state.db, &user.centres).await?;
+) -> Result<Listed, sqlx::Error> {
+    let employees = store::review::employees(pool, &user.centres).await?;
     let filter = filters.store_filter(user, &employees);
     let after = cursor.map(|c| (c.finished_at, c.id));
     // One more than shown tells whether there are more.
-    let mut rows = store::review::queue(&state.db, &filter, after, limit + 1).await?;
+    let mut rows = store::review::queue(pool, &filter, after, limit + 1).await?;
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     Ok(Listed {
@@ -331,7 +332,7 @@ pub async fn queue(
         employees,
         rows,
         more,
-    } = list(&state, &user, &filters, cursor, PAGE_SIZE).await?;
+    } = list(&state.db, &user, &filters, cursor, PAGE_SIZE).await?;
     let next = more.then(|| rows.last()).flatten().map(|last| {
         let after = Cursor {
             finished_at: last.finished_at,
@@ -378,7 +379,11 @@ pub async fn queue_csv(
     if !errors.is_empty() {
         return Err(AppError::BadRequest);
     }
-    let listed = list(&state, &user, &filters, None, CSV_MAX_ROWS).await?;
+    // An export reads from the replica when there is one, as the figures do.
+    let (user, filters) = (&user, &filters);
+    let listed = state
+        .report(|pool| Box::pin(list(pool, user, filters, None, CSV_MAX_ROWS)))
+        .await?;
     let t = page.t;
     let r = t.review;
     let mut body = String::from(CSV_BOM);
