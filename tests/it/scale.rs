@@ -347,19 +347,10 @@ async fn step_post_and_its_commitments() {
 /// the page ran before it (submissions with `percentile_cont` over the cases). A benchmark: run
 /// with `cargo test --release --test it -- --ignored --nocapture scale::figures`
 /// (`PILNVARA_BENCH_CASES`, default 240,000: a year of the country's cases).
-#[tokio::test]
-#[ignore = "a benchmark"]
-async fn figures_for_every_centre_over_a_year() {
-    use pilnvara::domain::figures::{month_of, months_back};
-    use pilnvara::domain::ids::CentreId;
-    use pilnvara::store::figures::{Scope, read};
-
-    let cases: i64 = std::env::var("PILNVARA_BENCH_CASES")
-        .map(|n| n.parse().unwrap())
-        .unwrap_or(240_000);
-    let app = crate::harness::TestApp::new().await;
-    let pool = &app.pool;
-    let started = Instant::now();
+/// 170 centres (C1 … C170) with an employee each, and a year of `cases` spread over them and
+/// the catalogue's e-services: 85 % closed, 10 % stopped, 5 % open (half of those awaiting the
+/// result); each insert goes through the trigger that keeps the roll-up, as the desk's would.
+async fn year_of_cases(pool: &PgPool, cases: i64) {
     for sql in [
         "INSERT INTO centres (code, name) SELECT 'C' || n, 'Centrs ' || n FROM generate_series(1, 170) n",
         "INSERT INTO staff (username, full_name, roles, centre_id, password_hash)
@@ -367,9 +358,6 @@ async fn figures_for_every_centre_over_a_year() {
     ] {
         sqlx::query(sql).execute(pool).await.unwrap();
     }
-    // A year of cases, spread over the centres and the catalogue's e-services: 85 % closed,
-    // 10 % stopped, 5 % open (half of those awaiting the result); each insert goes through the
-    // trigger that keeps the roll-up, as the desk's would.
     sqlx::query(
         "INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step,
              gives_planned_time, gives_result, missing_eid_means, client_wants_result,
@@ -391,6 +379,22 @@ async fn figures_for_every_centre_over_a_year() {
     .execute(pool)
     .await
     .unwrap();
+}
+
+#[tokio::test]
+#[ignore = "a benchmark"]
+async fn figures_for_every_centre_over_a_year() {
+    use pilnvara::domain::figures::{month_of, months_back};
+    use pilnvara::domain::ids::CentreId;
+    use pilnvara::store::figures::{Scope, read};
+
+    let cases: i64 = std::env::var("PILNVARA_BENCH_CASES")
+        .map(|n| n.parse().unwrap())
+        .unwrap_or(240_000);
+    let app = crate::harness::TestApp::new().await;
+    let pool = &app.pool;
+    let started = Instant::now();
+    year_of_cases(pool, cases).await;
     sqlx::query("ANALYZE").execute(pool).await.unwrap();
     println!(
         "{cases} cases generated (the trigger keeping the roll-up) in {:.1} s",
@@ -492,4 +496,357 @@ async fn figures_for_every_centre_over_a_year() {
         aggregate,
         before.len()
     );
+}
+
+/// What one page did under load: answers, their latencies, and the answers that were not 200.
+struct Run {
+    per_second: f64,
+    p50: std::time::Duration,
+    p99: std::time::Duration,
+    not_ok: usize,
+}
+
+/// Every desk GETs `path` again and again for `length`.
+async fn load(
+    desks: &[std::sync::Arc<crate::harness::Client>],
+    path: &str,
+    length: std::time::Duration,
+) -> Run {
+    let started = Instant::now();
+    let deadline = started + length;
+    let tasks: Vec<_> = desks
+        .iter()
+        .map(|desk| {
+            let (desk, path) = (desk.clone(), path.to_owned());
+            tokio::spawn(async move {
+                let (mut times, mut not_ok) = (Vec::new(), 0);
+                while Instant::now() < deadline {
+                    let sent = Instant::now();
+                    if desk.get(&path).await.status != axum::http::StatusCode::OK {
+                        not_ok += 1;
+                    }
+                    times.push(sent.elapsed());
+                }
+                (times, not_ok)
+            })
+        })
+        .collect();
+    let (mut times, mut not_ok) = (Vec::new(), 0);
+    for task in tasks {
+        let (some, failed) = task.await.unwrap();
+        times.extend(some);
+        not_ok += failed;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    times.sort();
+    Run {
+        per_second: times.len() as f64 / seconds,
+        p50: times[times.len() / 2],
+        p99: times[times.len() * 99 / 100],
+        not_ok,
+    }
+}
+
+/// The server process's resident memory and its peak, in MiB (`/proc/PID/status`).
+fn memory(pid: u32) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|rest| rest.split_whitespace().next())
+            .and_then(|kib| kib.parse::<u64>().ok())
+            .unwrap()
+            / 1024
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+/// Counts the statements sqlx sends (its `sqlx::query` events; `BEGIN` is not among them).
+struct Statements(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
+    fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
+        if event.metadata().target() == "sqlx::query" {
+            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        }
+    }
+}
+
+/// The statements one GET of `path` by `username` sends, the page served in-process on a
+/// thread of its own whose every task reports to a counting subscriber.
+fn statements_per_request(database: String, username: &'static str, path: String) -> usize {
+    use tracing_subscriber::layer::SubscriberExt as _;
+
+    std::thread::spawn(move || {
+        let counted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let subscriber = tracing_subscriber::registry().with(Statements(counted.clone()));
+        let _counting = tracing::subscriber::set_default(subscriber);
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async {
+            let pool = PgPool::connect(&database).await.unwrap();
+            let app = crate::harness::TestApp::on(pool);
+            let client = app.signed_in(username).await;
+            // Once to fill the connection's caches, then counted.
+            client.get(&path).await;
+            let before = counted.load(std::sync::atomic::Ordering::SeqCst);
+            assert_eq!(client.get(&path).await.status, axum::http::StatusCode::OK);
+            counted.load(std::sync::atomic::Ordering::SeqCst) - before
+        })
+    })
+    .join()
+    .unwrap()
+}
+
+/// The SQL of the committed query that `matches`, on one line, with each `$n` written as the
+/// pgbench variable `variable(n)` names.
+fn committed_statement(
+    matches: impl Fn(&str) -> bool,
+    variable: impl Fn(usize) -> String,
+) -> String {
+    let mut sql = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.sqlx"))
+        .unwrap()
+        .filter_map(|entry| {
+            let text = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+            let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+            json["query"].as_str().map(str::to_owned)
+        })
+        .find(|query| matches(query))
+        .expect("a committed query");
+    for n in (1..=20).rev() {
+        sql = sql.replace(&format!("${n}"), &format!(":{}", variable(n)));
+    }
+    sql.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// pgbench running `script` from `clients` connections for `length`, with the variables
+/// `values`: transactions a second.
+fn pgbench(
+    url: &str,
+    script: &str,
+    values: &[(&str, String)],
+    clients: usize,
+    length: std::time::Duration,
+) -> f64 {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("page.sql");
+    std::fs::write(&file, script).unwrap();
+    let bin = pilnvara::db::launcher::PgBinaries::find().unwrap();
+    // Beside the server binaries the launcher found, else on the PATH.
+    let pgbench = [&bin.pg_ctl, &bin.pg_basebackup]
+        .map(|tool| tool.with_file_name("pgbench"))
+        .into_iter()
+        .find(|path| path.is_file())
+        .unwrap_or_else(|| "pgbench".into());
+    let mut command = Command::new(pgbench);
+    command
+        .args(["--no-vacuum", "--protocol=prepared", "--jobs=2"])
+        .arg(format!("--client={clients}"))
+        .arg(format!("--time={}", length.as_secs()))
+        .arg(format!("--file={}", file.display()));
+    for (name, value) in values {
+        command.arg(format!("--define={name}={value}"));
+    }
+    let out = command.arg(url).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    text.lines()
+        .find_map(|line| line.strip_prefix("tps = "))
+        .and_then(|rest| rest.split_whitespace().next())
+        .and_then(|tps| tps.parse().ok())
+        .expect("pgbench's tps")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark"]
+async fn pages_under_load_beside_their_floor() {
+    use crate::harness::{Client, TEST_PASSWORD, database_url, fresh_named_database, serving};
+    use pilnvara::domain::staff::Role;
+    use pilnvara::service::demo::{ClientDetails, Goes};
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    let cases: i64 = std::env::var("PILNVARA_BENCH_CASES")
+        .map(|n| n.parse().unwrap())
+        .unwrap_or(240_000);
+    let length = Duration::from_secs(
+        std::env::var("PILNVARA_BENCH_SECONDS")
+            .map(|n| n.parse().unwrap())
+            .unwrap_or(10),
+    );
+    let (pool, name) = fresh_named_database().await;
+    let url = database_url(&name);
+    year_of_cases(&pool, cases).await;
+    let app = crate::harness::TestApp::on(pool.clone());
+    let desk = app.user("bench-desk", Role::Employee, "C1", &[]).await;
+    app.user("bench-lead", Role::Supervisor, "C1", &["C1", "C2", "C3"])
+        .await;
+    let centre: i64 = sqlx::query_scalar("SELECT id FROM centres WHERE code = 'C1'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let client = ClientDetails {
+        given_names: "Ilze",
+        surnames: "Ozola",
+        personal_code: "321201-10001",
+        doc_number: "PA7654321",
+        told_result: None,
+        registration_number: "ADN/2026/1",
+        portal_reference: "LV-EP-2026-0000001",
+        planned_in: chrono::Months::new(1),
+        result_note: "",
+    };
+    let case = app
+        .desk_case(centre.into(), desk, &client, Goes::Closed)
+        .await;
+    sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    let pages: [(&str, &'static str, String); 4] = [
+        ("case page", "bench-desk", format!("/cases/{case}")),
+        ("/cases", "bench-desk", "/cases".to_owned()),
+        ("/review, 3 centres", "bench-lead", "/review".to_owned()),
+        (
+            "/figures, 3 centres × 12 months",
+            "bench-lead",
+            "/figures".to_owned(),
+        ),
+    ];
+    let statements: Vec<usize> = pages
+        .iter()
+        .map(|(_, who, path)| statements_per_request(url.clone(), who, path.clone()))
+        .collect();
+
+    let data = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_pilnvara"));
+    command
+        .env("DATABASE_URL", &url)
+        .env("PILNVARA_DATA_DIR", data.path());
+    let (mut server, address) = serving(tokio::process::Command::from(command)).await;
+    let pid = server.id().unwrap();
+    let base = format!("http://{address}");
+    let mut desks: std::collections::HashMap<&str, Vec<Arc<Client>>> = Default::default();
+    // One sign-in each (the sign-in limit per address would refuse 128), its session shared by
+    // the 64 clients of that person: each has a connection of its own.
+    for who in ["bench-desk", "bench-lead"] {
+        let first = Client::new(base.clone());
+        let signed_in = first.sign_in(who, TEST_PASSWORD).await;
+        assert_eq!(signed_in.status, axum::http::StatusCode::SEE_OTHER);
+        for _ in 0..64 {
+            let desk = Client::new(base.clone());
+            desk.set_cookie(&first.cookies());
+            desks.entry(who).or_default().push(Arc::new(desk));
+        }
+    }
+    let (idle, _) = memory(pid);
+    println!(
+        "{cases} cases; server idle after start and two sign-ins: {idle} MiB resident; {length:?} a run\n"
+    );
+    println!("| page | statements | desks | req/s | p50 | p99 | not 200 | resident MiB |");
+    println!("|---|---|---|---|---|---|---|---|");
+    for ((title, who, path), statements) in pages.iter().zip(&statements) {
+        for clients in [1, 16, 64] {
+            let run = load(&desks[who][..clients], path, length).await;
+            let (resident, _) = memory(pid);
+            println!(
+                "| {title} | {statements} | {clients} | {:.0} | {:.1} ms | {:.1} ms | {} | {resident} |",
+                run.per_second,
+                run.p50.as_secs_f64() * 1000.0,
+                run.p99.as_secs_f64() * 1000.0,
+                run.not_ok
+            );
+        }
+    }
+    let (resident, peak) = memory(pid);
+    println!("\nafter the runs: {resident} MiB resident, peak {peak} MiB\n");
+
+    // The floor of the case page: the statements it sends (as committed in .sqlx/, the
+    // session's read as tower-sessions words it), with the values it sends, run by pgbench.
+    let named = |prefix: &'static str| move |n: usize| format!("{prefix}{n}");
+    let user = committed_statement(
+        |q| {
+            q.starts_with("SELECT s.id, s.username, s.full_name, s.roles AS \"roles: Vec<Role>\", s.centre_id, s.language")
+        },
+        named("u"),
+    );
+    let find = committed_statement(
+        |q| {
+            q.contains("missing_eid_means_lv")
+                && q.trim_end()
+                    .ends_with("WHERE c.id = $1 AND c.centre_id = ANY($2)")
+        },
+        named("c"),
+    );
+    let steps = committed_statement(
+        |q| q.starts_with("SELECT cs.case_id AS \"case_id: CaseId\""),
+        named("s"),
+    );
+    let head = committed_statement(
+        |q| {
+            q.starts_with(
+                "INSERT INTO audit_chain_heads (chain, sequence, hash) VALUES ($1, 0, $2)",
+            )
+        },
+        named("h"),
+    );
+    // pgbench names variables after the columns: the id's alias without sqlx's `!`.
+    let head = head.replace("AS \"id!\"", "AS id");
+    // The event follows the head it read: its sequence, the head's hash, the id drawn.
+    let append = committed_statement(
+        |q| q.starts_with("WITH appended AS ("),
+        |n| match n {
+            2 => "next".to_owned(),
+            10 => "head_hash".to_owned(),
+            12 => "head_id".to_owned(),
+            n => format!("a{n}"),
+        },
+    );
+    let script = format!(
+        "select data from \"tower_sessions\".\"session\" where id = :session and expiry_date > :now;\n\
+         {user};\n{find};\n{steps};\nBEGIN;\n{head} \\gset head_\n\
+         \\set next :head_sequence + 1\n{append};\nCOMMIT;\n"
+    );
+    let session_id: String = sqlx::query_scalar("SELECT id FROM tower_sessions.session LIMIT 1")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let chain = format!("access:{centre}");
+    let hash = format!("\\x{}", "00".repeat(32));
+    let values = [
+        ("session", session_id),
+        ("now", "now".to_owned()),
+        ("u1", desk.0.to_string()),
+        ("c1", case.to_string()),
+        ("c2", format!("{{{centre}}}")),
+        ("s1", format!("{{{case}}}")),
+        ("h1", chain.clone()),
+        ("h2", hash.clone()),
+        ("a1", chain),
+        ("a3", "now".to_owned()),
+        ("a4", centre.to_string()),
+        ("a5", case.to_string()),
+        ("a6", desk.0.to_string()),
+        ("a7", "bench".to_owned()),
+        ("a8", "personal-data-viewed".to_owned()),
+        ("a9", r#"{"page":"case"}"#.to_owned()),
+        ("a11", hash),
+        ("a13", pilnvara::audit::HASH_VERSION.to_string()),
+    ];
+    println!("| case page | desks | page req/s | floor (pgbench) tps | page ÷ floor |");
+    println!("|---|---|---|---|---|");
+    for clients in [1, 16, 64] {
+        let page = load(&desks["bench-desk"][..clients], &pages[0].2, length).await;
+        let floor = pgbench(&url, &script, &values, clients, length);
+        println!(
+            "| | {clients} | {:.0} | {floor:.0} | {:.2} |",
+            page.per_second,
+            page.per_second / floor
+        );
+    }
+    assert!(crate::harness::terminate(&mut server).await);
 }
