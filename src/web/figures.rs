@@ -387,6 +387,8 @@ impl FiguresPage {
 struct Prepared {
     period: Period,
     layout: Layout,
+    /// The centres shown: those chosen, or every supervised one when none is.
+    centres: Vec<CentreOption>,
 }
 
 async fn prepare(
@@ -422,7 +424,11 @@ async fn prepare(
     let figures = figures(&read);
     let months = months_between(period.first, period.last);
     let layout = lay_out(&figures, page.lang, page.t, &centres, &eservices, &months);
-    Ok(Prepared { period, layout })
+    Ok(Prepared {
+        period,
+        layout,
+        centres,
+    })
 }
 
 pub async fn show(
@@ -460,8 +466,12 @@ pub async fn show(
     if let Some(centre) = period.centre {
         csv_href.push_str(&format!("&centre={centre}"));
     }
-    // Every supervised centre for the filter, whichever is chosen.
-    let all_centres = store::review::centres(&state.db, &user.centres).await?;
+    // Every supervised centre for the filter, whichever is chosen (read again only when the
+    // figures are of one of them).
+    let all_centres = match period.centre {
+        None => prepared.centres,
+        Some(_) => store::review::centres(&state.db, &user.centres).await?,
+    };
     Ok(FiguresPage {
         from: month_code(period.first),
         to: month_code(period.last),

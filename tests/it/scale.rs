@@ -587,7 +587,12 @@ fn statements_per_request(database: String, username: &'static str, path: String
             .build()
             .unwrap();
         runtime.block_on(async {
-            let pool = PgPool::connect(&database).await.unwrap();
+            // One connection, warmed once: its type cache filled, the count is the page's.
+            let pool = sqlx::postgres::PgPoolOptions::new()
+                .max_connections(1)
+                .connect(&database)
+                .await
+                .unwrap();
             let app = crate::harness::TestApp::on(pool);
             let client = app.signed_in(username).await;
             // Once to fill the connection's caches, then counted.
