@@ -30,18 +30,24 @@ pub enum SignIn {
     SignedIn { staff_id: StaffId, tag: String },
 }
 
-/// One attempt to sign in as `username` (trimmed, lower case) with `password`; `language`, if
-/// chosen on the sign-in page, becomes the user's language. Every refusal is counted in the
-/// metrics.
+/// What the person typed on the sign-in page.
+#[derive(Debug)]
+pub struct Typed<'a> {
+    /// Trimmed, lower case.
+    pub username: &'a str,
+    pub password: Secret,
+    /// The language chosen on the sign-in page, if any: it becomes the user's language.
+    pub language: Option<&'a str>,
+}
+
+/// One attempt to sign in with what was `typed`. Every refusal is counted in the metrics.
 pub async fn sign_in(
     db: &PgPool,
     hasher: &Hasher,
     now: DateTime<Utc>,
-    username: &str,
-    password: Secret,
-    language: Option<&str>,
+    typed: Typed<'_>,
 ) -> Result<SignIn, anyhow::Error> {
-    let outcome = attempt(db, hasher, now, username, password, language).await?;
+    let outcome = attempt(db, hasher, now, typed).await?;
     if !matches!(outcome, SignIn::SignedIn { .. }) {
         crate::metrics::sign_in_failed();
     }
@@ -52,9 +58,11 @@ async fn attempt(
     db: &PgPool,
     hasher: &Hasher,
     now: DateTime<Utc>,
-    username: &str,
-    password: Secret,
-    language: Option<&str>,
+    Typed {
+        username,
+        password,
+        language,
+    }: Typed<'_>,
 ) -> Result<SignIn, anyhow::Error> {
     // 1. Count the failure before knowing it is one, and read the account.
     let mut tx = db.begin().await?;

@@ -108,15 +108,12 @@ pub async fn sign_in(
         .get(axum::http::header::COOKIE)
         .and_then(|value| value.to_str().ok());
     let language = super::page::cookie_lang(cookies).map(Lang::code);
-    let outcome = sign_in::sign_in(
-        &state.db,
-        &state.hasher,
-        now,
-        &typed,
-        Secret::new(form.password),
+    let typed = sign_in::Typed {
+        username: &typed,
+        password: Secret::new(form.password),
         language,
-    )
-    .await?;
+    };
+    let outcome = sign_in::sign_in(&state.db, &state.hasher, now, typed).await?;
     let t = page.t;
     let message = match outcome {
         SignIn::SignedIn { staff_id, tag } => {
