@@ -9,7 +9,9 @@
 //! It generates the cases (closed, with seven step rows each, personal data inside) in SQL and
 //! their ten events each in Rust, every one with the commitments and hash the server writes,
 //! then times `pilnvara audit checkpoint` and `pilnvara audit verify` (the release binary, under
-//! `/usr/bin/time -v` for peak memory). Results go to docs/performance.md.
+//! `/usr/bin/time -v` for peak memory). `pages_under_load_beside_their_floor` runs the pages
+//! against the server process from 1, 16 and 64 desks and the case page's statements under
+//! pgbench. Results go to docs/performance.md.
 
 use std::process::Command;
 use std::time::Instant;
