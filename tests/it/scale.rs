@@ -608,12 +608,9 @@ fn statements_per_request(database: String, username: &'static str, path: String
     .unwrap()
 }
 
-/// The SQL of the committed query that `matches`, on one line, with each `$n` written as the
-/// pgbench variable `variable(n)` names.
-fn committed_statement(
-    matches: impl Fn(&str) -> bool,
-    variable: impl Fn(usize) -> String,
-) -> String {
+/// The SQL of the committed query that `matches`, on one line, with each `$n` written as
+/// `value(n)` says: a pgbench variable (`:name`) or a literal (`NULL` for a filter not set).
+fn committed_statement(matches: impl Fn(&str) -> bool, value: impl Fn(usize) -> String) -> String {
     let mut sql = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.sqlx"))
         .unwrap()
         .filter_map(|entry| {
@@ -624,7 +621,7 @@ fn committed_statement(
         .find(|query| matches(query))
         .expect("a committed query");
     for n in (1..=20).rev() {
-        sql = sql.replace(&format!("${n}"), &format!(":{}", variable(n)));
+        sql = sql.replace(&format!("${n}"), &value(n));
     }
     sql.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -693,7 +690,8 @@ async fn pages_under_load_beside_their_floor() {
     year_of_cases(&pool, cases).await;
     let app = crate::harness::TestApp::on(pool.clone());
     let desk = app.user("bench-desk", Role::Employee, "C1", &[]).await;
-    app.user("bench-lead", Role::Supervisor, "C1", &["C1", "C2", "C3"])
+    let lead = app
+        .user("bench-lead", Role::Supervisor, "C1", &["C1", "C2", "C3"])
         .await;
     let centre: i64 = sqlx::query_scalar("SELECT id FROM centres WHERE code = 'C1'")
         .fetch_one(&pool)
@@ -772,9 +770,13 @@ async fn pages_under_load_beside_their_floor() {
     let (resident, peak) = memory(pid);
     println!("\nafter the runs: {resident} MiB resident, peak {peak} MiB\n");
 
-    // The floor of the case page: the statements it sends (as committed in .sqlx/, the
-    // session's read as tower-sessions words it), with the values it sends, run by pgbench.
-    let named = |prefix: &'static str| move |n: usize| format!("{prefix}{n}");
+    // Each page's floor: the statements it sends (as committed in .sqlx/; the session's read
+    // as tower-sessions words it), with the values it sends, run by pgbench.
+    let named = |prefix: &'static str| move |n: usize| format!(":{prefix}{n}");
+    let statement = |starts: &'static str| {
+        committed_statement(move |q| q.trim_start().starts_with(starts), named("x"))
+    };
+    let session = "select data from \"tower_sessions\".\"session\" where id = :session and expiry_date > :now;";
     let user = committed_statement(
         |q| {
             q.starts_with("SELECT s.id, s.username, s.full_name, s.roles AS \"roles: Vec<Role>\", s.centre_id, s.language")
@@ -793,6 +795,7 @@ async fn pages_under_load_beside_their_floor() {
         |q| q.starts_with("SELECT cs.case_id AS \"case_id: CaseId\""),
         named("s"),
     );
+    // pgbench names variables after the columns: the id's alias without sqlx's `!`.
     let head = committed_statement(
         |q| {
             q.starts_with(
@@ -800,34 +803,101 @@ async fn pages_under_load_beside_their_floor() {
             )
         },
         named("h"),
-    );
-    // pgbench names variables after the columns: the id's alias without sqlx's `!`.
-    let head = head.replace("AS \"id!\"", "AS id");
+    )
+    .replace("AS \"id!\"", "AS id");
     // The event follows the head it read: its sequence, the head's hash, the id drawn.
     let append = committed_statement(
         |q| q.starts_with("WITH appended AS ("),
         |n| match n {
-            2 => "next".to_owned(),
-            10 => "head_hash".to_owned(),
-            12 => "head_id".to_owned(),
-            n => format!("a{n}"),
+            2 => ":next".to_owned(),
+            10 => ":head_hash".to_owned(),
+            12 => ":head_id".to_owned(),
+            n => format!(":a{n}"),
         },
     );
-    let script = format!(
-        "select data from \"tower_sessions\".\"session\" where id = :session and expiry_date > :now;\n\
-         {user};\n{find};\n{steps};\nBEGIN;\n{head} \\gset head_\n\
+    // A list's cursor and the review queue's filters are not set: the page sends NULL.
+    let open_cases = committed_statement(
+        |q| q.contains("c.opened_by = $1 AND c.status = 'open'"),
+        |n| {
+            if n == 3 {
+                "NULL".to_owned()
+            } else {
+                format!(":o{n}")
+            }
+        },
+    );
+    let awaiting = committed_statement(
+        |q| q.trim_start().starts_with("WITH after AS ("),
+        |n| {
+            if n == 2 {
+                "NULL".to_owned()
+            } else {
+                format!(":w{n}")
+            }
+        },
+    );
+    let finished = committed_statement(
+        |q| q.contains("ORDER BY coalesce(k.closed_at, k.stopped_at) DESC, k.id DESC LIMIT $2"),
+        named("f"),
+    );
+    let employees = statement("SELECT s.id, s.centre_id, c.code AS centre_code, s.full_name");
+    let queue = committed_statement(
+        |q| q.contains("FROM unnest($1::bigint[]) AS scope (centre_id)"),
+        |n| match n {
+            1 => ":x1".to_owned(),
+            11 => ":limit".to_owned(),
+            _ => "NULL".to_owned(),
+        },
+    );
+    let centres = statement("SELECT id, code, name FROM centres WHERE id = ANY($1)");
+    let eservices = statement("SELECT id, code, name_lv, name_en FROM eservices ORDER BY code");
+    let roll_up = |table: &'static str| {
+        committed_statement(
+            move |q| q.contains(&format!("FROM {table}")) && q.contains("centre_id = ANY($1)"),
+            named("r"),
+        )
+    };
+    let signed_in = format!("{session}\n{user};\n");
+    let case_script = format!(
+        "{signed_in}{find};\n{steps};\nBEGIN;\n{head} \\gset head_\n\
          \\set next :head_sequence + 1\n{append};\nCOMMIT;\n"
+    );
+    let cases_script = format!("{signed_in}{open_cases};\n{awaiting};\n{finished};\n");
+    let review_script = format!("{signed_in}{employees};\n{queue};\n{centres};\n{eservices};\n");
+    let figures_script = format!(
+        "{signed_in}{centres};\n{};\n{};\n{};\n{eservices};\n",
+        roll_up("figures_months"),
+        roll_up("figures_stops"),
+        roll_up("figures_awaiting"),
     );
     let session_id: String = sqlx::query_scalar("SELECT id FROM tower_sessions.session LIMIT 1")
         .fetch_one(&pool)
         .await
         .unwrap();
+    let led: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM centres WHERE code IN ('C1', 'C2', 'C3') ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    let led = format!(
+        "{{{}}}",
+        led.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    );
+    let today = pilnvara::domain::today_in_riga(Utc::now());
+    let first =
+        pilnvara::domain::figures::months_back(today, pilnvara::domain::figures::DEFAULT_MONTHS);
+    let until = pilnvara::domain::figures::next_month(today);
     let chain = format!("access:{centre}");
     let hash = format!("\\x{}", "00".repeat(32));
-    let values = [
-        ("session", session_id),
-        ("now", "now".to_owned()),
-        ("u1", desk.0.to_string()),
+    let own = |who: i64| {
+        vec![
+            ("session", session_id.clone()),
+            ("now", "now".to_owned()),
+            ("u1", who.to_string()),
+        ]
+    };
+    let mut case_values = own(desk.0);
+    case_values.extend([
         ("c1", case.to_string()),
         ("c2", format!("{{{centre}}}")),
         ("s1", format!("{{{case}}}")),
@@ -843,17 +913,51 @@ async fn pages_under_load_beside_their_floor() {
         ("a9", r#"{"page":"case"}"#.to_owned()),
         ("a11", hash),
         ("a13", pilnvara::audit::HASH_VERSION.to_string()),
+    ]);
+    let mut cases_values = own(desk.0);
+    cases_values.extend([
+        ("o1", desk.0.to_string()),
+        ("o2", format!("{{{centre}}}")),
+        ("o4", (pilnvara::store::cases::PAGE_SIZE + 1).to_string()),
+        ("w1", format!("{{{centre}}}")),
+        ("w3", (pilnvara::store::cases::PAGE_SIZE + 1).to_string()),
+        ("f1", format!("{{{centre}}}")),
+        ("f2", "20".to_owned()),
+    ]);
+    let mut review_values = own(lead.0);
+    review_values.extend([
+        ("x1", led.clone()),
+        (
+            "limit",
+            (pilnvara::domain::review::PAGE_SIZE + 1).to_string(),
+        ),
+    ]);
+    let mut figures_values = own(lead.0);
+    figures_values.extend([
+        ("x1", led.clone()),
+        ("r1", led),
+        ("r2", first.to_string()),
+        ("r3", until.to_string()),
+        ("r4", today.to_string()),
+    ]);
+    let floors = [
+        (case_script, case_values),
+        (cases_script, cases_values),
+        (review_script, review_values),
+        (figures_script, figures_values),
     ];
-    println!("| case page | desks | page req/s | floor (pgbench) tps | page ÷ floor |");
+    println!("| page | desks | page req/s | floor (pgbench) tps | page ÷ floor |");
     println!("|---|---|---|---|---|");
-    for clients in [1, 16, 64] {
-        let page = load(&desks["bench-desk"][..clients], &pages[0].2, length).await;
-        let floor = pgbench(&url, &script, &values, clients, length);
-        println!(
-            "| | {clients} | {:.0} | {floor:.0} | {:.2} |",
-            page.per_second,
-            page.per_second / floor
-        );
+    for ((title, who, path), (script, values)) in pages.iter().zip(&floors) {
+        for clients in [1, 16, 64] {
+            let page = load(&desks[who][..clients], path, length).await;
+            let floor = pgbench(&url, script, values, clients, length);
+            println!(
+                "| {title} | {clients} | {:.0} | {floor:.0} | {:.2} |",
+                page.per_second,
+                page.per_second / floor
+            );
+        }
     }
     assert!(crate::harness::terminate(&mut server).await);
 }
