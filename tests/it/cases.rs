@@ -55,8 +55,19 @@ pub(crate) fn pairs(form: &[(&str, String)]) -> Vec<(String, String)> {
 }
 
 pub(crate) async fn post(client: &Client, path: &str, form: &[(String, String)]) -> TestResponse {
+    try_post(client, path, form)
+        .await
+        .unwrap_or_else(|error| panic!("POST {path}: {error}"))
+}
+
+/// As [`post`], with the transport's error (a server that is gone) instead of a panic.
+pub(crate) async fn try_post(
+    client: &Client,
+    path: &str,
+    form: &[(String, String)],
+) -> Result<TestResponse, reqwest::Error> {
     let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    client.post(path, &borrowed).await
+    client.try_post(path, &borrowed).await
 }
 
 /// The one-time token of a freshly shown "new case" form.

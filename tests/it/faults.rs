@@ -21,7 +21,7 @@ use reqwest::Method;
 use sqlx::PgPool;
 use tokio::sync::Mutex;
 
-use crate::cases::{eservice, open_case, staffed, step_form};
+use crate::cases::{eservice, open_case, staffed, step_form, try_post};
 use crate::e2e::desk::STEPS;
 use crate::harness::{
     Client, TEST_PASSWORD, TestApp, count, database_url, fresh_named_database, production_pool,
@@ -41,6 +41,9 @@ struct Tally {
     unavailable: usize,
     /// (case, duty) of every "recorded" redirect, as often as it came.
     acknowledged: Vec<(i64, String)>,
+    /// Desks whose server stopped answering (the connection refused or cut), which then ended
+    /// their work.
+    gone: usize,
 }
 
 impl Tally {
@@ -113,8 +116,7 @@ async fn next_duty(app: &TestApp, client: &Client, id: i64, tally: &Mutex<Tally>
     }
     let mut form = step_form(app, &duty, true);
     form.push(("version".into(), version.to_owned()));
-    let borrowed: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-    let Ok(response) = client.try_post(&href, &borrowed).await else {
+    let Ok(response) = try_post(client, &href, &form).await else {
         return Attempt::Gone;
     };
     let mut seen = tally.lock().await;
@@ -161,7 +163,10 @@ async fn work_through(
                 recorded.fetch_add(1, Ordering::SeqCst);
             }
             Attempt::Again => {}
-            Attempt::Gone => return,
+            Attempt::Gone => {
+                tally.lock().await.gone += 1;
+                return;
+            }
         }
         if tally.lock().await.unavailable > unavailable {
             // As a person does on the "temporarily unavailable" page: try again once it is back.
@@ -370,6 +375,7 @@ async fn sixteen_desks_on_the_same_cases_see_no_error_and_record_each_duty_once(
     let recorded = shift.recorded.clone();
     let tally = shift.finish().await;
     assert!(tally.errors.is_empty(), "error pages: {:?}", tally.errors);
+    assert_eq!(tally.gone, 0, "the server answered every request");
     assert_eq!(tally.unavailable, 0, "the database never went away");
     assert_each_duty_once(&app.pool, &cases, &tally).await;
     assert_eq!(recorded.load(Ordering::SeqCst), cases.len() * DUTIES);
@@ -489,6 +495,7 @@ async fn requests_cut_off_at_random_points_leave_no_transaction_open_and_every_c
     }
     let tally = tally.into_inner();
     assert!(tally.errors.is_empty(), "error pages: {:?}", tally.errors);
+    assert_eq!(tally.gone, 0, "the server answered every request");
     let stored = stored_steps(&app.pool, &cases).await;
     assert_eq!(stored.len(), cases.len() * DUTIES);
     assert!(stored.values().all(|count| *count == 1), "{stored:?}");
@@ -538,6 +545,7 @@ async fn postgres_restarted_twice_under_writes_loses_nothing_and_shows_no_error_
     }
     let tally = shift.finish().await;
     assert!(tally.errors.is_empty(), "error pages: {:?}", tally.errors);
+    assert_eq!(tally.gone, 0, "the server answered every request");
     assert_ne!(started().await, first_start, "the server was restarted");
     eprintln!(
         "{} duties recorded, {} answers 503 while PostgreSQL restarted",
@@ -620,6 +628,11 @@ async fn one_of_two_instances_stopped_under_load_leaves_the_other_serving_and_lo
 
     let tally = shift.finish().await;
     assert!(tally.errors.is_empty(), "error pages: {:?}", tally.errors);
+    assert!(
+        tally.gone <= 4,
+        "only the stopped instance's four desks lost their server: {}",
+        tally.gone
+    );
     assert_each_duty_once(&app.pool, &cases, &tally).await;
     let page = desks[1].get("/cases").await;
     assert_eq!(page.status, StatusCode::OK, "the second instance serves on");

@@ -214,6 +214,19 @@ pub async fn terminate(server: &mut tokio::process::Child) -> bool {
         .success()
 }
 
+/// A client for cases whose client does not matter to the test.
+pub const CLIENT: ClientDetails = ClientDetails {
+    given_names: "Ilze",
+    surnames: "Ozola",
+    personal_code: "321201-10001",
+    doc_number: "PA7654321",
+    told_result: None,
+    registration_number: "ADN/2026/1",
+    portal_reference: "LV-EP-2026-0000001",
+    planned_in: chrono::Months::new(1),
+    result_note: "",
+};
+
 /// The password every test account gets.
 pub const TEST_PASSWORD: &str = "mežs upe kalns pļava";
 

@@ -5,31 +5,20 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use axum::http::StatusCode;
-use chrono::{Months, TimeDelta};
+use chrono::TimeDelta;
 use pilnvara::clock::Clock as _;
 use pilnvara::domain::figures::{month_code, month_of};
 use pilnvara::domain::staff::Role;
 use pilnvara::domain::today_in_riga;
-use pilnvara::service::demo::{ClientDetails, Goes};
+use pilnvara::service::demo::Goes;
 use pilnvara::service::jobs::{self, Job};
 use sqlx::PgPool;
 
 use crate::faults::wait_for;
-use crate::harness::{Client, TestApp, count, database_url, fresh_named_database, test_config};
-use crate::launcher::{StopOnDrop, data_dir, discard, migrated_cluster};
-
-/// The client of the cases opened here.
-const CLIENT: ClientDetails = ClientDetails {
-    given_names: "Ilze",
-    surnames: "Ozola",
-    personal_code: "321201-10001",
-    doc_number: "PA7654321",
-    told_result: None,
-    registration_number: "ADN/2026/1",
-    portal_reference: "LV-EP-2026-0000001",
-    planned_in: Months::new(1),
-    result_note: "",
+use crate::harness::{
+    CLIENT, Client, TestApp, count, database_url, fresh_named_database, test_config,
 };
+use crate::launcher::{StopOnDrop, data_dir, discard, migrated_cluster};
 
 /// Both instances tick at the same moment; which jobs each ran.
 async fn tick_both(app: &TestApp, other: &PgPool, data: &std::path::Path) -> Vec<Job> {

@@ -673,7 +673,7 @@ fn pgbench(
 async fn pages_under_load_beside_their_floor() {
     use crate::harness::{Client, TEST_PASSWORD, database_url, fresh_named_database, serving};
     use pilnvara::domain::staff::Role;
-    use pilnvara::service::demo::{ClientDetails, Goes};
+    use pilnvara::service::demo::Goes;
     use std::sync::Arc;
     use std::time::Duration;
 
@@ -697,19 +697,8 @@ async fn pages_under_load_beside_their_floor() {
         .fetch_one(&pool)
         .await
         .unwrap();
-    let client = ClientDetails {
-        given_names: "Ilze",
-        surnames: "Ozola",
-        personal_code: "321201-10001",
-        doc_number: "PA7654321",
-        told_result: None,
-        registration_number: "ADN/2026/1",
-        portal_reference: "LV-EP-2026-0000001",
-        planned_in: chrono::Months::new(1),
-        result_note: "",
-    };
     let case = app
-        .desk_case(centre.into(), desk, &client, Goes::Closed)
+        .desk_case(centre.into(), desk, &crate::harness::CLIENT, Goes::Closed)
         .await;
     sqlx::query("ANALYZE").execute(&pool).await.unwrap();
     let pages: [(&str, &'static str, String); 4] = [
