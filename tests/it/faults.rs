@@ -28,6 +28,7 @@ use crate::harness::{
     serving, terminate,
 };
 use crate::launcher::{StopOnDrop, data_dir, discard, migrated_cluster};
+use crate::pgbouncer::PgBouncer;
 
 /// The duties of a case whose e-service gives a planned time and a result.
 const DUTIES: usize = STEPS.len();
@@ -564,37 +565,28 @@ async fn postgres_restarted_twice_under_writes_loses_nothing_and_shows_no_error_
         .unwrap();
 }
 
-/// `pilnvara serve` on the test database `name`, its keys in `data_dir` (shared by every
+/// `pilnvara serve` on the database at `url`, its keys in `data_dir` (shared by every
 /// instance, as the keys must be); the process and its base URL.
-async fn instance(name: &str, data_dir: &std::path::Path) -> (tokio::process::Child, String) {
+async fn instance(url: &str, data_dir: &std::path::Path) -> (tokio::process::Child, String) {
     let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_pilnvara"));
     command
-        .env("DATABASE_URL", database_url(name))
+        .env("DATABASE_URL", url)
         .env("PILNVARA_DATA_DIR", data_dir);
     let (process, address) = serving(command).await;
     (process, format!("http://{address}"))
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn one_of_two_instances_stopped_under_load_leaves_the_other_serving_and_loses_nothing() {
-    let (pool, name) = fresh_named_database().await;
-    let app = Arc::new(staffed(TestApp::on(pool)).await);
-    let data = tempfile::tempdir().unwrap();
-    // One after the other: the first creates the keys both use.
-    let (mut first, first_base) = instance(&name, data.path()).await;
-    let (mut second, second_base) = instance(&name, data.path()).await;
-    // Desks 0, 2, 4, 6 work on the first instance, 1, 3, 5, 7 on the second (sessions live in
-    // the database, as behind a load balancer); desks 2k and 2k + 1 share cases 2k and 2k + 1.
+/// Eight desks at work on eight cases: desks 0, 2, 4, 6 on the instance at `first`, 1, 3, 5, 7
+/// on the one at `second` (sessions live in the database, as behind a load balancer); desks
+/// 2k and 2k + 1 share cases 2k and 2k + 1. The shift, the desks and the cases.
+async fn eight_desks_on_two_instances(
+    app: &Arc<TestApp>,
+    first: &str,
+    second: &str,
+) -> (Shift, Vec<Arc<Client>>, Vec<i64>) {
     let mut desks = Vec::new();
     for n in 0..8 {
-        let desk = Client::new(
-            if n % 2 == 0 {
-                &first_base
-            } else {
-                &second_base
-            }
-            .clone(),
-        );
+        let desk = Client::new(if n % 2 == 0 { first } else { second }.to_owned());
         let name = if n % 4 < 2 { "anna" } else { "ben" };
         let signed_in = desk.sign_in(name, TEST_PASSWORD).await;
         assert_eq!(
@@ -605,15 +597,37 @@ async fn one_of_two_instances_stopped_under_load_leaves_the_other_serving_and_lo
         );
         desks.push(Arc::new(desk));
     }
-    let service = eservice(&app, true, true).await;
+    let service = eservice(app, true, true).await;
     let mut cases = Vec::new();
     for _ in 0..8 {
         cases.push(open_case(&desks[1], service).await);
     }
-    let shift = Shift::start(&app, &desks, |n| {
+    let assigned = cases.clone();
+    let shift = Shift::start(app, &desks, move |n| {
         let pair = n / 2;
-        vec![cases[2 * pair], cases[2 * pair + 1]]
+        vec![assigned[2 * pair], assigned[2 * pair + 1]]
     });
+    (shift, desks, cases)
+}
+
+/// How many times `job` ran, across every instance.
+async fn job_runs(pool: &PgPool, job: &str) -> i64 {
+    count(
+        pool,
+        &format!("SELECT coalesce(sum(runs), 0)::bigint FROM jobs WHERE name = '{job}'"),
+    )
+    .await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn one_of_two_instances_stopped_under_load_leaves_the_other_serving_and_loses_nothing() {
+    let (pool, name) = fresh_named_database().await;
+    let app = Arc::new(staffed(TestApp::on(pool)).await);
+    let data = tempfile::tempdir().unwrap();
+    // One after the other: the first creates the keys both use.
+    let (mut first, first_base) = instance(&database_url(&name), data.path()).await;
+    let (mut second, second_base) = instance(&database_url(&name), data.path()).await;
+    let (shift, desks, cases) = eight_desks_on_two_instances(&app, &first_base, &second_base).await;
     let recorded = shift.recorded.clone();
     wait_for(
         Duration::from_secs(120),
@@ -637,13 +651,59 @@ async fn one_of_two_instances_stopped_under_load_leaves_the_other_serving_and_lo
     let page = desks[1].get("/cases").await;
     assert_eq!(page.status, StatusCode::OK, "the second instance serves on");
     for job in ["retention", "checkpoint"] {
-        let runs = count(
-            &app.pool,
-            &format!("SELECT coalesce(sum(runs), 0)::bigint FROM jobs WHERE name = '{job}'"),
-        )
-        .await;
-        assert_eq!(runs, 1, "{job} ran once for both instances");
+        assert_eq!(
+            job_runs(&app.pool, job).await,
+            1,
+            "{job} ran once for both instances"
+        );
     }
+    assert!(terminate(&mut second).await);
+    assert_sound(&app.pool).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn two_instances_behind_pgbouncer_in_transaction_mode_record_each_duty_once() {
+    let (pool, name) = fresh_named_database().await;
+    let Some(bouncer) = PgBouncer::start(&database_url(&name)).await else {
+        return;
+    };
+    let app = Arc::new(staffed(TestApp::on(pool)).await);
+    let data = tempfile::tempdir().unwrap();
+    let through = bouncer.url(&name);
+    let (mut first, first_base) = instance(&through, data.path()).await;
+    let (mut second, second_base) = instance(&through, data.path()).await;
+    let (shift, _, cases) = eight_desks_on_two_instances(&app, &first_base, &second_base).await;
+
+    let tally = shift.finish().await;
+    assert!(tally.errors.is_empty(), "error pages: {:?}", tally.errors);
+    assert_eq!(tally.gone, 0, "no desk lost its server");
+    assert_each_duty_once(&app.pool, &cases, &tally).await;
+    for job in ["retention", "checkpoint"] {
+        assert_eq!(job_runs(&app.pool, job).await, 1, "{job} ran once");
+    }
+    // Forty client connections (two pools of twenty) shared three server connections, and
+    // every transaction of the shift went through them.
+    assert!(
+        bouncer.transactions_served(&name).await > tally.acknowledged.len() as i64,
+        "the duties were recorded through PgBouncer"
+    );
+    // The sessions' timeouts hold through PgBouncer, set by its connect_query.
+    let through_pool = sqlx::PgPool::connect(&through).await.unwrap();
+    for (setting, expected) in [
+        ("statement_timeout", pilnvara::db::STATEMENT_TIMEOUT),
+        (
+            "idle_in_transaction_session_timeout",
+            pilnvara::db::IDLE_IN_TRANSACTION_TIMEOUT,
+        ),
+    ] {
+        let value: String = sqlx::query_scalar(&format!("SHOW {setting}"))
+            .fetch_one(&through_pool)
+            .await
+            .unwrap();
+        assert_eq!(value, expected, "{setting} behind PgBouncer");
+    }
+    through_pool.close().await;
+    assert!(terminate(&mut first).await);
     assert!(terminate(&mut second).await);
     assert_sound(&app.pool).await;
 }
