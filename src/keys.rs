@@ -60,6 +60,16 @@ impl Keys {
         mac.finalize().into_bytes().to_vec()
     }
 
+    /// The keyed hash of a client's network address, for the sign-in limit per address: the
+    /// address itself is never stored. Kept apart from the personal codes' hashes by a prefix
+    /// no personal code's digits can begin with.
+    pub fn client_address_hmac(&self, address: std::net::IpAddr) -> Vec<u8> {
+        let mut mac = Hmac::<Sha256>::new_from_slice(&self.personal_code).expect("any key length");
+        mac.update(b"client-address:");
+        mac.update(address.to_string().as_bytes());
+        mac.finalize().into_bytes().to_vec()
+    }
+
     /// The key that signs anchors.
     pub fn anchor_signing_key(&self) -> &SigningKey {
         &self.anchor

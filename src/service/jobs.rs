@@ -1,5 +1,5 @@
 //! The server's periodic jobs: retention (daily), the transparency log's checkpoint (hourly)
-//! and the removal of expired sessions (every minute). Every instance ticks; a job runs on the
+//! and the removal of expired sessions and sign-in limits (every minute). Every instance ticks; a job runs on the
 //! one instance whose claim in the `jobs` table wins (migration 0049), so with several
 //! instances on one database each job still runs once a period. A failed job is logged and
 //! recorded, and tried again when its period has passed again; it never stops the server.
@@ -114,6 +114,7 @@ async fn run(
             tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
                 .delete_expired()
                 .await?;
+            crate::store::staff::forget_sign_in_addresses(pool, clock.now()).await?;
         }
     }
     Ok(())

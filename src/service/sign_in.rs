@@ -4,6 +4,8 @@
 //! with no connection or row lock held (Argon2 waits for one of few permits); a success then
 //! clears the count in a second short transaction.
 
+use std::net::IpAddr;
+
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::json;
 use sqlx::PgPool;
@@ -12,8 +14,34 @@ use crate::audit::Action;
 use crate::audit::{self, Chain, Event};
 use crate::domain::ids::StaffId;
 use crate::domain::staff::{Lockout, lockout_after, one_time_password_expired};
+use crate::keys::Keys;
 use crate::passwords::{Hasher, Secret};
 use crate::store;
+
+/// Sign-in attempts one client address may make at once (a centre's desks may share one
+/// address, so the burst is generous; the per-account lock does the rest)…
+pub const ADDRESS_BURST: i32 = 30;
+/// …and how often it earns one more. Kept in the database, so the limit is the same however
+/// many instances serve.
+pub const ADDRESS_INTERVAL: TimeDelta = TimeDelta::seconds(2);
+
+/// Whether one more sign-in attempt from `address` is within the address's limit; an admitted
+/// attempt is counted.
+pub async fn admit_address(
+    db: &PgPool,
+    keys: &Keys,
+    address: IpAddr,
+    now: DateTime<Utc>,
+) -> Result<bool, sqlx::Error> {
+    store::staff::admit_sign_in_from(
+        db,
+        &keys.client_address_hmac(address),
+        now,
+        ADDRESS_INTERVAL,
+        ADDRESS_INTERVAL * (ADDRESS_BURST - 1),
+    )
+    .await
+}
 
 /// What a sign-in attempt came to.
 #[derive(Debug, Clone, PartialEq, Eq)]

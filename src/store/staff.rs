@@ -1,6 +1,6 @@
 //! Staff accounts, the centres supervisors supervise, and sign-in throttling.
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use sqlx::{PgConnection, PgPool};
 
 use crate::domain::ids::{CentreId, StaffId};
@@ -379,4 +379,44 @@ pub async fn clear_throttle(
         .execute(connection)
         .await?;
     Ok(result.rows_affected() > 0)
+}
+
+/// Counts one sign-in attempt from the address whose keyed hash is `address_hash`, unless it is
+/// over its limit: each admitted attempt moves the address's time on by `interval`, and an
+/// attempt is refused while that time lies more than `tolerance` ahead of `now`. One statement,
+/// so concurrent attempts from one address (on any instance) are each counted. Whether it was
+/// admitted.
+pub async fn admit_sign_in_from(
+    db: &PgPool,
+    address_hash: &[u8],
+    now: DateTime<Utc>,
+    interval: TimeDelta,
+    tolerance: TimeDelta,
+) -> Result<bool, sqlx::Error> {
+    let admitted = sqlx::query_scalar!(
+        r#"INSERT INTO sign_in_address_limits AS l (address_hash, theoretical_arrival)
+           VALUES ($1, $2::timestamptz + $3::interval)
+           ON CONFLICT (address_hash) DO UPDATE
+              SET theoretical_arrival = greatest(l.theoretical_arrival, $2) + $3
+            WHERE greatest(l.theoretical_arrival, $2) <= $2::timestamptz + $4::interval
+           RETURNING true AS "admitted!""#,
+        address_hash,
+        now as _,
+        interval as _,
+        tolerance as _
+    )
+    .fetch_optional(db)
+    .await?;
+    Ok(admitted.is_some())
+}
+
+/// Forgets the addresses whose limit has run out by `now` (no row means the same).
+pub async fn forget_sign_in_addresses(db: &PgPool, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+    let result = sqlx::query!(
+        "DELETE FROM sign_in_address_limits WHERE theoretical_arrival < $1",
+        now as _
+    )
+    .execute(db)
+    .await?;
+    Ok(result.rows_affected())
 }

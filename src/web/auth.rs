@@ -2,7 +2,10 @@
 //! who may reach what is `session`'s.
 
 use axum::Form;
-use axum::extract::{Query, State};
+use std::net::{IpAddr, SocketAddr};
+
+use axum::extract::{ConnectInfo, Query, Request, State};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::TimeDelta;
 use serde::Deserialize;
@@ -10,7 +13,7 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::AppState;
-use super::error::AppError;
+use super::error::{AppError, ErrorKind, error_response};
 use super::page::Page;
 use super::session::{self, CurrentUser, CurrentUserOption};
 use crate::audit::Action;
@@ -73,6 +76,27 @@ impl std::fmt::Debug for SignInForm {
 
 /// Longest username kept in the throttle table: longer input cannot be an account anyway.
 const MAX_TYPED_USERNAME: usize = 100;
+
+/// Sign-in attempts from one client address over its limit (`service::sign_in::admit_address`,
+/// the same on every instance) are refused with the "too many requests" page before anything
+/// else is done with them. A request without a socket address (none in production) counts
+/// under one shared key.
+pub async fn limit_per_address(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, AppError> {
+    let address = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(peer)| peer.ip());
+    if sign_in::admit_address(&state.db, &state.keys, address, state.clock.now()).await? {
+        Ok(next.run(request).await)
+    } else {
+        crate::metrics::sign_in_failed();
+        Ok(error_response(ErrorKind::TooManyRequests))
+    }
+}
 
 pub async fn sign_in(
     State(state): State<AppState>,

@@ -34,8 +34,6 @@ use axum::http::{HeaderName, Request, Response};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use sqlx::PgPool;
-use tower_governor::GovernorLayer;
-use tower_governor::governor::GovernorConfigBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -122,19 +120,12 @@ impl AppState {
 
 /// The whole application, without a listener: tests drive it in-process.
 pub fn app(state: AppState) -> Router {
-    // Per client address: a centre's desks may share one address, so the burst is generous;
-    // the per-account lock does the rest.
-    let sign_in_limit = Arc::new(
-        GovernorConfigBuilder::default()
-            .per_second(2)
-            .burst_size(30)
-            .finish()
-            .expect("a valid rate limit"),
-    );
     let public = Router::new()
         .route(
             "/login",
-            get(auth::show_sign_in).post(auth::sign_in.layer(GovernorLayer::new(sign_in_limit))),
+            get(auth::show_sign_in).post(
+                auth::sign_in.layer(from_fn_with_state(state.clone(), auth::limit_per_address)),
+            ),
         )
         .route("/language", post(account::choose_language))
         .route("/healthz", get(health::live))

@@ -3,11 +3,13 @@
 
 use axum::http::StatusCode;
 use chrono::TimeDelta;
+use pilnvara::clock::Clock as _;
 use pilnvara::domain::staff::Role;
 use pilnvara::service::Actor;
 use pilnvara::service::accounts::{self, AccountAction};
+use pilnvara::service::sign_in;
 
-use crate::harness::{Client, TEST_PASSWORD, TestApp};
+use crate::harness::{Client, TEST_PASSWORD, TestApp, TestResponse};
 
 #[tokio::test]
 async fn signing_in_lands_on_the_role_home_page_with_a_strict_session_cookie() {
@@ -472,22 +474,26 @@ async fn the_language_switch_works_before_signing_in() {
     );
 }
 
+/// A wrong password for anna, posted to `app`'s sign-in.
+async fn wrong_sign_in(app: &TestApp) -> TestResponse {
+    app.send(
+        axum::http::Request::post("/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "same-origin")
+            .body(axum::body::Body::from(
+                "username=anna&password=wrong+wrong+wrong",
+            ))
+            .unwrap(),
+    )
+    .await
+}
+
 #[tokio::test]
 async fn one_client_address_cannot_flood_the_sign_in() {
     let app = TestApp::with_employee().await;
     let mut statuses = Vec::new();
     for _ in 0..45 {
-        let response = app
-            .send(
-                axum::http::Request::post("/login")
-                    .header("content-type", "application/x-www-form-urlencoded")
-                    .header("sec-fetch-site", "same-origin")
-                    .body(axum::body::Body::from(
-                        "username=anna&password=wrong+wrong+wrong",
-                    ))
-                    .unwrap(),
-            )
-            .await;
+        let response = wrong_sign_in(&app).await;
         if response.status == StatusCode::TOO_MANY_REQUESTS {
             assert!(
                 response.body.contains("Pārāk daudz pieprasījumu"),
@@ -511,6 +517,51 @@ async fn one_client_address_cannot_flood_the_sign_in() {
         StatusCode::OK,
         "reading the page is not limited"
     );
+}
+
+#[tokio::test]
+async fn the_sign_in_limit_per_address_holds_across_instances() {
+    let first = TestApp::with_employee().await;
+    let second = first.another_instance();
+    // The same address alternates between two instances, as behind a load balancer: each
+    // instance alone would still admit it (fifteen of its thirty each).
+    let mut statuses = Vec::new();
+    for n in 0..40 {
+        let instance = if n % 2 == 0 { &first } else { &second };
+        statuses.push(wrong_sign_in(instance).await.status);
+    }
+    assert!(
+        statuses[..30].iter().all(|s| *s == StatusCode::OK),
+        "{statuses:?}"
+    );
+    assert!(
+        statuses[30..]
+            .iter()
+            .all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    // Every two seconds the address earns one attempt more, to be used on either instance.
+    first.clock.advance(sign_in::ADDRESS_INTERVAL);
+    assert_eq!(wrong_sign_in(&second).await.status, StatusCode::OK);
+    assert_eq!(
+        wrong_sign_in(&first).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // The address is kept only as a keyed hash, and forgotten once its limit has run out.
+    let kept: Vec<Vec<u8>> = sqlx::query_scalar("SELECT address_hash FROM sign_in_address_limits")
+        .fetch_all(&first.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        kept,
+        [first.keys.client_address_hmac([127, 0, 0, 1].into())]
+    );
+    first.clock.advance(TimeDelta::minutes(2));
+    let forgotten =
+        pilnvara::store::staff::forget_sign_in_addresses(&first.pool, first.clock.now())
+            .await
+            .unwrap();
+    assert_eq!(forgotten, 1);
 }
 
 #[tokio::test]
@@ -581,19 +632,11 @@ async fn the_language_switch_returns_only_to_plain_local_paths_and_is_audited() 
 #[tokio::test]
 async fn concurrent_failures_on_a_username_that_never_failed_each_count() {
     let app = TestApp::with_employee().await;
-    let attempt = || async {
-        app.send(
-            axum::http::Request::post("/login")
-                .header("content-type", "application/x-www-form-urlencoded")
-                .header("sec-fetch-site", "same-origin")
-                .body(axum::body::Body::from(
-                    "username=anna&password=wrong+wrong+wrong",
-                ))
-                .unwrap(),
-        )
-        .await
-    };
-    let (first, second, third) = tokio::join!(attempt(), attempt(), attempt());
+    let (first, second, third) = tokio::join!(
+        wrong_sign_in(&app),
+        wrong_sign_in(&app),
+        wrong_sign_in(&app)
+    );
     for response in [first, second, third] {
         assert_eq!(response.status, StatusCode::OK);
     }

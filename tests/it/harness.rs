@@ -290,8 +290,29 @@ impl TestApp {
     /// The application on `pool`, reading its reports from `replica` when given.
     pub fn with_replica(pool: PgPool, replica: Option<PgPool>, config: Config) -> Self {
         let clock = Arc::new(ManualClock::starting_now());
+        Self::assemble(pool, replica, config, clock, Arc::new(Keys::ephemeral()))
+    }
+
+    /// A second instance of the application on this one's database, as a second server
+    /// process would be: its own router and memory, the same keys, the same time.
+    pub fn another_instance(&self) -> Self {
+        Self::assemble(
+            self.pool.clone(),
+            None,
+            test_config(),
+            self.clock.clone(),
+            self.keys.clone(),
+        )
+    }
+
+    fn assemble(
+        pool: PgPool,
+        replica: Option<PgPool>,
+        config: Config,
+        clock: Arc<ManualClock>,
+        keys: Arc<Keys>,
+    ) -> Self {
         let hasher = Hasher::new(2);
-        let keys = Arc::new(Keys::ephemeral());
         let state = AppState {
             db: pool.clone(),
             replica,
