@@ -205,6 +205,15 @@ pub enum UserCommand {
         #[arg(long)]
         username: String,
     },
+    /// Link an account to the person the qualified eID provider identifies (22.¹2): reads the
+    /// personal code or the provider's subject from standard input; only its keyed hash is kept.
+    LinkEid {
+        #[arg(long)]
+        username: String,
+        /// Remove the link instead.
+        #[arg(long)]
+        unlink: bool,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -345,6 +354,25 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             )
             .await?;
             println!("user {} disabled", username.trim().to_lowercase());
+            Ok(())
+        }
+        Command::User(UserCommand::LinkEid { username, unlink }) => {
+            let keys = load_keys(&config.data_dir)?;
+            let mut person = String::new();
+            if !unlink {
+                std::io::stdin()
+                    .read_line(&mut person)
+                    .context("reading the person's identifier from standard input")?;
+            }
+            let person = (!unlink).then_some(person.trim());
+            accounts::link_eid_person_of(pool, &keys, &clock, Actor::Operator, &username, person)
+                .await?;
+            let username = username.trim().to_lowercase();
+            if unlink {
+                println!("user {username} unlinked from their eID person");
+            } else {
+                println!("user {username} linked to an eID person");
+            }
             Ok(())
         }
         Command::User(UserCommand::Unlock { username }) => {
@@ -764,9 +792,11 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
         }
         None => None,
     };
+    let eid = crate::oidc::eid_provider(&config)?;
     let state = AppState {
         db: database.pool.clone(),
         replica,
+        eid,
         config: Arc::new(config),
         clock,
         hasher,

@@ -441,3 +441,24 @@ mod tests {
         );
     }
 }
+
+/// The longest person identifier (a provider's subject) an administrator may link.
+pub const PERSON_MAX_CHARS: usize = 255;
+
+/// The one spelling of a person identifier that is hashed to link an account to a person: a
+/// Latvian personal code (also as ETSI's `PNOLV-…`, with or without its hyphen) becomes its
+/// 11 digits, so the code typed by an administrator and the one a provider sends match; any
+/// other value is a provider's subject, kept as given. `None` for an empty or too long value.
+pub fn person_key(value: &str) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > PERSON_MAX_CHARS {
+        return None;
+    }
+    let code = value.strip_prefix("PNOLV-").unwrap_or(value);
+    Some(
+        match super::personal_code::PersonalCode::parse(code, true) {
+            Ok(code) => code.digits().to_owned(),
+            Err(_) => format!("subject:{value}"),
+        },
+    )
+}

@@ -199,6 +199,7 @@ catalogue! {
             en: "a reprint did not match the first print and was not given out",
         }
         action_other { lv: "cits notikums", en: "another event" }
+        action_eid_refused { lv: "eID apstiprinājums atteikts", en: "eID confirmation refused" }
         action_subject_access_disclosed { lv: "dati izsniegti datu subjektam", en: "disclosed to the data subject" }
         document_heading { lv: "Pilnvarojuma dokuments", en: "Authorisation document" }
         document_none { lv: "Pilnvarojums šim gadījumam netika drukāts.", en: "No authorisation was printed for this case." }

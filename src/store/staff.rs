@@ -143,6 +143,42 @@ pub async fn set_password(
     Ok(())
 }
 
+/// The keyed hash of the person account `id` is linked to for the qualified eID, if any.
+pub async fn eid_person_hmac(pool: &PgPool, id: StaffId) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT eid_person_hmac FROM staff WHERE id = $1", id as _)
+        .fetch_optional(pool)
+        .await
+        .map(Option::flatten)
+}
+
+/// Links account `id` to the person of `hmac` (or unlinks it). `false`: another account is
+/// linked to that person already.
+pub async fn set_eid_person(
+    connection: &mut PgConnection,
+    id: StaffId,
+    hmac: Option<&[u8]>,
+) -> Result<bool, sqlx::Error> {
+    let taken = sqlx::query_scalar!(
+        "SELECT EXISTS (SELECT 1 FROM staff WHERE eid_person_hmac = $1 AND id <> $2)",
+        hmac,
+        id as _,
+    )
+    .fetch_one(&mut *connection)
+    .await?
+    .unwrap_or(false);
+    if taken {
+        return Ok(false);
+    }
+    sqlx::query!(
+        "UPDATE staff SET eid_person_hmac = $2 WHERE id = $1",
+        id as _,
+        hmac,
+    )
+    .execute(connection)
+    .await?;
+    Ok(true)
+}
+
 /// Enables or disables an account; disabling ends every session of it.
 pub async fn set_active(
     connection: &mut PgConnection,

@@ -78,6 +78,8 @@ pub struct AppState {
     /// The read-only replica the reports read from (`DATABASE_REPLICA_URL`), if any.
     pub replica: Option<PgPool>,
     pub config: Arc<Config>,
+    /// The qualified eID provider that confirms 22.¹2 (`PILNVARA_EID_*`), if configured.
+    pub eid: Option<Arc<crate::oidc::Provider>>,
     pub clock: Arc<dyn Clock>,
     pub hasher: Hasher,
     pub keys: Arc<Keys>,
@@ -137,6 +139,7 @@ pub fn app(state: AppState) -> Router {
             get(auth::show_sign_in).post(auth::sign_in.layer(GovernorLayer::new(sign_in_limit))),
         )
         .route("/language", post(account::choose_language))
+        .route("/eid/callback", get(cases::eid_callback))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/static/{file}", get(static_files::serve));
@@ -162,6 +165,8 @@ pub fn app(state: AppState) -> Router {
             get(cases::show_step).post(cases::record_step),
         )
         .route("/cases/{id}/stop", get(cases::show_stop).post(cases::stop))
+        .route("/cases/{id}/eid", post(cases::eid_start))
+        .route("/eid/return", get(cases::eid_finish))
         .route(
             "/cases/{id}/authorisation.pdf",
             get(documents::authorisation).post(documents::print_authorisation),

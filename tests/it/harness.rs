@@ -295,6 +295,7 @@ impl TestApp {
         let state = AppState {
             db: pool.clone(),
             replica,
+            eid: pilnvara::oidc::eid_provider(&config).expect("the eID provider's settings"),
             config: Arc::new(config),
             clock: clock.clone(),
             hasher: hasher.clone(),
