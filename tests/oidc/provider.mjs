@@ -34,7 +34,7 @@ const LEVELS = ['low', 'substantial', 'high'];
 function keyPair(kid) {
   const { privateKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const jwk = { ...privateKey.export({ format: 'jwk' }), kid, use: 'sig', alg: 'RS256' };
-  return { jwk, pem: privateKey.export({ format: 'pem', type: 'pkcs8' }) };
+  return { jwk, pem: privateKey.export({ format: 'pem', type: 'pkcs1' }) };
 }
 const signing = keyPair('test-signing');
 const other = keyPair('never-published');
@@ -56,7 +56,8 @@ const provider = new Provider(issuer, {
   // The person's claims go into the ID token itself (the evidence), not only to userinfo.
   conformIdTokenClaims: false,
   claims: {
-    openid: ['sub'],
+    // The means used travels with every ID token, as a qualified eID provider's does.
+    openid: ['sub', 'amr'],
     acr: null,
     amr: null,
     auth_time: null,

@@ -46,6 +46,8 @@ pub struct Callback {
     code: Option<String>,
     state: Option<String>,
     error: Option<String>,
+    /// The issuer of the answer (RFC 9207), where the provider names it.
+    iss: Option<String>,
 }
 
 fn session_error(error: tower_sessions::session::Error) -> AppError {
@@ -117,6 +119,7 @@ pub async fn callback(page: Page, Query(answer): Query<Callback>) -> ContinuePag
         ("code", &answer.code),
         ("state", &answer.state),
         ("error", &answer.error),
+        ("iss", &answer.iss),
     ] {
         if let Some(value) = value {
             query.append_pair(name, value);
@@ -150,8 +153,11 @@ pub async fn finish(
     };
     let case = (pending.case_id, pending.centre_id);
     let id = pending.case_id;
+    let issuer = &provider.settings().issuer;
     let proof = match (answer.state, answer.error, answer.code) {
         (Some(returned), _, _) if returned != pending.request.state => Err(Refusal::State),
+        // An answer from another provider (a mix-up): RFC 9207's `iss` names who sent it.
+        _ if answer.iss.as_ref().is_some_and(|iss| iss != issuer) => Err(Refusal::Issuer),
         (None, _, _) => Err(Refusal::State),
         (_, Some(_), _) | (_, None, None) => Err(Refusal::Denied),
         (_, None, Some(code)) => provider.finish(&pending.request, &code, now).await,

@@ -1,0 +1,166 @@
+//! A real OpenID Connect provider for the tests: panva's `oidc-provider` (OpenID Certified) under
+//! node, installed once into `target/oidc-provider` from the npm registry by the first test that
+//! needs it (as `browser.rs` installs axe-core), configured by the committed
+//! `tests/oidc/provider.mjs`: test people, the levels `low`/`substantial`/`high` as `acr`, the
+//! means as `amr`, one client with our redirect URIs, and signing keys of its own. It listens
+//! on a loopback port this module chooses and says `ready` when it serves.
+
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt as _, BufReader};
+use tokio::process::{Child, Command};
+
+/// The client the provider knows us as.
+pub const CLIENT_ID: &str = "pilnvara";
+pub const CLIENT_SECRET: &str = "pilnvara-test-secret";
+
+/// A test person of `provider.mjs`, with the personal code their eID carries.
+pub const ANNA_CODE: &str = "32000000001";
+
+/// How long the provider may take to start (node and a 2048-bit key pair or two).
+const START_DEADLINE: Duration = Duration::from_secs(60);
+
+/// The folder the provider is installed in, installing it the first time.
+fn installed() -> &'static PathBuf {
+    static PREFIX: OnceLock<PathBuf> = OnceLock::new();
+    PREFIX.get_or_init(|| {
+        let prefix = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("../oidc-provider");
+        let source = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/oidc"));
+        std::fs::create_dir_all(&prefix).unwrap();
+        // The script is copied every run (it may have changed); node resolves its import from
+        // the node_modules beside it.
+        for file in ["package.json", "provider.mjs"] {
+            std::fs::copy(source.join(file), prefix.join(file)).unwrap();
+        }
+        let module = prefix.join("node_modules/oidc-provider/package.json");
+        let wanted = r#""version": "9.13.3""#;
+        let current = std::fs::read_to_string(&module).unwrap_or_default();
+        if !current.contains(wanted) {
+            let status = std::process::Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--silent"])
+                .current_dir(&prefix)
+                .status()
+                .expect("npm, to install oidc-provider (apt-get install npm)");
+            assert!(status.success(), "installing oidc-provider with npm failed");
+        }
+        prefix
+    })
+}
+
+/// A free loopback port, chosen for the provider.
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A running provider; stopped when dropped.
+pub struct Provider {
+    pub issuer: String,
+    /// Holds `signing.pem` (the key the provider signs with and publishes) and `other.pem` (a
+    /// key it never publishes), for tests that forge what the provider would not issue.
+    pub keys: tempfile::TempDir,
+    _process: Child,
+}
+
+impl Provider {
+    /// Starts a provider whose client `pilnvara` may be redirected to `redirect_uris`.
+    pub async fn start(redirect_uris: &[String]) -> Self {
+        let prefix = installed();
+        let keys = tempfile::tempdir().unwrap();
+        let port = free_port();
+        let mut process = Command::new("node")
+            .arg(prefix.join("provider.mjs"))
+            .arg(port.to_string())
+            .arg(keys.path())
+            .args(redirect_uris)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("node, to run the OpenID provider (apt-get install nodejs)");
+        let mut lines = BufReader::new(process.stdout.take().unwrap()).lines();
+        let ready = tokio::time::timeout(START_DEADLINE, async {
+            while let Some(line) = lines.next_line().await.unwrap() {
+                if let Some(issuer) = line.strip_prefix("ready ") {
+                    return Some(issuer.to_owned());
+                }
+            }
+            None
+        })
+        .await;
+        let issuer = match ready {
+            Ok(Some(issuer)) => issuer,
+            Ok(None) => panic!("the OpenID provider stopped before it was ready"),
+            Err(_) => panic!("the OpenID provider was not ready within {START_DEADLINE:?}"),
+        };
+        Self {
+            issuer,
+            keys,
+            _process: process,
+        }
+    }
+
+    /// A private key of the provider's test folder (`signing.pem` or `other.pem`).
+    pub fn key_pem(&self, name: &str) -> String {
+        std::fs::read_to_string(self.keys.path().join(name)).unwrap()
+    }
+
+    /// Walks a browser through the provider from `authorization_url`: signs in as `person` with
+    /// `means` at `level` on the provider's page, and returns where the provider sends the
+    /// browser back (our redirect URI with `code` and `state`).
+    pub async fn sign_in(
+        &self,
+        authorization_url: &str,
+        person: &str,
+        means: &str,
+        level: &str,
+    ) -> String {
+        let browser = reqwest::Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let mut url = authorization_url.to_owned();
+        for _ in 0..10 {
+            if !url.starts_with(&self.issuer) {
+                return url;
+            }
+            let response = browser.get(&url).send().await.unwrap();
+            if response.status().is_redirection() {
+                url = self.absolute(response.headers()["location"].to_str().unwrap());
+                continue;
+            }
+            let status = response.status();
+            let body = response.text().await.unwrap();
+            assert!(status.is_success(), "the provider answered {status}: {body}");
+            // The provider's sign-in page: choose the person, the means and the level.
+            let response = browser
+                .post(&url)
+                .form(&[("person", person), ("means", means), ("level", level)])
+                .send()
+                .await
+                .unwrap();
+            assert!(
+                response.status().is_redirection(),
+                "signing in at the provider: {}",
+                response.status()
+            );
+            url = self.absolute(response.headers()["location"].to_str().unwrap());
+        }
+        panic!("the provider did not send the browser back")
+    }
+
+    fn absolute(&self, location: &str) -> String {
+        if location.starts_with('/') {
+            format!("{}{location}", self.issuer)
+        } else {
+            location.to_owned()
+        }
+    }
+}
