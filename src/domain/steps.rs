@@ -519,6 +519,35 @@ pub struct EidEvidence {
     pub jwks: serde_json::Value,
 }
 
+/// How 22.¹2 was confirmed, as its stored `data` says (declared when it does not say).
+pub fn confirmation_of(data: &serde_json::Value) -> Confirmation {
+    match data.get("confirmation").and_then(serde_json::Value::as_str) {
+        Some("verified") => Confirmation::Verified,
+        _ => Confirmation::Declared,
+    }
+}
+
+/// 22.¹2's stored `data` as a person reads it: how it was confirmed always said, and the
+/// evidence's token and key set (long, base64) replaced by `"kept": true`.
+pub fn eid_data_for_reading(data: &serde_json::Value) -> serde_json::Value {
+    let mut data = data.clone();
+    if let Some(object) = data.as_object_mut() {
+        object.insert(
+            "confirmation".into(),
+            confirmation_of(&serde_json::Value::Object(object.clone()))
+                .code()
+                .into(),
+        );
+        if let Some(evidence) = object.get_mut("evidence").and_then(|e| e.as_object_mut()) {
+            let kept = evidence.remove("id_token").is_some();
+            evidence.remove("jwks");
+            evidence.remove("client_id");
+            evidence.insert("kept".into(), kept.into());
+        }
+    }
+    data
+}
+
 impl EmployeeEidInput {
     /// 22.¹2 as a qualified eID provider proved it: means `means_code`, at `used_at` (Riga).
     pub fn verified(means_code: String, used_at: NaiveDateTime, evidence: EidEvidence) -> Self {
