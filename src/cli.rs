@@ -185,6 +185,13 @@ pub enum RoleArg {
     Admin,
 }
 
+/// What an account's link to a person is for.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LinkArg {
+    Eid,
+    SignIn,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Add a staff account. Without --password-stdin a one-time password is printed once and
@@ -205,11 +212,14 @@ pub enum UserCommand {
         #[arg(long)]
         username: String,
     },
-    /// Link an account to the person the qualified eID provider identifies (22.¹2): reads the
-    /// personal code or the provider's subject from standard input; only its keyed hash is kept.
-    LinkEid {
+    /// Link an account to the person a provider identifies, for the qualified eID of 22.¹2
+    /// (`--for eid`) or for sign-in (`--for sign-in`): reads the personal code or the
+    /// provider's subject from standard input; only its keyed hash is kept.
+    LinkPerson {
         #[arg(long)]
         username: String,
+        #[arg(long = "for", value_enum)]
+        purpose: LinkArg,
         /// Remove the link instead.
         #[arg(long)]
         unlink: bool,
@@ -356,7 +366,15 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             println!("user {} disabled", username.trim().to_lowercase());
             Ok(())
         }
-        Command::User(UserCommand::LinkEid { username, unlink }) => {
+        Command::User(UserCommand::LinkPerson {
+            username,
+            purpose,
+            unlink,
+        }) => {
+            let link = match purpose {
+                LinkArg::Eid => crate::domain::staff::PersonLink::Eid,
+                LinkArg::SignIn => crate::domain::staff::PersonLink::SignIn,
+            };
             let keys = load_keys(&config.data_dir)?;
             let mut person = String::new();
             if !unlink {
@@ -365,13 +383,21 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
                     .context("reading the person's identifier from standard input")?;
             }
             let person = (!unlink).then_some(person.trim());
-            accounts::link_eid_person_of(pool, &keys, &clock, Actor::Operator, &username, person)
-                .await?;
-            let username = username.trim().to_lowercase();
+            accounts::link_person_of(
+                pool,
+                &keys,
+                &clock,
+                Actor::Operator,
+                &username,
+                link,
+                person,
+            )
+            .await?;
+            let (username, what) = (username.trim().to_lowercase(), link.code());
             if unlink {
-                println!("user {username} unlinked from their eID person");
+                println!("user {username} unlinked from their person ({what})");
             } else {
-                println!("user {username} linked to an eID person");
+                println!("user {username} linked to a person ({what})");
             }
             Ok(())
         }
@@ -792,11 +818,11 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
         }
         None => None,
     };
-    let eid = crate::oidc::eid_provider(&config)?;
+    let providers = crate::oidc::Providers::from_config(&config)?;
     let state = AppState {
         db: database.pool.clone(),
         replica,
-        eid,
+        providers,
         config: Arc::new(config),
         clock,
         hasher,

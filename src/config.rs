@@ -88,6 +88,8 @@ struct ProviderVariables {
     person_claim: &'static str,
     acr_values: &'static str,
     means_claim: &'static str,
+    /// The `acr` values asked for when the variable is unset.
+    acr_default: &'static str,
 }
 
 /// The qualified eID provider of 22.¹2.
@@ -100,6 +102,20 @@ const EID: ProviderVariables = ProviderVariables {
     person_claim: "PILNVARA_EID_PERSON_CLAIM",
     acr_values: "PILNVARA_EID_ACR_VALUES",
     means_claim: "PILNVARA_EID_MEANS_CLAIM",
+    acr_default: EIDAS_HIGH,
+};
+
+/// The identity provider staff sign in with (a municipality's Keycloak, Entra ID, ADFS).
+const SIGN_IN: ProviderVariables = ProviderVariables {
+    issuer: "PILNVARA_OIDC_ISSUER",
+    client_id: "PILNVARA_OIDC_CLIENT_ID",
+    client_secret: "PILNVARA_OIDC_CLIENT_SECRET",
+    client_secret_file: "PILNVARA_OIDC_CLIENT_SECRET_FILE",
+    scopes: "PILNVARA_OIDC_SCOPES",
+    person_claim: "PILNVARA_OIDC_PERSON_CLAIM",
+    acr_values: "PILNVARA_OIDC_ACR_VALUES",
+    means_claim: "PILNVARA_OIDC_MEANS_CLAIM",
+    acr_default: "",
 };
 
 /// eIDAS level high, as the eIDAS nodes and most national providers name it.
@@ -130,6 +146,10 @@ pub struct Config {
     /// `PILNVARA_EID_MANUAL_FALLBACK`: with an eID provider, whether 22.¹2 may still be
     /// recorded from the list (marked *declared*), e.g. while the provider is away.
     pub eid_manual_fallback: bool,
+    /// `PILNVARA_OIDC_*`: the identity provider staff may sign in with, if any.
+    pub sign_in_provider: Option<OidcProvider>,
+    /// `PILNVARA_PASSWORD_SIGN_IN`: whether staff may sign in with a password.
+    pub password_sign_in: bool,
 }
 
 impl Config {
@@ -191,6 +211,22 @@ impl Config {
             })?),
         };
         let eid = provider(&lookup, &EID)?;
+        let sign_in_provider = provider(&lookup, &SIGN_IN)?;
+        let password_sign_in = match lookup("PILNVARA_PASSWORD_SIGN_IN") {
+            None => true,
+            Some(value) => parse_switch(&value).ok_or(ConfigError {
+                variable: "PILNVARA_PASSWORD_SIGN_IN",
+                value: value.clone(),
+                problem: "expected true or false",
+            })?,
+        };
+        if !password_sign_in && sign_in_provider.is_none() {
+            return Err(ConfigError {
+                variable: "PILNVARA_PASSWORD_SIGN_IN",
+                value: "false".into(),
+                problem: "nobody could sign in: set PILNVARA_OIDC_ISSUER too",
+            });
+        }
         let public_url = match lookup("PILNVARA_PUBLIC_URL") {
             None => None,
             Some(value) if value.trim().is_empty() => None,
@@ -200,7 +236,7 @@ impl Config {
                 problem: "expected https://host[:port] (http:// only on a loopback address)",
             })?),
         };
-        if eid.is_some() && public_url.is_none() {
+        if (eid.is_some() || sign_in_provider.is_some()) && public_url.is_none() {
             return Err(ConfigError {
                 variable: "PILNVARA_PUBLIC_URL",
                 value: String::new(),
@@ -226,7 +262,16 @@ impl Config {
             public_url,
             eid,
             eid_manual_fallback,
+            sign_in_provider,
+            password_sign_in,
         })
+    }
+
+    /// The callback of staff sign-in through the identity provider, as registered with it.
+    pub fn sign_in_redirect_uri(&self) -> Option<String> {
+        self.public_url
+            .as_ref()
+            .map(|base| format!("{base}/login/oidc/callback"))
     }
 
     /// The callback of the qualified eID confirmation, as registered with the provider.
@@ -247,7 +292,9 @@ fn web_address(value: &str) -> Option<String> {
     let host = rest.split('/').next().unwrap_or_default();
     let ok = !host.is_empty()
         && !rest.contains(['?', '#', '@', ' '])
-        && host.chars().all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
     ok.then(|| value.to_owned())
 }
 
@@ -255,9 +302,7 @@ fn web_address(value: &str) -> Option<String> {
 fn loopback(rest: &str) -> bool {
     let authority = rest.split('/').next().unwrap_or_default();
     let host = match authority.rsplit_once(':') {
-        Some((host, port)) if !host.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => {
-            host
-        }
+        Some((host, port)) if !host.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => host,
         _ => authority,
     };
     let host = host.trim_start_matches('[').trim_end_matches(']');
@@ -320,7 +365,10 @@ fn provider(
     let claim = |name: &'static str, default: &str| -> Result<String, ConfigError> {
         let value = set(name).unwrap_or_else(|| default.to_owned());
         let value = value.trim().to_owned();
-        if value.chars().all(|c| c.is_ascii_alphanumeric() || "_-.:/".contains(c)) {
+        if value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.:/".contains(c))
+        {
             Ok(value)
         } else {
             Err(ConfigError {
@@ -336,7 +384,7 @@ fn provider(
         client_secret: ClientSecret(client_secret),
         scopes: words(names.scopes, "openid"),
         person_claim: claim(names.person_claim, "sub")?,
-        acr_values: words(names.acr_values, EIDAS_HIGH),
+        acr_values: words(names.acr_values, names.acr_default),
         means_claim: claim(names.means_claim, "amr")?,
     }))
 }
@@ -423,6 +471,8 @@ mod tests {
             ("PILNVARA_DATA_DIR", " "),
             ("PILNVARA_PUBLIC_URL", "http://desk.example.lv"),
             ("PILNVARA_EID_MANUAL_FALLBACK", "perhaps"),
+            ("PILNVARA_PASSWORD_SIGN_IN", "false"),
+            ("PILNVARA_OIDC_ISSUER", "http://sso.example.lv"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable);
@@ -461,7 +511,11 @@ mod tests {
             Some("https://desk.example.lv/eid/callback")
         );
         assert!(eid("https://eid.example.lv/oidc").is_ok());
-        for refused in ["http://eid.example.lv", "http://10.0.0.1", "ftp://127.0.0.1"] {
+        for refused in [
+            "http://eid.example.lv",
+            "http://10.0.0.1",
+            "ftp://127.0.0.1",
+        ] {
             assert_eq!(eid(refused).unwrap_err().variable, "PILNVARA_EID_ISSUER");
         }
         assert!(!format!("{loopback:?}").contains("s3cret"));

@@ -14,9 +14,8 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use openidconnect::core::{
-    CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreGenderClaim,
-    CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm, CoreJsonWebKeySet,
-    CoreProviderMetadata,
+    CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreJsonWebKeySet,
+    CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm, CoreProviderMetadata,
 };
 use openidconnect::{
     AdditionalClaims, AuthenticationContextClass, AuthorizationCode, ClaimsVerificationError,
@@ -164,6 +163,8 @@ pub struct Pending {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Proof {
     pub issuer: String,
+    /// Ours, as the token's audience names it.
+    pub client_id: String,
     /// The value of the configured person claim (a subject or a personal code).
     pub person: String,
     pub acr: Option<String>,
@@ -179,6 +180,8 @@ pub struct Proof {
 /// What [`check`] expects of a token.
 pub struct Expected<'a> {
     pub provider: &'a OidcProvider,
+    /// The authentication must be a new one made for this request (`max_age=0`).
+    pub fresh: bool,
     pub nonce: &'a str,
     pub requested_at: DateTime<Utc>,
     pub now: DateTime<Utc>,
@@ -226,9 +229,14 @@ impl Provider {
             })
     }
 
-    /// Asks the provider where to send the person, for a new authentication at the configured
-    /// level; the pending request goes into the session.
-    pub async fn begin(&self, now: DateTime<Utc>) -> Result<(String, Pending), Refusal> {
+    /// Asks the provider where to send the person, at the configured level; `fresh`: for a new
+    /// authentication (`prompt=login`, `max_age=0`) whatever session the person has there. The
+    /// pending request goes into the caller's session.
+    pub async fn begin(
+        &self,
+        now: DateTime<Utc>,
+        fresh: bool,
+    ) -> Result<(String, Pending), Refusal> {
         let metadata = self.discover().await?;
         let client = CoreClient::from_provider_metadata(
             metadata,
@@ -245,9 +253,12 @@ impl Provider {
                 CsrfToken::new_random,
                 Nonce::new_random,
             )
-            .set_pkce_challenge(challenge)
-            .add_prompt(CoreAuthPrompt::Login)
-            .set_max_age(Duration::ZERO);
+            .set_pkce_challenge(challenge);
+        if fresh {
+            request = request
+                .add_prompt(CoreAuthPrompt::Login)
+                .set_max_age(Duration::ZERO);
+        }
         for scope in &self.settings.scopes {
             if scope != "openid" {
                 request = request.add_scope(Scope::new(scope.clone()));
@@ -273,6 +284,7 @@ impl Provider {
         pending: &Pending,
         code: &str,
         now: DateTime<Utc>,
+        fresh: bool,
     ) -> Result<Proof, Refusal> {
         let metadata = self.discover().await?;
         let jwks = serde_json::to_value(metadata.jwks()).map_err(|_| Refusal::Malformed)?;
@@ -304,6 +316,7 @@ impl Provider {
         let id_token = response.id_token().ok_or(Refusal::Malformed)?.to_string();
         let expected = Expected {
             provider: &self.settings,
+            fresh,
             nonce: &pending.nonce,
             requested_at: pending.requested_at,
             now,
@@ -312,14 +325,38 @@ impl Provider {
     }
 }
 
-/// The qualified eID provider of 22.¹2, when the configuration names one.
-pub fn eid_provider(config: &crate::config::Config) -> anyhow::Result<Option<std::sync::Arc<Provider>>> {
-    let (Some(settings), Some(redirect)) = (&config.eid, config.eid_redirect_uri()) else {
-        return Ok(None);
-    };
-    let provider = Provider::new(settings.clone(), &redirect)
-        .map_err(|error| anyhow::anyhow!("PILNVARA_EID_ISSUER: {error}"))?;
-    Ok(Some(std::sync::Arc::new(provider)))
+/// The configured providers: the qualified eID one of 22.¹2, and staff sign-in's.
+#[derive(Clone, Default)]
+pub struct Providers {
+    pub eid: Option<std::sync::Arc<Provider>>,
+    pub sign_in: Option<std::sync::Arc<Provider>>,
+}
+
+impl Providers {
+    /// The providers the configuration names (none talks to anyone yet).
+    pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Self> {
+        let make =
+            |settings: &Option<OidcProvider>, redirect: Option<String>, variable: &str| match (
+                settings, redirect,
+            ) {
+                (Some(settings), Some(redirect)) => Provider::new(settings.clone(), &redirect)
+                    .map(|provider| Some(std::sync::Arc::new(provider)))
+                    .map_err(|error| anyhow::anyhow!("{variable}: {error}")),
+                _ => Ok(None),
+            };
+        Ok(Self {
+            eid: make(
+                &config.eid,
+                config.eid_redirect_uri(),
+                "PILNVARA_EID_ISSUER",
+            )?,
+            sign_in: make(
+                &config.sign_in_provider,
+                config.sign_in_redirect_uri(),
+                "PILNVARA_OIDC_ISSUER",
+            )?,
+        })
+    }
 }
 
 /// An error and its sources in one line, for a log (they name endpoints and causes only).
@@ -345,13 +382,11 @@ fn verifier<'a>(
 ) -> Result<IdTokenVerifier<'a, openidconnect::core::CoreJsonWebKey>, Refusal> {
     let issuer = IssuerUrl::new(provider.issuer.clone()).map_err(|_| Refusal::Issuer)?;
     // A public client's verifier: tokens signed with the client secret (HS256) are never taken.
-    Ok(IdTokenVerifier::new_public_client(
-        ClientId::new(provider.client_id.clone()),
-        issuer,
-        keys,
+    Ok(
+        IdTokenVerifier::new_public_client(ClientId::new(provider.client_id.clone()), issuer, keys)
+            .set_allowed_algs(ALGORITHMS)
+            .set_time_fn(move || now),
     )
-    .set_allowed_algs(ALGORITHMS)
-    .set_time_fn(move || now))
 }
 
 fn refusal_of(error: &ClaimsVerificationError) -> Refusal {
@@ -375,14 +410,15 @@ pub fn check(id_token: &str, jwks: &Value, expected: &Expected<'_>) -> Result<Pr
     let provider = expected.provider;
     let token: Token = id_token.parse().map_err(|_| Refusal::Malformed)?;
     let now = expected.now;
-    let verifier = verifier(provider, key_set(jwks)?, now)?.set_issue_time_verifier_fn(move |iat| {
-        let drift = (iat - now).num_seconds();
-        if drift > SKEW_SECONDS || -drift > FRESH_SECONDS {
-            Err("issued at another time".into())
-        } else {
-            Ok(())
-        }
-    });
+    let verifier =
+        verifier(provider, key_set(jwks)?, now)?.set_issue_time_verifier_fn(move |iat| {
+            let drift = (iat - now).num_seconds();
+            if drift > SKEW_SECONDS || -drift > FRESH_SECONDS {
+                Err("issued at another time".into())
+            } else {
+                Ok(())
+            }
+        });
     let nonce = Nonce::new(expected.nonce.to_owned());
     let claims = token
         .claims(&verifier, &nonce)
@@ -391,9 +427,15 @@ pub fn check(id_token: &str, jwks: &Value, expected: &Expected<'_>) -> Result<Pr
             ClaimsVerificationError::Other(_) => Refusal::Expired,
             error => refusal_of(&error),
         })?;
-    let authenticated_at = claims.auth_time().ok_or(Refusal::NotFresh)?;
+    let authenticated_at = match claims.auth_time() {
+        Some(at) => at,
+        None if !expected.fresh => claims.issue_time(),
+        None => return Err(Refusal::NotFresh),
+    };
     let earliest = expected.requested_at - chrono::Duration::seconds(SKEW_SECONDS);
-    if authenticated_at < earliest || authenticated_at > now + chrono::Duration::seconds(SKEW_SECONDS)
+    if expected.fresh
+        && (authenticated_at < earliest
+            || authenticated_at > now + chrono::Duration::seconds(SKEW_SECONDS))
     {
         return Err(Refusal::NotFresh);
     }
@@ -424,6 +466,7 @@ pub fn check(id_token: &str, jwks: &Value, expected: &Expected<'_>) -> Result<Pr
     };
     Ok(Proof {
         issuer: claims.issuer().as_str().to_owned(),
+        client_id: provider.client_id.clone(),
         person,
         acr,
         means,
@@ -455,7 +498,7 @@ pub fn verify_evidence(
     // First the signature alone, unverified claims read only to learn when it was issued.
     let unverified: IdTokenVerifier<openidconnect::core::CoreJsonWebKey> =
         IdTokenVerifier::new_insecure_without_verification()
-        .set_time_fn(|| DateTime::<Utc>::MIN_UTC);
+            .set_time_fn(|| DateTime::<Utc>::MIN_UTC);
     let issued = token
         .claims(&unverified, |_: Option<&Nonce>| Ok(()))
         .map_err(|error| refusal_of(&error))?

@@ -64,9 +64,9 @@ actions! {
     StaffEnabled = "staff-enabled",
     StaffDisabled = "staff-disabled",
     StaffUnlocked = "staff-unlocked",
-    /// An account was linked to a person for the qualified eID (or unlinked); the details
-    /// say which, never the person.
-    StaffEidLinked = "staff-eid-linked",
+    /// An account was linked to a person (or unlinked) for the qualified eID or for sign-in
+    /// through an identity provider; the details say which, never the person.
+    StaffPersonLinked = "staff-person-linked",
     StaffSessionsEnded = "staff-sessions-ended",
     EserviceAdded = "eservice-added",
     EserviceChanged = "eservice-changed",

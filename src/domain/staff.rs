@@ -442,6 +442,24 @@ mod tests {
     }
 }
 
+/// What an account's link to a person is for: each provider names people its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonLink {
+    /// The qualified eID provider that confirms 22.¹2.
+    Eid,
+    /// The identity provider staff sign in with.
+    SignIn,
+}
+
+impl PersonLink {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Eid => "eid",
+            Self::SignIn => "sign-in",
+        }
+    }
+}
+
 /// The longest person identifier (a provider's subject) an administrator may link.
 pub const PERSON_MAX_CHARS: usize = 255;
 

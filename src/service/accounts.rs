@@ -11,7 +11,7 @@ use crate::clock::Clock;
 use crate::domain::ids::{CentreId, StaffId};
 use crate::domain::staff::{
     CentreCode, CentreContact, CentreKind, ContactPart, MUNICIPALITY_MAX_CHARS, NAME_MAX_CHARS,
-    PasswordProblem, Role, Username, check_new_password,
+    PasswordProblem, PersonLink, Role, Username, check_new_password,
 };
 use crate::keys::Keys;
 use crate::passwords::{Hasher, Secret, one_time_password};
@@ -59,7 +59,9 @@ pub enum AccountError {
     CannotResetOwnPassword,
     #[error("administrators cannot remove their own administrator role")]
     CannotDropOwnAdminRole,
-    #[error("a person is identified by a personal code or the provider's subject (1–255 characters)")]
+    #[error(
+        "a person is identified by a personal code or the provider's subject (1–255 characters)"
+    )]
     BadPerson,
     #[error("another account is linked to this person")]
     PersonLinkedElsewhere,
@@ -495,15 +497,16 @@ pub async fn act_on(
     Ok(())
 }
 
-/// Links account `id` to the person the qualified eID provider identifies by `person` (a
-/// personal code or the provider's subject), or unlinks it (`None`). Only the keyed hash is
-/// kept; the audit event says linked or unlinked, never who.
-pub async fn link_eid_person(
+/// Links account `id` to the person `link`'s provider identifies by `person` (a personal code
+/// or the provider's subject), or unlinks it (`None`). Only the keyed hash is kept; the audit
+/// event says for what and whether linked, never who.
+pub async fn link_person(
     pool: &PgPool,
     keys: &Keys,
     clock: &dyn Clock,
     actor: Actor<'_>,
     id: StaffId,
+    link: PersonLink,
     person: Option<&str>,
 ) -> Result<(), AccountError> {
     let hmac = match person {
@@ -515,16 +518,16 @@ pub async fn link_eid_person(
     };
     let mut tx = pool.begin().await?;
     let account = account(&mut tx, actor, id).await?;
-    if !store::staff::set_eid_person(&mut tx, id, hmac.as_deref()).await? {
+    if !store::staff::set_person_link(&mut tx, id, link, hmac.as_deref()).await? {
         return Err(AccountError::PersonLinkedElsewhere);
     }
-    let details = json!({ "staff_id": id, "linked": hmac.is_some() });
+    let details = json!({ "staff_id": id, "for": link.code(), "linked": hmac.is_some() });
     audit_admin(
         &mut tx,
         clock,
         actor,
         account.centre_id,
-        Action::StaffEidLinked,
+        Action::StaffPersonLinked,
         details,
     )
     .await?;
@@ -532,17 +535,18 @@ pub async fn link_eid_person(
     Ok(())
 }
 
-/// [`link_eid_person`] for the account named `username` (the command line).
-pub async fn link_eid_person_of(
+/// [`link_person`] for the account named `username` (the command line).
+pub async fn link_person_of(
     pool: &PgPool,
     keys: &Keys,
     clock: &dyn Clock,
     actor: Actor<'_>,
     username: &str,
+    link: PersonLink,
     person: Option<&str>,
 ) -> Result<(), AccountError> {
     let id = user_id_of(pool, username).await?;
-    link_eid_person(pool, keys, clock, actor, id, person).await
+    link_person(pool, keys, clock, actor, id, link, person).await
 }
 
 /// The user's own password change: checks the policy, sets it, ends every other session.

@@ -44,7 +44,6 @@ pub async fn confirm(
     case: (CaseId, CentreId),
     version: i32,
     proof: Proof,
-    client_id: &str,
 ) -> Result<Recorded, EidError> {
     if let Err(refusal) = matches_employee(db, keys, actor, &proof).await? {
         refused(db, at, actor, Some(case), refusal).await?;
@@ -57,7 +56,7 @@ pub async fn confirm(
     let used_at = now_in_riga(proof.authenticated_at);
     let evidence = EidEvidence {
         issuer: proof.issuer,
-        client_id: client_id.to_owned(),
+        client_id: proof.client_id,
         acr: proof.acr,
         amr: proof.means,
         authenticated_at: proof.authenticated_at,

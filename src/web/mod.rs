@@ -16,6 +16,7 @@ mod form;
 mod health;
 mod home;
 mod labels;
+mod openid;
 pub mod page;
 mod review;
 mod security;
@@ -78,8 +79,9 @@ pub struct AppState {
     /// The read-only replica the reports read from (`DATABASE_REPLICA_URL`), if any.
     pub replica: Option<PgPool>,
     pub config: Arc<Config>,
-    /// The qualified eID provider that confirms 22.¹2 (`PILNVARA_EID_*`), if configured.
-    pub eid: Option<Arc<crate::oidc::Provider>>,
+    /// The OpenID providers: the qualified eID one of 22.¹2 (`PILNVARA_EID_*`) and staff
+    /// sign-in's (`PILNVARA_OIDC_*`), each if configured.
+    pub providers: crate::oidc::Providers,
     pub clock: Arc<dyn Clock>,
     pub hasher: Hasher,
     pub keys: Arc<Keys>,
@@ -140,6 +142,9 @@ pub fn app(state: AppState) -> Router {
         )
         .route("/language", post(account::choose_language))
         .route("/eid/callback", get(cases::eid_callback))
+        .route("/login/oidc", post(auth::start_provider_sign_in))
+        .route("/login/oidc/callback", get(auth::provider_callback))
+        .route("/login/oidc/return", get(auth::finish_provider_sign_in))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/static/{file}", get(static_files::serve));

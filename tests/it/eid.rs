@@ -14,7 +14,7 @@ use openidconnect::{
 };
 use pilnvara::audit::verify;
 use pilnvara::config::{ClientSecret, Config, OidcProvider};
-use pilnvara::domain::staff::Role;
+use pilnvara::domain::staff::{PersonLink, Role};
 use pilnvara::domain::workflow::Step;
 use pilnvara::oidc::{self, Expected, Refusal};
 use pilnvara::service::Actor;
@@ -25,7 +25,7 @@ use serde_json::Value;
 
 use crate::cases::version;
 use crate::harness::{CLIENT, Client, TEST_PASSWORD, TestApp, count, fresh_database};
-use crate::oidc::{ANNA_CODE, CLIENT_ID, CLIENT_SECRET, Provider};
+use crate::oidc::{ANNA_CODE, CLIENT_ID, CLIENT_SECRET, Provider, come_back};
 
 /// A desk whose 22.¹2 is confirmed by `provider`: employee `anna` (linked to the test person
 /// `anna` by her personal code), signed in, and her case waiting for 22.¹2.
@@ -92,22 +92,18 @@ impl Desk {
         response.location().unwrap().to_owned()
     }
 
-    /// The browser comes back from the provider at `callback` (our redirect URI): our page
-    /// passes the answer on, and the desk's answer to that is returned.
     async fn come_back(&self, client: &Client, callback: &str) -> crate::harness::TestResponse {
-        let path = callback
-            .strip_prefix(&client.base)
-            .expect("the provider sends the browser to our redirect URI");
-        assert!(path.starts_with("/eid/callback?"), "{path}");
-        let page = client.get(path).await;
-        assert_eq!(page.status, StatusCode::OK, "{}", page.body);
-        let next = continue_link(&page.body);
-        client.get(&next).await
+        come_back(client, callback).await
     }
 
     /// The whole walk: start, sign in at the provider as `person` with `means` at `level`, come
     /// back. The desk's last answer.
-    async fn confirm(&self, person: &str, means: &str, level: &str) -> crate::harness::TestResponse {
+    async fn confirm(
+        &self,
+        person: &str,
+        means: &str,
+        level: &str,
+    ) -> crate::harness::TestResponse {
         let authorization = self.start().await;
         let callback = self
             .provider
@@ -139,7 +135,11 @@ impl Desk {
 
     /// Asserts the walk ended on the 22.¹2 page saying why, audited, with nothing recorded.
     async fn assert_refused(&self, response: &crate::harness::TestResponse, refusal: Refusal) {
-        let back = format!("/cases/{}/steps/employee-eid?eid={}", self.case, refusal.code());
+        let back = format!(
+            "/cases/{}/steps/employee-eid?eid={}",
+            self.case,
+            refusal.code()
+        );
         assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
         assert_eq!(response.location(), Some(back.as_str()));
         let page = self.anna.get(&back).await;
@@ -160,12 +160,13 @@ async fn desk_of(app: &TestApp, listener: tokio::net::TcpListener, base: String)
     let rix = app.centre("RIX").await;
     let anna_id = app.user("anna", Role::Employee, "RIX", &[]).await;
     let clock = app.clock.as_ref();
-    accounts::link_eid_person(
+    accounts::link_person(
         &app.pool,
         &app.keys,
         clock,
         Actor::Operator,
         anna_id,
+        PersonLink::Eid,
         Some(ANNA_CODE),
     )
     .await
@@ -180,18 +181,6 @@ async fn desk_of(app: &TestApp, listener: tokio::net::TcpListener, base: String)
     // The provider signs with the real time; the desk's clock reads it too.
     app.set_clock(Utc::now());
     (anna, case.0)
-}
-
-/// Where the "continuing" page sends the browser on (its link, as a browser reads it).
-fn continue_link(body: &str) -> String {
-    let (_, rest) = body
-        .split_once(r#"id="eid-continue" class="button" href=""#)
-        .expect("the continue link");
-    rest.split('"')
-        .next()
-        .unwrap()
-        .replace("&#38;", "&")
-        .replace("&amp;", "&")
 }
 
 /// The step row of 22.¹2, as stored.
@@ -227,10 +216,15 @@ async fn a_verified_22_1_2_keeps_the_signed_token_and_the_providers_keys_which_v
     );
     // Years later, offline: the kept token's signature checks against the kept key set.
     oidc::verify_evidence(token, &evidence["jwks"], &desk.provider.issuer, CLIENT_ID).unwrap();
-    // A token changed by one character no longer does.
-    let mut forged = token.to_owned();
-    let last = forged.pop().unwrap();
-    forged.push(if last == 'A' { 'B' } else { 'A' });
+    // A token whose signature is changed in one character no longer does (a character in the
+    // middle: the last one of base64url may only carry padding bits).
+    let middle = token.rfind('.').unwrap() + 20;
+    let changed = if &token[middle..=middle] == "A" {
+        "B"
+    } else {
+        "A"
+    };
+    let forged = format!("{}{changed}{}", &token[..middle], &token[middle + 1..]);
     assert!(
         oidc::verify_evidence(&forged, &evidence["jwks"], &desk.provider.issuer, CLIENT_ID)
             .is_err()
@@ -348,7 +342,11 @@ async fn a_replayed_callback_and_one_in_another_session_are_refused() {
     );
     let foreign = desk.come_back(&other, &callback).await;
     assert_eq!(foreign.status, StatusCode::BAD_REQUEST);
-    assert!(foreign.body.contains(r#"id="eid-refused""#), "{}", foreign.body);
+    assert!(
+        foreign.body.contains(r#"id="eid-refused""#),
+        "{}",
+        foreign.body
+    );
     assert_eq!(desk.steps().await, 1);
     // The session that started it finishes it.
     let response = desk.come_back(&desk.anna, &callback).await;
@@ -474,7 +472,11 @@ impl Forge {
     }
 
     /// A token as the provider would issue it now, then `change`d, signed with `key`.
-    fn token(&self, key: &str, change: impl FnOnce(CoreIdTokenClaims) -> CoreIdTokenClaims) -> String {
+    fn token(
+        &self,
+        key: &str,
+        change: impl FnOnce(CoreIdTokenClaims) -> CoreIdTokenClaims,
+    ) -> String {
         let now = Utc::now();
         let claims = CoreIdTokenClaims::new(
             IssuerUrl::new(self.provider.issuer.clone()).unwrap(),
@@ -514,6 +516,7 @@ impl Forge {
         let now = Utc::now();
         let expected = Expected {
             provider: &self.settings,
+            fresh: true,
             nonce: NONCE,
             requested_at: now - chrono::Duration::seconds(5),
             now,

@@ -295,7 +295,8 @@ impl TestApp {
         let state = AppState {
             db: pool.clone(),
             replica,
-            eid: pilnvara::oidc::eid_provider(&config).expect("the eID provider's settings"),
+            providers: pilnvara::oidc::Providers::from_config(&config)
+                .expect("the OpenID providers' settings"),
             config: Arc::new(config),
             clock: clock.clone(),
             hasher: hasher.clone(),

@@ -22,3 +22,4 @@ mod oidc;
 mod plans;
 mod review;
 mod scale;
+mod sso;

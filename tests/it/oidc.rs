@@ -10,8 +10,11 @@ use std::process::Stdio;
 use std::sync::OnceLock;
 use std::time::Duration;
 
+use axum::http::StatusCode;
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::process::{Child, Command};
+
+use crate::harness::{Client, TestResponse};
 
 /// The client the provider knows us as.
 pub const CLIENT_ID: &str = "pilnvara";
@@ -138,7 +141,10 @@ impl Provider {
             }
             let status = response.status();
             let body = response.text().await.unwrap();
-            assert!(status.is_success(), "the provider answered {status}: {body}");
+            assert!(
+                status.is_success(),
+                "the provider answered {status}: {body}"
+            );
             // The provider's sign-in page: choose the person, the means and the level.
             let response = browser
                 .post(&url)
@@ -163,4 +169,29 @@ impl Provider {
             location.to_owned()
         }
     }
+}
+
+/// The browser comes back from the provider at `callback` (one of our redirect URIs): our page
+/// passes the answer on from our own origin, and the desk's answer to that is returned.
+pub async fn come_back(client: &Client, callback: &str) -> TestResponse {
+    let path = callback
+        .strip_prefix(&client.base)
+        .expect("the provider sends the browser to our redirect URI");
+    assert!(path.contains("/callback?"), "{path}");
+    let page = client.get(path).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let next = continue_link(&page.body);
+    client.get(&next).await
+}
+
+/// Where the "continuing" page sends the browser on (its link, as a browser reads it).
+fn continue_link(body: &str) -> String {
+    let (_, rest) = body
+        .split_once(r#"id="continue" class="button" href=""#)
+        .expect("the continue link");
+    rest.split('"')
+        .next()
+        .unwrap()
+        .replace("&#38;", "&")
+        .replace("&amp;", "&")
 }

@@ -24,6 +24,7 @@ use crate::service::eid::{self as service, EidError};
 use crate::web::AppState;
 use crate::web::error::{AppError, path_id};
 use crate::web::form::Posted;
+use crate::web::openid::{Answer, ContinuePage, session_error};
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
 
@@ -37,21 +38,6 @@ struct PendingEid {
     centre_id: CentreId,
     version: i32,
     request: oidc::Pending,
-}
-
-/// What the provider sends back (only these are read, and never logged).
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
-pub struct Callback {
-    code: Option<String>,
-    state: Option<String>,
-    error: Option<String>,
-    /// The issuer of the answer (RFC 9207), where the provider names it.
-    iss: Option<String>,
-}
-
-fn session_error(error: tower_sessions::session::Error) -> AppError {
-    AppError::Internal(anyhow::Error::from(error))
 }
 
 /// The 22.¹2 page again, saying why the confirmation was refused.
@@ -74,13 +60,13 @@ pub async fn start(
 ) -> Result<Response, AppError> {
     let id = path_id::<CaseId>(&id)?;
     let version = posted.version().ok_or(AppError::BadRequest)?;
-    let provider = state.eid.clone().ok_or(AppError::NotFound)?;
+    let provider = state.providers.eid.clone().ok_or(AppError::NotFound)?;
     let (case, _) = load(&state, &user, id).await?;
     if let Err(error) = case.state().and_then(|s| s.may_record(Step::EmployeeEid)) {
         return Ok(Flash::refused(id, error));
     }
     let now = state.clock.now();
-    match provider.begin(now).await {
+    match provider.begin(now, true).await {
         Ok((url, request)) => {
             let pending = PendingEid {
                 staff_id: user.id,
@@ -103,32 +89,9 @@ pub async fn start(
     }
 }
 
-#[derive(Template, WebTemplate)]
-#[template(path = "cases/eid_continue.html")]
-pub struct ContinuePage {
-    page: Page,
-    /// `/eid/return?…` with the provider's answer.
-    next: String,
-}
-
-/// Where the provider sends the browser: a page of ours that goes on to `/eid/return` with the
-/// same answer, so that the browser sends the session cookie (see the module's note).
-pub async fn callback(page: Page, Query(answer): Query<Callback>) -> ContinuePage {
-    let mut query = openidconnect::url::form_urlencoded::Serializer::new(String::new());
-    for (name, value) in [
-        ("code", &answer.code),
-        ("state", &answer.state),
-        ("error", &answer.error),
-        ("iss", &answer.iss),
-    ] {
-        if let Some(value) = value {
-            query.append_pair(name, value);
-        }
-    }
-    ContinuePage {
-        page,
-        next: format!("/eid/return?{}", query.finish()),
-    }
+/// Where the provider sends the browser: a page of ours that goes on to `/eid/return`.
+pub async fn callback(page: Page, Query(answer): Query<Answer>) -> ContinuePage {
+    ContinuePage::new(page, &answer, "/eid/return")
 }
 
 /// Finishes the confirmation in flight with the provider's answer: the token is checked, then
@@ -138,13 +101,13 @@ pub async fn finish(
     page: Page,
     user: CurrentUser,
     session: Session,
-    Query(answer): Query<Callback>,
+    Query(answer): Query<Answer>,
 ) -> Result<Response, AppError> {
     let now = state.clock.now();
     let pending: Option<PendingEid> = session.remove(PENDING_KEY).await.map_err(session_error)?;
     let (Some(pending), Some(provider)) = (
         pending.filter(|pending| pending.staff_id == user.id),
-        state.eid.clone(),
+        state.providers.eid.clone(),
     ) else {
         service::refused(&state.db, now, user.staff(), None, Refusal::NoRequest).await?;
         let message = crate::web::labels::eid_refusal(page.t, Refusal::NoRequest);
@@ -153,15 +116,7 @@ pub async fn finish(
     };
     let case = (pending.case_id, pending.centre_id);
     let id = pending.case_id;
-    let issuer = &provider.settings().issuer;
-    let proof = match (answer.state, answer.error, answer.code) {
-        (Some(returned), _, _) if returned != pending.request.state => Err(Refusal::State),
-        // An answer from another provider (a mix-up): RFC 9207's `iss` names who sent it.
-        _ if answer.iss.as_ref().is_some_and(|iss| iss != issuer) => Err(Refusal::Issuer),
-        (None, _, _) => Err(Refusal::State),
-        (_, Some(_), _) | (_, None, None) => Err(Refusal::Denied),
-        (_, None, Some(code)) => provider.finish(&pending.request, &code, now).await,
-    };
+    let proof = answer.proof(&provider, &pending.request, now, true).await;
     let proof = match proof {
         Ok(proof) => proof,
         Err(refusal) => {
@@ -169,7 +124,6 @@ pub async fn finish(
             return Ok(back_to_step(id, refusal));
         }
     };
-    let client_id = provider.settings().client_id.clone();
     let confirmed = service::confirm(
         &state.db,
         &state.keys,
@@ -178,7 +132,6 @@ pub async fn finish(
         case,
         pending.version,
         proof,
-        &client_id,
     )
     .await;
     match confirmed {

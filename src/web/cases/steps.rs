@@ -126,6 +126,7 @@ async fn context(state: &AppState, step: Step, case: &store::Case) -> Result<Con
         (None, None)
     };
     let eid_origin = state
+        .providers
         .eid
         .as_ref()
         .filter(|_| step == Step::EmployeeEid)
@@ -135,7 +136,7 @@ async fn context(state: &AppState, step: Step, case: &store::Case) -> Result<Con
         notice,
         printed,
         centre: (case.municipality.clone(), case.centre_contact.0.clone()),
-        declared_allowed: state.eid.is_none() || state.config.eid_manual_fallback,
+        declared_allowed: state.providers.eid.is_none() || state.config.eid_manual_fallback,
         eid_origin,
     })
 }
@@ -244,7 +245,11 @@ pub async fn show_step(
         &defaults,
         &FieldErrors::default(),
         &context,
-        match query.eid.as_deref().and_then(crate::oidc::Refusal::from_code) {
+        match query
+            .eid
+            .as_deref()
+            .and_then(crate::oidc::Refusal::from_code)
+        {
             Some(refusal) => Banner::EidRefused(refusal),
             None if query.notice.as_deref() == Some(Flash::Recorded.code()) => Banner::Recorded,
             None => Banner::None,
