@@ -23,7 +23,9 @@ use pilnvara::service::demo::Goes;
 use pilnvara::web;
 use serde_json::Value;
 
+use crate::browser::{Browser, Outcome};
 use crate::cases::version;
+use crate::ensure;
 use crate::harness::{CLIENT, Client, TEST_PASSWORD, TestApp, count, fresh_database};
 use crate::oidc::{ANNA_CODE, CLIENT_ID, CLIENT_SECRET, Provider, come_back};
 
@@ -591,4 +593,46 @@ async fn a_token_for_another_request_or_an_old_authentication_is_refused() {
         c.set_auth_context_ref(Some(AuthenticationContextClass::new("low".to_owned())))
     });
     assert_eq!(forge.check(&token), Err(Refusal::Level));
+}
+
+#[tokio::test]
+async fn in_the_browser_22_1_2_is_confirmed_with_eid_and_the_case_says_verified() {
+    // The real thing end to end: Chromium, the provider's own sign-in page, the session cookie
+    // (SameSite=Strict) carried back through our "continuing" page, the page's form-action.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let base = format!("http://{address}");
+    let provider = Provider::start(&[format!("{base}/eid/callback")]).await;
+    let app = TestApp::with_config(
+        fresh_database().await,
+        eid_config(&base, &provider.issuer, true),
+    );
+    let (_, case) = desk_of(&app, listener, base).await;
+    let Some(browser) = Browser::open_on(address, "eid_confirmed").await else {
+        return;
+    };
+    browser
+        .run(async |b: &Browser| -> Outcome {
+            b.sign_in("anna", TEST_PASSWORD).await?;
+            b.visit(&format!("/cases/{case}/steps/employee-eid"))
+                .await?;
+            b.assert_accessible("22.1.2 with Confirm with eID").await?;
+            b.submit("#eid-confirm-button").await?;
+            // The provider's page (Anna, eID card, level high are its defaults).
+            b.find("#person").await?;
+            b.click("#sign-in").await?;
+            // Back through our page to the next duty, recorded.
+            b.find("#authorisation-document").await?;
+            let path = b.path().await?;
+            ensure!(
+                path == format!("/cases/{case}/steps/authorisation"),
+                "landed on {path}"
+            );
+            b.visit(&format!("/cases/{case}")).await?;
+            let text = b.main_text().await?;
+            ensure!(text.contains("pārbaudīts ar eID"), "the case says: {text}");
+            Ok(())
+        })
+        .await;
+    assert_eq!(eid_step(&app, case).await["confirmation"], "verified");
 }
