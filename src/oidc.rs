@@ -19,9 +19,9 @@ use openidconnect::core::{
 };
 use openidconnect::{
     AdditionalClaims, AuthenticationContextClass, AuthorizationCode, ClaimsVerificationError,
-    ClientId, ClientSecret, CsrfToken, IdToken, IdTokenVerifier, IssuerUrl, Nonce,
-    OAuth2TokenResponse as _, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
-    TokenResponse as _,
+    ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdToken,
+    IdTokenVerifier, IssuerUrl, Nonce, OAuth2TokenResponse as _, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse as _,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -55,6 +55,16 @@ const ALGORITHMS: [CoreJwsSigningAlgorithm; 9] = [
 pub struct OtherClaims(serde_json::Map<String, Value>);
 
 impl AdditionalClaims for OtherClaims {}
+
+/// A client made from discovery: its authorization endpoint is set, its token endpoint may be.
+type DiscoveredClient = CoreClient<
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
 
 type Token = IdToken<
     OtherClaims,
@@ -218,6 +228,17 @@ impl Provider {
         &self.settings
     }
 
+    /// Pilnvara as this provider's client, at the endpoints it has just published.
+    fn client(&self, metadata: CoreProviderMetadata) -> DiscoveredClient {
+        let secret = ClientSecret::new(self.settings.client_secret.expose().to_owned());
+        CoreClient::from_provider_metadata(
+            metadata,
+            ClientId::new(self.settings.client_id.clone()),
+            Some(secret),
+        )
+        .set_redirect_uri(self.redirect.clone())
+    }
+
     async fn discover(&self) -> Result<CoreProviderMetadata, Refusal> {
         let issuer = IssuerUrl::new(self.settings.issuer.clone()).map_err(|_| Refusal::Issuer)?;
         CoreProviderMetadata::discover_async(issuer, &self.http)
@@ -238,14 +259,7 @@ impl Provider {
         fresh: bool,
     ) -> Result<(String, Pending), Refusal> {
         let metadata = self.discover().await?;
-        let client = CoreClient::from_provider_metadata(
-            metadata,
-            ClientId::new(self.settings.client_id.clone()),
-            Some(ClientSecret::new(
-                self.settings.client_secret.expose().to_owned(),
-            )),
-        )
-        .set_redirect_uri(self.redirect.clone());
+        let client = self.client(metadata);
         let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
         let mut request = client
             .authorize_url(
@@ -288,14 +302,7 @@ impl Provider {
     ) -> Result<Proof, Refusal> {
         let metadata = self.discover().await?;
         let jwks = serde_json::to_value(metadata.jwks()).map_err(|_| Refusal::Malformed)?;
-        let client = CoreClient::from_provider_metadata(
-            metadata,
-            ClientId::new(self.settings.client_id.clone()),
-            Some(ClientSecret::new(
-                self.settings.client_secret.expose().to_owned(),
-            )),
-        )
-        .set_redirect_uri(self.redirect.clone());
+        let client = self.client(metadata);
         let exchange = client
             .exchange_code(AuthorizationCode::new(code.to_owned()))
             .map_err(|_| Refusal::Unreachable)?

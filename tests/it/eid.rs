@@ -27,7 +27,7 @@ use crate::browser::{Browser, Outcome};
 use crate::cases::version;
 use crate::ensure;
 use crate::harness::{CLIENT, Client, TEST_PASSWORD, TestApp, count, fresh_database};
-use crate::oidc::{ANNA_CODE, CLIENT_ID, CLIENT_SECRET, Provider, come_back};
+use crate::oidc::{ANNA_CODE, CLIENT_ID, CLIENT_SECRET, Provider, come_back, provider_config};
 
 /// A desk whose 22.¹2 is confirmed by `provider`: employee `anna` (linked to the test person
 /// `anna` by her personal code), signed in, and her case waiting for 22.¹2.
@@ -39,23 +39,16 @@ struct Desk {
 }
 
 fn eid_config(base: &str, issuer: &str, fallback: bool) -> Config {
-    let pairs = [
-        ("PILNVARA_PUBLIC_URL", base.to_owned()),
-        ("PILNVARA_EID_ISSUER", issuer.to_owned()),
-        ("PILNVARA_EID_CLIENT_ID", CLIENT_ID.to_owned()),
-        ("PILNVARA_EID_CLIENT_SECRET", CLIENT_SECRET.to_owned()),
-        ("PILNVARA_EID_SCOPES", "openid personal_code".to_owned()),
-        ("PILNVARA_EID_PERSON_CLAIM", "personal_code".to_owned()),
-        ("PILNVARA_EID_ACR_VALUES", "high".to_owned()),
-        ("PILNVARA_EID_MANUAL_FALLBACK", fallback.to_string()),
-    ];
-    Config::from_lookup(|name| {
-        pairs
-            .iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.clone())
-    })
-    .unwrap()
+    let fallback = fallback.to_string();
+    provider_config(
+        base,
+        "PILNVARA_EID",
+        issuer,
+        &[
+            ("PILNVARA_EID_ACR_VALUES", "high"),
+            ("PILNVARA_EID_MANUAL_FALLBACK", &fallback),
+        ],
+    )
 }
 
 impl Desk {
@@ -185,6 +178,24 @@ async fn desk_of(app: &TestApp, listener: tokio::net::TcpListener, base: String)
     (anna, case.0)
 }
 
+/// `url` with its query parameter `name` set to `value` instead.
+fn with_param(url: &str, name: &str, value: &str) -> String {
+    let mut url = openidconnect::url::Url::parse(url).unwrap();
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(key, old)| {
+            let new = if key == name {
+                value.to_owned()
+            } else {
+                old.into_owned()
+            };
+            (key.into_owned(), new)
+        })
+        .collect();
+    url.query_pairs_mut().clear().extend_pairs(pairs);
+    url.into()
+}
+
 /// The step row of 22.¹2, as stored.
 async fn eid_step(app: &TestApp, case: i64) -> Value {
     sqlx::query_scalar("SELECT data FROM case_steps WHERE case_id = $1 AND step = 'employee-eid'")
@@ -281,22 +292,10 @@ async fn a_token_with_another_nonce_is_refused_audited_and_nothing_recorded() {
     // The request the desk made, with its nonce swapped on the way to the provider: the
     // provider issues a token for that other nonce, which the desk did not send.
     let authorization = desk.start().await;
-    let mut url = openidconnect::url::Url::parse(&authorization).unwrap();
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(name, value)| {
-            let value = if name == "nonce" {
-                "a-nonce-of-someone-else".to_owned()
-            } else {
-                value.into_owned()
-            };
-            (name.into_owned(), value)
-        })
-        .collect();
-    url.query_pairs_mut().clear().extend_pairs(pairs);
+    let swapped = with_param(&authorization, "nonce", "a-nonce-of-someone-else");
     let callback = desk
         .provider
-        .sign_in(url.as_str(), "anna", "eid-card", "high")
+        .sign_in(&swapped, "anna", "eid-card", "high")
         .await;
     let response = desk.come_back(&desk.anna, &callback).await;
     desk.assert_refused(&response, Refusal::Nonce).await;
@@ -310,20 +309,8 @@ async fn a_callback_with_another_state_is_refused_audited_and_nothing_recorded()
         .provider
         .sign_in(&authorization, "anna", "eid-card", "high")
         .await;
-    let mut url = openidconnect::url::Url::parse(&callback).unwrap();
-    let pairs: Vec<(String, String)> = url
-        .query_pairs()
-        .map(|(name, value)| {
-            let value = if name == "state" {
-                "forged".to_owned()
-            } else {
-                value.into_owned()
-            };
-            (name.into_owned(), value)
-        })
-        .collect();
-    url.query_pairs_mut().clear().extend_pairs(pairs);
-    let response = desk.come_back(&desk.anna, url.as_str()).await;
+    let forged = with_param(&callback, "state", "forged");
+    let response = desk.come_back(&desk.anna, &forged).await;
     desk.assert_refused(&response, Refusal::State).await;
 }
 

@@ -14,6 +14,8 @@ use axum::http::StatusCode;
 use tokio::io::{AsyncBufReadExt as _, BufReader};
 use tokio::process::{Child, Command};
 
+use pilnvara::config::Config;
+
 use crate::harness::{Client, TestResponse};
 
 /// The client the provider knows us as.
@@ -53,15 +55,6 @@ fn installed() -> &'static PathBuf {
     })
 }
 
-/// A free loopback port, chosen for the provider.
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// A running provider; stopped when dropped.
 pub struct Provider {
     pub issuer: String,
@@ -76,7 +69,7 @@ impl Provider {
     pub async fn start(redirect_uris: &[String]) -> Self {
         let prefix = installed();
         let keys = tempfile::tempdir().unwrap();
-        let port = free_port();
+        let port = crate::browser::free_port();
         let mut process = Command::new("node")
             .arg(prefix.join("provider.mjs"))
             .arg(port.to_string())
@@ -194,4 +187,25 @@ fn continue_link(body: &str) -> String {
         .unwrap()
         .replace("&#38;", "&")
         .replace("&amp;", "&")
+}
+
+/// The settings of a desk at `base` whose provider `prefix` (`PILNVARA_EID` or `PILNVARA_OIDC`)
+/// is the test provider at `issuer`, identifying people by their personal code; and `more`.
+pub fn provider_config(base: &str, prefix: &str, issuer: &str, more: &[(&str, &str)]) -> Config {
+    let mut pairs: Vec<(String, String)> = vec![
+        ("PILNVARA_PUBLIC_URL".into(), base.into()),
+        (format!("{prefix}_ISSUER"), issuer.into()),
+        (format!("{prefix}_CLIENT_ID"), CLIENT_ID.into()),
+        (format!("{prefix}_CLIENT_SECRET"), CLIENT_SECRET.into()),
+        (format!("{prefix}_SCOPES"), "openid personal_code".into()),
+        (format!("{prefix}_PERSON_CLAIM"), "personal_code".into()),
+    ];
+    pairs.extend(more.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())));
+    Config::from_lookup(|name| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.clone())
+    })
+    .unwrap()
 }

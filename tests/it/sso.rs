@@ -13,25 +13,16 @@ use pilnvara::service::accounts::{self, AccountAction};
 use pilnvara::web;
 
 use crate::harness::{Client, TEST_PASSWORD, TestApp, count, fresh_database};
-use crate::oidc::{ANNA_CODE, CLIENT_ID, CLIENT_SECRET, Provider, come_back};
+use crate::oidc::{ANNA_CODE, Provider, come_back, provider_config};
 
 fn sign_in_config(base: &str, issuer: &str, password: bool) -> Config {
-    let pairs = [
-        ("PILNVARA_PUBLIC_URL", base.to_owned()),
-        ("PILNVARA_OIDC_ISSUER", issuer.to_owned()),
-        ("PILNVARA_OIDC_CLIENT_ID", CLIENT_ID.to_owned()),
-        ("PILNVARA_OIDC_CLIENT_SECRET", CLIENT_SECRET.to_owned()),
-        ("PILNVARA_OIDC_SCOPES", "openid personal_code".to_owned()),
-        ("PILNVARA_OIDC_PERSON_CLAIM", "personal_code".to_owned()),
-        ("PILNVARA_PASSWORD_SIGN_IN", password.to_string()),
-    ];
-    Config::from_lookup(|name| {
-        pairs
-            .iter()
-            .find(|(key, _)| *key == name)
-            .map(|(_, value)| value.clone())
-    })
-    .unwrap()
+    let password = password.to_string();
+    provider_config(
+        base,
+        "PILNVARA_OIDC",
+        issuer,
+        &[("PILNVARA_PASSWORD_SIGN_IN", &password)],
+    )
 }
 
 /// Centre RIX with employee `anna`, linked for sign-in to the test person `anna`; the

@@ -135,15 +135,7 @@ pub async fn finish(
     )
     .await;
     match confirmed {
-        Ok(recorded) => Ok(match recorded.next_step {
-            Some(next) => Redirect::to(&format!(
-                "/cases/{id}/steps/{}?notice={}",
-                next.slug(),
-                Flash::Recorded.code()
-            ))
-            .into_response(),
-            None => Flash::Closed.redirect(id),
-        }),
+        Ok(recorded) => Ok(Flash::after_recorded(id, recorded.next_step)),
         Err(EidError::Refused(refusal)) => Ok(back_to_step(id, refusal)),
         Err(EidError::Case(CaseError::Stale)) => {
             let refusal = Refusal::CaseChanged;

@@ -8,7 +8,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::super::labels;
 use super::{CaseView, Flash, load, load_and_log, log_view, refused};
@@ -307,15 +307,7 @@ pub async fn record_step(
     .await;
     match recorded {
         // Straight on to the next duty; the overview once the case is closed.
-        Ok(recorded) => Ok(match recorded.next_step {
-            Some(next) => Redirect::to(&format!(
-                "/cases/{id}/steps/{}?notice={}",
-                next.slug(),
-                Flash::Recorded.code()
-            ))
-            .into_response(),
-            None => Flash::Closed.redirect(id),
-        }),
+        Ok(recorded) => Ok(Flash::after_recorded(id, recorded.next_step)),
         // The form again, as it was typed, on the case as it is now: it changed since the form
         // was shown, or "signed" was ticked before the authorisation was printed.
         Err(
