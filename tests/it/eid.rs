@@ -107,6 +107,15 @@ impl Desk {
         self.come_back(&self.anna, &callback).await
     }
 
+    /// Starts a confirmation and signs in at the provider as Anna with her eID card at level
+    /// high: the provider's answer, not yet brought back.
+    async fn answer_for_anna(&self) -> String {
+        let authorization = self.start().await;
+        self.provider
+            .sign_in(&authorization, "anna", "eid-card", "high")
+            .await
+    }
+
     async fn steps(&self) -> i64 {
         crate::harness::scalar(
             &self.app,
@@ -304,11 +313,7 @@ async fn a_token_with_another_nonce_is_refused_audited_and_nothing_recorded() {
 #[tokio::test]
 async fn a_callback_with_another_state_is_refused_audited_and_nothing_recorded() {
     let desk = Desk::new().await;
-    let authorization = desk.start().await;
-    let callback = desk
-        .provider
-        .sign_in(&authorization, "anna", "eid-card", "high")
-        .await;
+    let callback = desk.answer_for_anna().await;
     let forged = with_param(&callback, "state", "forged");
     let response = desk.come_back(&desk.anna, &forged).await;
     desk.assert_refused(&response, Refusal::State).await;
@@ -317,11 +322,7 @@ async fn a_callback_with_another_state_is_refused_audited_and_nothing_recorded()
 #[tokio::test]
 async fn a_replayed_callback_and_one_in_another_session_are_refused() {
     let desk = Desk::new().await;
-    let authorization = desk.start().await;
-    let callback = desk
-        .provider
-        .sign_in(&authorization, "anna", "eid-card", "high")
-        .await;
+    let callback = desk.answer_for_anna().await;
     // Another session of the same employee (another browser) gets the answer: it started no
     // confirmation, so it is refused, and the session that did start one is not disturbed.
     let other = Client::new(desk.anna.base.clone());
