@@ -138,11 +138,15 @@ pub fn app(state: AppState) -> Router {
     let public = Router::new()
         .route(
             "/login",
-            get(auth::show_sign_in).post(auth::sign_in.layer(GovernorLayer::new(sign_in_limit))),
+            get(auth::show_sign_in)
+                .post(auth::sign_in.layer(GovernorLayer::new(sign_in_limit.clone()))),
         )
         .route("/language", post(account::choose_language))
         .route("/eid/callback", get(cases::eid_callback))
-        .route("/login/oidc", post(auth::start_provider_sign_in))
+        .route(
+            "/login/oidc",
+            post(auth::start_provider_sign_in.layer(GovernorLayer::new(sign_in_limit))),
+        )
         .route("/login/oidc/callback", get(auth::provider_callback))
         .route("/login/oidc/return", get(auth::finish_provider_sign_in))
         .route("/healthz", get(health::live))
