@@ -336,6 +336,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_personal_code_links_the_same_however_it_is_written_and_a_subject_as_given() {
+        let digits = Some("32000000001".to_owned());
+        for written in [
+            "32000000001",
+            "320000-00001",
+            " PNOLV-32000000001 ",
+            "PNOLV-320000-00001",
+        ] {
+            assert_eq!(person_key(written), digits, "{written}");
+        }
+        assert_eq!(
+            person_key("f81d4fae-7dec"),
+            Some("subject:f81d4fae-7dec".to_owned())
+        );
+        // A subject that happens to look like a code still cannot pass for another kind.
+        assert_ne!(person_key("32000000001"), person_key("subject:32000000001"));
+        assert_eq!(person_key("  "), None);
+        assert_eq!(person_key(&"x".repeat(PERSON_MAX_CHARS + 1)), None);
+    }
+
+    #[test]
     fn usernames_are_case_insensitive_and_plain() {
         assert_eq!(
             Username::parse(" Anna.Berzina ").unwrap().as_str(),
