@@ -163,6 +163,13 @@ catalogue! {
         eid_means_edit { lv: "eID līdzeklis", en: "eID means" }
         back_to_eid_means { lv: "← Visi eID līdzekļi", en: "← All eID means" }
         eid_means_active { lv: "Piedāvāt darbiniekiem", en: "Offer to employees" }
+        eid_means_amr { lv: "Nosaukums eID pakalpojuma sniedzējam (amr)", en: "Name at the eID provider (amr)" }
+        eid_means_amr_hint {
+            lv: "Vērtība, ar kuru kvalificētais eID pakalpojuma sniedzējs nosauc šo līdzekli. Tukšs: apstiprinājums ar eID šo līdzekli nepieņem.",
+            en: "The value the qualified eID provider names this means by. Empty: Confirm with eID does not accept this means.",
+        }
+        eid_means_amr_invalid { lv: "Līdz 100 rakstzīmēm bez atstarpēm.", en: "Up to 100 characters without spaces." }
+        eid_means_amr_taken { lv: "Citam līdzeklim jau ir šī vērtība.", en: "Another means has this value already." }
 
         notices_title { lv: "Paziņojums par personas datu izmantošanu", en: "Data-use notice" }
         notices_intro {

@@ -289,6 +289,44 @@ async fn a_means_not_on_the_administrators_list_is_refused_audited_and_nothing_r
 }
 
 #[tokio::test]
+async fn the_administrators_list_decides_which_of_the_providers_means_is_qualified() {
+    let desk = Desk::new().await;
+    // Smart-ID becomes qualified here as the eID card's provider value (say the supervisory
+    // register lists it); the card's own value no longer matches anything.
+    desk.app.user("root", Role::Admin, "RIX", &[]).await;
+    let admin = Client::new(desk.anna.base.clone());
+    assert_eq!(
+        admin.sign_in("root", TEST_PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let form = [
+        ("name_lv", "eID karte"),
+        ("name_en", "eID card"),
+        ("active", "on"),
+        ("amr", "smart-id"),
+    ];
+    let saved = admin.post("/admin/eid-means/eid-card", &form).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let taken = admin
+        .post(
+            "/admin/eid-means/eparaksts-mobile",
+            &[("name_lv", "m"), ("name_en", "m"), ("amr", "smart-id")],
+        )
+        .await;
+    assert!(
+        taken.body.contains("Citam līdzeklim jau ir šī vērtība."),
+        "one value, one means: {}",
+        taken.body
+    );
+    let response = desk.confirm("anna", "smart-id", "high").await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    assert_eq!(
+        eid_step(&desk.app, desk.case).await["means_code"],
+        "eid-card"
+    );
+}
+
+#[tokio::test]
 async fn a_level_below_high_is_refused_audited_and_nothing_recorded() {
     let desk = Desk::new().await;
     let response = desk.confirm("anna", "eid-card", "substantial").await;

@@ -195,6 +195,8 @@ fn problem_message(page: &Page, problem: Problem) -> &'static str {
         Problem::DuplicateCode => t.catalogue_code_taken,
         Problem::UnknownCategory => t.category_unknown,
         Problem::BadDate => t.date_invalid,
+        Problem::BadProviderValue => t.eid_means_amr_invalid,
+        Problem::DuplicateProviderValue => t.eid_means_amr_taken,
     }
 }
 
