@@ -173,3 +173,56 @@ async fn an_unreachable_sign_in_provider_gives_a_clear_page_and_passwords_still_
     let signed_in = browser.sign_in("anna", TEST_PASSWORD).await;
     assert_eq!(signed_in.status, StatusCode::SEE_OTHER);
 }
+
+#[tokio::test]
+async fn an_administrator_links_an_account_to_a_person_who_then_signs_in() {
+    let (app, browser, provider) = with_provider(true).await;
+    app.user("root", Role::Admin, "RIX", &[]).await;
+    let peteris = app.user("peteris", Role::Employee, "RIX", &[]).await;
+    let admin = Client::new(browser.base.clone());
+    assert_eq!(
+        admin.sign_in("root", TEST_PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let path = format!("/admin/staff/{peteris}/link");
+    // Anna's code is Anna's account's already: refused, next to the field.
+    let taken = admin
+        .post(
+            &path,
+            &[
+                ("person", ANNA_CODE),
+                ("for", "sign-in"),
+                ("action", "link"),
+            ],
+        )
+        .await;
+    assert!(
+        taken.body.contains(r#"id="person-error""#),
+        "{}",
+        taken.body
+    );
+    assert!(
+        !taken.body.contains(ANNA_CODE),
+        "what was typed is not shown again"
+    );
+    let linked = admin
+        .post(
+            &path,
+            &[
+                ("person", "320000-00002"),
+                ("for", "sign-in"),
+                ("action", "link"),
+            ],
+        )
+        .await;
+    assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.body);
+    let response = sign_in_as(&browser, &provider, "peteris").await;
+    assert_eq!(response.location(), Some("/"), "{}", response.body);
+    let audited = count(
+        &app.pool,
+        "SELECT count(*) FROM audit_events WHERE action = 'staff-person-linked'
+            AND details->>'for' = 'sign-in' AND details::text NOT LIKE '%3200000%'",
+    )
+    .await;
+    assert_eq!(audited, 2, "Anna's link and Pēteris's, never the code");
+}
