@@ -185,6 +185,13 @@ pub enum RoleArg {
     Admin,
 }
 
+/// What an account's link to a person is for.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum LinkArg {
+    Eid,
+    SignIn,
+}
+
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Add a staff account. Without --password-stdin a one-time password is printed once and
@@ -204,6 +211,18 @@ pub enum UserCommand {
     Unlock {
         #[arg(long)]
         username: String,
+    },
+    /// Link an account to the person a provider identifies, for the qualified eID of 22.¹2
+    /// (`--for eid`) or for sign-in (`--for sign-in`): reads the personal code or the
+    /// provider's subject from standard input; only its keyed hash is kept.
+    LinkPerson {
+        #[arg(long)]
+        username: String,
+        #[arg(long = "for", value_enum)]
+        purpose: LinkArg,
+        /// Remove the link instead.
+        #[arg(long)]
+        unlink: bool,
     },
 }
 
@@ -345,6 +364,41 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             )
             .await?;
             println!("user {} disabled", username.trim().to_lowercase());
+            Ok(())
+        }
+        Command::User(UserCommand::LinkPerson {
+            username,
+            purpose,
+            unlink,
+        }) => {
+            let link = match purpose {
+                LinkArg::Eid => crate::domain::staff::PersonLink::Eid,
+                LinkArg::SignIn => crate::domain::staff::PersonLink::SignIn,
+            };
+            let keys = load_keys(&config.data_dir)?;
+            let mut person = String::new();
+            if !unlink {
+                std::io::stdin()
+                    .read_line(&mut person)
+                    .context("reading the person's identifier from standard input")?;
+            }
+            let person = (!unlink).then_some(person.trim());
+            accounts::link_person_of(
+                pool,
+                &keys,
+                &clock,
+                Actor::Operator,
+                &username,
+                link,
+                person,
+            )
+            .await?;
+            let (username, what) = (username.trim().to_lowercase(), link.code());
+            if unlink {
+                println!("user {username} unlinked from their person ({what})");
+            } else {
+                println!("user {username} linked to a person ({what})");
+            }
             Ok(())
         }
         Command::User(UserCommand::Unlock { username }) => {
@@ -764,9 +818,11 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
         }
         None => None,
     };
+    let providers = crate::oidc::Providers::from_config(&config)?;
     let state = AppState {
         db: database.pool.clone(),
         replica,
+        providers,
         config: Arc::new(config),
         clock,
         hasher,

@@ -1,7 +1,7 @@
 //! Settings read from the environment, with defaults for a local start.
 //!
-//! An invalid value stops start-up with a message that names the variable. Nothing here reads
-//! files or opens connections.
+//! An invalid value stops start-up with a message that names the variable. Nothing here opens
+//! connections; the only files read are an OpenID client's secret (`…_CLIENT_SECRET_FILE`).
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -41,6 +41,86 @@ impl std::fmt::Debug for DatabaseUrl {
     }
 }
 
+/// A secret (an OpenID client's); `Debug` hides it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct ClientSecret(String);
+
+impl ClientSecret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for ClientSecret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ClientSecret(…)")
+    }
+}
+
+/// One OpenID Connect provider Pilnvara is registered with as a client.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OidcProvider {
+    /// The issuer: `https://…`, or `http://` on a loopback address only (for tests).
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: ClientSecret,
+    /// Scopes asked for besides `openid`.
+    pub scopes: Vec<String>,
+    /// The claim that identifies the person (`sub`, or one carrying a personal code).
+    pub person_claim: String,
+    /// The `acr` values asked for; a token's `acr` must be one of them (none: any).
+    pub acr_values: Vec<String>,
+    /// The claim that names the means used (`amr` by default).
+    pub means_claim: String,
+}
+
+/// The names of one provider's variables.
+struct ProviderVariables {
+    issuer: &'static str,
+    client_id: &'static str,
+    client_secret: &'static str,
+    client_secret_file: &'static str,
+    scopes: &'static str,
+    person_claim: &'static str,
+    acr_values: &'static str,
+    means_claim: &'static str,
+    /// The `acr` values asked for when the variable is unset.
+    acr_default: &'static str,
+}
+
+/// The qualified eID provider of 22.¹2.
+const EID: ProviderVariables = ProviderVariables {
+    issuer: "PILNVARA_EID_ISSUER",
+    client_id: "PILNVARA_EID_CLIENT_ID",
+    client_secret: "PILNVARA_EID_CLIENT_SECRET",
+    client_secret_file: "PILNVARA_EID_CLIENT_SECRET_FILE",
+    scopes: "PILNVARA_EID_SCOPES",
+    person_claim: "PILNVARA_EID_PERSON_CLAIM",
+    acr_values: "PILNVARA_EID_ACR_VALUES",
+    means_claim: "PILNVARA_EID_MEANS_CLAIM",
+    acr_default: EIDAS_HIGH,
+};
+
+/// The identity provider staff sign in with (a municipality's Keycloak, Entra ID, ADFS).
+const SIGN_IN: ProviderVariables = ProviderVariables {
+    issuer: "PILNVARA_OIDC_ISSUER",
+    client_id: "PILNVARA_OIDC_CLIENT_ID",
+    client_secret: "PILNVARA_OIDC_CLIENT_SECRET",
+    client_secret_file: "PILNVARA_OIDC_CLIENT_SECRET_FILE",
+    scopes: "PILNVARA_OIDC_SCOPES",
+    person_claim: "PILNVARA_OIDC_PERSON_CLAIM",
+    acr_values: "PILNVARA_OIDC_ACR_VALUES",
+    means_claim: "PILNVARA_OIDC_MEANS_CLAIM",
+    acr_default: "",
+};
+
+/// eIDAS level high, as the eIDAS nodes and most national providers name it.
+pub const EIDAS_HIGH: &str = "http://eidas.europa.eu/LoA/high";
+
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `PILNVARA_BIND`: the address to listen on.
@@ -58,6 +138,18 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `PILNVARA_METRICS_BIND`: where `/metrics` (Prometheus) listens; off when unset.
     pub metrics_bind: Option<SocketAddr>,
+    /// `PILNVARA_PUBLIC_URL`: the address staff reach Pilnvara at (the providers' redirect
+    /// URIs are built from it); required when a provider is configured.
+    pub public_url: Option<String>,
+    /// `PILNVARA_EID_*`: the qualified eID provider that confirms 22.¹2, if any.
+    pub eid: Option<OidcProvider>,
+    /// `PILNVARA_EID_MANUAL_FALLBACK`: with an eID provider, whether 22.¹2 may still be
+    /// recorded from the list (marked *declared*), e.g. while the provider is away.
+    pub eid_manual_fallback: bool,
+    /// `PILNVARA_OIDC_*`: the identity provider staff may sign in with, if any.
+    pub sign_in_provider: Option<OidcProvider>,
+    /// `PILNVARA_PASSWORD_SIGN_IN`: whether staff may sign in with a password.
+    pub password_sign_in: bool,
 }
 
 impl Config {
@@ -118,6 +210,47 @@ impl Config {
                 problem: "expected an address and port such as 127.0.0.1:9090",
             })?),
         };
+        let eid = provider(&lookup, &EID)?;
+        let sign_in_provider = provider(&lookup, &SIGN_IN)?;
+        let password_sign_in = match lookup("PILNVARA_PASSWORD_SIGN_IN") {
+            None => true,
+            Some(value) => parse_switch(&value).ok_or(ConfigError {
+                variable: "PILNVARA_PASSWORD_SIGN_IN",
+                value: value.clone(),
+                problem: "expected true or false",
+            })?,
+        };
+        if !password_sign_in && sign_in_provider.is_none() {
+            return Err(ConfigError {
+                variable: "PILNVARA_PASSWORD_SIGN_IN",
+                value: "false".into(),
+                problem: "nobody could sign in: set PILNVARA_OIDC_ISSUER too",
+            });
+        }
+        let public_url = match lookup("PILNVARA_PUBLIC_URL") {
+            None => None,
+            Some(value) if value.trim().is_empty() => None,
+            Some(value) => Some(web_address(&value).ok_or(ConfigError {
+                variable: "PILNVARA_PUBLIC_URL",
+                value,
+                problem: "expected https://host[:port] (http:// only on a loopback address)",
+            })?),
+        };
+        if (eid.is_some() || sign_in_provider.is_some()) && public_url.is_none() {
+            return Err(ConfigError {
+                variable: "PILNVARA_PUBLIC_URL",
+                value: String::new(),
+                problem: "required with an OpenID provider: the redirect URIs are built from it",
+            });
+        }
+        let eid_manual_fallback = match lookup("PILNVARA_EID_MANUAL_FALLBACK") {
+            None => true,
+            Some(value) => parse_switch(&value).ok_or(ConfigError {
+                variable: "PILNVARA_EID_MANUAL_FALLBACK",
+                value,
+                problem: "expected true or false",
+            })?,
+        };
         Ok(Self {
             bind,
             database_url,
@@ -126,8 +259,134 @@ impl Config {
             secure_cookies,
             log_format,
             metrics_bind,
+            public_url,
+            eid,
+            eid_manual_fallback,
+            sign_in_provider,
+            password_sign_in,
         })
     }
+
+    /// The callback of staff sign-in through the identity provider, as registered with it.
+    pub fn sign_in_redirect_uri(&self) -> Option<String> {
+        self.public_url
+            .as_ref()
+            .map(|base| format!("{base}/login/oidc/callback"))
+    }
+
+    /// The callback of the qualified eID confirmation, as registered with the provider.
+    pub fn eid_redirect_uri(&self) -> Option<String> {
+        self.public_url
+            .as_ref()
+            .map(|base| format!("{base}/eid/callback"))
+    }
+}
+
+/// `value` without a trailing slash when it is an https URL, or an http URL on a loopback
+/// address (tests), with nothing after the host and port but a path.
+fn web_address(value: &str) -> Option<String> {
+    let value = value.trim().trim_end_matches('/');
+    let rest = value
+        .strip_prefix("https://")
+        .or_else(|| value.strip_prefix("http://").filter(|rest| loopback(rest)))?;
+    let host = rest.split('/').next().unwrap_or_default();
+    let ok = !host.is_empty()
+        && !rest.contains(['?', '#', '@', ' '])
+        && host
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c));
+    ok.then(|| value.to_owned())
+}
+
+/// Whether `rest` (what follows `http://`) names a loopback address.
+fn loopback(rest: &str) -> bool {
+    let authority = rest.split('/').next().unwrap_or_default();
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if !host.is_empty() && port.chars().all(|c| c.is_ascii_digit()) => host,
+        _ => authority,
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
+}
+
+/// One provider's settings, when its issuer is set.
+fn provider(
+    lookup: &impl Fn(&str) -> Option<String>,
+    names: &ProviderVariables,
+) -> Result<Option<OidcProvider>, ConfigError> {
+    let set = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
+    let Some(issuer) = set(names.issuer) else {
+        return Ok(None);
+    };
+    let issuer = web_address(&issuer).ok_or(ConfigError {
+        variable: names.issuer,
+        value: issuer,
+        problem: "expected https://… (http:// only on a loopback address, for tests)",
+    })?;
+    let client_id = set(names.client_id).ok_or(ConfigError {
+        variable: names.client_id,
+        value: String::new(),
+        problem: "required with an issuer",
+    })?;
+    let client_secret = match (set(names.client_secret), set(names.client_secret_file)) {
+        (Some(secret), None) => secret,
+        (None, Some(path)) => std::fs::read_to_string(&path)
+            .map(|secret| secret.trim().to_owned())
+            .map_err(|_| ConfigError {
+                variable: names.client_secret_file,
+                value: path,
+                problem: "cannot read the file",
+            })?,
+        (Some(_), Some(_)) => {
+            return Err(ConfigError {
+                variable: names.client_secret,
+                value: "…".into(),
+                problem: "set the secret or its file, not both",
+            });
+        }
+        (None, None) => {
+            return Err(ConfigError {
+                variable: names.client_secret,
+                value: String::new(),
+                problem: "required with an issuer (or the _FILE variable)",
+            });
+        }
+    };
+    let words = |name: &str, default: &str| -> Vec<String> {
+        set(name)
+            .unwrap_or_else(|| default.to_owned())
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect()
+    };
+    let claim = |name: &'static str, default: &str| -> Result<String, ConfigError> {
+        let value = set(name).unwrap_or_else(|| default.to_owned());
+        let value = value.trim().to_owned();
+        if value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_-.:/".contains(c))
+        {
+            Ok(value)
+        } else {
+            Err(ConfigError {
+                variable: name,
+                value,
+                problem: "expected a claim name",
+            })
+        }
+    };
+    Ok(Some(OidcProvider {
+        issuer,
+        client_id,
+        client_secret: ClientSecret(client_secret),
+        scopes: words(names.scopes, "openid"),
+        person_claim: claim(names.person_claim, "sub")?,
+        acr_values: words(names.acr_values, names.acr_default),
+        means_claim: claim(names.means_claim, "amr")?,
+    }))
 }
 
 /// A PostgreSQL URL from `variable`, if set (empty counts as unset).
@@ -210,6 +469,10 @@ mod tests {
             ("DATABASE_URL", "mysql://x"),
             ("DATABASE_REPLICA_URL", "replica:5432"),
             ("PILNVARA_DATA_DIR", " "),
+            ("PILNVARA_PUBLIC_URL", "http://desk.example.lv"),
+            ("PILNVARA_EID_MANUAL_FALLBACK", "perhaps"),
+            ("PILNVARA_PASSWORD_SIGN_IN", "false"),
+            ("PILNVARA_OIDC_ISSUER", "http://sso.example.lv"),
         ] {
             let error = config(&[(variable, value)]).unwrap_err();
             assert_eq!(error.variable, variable);
@@ -226,5 +489,48 @@ mod tests {
         .unwrap();
         assert!(config.database_replica_url.is_some());
         assert!(!format!("{config:?}").contains("secret"));
+    }
+
+    #[test]
+    fn a_plain_http_issuer_is_accepted_on_loopback_only() {
+        let eid = |issuer: &str| {
+            config(&[
+                ("PILNVARA_PUBLIC_URL", "https://desk.example.lv/"),
+                ("PILNVARA_EID_ISSUER", issuer),
+                ("PILNVARA_EID_CLIENT_ID", "pilnvara"),
+                ("PILNVARA_EID_CLIENT_SECRET", "s3cret"),
+            ])
+        };
+        let loopback = eid("http://127.0.0.1:4000").unwrap();
+        let provider = loopback.eid.as_ref().unwrap();
+        assert_eq!(provider.issuer, "http://127.0.0.1:4000");
+        assert_eq!(provider.acr_values, [EIDAS_HIGH]);
+        assert_eq!(provider.person_claim, "sub");
+        assert_eq!(
+            loopback.eid_redirect_uri().as_deref(),
+            Some("https://desk.example.lv/eid/callback")
+        );
+        assert!(eid("https://eid.example.lv/oidc").is_ok());
+        for refused in [
+            "http://eid.example.lv",
+            "http://10.0.0.1",
+            "ftp://127.0.0.1",
+        ] {
+            assert_eq!(eid(refused).unwrap_err().variable, "PILNVARA_EID_ISSUER");
+        }
+        assert!(!format!("{loopback:?}").contains("s3cret"));
+    }
+
+    #[test]
+    fn an_eid_provider_needs_its_client_and_the_public_url() {
+        let error = config(&[("PILNVARA_EID_ISSUER", "https://eid.example.lv")]).unwrap_err();
+        assert_eq!(error.variable, "PILNVARA_EID_CLIENT_ID");
+        let error = config(&[
+            ("PILNVARA_EID_ISSUER", "https://eid.example.lv"),
+            ("PILNVARA_EID_CLIENT_ID", "pilnvara"),
+            ("PILNVARA_EID_CLIENT_SECRET", "s3cret"),
+        ])
+        .unwrap_err();
+        assert_eq!(error.variable, "PILNVARA_PUBLIC_URL");
     }
 }

@@ -70,6 +70,12 @@ impl Keys {
         mac.finalize().into_bytes().to_vec()
     }
 
+    /// The keyed hash that links a staff account to a person (`domain::staff::person_key`):
+    /// a personal code hashes as [`Keys::personal_code_hmac`] does, a subject with its prefix.
+    pub fn person_hmac(&self, person_key: &str) -> Vec<u8> {
+        self.personal_code_hmac(person_key)
+    }
+
     /// The key that signs anchors.
     pub fn anchor_signing_key(&self) -> &SigningKey {
         &self.anchor

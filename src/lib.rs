@@ -16,6 +16,7 @@ pub mod domain;
 pub mod i18n;
 pub mod keys;
 pub mod metrics;
+pub mod oidc;
 pub mod passwords;
 pub mod pdf;
 pub mod present;

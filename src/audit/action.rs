@@ -32,6 +32,8 @@ actions! {
     CaseClosed = "case-closed",
     CaseStopped = "case-stopped",
     NoticeShown = "notice-shown",
+    /// A qualified eID confirmation of 22.¹2 was refused (the reason's code); nothing recorded.
+    EidConfirmationRefused = "eid-confirmation-refused",
     AuthorisationPrinted = "authorisation-printed",
     /// A reprint gave other bytes than the first print; refused.
     AuthorisationReprintMismatch = "authorisation-reprint-mismatch",
@@ -62,6 +64,9 @@ actions! {
     StaffEnabled = "staff-enabled",
     StaffDisabled = "staff-disabled",
     StaffUnlocked = "staff-unlocked",
+    /// An account was linked to a person (or unlinked) for the qualified eID or for sign-in
+    /// through an identity provider; the details say which, never the person.
+    StaffPersonLinked = "staff-person-linked",
     StaffSessionsEnded = "staff-sessions-ended",
     EserviceAdded = "eservice-added",
     EserviceChanged = "eservice-changed",

@@ -21,7 +21,22 @@ pub const KEPT: &[(&str, &[&[&str]])] = &[
         "identity",
         &[&["document", "doc_type"], &["document", "issuing_state"]],
     ),
-    ("employee-eid", &[&["means_code"], &["used_at"]]),
+    // The ID token names the employee (and may carry a personal code): it goes with the rest;
+    // how 22.¹2 was confirmed, at which level, with which means and the keys stay.
+    (
+        "employee-eid",
+        &[
+            &["means_code"],
+            &["used_at"],
+            &["confirmation"],
+            &["evidence", "issuer"],
+            &["evidence", "client_id"],
+            &["evidence", "acr"],
+            &["evidence", "amr"],
+            &["evidence", "authenticated_at"],
+            &["evidence", "jwks"],
+        ],
+    ),
     (
         "authorisation",
         &[

@@ -336,6 +336,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_personal_code_links_the_same_however_it_is_written_and_a_subject_as_given() {
+        let digits = Some("32000000001".to_owned());
+        for written in [
+            "32000000001",
+            "320000-00001",
+            " PNOLV-32000000001 ",
+            "PNOLV-320000-00001",
+        ] {
+            assert_eq!(person_key(written), digits, "{written}");
+        }
+        assert_eq!(
+            person_key("f81d4fae-7dec"),
+            Some("subject:f81d4fae-7dec".to_owned())
+        );
+        // A subject that happens to look like a code still cannot pass for another kind.
+        assert_ne!(person_key("32000000001"), person_key("subject:32000000001"));
+        assert_eq!(person_key("  "), None);
+        assert_eq!(person_key(&"x".repeat(PERSON_MAX_CHARS + 1)), None);
+    }
+
+    #[test]
     fn usernames_are_case_insensitive_and_plain() {
         assert_eq!(
             Username::parse(" Anna.Berzina ").unwrap().as_str(),
@@ -440,4 +461,43 @@ mod tests {
             ]
         );
     }
+}
+
+/// What an account's link to a person is for: each provider names people its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PersonLink {
+    /// The qualified eID provider that confirms 22.¹2.
+    Eid,
+    /// The identity provider staff sign in with.
+    SignIn,
+}
+
+impl PersonLink {
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Eid => "eid",
+            Self::SignIn => "sign-in",
+        }
+    }
+}
+
+/// The longest person identifier (a provider's subject) an administrator may link.
+pub const PERSON_MAX_CHARS: usize = 255;
+
+/// The one spelling of a person identifier that is hashed to link an account to a person: a
+/// Latvian personal code (also as ETSI's `PNOLV-…`, with or without its hyphen) becomes its
+/// 11 digits, so the code typed by an administrator and the one a provider sends match; any
+/// other value is a provider's subject, kept as given. `None` for an empty or too long value.
+pub fn person_key(value: &str) -> Option<String> {
+    let value = value.trim();
+    if value.is_empty() || value.chars().count() > PERSON_MAX_CHARS {
+        return None;
+    }
+    let code = value.strip_prefix("PNOLV-").unwrap_or(value);
+    Some(
+        match super::personal_code::PersonalCode::parse(code, true) {
+            Ok(code) => code.digits().to_owned(),
+            Err(_) => format!("subject:{value}"),
+        },
+    )
 }

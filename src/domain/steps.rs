@@ -472,6 +472,92 @@ pub struct EmployeeEidForm {
 pub struct EmployeeEidInput {
     pub means_code: String,
     pub used_at: NaiveDateTime,
+    /// Steps recorded before this field existed were chosen from the list: declared.
+    #[serde(default)]
+    pub confirmation: Confirmation,
+    /// What proves a verified confirmation: the signed ID token and the key set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EidEvidence>,
+}
+
+/// How 22.¹2 came to be recorded.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Confirmation {
+    /// The employee chose the means and time from the list: nothing proves it.
+    #[default]
+    Declared,
+    /// A qualified eID provider's signed ID token proves it (kept in [`EidEvidence`]).
+    Verified,
+}
+
+impl Confirmation {
+    pub const ALL: [Confirmation; 2] = [Self::Declared, Self::Verified];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Declared => "declared",
+            Self::Verified => "verified",
+        }
+    }
+}
+
+/// The evidence of a verified 22.¹2, as kept in the step (and so committed in the case's
+/// chain): the provider's signed ID token, and the key set its signature was checked against,
+/// so that it can be checked again offline years later (`oidc::verify_evidence`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EidEvidence {
+    pub issuer: String,
+    pub client_id: String,
+    pub acr: Option<String>,
+    /// The means as the provider named it (`amr` or the configured claim).
+    pub amr: Vec<String>,
+    /// When the employee authenticated (the token's `auth_time`), UTC.
+    pub authenticated_at: chrono::DateTime<chrono::Utc>,
+    /// The compact JWS as received.
+    pub id_token: String,
+    pub jwks: serde_json::Value,
+}
+
+/// How 22.¹2 was confirmed, as its stored `data` says (declared when it does not say).
+pub fn confirmation_of(data: &serde_json::Value) -> Confirmation {
+    match data.get("confirmation").and_then(serde_json::Value::as_str) {
+        Some("verified") => Confirmation::Verified,
+        _ => Confirmation::Declared,
+    }
+}
+
+/// 22.¹2's stored `data` as a person reads it: how it was confirmed always said, and the
+/// evidence's token and key set (long, base64) replaced by `"kept": true`.
+pub fn eid_data_for_reading(data: &serde_json::Value) -> serde_json::Value {
+    let mut data = data.clone();
+    if let Some(object) = data.as_object_mut() {
+        object.insert(
+            "confirmation".into(),
+            confirmation_of(&serde_json::Value::Object(object.clone()))
+                .code()
+                .into(),
+        );
+        if let Some(evidence) = object.get_mut("evidence").and_then(|e| e.as_object_mut()) {
+            let kept = evidence.remove("id_token").is_some();
+            evidence.remove("jwks");
+            evidence.remove("client_id");
+            evidence.insert("kept".into(), kept.into());
+        }
+    }
+    data
+}
+
+impl EmployeeEidInput {
+    /// 22.¹2 as a qualified eID provider proved it: means `means_code`, at `used_at` (Riga).
+    pub fn verified(means_code: String, used_at: NaiveDateTime, evidence: EidEvidence) -> Self {
+        Self {
+            means_code,
+            used_at,
+            confirmation: Confirmation::Verified,
+            evidence: Some(evidence),
+        }
+    }
 }
 
 impl EmployeeEidForm {
@@ -496,6 +582,8 @@ impl EmployeeEidForm {
             Some(EmployeeEidInput {
                 means_code: means_code?,
                 used_at: used_at?,
+                confirmation: Confirmation::Declared,
+                evidence: None,
             })
         })();
         errors.into_result(input)

@@ -163,6 +163,28 @@ catalogue! {
         eid_means_edit { lv: "eID līdzeklis", en: "eID means" }
         back_to_eid_means { lv: "← Visi eID līdzekļi", en: "← All eID means" }
         eid_means_active { lv: "Piedāvāt darbiniekiem", en: "Offer to employees" }
+        person_links { lv: "Sasaiste ar personu", en: "Link to a person" }
+        person_links_hint {
+            lv: "Personas kods vai identitātes pakalpojuma sniedzēja identifikators (subject). Tiek glabāta tikai tā atslēgota jaucējvērtība; ievadītais netiek rādīts vēlreiz.",
+            en: "A personal code or the provider's subject. Only its keyed hash is kept; what you type is not shown again.",
+        }
+        person_identifier { lv: "Personas kods vai identifikators", en: "Personal code or subject" }
+        person_link_for { lv: "Kam", en: "For" }
+        person_for_eid { lv: "kvalificētais eID (22.¹2)", en: "qualified eID (22.¹2)" }
+        person_for_sign_in { lv: "pieteikšanās ar pašvaldības kontu", en: "signing in with the municipality's account" }
+        person_link { lv: "Sasaistīt", en: "Link" }
+        person_unlink { lv: "Atsaistīt", en: "Unlink" }
+        person_invalid { lv: "Ievadiet personas kodu vai identifikatoru (1–255 rakstzīmes).", en: "Enter a personal code or subject (1–255 characters)." }
+        person_taken { lv: "Ar šo personu jau ir sasaistīts cits konts.", en: "Another account is linked to this person." }
+        done_linked { lv: "Konts sasaistīts ar personu.", en: "The account is linked to the person." }
+        done_unlinked { lv: "Sasaiste noņemta.", en: "The link is removed." }
+        eid_means_amr { lv: "Nosaukums eID pakalpojuma sniedzējam (amr)", en: "Name at the eID provider (amr)" }
+        eid_means_amr_hint {
+            lv: "Vērtība, ar kuru kvalificētais eID pakalpojuma sniedzējs nosauc šo līdzekli. Tukšs: apstiprinājums ar eID šo līdzekli nepieņem.",
+            en: "The value the qualified eID provider names this means by. Empty: Confirm with eID does not accept this means.",
+        }
+        eid_means_amr_invalid { lv: "Līdz 100 rakstzīmēm bez atstarpēm.", en: "Up to 100 characters without spaces." }
+        eid_means_amr_taken { lv: "Citam līdzeklim jau ir šī vērtība.", en: "Another means has this value already." }
 
         notices_title { lv: "Paziņojums par personas datu izmantošanu", en: "Data-use notice" }
         notices_intro {

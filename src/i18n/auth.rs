@@ -10,6 +10,24 @@ catalogue! {
             lv: "Pilnvara ir paredzēta tikai VPVKAC darbiniekiem. Piesakieties ar savu lietotājvārdu un paroli.",
             en: "Pilnvara is for VPVKAC staff only. Sign in with your username and password.",
         }
+        oidc_sign_in_button { lv: "Pieteikties ar pašvaldības kontu", en: "Sign in with the municipality's account" }
+        oidc_or_password { lv: "Vai piesakieties ar lietotājvārdu un paroli:", en: "Or sign in with your username and password:" }
+        oidc_unreachable {
+            lv: "Pašvaldības identitātes pakalpojums pašlaik neatbild. Mēģiniet vēlāk.",
+            en: "The municipality's identity service does not answer at the moment. Try again later.",
+        }
+        oidc_failed {
+            lv: "Pieteikšanos ar pašvaldības kontu nevarēja pabeigt. Mēģiniet vēlreiz.",
+            en: "Signing in with the municipality's account could not be completed. Try again.",
+        }
+        oidc_no_account {
+            lv: "Šai personai nav aktīva Pilnvaras konta. Ja jums tāds ir, lūdziet administratoru to sasaistīt.",
+            en: "There is no active Pilnvara account for this person. If you have one, ask your administrator to link it.",
+        }
+        password_sign_in_off {
+            lv: "Šeit pieteikties ar paroli nevar; piesakieties ar pašvaldības kontu.",
+            en: "Signing in with a password is turned off here; sign in with the municipality's account.",
+        }
         username { lv: "Lietotājvārds", en: "Username" }
         password { lv: "Parole", en: "Password" }
         sign_in_button { lv: "Pieteikties", en: "Sign in" }

@@ -180,6 +180,53 @@ catalogue! {
         }
         means_code { lv: "Izmantotais kvalificētais eID līdzeklis", en: "Qualified eID means used" }
         used_at { lv: "Kad identificējāties", en: "When you identified yourself" }
+        eid_confirm_heading { lv: "Apstiprināt ar eID", en: "Confirm with eID" }
+        eid_confirm_intro {
+            lv: "Identificējieties ar savu kvalificēto eID (augsts uzticamības līmenis). Pilnvara saņems parakstītu apliecinājumu, un pienākums tiks atzīmēts kā pārbaudīts.",
+            en: "Identify yourself with your own qualified eID (level high). Pilnvara receives a signed statement of it, and the duty is marked as verified.",
+        }
+        eid_confirm_button { lv: "Apstiprināt ar eID", en: "Confirm with eID" }
+        eid_declared_heading { lv: "Vai ierakstīt no saraksta (deklarēts)", en: "Or record it from the list (declared)" }
+        eid_declared_intro {
+            lv: "Ierakstīts no saraksta, šis pienākums tiek atzīmēts kā deklarēts: to nepierāda eID pakalpojuma sniedzēja paraksts.",
+            en: "Recorded from the list, the duty is marked as declared: no eID provider's signature proves it.",
+        }
+        eid_manual_off {
+            lv: "Šajā iestādē 22.¹2 ieraksta tikai ar eID apstiprinājumu.",
+            en: "Here 22.¹2 is recorded only by confirming with eID.",
+        }
+        eid_refused_heading { lv: "eID apstiprinājums netika pieņemts; nekas netika ierakstīts.", en: "The eID confirmation was not accepted; nothing was recorded." }
+        eid_refused_no_request {
+            lv: "Šī atbilde neatbilst nevienai eID identifikācijai, kas sākta šajā sesijā (tā jau izmantota vai nāk no citas sesijas). Sāciet vēlreiz no gadījuma lapas.",
+            en: "This answer belongs to no eID identification started in this session (it was used already or comes from another session). Start again from the case's page.",
+        }
+        eid_refused_state {
+            lv: "Atbilde neatbilst šajā sesijā sāktajai identifikācijai. Sāciet vēlreiz.",
+            en: "The answer does not match the identification started in this session. Start again.",
+        }
+        eid_refused_denied { lv: "Identifikācija netika pabeigta (tā tika atcelta vai atteikta).", en: "The identification was not completed (it was cancelled or refused)." }
+        eid_refused_unreachable {
+            lv: "eID pakalpojuma sniedzējs pašlaik neatbild. Mēģiniet vēlāk.",
+            en: "The eID provider does not answer at the moment. Try again later.",
+        }
+        eid_refused_code { lv: "eID pakalpojuma sniedzējs atteica apstiprinājumu (tas, iespējams, jau izmantots vai novecojis). Sāciet vēlreiz.", en: "The eID provider refused the confirmation (it may have been used already or expired). Start again." }
+        eid_refused_malformed { lv: "eID pakalpojuma sniedzēja atbildi nevar nolasīt.", en: "The eID provider's answer cannot be read." }
+        eid_refused_signature { lv: "Apliecinājumu nav parakstījusi eID pakalpojuma sniedzēja publicēta atslēga.", en: "The statement is not signed by a key the eID provider publishes." }
+        eid_refused_issuer { lv: "Apliecinājumu izsniedzis cits, nevis iestatītais eID pakalpojuma sniedzējs.", en: "The statement was issued by someone other than the configured eID provider." }
+        eid_refused_audience { lv: "Apliecinājums izsniegts citai sistēmai, nevis Pilnvarai.", en: "The statement was issued for another system, not for Pilnvara." }
+        eid_refused_nonce { lv: "Apliecinājums nav izsniegts šim gadījumam un pienākumam.", en: "The statement was not issued for this case and duty." }
+        eid_refused_expired { lv: "Apliecinājuma derīgums beidzies. Sāciet vēlreiz.", en: "The statement has expired. Start again." }
+        eid_refused_not_fresh { lv: "Identifikācija nav jauna, šim pienākumam veikta. Sāciet vēlreiz.", en: "The identification is not a new one made for this duty. Start again." }
+        eid_refused_level { lv: "Identifikācijas uzticamības līmenis ir zemāks par prasīto (augsts).", en: "The identification's level of assurance is below the one required (high)." }
+        eid_refused_means { lv: "Izmantotais līdzeklis nav administratora kvalificēto eID līdzekļu sarakstā.", en: "The means used is not on the administrator's list of qualified eID means." }
+        eid_refused_not_linked { lv: "Jūsu konts nav sasaistīts ar personu. Lūdziet administratoru to sasaistīt.", en: "Your account is not linked to a person. Ask an administrator to link it." }
+        eid_refused_other_person { lv: "Identificējās cita persona, nevis pierakstījies darbinieks.", en: "Another person identified themselves, not the signed-in employee." }
+        eid_refused_case_changed { lv: "Gadījums mainījās, kamēr notika identifikācija. Sāciet vēlreiz.", en: "The case changed while you identified yourself. Start again." }
+        eid_continue_title { lv: "Turpina…", en: "Continuing…" }
+        eid_continue_link { lv: "Turpināt", en: "Continue" }
+        confirmation_declared { lv: "deklarēts", en: "declared" }
+        confirmation_verified { lv: "pārbaudīts ar eID", en: "verified with eID" }
+        confirmation_label { lv: "Apstiprinājums", en: "Confirmation" }
 
         authorisation_intro {
             lv: "Izlasiet klientam paziņojumu par personas datu izmantošanu. Rakstveida pilnvarojums ir pilnvarojums rīkoties klienta vārdā, nevis piekrišana datu apstrādei.",

@@ -199,6 +199,13 @@ catalogue! {
             en: "a reprint did not match the first print and was not given out",
         }
         action_other { lv: "cits notikums", en: "another event" }
+        data_eid_issuer { lv: "eID pakalpojuma sniedzējs", en: "eID provider" }
+        data_eid_acr { lv: "Uzticamības līmenis (acr)", en: "Level of assurance (acr)" }
+        data_eid_amr { lv: "Līdzeklis pēc sniedzēja (amr)", en: "Means as the provider names it (amr)" }
+        data_eid_authenticated_at { lv: "Identificējās (UTC)", en: "Authenticated at (UTC)" }
+        data_eid_kept { lv: "Parakstītais ID marķieris un sniedzēja atslēgas", en: "Signed ID token and the provider's keys" }
+        data_eid_kept_yes { lv: "saglabāti kā pierādījums", en: "kept as evidence" }
+        action_eid_refused { lv: "eID apstiprinājums atteikts", en: "eID confirmation refused" }
         action_subject_access_disclosed { lv: "dati izsniegti datu subjektam", en: "disclosed to the data subject" }
         document_heading { lv: "Pilnvarojuma dokuments", en: "Authorisation document" }
         document_none { lv: "Pilnvarojums šim gadījumam netika drukāts.", en: "No authorisation was printed for this case." }

@@ -11,8 +11,9 @@ use crate::clock::Clock;
 use crate::domain::ids::{CentreId, StaffId};
 use crate::domain::staff::{
     CentreCode, CentreContact, CentreKind, ContactPart, MUNICIPALITY_MAX_CHARS, NAME_MAX_CHARS,
-    PasswordProblem, Role, Username, check_new_password,
+    PasswordProblem, PersonLink, Role, Username, check_new_password,
 };
+use crate::keys::Keys;
 use crate::passwords::{Hasher, Secret, one_time_password};
 use crate::service::{Actor, Staff};
 use crate::store::{self, centres::CentreFields, staff::StaffFields};
@@ -58,6 +59,12 @@ pub enum AccountError {
     CannotResetOwnPassword,
     #[error("administrators cannot remove their own administrator role")]
     CannotDropOwnAdminRole,
+    #[error(
+        "a person is identified by a personal code or the provider's subject (1–255 characters)"
+    )]
+    BadPerson,
+    #[error("another account is linked to this person")]
+    PersonLinkedElsewhere,
     #[error(transparent)]
     Database(#[from] sqlx::Error),
     #[error(transparent)]
@@ -488,6 +495,58 @@ pub async fn act_on(
     audit_account(&mut tx, clock, actor, id, &account, audited).await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// Links account `id` to the person `link`'s provider identifies by `person` (a personal code
+/// or the provider's subject), or unlinks it (`None`). Only the keyed hash is kept; the audit
+/// event says for what and whether linked, never who.
+pub async fn link_person(
+    pool: &PgPool,
+    keys: &Keys,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    id: StaffId,
+    link: PersonLink,
+    person: Option<&str>,
+) -> Result<(), AccountError> {
+    let hmac = match person {
+        None => None,
+        Some(person) => {
+            let key = crate::domain::staff::person_key(person).ok_or(AccountError::BadPerson)?;
+            Some(keys.person_hmac(&key))
+        }
+    };
+    let mut tx = pool.begin().await?;
+    let account = account(&mut tx, actor, id).await?;
+    if !store::staff::set_person_link(&mut tx, id, link, hmac.as_deref()).await? {
+        return Err(AccountError::PersonLinkedElsewhere);
+    }
+    let details = json!({ "staff_id": id, "for": link.code(), "linked": hmac.is_some() });
+    audit_admin(
+        &mut tx,
+        clock,
+        actor,
+        account.centre_id,
+        Action::StaffPersonLinked,
+        details,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// [`link_person`] for the account named `username` (the command line).
+pub async fn link_person_of(
+    pool: &PgPool,
+    keys: &Keys,
+    clock: &dyn Clock,
+    actor: Actor<'_>,
+    username: &str,
+    link: PersonLink,
+    person: Option<&str>,
+) -> Result<(), AccountError> {
+    let id = user_id_of(pool, username).await?;
+    link_person(pool, keys, clock, actor, id, link, person).await
 }
 
 /// The user's own password change: checks the policy, sets it, ends every other session.

@@ -93,7 +93,11 @@ impl StepInput {
                 "personal_code_format": input.personal_code.format(),
                 "check_digit_overridden": input.personal_code.check_digit_overridden(),
             }),
-            Self::EmployeeEid(input) => json!({ "means": input.means_code }),
+            Self::EmployeeEid(input) => json!({
+                "means": input.means_code,
+                "confirmation": input.confirmation.code(),
+                "acr": input.evidence.as_ref().and_then(|e| e.acr.as_deref()),
+            }),
             Self::Authorisation(input) => json!({
                 "notice_version": input.notice_version,
                 "wants_result": input.wants_result(),

@@ -28,6 +28,10 @@ pub enum Problem {
     DuplicateCode,
     UnknownCategory,
     BadDate,
+    /// A provider's name of a means: printable characters without spaces, at most 100.
+    BadProviderValue,
+    /// Another means has this provider value.
+    DuplicateProviderValue,
 }
 
 /// The problems of a form, by field name.
@@ -93,6 +97,14 @@ fn done<T>(problems: Problems, value: T) -> Result<T, CatalogueError> {
 fn duplicate_code(error: sqlx::Error, key: &str) -> CatalogueError {
     if store::violates(&error, key) {
         CatalogueError::Invalid(vec![("code", Problem::DuplicateCode)])
+    } else {
+        error.into()
+    }
+}
+
+fn duplicate_provider_value(error: sqlx::Error) -> CatalogueError {
+    if store::violates(&error, store::catalogue::EID_MEANS_AMR_KEY) {
+        CatalogueError::Invalid(vec![("amr", Problem::DuplicateProviderValue)])
     } else {
         error.into()
     }
@@ -259,6 +271,8 @@ pub struct EidMeansInput {
     pub name_lv: String,
     pub name_en: String,
     pub active: bool,
+    /// What the qualified eID provider calls it (`amr`); empty: not matched at *Confirm with eID*.
+    pub amr: String,
 }
 
 fn check_eid_means(input: &EidMeansInput) -> Result<EidMeans, CatalogueError> {
@@ -270,6 +284,15 @@ fn check_eid_means(input: &EidMeansInput) -> Result<EidMeans, CatalogueError> {
         EID_MEANS_NAME_MAX_CHARS,
     )
     .map(str::to_owned);
+    let amr = input.amr.trim();
+    let amr = if amr.is_empty() {
+        None
+    } else if amr.len() <= 100 && amr.chars().all(|c| c.is_ascii_graphic()) {
+        Some(amr.to_owned())
+    } else {
+        problems.push(("amr", Problem::BadProviderValue));
+        None
+    };
     done(
         problems,
         EidMeans {
@@ -277,6 +300,7 @@ fn check_eid_means(input: &EidMeansInput) -> Result<EidMeans, CatalogueError> {
             name_lv,
             name_en,
             active: input.active,
+            amr,
         },
     )
 }
@@ -323,17 +347,24 @@ async fn save_eid_means(
         Saving::New => {
             store::catalogue::insert_eid_means(&mut tx, &means)
                 .await
-                .map_err(|error| duplicate_code(error, store::catalogue::EID_MEANS_CODE_KEY))?;
+                .map_err(|error| duplicate_code(error, store::catalogue::EID_MEANS_CODE_KEY))
+                .map_err(|error| match error {
+                    CatalogueError::Database(error) => duplicate_provider_value(error),
+                    other => other,
+                })?;
             Action::EidMeansAdded
         }
         Saving::Existing => {
-            if !store::catalogue::update_eid_means(&mut tx, &means).await? {
+            let updated = store::catalogue::update_eid_means(&mut tx, &means)
+                .await
+                .map_err(duplicate_provider_value)?;
+            if !updated {
                 return Err(CatalogueError::NotFound);
             }
             Action::EidMeansChanged
         }
     };
-    let details = json!({ "code": means.code, "active": means.active });
+    let details = json!({ "code": means.code, "active": means.active, "amr": means.amr });
     audit_change(&mut tx, clock, actor, action, details).await?;
     tx.commit().await?;
     Ok(means.code)

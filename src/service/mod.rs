@@ -8,6 +8,7 @@ pub mod cases;
 pub mod catalogue;
 pub mod demo;
 pub mod documents;
+pub mod eid;
 pub mod erasure;
 pub mod evidence;
 pub mod jobs;

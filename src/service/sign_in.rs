@@ -189,3 +189,94 @@ async fn attempt(
     tx.commit().await?;
     Ok(outcome)
 }
+
+/// What signing in through the identity provider came to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProviderSignIn {
+    /// Signed in, with the random tag of the new session.
+    SignedIn { staff_id: StaffId, tag: String },
+    /// No active account is linked to the person (unknown and disabled look the same).
+    NoAccount,
+}
+
+/// Signs in the account linked (for sign-in) to `person`, whom the identity provider has just
+/// authenticated (`oidc::check` passed). Audited either way; the refusal names no account.
+pub async fn sign_in_as_person(
+    db: &PgPool,
+    keys: &crate::keys::Keys,
+    now: DateTime<Utc>,
+    person: &str,
+) -> Result<ProviderSignIn, anyhow::Error> {
+    let hmac = crate::domain::staff::person_key(person).map(|key| keys.person_hmac(&key));
+    let mut tx = db.begin().await?;
+    let account = match &hmac {
+        Some(hmac) => store::staff::linked_for_sign_in(&mut tx, hmac).await?,
+        None => None,
+    };
+    let outcome = match account {
+        Some((staff_id, centre_id, true)) => {
+            let tag = uuid::Uuid::new_v4().simple().to_string();
+            let event = Event {
+                chain: Chain::Centre(centre_id),
+                centre_id: Some(centre_id),
+                actor_id: Some(staff_id),
+                session_tag: Some(&tag),
+                action: Action::SignedIn,
+                details: json!({ "staff_id": staff_id, "via": "openid-connect" }),
+            };
+            audit::record(&mut tx, now, event).await?;
+            ProviderSignIn::SignedIn { staff_id, tag }
+        }
+        Some((staff_id, centre_id, false)) => {
+            let event = Event {
+                chain: Chain::Centre(centre_id),
+                centre_id: Some(centre_id),
+                actor_id: Some(staff_id),
+                session_tag: None,
+                action: Action::SignInFailed,
+                details: json!({ "reason": "account-disabled", "via": "openid-connect" }),
+            };
+            audit::record(&mut tx, now, event).await?;
+            ProviderSignIn::NoAccount
+        }
+        None => {
+            provider_refused_event(&mut tx, now, "unknown-person").await?;
+            ProviderSignIn::NoAccount
+        }
+    };
+    tx.commit().await?;
+    if outcome == ProviderSignIn::NoAccount {
+        crate::metrics::sign_in_failed();
+    }
+    Ok(outcome)
+}
+
+/// Audits a sign-in through the identity provider that failed before any account was known
+/// (the provider's answer refused: `reason` is an `oidc::Refusal` code).
+pub async fn provider_sign_in_refused(
+    db: &PgPool,
+    now: DateTime<Utc>,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
+    provider_refused_event(&mut tx, now, reason).await?;
+    tx.commit().await?;
+    crate::metrics::sign_in_failed();
+    Ok(())
+}
+
+async fn provider_refused_event(
+    tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
+    now: DateTime<Utc>,
+    reason: &str,
+) -> Result<(), sqlx::Error> {
+    let event = Event {
+        chain: Chain::System,
+        centre_id: None,
+        actor_id: None,
+        session_tag: None,
+        action: Action::SignInFailed,
+        details: json!({ "reason": reason, "via": "openid-connect" }),
+    };
+    audit::record(tx, now, event).await
+}

@@ -69,6 +69,23 @@ pub async fn active_eid_means(pool: &PgPool) -> Result<Vec<EidMeans>, sqlx::Erro
     .await
 }
 
+/// The active qualified means the provider calls by one of `provider_values` (its `amr`), if
+/// any: the code of the first in the order the provider gave them.
+pub async fn qualified_means_named(
+    pool: &PgPool,
+    provider_values: &[String],
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar!(
+        r#"SELECT m.code AS "code!"
+             FROM unnest($1::text[]) WITH ORDINALITY AS v(amr, n)
+             JOIN eid_means m ON m.amr = v.amr AND m.active
+            ORDER BY v.n LIMIT 1"#,
+        provider_values,
+    )
+    .fetch_optional(pool)
+    .await
+}
+
 /// The data-use notice in force on a day: text in both languages, by GDPR Art. 13 item.
 #[derive(Debug, Clone)]
 pub struct Notice {

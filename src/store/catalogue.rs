@@ -8,6 +8,7 @@ use super::cases::select_notice;
 
 pub const ESERVICE_CODE_KEY: &str = "eservices_code_key";
 pub const EID_MEANS_CODE_KEY: &str = "eid_means_pkey";
+pub const EID_MEANS_AMR_KEY: &str = "eid_means_amr_key";
 pub const NOTICE_VERSION_KEY: &str = "data_notices_version_key";
 
 /// An e-service of the catalogue.
@@ -119,12 +120,14 @@ pub struct EidMeans {
     pub name_lv: String,
     pub name_en: String,
     pub active: bool,
+    /// What the qualified eID provider calls it (`amr`), if set.
+    pub amr: Option<String>,
 }
 
 pub async fn eid_means(pool: &PgPool) -> Result<Vec<EidMeans>, sqlx::Error> {
     sqlx::query_as!(
         EidMeans,
-        "SELECT code, name_lv, name_en, active FROM eid_means ORDER BY active DESC, name_lv"
+        "SELECT code, name_lv, name_en, active, amr FROM eid_means ORDER BY active DESC, name_lv"
     )
     .fetch_all(pool)
     .await
@@ -133,7 +136,7 @@ pub async fn eid_means(pool: &PgPool) -> Result<Vec<EidMeans>, sqlx::Error> {
 pub async fn eid_means_by_code(pool: &PgPool, code: &str) -> Result<Option<EidMeans>, sqlx::Error> {
     sqlx::query_as!(
         EidMeans,
-        "SELECT code, name_lv, name_en, active FROM eid_means WHERE code = $1",
+        "SELECT code, name_lv, name_en, active, amr FROM eid_means WHERE code = $1",
         code
     )
     .fetch_optional(pool)
@@ -145,11 +148,12 @@ pub async fn insert_eid_means(
     means: &EidMeans,
 ) -> Result<(), sqlx::Error> {
     sqlx::query!(
-        "INSERT INTO eid_means (code, name_lv, name_en, active) VALUES ($1, $2, $3, $4)",
+        "INSERT INTO eid_means (code, name_lv, name_en, active, amr) VALUES ($1, $2, $3, $4, $5)",
         means.code,
         means.name_lv,
         means.name_en,
         means.active,
+        means.amr,
     )
     .execute(connection)
     .await?;
@@ -162,11 +166,12 @@ pub async fn update_eid_means(
     means: &EidMeans,
 ) -> Result<bool, sqlx::Error> {
     let result = sqlx::query!(
-        "UPDATE eid_means SET name_lv = $2, name_en = $3, active = $4 WHERE code = $1",
+        "UPDATE eid_means SET name_lv = $2, name_en = $3, active = $4, amr = $5 WHERE code = $1",
         means.code,
         means.name_lv,
         means.name_en,
         means.active,
+        means.amr,
     )
     .execute(connection)
     .await?;

@@ -4,7 +4,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use sqlx::{PgConnection, PgPool};
 
 use crate::domain::ids::{CentreId, StaffId};
-use crate::domain::staff::Role;
+use crate::domain::staff::{PersonLink, Role};
 
 pub const USERNAME_KEY: &str = "staff_username_key";
 
@@ -141,6 +141,82 @@ pub async fn set_password(
     .execute(connection)
     .await?;
     Ok(())
+}
+
+/// The keyed hash of the person account `id` is linked to for the qualified eID, if any.
+pub async fn eid_person_hmac(pool: &PgPool, id: StaffId) -> Result<Option<Vec<u8>>, sqlx::Error> {
+    sqlx::query_scalar!("SELECT eid_person_hmac FROM staff WHERE id = $1", id as _)
+        .fetch_optional(pool)
+        .await
+        .map(Option::flatten)
+}
+
+/// Links account `id` to the person of `hmac` for `link` (or unlinks it). `false`: another
+/// account is linked to that person already.
+pub async fn set_person_link(
+    connection: &mut PgConnection,
+    id: StaffId,
+    link: PersonLink,
+    hmac: Option<&[u8]>,
+) -> Result<bool, sqlx::Error> {
+    let taken =
+        match link {
+            PersonLink::Eid => {
+                sqlx::query_scalar!(
+                    "SELECT EXISTS (SELECT 1 FROM staff WHERE eid_person_hmac = $1 AND id <> $2)",
+                    hmac,
+                    id as _,
+                )
+                .fetch_one(&mut *connection)
+                .await?
+            }
+            PersonLink::SignIn => sqlx::query_scalar!(
+                "SELECT EXISTS (SELECT 1 FROM staff WHERE sign_in_person_hmac = $1 AND id <> $2)",
+                hmac,
+                id as _,
+            )
+            .fetch_one(&mut *connection)
+            .await?,
+        };
+    if taken.unwrap_or(false) {
+        return Ok(false);
+    }
+    match link {
+        PersonLink::Eid => {
+            sqlx::query!(
+                "UPDATE staff SET eid_person_hmac = $2 WHERE id = $1",
+                id as _,
+                hmac
+            )
+            .execute(connection)
+            .await?
+        }
+        PersonLink::SignIn => {
+            sqlx::query!(
+                "UPDATE staff SET sign_in_person_hmac = $2 WHERE id = $1",
+                id as _,
+                hmac
+            )
+            .execute(connection)
+            .await?
+        }
+    };
+    Ok(true)
+}
+
+/// The account linked for sign-in to the person of `hmac`: (id, home centre, active).
+pub async fn linked_for_sign_in(
+    connection: &mut PgConnection,
+    hmac: &[u8],
+) -> Result<Option<(StaffId, CentreId, bool)>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT id AS "id: StaffId", centre_id AS "centre_id: CentreId", active
+             FROM staff WHERE sign_in_person_hmac = $1"#,
+        hmac,
+    )
+    .fetch_optional(connection)
+    .await?;
+    Ok(row.map(|row| (row.id, row.centre_id, row.active)))
 }
 
 /// Enables or disables an account; disabling ends every session of it.

@@ -14,14 +14,17 @@ use tower_sessions::Session;
 
 use super::AppState;
 use super::error::{AppError, ErrorKind, error_response};
+use super::openid::{Answer, ContinuePage, session_error};
 use super::page::Page;
 use super::session::{self, CurrentUser, CurrentUserOption};
 use crate::audit::Action;
 use crate::domain::staff::Lockout;
 use crate::i18n::Lang;
+use crate::oidc::Refusal;
 use crate::passwords::Secret;
 use crate::service::accounts;
 use crate::service::sign_in::{self, SignIn};
+use axum::http::StatusCode;
 
 #[derive(askama::Template, askama_web::WebTemplate)]
 #[template(path = "sign_in.html")]
@@ -30,6 +33,38 @@ pub struct SignInPage {
     username: String,
     error: Option<String>,
     notice: Option<&'static str>,
+    /// "Sign in with the municipality's account" is offered (`PILNVARA_OIDC_*`).
+    provider_offered: bool,
+    /// The username and password form is shown (`PILNVARA_PASSWORD_SIGN_IN`).
+    password_allowed: bool,
+}
+
+impl SignInPage {
+    fn new(state: &AppState, page: Page) -> Self {
+        Self {
+            page,
+            username: String::new(),
+            error: None,
+            notice: None,
+            provider_offered: state.providers.sign_in.is_some(),
+            password_allowed: state.config.password_sign_in,
+        }
+    }
+
+    /// The page as a response, its forms allowed to go to the identity provider.
+    fn respond(self, state: &AppState, status: StatusCode) -> Response {
+        let mut response = (status, self).into_response();
+        if let Some(provider) = &state.providers.sign_in {
+            let origin = openidconnect::url::Url::parse(&provider.settings().issuer)
+                .map(|url| url.origin().ascii_serialization())
+                .unwrap_or_default();
+            response.headers_mut().insert(
+                axum::http::header::CONTENT_SECURITY_POLICY,
+                super::security::csp_with_form_action(&origin),
+            );
+        }
+        response
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -39,6 +74,7 @@ pub struct NoticeQuery {
 }
 
 pub async fn show_sign_in(
+    State(state): State<AppState>,
     page: Page,
     user: CurrentUserOption,
     query: Query<NoticeQuery>,
@@ -52,12 +88,10 @@ pub async fn show_sign_in(
         None => None,
     };
     SignInPage {
-        page,
-        username: String::new(),
-        error: None,
         notice,
+        ..SignInPage::new(&state, page)
     }
-    .into_response()
+    .respond(&state, StatusCode::OK)
 }
 
 #[derive(Deserialize)]
@@ -112,19 +146,25 @@ pub async fn sign_in(
         .chars()
         .take(MAX_TYPED_USERNAME)
         .collect();
-    let again = |error: String| SignInPage {
-        page: page.clone(),
-        username: form.username.chars().take(MAX_TYPED_USERNAME).collect(),
-        error: Some(error),
-        notice: None,
+    let again = |error: String| {
+        SignInPage {
+            username: form.username.chars().take(MAX_TYPED_USERNAME).collect(),
+            error: Some(error),
+            ..SignInPage::new(&state, page.clone())
+        }
+        .respond(&state, StatusCode::OK)
     };
+    if !state.config.password_sign_in {
+        let page = again(page.t.auth.password_sign_in_off.to_owned());
+        return Ok((StatusCode::FORBIDDEN, page).into_response());
+    }
     if typed.is_empty() || form.password.is_empty() {
-        return Ok(again(page.t.auth.sign_in_missing.to_owned()).into_response());
+        return Ok(again(page.t.auth.sign_in_missing.to_owned()));
     }
     // No account is named with control characters: refused as any unknown name is, without
     // counting it against anyone.
     if crate::domain::has_control_characters(&typed) {
-        return Ok(again(page.t.auth.sign_in_failed.to_owned()).into_response());
+        return Ok(again(page.t.auth.sign_in_failed.to_owned()));
     }
     let now = state.clock.now();
     // A language chosen on the sign-in page becomes the user's choice.
@@ -171,7 +211,102 @@ pub async fn sign_in(
             ..
         } => t.auth.sign_in_locked.to_owned(),
     };
-    Ok(again(message).into_response())
+    Ok(again(message))
+}
+
+/// The request in flight of a sign-in through the identity provider, in the session.
+const PROVIDER_PENDING: &str = "oidc_sign_in";
+
+/// "Sign in with the municipality's account": off to the identity provider.
+pub async fn start_provider_sign_in(
+    State(state): State<AppState>,
+    page: Page,
+    session: Session,
+) -> Result<Response, AppError> {
+    let provider = state.providers.sign_in.clone().ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    match provider.begin(now, false).await {
+        Ok((url, pending)) => {
+            session
+                .insert(PROVIDER_PENDING, &pending)
+                .await
+                .map_err(session_error)?;
+            Ok(Redirect::to(&url).into_response())
+        }
+        Err(refusal) => {
+            sign_in::provider_sign_in_refused(&state.db, now, refusal.code()).await?;
+            Ok(provider_refused(&state, page, refusal))
+        }
+    }
+}
+
+/// Where the identity provider sends the browser: a page of ours that goes on.
+pub async fn provider_callback(page: Page, Query(answer): Query<Answer>) -> ContinuePage {
+    ContinuePage::new(page, &answer, "/login/oidc/return")
+}
+
+/// Finishes a sign-in through the identity provider: the answer and the ID token are checked,
+/// then the person must be linked to an active account; the session is renewed as at a
+/// password sign-in.
+pub async fn finish_provider_sign_in(
+    State(state): State<AppState>,
+    page: Page,
+    session: Session,
+    Query(answer): Query<Answer>,
+) -> Result<Response, AppError> {
+    let provider = state.providers.sign_in.clone().ok_or(AppError::NotFound)?;
+    let now = state.clock.now();
+    let pending: Option<crate::oidc::Pending> = session
+        .remove(PROVIDER_PENDING)
+        .await
+        .map_err(session_error)?;
+    let proof = match pending {
+        Some(pending) => answer.proof(&provider, &pending, now, false).await,
+        None => Err(Refusal::NoRequest),
+    };
+    let proof = match proof {
+        Ok(proof) => proof,
+        Err(refusal) => {
+            sign_in::provider_sign_in_refused(&state.db, now, refusal.code()).await?;
+            return Ok(provider_refused(&state, page, refusal));
+        }
+    };
+    match sign_in::sign_in_as_person(&state.db, &state.keys, now, &proof.person).await? {
+        sign_in::ProviderSignIn::SignedIn { staff_id, tag } => {
+            let user = session::begin(&state, &session, staff_id, tag, now)
+                .await?
+                .ok_or(AppError::NotFound)?;
+            let target = if user.must_change_password && state.config.password_sign_in {
+                "/account/password"
+            } else {
+                "/"
+            };
+            Ok(Redirect::to(target).into_response())
+        }
+        sign_in::ProviderSignIn::NoAccount => {
+            let page = SignInPage {
+                error: Some(page.t.auth.oidc_no_account.to_owned()),
+                ..SignInPage::new(&state, page)
+            };
+            Ok(page.respond(&state, StatusCode::FORBIDDEN))
+        }
+    }
+}
+
+/// The sign-in page saying why signing in through the identity provider failed.
+fn provider_refused(state: &AppState, page: Page, refusal: Refusal) -> Response {
+    let (status, message) = match refusal {
+        Refusal::Unreachable => (
+            StatusCode::SERVICE_UNAVAILABLE,
+            page.t.auth.oidc_unreachable,
+        ),
+        _ => (StatusCode::BAD_REQUEST, page.t.auth.oidc_failed),
+    };
+    SignInPage {
+        error: Some(message.to_owned()),
+        ..SignInPage::new(state, page)
+    }
+    .respond(state, status)
 }
 
 fn wait_message(page: &Page, wait: TimeDelta) -> String {

@@ -90,6 +90,7 @@ pub fn action(t: &Texts, code: &str) -> Option<&'static str> {
         Action::SubjectAccessDisclosed => r.action_subject_access_disclosed,
         Action::EvidenceCheckFailed => r.action_evidence_check_failed,
         Action::AuthorisationReprintMismatch => r.action_reprint_mismatch,
+        Action::EidConfirmationRefused => r.action_eid_refused,
         _ => return None,
     })
 }
@@ -163,5 +164,39 @@ pub fn data_category(t: &Texts, category: DataCategory) -> &'static str {
         DataCategory::Education => c.category_education,
         DataCategory::Property => c.category_property,
         DataCategory::Health => c.category_health,
+    }
+}
+
+/// Why a qualified eID confirmation of 22.¹2 was refused.
+pub fn eid_refusal(t: &Texts, refusal: crate::oidc::Refusal) -> &'static str {
+    use crate::oidc::Refusal;
+    let c = t.cases;
+    match refusal {
+        Refusal::NoRequest => c.eid_refused_no_request,
+        Refusal::State => c.eid_refused_state,
+        Refusal::Denied => c.eid_refused_denied,
+        Refusal::Unreachable => c.eid_refused_unreachable,
+        Refusal::Code => c.eid_refused_code,
+        Refusal::Malformed => c.eid_refused_malformed,
+        Refusal::Signature => c.eid_refused_signature,
+        Refusal::Issuer => c.eid_refused_issuer,
+        Refusal::Audience => c.eid_refused_audience,
+        Refusal::Nonce => c.eid_refused_nonce,
+        Refusal::Expired => c.eid_refused_expired,
+        Refusal::NotFresh => c.eid_refused_not_fresh,
+        Refusal::Level => c.eid_refused_level,
+        Refusal::Means => c.eid_refused_means,
+        Refusal::NotLinked => c.eid_refused_not_linked,
+        Refusal::OtherPerson => c.eid_refused_other_person,
+        Refusal::CaseChanged => c.eid_refused_case_changed,
+    }
+}
+
+/// How 22.¹2 was confirmed: declared from the list, or verified with a qualified eID.
+pub fn confirmation(t: &Texts, confirmation: crate::domain::steps::Confirmation) -> &'static str {
+    use crate::domain::steps::Confirmation;
+    match confirmation {
+        Confirmation::Declared => t.cases.confirmation_declared,
+        Confirmation::Verified => t.cases.confirmation_verified,
     }
 }

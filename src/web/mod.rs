@@ -16,6 +16,7 @@ mod form;
 mod health;
 mod home;
 mod labels;
+mod openid;
 pub mod page;
 mod review;
 mod security;
@@ -76,6 +77,9 @@ pub struct AppState {
     /// The read-only replica the reports read from (`DATABASE_REPLICA_URL`), if any.
     pub replica: Option<PgPool>,
     pub config: Arc<Config>,
+    /// The OpenID providers: the qualified eID one of 22.¹2 (`PILNVARA_EID_*`) and staff
+    /// sign-in's (`PILNVARA_OIDC_*`), each if configured.
+    pub providers: crate::oidc::Providers,
     pub clock: Arc<dyn Clock>,
     pub hasher: Hasher,
     pub keys: Arc<Keys>,
@@ -128,6 +132,16 @@ pub fn app(state: AppState) -> Router {
             ),
         )
         .route("/language", post(account::choose_language))
+        .route("/eid/callback", get(cases::eid_callback))
+        .route(
+            "/login/oidc",
+            post(
+                auth::start_provider_sign_in
+                    .layer(from_fn_with_state(state.clone(), auth::limit_per_address)),
+            ),
+        )
+        .route("/login/oidc/callback", get(auth::provider_callback))
+        .route("/login/oidc/return", get(auth::finish_provider_sign_in))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
         .route("/static/{file}", get(static_files::serve));
@@ -153,6 +167,8 @@ pub fn app(state: AppState) -> Router {
             get(cases::show_step).post(cases::record_step),
         )
         .route("/cases/{id}/stop", get(cases::show_stop).post(cases::stop))
+        .route("/cases/{id}/eid", post(cases::eid_start))
+        .route("/eid/return", get(cases::eid_finish))
         .route(
             "/cases/{id}/authorisation.pdf",
             get(documents::authorisation).post(documents::print_authorisation),

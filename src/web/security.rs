@@ -17,6 +17,14 @@ pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; script-src 
     style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
     object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
+/// The policy above, with forms also allowed to go to `origin` (the qualified eID provider,
+/// where "Confirm with eID" is redirected to: browsers hold a form's redirects to form-action).
+pub fn csp_with_form_action(origin: &str) -> HeaderValue {
+    let extended = format!("{CONTENT_SECURITY_POLICY_VALUE} {origin}");
+    HeaderValue::from_str(&extended)
+        .unwrap_or_else(|_| HeaderValue::from_static(CONTENT_SECURITY_POLICY_VALUE))
+}
+
 const FIXED: [(HeaderName, &str); 6] = [
     (CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY_VALUE),
     (X_CONTENT_TYPE_OPTIONS, "nosniff"),

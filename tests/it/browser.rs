@@ -67,15 +67,31 @@ fn say_skipped() {
 impl Browser {
     /// A browser on the application's own server, or `None` (skipped) without Chromium.
     pub async fn open(app: &TestApp, name: &'static str) -> Option<Browser> {
+        if !Self::available() {
+            return None;
+        }
+        let address = app.serve().await;
+        Self::open_on(address, name).await
+    }
+
+    /// Whether Chromium is here (else the test is skipped, or fails where it is required).
+    fn available() -> bool {
         if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
             assert!(
                 !required(),
                 "browser tests are required here: apt-get install chromium chromium-driver"
             );
             say_skipped();
+            return false;
+        }
+        true
+    }
+
+    /// A browser on a server already listening at `address`, or `None` (skipped).
+    pub async fn open_on(address: std::net::SocketAddr, name: &'static str) -> Option<Browser> {
+        if !Self::available() {
             return None;
         }
-        let address = app.serve().await;
         let port = free_port();
         let mut driver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))
@@ -476,7 +492,7 @@ impl Browser {
     }
 }
 
-fn free_port() -> u16 {
+pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()

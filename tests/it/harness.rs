@@ -316,6 +316,8 @@ impl TestApp {
         let state = AppState {
             db: pool.clone(),
             replica,
+            providers: pilnvara::oidc::Providers::from_config(&config)
+                .expect("the OpenID providers' settings"),
             config: Arc::new(config),
             clock: clock.clone(),
             hasher: hasher.clone(),

@@ -854,3 +854,47 @@ fn a_stop_needs_a_reason_from_the_list_and_a_remark_for_other() {
         }
     );
 }
+
+#[test]
+fn a_22_1_2_recorded_before_confirmations_existed_reads_as_declared() {
+    let old = serde_json::json!({ "means_code": "eid-card", "used_at": "2026-03-01T09:00:00" });
+    let input: EmployeeEidInput = serde_json::from_value(old.clone()).unwrap();
+    assert_eq!(input.confirmation, Confirmation::Declared);
+    assert_eq!(confirmation_of(&old), Confirmation::Declared);
+    let read = eid_data_for_reading(&old);
+    assert_eq!(read["confirmation"], "declared");
+}
+
+#[test]
+fn a_verified_22_1_2_reads_without_its_token_and_keys() {
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 3, 1)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    let evidence = EidEvidence {
+        issuer: "https://eid.example.lv".into(),
+        client_id: "pilnvara".into(),
+        acr: Some("high".into()),
+        amr: vec!["eid-card".into()],
+        authenticated_at: at.and_utc(),
+        id_token: "header.payload.signature".into(),
+        jwks: serde_json::json!({ "keys": [] }),
+    };
+    let input = EmployeeEidInput::verified("eid-card".into(), at, evidence);
+    let stored = serde_json::to_value(&input).unwrap();
+    assert_eq!(confirmation_of(&stored), Confirmation::Verified);
+    let read = eid_data_for_reading(&stored);
+    assert_eq!(read["confirmation"], "verified");
+    assert_eq!(read["evidence"]["kept"], true);
+    assert_eq!(read["evidence"]["acr"], "high");
+    assert!(read["evidence"].get("id_token").is_none());
+    assert!(read["evidence"].get("jwks").is_none());
+    // Retention erases the token (it names the employee) and keeps how and with what keys.
+    let erased = retention::erased_step_data("employee-eid", &stored);
+    assert_eq!(erased["confirmation"], "verified");
+    assert_eq!(
+        erased["evidence"]["jwks"],
+        serde_json::json!({ "keys": [] })
+    );
+    assert!(erased["evidence"].get("id_token").is_none());
+}

@@ -63,6 +63,10 @@ impl EidMeansForm {
                     .max(EID_MEANS_NAME_MAX_CHARS),
                 Field::text("name_en", a.name_en, form.name_en.clone())
                     .max(EID_MEANS_NAME_MAX_CHARS),
+                Field::text("amr", a.eid_means_amr, form.amr.clone())
+                    .hint(a.eid_means_amr_hint)
+                    .optional()
+                    .max(100),
                 Field::checkbox("active", a.eid_means_active, form.active),
             ])
             .map(|field| field.errors(&self.errors))
@@ -98,6 +102,7 @@ fn input(form: &Posted) -> EidMeansInput {
         name_lv: form.get("name_lv"),
         name_en: form.get("name_en"),
         active: form.present("active"),
+        amr: form.get("amr"),
     }
 }
 
@@ -139,6 +144,7 @@ pub async fn show(
         name_lv: means.name_lv,
         name_en: means.name_en,
         active: means.active,
+        amr: means.amr.unwrap_or_default(),
     };
     Ok(EidMeansForm::shown(page, true, values, &done))
 }

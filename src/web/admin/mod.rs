@@ -48,6 +48,7 @@ pub fn routes() -> Router<AppState> {
             "/admin/staff/{id}/reset-password",
             post(staff::reset_password),
         )
+        .route("/admin/staff/{id}/link", post(staff::link_person))
         // Disable, enable, unlock, end sessions: `staff::act_on` knows the names.
         .route("/admin/staff/{id}/{action}", post(staff::act_on))
         .route("/admin/eservices", get(eservices::list))
@@ -96,6 +97,8 @@ impl Done {
             "enabled" => t.done_enabled,
             "unlocked" => t.done_unlocked,
             "sessions-ended" => t.done_sessions_ended,
+            "linked" => t.done_linked,
+            "unlinked" => t.done_unlinked,
             _ => return None,
         })
     }
@@ -195,6 +198,8 @@ fn problem_message(page: &Page, problem: Problem) -> &'static str {
         Problem::DuplicateCode => t.catalogue_code_taken,
         Problem::UnknownCategory => t.category_unknown,
         Problem::BadDate => t.date_invalid,
+        Problem::BadProviderValue => t.eid_means_amr_invalid,
+        Problem::DuplicateProviderValue => t.eid_means_amr_taken,
     }
 }
 

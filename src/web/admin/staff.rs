@@ -9,7 +9,7 @@ use axum::response::Response;
 
 use super::{Done, Errors, FormPage, account_errors, no_store, push_account_error, see_other_done};
 use crate::domain::ids::{CentreId, StaffId};
-use crate::domain::staff::{NAME_MAX_CHARS, Role, USERNAME_MAX_CHARS};
+use crate::domain::staff::{NAME_MAX_CHARS, PersonLink, Role, USERNAME_MAX_CHARS};
 use crate::passwords::Secret;
 use crate::service::accounts::{self, AccountAction, AccountError, StaffChange, UserInput};
 use crate::store::{self, centres::Centre, staff::StaffMember};
@@ -242,6 +242,8 @@ fn field_of(page: &Page, error: AccountError) -> Result<(&'static str, &'static 
         AccountError::NoRole => ("role", t.role_invalid),
         AccountError::CannotDisableSelf => ("actions", t.own_disable),
         AccountError::CannotResetOwnPassword => ("actions", t.own_reset),
+        AccountError::BadPerson => ("person", t.person_invalid),
+        AccountError::PersonLinkedElsewhere => ("person", t.person_taken),
         other => return Err(anyhow::Error::from(other).into()),
     })
 }
@@ -448,6 +450,37 @@ pub async fn act_on(
         AccountAction::Unlock => "unlocked",
         AccountAction::EndSessions => "sessions-ended",
     };
+    act(state, page, user, id, done, result).await
+}
+
+/// Links the account to a person for the qualified eID or for sign-in, or unlinks it. The
+/// identifier typed is never shown again: only its keyed hash is kept.
+pub async fn link_person(
+    State(state): State<AppState>,
+    page: Page,
+    user: CurrentUser,
+    Path(id): Path<StaffId>,
+    form: Posted,
+) -> Result<Response, AppError> {
+    let link = match form.get("for").as_str() {
+        "eid" => PersonLink::Eid,
+        "sign-in" => PersonLink::SignIn,
+        _ => return Err(AppError::BadRequest),
+    };
+    let unlink = form.get("action") == "unlink";
+    let person = form.get("person");
+    let person = (!unlink).then_some(person.as_str());
+    let result = accounts::link_person(
+        &state.db,
+        &state.keys,
+        state.clock.as_ref(),
+        user.actor(),
+        id,
+        link,
+        person,
+    )
+    .await;
+    let done = if unlink { "unlinked" } else { "linked" };
     act(state, page, user, id, done, result).await
 }
 

@@ -3,7 +3,7 @@
 use axum::response::{IntoResponse, Redirect, Response};
 
 use crate::domain::ids::CaseId;
-use crate::domain::workflow::WorkflowError;
+use crate::domain::workflow::{Step, WorkflowError};
 use crate::i18n::Cases;
 use crate::service::cases::CaseError;
 use crate::web::error::AppError;
@@ -93,6 +93,20 @@ impl Flash {
 
     /// Back to the case page, saying why `error` refused the request; a duty recorded already
     /// names its step, so that the page can say who recorded it and when.
+    /// Where a duty just recorded leads: straight on to the next duty, saying the last one was
+    /// recorded; the overview once the case is closed.
+    pub fn after_recorded(case_id: CaseId, next: Option<Step>) -> Response {
+        match next {
+            Some(next) => Redirect::to(&format!(
+                "/cases/{case_id}/steps/{}?notice={}",
+                next.slug(),
+                Self::Recorded.code()
+            ))
+            .into_response(),
+            None => Self::Closed.redirect(case_id),
+        }
+    }
+
     pub fn refused(case_id: CaseId, error: WorkflowError) -> Response {
         match error {
             WorkflowError::AlreadyRecorded { step } => Redirect::to(&format!(

@@ -5,6 +5,7 @@
 //! page that shows a client's personal data writes a `personal-data-viewed` event. Personal codes
 //! travel only in POST bodies, never in URLs.
 
+mod eid;
 mod flash;
 mod list;
 mod open;
@@ -17,6 +18,7 @@ mod view;
 use flash::{Flash, refused};
 use view::{CaseView, load, load_and_log, log_view};
 
+pub use eid::{callback as eid_callback, finish as eid_finish, start as eid_start};
 pub use list::list;
 pub use open::{open, show_new};
 pub use overview::overview;

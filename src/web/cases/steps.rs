@@ -8,7 +8,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 
 use super::super::labels;
 use super::{CaseView, Flash, load, load_and_log, log_view, refused};
@@ -96,6 +96,10 @@ struct Context {
     printed: Option<(String, String)>,
     /// The case's municipality (the controller the notice names) and centre contact details.
     centre: Centre,
+    /// 22.¹2: the qualified eID provider's origin, when "Confirm with eID" is offered.
+    eid_origin: Option<String>,
+    /// 22.¹2: whether it may be recorded from the list (declared).
+    declared_allowed: bool,
 }
 
 type Centre = (String, CentreContact);
@@ -121,12 +125,27 @@ async fn context(state: &AppState, step: Step, case: &store::Case) -> Result<Con
     } else {
         (None, None)
     };
+    let eid_origin = state
+        .providers
+        .eid
+        .as_ref()
+        .filter(|_| step == Step::EmployeeEid)
+        .map(|provider| origin(&provider.settings().issuer));
     Ok(Context {
         means,
         notice,
         printed,
         centre: (case.municipality.clone(), case.centre_contact.0.clone()),
+        declared_allowed: state.providers.eid.is_none() || state.config.eid_manual_fallback,
+        eid_origin,
     })
+}
+
+/// The scheme, host and port of `url` (the provider's, where "Confirm with eID" goes).
+fn origin(url: &str) -> String {
+    openidconnect::url::Url::parse(url)
+        .map(|url| url.origin().ascii_serialization())
+        .unwrap_or_default()
 }
 
 #[derive(Template, WebTemplate)]
@@ -148,6 +167,12 @@ pub struct StepPage {
     recorded: bool,
     /// After a failed identity check: the stop page with the reason chosen, and its label.
     stop_offer: Option<(String, &'static str)>,
+    /// 22.¹2: "Confirm with eID" is offered.
+    eid_offered: bool,
+    /// 22.¹2: the form from the list is shown (declared).
+    declared_allowed: bool,
+    /// 22.¹2: why the last eID confirmation was refused.
+    eid_refusal: Option<&'static str>,
 }
 
 /// What the step page says above its form.
@@ -158,12 +183,17 @@ enum Banner {
     Stale,
     /// The duty before was just recorded.
     Recorded,
+    /// A qualified eID confirmation was refused, for this reason.
+    EidRefused(crate::oidc::Refusal),
 }
 
 #[derive(Debug, Default, serde::Deserialize)]
 pub struct StepQuery {
     #[serde(default)]
     notice: Option<String>,
+    /// A refused eID confirmation's code (`oidc::Refusal`).
+    #[serde(default)]
+    eid: Option<String>,
 }
 
 fn parse_step(slug: &str) -> Result<Step, AppError> {
@@ -215,10 +245,14 @@ pub async fn show_step(
         &defaults,
         &FieldErrors::default(),
         &context,
-        if query.notice.as_deref() == Some(Flash::Recorded.code()) {
-            Banner::Recorded
-        } else {
-            Banner::None
+        match query
+            .eid
+            .as_deref()
+            .and_then(crate::oidc::Refusal::from_code)
+        {
+            Some(refusal) => Banner::EidRefused(refusal),
+            None if query.notice.as_deref() == Some(Flash::Recorded.code()) => Banner::Recorded,
+            None => Banner::None,
         },
     ))
 }
@@ -238,6 +272,10 @@ pub async fn record_step(
         return Ok(Flash::refused(id, error));
     }
     let context = context(&state, step, &case).await?;
+    if step == Step::EmployeeEid && !context.declared_allowed {
+        // Only "Confirm with eID" is offered here; a posted list form was not shown.
+        return Err(AppError::BadRequest);
+    }
     let now = state.clock.now();
     let checked = validate(step, &posted, &context, &case, &rows, now);
     let input = match checked {
@@ -269,15 +307,7 @@ pub async fn record_step(
     .await;
     match recorded {
         // Straight on to the next duty; the overview once the case is closed.
-        Ok(recorded) => Ok(match recorded.next_step {
-            Some(next) => Redirect::to(&format!(
-                "/cases/{id}/steps/{}?notice={}",
-                next.slug(),
-                Flash::Recorded.code()
-            ))
-            .into_response(),
-            None => Flash::Closed.redirect(id),
-        }),
+        Ok(recorded) => Ok(Flash::after_recorded(id, recorded.next_step)),
         // The form again, as it was typed, on the case as it is now: it changed since the form
         // was shown, or "signed" was ticked before the authorisation was printed.
         Err(
@@ -476,7 +506,14 @@ fn render(
                 labels::stop_reason(page.t, reason),
             )
         });
+    let eid_refusal = match banner {
+        Banner::EidRefused(refusal) => Some(labels::eid_refusal(page.t, refusal)),
+        _ => None,
+    };
     let template = StepPage {
+        eid_offered: context.eid_origin.is_some(),
+        declared_allowed: step != Step::EmployeeEid || context.declared_allowed,
+        eid_refusal,
         stop_offer,
         title: labels::duty(page.t, step),
         intro: intro(c, step),
@@ -491,7 +528,15 @@ fn render(
         recorded: banner == Banner::Recorded,
         page,
     };
-    (status, template).into_response()
+    let mut response = (status, template).into_response();
+    if let Some(origin) = &context.eid_origin {
+        // "Confirm with eID" posts here and is redirected to the provider: forms may go there.
+        response.headers_mut().insert(
+            axum::http::header::CONTENT_SECURITY_POLICY,
+            crate::web::security::csp_with_form_action(origin),
+        );
+    }
+    response
 }
 
 fn intro(c: &Cases, step: Step) -> &'static str {

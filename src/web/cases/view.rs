@@ -1,6 +1,7 @@
 //! A case as its pages show it: summary, stepper, timeline; and reading it for a page.
 
 use crate::domain::ids::CaseId;
+use crate::domain::steps::confirmation_of;
 use crate::domain::workflow::{CaseStatus, Step, StepOutcome};
 use crate::i18n::{Lang, Texts};
 use crate::present::format::{date, riga_time};
@@ -127,6 +128,12 @@ impl CaseView {
                         c.step_not_applicable,
                         row.reason.map(|reason| labels::not_applicable(t, reason)),
                     ),
+                    // 22.¹2 says how it was confirmed: verified with eID, or declared.
+                    Some(row) if row.step == Step::EmployeeEid => (
+                        "done",
+                        c.step_done,
+                        Some(labels::confirmation(t, confirmation_of(&row.data))),
+                    ),
                     Some(_) => ("done", c.step_done, None),
                     None if next_step == Some(step) => ("current", c.step_current, None),
                     None if open => ("later", c.step_later, None),
@@ -157,13 +164,21 @@ impl CaseView {
         }];
         for row in rows {
             let (title, subpoint) = (labels::duty(t, row.step), row.step.subpoint());
-            let note = row.reason.map(|reason| {
-                format!(
-                    "{}: {}",
-                    c.step_not_applicable,
-                    labels::not_applicable(t, reason)
-                )
-            });
+            let note = row
+                .reason
+                .map(|reason| {
+                    format!(
+                        "{}: {}",
+                        c.step_not_applicable,
+                        labels::not_applicable(t, reason)
+                    )
+                })
+                .or_else(|| {
+                    (row.step == Step::EmployeeEid).then(|| {
+                        let how = labels::confirmation(t, confirmation_of(&row.data));
+                        format!("{}: {how}", c.confirmation_label)
+                    })
+                });
             timeline.push(TimelineEntry {
                 at: riga_time(row.recorded_at),
                 what: format!("{subpoint} {title}"),

@@ -351,7 +351,12 @@ async fn render_case(
                     .unwrap_or_default(),
                 data: row
                     .map(|row| {
-                        readable_lines(&row.data)
+                        let data = if step == Step::EmployeeEid {
+                            crate::domain::steps::eid_data_for_reading(&row.data)
+                        } else {
+                            row.data.clone()
+                        };
+                        readable_lines(&data)
                             .into_iter()
                             .map(|(path, value)| {
                                 (data_label(t, &path), data_value(t, &path, value))

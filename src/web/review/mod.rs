@@ -10,7 +10,7 @@ use super::error::AppError;
 use super::labels;
 use crate::domain::identity_document::DocumentType;
 use crate::domain::review::Verdict;
-use crate::domain::steps::{ContactChannel, Outcome};
+use crate::domain::steps::{Confirmation, ContactChannel, Outcome};
 use crate::domain::workflow::{CaseStatus, StopReason};
 use crate::i18n::Texts;
 use crate::present::format::{self};
@@ -58,6 +58,12 @@ pub(super) fn data_label(t: &Texts, path: &str) -> String {
         "document.expires_on" => c.expires_on,
         "result_contact.channel" => r.data_told_via,
         "result_contact.number" | "result_contact.address" => c.contact,
+        "confirmation" => c.confirmation_label,
+        "evidence.issuer" => r.data_eid_issuer,
+        "evidence.acr" => r.data_eid_acr,
+        "evidence.amr" => r.data_eid_amr,
+        "evidence.authenticated_at" => r.data_eid_authenticated_at,
+        "evidence.kept" => r.data_eid_kept,
         _ => "",
     };
     if !label.is_empty() {
@@ -107,6 +113,12 @@ pub(super) fn data_value(t: &Texts, path: &str, value: String) -> String {
             .map_or(value, |channel| labels::channel(t, channel).to_owned()),
         "outcome" => Outcome::from_code(&value)
             .map_or(value, |outcome| labels::outcome(t, outcome).to_owned()),
+        "confirmation" => match value.as_str() {
+            "verified" => labels::confirmation(t, Confirmation::Verified).to_owned(),
+            "declared" => labels::confirmation(t, Confirmation::Declared).to_owned(),
+            _ => value,
+        },
+        "kept" if value == "true" => t.review.data_eid_kept_yes.to_owned(),
         "categories" => value
             .split(", ")
             .map(|code| labels::category(t, code))
