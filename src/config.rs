@@ -3,6 +3,10 @@
 //! An invalid value stops start-up with a message that names the variable. Nothing here reads
 //! files or opens connections.
 
+mod messaging;
+
+pub use messaging::{Messaging, SmsSettings, SmtpSecurity, SmtpSettings};
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -58,6 +62,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// `PILNVARA_METRICS_BIND`: where `/metrics` (Prometheus) listens; off when unset.
     pub metrics_bind: Option<SocketAddr>,
+    /// `PILNVARA_SMTP_*` and `PILNVARA_SMS_*`: the relays that tell the client (22.¹6, 22.¹7).
+    pub messaging: Messaging,
 }
 
 impl Config {
@@ -118,7 +124,9 @@ impl Config {
                 problem: "expected an address and port such as 127.0.0.1:9090",
             })?),
         };
+        let messaging = Messaging::from_lookup(&lookup)?;
         Ok(Self {
+            messaging,
             bind,
             database_url,
             database_replica_url,

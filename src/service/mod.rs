@@ -11,6 +11,7 @@ pub mod documents;
 pub mod erasure;
 pub mod evidence;
 pub mod jobs;
+pub mod outbox;
 pub mod review;
 pub mod sign_in;
 pub mod subject_access;

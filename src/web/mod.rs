@@ -20,6 +20,7 @@ pub mod page;
 mod review;
 mod security;
 pub mod session;
+mod sms;
 mod static_files;
 mod subject_access;
 
@@ -139,7 +140,8 @@ pub fn app(state: AppState) -> Router {
         .route("/language", post(account::choose_language))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
-        .route("/static/{file}", get(static_files::serve));
+        .route("/static/{file}", get(static_files::serve))
+        .route(sms::REPORTS_PATH, post(sms::report));
     let everyone = Router::new()
         .route("/", get(home::show))
         .route("/notices/{file}", get(documents::notice))
@@ -162,6 +164,10 @@ pub fn app(state: AppState) -> Router {
             get(cases::show_step).post(cases::record_step),
         )
         .route("/cases/{id}/stop", get(cases::show_stop).post(cases::stop))
+        .route(
+            "/cases/{id}/messages/{message}/told",
+            post(cases::told_instead),
+        )
         .route(
             "/cases/{id}/authorisation.pdf",
             get(documents::authorisation).post(documents::print_authorisation),

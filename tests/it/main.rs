@@ -17,6 +17,7 @@ mod instances;
 mod launcher;
 mod locale;
 mod log;
+mod messages;
 mod plans;
 mod review;
 mod scale;

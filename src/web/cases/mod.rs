@@ -7,6 +7,7 @@
 
 mod flash;
 mod list;
+mod messages;
 mod open;
 mod overview;
 mod search;
@@ -18,6 +19,7 @@ use flash::{Flash, refused};
 use view::{CaseView, load, load_and_log, log_view};
 
 pub use list::list;
+pub use messages::told_instead;
 pub use open::{open, show_new};
 pub use overview::overview;
 pub use search::{search, show_search};
