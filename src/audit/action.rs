@@ -79,6 +79,8 @@ actions! {
     EidMeansChanged = "eid-means-changed",
     NoticeVersionAdded = "notice-version-added",
     NoticeVersionChanged = "notice-version-changed",
+    /// A new version of a message text to the client (22.¹6, 22.¹7).
+    MessageTemplateSaved = "message-template-saved",
     // The trail itself.
     /// A head a crash left behind, moved on to its last event.
     ChainHeadMended = "chain-head-mended",

@@ -7,6 +7,8 @@
 use chrono::TimeDelta;
 use serde::{Deserialize, Serialize};
 
+use super::steps::{FieldError, FieldErrors, text_between};
+
 /// How the product itself sends a message to the client.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "kebab-case")]
@@ -161,6 +163,33 @@ pub fn unknown_placeholders(template: &str) -> Vec<String> {
     unknown
 }
 
+/// The longest subject and text of a template (the table's limits).
+pub const SUBJECT_MAX_CHARS: usize = 200;
+pub const BODY_MAX_CHARS: usize = 2000;
+
+/// A template as an administrator saves it: both parts present, within their limits, and no
+/// placeholder the product does not know; the checked (trimmed) subject and text.
+pub fn check_template(subject: &str, body: &str) -> Result<(String, String), FieldErrors> {
+    let mut errors = FieldErrors::default();
+    let known = |text: String| {
+        if unknown_placeholders(&text).is_empty() {
+            Ok(text)
+        } else {
+            Err(FieldError::UnknownPlaceholder)
+        }
+    };
+    let subject = errors.take(
+        "subject",
+        text_between(subject, 1, SUBJECT_MAX_CHARS).and_then(known),
+    );
+    let body = errors.take(
+        "body",
+        text_between(body, 1, BODY_MAX_CHARS).and_then(known),
+    );
+    let checked = subject.zip(body);
+    errors.into_result(checked)
+}
+
 /// The values of the placeholders for one message.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Values {
@@ -276,6 +305,17 @@ mod tests {
             unknown_placeholders("open {brace"),
             vec!["brace".to_owned()]
         );
+    }
+
+    #[test]
+    fn a_template_with_an_unknown_placeholder_is_refused_where_it_is() {
+        assert!(check_template("{eservice}", "Līdz {planned_on}. {centre_phone}").is_ok());
+        let errors = check_template("Rezultāts", "Sveiki, {client_name}!").unwrap_err();
+        let found: Vec<_> = errors.into_iter().collect();
+        assert_eq!(found, vec![("body", FieldError::UnknownPlaceholder)]);
+        let errors = check_template("", "{personal_code}").unwrap_err();
+        let found: Vec<_> = errors.into_iter().map(|(field, _)| field).collect();
+        assert_eq!(found, vec!["subject", "body"]);
     }
 
     #[test]

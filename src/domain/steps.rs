@@ -159,7 +159,11 @@ impl FieldErrors {
     }
 
     /// Keeps the value of a field that checked out; records the error of one that did not.
-    fn take<T>(&mut self, field: &'static str, checked: Result<T, FieldError>) -> Option<T> {
+    pub(crate) fn take<T>(
+        &mut self,
+        field: &'static str,
+        checked: Result<T, FieldError>,
+    ) -> Option<T> {
         checked.map_err(|error| self.push(field, error)).ok()
     }
 
@@ -169,7 +173,7 @@ impl FieldErrors {
         }
     }
 
-    fn into_result<T>(self, input: Option<T>) -> Result<T, FieldErrors> {
+    pub(crate) fn into_result<T>(self, input: Option<T>) -> Result<T, FieldErrors> {
         match input {
             Some(input) if self.is_empty() => Ok(input),
             _ => Err(self),
@@ -985,7 +989,7 @@ fn choice<T>(input: &str, lookup: impl FnOnce(&str) -> Option<T>) -> Result<T, F
 
 /// Trimmed text of `min..=max` characters (`min` ≥ 1, so empty is `Required`), without control
 /// characters.
-fn text_between(input: &str, min: usize, max: usize) -> Result<String, FieldError> {
+pub fn text_between(input: &str, min: usize, max: usize) -> Result<String, FieldError> {
     let text = input.trim();
     let length = text.chars().count();
     if super::has_control_characters(text) {

@@ -107,6 +107,14 @@ catalogue! {
             lv: "Teksti ziņām klientam par plānoto laiku (22.¹6) un rezultātu (22.¹7). Saglabājot rodas jauna versija; nosūtīta versija netiek mainīta. Atļautās vietas: {eservice}, {planned_on}, {result}, {case}, {centre}, {centre_phone}, {centre_email}.",
             en: "The texts of the messages to the client about the planned time (22.¹6) and the result (22.¹7). Saving makes a new version; a version that was sent is never changed. Allowed placeholders: {eservice}, {planned_on}, {result}, {case}, {centre}, {centre_phone}, {centre_email}.",
         }
+        templates_all_eservices { lv: "Visiem e-pakalpojumiem (noklusējums)", en: "All e-services (default)" }
+        templates_choose { lv: "Kura e-pakalpojuma teksti", en: "Texts of which e-service" }
+        template_version { lv: "Versija", en: "Version" }
+        template_inherited {
+            lv: "Šim e-pakalpojumam nav sava teksta: rādīts noklusējuma teksts. Saglabājot rodas e-pakalpojuma paša teksts.",
+            en: "This e-service has no text of its own: the default is shown. Saving makes the e-service's own text.",
+        }
+        template_save { lv: "Saglabāt jaunu versiju", en: "Save as a new version" }
         template_subject { lv: "Temats (e-pastam)", en: "Subject (for e-mail)" }
         template_body { lv: "Teksts", en: "Text" }
         template_saved { lv: "Teksts saglabāts kā jauna versija.", en: "Text saved as a new version." }

@@ -746,3 +746,62 @@ pub async fn told_instead(
     tx.commit().await?;
     Ok(ToldInstead::Recorded)
 }
+
+// ---------------------------------------------------------------------------------------------
+// The texts
+
+/// A message text as an administrator saves it.
+#[derive(Debug, Clone)]
+pub struct TemplateInput {
+    /// `None`: the default for every e-service without a text of its own.
+    pub eservice_id: Option<i64>,
+    pub lang: crate::i18n::Lang,
+    pub step: Step,
+    pub subject: String,
+    pub body: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TemplateError {
+    #[error("the text is refused: {0}")]
+    Invalid(crate::domain::steps::FieldErrors),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+/// Saves `input` as the next version of its text (a sent version is never changed), with its
+/// `message-template-saved` event in the system's chain; the version's number.
+pub async fn save_template(
+    db: &PgPool,
+    clock: &dyn Clock,
+    actor: crate::service::Actor<'_>,
+    input: &TemplateInput,
+) -> Result<i32, TemplateError> {
+    let (subject, body) =
+        messages::check_template(&input.subject, &input.body).map_err(TemplateError::Invalid)?;
+    let mut tx = db.begin().await?;
+    // Two administrators saving at once take turns for the next version number.
+    sqlx::query!("LOCK TABLE message_templates IN SHARE ROW EXCLUSIVE MODE")
+        .execute(&mut *tx)
+        .await?;
+    let by = actor.staff_id();
+    let version = store::add_template_version(
+        &mut tx,
+        input.eservice_id,
+        input.lang.code(),
+        input.step,
+        (&subject, &body),
+        by,
+    )
+    .await?;
+    let details = json!({
+        "eservice_id": input.eservice_id,
+        "lang": input.lang.code(),
+        "step": input.step.slug(),
+        "version": version,
+    });
+    let event = actor.event(audit::SYSTEM, Action::MessageTemplateSaved, details);
+    audit::record(&mut tx, clock.now(), event).await?;
+    tx.commit().await?;
+    Ok(version)
+}

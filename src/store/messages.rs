@@ -66,6 +66,36 @@ pub async fn case_facts(
     .await
 }
 
+/// The newest version of the text for `eservice_id` (`None`: the default) in `lang` for `step`,
+/// and whether it is the e-service's own (else the default, shown in its place).
+pub async fn current_template(
+    pool: &PgPool,
+    eservice_id: Option<i64>,
+    lang: &str,
+    step: Step,
+) -> Result<Option<(Template, bool)>, sqlx::Error> {
+    let row = sqlx::query!(
+        r#"SELECT id, version, subject, body, eservice_id IS NOT DISTINCT FROM $1 AS "own!"
+           FROM message_templates
+           WHERE (eservice_id = $1 OR eservice_id IS NULL) AND lang = $2 AND step = $3
+           ORDER BY eservice_id NULLS LAST, version DESC LIMIT 1"#,
+        eservice_id,
+        lang,
+        step.slug(),
+    )
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|row| {
+        let template = Template {
+            id: row.id,
+            version: row.version,
+            subject: row.subject,
+            body: row.body,
+        };
+        (template, row.own)
+    }))
+}
+
 /// A template saved by an administrator: a new version (the newest is used).
 pub async fn add_template_version(
     connection: &mut PgConnection,
@@ -73,7 +103,7 @@ pub async fn add_template_version(
     lang: &str,
     step: Step,
     (subject, body): (&str, &str),
-    by: StaffId,
+    by: Option<StaffId>,
 ) -> Result<i32, sqlx::Error> {
     sqlx::query_scalar!(
         "INSERT INTO message_templates (eservice_id, lang, step, version, subject, body, created_by)

@@ -849,3 +849,88 @@ async fn the_server_logs_no_personal_data_while_sending() {
         assert!(!logged.contains(personal), "the log holds {personal:?}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The texts
+
+#[tokio::test]
+async fn a_text_with_an_unknown_placeholder_is_refused_when_saved_and_a_sent_version_stays() {
+    let smtp = SmtpServer::start().await;
+    let desk = Desk::new(smtp.config()).await;
+    desk.app.user("admin2", Role::Admin, "RIX", &[]).await;
+    let admin = desk.app.signed_in("admin2").await;
+    let page = admin.get("/admin/messages?lang=lv&step=result").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("E-pakalpojuma rezultāts"),
+        "{}",
+        page.body
+    );
+
+    let typed = "Labdien, {client_name}! Rezultāts: {result}.";
+    let refused = admin
+        .post(
+            "/admin/messages",
+            &[
+                ("eservice", ""),
+                ("lang", "lv"),
+                ("step", "result"),
+                ("subject", "Rezultāts"),
+                ("body", typed),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("nezināma vieta figūriekavās"),
+        "{}",
+        refused.body
+    );
+    assert!(
+        refused.body.contains("Labdien, {client_name}!"),
+        "what was typed is kept"
+    );
+    assert_eq!(
+        crate::harness::count(&desk.app.pool, "SELECT count(*) FROM message_templates").await,
+        4
+    );
+
+    // A version that was sent is final; a change is a new version, used from then on.
+    let id = desk.case_awaiting_planned_time(("email", ADDRESS)).await;
+    desk.send_planned_time(id, "lv").await;
+    let edited = sqlx::query(
+        "UPDATE message_templates SET body = 'x' WHERE lang = 'lv' AND step = 'planned-time'",
+    )
+    .execute(&desk.app.pool)
+    .await;
+    assert!(edited.is_err(), "a sent version cannot be edited");
+    let saved = admin
+        .post(
+            "/admin/messages",
+            &[
+                ("eservice", ""),
+                ("lang", "lv"),
+                ("step", "planned-time"),
+                ("subject", "Plānotais laiks"),
+                ("body", "{eservice}: līdz {planned_on}."),
+            ],
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let versions: Vec<i32> = sqlx::query_scalar(
+        "SELECT version FROM message_templates WHERE lang = 'lv' AND step = 'planned-time' ORDER BY version",
+    )
+    .fetch_all(&desk.app.pool)
+    .await
+    .unwrap();
+    assert_eq!(versions, [1, 2]);
+    let second = desk.case_awaiting_planned_time(("email", ADDRESS)).await;
+    let shown = desk.send_planned_time(second, "lv").await;
+    assert!(shown.contains("Plānotais laiks"), "{shown}");
+    let saved_events = crate::harness::count(
+        &desk.app.pool,
+        "SELECT count(*) FROM audit_events WHERE action = 'message-template-saved'",
+    )
+    .await;
+    assert_eq!(saved_events, 1);
+}
