@@ -76,8 +76,9 @@ pub enum FailureReason {
     Rejected,
     /// A delivery report said it could not be delivered.
     Undelivered,
-    /// The server stopped while handing the message over: it may or may not have left. It is
-    /// not sent again, so that the client never gets it twice.
+    /// The server stopped while handing the message over, or the SMS provider took the request
+    /// and never answered: it may or may not have left. It is not sent again, so that the client
+    /// never gets it twice.
     OutcomeUnknown,
     /// No relay (or provider) is configured any more for its channel.
     NotConfigured,

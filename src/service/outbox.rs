@@ -204,6 +204,8 @@ enum Attempt {
     TryLater,
     /// Refused for good.
     Refused,
+    /// The request went out and no answer came: it may have been accepted. Not tried again.
+    Unknown,
 }
 
 struct EmailRelay {
@@ -349,13 +351,22 @@ async fn send_sms(relay: &SmsRelay, id: i64, number: &str, text: &str) -> Attemp
     }
     let response = match request.send().await {
         Ok(response) => response,
+        // Not connected: nothing reached the provider, so it is safe to try again.
+        Err(error) if error.is_connect() => {
+            tracing::warn!(
+                message_id = id,
+                "the SMS provider was not reached; it will be tried again"
+            );
+            return Attempt::TryLater;
+        }
+        // The request went out and no answer came: the SMS may have been sent.
         Err(error) => {
             tracing::warn!(
                 message_id = id,
                 timeout = error.is_timeout(),
-                "the SMS provider was not reached; it will be tried again"
+                "the SMS provider did not answer a message sent to it; not sent again"
             );
-            return Attempt::TryLater;
+            return Attempt::Unknown;
         }
     };
     let status = response.status();
@@ -524,6 +535,7 @@ impl Worker {
                 None => self.fail(message, FailureReason::Unreachable).await?,
             },
             Some(Attempt::Refused) => self.fail(message, FailureReason::Rejected).await?,
+            Some(Attempt::Unknown) => self.fail(message, FailureReason::OutcomeUnknown).await?,
             None => self.fail(message, FailureReason::NotConfigured).await?,
         }
         Ok(())

@@ -181,7 +181,12 @@ impl Desk {
     }
 
     fn worker(&self) -> Worker {
-        worker_on(&self.app, self.app.pool.clone(), &self.config)
+        worker_on(
+            &self.app,
+            self.app.pool.clone(),
+            &self.config,
+            Duration::from_millis(50),
+        )
     }
 
     /// A case at 22.¹6 whose client gave `contact` (`(channel, address)`) at 22.¹3.
@@ -241,10 +246,11 @@ impl Desk {
     }
 }
 
-fn worker_on(app: &TestApp, pool: PgPool, config: &Config) -> Worker {
+/// A worker on `pool` that looks for due messages every `poll` besides being woken.
+fn worker_on(app: &TestApp, pool: PgPool, config: &Config, poll: Duration) -> Worker {
     let relays = Arc::new(Relays::new(&config.messaging).unwrap());
     let clock: Arc<dyn Clock> = app.clock.clone();
-    Worker::new(pool, clock, relays, Duration::from_millis(50))
+    Worker::new(pool, clock, relays, poll)
 }
 
 /// The value of hidden field `name` in `html`.
@@ -522,15 +528,20 @@ async fn queued_messages_are_delivered_once_each_across_a_worker_restart() {
     .await;
     stop.send(true).unwrap();
     first.await.unwrap();
+    // The second worker looks for due messages only once a minute: what wakes it within the
+    // deadline is the NOTIFY of a message being queued.
+    let (stop, stopping) = tokio::sync::watch::channel(false);
+    let pool = desk.app.pool.clone();
+    let slow = worker_on(&desk.app, pool, &desk.config, Duration::from_secs(60));
+    let second = tokio::spawn(slow.run(stopping));
     for _ in 0..2 {
         let id = desk.case_awaiting_planned_time(("email", ADDRESS)).await;
         desk.send_planned_time(id, "en").await;
         cases.push(id);
     }
-    let (stop, stopping) = tokio::sync::watch::channel(false);
-    let second = tokio::spawn(desk.worker().run(stopping));
+    let queued = std::time::Instant::now();
     wait_for(
-        Duration::from_secs(30),
+        Duration::from_secs(10),
         "the second worker to deliver",
         || async {
             crate::harness::count(
@@ -542,6 +553,10 @@ async fn queued_messages_are_delivered_once_each_across_a_worker_restart() {
         },
     )
     .await;
+    eprintln!(
+        "queued to accepted by the relay, woken by NOTIFY: {:?}",
+        queued.elapsed()
+    );
     stop.send(true).unwrap();
     second.await.unwrap();
     let received = smtp.received().await;
@@ -600,7 +615,10 @@ async fn two_instances_deliver_each_message_once() {
     let other = PgPool::connect(&crate::harness::database_url(&name))
         .await
         .unwrap();
-    let (one, two) = (desk.worker(), worker_on(&desk.app, other, &desk.config));
+    let (one, two) = (
+        desk.worker(),
+        worker_on(&desk.app, other, &desk.config, Duration::from_millis(50)),
+    );
     let (first, second) = tokio::join!(one.deliver_due(None), two.deliver_due(None));
     assert_eq!(
         first + second,
@@ -794,6 +812,19 @@ async fn an_sms_the_provider_refuses_fails_at_once_with_the_reason() {
     );
     let page = desk.anna.get(&format!("/cases/{id}")).await;
     assert!(page.body.contains("ziņu atteica"), "{}", page.body);
+}
+
+#[tokio::test]
+async fn an_sms_provider_that_cannot_be_reached_is_tried_again_later() {
+    let closed: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
+    let desk = Desk::new(sms_config(closed)).await;
+    let id = desk.case_awaiting_planned_time(("phone", PHONE)).await;
+    desk.send_planned_time(id, "lv").await;
+    assert_eq!(desk.worker().deliver_due(None).await, 1);
+    assert_eq!(
+        desk.status(id).await,
+        ("queued".into(), 1, Some("unreachable".into()))
+    );
 }
 
 #[tokio::test]
