@@ -167,6 +167,15 @@ pub async fn production_pool() -> PgPool {
         .expect("connecting to the test database")
 }
 
+/// A loopback port nothing listens on (bound and released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// The configuration a test server runs with.
 pub fn test_config() -> Config {
     Config::from_lookup(|_| None).expect("default configuration")

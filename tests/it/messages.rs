@@ -23,7 +23,7 @@ use sha2::Sha256;
 use sqlx::PgPool;
 
 use crate::faults::wait_for;
-use crate::harness::{CLIENT, Client, TestApp, fresh_named_database};
+use crate::harness::{CLIENT, Client, TestApp, free_port, fresh_named_database};
 
 const ADDRESS: &str = "ilze.ozola@example.lv";
 const PHONE: &str = "+37120000001";
@@ -36,15 +36,6 @@ struct SmtpServer {
     process: tokio::process::Child,
     port: u16,
     maildir: tempfile::TempDir,
-}
-
-/// A port nothing listens on (bound and released).
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 impl SmtpServer {
@@ -390,6 +381,60 @@ async fn the_planned_time_reaches_the_client_by_email_as_the_desk_saw_it_in_latv
     assert_eq!(step["told_via"], "email");
     chain_verifies(&desk.app.pool, latvian).await;
     smtp.stop().await;
+}
+
+#[tokio::test]
+async fn the_result_reaches_the_client_by_email_in_english_and_the_case_closes() {
+    let smtp = SmtpServer::start().await;
+    let desk = Desk::new(smtp.config()).await;
+    let client = ClientDetails {
+        told_result: Some(("email", ADDRESS)),
+        ..CLIENT
+    };
+    let id = desk
+        .app
+        .desk_case(
+            desk.centre,
+            desk.anna_id,
+            &client,
+            Goes::To(Step::PlannedTime),
+        )
+        .await;
+    let path = format!("/cases/{id}/steps/result");
+    let version = desk.version(id).await;
+    let mut form = vec![
+        ("version", version.as_str()),
+        ("outcome", "granted"),
+        ("send", "on"),
+        ("message_lang", "en"),
+    ];
+    let preview = desk.anna.post(&path, &form).await;
+    let confirm = hidden(&preview.body, "confirm");
+    form.push(("confirm", &confirm));
+    let sent = desk.anna.post(&path, &form).await;
+    assert_eq!(
+        sent.location(),
+        Some(format!("/cases/{id}?notice=message-queued").as_str())
+    );
+    let status: String = sqlx::query_scalar("SELECT status::text FROM cases WHERE id = $1")
+        .bind(id.0)
+        .fetch_one(&desk.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        status, "closed",
+        "a message on its way never holds the case open"
+    );
+    desk.worker().deliver_due(None).await;
+    let received = smtp.received().await;
+    assert_eq!(received.len(), 1);
+    assert_eq!(received[0].subject, "Result of your e-service");
+    assert!(
+        received[0].body.contains(&format!("(case {id}): granted.")),
+        "{}",
+        received[0].body
+    );
+    chain_verifies(&desk.app.pool, id).await;
 }
 
 #[tokio::test]

@@ -288,41 +288,19 @@ pub async fn record_step(
     }
     let context = context(&state, step, &case).await?;
     let now = state.clock.now();
-    let checked = validate(step, &posted, &context, &case, &rows, now);
-    let input = match checked {
-        Ok(input) => input,
-        Err(errors) => {
-            log_view(&state, &user, &case, &page_name).await?;
-            let form = render(
-                page,
-                &case,
-                &rows,
-                step,
-                &posted,
-                &errors,
-                &context,
-                (Banner::None, None),
-            );
-            return Ok(form);
+    // A message the product sends is shown first, and sent only when the desk confirms that
+    // very text (a template edited in between shows the new text again).
+    let prepared = match validate(step, &posted, &context, &case, &rows, now) {
+        Ok(input) => {
+            let composed = outgoing(&state, &case, &input, &posted, &context).await?;
+            confirmed(composed, &posted, page.t).map(|message| (input, message))
         }
+        Err(errors) => Err((errors, None)),
     };
-    // Sent by the product: the exact message is shown first, and sent only when the desk
-    // confirms that very text (a template edited in between shows the new text again).
-    let outgoing = match outgoing(&state, &case, &input, &posted, &context).await? {
-        Composed::NotSending => None,
-        Composed::Sending(message) if posted.get("confirm") == message.fingerprint() => {
-            Some(message)
-        }
-        composed => {
+    let (input, outgoing) = match prepared {
+        Ok(prepared) => prepared,
+        Err((errors, preview)) => {
             log_view(&state, &user, &case, &page_name).await?;
-            let mut errors = FieldErrors::default();
-            let preview = match composed {
-                Composed::Sending(message) => Some(Preview::new(page.t, &message)),
-                _ => {
-                    errors.push("send", FieldError::NoMessageText);
-                    None
-                }
-            };
             let form = render(
                 page,
                 &case,
@@ -331,7 +309,7 @@ pub async fn record_step(
                 &posted,
                 &errors,
                 &context,
-                (Banner::None, preview),
+                (Banner::None, preview.map(|preview| *preview)),
             );
             return Ok(form);
         }
@@ -503,6 +481,30 @@ enum Composed {
     Sending(Outgoing),
     /// No template for the e-service and language.
     NoText,
+}
+
+/// The message to send with the duty, if any, once the desk has seen it: else the form again,
+/// with the message to confirm, or with why there is none.
+fn confirmed(
+    composed: Composed,
+    posted: &Posted,
+    t: &Texts,
+) -> Result<Option<Outgoing>, (FieldErrors, Option<Box<Preview>>)> {
+    match composed {
+        Composed::NotSending => Ok(None),
+        Composed::Sending(message) if posted.get("confirm") == message.fingerprint() => {
+            Ok(Some(message))
+        }
+        Composed::Sending(message) => Err((
+            FieldErrors::default(),
+            Some(Box::new(Preview::new(t, &message))),
+        )),
+        Composed::NoText => {
+            let mut errors = FieldErrors::default();
+            errors.push("send", FieldError::NoMessageText);
+            Err((errors, None))
+        }
+    }
 }
 
 async fn outgoing(
