@@ -188,7 +188,8 @@ pub(crate) async fn queue(
         Action::MessageQueued,
         details,
     );
-    audit::record(tx, at, event).await?;
+    // The event commits to what was queued: the address, subject and text with the case's salt.
+    audit::record_committing(tx, at, event, &[audit::Part::Message(id)]).await?;
     Ok(id)
 }
 

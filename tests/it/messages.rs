@@ -686,6 +686,40 @@ async fn two_instances_deliver_each_message_once() {
 }
 
 #[tokio::test]
+async fn what_the_client_was_told_is_committed_in_the_case_chain_and_a_changed_text_is_found() {
+    let smtp = SmtpServer::start().await;
+    let desk = Desk::new(smtp.config()).await;
+    let id = desk.case_awaiting_planned_time(("email", ADDRESS)).await;
+    desk.send_planned_time(id, "lv").await;
+    desk.worker().deliver_due(None).await;
+    chain_verifies(&desk.app.pool, id).await;
+    // Someone with the owner's rights rewrites what the client was told, behind the product.
+    crate::evidence::tamper(
+        &desk.app.pool,
+        &[&format!(
+            "UPDATE client_messages SET body = 'Jūsu pieteikums ir noraidīts.' WHERE case_id = {id}"
+        )],
+    )
+    .await;
+    let check = pilnvara::audit::verify::verify_chain(&desk.app.pool, &format!("case:{id}"), None)
+        .await
+        .unwrap();
+    let failure = check.data.failure.expect("verify finds the changed text");
+    assert_eq!(failure.table, Some("client_messages"));
+    assert!(failure.part.starts_with("message:"), "{failure}");
+    assert!(
+        matches!(
+            failure.problem,
+            pilnvara::audit::commitment::DataProblem::Changed {
+                component: pilnvara::audit::commitment::Component::Personal,
+                ..
+            }
+        ),
+        "{failure}"
+    );
+}
+
+#[tokio::test]
 async fn retention_empties_the_outbox_rows_and_the_chain_still_verifies() {
     let smtp = SmtpServer::start().await;
     let desk = Desk::new(smtp.config()).await;
