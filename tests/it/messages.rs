@@ -1044,3 +1044,45 @@ async fn a_text_with_an_unknown_placeholder_is_refused_when_saved_and_a_sent_ver
     .await;
     assert_eq!(saved_events, 1);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Accessibility
+
+#[tokio::test]
+async fn the_message_pages_pass_axe() {
+    use crate::browser::{Browser, Outcome};
+    use crate::e2e::desk::{SUBMIT, check, in_five_days};
+
+    let provider = Provider::default();
+    let address = provider.start().await;
+    let desk = Desk::new(sms_config(address)).await;
+    // The provider refuses this number: the message fails at its first attempt.
+    let id = desk
+        .case_awaiting_planned_time(("phone", "+37129999999"))
+        .await;
+    let Some(browser) = Browser::open(&desk.app, "message_pages").await else {
+        return;
+    };
+    let desk = &desk;
+    browser
+        .run(async |b: &Browser| -> Outcome {
+            b.sign_in("anna", crate::harness::TEST_PASSWORD).await?;
+            b.check(&format!("/cases/{id}/steps/planned-time")).await?;
+            b.set_date("#planned_on", &in_five_days(&desk.app)).await?;
+            check(b, "#send").await?;
+            b.submit(SUBMIT).await?;
+            b.find("#message-preview").await?;
+            b.find("#sms-segments").await?;
+            b.assert_accessible("the message before it is sent").await?;
+            b.submit(SUBMIT).await?;
+            desk.worker().deliver_due(None).await;
+            b.check(&format!("/cases/{id}")).await?;
+            crate::ensure!(
+                b.main_text().await?.contains("piezvaniet klientam"),
+                "the case says to phone the client"
+            );
+            b.check("/cases").await?;
+            Ok(())
+        })
+        .await;
+}
