@@ -94,6 +94,8 @@ CREATE TABLE client_messages (
 );
 CREATE INDEX client_messages_due_idx ON client_messages (next_attempt_at) WHERE status = 'queued';
 CREATE INDEX client_messages_sending_idx ON client_messages (claimed_at) WHERE status = 'sending';
+-- The figures: messages by the month they were queued.
+CREATE INDEX client_messages_queued_idx ON client_messages (queued_at);
 CREATE INDEX client_messages_provider_idx ON client_messages (provider_id) WHERE provider_id IS NOT NULL;
 -- The desk's "could not inform the client" list.
 CREATE INDEX client_messages_untold_idx ON client_messages (case_id)

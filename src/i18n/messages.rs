@@ -102,6 +102,11 @@ catalogue! {
             en: "No case has passed its planned time without a result.",
         }
         col_planned_on { lv: "Plānots līdz", en: "Planned by" }
+        figures_heading { lv: "Ziņas klientiem", en: "Messages to clients" }
+        figures_sent { lv: "nosūtītas", en: "sent" }
+        figures_failed { lv: "neizdevās", en: "failed" }
+        figures_untold { lv: "vēl jāpiezvana", en: "still to phone" }
+        figures_none { lv: "Šajā periodā ziņu nav.", en: "No messages in this period." }
         templates_title { lv: "Ziņu teksti", en: "Message texts" }
         templates_intro {
             lv: "Teksti ziņām klientam par plānoto laiku (22.¹6) un rezultātu (22.¹7). Saglabājot rodas jauna versija; nosūtīta versija netiek mainīta. Atļautās vietas: {eservice}, {planned_on}, {result}, {case}, {centre}, {centre_phone}, {centre_email}.",

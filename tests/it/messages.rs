@@ -524,6 +524,17 @@ async fn a_relay_that_is_down_is_tried_again_then_the_message_fails_and_the_desk
             .contains("Klientu neizdevās informēt: piezvaniet klientam")
     );
     assert!(page.body.contains("nebija sasniedzams"), "{}", page.body);
+    // The supervisor's figures count it as failed and still to phone.
+    desk.app
+        .user("zane", Role::Supervisor, "RIX", &["RIX"])
+        .await;
+    let figures = desk.app.signed_in("zane").await.get("/figures").await;
+    let table = figures
+        .body
+        .split("id=\"messages-per-centre\"")
+        .nth(1)
+        .expect("the messages' figures");
+    assert!(table.contains("<td>0</td><td>1</td><td>1</td>"), "{table}");
     let message: i64 = sqlx::query_scalar("SELECT id FROM client_messages WHERE case_id = $1")
         .bind(id.0)
         .fetch_one(&desk.app.pool)
