@@ -158,6 +158,10 @@ $$;
 CREATE TRIGGER client_messages_queued AFTER INSERT ON client_messages
     FOR EACH ROW EXECUTE FUNCTION client_messages_notify();
 
+-- The daily reminder e-mail to each centre (case numbers and counts only), run once a day
+-- across instances like the other periodic jobs (migration 0049).
+INSERT INTO jobs (name) VALUES ('reminder-digest');
+
 CREATE OR REPLACE FUNCTION pilnvara_grant_to(app_role text) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN

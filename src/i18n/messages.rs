@@ -107,6 +107,16 @@ catalogue! {
         figures_failed { lv: "neizdevās", en: "failed" }
         figures_untold { lv: "vēl jāpiezvana", en: "still to phone" }
         figures_none { lv: "Šajā periodā ziņu nav.", en: "No messages in this period." }
+        digest_subject { lv: "Pilnvara: atgādinājums centram", en: "Pilnvara: reminder for the centre" }
+        digest_planned {
+            lv: "Plānotais laiks pagājis, rezultāts nav ierakstīts: {n}",
+            en: "Planned time passed, no result recorded: {n}",
+        }
+        digest_untold {
+            lv: "Klientu neizdevās informēt, jāpiezvana: {n}",
+            en: "Could not inform the client, phone them: {n}",
+        }
+        digest_cases { lv: "Gadījumi:", en: "Cases:" }
         templates_title { lv: "Ziņu teksti", en: "Message texts" }
         templates_intro {
             lv: "Teksti ziņām klientam par plānoto laiku (22.¹6) un rezultātu (22.¹7). Saglabājot rodas jauna versija; nosūtīta versija netiek mainīta. Atļautās vietas: {eservice}, {planned_on}, {result}, {case}, {centre}, {centre_phone}, {centre_email}.",

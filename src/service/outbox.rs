@@ -436,11 +436,17 @@ impl Worker {
                 None
             }
         };
+        // The daily digest is claimed (like the periodic jobs) at most once a minute.
+        let mut digest_looked: Option<std::time::Instant> = None;
         loop {
             if *stopping.borrow() {
                 return;
             }
             self.deliver_due(Some(&stopping)).await;
+            if digest_looked.is_none_or(|at| at.elapsed() >= crate::service::jobs::TICK) {
+                self.digest_if_due().await;
+                digest_looked = Some(std::time::Instant::now());
+            }
             let woken = async {
                 match listener.as_mut() {
                     Some(listener) => {
@@ -562,6 +568,95 @@ impl Worker {
         Ok(())
     }
 
+    /// Once a day across instances (the `reminder-digest` job): to each centre with an e-mail
+    /// address, the numbers of its cases whose planned time passed with no result, and of those
+    /// whose client could not be informed; nothing about the clients. How many e-mails went.
+    pub async fn digest_if_due(&self) -> usize {
+        use crate::service::jobs::{self, Job};
+        let Some(relay) = &self.relays.email else {
+            return 0;
+        };
+        let now = self.clock.now();
+        match jobs::claim(&self.pool, Job::ReminderDigest, now).await {
+            Ok(true) => {}
+            Ok(false) => return 0,
+            Err(error) => {
+                tracing::error!(%error, "outbox: claiming the reminder digest failed");
+                return 0;
+            }
+        }
+        let (sent, outcome) = match self.send_digests(relay).await {
+            Ok(sent) => (sent, "ok"),
+            Err(error) => {
+                tracing::error!(%error, "outbox: the reminder digest failed");
+                (0, "failed")
+            }
+        };
+        tracing::info!(sent, "outbox: reminder digests sent");
+        let finished = jobs::finish(&self.pool, Job::ReminderDigest, self.clock.now(), outcome);
+        if let Err(error) = finished.await {
+            tracing::error!(%error, "outbox: recording the digest's end failed");
+        }
+        sent
+    }
+
+    async fn send_digests(&self, relay: &EmailRelay) -> Result<usize, sqlx::Error> {
+        const LISTED: i64 = 200;
+        let now = self.clock.now();
+        let today = crate::domain::today_in_riga(now);
+        let mut sent = 0;
+        for (centre_id, name, address) in store::centres_with_email(&self.pool).await? {
+            let centres = [centre_id];
+            let planned: Vec<CaseId> =
+                store::planned_time_passed(&self.pool, &centres, today, LISTED)
+                    .await?
+                    .into_iter()
+                    .map(|(id, _)| id)
+                    .collect();
+            let mut untold: Vec<CaseId> = store::untold_in(&self.pool, &centres, LISTED)
+                .await?
+                .into_iter()
+                .map(|(id, _, _)| id)
+                .collect();
+            untold.sort_unstable();
+            untold.dedup();
+            if planned.is_empty() && untold.is_empty() {
+                continue;
+            }
+            let body = digest_text(&name, today, &planned, &untold);
+            let subject = format!(
+                "{} / {}",
+                crate::i18n::Lang::Lv.texts().messages.digest_subject,
+                crate::i18n::Lang::En.texts().messages.digest_subject
+            );
+            let Ok(to) = address.parse::<Mailbox>() else {
+                tracing::warn!(
+                    centre_id = centre_id.0,
+                    "outbox: a centre's e-mail address is not usable"
+                );
+                continue;
+            };
+            let email = lettre::Message::builder()
+                .from(relay.from.clone())
+                .to(to)
+                .subject(subject)
+                .header(ContentType::TEXT_PLAIN)
+                .body(body);
+            match email {
+                Ok(email) => match relay.transport.send(email).await {
+                    Ok(_) => sent += 1,
+                    Err(error) => tracing::warn!(
+                        centre_id = centre_id.0,
+                        transient = error.is_transient(),
+                        "outbox: a centre's reminder digest was not taken by the relay"
+                    ),
+                },
+                Err(_) => continue,
+            }
+        }
+        Ok(sent)
+    }
+
     /// Messages whose worker stopped while sending: failed with `outcome-unknown`, not sent
     /// again (they may have left).
     async fn give_up_abandoned(&self) -> Result<(), sqlx::Error> {
@@ -584,6 +679,36 @@ impl Worker {
         }
         Ok(())
     }
+}
+
+/// The digest of one centre, in Latvian then English: case numbers and counts only.
+fn digest_text(
+    centre: &str,
+    today: chrono::NaiveDate,
+    planned: &[CaseId],
+    untold: &[CaseId],
+) -> String {
+    let numbers = |cases: &[CaseId]| {
+        cases
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut text = String::new();
+    for lang in crate::i18n::Lang::ALL {
+        let m = lang.texts().messages;
+        text.push_str(&format!("{centre}, {}\n\n", today.format("%d.%m.%Y")));
+        for (line, cases) in [(m.digest_planned, planned), (m.digest_untold, untold)] {
+            if cases.is_empty() {
+                continue;
+            }
+            text.push_str(&line.replace("{n}", &cases.len().to_string()));
+            text.push_str(&format!("\n{} {}\n\n", m.digest_cases, numbers(cases)));
+        }
+        text.push('\n');
+    }
+    text
 }
 
 /// Marks message `(id, case, centre)` failed if it is in one of `from`, with its event.

@@ -462,3 +462,19 @@ pub async fn figures(
     .fetch_all(pool)
     .await
 }
+
+/// The centres with an e-mail address in their contact details: (id, name, address).
+pub async fn centres_with_email(
+    pool: &PgPool,
+) -> Result<Vec<(CentreId, String, String)>, sqlx::Error> {
+    let rows = sqlx::query!(
+        r#"SELECT id AS "id: CentreId", name, contact->>'email' AS "email!"
+           FROM centres WHERE active AND coalesce(contact->>'email', '') <> '' ORDER BY id"#
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| (row.id, row.name, row.email))
+        .collect())
+}

@@ -435,6 +435,20 @@ async fn the_result_reaches_the_client_by_email_in_english_and_the_case_closes()
         received[0].body
     );
     chain_verifies(&desk.app.pool, id).await;
+    // The case's evidence bundle carries the message and checks offline.
+    desk.app
+        .user("zane", Role::Supervisor, "RIX", &["RIX"])
+        .await;
+    let zane = desk.app.signed_in("zane").await;
+    let bundle = zane.get(&format!("/review/{id}/evidence.json")).await;
+    assert_eq!(bundle.status, StatusCode::OK, "{}", bundle.body);
+    assert!(
+        bundle.body.contains("message:"),
+        "the bundle holds the message"
+    );
+    let key = desk.app.keys.anchor_public_key();
+    let check = pilnvara::audit::bundle::verify(&bundle.body, &key).unwrap();
+    assert!(check.parts > 0, "{check:?}");
 }
 
 #[tokio::test]
@@ -1096,4 +1110,81 @@ async fn the_message_pages_pass_axe() {
             Ok(())
         })
         .await;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The centre's reminders
+
+#[tokio::test]
+async fn the_centre_gets_a_daily_reminder_with_case_numbers_and_no_client_data() {
+    let smtp = SmtpServer::start().await;
+    let desk = Desk::new(smtp.config()).await;
+    sqlx::query(
+        "UPDATE centres SET contact = '{\"email\": \"rix@example.lv\"}' WHERE code = 'RIX'",
+    )
+    .execute(&desk.app.pool)
+    .await
+    .unwrap();
+    // Told the planned date (a month on) in person; the result, which the client asked for, is
+    // still to come.
+    let client = ClientDetails {
+        told_result: Some(("phone", PHONE)),
+        ..CLIENT
+    };
+    let late = desk
+        .app
+        .desk_case(
+            desk.centre,
+            desk.anna_id,
+            &client,
+            Goes::To(Step::PlannedTime),
+        )
+        .await;
+    let on_time = desk
+        .app
+        .desk_case(
+            desk.centre,
+            desk.anna_id,
+            &client,
+            Goes::To(Step::Submission),
+        )
+        .await;
+    let worker = desk.worker();
+    assert_eq!(worker.digest_if_due().await, 0, "nothing is late yet");
+    desk.app.clock.advance(TimeDelta::days(40));
+    assert_eq!(worker.digest_if_due().await, 1);
+    assert_eq!(worker.digest_if_due().await, 0, "once a day");
+    let anna = desk.app.signed_in("anna").await;
+    let list = anna.get("/cases").await;
+    let reminders = list.body.split("id=\"reminders\"").nth(1).unwrap();
+    assert!(
+        reminders.contains(&format!("/cases/{late}\"")),
+        "{reminders}"
+    );
+    assert!(!reminders.contains(&format!("/cases/{on_time}\"")));
+
+    let received = smtp.received().await;
+    assert_eq!(received.len(), 1);
+    let digest = &received[0];
+    assert!(digest.to.contains("rix@example.lv"));
+    assert!(
+        digest
+            .body
+            .contains("Plānotais laiks pagājis, rezultāts nav ierakstīts: 1"),
+        "{}",
+        digest.body
+    );
+    assert!(
+        digest.body.contains(&format!("Cases: {late}\n")),
+        "{}",
+        digest.body
+    );
+    for personal in [
+        CLIENT.personal_code,
+        CLIENT.given_names,
+        CLIENT.surnames,
+        CLIENT.portal_reference,
+    ] {
+        assert!(!digest.body.contains(personal));
+    }
 }
