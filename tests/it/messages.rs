@@ -182,14 +182,17 @@ impl Desk {
 
     /// A case at 22.¹6 whose client gave `contact` (`(channel, address)`) at 22.¹3.
     async fn case_awaiting_planned_time(&self, contact: (&str, &str)) -> CaseId {
-        let (centre, anna) = (self.centre, self.anna_id);
+        self.case(contact, Goes::To(Step::Submission)).await
+    }
+
+    /// A case that Anna carries as far as `goes`, whose client gave `contact` at 22.¹3.
+    async fn case(&self, contact: (&str, &str), goes: Goes) -> CaseId {
         let client = ClientDetails {
             told_result: Some(contact),
             ..CLIENT
         };
-        self.app
-            .desk_case(centre, anna, &client, Goes::To(Step::Submission))
-            .await
+        let (centre, anna) = (self.centre, self.anna_id);
+        self.app.desk_case(centre, anna, &client, goes).await
     }
 
     async fn version(&self, id: CaseId) -> String {
@@ -387,18 +390,8 @@ async fn the_planned_time_reaches_the_client_by_email_as_the_desk_saw_it_in_latv
 async fn the_result_reaches_the_client_by_email_in_english_and_the_case_closes() {
     let smtp = SmtpServer::start().await;
     let desk = Desk::new(smtp.config()).await;
-    let client = ClientDetails {
-        told_result: Some(("email", ADDRESS)),
-        ..CLIENT
-    };
     let id = desk
-        .app
-        .desk_case(
-            desk.centre,
-            desk.anna_id,
-            &client,
-            Goes::To(Step::PlannedTime),
-        )
+        .case(("email", ADDRESS), Goes::To(Step::PlannedTime))
         .await;
     let path = format!("/cases/{id}/steps/result");
     let version = desk.version(id).await;
@@ -1127,28 +1120,10 @@ async fn the_centre_gets_a_daily_reminder_with_case_numbers_and_no_client_data()
     .unwrap();
     // Told the planned date (a month on) in person; the result, which the client asked for, is
     // still to come.
-    let client = ClientDetails {
-        told_result: Some(("phone", PHONE)),
-        ..CLIENT
-    };
     let late = desk
-        .app
-        .desk_case(
-            desk.centre,
-            desk.anna_id,
-            &client,
-            Goes::To(Step::PlannedTime),
-        )
+        .case(("phone", PHONE), Goes::To(Step::PlannedTime))
         .await;
-    let on_time = desk
-        .app
-        .desk_case(
-            desk.centre,
-            desk.anna_id,
-            &client,
-            Goes::To(Step::Submission),
-        )
-        .await;
+    let on_time = desk.case_awaiting_planned_time(("phone", PHONE)).await;
     let worker = desk.worker();
     assert_eq!(worker.digest_if_due().await, 0, "nothing is late yet");
     desk.app.clock.advance(TimeDelta::days(40));
