@@ -17,9 +17,12 @@ BEGIN
     -- The rows the application maintains (not evidence): accounts, catalogue, counters, heads.
     EXECUTE format('GRANT UPDATE, DELETE ON centres, staff, supervised_centres, sign_in_throttle,
         sign_in_address_limits, eservices, eid_means, data_notices, audit_chain_heads,
-        authorisation_number_counters, review_samples, review_sample_cases TO %I', app_role);
+        authorisation_number_counters, review_samples, review_sample_cases, message_templates
+        TO %I', app_role);
     -- Cases move through their states; their recorded fields are guarded by the trigger above.
     EXECUTE format('GRANT UPDATE ON cases TO %I', app_role);
+    -- Messages move through their statuses, guarded by client_messages_guard (migration 0060).
+    EXECUTE format('GRANT UPDATE ON client_messages TO %I', app_role);
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA tower_sessions TO %I',
         app_role);
     EXECUTE format('GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO %I', app_role);
@@ -31,7 +34,7 @@ BEGIN
         audit_log_hashes, audit_checkpoints, audit_checkpoint_cosignatures, case_steps,
         authorisation_documents, authorisation_prints, case_reviews, case_salts FROM %I',
         app_role);
-    EXECUTE format('REVOKE DELETE, TRUNCATE ON cases FROM %I', app_role);
+    EXECUTE format('REVOKE DELETE, TRUNCATE ON cases, client_messages FROM %I', app_role);
     -- The figures are the trigger's to keep (migration 0048): read-only to the application.
     EXECUTE format('REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON figures_months, figures_stops,
         figures_awaiting FROM %I', app_role);

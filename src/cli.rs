@@ -812,6 +812,18 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
         config.data_dir.clone(),
         stopping,
     ));
+    // The outbox's worker: delivers the messages to clients (22.¹6, 22.¹7) while the server
+    // runs; stopped with the periodic jobs, after the message in hand.
+    let relays = Arc::new(crate::service::outbox::Relays::new(&config.messaging)?);
+    let outbox = tokio::spawn(
+        crate::service::outbox::Worker::new(
+            database.pool.clone(),
+            clock.clone(),
+            relays,
+            crate::service::outbox::POLL,
+        )
+        .run(stop_jobs.subscribe()),
+    );
     let replica = match &config.database_replica_url {
         Some(url) => {
             Some(db::connect_lazy(url.expose()).context("DATABASE_REPLICA_URL: not a usable URL")?)
@@ -834,13 +846,14 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
     // A job under way finishes (its transaction and its recorded outcome) before the pool
     // closes; one that takes longer than that is cancelled, and its transaction rolled back.
     let _ = stop_jobs.send(true);
-    let mut periodic = periodic;
-    if tokio::time::timeout(JOB_STOP_WAIT, &mut periodic)
-        .await
-        .is_err()
-    {
-        periodic.abort();
-        let _ = periodic.await;
+    for mut task in [periodic, outbox] {
+        if tokio::time::timeout(JOB_STOP_WAIT, &mut task)
+            .await
+            .is_err()
+        {
+            task.abort();
+            let _ = task.await;
+        }
     }
     if let Some(metrics) = metrics {
         metrics.abort();

@@ -3,6 +3,10 @@
 //! An invalid value stops start-up with a message that names the variable. Nothing here opens
 //! connections; the only files read are an OpenID client's secret (`…_CLIENT_SECRET_FILE`).
 
+mod messaging;
+
+pub use messaging::{Messaging, SmsSettings, SmtpSecurity, SmtpSettings};
+
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -150,6 +154,8 @@ pub struct Config {
     pub sign_in_provider: Option<OidcProvider>,
     /// `PILNVARA_PASSWORD_SIGN_IN`: whether staff may sign in with a password.
     pub password_sign_in: bool,
+    /// `PILNVARA_SMTP_*` and `PILNVARA_SMS_*`: the relays that tell the client (22.¹6, 22.¹7).
+    pub messaging: Messaging,
 }
 
 impl Config {
@@ -251,7 +257,9 @@ impl Config {
                 problem: "expected true or false",
             })?,
         };
+        let messaging = Messaging::from_lookup(&lookup)?;
         Ok(Self {
+            messaging,
             bind,
             database_url,
             database_replica_url,

@@ -45,6 +45,11 @@ struct ReportLabels {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
+struct MessageLabels {
+    channel: &'static str,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct PoolLabels {
     state: &'static str,
 }
@@ -64,6 +69,7 @@ struct Metrics {
     sign_in_failures: Counter,
     reports: Family<ReportLabels, Counter>,
     pool: Family<PoolLabels, Gauge>,
+    messages: Family<MessageLabels, Counter>,
 }
 
 static METRICS: LazyLock<Mutex<Metrics>> = LazyLock::new(|| {
@@ -116,7 +122,14 @@ static METRICS: LazyLock<Mutex<Metrics>> = LazyLock::new(|| {
         "The database pool's connections, in use and idle (read at each scrape)",
         pool.clone(),
     );
+    let messages = Family::<MessageLabels, Counter>::default();
+    registry.register(
+        "message_attempts",
+        "Attempts to hand a message to the client's relay (e-mail) or SMS provider, by channel",
+        messages.clone(),
+    );
     Mutex::new(Metrics {
+        messages,
         registry,
         requests,
         latency,
@@ -188,6 +201,11 @@ pub fn job_ran(job: &str, ok: bool, took: Duration) {
             .get_or_create(&labels)
             .observe(took.as_secs_f64());
     });
+}
+
+/// The outbox worker tried to hand a message over.
+pub fn message_attempted(channel: &'static str) {
+    with(|m| m.messages.get_or_create(&MessageLabels { channel }).inc());
 }
 
 pub fn checkpoint_written() {

@@ -43,6 +43,16 @@ actions! {
     PersonalDataErased = "personal-data-erased",
     SubjectAccessDisclosed = "subject-access-disclosed",
     EvidenceCheckFailed = "evidence-check-failed",
+    /// A message to the client put in the outbox at 22.¹6 or 22.¹7 (ids and codes only).
+    MessageQueued = "message-queued",
+    /// The relay or SMS provider accepted the message: the client counts as informed.
+    MessageSent = "message-sent",
+    /// A delivery report said the message reached the client.
+    MessageDelivered = "message-delivered",
+    /// The message could not be sent or delivered (with the reason's code).
+    MessageFailed = "message-failed",
+    /// After a failed message, the employee told the client another way.
+    ClientToldInstead = "client-told-instead",
     // Views of personal data (the centre's access chain).
     PersonalDataViewed = "personal-data-viewed",
     // Staff and their sessions (the centre's chain; the system's for an unknown account).
@@ -74,6 +84,8 @@ actions! {
     EidMeansChanged = "eid-means-changed",
     NoticeVersionAdded = "notice-version-added",
     NoticeVersionChanged = "notice-version-changed",
+    /// A new version of a message text to the client (22.¹6, 22.¹7).
+    MessageTemplateSaved = "message-template-saved",
     // The trail itself.
     /// A head a crash left behind, moved on to its last event.
     ChainHeadMended = "chain-head-mended",

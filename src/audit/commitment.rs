@@ -57,6 +57,10 @@ pub enum Part {
     Print(i64),
     /// A supervisor's review, by its row id.
     Review(i64),
+    /// A message to the client (22.¹6, 22.¹7) as it was queued, by its outbox row id: what it
+    /// is (public) and the address, subject and text (personal). Its status is not committed
+    /// here; each change of it is an event of its own.
+    Message(i64),
 }
 
 impl Part {
@@ -70,6 +74,7 @@ impl Part {
             Some(("step", slug)) => Self::Step(slug.to_owned()),
             Some(("print", id)) => Self::Print(id.parse().ok()?),
             Some(("review", id)) => Self::Review(id.parse().ok()?),
+            Some(("message", id)) => Self::Message(id.parse().ok()?),
             Some(_) => return None,
             None => match name {
                 "case" => Self::Case,
@@ -93,6 +98,7 @@ impl Part {
             Self::Document => "authorisation_documents",
             Self::Print(_) => "authorisation_prints",
             Self::Review(_) => "case_reviews",
+            Self::Message(_) => "client_messages",
             _ => "cases",
         }
     }
@@ -112,6 +118,7 @@ impl Part {
             Self::Document => "document".into(),
             Self::Print(id) => format!("print:{id}"),
             Self::Review(id) => format!("review:{id}"),
+            Self::Message(id) => format!("message:{id}"),
         }
     }
 }
@@ -256,6 +263,7 @@ struct Tables {
     documents: bool,
     prints: bool,
     reviews: bool,
+    messages: bool,
 }
 
 impl Tables {
@@ -264,6 +272,7 @@ impl Tables {
         documents: true,
         prints: true,
         reviews: true,
+        messages: true,
     };
 
     /// Only the tables that hold `parts` (the case row is always read).
@@ -274,6 +283,7 @@ impl Tables {
             documents: any(|part| *part == Part::Document),
             prints: any(|part| matches!(part, Part::Print(_))),
             reviews: any(|part| matches!(part, Part::Review(_))),
+            messages: any(|part| matches!(part, Part::Message(_))),
         }
     }
 }
@@ -484,6 +494,35 @@ async fn load_from(
                         "verdict": r.verdict, "reviewed_at": micros(Some(r.reviewed_at)),
                     }),
                     personal: personal(json!({ "remark": r.remark })),
+                },
+            );
+        }
+    }
+    if tables.messages {
+        let messages = sqlx::query!(
+            r#"SELECT id, case_id, step, channel, template_id, lang, address, subject, body,
+                  queued_at AS "queued_at: DateTime<Utc>", queued_by
+           FROM client_messages WHERE case_id = ANY($1) ORDER BY case_id, id"#,
+            case_ids,
+        )
+        .fetch_all(&mut *connection)
+        .await?;
+        for m in messages {
+            push(
+                &mut records,
+                m.case_id,
+                Stored {
+                    part: Part::Message(m.id),
+                    table: "client_messages",
+                    row: m.id,
+                    public: json!({
+                        "step": m.step, "channel": m.channel, "template_id": m.template_id,
+                        "lang": m.lang, "queued_at": micros(Some(m.queued_at)),
+                        "queued_by": m.queued_by,
+                    }),
+                    personal: personal(json!({
+                        "address": m.address, "subject": m.subject, "body": m.body,
+                    })),
                 },
             );
         }

@@ -8,6 +8,7 @@ pub mod catalogue;
 pub mod figures;
 pub mod identity_document;
 pub mod ids;
+pub mod messages;
 pub mod personal_code;
 pub mod printed;
 pub mod retention;

@@ -51,9 +51,12 @@ pub const KEPT: &[(&str, &[&[&str]])] = &[
     ("submission", &[&["submitted_at"]]),
     (
         "planned-time",
-        &[&["planned_on"], &["told_via"], &["told_at"]],
+        &[&["planned_on"], &["told_via"], &["told_at"], &["sent_by"]],
     ),
-    ("result", &[&["outcome"], &["told_via"], &["told_at"]]),
+    (
+        "result",
+        &[&["outcome"], &["told_via"], &["told_at"], &["sent_by"]],
+    ),
 ];
 
 /// `data` of step `step` with only the kept keys: everything else is dropped.

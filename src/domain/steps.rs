@@ -13,6 +13,7 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
 use serde::{Deserialize, Serialize};
 
 use super::identity_document::{DocumentError, DocumentType, IdentityDocument};
+use super::messages::MessageChannel;
 use super::personal_code::{PersonalCode, PersonalCodeError};
 use super::retention;
 use super::workflow::StopReason;
@@ -92,6 +93,12 @@ pub enum FieldError {
     /// The submission before the employee signed in to the portal (22.¹2).
     #[error("before the employee signed in with the eID means")]
     BeforeEidSignIn,
+    /// No message text (template) for the e-service and language chosen.
+    #[error("no message text")]
+    NoMessageText,
+    /// A message template holds a placeholder the product does not know.
+    #[error("unknown placeholder")]
+    UnknownPlaceholder,
 }
 
 impl FieldError {
@@ -119,6 +126,8 @@ impl FieldError {
             Self::NoticeChanged => "notice-changed",
             Self::BeforeCaseOpened => "before-case-opened",
             Self::BeforeEidSignIn => "before-eid-sign-in",
+            Self::NoMessageText => "no-message-text",
+            Self::UnknownPlaceholder => "unknown-placeholder",
         }
     }
 }
@@ -150,7 +159,11 @@ impl FieldErrors {
     }
 
     /// Keeps the value of a field that checked out; records the error of one that did not.
-    fn take<T>(&mut self, field: &'static str, checked: Result<T, FieldError>) -> Option<T> {
+    pub(crate) fn take<T>(
+        &mut self,
+        field: &'static str,
+        checked: Result<T, FieldError>,
+    ) -> Option<T> {
         checked.map_err(|error| self.push(field, error)).ok()
     }
 
@@ -160,7 +173,7 @@ impl FieldErrors {
         }
     }
 
-    fn into_result<T>(self, input: Option<T>) -> Result<T, FieldErrors> {
+    pub(crate) fn into_result<T>(self, input: Option<T>) -> Result<T, FieldErrors> {
         match input {
             Some(input) if self.is_empty() => Ok(input),
             _ => Err(self),
@@ -849,6 +862,45 @@ impl SubmissionForm {
 }
 
 // ---------------------------------------------------------------------------------------------
+// How the client is told (22.¹6 and 22.¹7)
+
+/// How the client was, or is to be, told: by the employee (a channel and a time), or by a
+/// message the product sends now, which needs no channel or time typed (the channel is the
+/// client's contact, the time is now).
+struct Telling<'a> {
+    told_via: &'a str,
+    told_at: &'a str,
+    send: &'a str,
+}
+
+impl Telling<'_> {
+    fn check(
+        &self,
+        errors: &mut FieldErrors,
+        offered: Option<MessageChannel>,
+        now_riga: NaiveDateTime,
+        opened_riga: NaiveDateTime,
+    ) -> Option<(ContactChannel, NaiveDateTime, Option<MessageChannel>)> {
+        if !self.send.is_empty() {
+            let channel = errors.take(
+                "send",
+                MessageChannel::from_code(self.send)
+                    .filter(|channel| Some(*channel) == offered)
+                    .ok_or(FieldError::NotInList),
+            )?;
+            let via = match channel {
+                MessageChannel::Email => ContactChannel::Email,
+                MessageChannel::Sms => ContactChannel::Phone,
+            };
+            return Some((via, to_the_minute(now_riga), Some(channel)));
+        }
+        let told_via = errors.take("told_via", choice(self.told_via, ContactChannel::from_code));
+        let told_at = errors.take("told_at", in_case(self.told_at, now_riga, opened_riga));
+        Some((told_via?, told_at?, None))
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
 // 22.¹6 planned time
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -858,6 +910,8 @@ pub struct PlannedTimeForm {
     pub told_via: String,
     /// HTML `datetime-local`; empty means now.
     pub told_at: String,
+    /// A `MessageChannel` code: the product sends the message now (see [`Telling`]).
+    pub send: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -865,30 +919,40 @@ pub struct PlannedTimeInput {
     pub planned_on: NaiveDate,
     pub told_via: ContactChannel,
     pub told_at: NaiveDateTime,
+    /// The product sent the message itself (its outbox row, `client_messages`, holds it):
+    /// `told_at` is when it was queued, and the duty counts as done once the relay accepts it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_by: Option<MessageChannel>,
 }
 
 impl PlannedTimeForm {
     /// Times in Europe/Riga; `opened_riga` is when the case was opened.
+    /// `offered`: the channel the product may send by (the client's contact at 22.¹3 and a
+    /// configured relay), if any.
     pub fn validate(
         &self,
         now_riga: NaiveDateTime,
         opened_riga: NaiveDateTime,
+        offered: Option<MessageChannel>,
     ) -> Result<PlannedTimeInput, FieldErrors> {
         let mut errors = FieldErrors::default();
         let planned_on = errors.take(
             "planned_on",
             date(&self.planned_on).and_then(|on| not_before(on, now_riga.date())),
         );
-        let told_via = errors.take(
-            "told_via",
-            choice(&self.told_via, ContactChannel::from_code),
-        );
-        let told_at = errors.take("told_at", in_case(&self.told_at, now_riga, opened_riga));
+        let telling = Telling {
+            told_via: &self.told_via,
+            told_at: &self.told_at,
+            send: &self.send,
+        };
+        let told = telling.check(&mut errors, offered, now_riga, opened_riga);
         let input = (|| {
+            let (told_via, told_at, sent_by) = told?;
             Some(PlannedTimeInput {
                 planned_on: planned_on?,
-                told_via: told_via?,
-                told_at: told_at?,
+                told_via,
+                told_at,
+                sent_by,
             })
         })();
         errors.into_result(input)
@@ -908,6 +972,8 @@ pub struct ResultForm {
     pub told_via: String,
     /// HTML `datetime-local`; empty means now.
     pub told_at: String,
+    /// A `MessageChannel` code: the product sends the message now (see [`Telling`]).
+    pub send: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -916,14 +982,19 @@ pub struct ResultInput {
     pub outcome_text: Option<String>,
     pub told_via: ContactChannel,
     pub told_at: NaiveDateTime,
+    /// As [`PlannedTimeInput::sent_by`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sent_by: Option<MessageChannel>,
 }
 
 impl ResultForm {
     /// Times in Europe/Riga; `opened_riga` is when the case was opened.
+    /// `offered` as in [`PlannedTimeForm::validate`].
     pub fn validate(
         &self,
         now_riga: NaiveDateTime,
         opened_riga: NaiveDateTime,
+        offered: Option<MessageChannel>,
     ) -> Result<ResultInput, FieldErrors> {
         let mut errors = FieldErrors::default();
         let outcome = errors.take("outcome", choice(&self.outcome, Outcome::from_code));
@@ -934,17 +1005,20 @@ impl ResultForm {
                 (_, text) => text,
             }
         });
-        let told_via = errors.take(
-            "told_via",
-            choice(&self.told_via, ContactChannel::from_code),
-        );
-        let told_at = errors.take("told_at", in_case(&self.told_at, now_riga, opened_riga));
+        let telling = Telling {
+            told_via: &self.told_via,
+            told_at: &self.told_at,
+            send: &self.send,
+        };
+        let told = telling.check(&mut errors, offered, now_riga, opened_riga);
         let input = (|| {
+            let (told_via, told_at, sent_by) = told?;
             Some(ResultInput {
                 outcome: outcome?,
                 outcome_text: outcome_text?,
-                told_via: told_via?,
-                told_at: told_at?,
+                told_via,
+                told_at,
+                sent_by,
             })
         })();
         errors.into_result(input)
@@ -1003,7 +1077,7 @@ fn choice<T>(input: &str, lookup: impl FnOnce(&str) -> Option<T>) -> Result<T, F
 
 /// Trimmed text of `min..=max` characters (`min` ≥ 1, so empty is `Required`), without control
 /// characters.
-fn text_between(input: &str, min: usize, max: usize) -> Result<String, FieldError> {
+pub fn text_between(input: &str, min: usize, max: usize) -> Result<String, FieldError> {
     let text = input.trim();
     let length = text.chars().count();
     if super::has_control_characters(text) {
@@ -1106,7 +1180,7 @@ fn in_case(
     }
 }
 
-fn to_the_minute(at: NaiveDateTime) -> NaiveDateTime {
+pub fn to_the_minute(at: NaiveDateTime) -> NaiveDateTime {
     at.with_second(0)
         .and_then(|at| at.with_nanosecond(0))
         .unwrap_or(at)

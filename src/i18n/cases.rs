@@ -7,6 +7,14 @@ use super::catalogue;
 catalogue! {
     /// The case pages.
     Cases {
+        notice_message_queued {
+            lv: "Ierakstīts. Ziņa klientam tiek sūtīta; tās statuss redzams zemāk.",
+            en: "Recorded. The message to the client is being sent; its status is shown below.",
+        }
+        notice_told_instead {
+            lv: "Ierakstīts, kā klients tika informēts.",
+            en: "Recorded how the client was told.",
+        }
         list_title { lv: "Gadījumi", en: "Cases" }
         my_open_heading { lv: "Mani atvērtie gadījumi", en: "My open cases" }
         my_open_none { lv: "Jums nav atvērtu gadījumu.", en: "You have no open cases." }

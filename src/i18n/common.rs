@@ -23,6 +23,7 @@ catalogue! {
     nav_eservices { lv: "E-pakalpojumi", en: "E-services" }
     nav_eid_means { lv: "eID līdzekļi", en: "eID means" }
     nav_notices { lv: "Datu paziņojumi", en: "Data notices" }
+    nav_message_texts { lv: "Ziņu teksti", en: "Message texts" }
     nav_subject_access { lv: "Datu subjekta pieprasījums", en: "Subject access" }
     nav_account { lv: "Parole", en: "Password" }
     other_language_name { lv: "English", en: "Latviešu" }

@@ -104,6 +104,7 @@ mod cases;
 mod common;
 mod documents;
 mod evidence;
+mod messages;
 mod review;
 
 pub use admin::Admin;
@@ -112,6 +113,7 @@ pub use cases::Cases;
 pub use common::Common;
 pub use documents::Documents;
 pub use evidence::Evidence;
+pub use messages::Messages;
 pub use review::Review;
 
 /// Declares one area's strings as a struct with a Latvian and an English instance; every key
@@ -148,6 +150,7 @@ pub struct Texts {
     pub cases: &'static Cases,
     pub documents: &'static Documents,
     pub review: &'static Review,
+    pub messages: &'static Messages,
 }
 
 static LV: Texts = Texts {
@@ -159,6 +162,7 @@ static LV: Texts = Texts {
     cases: &Cases::LV,
     documents: &Documents::LV,
     review: &Review::LV,
+    messages: &Messages::LV,
 };
 
 static EN: Texts = Texts {
@@ -170,6 +174,7 @@ static EN: Texts = Texts {
     cases: &Cases::EN,
     documents: &Documents::EN,
     review: &Review::EN,
+    messages: &Messages::EN,
 };
 
 impl Texts {
@@ -183,6 +188,7 @@ impl Texts {
             self.cases.entries(),
             self.documents.entries(),
             self.review.entries(),
+            self.messages.entries(),
         ]
         .concat()
     }

@@ -14,6 +14,7 @@ use uuid::Uuid;
 use crate::audit::Action;
 use crate::audit::{self, Part};
 use crate::domain::ids::{CaseId, CentreId};
+use crate::domain::messages::MessageChannel;
 use crate::domain::riga_to_utc;
 use crate::domain::steps::{
     AuthorisationInput, DataProcessingInput, EmployeeEidInput, IdentityInput, PlannedTimeInput,
@@ -23,6 +24,7 @@ use crate::domain::workflow::{CaseStatus, Step, StopReason, WorkflowError};
 use crate::keys::Keys;
 use crate::service::Staff;
 use crate::service::documents::{self, AgainstPrint};
+use crate::service::outbox;
 use crate::store::cases::{self as store, CaseFields, NewCase};
 
 #[derive(Debug, thiserror::Error)]
@@ -106,11 +108,16 @@ impl StepInput {
             }),
             Self::DataProcessing(input) => json!({ "categories": input.categories }),
             Self::Submission(_) => json!({}),
-            Self::PlannedTime(input) => json!({ "told_via": input.told_via.code() }),
-            Self::Result(input) => json!({
-                "outcome": input.outcome.code(),
-                "told_via": input.told_via.code(),
-            }),
+            Self::PlannedTime(input) => {
+                with_sender(json!({ "told_via": input.told_via.code() }), input.sent_by)
+            }
+            Self::Result(input) => with_sender(
+                json!({
+                    "outcome": input.outcome.code(),
+                    "told_via": input.told_via.code(),
+                }),
+                input.sent_by,
+            ),
         }
     }
 
@@ -121,6 +128,14 @@ impl StepInput {
             _ => None,
         }
     }
+}
+
+/// `details` with `sent_by` when the product sends the message itself.
+fn with_sender(mut details: Value, sent_by: Option<MessageChannel>) -> Value {
+    if let Some(channel) = sent_by {
+        details["sent_by"] = json!(channel.code());
+    }
+    details
 }
 
 /// What submitting the "new case" form did.
@@ -195,6 +210,21 @@ pub async fn record_step(
     case_id: CaseId,
     version: i32,
     input: &StepInput,
+) -> Result<Recorded, CaseError> {
+    record_step_sending(db, keys, at, actor, (case_id, version), input, None).await
+}
+
+/// As [`record_step`], 22.¹6 or 22.¹7 told by a message the product sends: `message` (and the
+/// sender's domain, for an e-mail's Message-ID) goes into the outbox in the same transaction,
+/// with its `message-queued` event after the step's (`service::outbox`).
+pub async fn record_step_sending(
+    db: &PgPool,
+    keys: &Keys,
+    at: DateTime<Utc>,
+    actor: Staff<'_>,
+    (case_id, version): (CaseId, i32),
+    input: &StepInput,
+    message: Option<(&outbox::Outgoing, Option<&str>)>,
 ) -> Result<Recorded, CaseError> {
     let mut tx = db.begin().await?;
     let case = store::lock(&mut tx, case_id, actor.centres)
@@ -281,6 +311,9 @@ pub async fn record_step(
         &parts,
     )
     .await?;
+    if let Some((message, domain)) = message {
+        outbox::queue(&mut tx, at, actor, case_ref, step, message, domain).await?;
+    }
     for (skipped, reason) in &transition.not_applicable {
         let details = json!({ "step": skipped.slug(), "reason": reason.code() });
         write_audit(

@@ -385,8 +385,9 @@ async fn step_input(
                 planned_on: planned.format("%d.%m.%Y").to_string(),
                 told_via: "in-person".into(),
                 told_at: at.clone(),
+                send: String::new(),
             }
-            .validate(now_riga, opened_riga)
+            .validate(now_riga, opened_riga, None)
             .map(StepInput::PlannedTime)
         }
         Step::Result => ResultForm {
@@ -395,8 +396,9 @@ async fn step_input(
             // As the client asked at 22.¹3.
             told_via: client.told_result.map_or("", |(channel, _)| channel).into(),
             told_at: at,
+            send: String::new(),
         }
-        .validate(now_riga, opened_riga)
+        .validate(now_riga, opened_riga, None)
         .map(StepInput::Result),
     };
     input.map_err(rejected)

@@ -2,7 +2,8 @@
 //! data are erased from it, and what the figures and the evidence need stays.
 //!
 //! Erased from the case: the client's names, personal code and its keyed hash (so subject access
-//! no longer finds it), the notification contact, the portal reference (the institution can link
+//! no longer finds it), the notification contact, the messages' addresses and texts (the
+//! outbox's `client_messages`), the portal reference (the institution can link
 //! it to the person, so it is personal data), the stop remark and the supervisors' review
 //! remarks (free text). Kept: e-service,
 //! centre, status, the steps' names, outcomes and times, the contact *channel*, the
@@ -174,6 +175,9 @@ async fn erase_case(
     )
     .execute(&mut *tx)
     .await?;
+    // The messages to the client: their address and text (what the client was told stays
+    // attested by the events' ids and codes; the status and times stay).
+    crate::store::messages::erase(&mut tx, case_id).await?;
     tx.commit().await?;
     Ok(if case.open {
         Erased::AndStopped

@@ -23,6 +23,9 @@ pub enum Job {
     Retention,
     Checkpoint,
     ExpiredSessions,
+    /// The daily reminder e-mail to each centre's address: run by the outbox's worker, which
+    /// holds the SMTP relay (`service::outbox::Worker::digest_if_due`), not by [`run_due`].
+    ReminderDigest,
 }
 
 impl Job {
@@ -35,6 +38,7 @@ impl Job {
             Job::Retention => "retention",
             Job::Checkpoint => "checkpoint",
             Job::ExpiredSessions => "expired-sessions",
+            Job::ReminderDigest => "reminder-digest",
         }
     }
 
@@ -43,6 +47,7 @@ impl Job {
             Job::Retention => TimeDelta::days(1),
             Job::Checkpoint => TimeDelta::hours(1),
             Job::ExpiredSessions => TimeDelta::minutes(1),
+            Job::ReminderDigest => TimeDelta::days(1),
         }
     }
 }
@@ -116,11 +121,12 @@ async fn run(
                 .await?;
             crate::store::staff::forget_sign_in_addresses(pool, clock.now()).await?;
         }
+        Job::ReminderDigest => {}
     }
     Ok(())
 }
 
-async fn finish(
+pub(crate) async fn finish(
     pool: &PgPool,
     job: Job,
     at: DateTime<Utc>,

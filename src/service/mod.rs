@@ -12,6 +12,7 @@ pub mod eid;
 pub mod erasure;
 pub mod evidence;
 pub mod jobs;
+pub mod outbox;
 pub mod review;
 pub mod sign_in;
 pub mod subject_access;

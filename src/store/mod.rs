@@ -6,6 +6,7 @@ pub mod catalogue;
 pub mod centres;
 pub mod documents;
 pub mod figures;
+pub mod messages;
 pub mod review;
 pub mod staff;
 pub mod subject_access;

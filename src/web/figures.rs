@@ -22,7 +22,7 @@ use super::page::Page;
 use super::session::CurrentUser;
 use crate::domain::figures::{
     DEFAULT_MONTHS, MAX_MONTHS, month_code, month_count, month_of, months_back, months_between,
-    parse_month, percent, seconds_to_days,
+    months_span, parse_month, percent, seconds_to_days,
 };
 use crate::domain::ids::CentreId;
 use crate::domain::today_in_riga;
@@ -357,6 +357,8 @@ pub struct FiguresPage {
     months: Vec<FigureRow>,
     eservices: Vec<FigureRow>,
     reasons: Vec<ReasonLine>,
+    /// Messages to clients: (centre, month, sent, failed, still to phone).
+    messages: Vec<(String, String, i64, i64, i64)>,
     csv_href: String,
 }
 
@@ -466,6 +468,26 @@ pub async fn show(
     if let Some(centre) = period.centre {
         csv_href.push_str(&format!("&centre={centre}"));
     }
+    let shown: Vec<CentreId> = prepared.centres.iter().map(|centre| centre.id).collect();
+    let span = months_span(period.first, period.last);
+    let messages = crate::store::messages::figures(&state.db, &shown, span)
+        .await?
+        .into_iter()
+        .map(|row| {
+            let centre = prepared
+                .centres
+                .iter()
+                .find(|centre| centre.id == row.centre_id)
+                .map_or_else(String::new, |centre| centre.name.clone());
+            (
+                centre,
+                month_code(row.month),
+                row.sent,
+                row.failed,
+                row.untold,
+            )
+        })
+        .collect();
     // Every supervised centre for the filter, whichever is chosen (read again only when the
     // figures are of one of them).
     let all_centres = match period.centre {
@@ -483,6 +505,7 @@ pub async fn show(
         months: prepared.layout.months,
         eservices: prepared.layout.eservices,
         reasons,
+        messages,
         csv_href,
         page,
     }

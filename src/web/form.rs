@@ -366,6 +366,8 @@ pub fn message(texts: &Texts, error: &FieldError) -> String {
         FieldError::NoticeChanged => t.err_notice_changed.into(),
         FieldError::BeforeCaseOpened => t.err_before_case_opened.into(),
         FieldError::BeforeEidSignIn => t.err_before_eid_sign_in.into(),
+        FieldError::NoMessageText => texts.messages.no_template.into(),
+        FieldError::UnknownPlaceholder => texts.messages.err_unknown_placeholder.into(),
     }
 }
 

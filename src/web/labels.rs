@@ -4,6 +4,7 @@
 use crate::audit::Action;
 use crate::domain::catalogue::DataCategory;
 use crate::domain::identity_document::DocumentType;
+use crate::domain::messages::{FailureReason, MessageChannel, MessageStatus};
 use crate::domain::review::Verdict;
 use crate::domain::steps::{ContactChannel, Outcome};
 use crate::domain::workflow::{CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason};
@@ -91,6 +92,11 @@ pub fn action(t: &Texts, code: &str) -> Option<&'static str> {
         Action::EvidenceCheckFailed => r.action_evidence_check_failed,
         Action::AuthorisationReprintMismatch => r.action_reprint_mismatch,
         Action::EidConfirmationRefused => r.action_eid_refused,
+        Action::MessageQueued => t.messages.action_message_queued,
+        Action::MessageSent => t.messages.action_message_sent,
+        Action::MessageDelivered => t.messages.action_message_delivered,
+        Action::MessageFailed => t.messages.action_message_failed,
+        Action::ClientToldInstead => t.messages.action_client_told_instead,
         _ => return None,
     })
 }
@@ -121,6 +127,35 @@ pub fn channel(t: &Texts, channel: ContactChannel) -> &'static str {
         ContactChannel::Email => c.channel_email,
         ContactChannel::Post => c.channel_post,
         ContactChannel::InPerson => c.channel_in_person,
+    }
+}
+
+pub fn message_channel(t: &Texts, channel: MessageChannel) -> &'static str {
+    match channel {
+        MessageChannel::Email => t.messages.channel_email,
+        MessageChannel::Sms => t.messages.channel_sms,
+    }
+}
+
+/// A message's status as the desk sees it (`sending` is still "queued" to them).
+pub fn message_status(t: &Texts, status: MessageStatus) -> &'static str {
+    let m = t.messages;
+    match status {
+        MessageStatus::Queued | MessageStatus::Sending => m.status_queued,
+        MessageStatus::Sent => m.status_sent,
+        MessageStatus::Delivered => m.status_delivered,
+        MessageStatus::Failed => m.status_failed,
+    }
+}
+
+pub fn failure_reason(t: &Texts, reason: FailureReason) -> &'static str {
+    let m = t.messages;
+    match reason {
+        FailureReason::Unreachable => m.reason_unreachable,
+        FailureReason::Rejected => m.reason_rejected,
+        FailureReason::Undelivered => m.reason_undelivered,
+        FailureReason::OutcomeUnknown => m.reason_outcome_unknown,
+        FailureReason::NotConfigured => m.reason_not_configured,
     }
 }
 

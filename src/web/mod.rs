@@ -21,6 +21,7 @@ pub mod page;
 mod review;
 mod security;
 pub mod session;
+mod sms;
 mod static_files;
 mod subject_access;
 
@@ -144,7 +145,8 @@ pub fn app(state: AppState) -> Router {
         .route("/login/oidc/return", get(auth::finish_provider_sign_in))
         .route("/healthz", get(health::live))
         .route("/readyz", get(health::ready))
-        .route("/static/{file}", get(static_files::serve));
+        .route("/static/{file}", get(static_files::serve))
+        .route(sms::REPORTS_PATH, post(sms::report));
     let everyone = Router::new()
         .route("/", get(home::show))
         .route("/notices/{file}", get(documents::notice))
@@ -169,6 +171,10 @@ pub fn app(state: AppState) -> Router {
         .route("/cases/{id}/stop", get(cases::show_stop).post(cases::stop))
         .route("/cases/{id}/eid", post(cases::eid_start))
         .route("/eid/return", get(cases::eid_finish))
+        .route(
+            "/cases/{id}/messages/{message}/told",
+            post(cases::told_instead),
+        )
         .route(
             "/cases/{id}/authorisation.pdf",
             get(documents::authorisation).post(documents::print_authorisation),

@@ -62,6 +62,7 @@ impl Page {
                     ("/admin/eservices", t.nav_eservices),
                     ("/admin/eid-means", t.nav_eid_means),
                     ("/admin/notices", t.nav_notices),
+                    ("/admin/messages", t.nav_message_texts),
                     ("/admin/subject-access", t.nav_subject_access),
                 ],
             };

@@ -15,7 +15,7 @@ use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{Value, json};
 
-use crate::harness::{TestApp, pdf_text};
+use crate::harness::{TestApp, free_port, pdf_text};
 
 const CHROMIUM: &str = "/usr/bin/chromium";
 const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
@@ -490,14 +490,6 @@ impl Browser {
         );
         Ok(())
     }
-}
-
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
 }
 
 /// axe-core's source, installed once into `target/axe` from the npm registry (never a CDN).

@@ -167,6 +167,15 @@ pub async fn production_pool() -> PgPool {
         .expect("connecting to the test database")
 }
 
+/// A loopback port nothing listens on (bound and released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
 /// The configuration a test server runs with.
 pub fn test_config() -> Config {
     Config::from_lookup(|_| None).expect("default configuration")
@@ -175,15 +184,33 @@ pub fn test_config() -> Config {
 /// `command` (a `pilnvara` configured by the caller) run as `serve` on a port of its own on
 /// loopback, once it has printed its address: the process (killed when dropped) and the address
 /// (`host:port`).
-pub async fn serving(mut command: tokio::process::Command) -> (tokio::process::Child, String) {
+pub async fn serving(command: tokio::process::Command) -> (tokio::process::Child, String) {
+    serving_with(command, std::process::Stdio::inherit(), "warn").await
+}
+
+/// As [`serving`], its log lines (at `level`) written to the file `log`.
+pub async fn serving_logged_to(
+    command: tokio::process::Command,
+    log: &std::path::Path,
+    level: &str,
+) -> (tokio::process::Child, String) {
+    let file = std::fs::File::create(log).unwrap();
+    serving_with(command, file.into(), level).await
+}
+
+async fn serving_with(
+    mut command: tokio::process::Command,
+    stderr: std::process::Stdio,
+    level: &str,
+) -> (tokio::process::Child, String) {
     use tokio::io::{AsyncBufReadExt, BufReader};
 
     let mut server = command
         .arg("serve")
         .env("PILNVARA_BIND", "127.0.0.1:0")
-        .env("RUST_LOG", "warn")
+        .env("RUST_LOG", level)
         .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::inherit())
+        .stderr(stderr)
         .kill_on_drop(true)
         .spawn()
         .expect("starting pilnvara");

@@ -72,6 +72,8 @@ async fn two_instances_run_each_periodic_job_once_a_period() {
         [
             ("checkpoint".to_owned(), 3, Some("ok".to_owned())),
             ("expired-sessions".to_owned(), 3, Some("ok".to_owned())),
+            // Run by the outbox's worker, which holds the SMTP relay (messages.rs).
+            ("reminder-digest".to_owned(), 0, None),
             ("retention".to_owned(), 2, Some("ok".to_owned())),
         ]
     );

@@ -18,6 +18,7 @@ mod instances;
 mod launcher;
 mod locale;
 mod log;
+mod messages;
 mod oidc;
 mod pgbouncer;
 mod plans;

@@ -69,7 +69,7 @@ impl Provider {
     pub async fn start(redirect_uris: &[String]) -> Self {
         let prefix = installed();
         let keys = tempfile::tempdir().unwrap();
-        let port = crate::browser::free_port();
+        let port = crate::harness::free_port();
         let mut process = Command::new("node")
             .arg(prefix.join("provider.mjs"))
             .arg(port.to_string())

@@ -694,9 +694,10 @@ fn planned_time_and_result_cannot_be_told_before_the_case_was_opened() {
         planned_on: "2025-03-20".into(),
         told_via: "email".into(),
         told_at: "2025-03-02T16:00".into(),
+        send: String::new(),
     };
     assert_eq!(
-        codes(&planned.validate(now(), opened()).unwrap_err()),
+        codes(&planned.validate(now(), opened(), None).unwrap_err()),
         vec![("told_at", "before-case-opened")]
     );
     let result = ResultForm {
@@ -706,14 +707,14 @@ fn planned_time_and_result_cannot_be_told_before_the_case_was_opened() {
         ..Default::default()
     };
     assert_eq!(
-        codes(&result.validate(now(), opened()).unwrap_err()),
+        codes(&result.validate(now(), opened(), None).unwrap_err()),
         vec![("told_at", "before-case-opened")]
     );
     let later = ResultForm {
         told_at: "2025-03-03T09:15".into(),
         ..result
     };
-    assert!(later.validate(now(), opened()).is_ok());
+    assert!(later.validate(now(), opened(), None).is_ok());
 }
 
 // -- 22.¹6 planned time
@@ -724,8 +725,9 @@ fn planned_time_today_or_later_told_now_or_earlier() {
         planned_on: "10.03.2025".into(),
         told_via: "email".into(),
         told_at: String::new(),
+        send: String::new(),
     };
-    let input = form.validate(now(), opened()).unwrap();
+    let input = form.validate(now(), opened(), None).unwrap();
     assert_eq!(input.planned_on, today());
     assert_eq!(input.told_via, ContactChannel::Email);
     assert_eq!(input.told_at, now());
@@ -733,9 +735,10 @@ fn planned_time_today_or_later_told_now_or_earlier() {
         planned_on: "2025-03-09".into(),
         told_via: "telegram".into(),
         told_at: "2025-03-10T15:00".into(),
+        send: String::new(),
     };
     assert_eq!(
-        codes(&bad.validate(now(), opened()).unwrap_err()),
+        codes(&bad.validate(now(), opened(), None).unwrap_err()),
         vec![
             ("planned_on", "date-in-past"),
             ("told_via", "not-in-list"),
@@ -745,7 +748,7 @@ fn planned_time_today_or_later_told_now_or_earlier() {
     assert_eq!(
         codes(
             &PlannedTimeForm::default()
-                .validate(now(), opened())
+                .validate(now(), opened(), None)
                 .unwrap_err()
         ),
         vec![("planned_on", "required"), ("told_via", "required")]
@@ -761,16 +764,17 @@ fn result_other_needs_a_text() {
         outcome_text: " ".into(),
         told_via: "in-person".into(),
         told_at: "2025-03-10T10:00".into(),
+        send: String::new(),
     };
     assert_eq!(
-        codes(&form.validate(now(), opened()).unwrap_err()),
+        codes(&form.validate(now(), opened(), None).unwrap_err()),
         vec![("outcome_text", "required")]
     );
     let explained = ResultForm {
         outcome_text: "Sent back for a signature".into(),
         ..form.clone()
     };
-    let input = explained.validate(now(), opened()).unwrap();
+    let input = explained.validate(now(), opened(), None).unwrap();
     assert_eq!(input.outcome, Outcome::Other);
     assert_eq!(
         input.outcome_text.as_deref(),
@@ -781,7 +785,7 @@ fn result_other_needs_a_text() {
         ..form
     };
     assert_eq!(
-        codes(&long.validate(now(), opened()).unwrap_err()),
+        codes(&long.validate(now(), opened(), None).unwrap_err()),
         vec![("outcome_text", "too-long")]
     );
 }
@@ -794,8 +798,9 @@ fn result_granted_or_refused_needs_no_text() {
             outcome_text: String::new(),
             told_via: "phone".into(),
             told_at: String::new(),
+            send: String::new(),
         };
-        let input = form.validate(now(), opened()).unwrap();
+        let input = form.validate(now(), opened(), None).unwrap();
         assert_eq!(input.outcome.code(), outcome);
         assert_eq!(input.outcome_text, None);
     }
@@ -806,7 +811,7 @@ fn result_granted_or_refused_needs_no_text() {
         ..Default::default()
     };
     assert_eq!(
-        codes(&bad.validate(now(), opened()).unwrap_err()),
+        codes(&bad.validate(now(), opened(), None).unwrap_err()),
         vec![
             ("outcome", "not-in-list"),
             ("told_via", "required"),

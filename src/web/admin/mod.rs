@@ -9,6 +9,7 @@
 mod centres;
 mod eid_means;
 mod eservices;
+mod messages;
 mod notices;
 mod staff;
 
@@ -69,6 +70,7 @@ pub fn routes() -> Router<AppState> {
             "/admin/eid-means/{code}",
             get(eid_means::show).post(eid_means::update),
         )
+        .route("/admin/messages", get(messages::show).post(messages::save))
         .route("/admin/notices", get(notices::list))
         .route(
             "/admin/notices/new",

@@ -20,10 +20,16 @@ pub enum Flash {
     CaseClosed,
     CaseStopped,
     Inconsistent,
+    /// 22.¹6 or 22.¹7 recorded with a message the product sends.
+    MessageQueued,
+    /// After a failed message, how the client was told instead was recorded.
+    ToldInstead,
 }
 
 impl Flash {
-    const ALL: [Self; 9] = [
+    const ALL: [Self; 11] = [
+        Self::MessageQueued,
+        Self::ToldInstead,
         Self::Opened,
         Self::Recorded,
         Self::Closed,
@@ -46,6 +52,8 @@ impl Flash {
             Self::CaseClosed => "case-closed",
             Self::CaseStopped => "case-stopped",
             Self::Inconsistent => "inconsistent",
+            Self::MessageQueued => "message-queued",
+            Self::ToldInstead => "told-instead",
         }
     }
 
@@ -68,7 +76,12 @@ impl Flash {
     pub(super) fn is_refusal(self) -> bool {
         !matches!(
             self,
-            Self::Opened | Self::Recorded | Self::Closed | Self::Stopped
+            Self::Opened
+                | Self::Recorded
+                | Self::Closed
+                | Self::Stopped
+                | Self::MessageQueued
+                | Self::ToldInstead
         )
     }
 
@@ -83,6 +96,8 @@ impl Flash {
             Self::CaseClosed => t.notice_case_closed,
             Self::CaseStopped => t.notice_case_stopped,
             Self::Inconsistent => t.notice_inconsistent,
+            Self::MessageQueued => t.notice_message_queued,
+            Self::ToldInstead => t.notice_told_instead,
         }
     }
 

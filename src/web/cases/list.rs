@@ -9,8 +9,9 @@ use serde::Deserialize;
 use crate::domain::ids::CaseId;
 use crate::domain::today_in_riga;
 use crate::domain::workflow::{RESULT_OVERDUE_AFTER_DAYS, result_overdue};
-use crate::present::format::riga_time;
+use crate::present::format::{date, riga_time};
 use crate::store::cases::{self as store, Listed};
+use crate::store::messages;
 use crate::web::AppState;
 use crate::web::error::AppError;
 use crate::web::labels;
@@ -71,7 +72,14 @@ pub struct ListPage {
     /// (next page, first page) links of each list; a link carries case ids only.
     mine_pages: (Option<String>, Option<String>),
     awaiting_pages: (Option<String>, Option<String>),
+    /// Cases whose client could not be informed by message: (case, duty, failed at).
+    untold: Vec<(CaseId, String, String)>,
+    /// Cases whose planned time passed with no result: (case, planned date).
+    reminders: Vec<(CaseId, String)>,
 }
+
+/// At most this many rows of the "phone the client" and reminder lists.
+const ATTENTION_LIMIT: i64 = 50;
 
 /// Where each paged list of /cases stands: the id of the last case of the page before.
 #[derive(Debug, Default, Deserialize)]
@@ -115,6 +123,20 @@ pub async fn list(
     let mine = store::open_cases_of(&state.db, user.id, &user.centres, mine_after).await?;
     let awaiting = store::awaiting_result(&state.db, &user.centres, awaiting_after).await?;
     let finished = store::recently_finished(&state.db, &user.centres, RECENTLY_FINISHED).await?;
+    let untold = messages::untold_in(&state.db, &user.centres, ATTENTION_LIMIT)
+        .await?
+        .into_iter()
+        .map(|(id, step, at)| {
+            let duty = format!("{} {}", step.subpoint(), labels::duty(page.t, step));
+            (id, duty, riga_time(at))
+        })
+        .collect();
+    let today = today_in_riga(now);
+    let reminders = messages::planned_time_passed(&state.db, &user.centres, today, ATTENTION_LIMIT)
+        .await?
+        .into_iter()
+        .map(|(id, on)| (id, date(on)))
+        .collect();
     let c = page.t.cases;
     let days = RESULT_OVERDUE_AFTER_DAYS.unsigned_abs();
     let overdue_rule = page
@@ -138,6 +160,8 @@ pub async fn list(
         overdue_rule,
         mine_pages,
         awaiting_pages,
+        untold,
+        reminders,
         page,
     })
 }

@@ -8,6 +8,7 @@
 mod eid;
 mod flash;
 mod list;
+mod messages;
 mod open;
 mod overview;
 mod search;
@@ -20,6 +21,7 @@ use view::{CaseView, load, load_and_log, log_view};
 
 pub use eid::{callback as eid_callback, finish as eid_finish, start as eid_start};
 pub use list::list;
+pub use messages::told_instead;
 pub use open::{open, show_new};
 pub use overview::overview;
 pub use search::{search, show_search};

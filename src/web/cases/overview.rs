@@ -6,6 +6,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
+use super::messages::{self, MessageView};
 use super::{CaseView, Flash, load_and_log};
 use crate::domain::ids::CaseId;
 use crate::domain::workflow::Step;
@@ -23,6 +24,10 @@ pub struct OverviewPage {
     view: CaseView,
     flash: Option<(bool, String)>,
     next: Option<(String, String)>,
+    /// The messages to the client (22.¹6, 22.¹7) with their status.
+    messages: Vec<MessageView>,
+    /// The ways the client can be told instead of a failed message.
+    told_channels: Vec<(&'static str, &'static str)>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -76,7 +81,10 @@ pub async fn overview(
             format!("{} {}", step.subpoint(), labels::duty(page.t, step)),
         )
     });
+    let messages = messages::of_case(&state, page.t, id).await?;
     Ok(OverviewPage {
+        told_channels: messages::channels(page.t),
+        messages,
         page,
         view,
         flash,

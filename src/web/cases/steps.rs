@@ -14,6 +14,7 @@ use super::super::labels;
 use super::{CaseView, Flash, load, load_and_log, log_view, refused};
 use crate::domain::identity_document::{DocumentType, ISSUING_STATE_CHARS, NUMBER_MAX_CHARS};
 use crate::domain::ids::CaseId;
+use crate::domain::messages::MessageChannel;
 use crate::domain::personal_code::{self, PersonalCodeError};
 use crate::domain::printed::printed_code;
 use crate::domain::staff::CentreContact;
@@ -32,6 +33,7 @@ use crate::i18n::{Cases, Lang, Texts};
 use crate::present::format::date;
 use crate::service::cases::{self as service, CaseError, StepInput};
 use crate::service::documents::named_controller;
+use crate::service::outbox::{self, Outgoing};
 use crate::store::cases::{self as store, EidMeans, Notice};
 use crate::web::AppState;
 use crate::web::error::{AppError, path_id};
@@ -100,6 +102,9 @@ struct Context {
     eid_origin: Option<String>,
     /// 22.¹2: whether it may be recorded from the list (declared).
     declared_allowed: bool,
+    /// 22.¹6 and 22.¹7: the channel the product may send the message by (the client's contact
+    /// at 22.¹3 and a configured relay), with the address or number.
+    offer: Option<(MessageChannel, String)>,
 }
 
 type Centre = (String, CentreContact);
@@ -131,6 +136,13 @@ async fn context(state: &AppState, step: Step, case: &store::Case) -> Result<Con
         .as_ref()
         .filter(|_| step == Step::EmployeeEid)
         .map(|provider| origin(&provider.settings().issuer));
+    let offer = match (step, &case.notify_contact) {
+        (Step::PlannedTime | Step::Result, Some(address)) => {
+            outbox::offered(&state.config.messaging, case.notify_channel)
+                .map(|channel| (channel, address.clone()))
+        }
+        _ => None,
+    };
     Ok(Context {
         means,
         notice,
@@ -138,6 +150,7 @@ async fn context(state: &AppState, step: Step, case: &store::Case) -> Result<Con
         centre: (case.municipality.clone(), case.centre_contact.0.clone()),
         declared_allowed: state.providers.eid.is_none() || state.config.eid_manual_fallback,
         eid_origin,
+        offer,
     })
 }
 
@@ -173,6 +186,39 @@ pub struct StepPage {
     declared_allowed: bool,
     /// 22.¹2: why the last eID confirmation was refused.
     eid_refusal: Option<&'static str>,
+    /// 22.¹6, 22.¹7: the message the product is about to send, shown before it is sent.
+    preview: Option<Preview>,
+}
+
+/// The exact message, as the desk sees it before sending.
+pub struct Preview {
+    channel: &'static str,
+    to: String,
+    /// E-mail only.
+    subject: Option<String>,
+    body: String,
+    /// SMS only: the segments in words.
+    segments: Option<String>,
+    /// What "send" confirms (`Outgoing::fingerprint`).
+    fingerprint: String,
+}
+
+impl Preview {
+    fn new(t: &Texts, message: &Outgoing) -> Self {
+        let m = t.messages;
+        let sms = message.channel == MessageChannel::Sms;
+        Self {
+            channel: labels::message_channel(t, message.channel),
+            to: message.address.clone(),
+            subject: (!sms).then(|| message.subject.clone()),
+            body: message.body.clone(),
+            segments: sms.then(|| match message.segments().count {
+                1 => m.sms_one_segment.to_owned(),
+                n => m.sms_segments.replace("{n}", &n.to_string()),
+            }),
+            fingerprint: message.fingerprint(),
+        }
+    }
 }
 
 /// What the step page says above its form.
@@ -245,15 +291,18 @@ pub async fn show_step(
         &defaults,
         &FieldErrors::default(),
         &context,
-        match query
-            .eid
-            .as_deref()
-            .and_then(crate::oidc::Refusal::from_code)
-        {
-            Some(refusal) => Banner::EidRefused(refusal),
-            None if query.notice.as_deref() == Some(Flash::Recorded.code()) => Banner::Recorded,
-            None => Banner::None,
-        },
+        (
+            match query
+                .eid
+                .as_deref()
+                .and_then(crate::oidc::Refusal::from_code)
+            {
+                Some(refusal) => Banner::EidRefused(refusal),
+                None if query.notice.as_deref() == Some(Flash::Recorded.code()) => Banner::Recorded,
+                None => Banner::None,
+            },
+            None,
+        ),
     ))
 }
 
@@ -277,10 +326,18 @@ pub async fn record_step(
         return Err(AppError::BadRequest);
     }
     let now = state.clock.now();
-    let checked = validate(step, &posted, &context, &case, &rows, now);
-    let input = match checked {
-        Ok(input) => input,
-        Err(errors) => {
+    // A message the product sends is shown first, and sent only when the desk confirms that
+    // very text (a template edited in between shows the new text again).
+    let prepared = match validate(step, &posted, &context, &case, &rows, now) {
+        Ok(input) => {
+            let composed = outgoing(&state, &case, &input, &posted, &context).await?;
+            confirmed(composed, &posted, page.t).map(|message| (input, message))
+        }
+        Err(errors) => Err((errors, None)),
+    };
+    let (input, outgoing) = match prepared {
+        Ok(prepared) => prepared,
+        Err((errors, preview)) => {
             log_view(&state, &user, &case, &page_name).await?;
             let form = render(
                 page,
@@ -290,23 +347,31 @@ pub async fn record_step(
                 &posted,
                 &errors,
                 &context,
-                Banner::None,
+                (Banner::None, preview.map(|preview| *preview)),
             );
             return Ok(form);
         }
     };
-    let recorded = service::record_step(
+    let domain = state
+        .config
+        .messaging
+        .smtp
+        .as_ref()
+        .map(|smtp| smtp.domain.as_str());
+    let recorded = service::record_step_sending(
         &state.db,
         &state.keys,
         now,
         user.staff(),
-        id,
-        version,
+        (id, version),
         &input,
+        outgoing.as_ref().map(|message| (message, domain)),
     )
     .await;
     match recorded {
         // Straight on to the next duty; the overview once the case is closed.
+        // A message on its way: the case page, where its status shows.
+        Ok(_) if outgoing.is_some() => Ok(Flash::MessageQueued.redirect(id)),
         Ok(recorded) => Ok(Flash::after_recorded(id, recorded.next_step)),
         // The form again, as it was typed, on the case as it is now: it changed since the form
         // was shown, or "signed" was ticked before the authorisation was printed.
@@ -333,7 +398,7 @@ pub async fn record_step(
                 &posted,
                 &errors,
                 &context,
-                if stale { Banner::Stale } else { Banner::None },
+                (if stale { Banner::Stale } else { Banner::None }, None),
             ))
         }
         Err(error) => refused(id, error),
@@ -411,18 +476,98 @@ fn validate(
             planned_on: posted.get("planned_on"),
             told_via: posted.get("told_via"),
             told_at: posted.get("told_at"),
+            send: send_code(posted, context),
         }
-        .validate(now_riga, opened_riga)
+        .validate(now_riga, opened_riga, offered(context))
         .map(StepInput::PlannedTime),
         Step::Result => ResultForm {
             outcome: posted.get("outcome"),
             outcome_text: posted.get("outcome_text"),
             told_via: posted.get("told_via"),
             told_at: posted.get("told_at"),
+            send: send_code(posted, context),
         }
-        .validate(now_riga, opened_riga)
+        .validate(now_riga, opened_riga, offered(context))
         .map(StepInput::Result),
     }
+}
+
+fn offered(context: &Context) -> Option<MessageChannel> {
+    context.offer.as_ref().map(|(channel, _)| *channel)
+}
+
+/// "Send" ticked: the offered channel's code (the domain refuses one that is not offered).
+fn send_code(posted: &Posted, context: &Context) -> String {
+    match (posted.checked("send"), offered(context)) {
+        (false, _) => String::new(),
+        (true, Some(channel)) => channel.code().to_owned(),
+        (true, None) => "not-offered".to_owned(),
+    }
+}
+
+/// The message a duty's input asks the product to send.
+enum Composed {
+    NotSending,
+    Sending(Outgoing),
+    /// No template for the e-service and language.
+    NoText,
+}
+
+/// The message to send with the duty, if any, once the desk has seen it: else the form again,
+/// with the message to confirm, or with why there is none.
+fn confirmed(
+    composed: Composed,
+    posted: &Posted,
+    t: &Texts,
+) -> Result<Option<Outgoing>, (FieldErrors, Option<Box<Preview>>)> {
+    match composed {
+        Composed::NotSending => Ok(None),
+        Composed::Sending(message) if posted.get("confirm") == message.fingerprint() => {
+            Ok(Some(message))
+        }
+        Composed::Sending(message) => Err((
+            FieldErrors::default(),
+            Some(Box::new(Preview::new(t, &message))),
+        )),
+        Composed::NoText => {
+            let mut errors = FieldErrors::default();
+            errors.push("send", FieldError::NoMessageText);
+            Err((errors, None))
+        }
+    }
+}
+
+async fn outgoing(
+    state: &AppState,
+    case: &store::Case,
+    input: &StepInput,
+    posted: &Posted,
+    context: &Context,
+) -> Result<Composed, AppError> {
+    let lang = Lang::from_code(&posted.get("message_lang")).unwrap_or(Lang::Lv);
+    let t = lang.texts();
+    let (sent_by, planned_on, result) = match input {
+        StepInput::PlannedTime(input) => (input.sent_by, date(input.planned_on), String::new()),
+        StepInput::Result(input) => {
+            let label = labels::outcome(t, input.outcome);
+            let result = match &input.outcome_text {
+                Some(note) => format!("{label} ({note})"),
+                None => label.to_owned(),
+            };
+            (input.sent_by, String::new(), result)
+        }
+        _ => return Ok(Composed::NotSending),
+    };
+    let (Some(channel), Some((_, address))) = (sent_by, &context.offer) else {
+        return Ok(Composed::NotSending);
+    };
+    let told = outbox::Told {
+        planned_on: &planned_on,
+        result: &result,
+    };
+    let step = input.step();
+    let composed = outbox::compose(&state.db, case.id, step, channel, lang, address, told).await?;
+    Ok(composed.map_or(Composed::NoText, Composed::Sending))
 }
 
 /// The 22.¹3 form as posted.
@@ -467,7 +612,7 @@ fn render(
     posted: &Posted,
     errors: &FieldErrors,
     context: &Context,
-    banner: Banner,
+    (banner, preview): (Banner, Option<Preview>),
 ) -> Response {
     let stale = banner == Banner::Stale;
     let c = page.t.cases;
@@ -526,6 +671,7 @@ fn render(
         step,
         stale,
         recorded: banner == Banner::Recorded,
+        preview,
         page,
     };
     let mut response = (status, template).into_response();
@@ -725,7 +871,7 @@ fn fields(
                 "date",
                 value("planned_on"),
             )];
-            fields.extend(told_fields(t, posted));
+            fields.extend(told_fields(t, posted, context));
             fields
         }
         Step::Result => {
@@ -751,30 +897,64 @@ fn fields(
                     .optional()
                     .max(OUTCOME_TEXT_MAX_CHARS),
             ];
-            fields.extend(told_fields(t, posted));
+            fields.extend(told_fields(t, posted, context));
             fields
         }
     }
 }
 
-/// How and when the client was told (22.¹6 the planned time, 22.¹7 the result).
-fn told_fields(t: &Texts, posted: &Posted) -> [Field; 2] {
-    let c = t.cases;
-    [
-        Field::choose(
-            "told_via",
-            c.told_via,
-            Widget::Radios,
-            channels(t),
-            &posted.all("told_via"),
-        ),
-        Field::input(
-            "told_at",
-            c.told_at,
-            "datetime-local",
-            posted.get("told_at"),
-        )
-        .hint(c.now_hint)
-        .optional(),
-    ]
+/// How and when the client was told (22.¹6 the planned time, 22.¹7 the result); first, where
+/// the product may send the message itself, the choice to do so and the message's language.
+fn told_fields(t: &Texts, posted: &Posted, context: &Context) -> Vec<Field> {
+    let (c, m) = (t.cases, t.messages);
+    let mut fields = Vec::new();
+    let mut told_via = Field::choose(
+        "told_via",
+        c.told_via,
+        Widget::Radios,
+        channels(t),
+        &posted.all("told_via"),
+    );
+    let mut told_at = Field::input(
+        "told_at",
+        c.told_at,
+        "datetime-local",
+        posted.get("told_at"),
+    )
+    .hint(c.now_hint)
+    .optional();
+    if let Some((channel, _)) = &context.offer {
+        let label = match channel {
+            MessageChannel::Email => m.send_by_email,
+            MessageChannel::Sms => m.send_by_sms,
+        };
+        fields.push(
+            Field::checkbox("send", label, posted.checked("send"))
+                .hint(m.send_hint)
+                .optional(),
+        );
+        let languages = vec![
+            ("lv".to_owned(), m.lang_lv.to_owned()),
+            ("en".to_owned(), m.lang_en.to_owned()),
+        ];
+        let mut chosen = posted.all("message_lang");
+        if chosen.is_empty() {
+            chosen.push("lv".to_owned());
+        }
+        fields.push(
+            Field::choose(
+                "message_lang",
+                m.message_lang,
+                Widget::Radios,
+                languages,
+                &chosen,
+            )
+            .optional(),
+        );
+        told_via = told_via.hint(m.told_hint_when_sending).optional();
+        told_at = told_at.hint(m.told_hint_when_sending);
+    }
+    fields.push(told_via);
+    fields.push(told_at);
+    fields
 }

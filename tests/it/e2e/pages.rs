@@ -255,6 +255,10 @@ async fn every_administration_page_and_error_state_passes_axe() {
             b.submit("main table a[href^='/admin/notices/']").await?;
             b.assert_accessible("a data notice").await?;
 
+            b.check("/admin/messages").await?;
+            b.fill("#body", "Labdien, {client_name}!").await?;
+            error_state(b, "a message text").await?;
+
             b.check("/admin/subject-access").await?;
             b.fill("#personal_code", "12345").await?;
             error_state(b, "subject access").await?;
