@@ -20,6 +20,8 @@ pub struct Found {
     pub steps: Vec<StepRow>,
     pub access: Vec<AccessEvent>,
     pub reviews: Vec<HeldReview>,
+    /// The messages sent to the client (22.¹6, 22.¹7): address, text and status.
+    pub messages: Vec<crate::store::messages::MessageRow>,
 }
 
 /// The cases of the member's centres held under `hmac`, for output `output` (`page` or `json`).
@@ -36,6 +38,7 @@ pub async fn find(
     let steps = steps_of(&mut tx, &ids).await?;
     let access = store::access_events(&mut tx, &ids).await?;
     let reviews = store::reviews(&mut tx, &ids).await?;
+    let messages = crate::store::messages::of_cases(&mut tx, &ids).await?;
     let details = json!({
         "cases_found": cases.len(),
         "case_ids": ids,
@@ -64,5 +67,6 @@ pub async fn find(
         steps,
         access,
         reviews,
+        messages,
     })
 }

@@ -297,10 +297,11 @@ pub async fn by_provider_id(
     Ok(row.map(|row| (row.id, row.case_id, row.centre_id, row.status)))
 }
 
-/// A message as the case page shows it.
-#[derive(Debug, Clone)]
+/// A message as the case page (and subject access) shows it.
+#[derive(Debug, Clone, serde::Serialize)]
 pub struct MessageRow {
     pub id: i64,
+    pub case_id: CaseId,
     pub step: Step,
     pub channel: MessageChannel,
     pub status: MessageStatus,
@@ -322,17 +323,25 @@ pub async fn of_case(
     connection: &mut PgConnection,
     case_id: CaseId,
 ) -> Result<Vec<MessageRow>, sqlx::Error> {
+    of_cases(connection, &[case_id]).await
+}
+
+/// The messages of `cases`, case by case, in the order they were queued.
+pub async fn of_cases(
+    connection: &mut PgConnection,
+    cases: &[CaseId],
+) -> Result<Vec<MessageRow>, sqlx::Error> {
     sqlx::query_as!(
         MessageRow,
-        r#"SELECT id, step AS "step: Step", channel AS "channel: MessageChannel",
+        r#"SELECT id, case_id AS "case_id: CaseId", step AS "step: Step", channel AS "channel: MessageChannel",
                   status AS "status: MessageStatus", reason AS "reason: FailureReason", attempts,
                   address, subject, body, queued_at AS "queued_at: DateTime<Utc>",
                   sent_at AS "sent_at: DateTime<Utc>", delivered_at AS "delivered_at: DateTime<Utc>",
                   failed_at AS "failed_at: DateTime<Utc>",
                   told_instead_via AS "told_instead_via: ContactChannel",
                   told_instead_at AS "told_instead_at: NaiveDateTime"
-           FROM client_messages WHERE case_id = $1 ORDER BY id"#,
-        case_id as _,
+           FROM client_messages WHERE case_id = ANY($1) ORDER BY case_id, id"#,
+        cases as _,
     )
     .fetch_all(connection)
     .await

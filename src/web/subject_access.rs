@@ -16,6 +16,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::store::messages::MessageRow;
+
 use super::AppState;
 use super::download::{self, Disposition::Attachment};
 use super::error::AppError;
@@ -214,6 +216,7 @@ struct Found {
     steps: Vec<StepRow>,
     access: Vec<AccessEvent>,
     reviews: Vec<HeldReview>,
+    messages: Vec<MessageRow>,
 }
 
 /// Looks the code up through its keyed hash in the user's centres and records the search.
@@ -232,6 +235,7 @@ async fn find(
         steps: found.steps,
         access: found.access,
         reviews: found.reviews,
+        messages: found.messages,
     })
 }
 
@@ -396,6 +400,11 @@ impl Found {
                                 remark: &review.remark,
                             })
                             .collect(),
+                        messages: self
+                            .messages
+                            .iter()
+                            .filter(|m| m.case_id == case.id)
+                            .collect(),
                     }
                 })
                 .collect(),
@@ -447,6 +456,8 @@ struct ExportCase<'a> {
     steps: Vec<ExportStep<'a>>,
     access_events: Vec<ExportAccess<'a>>,
     reviews: Vec<ExportReview<'a>>,
+    /// The messages sent to the client: address, subject, text, status and its times.
+    messages: Vec<&'a MessageRow>,
 }
 
 #[derive(Serialize)]

@@ -383,6 +383,25 @@ async fn the_planned_time_reaches_the_client_by_email_as_the_desk_saw_it_in_latv
     assert_eq!(step["sent_by"], "email");
     assert_eq!(step["told_via"], "email");
     chain_verifies(&desk.app.pool, latvian).await;
+    // Subject access (GDPR Art. 15) gives the person what they were sent.
+    desk.app.user("admin2", Role::Admin, "RIX", &[]).await;
+    let admin = desk.app.signed_in("admin2").await;
+    let export = admin
+        .post(
+            "/admin/subject-access/export",
+            &[("personal_code", CLIENT.personal_code)],
+        )
+        .await;
+    let export: serde_json::Value = serde_json::from_str(&export.body).unwrap();
+    let held = export["cases"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|case| case["id"] == latvian.0)
+        .expect("the case");
+    assert_eq!(held["messages"][0]["address"], ADDRESS);
+    assert_eq!(held["messages"][0]["body"], lv.body.trim_end());
+    assert_eq!(held["messages"][0]["status"], "sent");
     smtp.stop().await;
 }
 
