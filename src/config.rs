@@ -274,6 +274,12 @@ impl Config {
             .map(|base| format!("{base}/login/oidc/callback"))
     }
 
+    /// Where the sign-in provider sends the browser after ending its session (RP-initiated
+    /// logout), as registered with it.
+    pub fn post_logout_redirect_uri(&self) -> Option<String> {
+        self.public_url.as_ref().map(|base| format!("{base}/login"))
+    }
+
     /// The callback of the qualified eID confirmation, as registered with the provider.
     pub fn eid_redirect_uri(&self) -> Option<String> {
         self.public_url

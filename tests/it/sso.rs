@@ -13,7 +13,7 @@ use pilnvara::service::accounts::{self, AccountAction};
 use pilnvara::web;
 
 use crate::harness::{Client, TEST_PASSWORD, TestApp, count, fresh_database};
-use crate::oidc::{ANNA_CODE, Provider, come_back, provider_config};
+use crate::oidc::{ANNA_CODE, Provider, come_back, continue_link, provider_config};
 
 fn sign_in_config(base: &str, issuer: &str, password: bool) -> Config {
     let password = password.to_string();
@@ -104,9 +104,22 @@ async fn a_linked_account_signs_in_through_the_municipal_provider_with_a_renewed
     )
     .await;
     assert_eq!(signed_in, 1);
-    // Signing out works as after a password sign-in.
+    // Signing out ends the session here, then at the provider (RP-initiated logout), which
+    // learns who asks (the client id) and where to come back, and no token.
     let out = browser.post("/logout", &[]).await;
-    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        out.status,
+        StatusCode::OK,
+        "a page of ours goes on, as form-action allows"
+    );
+    let logout = &continue_link(&out.body);
+    assert!(
+        logout.starts_with(&format!("{}/session/end?", provider.issuer)),
+        "{logout}"
+    );
+    assert!(logout.contains("client_id=pilnvara"), "{logout}");
+    assert!(logout.contains("post_logout_redirect_uri="), "{logout}");
+    assert!(!logout.contains("id_token"), "{logout}");
     assert_eq!(browser.get("/cases").await.status, StatusCode::SEE_OTHER);
 }
 
