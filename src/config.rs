@@ -236,11 +236,14 @@ impl Config {
         let public_url = match lookup("PILNVARA_PUBLIC_URL") {
             None => None,
             Some(value) if value.trim().is_empty() => None,
-            Some(value) => Some(web_address(&value).ok_or(ConfigError {
-                variable: "PILNVARA_PUBLIC_URL",
-                value,
-                problem: "expected https://host[:port] (http:// only on a loopback address)",
-            })?),
+            // The redirect URIs are built by appending paths: no trailing slash.
+            Some(value) => Some(web_address(value.trim().trim_end_matches('/')).ok_or(
+                ConfigError {
+                    variable: "PILNVARA_PUBLIC_URL",
+                    value,
+                    problem: "expected https://host[:port] (http:// only on a loopback address)",
+                },
+            )?),
         };
         if (eid.is_some() || sign_in_provider.is_some()) && public_url.is_none() {
             return Err(ConfigError {
@@ -282,6 +285,12 @@ impl Config {
             .map(|base| format!("{base}/login/oidc/callback"))
     }
 
+    /// Where the sign-in provider sends the browser after ending its session (RP-initiated
+    /// logout), as registered with it.
+    pub fn post_logout_redirect_uri(&self) -> Option<String> {
+        self.public_url.as_ref().map(|base| format!("{base}/login"))
+    }
+
     /// The callback of the qualified eID confirmation, as registered with the provider.
     pub fn eid_redirect_uri(&self) -> Option<String> {
         self.public_url
@@ -290,10 +299,11 @@ impl Config {
     }
 }
 
-/// `value` without a trailing slash when it is an https URL, or an http URL on a loopback
-/// address (tests), with nothing after the host and port but a path.
+/// `value` when it is an https URL, or an http URL on a loopback address (tests), with nothing
+/// after the host and port but a path. Kept as written: an issuer must match the tokens' `iss`
+/// exactly, trailing slash and all.
 fn web_address(value: &str) -> Option<String> {
-    let value = value.trim().trim_end_matches('/');
+    let value = value.trim();
     let rest = value
         .strip_prefix("https://")
         .or_else(|| value.strip_prefix("http://").filter(|rest| loopback(rest)))?;
@@ -519,6 +529,9 @@ mod tests {
             Some("https://desk.example.lv/eid/callback")
         );
         assert!(eid("https://eid.example.lv/oidc").is_ok());
+        // An issuer is kept as written: it must equal the tokens' `iss`, slash and all.
+        let slashed = eid("https://tenant.example.eu/").unwrap();
+        assert_eq!(slashed.eid.unwrap().issuer, "https://tenant.example.eu/");
         for refused in [
             "http://eid.example.lv",
             "http://10.0.0.1",

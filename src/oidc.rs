@@ -15,13 +15,14 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use openidconnect::core::{
     CoreAuthPrompt, CoreAuthenticationFlow, CoreClient, CoreGenderClaim, CoreJsonWebKeySet,
-    CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm, CoreProviderMetadata,
+    CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
 };
 use openidconnect::{
     AdditionalClaims, AuthenticationContextClass, AuthorizationCode, ClaimsVerificationError,
     ClientId, ClientSecret, CsrfToken, EndpointMaybeSet, EndpointNotSet, EndpointSet, IdToken,
-    IdTokenVerifier, IssuerUrl, Nonce, OAuth2TokenResponse as _, PkceCodeChallenge,
-    PkceCodeVerifier, RedirectUrl, Scope, TokenResponse as _,
+    IdTokenVerifier, IssuerUrl, LogoutRequest, Nonce, OAuth2TokenResponse as _, PkceCodeChallenge,
+    PkceCodeVerifier, PostLogoutRedirectUrl, ProviderMetadataWithLogout, RedirectUrl, Scope,
+    TokenResponse as _,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -229,7 +230,7 @@ impl Provider {
     }
 
     /// Pilnvara as this provider's client, at the endpoints it has just published.
-    fn client(&self, metadata: CoreProviderMetadata) -> DiscoveredClient {
+    fn client(&self, metadata: ProviderMetadataWithLogout) -> DiscoveredClient {
         let secret = ClientSecret::new(self.settings.client_secret.expose().to_owned());
         CoreClient::from_provider_metadata(
             metadata,
@@ -239,9 +240,9 @@ impl Provider {
         .set_redirect_uri(self.redirect.clone())
     }
 
-    async fn discover(&self) -> Result<CoreProviderMetadata, Refusal> {
+    async fn discover(&self) -> Result<ProviderMetadataWithLogout, Refusal> {
         let issuer = IssuerUrl::new(self.settings.issuer.clone()).map_err(|_| Refusal::Issuer)?;
-        CoreProviderMetadata::discover_async(issuer, &self.http)
+        ProviderMetadataWithLogout::discover_async(issuer, &self.http)
             .await
             .map_err(|error| {
                 // The error names the step that failed, never a token or a secret.
@@ -289,6 +290,24 @@ impl Provider {
             requested_at: now,
         };
         Ok((url.to_string(), pending))
+    }
+
+    /// Where to send the browser at sign-out to end the person's session at the provider too
+    /// (RP-initiated logout), coming back to `after`; `None` when the provider offers no such
+    /// endpoint or does not answer. Only the client id goes along, never the ID token: the
+    /// provider then asks the person to confirm.
+    pub async fn logout_url(&self, after: &str) -> Option<String> {
+        let metadata = self.discover().await.ok()?;
+        let end_session = metadata
+            .additional_metadata()
+            .end_session_endpoint
+            .clone()?;
+        let after = PostLogoutRedirectUrl::new(after.to_owned()).ok()?;
+        let url = LogoutRequest::from(end_session)
+            .set_client_id(ClientId::new(self.settings.client_id.clone()))
+            .set_post_logout_redirect_uri(after)
+            .http_get_url();
+        Some(url.to_string())
     }
 
     /// Exchanges the callback's code (with this request's PKCE verifier) and checks the ID

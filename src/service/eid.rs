@@ -64,7 +64,14 @@ pub async fn confirm(
         jwks: proof.jwks,
     };
     let input = StepInput::EmployeeEid(EmployeeEidInput::verified(means, used_at, evidence));
-    Ok(cases::record_step(db, keys, at, actor, case.0, version, &input).await?)
+    match cases::record_step(db, keys, at, actor, case.0, version, &input).await {
+        // The case moved on while the employee was at the provider.
+        Err(CaseError::Stale) => {
+            refused(db, at, actor, Some(case), Refusal::CaseChanged).await?;
+            Err(EidError::Refused(Refusal::CaseChanged))
+        }
+        recorded => Ok(recorded?),
+    }
 }
 
 /// Whether the person of `proof` is the one the employee's account is linked to.

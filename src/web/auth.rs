@@ -217,6 +217,10 @@ pub async fn sign_in(
 /// The request in flight of a sign-in through the identity provider, in the session.
 const PROVIDER_PENDING: &str = "oidc_sign_in";
 
+/// Set in a session signed in through the identity provider (sign-out then ends its session
+/// there too).
+const VIA_PROVIDER: &str = "via_provider";
+
 /// "Sign in with the municipality's account": off to the identity provider.
 pub async fn start_provider_sign_in(
     State(state): State<AppState>,
@@ -276,6 +280,10 @@ pub async fn finish_provider_sign_in(
             let user = session::begin(&state, &session, staff_id, tag, now)
                 .await?
                 .ok_or(AppError::NotFound)?;
+            session
+                .insert(VIA_PROVIDER, true)
+                .await
+                .map_err(session_error)?;
             let target = if user.must_change_password && state.config.password_sign_in {
                 "/account/password"
             } else {
@@ -319,9 +327,15 @@ fn wait_message(page: &Page, wait: TimeDelta) -> String {
 
 pub async fn sign_out(
     State(state): State<AppState>,
+    page: Page,
     user: CurrentUser,
     session: Session,
 ) -> Result<Response, AppError> {
+    let via_provider = session
+        .get::<bool>(VIA_PROVIDER)
+        .await
+        .map_err(session_error)?
+        .unwrap_or(false);
     let details = json!({ "staff_id": user.id });
     accounts::record_own(
         &state.db,
@@ -332,5 +346,14 @@ pub async fn sign_out(
     )
     .await?;
     session.flush().await.map_err(anyhow::Error::from)?;
+    // Signed in through the provider: end the session there too, where it offers that.
+    if let (true, Some(provider), Some(after)) = (
+        via_provider,
+        &state.providers.sign_in,
+        state.config.post_logout_redirect_uri(),
+    ) && let Some(url) = provider.logout_url(&after).await
+    {
+        return Ok(ContinuePage::to(page, url).into_response());
+    }
     Ok(Redirect::to("/login?ended=signed-out").into_response())
 }

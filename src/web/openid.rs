@@ -1,5 +1,5 @@
 //! What the two OpenID Connect flows (the qualified eID of 22.¹2 in `cases/eid.rs`, staff
-//! sign-in in `auth.rs`) share on the way back from the provider.
+//! sign-in and sign-out in `auth.rs`) share on the way back from (and out to) the provider.
 //!
 //! The provider sends the browser to a callback of ours; that page only passes the answer on,
 //! from our own origin, to a second URL that finishes. The session cookie is `SameSite=Strict`,
@@ -83,10 +83,13 @@ pub struct ContinuePage {
 
 impl ContinuePage {
     pub fn new(page: Page, answer: &Answer, finish_path: &str) -> Self {
-        Self {
-            page,
-            next: answer.forwarded_to(finish_path),
-        }
+        Self::to(page, answer.forwarded_to(finish_path))
+    }
+
+    /// The page that goes on to `next` at once. Unlike a redirect after a form's POST, which
+    /// browsers hold to the page's `form-action` ('self'), it may lead to the provider.
+    pub fn to(page: Page, next: String) -> Self {
+        Self { page, next }
     }
 }
 

@@ -178,7 +178,7 @@ pub async fn come_back(client: &Client, callback: &str) -> TestResponse {
 }
 
 /// Where the "continuing" page sends the browser on (its link, as a browser reads it).
-fn continue_link(body: &str) -> String {
+pub fn continue_link(body: &str) -> String {
     let (_, rest) = body
         .split_once(r#"id="continue" class="button" href=""#)
         .expect("the continue link");

@@ -12,8 +12,10 @@ use pilnvara::service::Actor;
 use pilnvara::service::accounts::{self, AccountAction};
 use pilnvara::web;
 
+use crate::browser::{Browser, Outcome};
+use crate::ensure;
 use crate::harness::{Client, TEST_PASSWORD, TestApp, count, fresh_database};
-use crate::oidc::{ANNA_CODE, Provider, come_back, provider_config};
+use crate::oidc::{ANNA_CODE, Provider, come_back, continue_link, provider_config};
 
 fn sign_in_config(base: &str, issuer: &str, password: bool) -> Config {
     let password = password.to_string();
@@ -104,9 +106,22 @@ async fn a_linked_account_signs_in_through_the_municipal_provider_with_a_renewed
     )
     .await;
     assert_eq!(signed_in, 1);
-    // Signing out works as after a password sign-in.
+    // Signing out ends the session here, then at the provider (RP-initiated logout), which
+    // learns who asks (the client id) and where to come back, and no token.
     let out = browser.post("/logout", &[]).await;
-    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        out.status,
+        StatusCode::OK,
+        "a page of ours goes on, as form-action allows"
+    );
+    let logout = &continue_link(&out.body);
+    assert!(
+        logout.starts_with(&format!("{}/session/end?", provider.issuer)),
+        "{logout}"
+    );
+    assert!(logout.contains("client_id=pilnvara"), "{logout}");
+    assert!(logout.contains("post_logout_redirect_uri="), "{logout}");
+    assert!(!logout.contains("id_token"), "{logout}");
     assert_eq!(browser.get("/cases").await.status, StatusCode::SEE_OTHER);
 }
 
@@ -225,4 +240,51 @@ async fn an_administrator_links_an_account_to_a_person_who_then_signs_in() {
     )
     .await;
     assert_eq!(audited, 2, "Anna's link and Pēteris's, never the code");
+}
+
+#[tokio::test]
+async fn in_the_browser_staff_sign_in_and_out_through_the_provider() {
+    // Chromium: the provider's own page, back with the SameSite=Strict session through our
+    // page, and sign-out on to the provider's end-session page (form-action is 'self').
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let base = format!("http://{address}");
+    let provider = Provider::start(&[format!("{base}/login/oidc/callback")]).await;
+    let config = sign_in_config(&base, &provider.issuer, true);
+    let (_app, _) = desk_on(listener, base, config).await;
+    let Some(browser) = Browser::open_on(address, "staff_sign_in_provider").await else {
+        return;
+    };
+    let issuer = provider.issuer.clone();
+    browser
+        .run(async |b: &Browser| -> Outcome {
+            b.visit("/login").await?;
+            b.assert_accessible("sign-in page with the provider")
+                .await?;
+            b.submit("#oidc-sign-in").await?;
+            b.find("#person").await?;
+            b.click("#sign-in").await?;
+            // Signed in: the header's sign-out button is there.
+            b.find("form[action='/logout'] button").await?;
+            let path = b.path().await?;
+            ensure!(path != "/login", "still on the sign-in page");
+            b.click("form[action='/logout'] button").await?;
+            // On to the provider, which asks to confirm the sign-out there.
+            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+            loop {
+                let url = b.client.current_url().await.map_err(|e| e.to_string())?;
+                if url.as_str().starts_with(&issuer) {
+                    break;
+                }
+                ensure!(
+                    std::time::Instant::now() < deadline,
+                    "the browser stayed at {url}"
+                );
+                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            }
+            b.visit("/cases").await?;
+            ensure!(b.path().await? == "/login", "signed out of Pilnvara");
+            Ok(())
+        })
+        .await;
 }

@@ -19,7 +19,6 @@ use super::{Flash, load, refused};
 use crate::domain::ids::{CaseId, CentreId, StaffId};
 use crate::domain::workflow::Step;
 use crate::oidc::{self, Refusal};
-use crate::service::cases::CaseError;
 use crate::service::eid::{self as service, EidError};
 use crate::web::AppState;
 use crate::web::error::{AppError, path_id};
@@ -137,11 +136,6 @@ pub async fn finish(
     match confirmed {
         Ok(recorded) => Ok(Flash::after_recorded(id, recorded.next_step)),
         Err(EidError::Refused(refusal)) => Ok(back_to_step(id, refusal)),
-        Err(EidError::Case(CaseError::Stale)) => {
-            let refusal = Refusal::CaseChanged;
-            service::refused(&state.db, now, user.staff(), Some(case), refusal).await?;
-            Ok(back_to_step(id, refusal))
-        }
         Err(EidError::Case(error)) => refused(id, error),
     }
 }
