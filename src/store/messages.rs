@@ -1,5 +1,5 @@
 //! The message templates and the outbox (`message_templates`, `client_messages`, migration
-//! 0060). The statuses' moves are guarded by the table's trigger; `service::outbox` decides them.
+//! 0052). The statuses' moves are guarded by the table's trigger; `service::outbox` decides them.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 use sqlx::{PgConnection, PgPool};

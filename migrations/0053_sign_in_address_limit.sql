@@ -21,7 +21,7 @@ BEGIN
         TO %I', app_role);
     -- Cases move through their states; their recorded fields are guarded by the trigger above.
     EXECUTE format('GRANT UPDATE ON cases TO %I', app_role);
-    -- Messages move through their statuses, guarded by client_messages_guard (migration 0060).
+    -- Messages move through their statuses, guarded by client_messages_guard (migration 0052).
     EXECUTE format('GRANT UPDATE ON client_messages TO %I', app_role);
     EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA tower_sessions TO %I',
         app_role);
