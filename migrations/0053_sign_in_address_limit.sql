@@ -9,6 +9,7 @@ CREATE TABLE sign_in_address_limits (
     theoretical_arrival timestamptz NOT NULL
 );
 
+-- The application's grants, now also on this table and on the outbox's (migration 0052).
 CREATE OR REPLACE FUNCTION pilnvara_grant_to(app_role text) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN

@@ -542,9 +542,20 @@ async fn the_application_role_records_a_case_and_its_erasure_but_cannot_change_e
         "INSERT INTO figures_stops SELECT centre_id, month, eservice_id, 'other', 1 FROM figures_months"
             .to_owned(),
         "SELECT figures_rebuild()".to_owned(),
+        "DELETE FROM client_messages".to_owned(),
+        "TRUNCATE client_messages".to_owned(),
     ] {
         refused(sql).await;
     }
+    // The sign-ins above each counted against the address's limit, which the application's
+    // role forgets once it has run out.
+    let forgotten = pilnvara::store::staff::forget_sign_in_addresses(
+        &pool,
+        app.clock.now() + TimeDelta::hours(1),
+    )
+    .await
+    .unwrap();
+    assert_eq!(forgotten, 1, "one address signed in");
 
     // Retention, through the one function, as the application's role.
     app.clock.advance(TimeDelta::days(366 * 11));
