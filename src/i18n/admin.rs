@@ -173,6 +173,10 @@ catalogue! {
         person_for_eid { lv: "kvalificētais eID (22.¹2)", en: "qualified eID (22.¹2)" }
         person_for_sign_in { lv: "pieteikšanās ar pašvaldības kontu", en: "signing in with the municipality's account" }
         person_link { lv: "Sasaistīt", en: "Link" }
+        person_linked_eid { lv: "Kvalificētajam eID (22.¹2)", en: "For the qualified eID (22.¹2)" }
+        person_linked_sign_in { lv: "Pieteikšanās ar pašvaldības kontu", en: "Signing in with the municipality's account" }
+        person_linked { lv: "sasaistīts ar personu", en: "linked to a person" }
+        person_not_linked { lv: "nav sasaistīts", en: "not linked" }
         person_unlink { lv: "Atsaistīt", en: "Unlink" }
         person_invalid { lv: "Ievadiet personas kodu vai identifikatoru (1–255 rakstzīmes).", en: "Enter a personal code or subject (1–255 characters)." }
         person_taken { lv: "Ar šo personu jau ir sasaistīts cits konts.", en: "Another account is linked to this person." }

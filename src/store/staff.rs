@@ -30,6 +30,10 @@ pub struct StaffMember {
     pub must_change_password: bool,
     pub hard_locked: bool,
     pub supervises: Vec<CentreId>,
+    /// Whether a person is linked for the qualified eID (never which: only that one is).
+    pub eid_linked: bool,
+    /// Whether a person is linked for signing in through the provider.
+    pub sign_in_linked: bool,
 }
 
 /// What signing in needs to know about an account.
@@ -360,7 +364,9 @@ macro_rules! select_staff_in_scope {
                       c.code AS centre_code, s.active, s.must_change_password,
                       coalesce(t.hard_locked, false) AS "hard_locked!",
                       coalesce((SELECT array_agg(centre_id ORDER BY centre_id) FROM supervised_centres
-                                WHERE staff_id = s.id), '{}') AS "supervises!: Vec<CentreId>"
+                                WHERE staff_id = s.id), '{}') AS "supervises!: Vec<CentreId>",
+                      s.eid_person_hmac IS NOT NULL AS "eid_linked!",
+                      s.sign_in_person_hmac IS NOT NULL AS "sign_in_linked!"
                FROM staff s
                JOIN centres c ON c.id = s.centre_id
                LEFT JOIN sign_in_throttle t ON t.username = s.username

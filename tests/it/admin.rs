@@ -1297,3 +1297,59 @@ async fn an_administrator_gives_one_person_two_roles_who_still_does_not_review_t
     assert_eq!(review.status, StatusCode::OK);
     assert!(review.body.contains(t.review.error_own_case));
 }
+
+#[tokio::test]
+async fn an_accounts_page_shows_whether_it_is_linked_to_a_person_but_never_the_identifier() {
+    let (app, _rix, _ven) = two_centres().await;
+    let anna = staff_id(&app, "anna").await;
+    let admin = app.signed_in("adm").await;
+    let t = Lang::Lv.texts().admin;
+    let state = |body: &str, id: &str| -> String {
+        body.split(&format!(r#"<dd id="{id}">"#))
+            .nth(1)
+            .and_then(|rest| rest.split('<').next())
+            .unwrap_or_else(|| panic!("no {id} on the page: {body}"))
+            .to_owned()
+    };
+    let page = admin.get(&format!("/admin/staff/{anna}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(state(&page.body, "eid-link"), t.person_not_linked);
+    assert_eq!(state(&page.body, "sign-in-link"), t.person_not_linked);
+
+    let code = "320000-00003";
+    for (link, linked_id, other_id, other) in [
+        ("eid", "eid-link", "sign-in-link", t.person_not_linked),
+        ("sign-in", "sign-in-link", "eid-link", t.person_linked),
+    ] {
+        let linked = admin
+            .post(
+                &format!("/admin/staff/{anna}/link"),
+                &[("person", code), ("for", link), ("action", "link")],
+            )
+            .await;
+        assert_eq!(linked.status, StatusCode::SEE_OTHER, "{}", linked.body);
+        let page = admin.get(&format!("/admin/staff/{anna}")).await;
+        assert_eq!(state(&page.body, linked_id), t.person_linked, "{link}");
+        assert_eq!(state(&page.body, other_id), other, "{link}");
+        assert!(!page.body.contains(code), "the identifier is never shown");
+        assert!(!page.body.contains("32000000003"), "nor without its hyphen");
+    }
+
+    let unlinked = admin
+        .post(
+            &format!("/admin/staff/{anna}/link"),
+            &[("person", ""), ("for", "eid"), ("action", "unlink")],
+        )
+        .await;
+    assert_eq!(unlinked.status, StatusCode::SEE_OTHER, "{}", unlinked.body);
+    let page = admin.get(&format!("/admin/staff/{anna}")).await;
+    assert_eq!(state(&page.body, "eid-link"), t.person_not_linked);
+    assert_eq!(state(&page.body, "sign-in-link"), t.person_linked);
+    let hmac: Vec<u8> = sqlx::query_scalar("SELECT sign_in_person_hmac FROM staff WHERE id = $1")
+        .bind(anna)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let hex: String = hmac.iter().map(|b| format!("{b:02x}")).collect();
+    assert!(!page.body.contains(&hex), "nor its keyed hash");
+}
