@@ -493,9 +493,11 @@ pub struct EmployeeEidInput {
     pub evidence: Option<EidEvidence>,
 }
 
-/// How 22.¹2 came to be recorded.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// How 22.¹2 came to be recorded (also kept in the case, `cases.employee_eid_confirmation`,
+/// for the figures).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, sqlx::Type)]
 #[serde(rename_all = "kebab-case")]
+#[sqlx(type_name = "text", rename_all = "kebab-case")]
 pub enum Confirmation {
     /// The employee chose the means and time from the list: nothing proves it.
     #[default]

@@ -319,6 +319,8 @@ catalogue! {
         m_median_days { lv: "Mediāna līdz pieteikšanai, dienas", en: "Median to submission, days" }
         m_p90_days { lv: "90. procentile līdz pieteikšanai, dienas", en: "90th percentile to submission, days" }
         m_awaiting { lv: "Gaida rezultātu", en: "Awaiting a result" }
+        m_eid_declared { lv: "22.¹2 deklarēts (izvēlēts no saraksta)", en: "22.¹2 declared (chosen from the list)" }
+        m_eid_verified { lv: "22.¹2 pārbaudīts ar kvalificētu eID", en: "22.¹2 verified with a qualified eID" }
         m_overdue { lv: "Gaida ilgāk par 30 dienām", en: "Waiting over 30 days" }
         m_asked_share { lv: "Klienti, kas vēlas rezultātu, %", en: "Clients asking for the result, %" }
         col_total { lv: "Kopā", en: "Total" }

@@ -287,6 +287,9 @@ pub async fn record_step_sending(
             }
             fields.retention_until = Some(authorisation.copy1_keep_until);
         }
+        StepInput::EmployeeEid(eid) => {
+            fields.employee_eid_confirmation = Some(eid.confirmation);
+        }
         StepInput::Submission(submission) => {
             fields.portal_reference = Some(&submission.reference);
             fields.submitted_at = Some(riga_to_utc(submission.submitted_at));

@@ -13,7 +13,7 @@ use uuid::Uuid;
 
 use crate::domain::ids::{CaseId, CentreId, StaffId};
 use crate::domain::staff::CentreContact;
-use crate::domain::steps::ContactChannel;
+use crate::domain::steps::{Confirmation, ContactChannel};
 use crate::domain::workflow::{
     Capabilities, CaseState, CaseStatus, NotApplicableReason, Step, StepOutcome, StopReason,
     WorkflowError,
@@ -441,6 +441,8 @@ pub struct CaseFields<'a> {
     pub retention_until: Option<NaiveDate>,
     pub portal_reference: Option<&'a str>,
     pub submitted_at: Option<DateTime<Utc>>,
+    /// How 22.¹2 was confirmed, set when it is recorded (the figures count it).
+    pub employee_eid_confirmation: Option<Confirmation>,
 }
 
 /// Moves the case to `state`, raising its version; sets `closed_at` when it closes.
@@ -466,7 +468,8 @@ pub async fn advance(
              portal_reference = COALESCE($12, portal_reference),
              submitted_at = COALESCE($13, submitted_at),
              closed_at = CASE WHEN $2 = 'closed'::case_status THEN $14 ELSE closed_at END,
-             client_name_key = COALESCE($15, client_name_key)
+             client_name_key = COALESCE($15, client_name_key),
+             employee_eid_confirmation = COALESCE($16, employee_eid_confirmation)
          WHERE id = $1",
         case_id as _,
         status as CaseStatus,
@@ -483,6 +486,7 @@ pub async fn advance(
         fields.submitted_at as _,
         at as _,
         fields.client_name_key,
+        fields.employee_eid_confirmation as Option<Confirmation>,
     )
     .execute(connection)
     .await?;

@@ -78,6 +78,10 @@ pub struct Figures {
     pub opened: i64,
     pub asked_result: i64,
     pub answered: i64,
+    /// Of the cases opened in the period, those whose 22.¹2 was recorded as chosen from the list
+    /// (declared) and as confirmed through the qualified eID provider (verified).
+    pub eid_declared: i64,
+    pub eid_verified: i64,
     /// Cases closed in the period.
     pub closed: i64,
     /// Cases stopped in the period, by reason code.
@@ -119,7 +123,8 @@ pub async fn read(
     let until = next_month(scope.last);
     let months = sqlx::query!(
         r#"SELECT centre_id AS "centre_id: CentreId", month AS "month: NaiveDate", eservice_id,
-                  opened, asked_result, answered, closed, submitted, submission_sketch
+                  opened, asked_result, answered, closed, submitted, submission_sketch,
+                  eid_declared, eid_verified
            FROM figures_months
            WHERE centre_id = ANY($1) AND month >= $2 AND month < $3"#,
         scope.centres as _,
@@ -167,6 +172,8 @@ pub async fn read(
             f.opened += row.opened;
             f.asked_result += row.asked_result;
             f.answered += row.answered;
+            f.eid_declared += row.eid_declared;
+            f.eid_verified += row.eid_verified;
             f.closed += row.closed;
             f.submitted += row.submitted;
             for &(bucket, count) in &counts {

@@ -95,6 +95,10 @@ pub struct FigureRow {
     pub month: String,
     pub eservice: String,
     pub opened: i64,
+    /// Of those opened, 22.¹2 recorded as chosen from the list, and as proved by the eID
+    /// provider.
+    pub eid_declared: i64,
+    pub eid_verified: i64,
     pub closed: i64,
     pub stopped: i64,
     /// In the order of [`StopReason::ALL`].
@@ -139,6 +143,8 @@ fn figures(read: &HashMap<Key, store::figures::Figures>) -> Figures {
 fn figure_row(figures: &store::figures::Figures) -> FigureRow {
     let mut row = FigureRow {
         opened: figures.opened,
+        eid_declared: figures.eid_declared,
+        eid_verified: figures.eid_verified,
         asked_share: percent(figures.asked_result, figures.answered),
         closed: figures.closed,
         submitted: figures.submitted,
@@ -528,6 +534,8 @@ pub async fn csv(
         r.col_month.to_owned(),
         r.col_eservice.to_owned(),
         r.m_opened.to_owned(),
+        r.m_eid_declared.to_owned(),
+        r.m_eid_verified.to_owned(),
         r.m_closed.to_owned(),
         r.m_stopped.to_owned(),
     ];
@@ -563,6 +571,8 @@ pub async fn csv(
             row.month.clone(),
             row.eservice.clone(),
             row.opened.to_string(),
+            row.eid_declared.to_string(),
+            row.eid_verified.to_string(),
             row.closed.to_string(),
             row.stopped.to_string(),
         ];

@@ -14,6 +14,7 @@ use openidconnect::{
 };
 use pilnvara::audit::verify;
 use pilnvara::config::{ClientSecret, Config, OidcProvider};
+use pilnvara::domain::ids::{CentreId, StaffId};
 use pilnvara::domain::staff::{PersonLink, Role};
 use pilnvara::domain::workflow::Step;
 use pilnvara::oidc::{self, Expected, Refusal};
@@ -272,6 +273,108 @@ async fn a_verified_22_1_2_keeps_the_signed_token_and_the_providers_keys_which_v
     assert!(page.body.contains("pārbaudīts ar eID"), "{}", page.body);
     // Nothing of the answer reaches a URL after the callback.
     assert!(!response.location().unwrap().contains("code="));
+}
+
+/// The RIX row of each month of `months` in the figures' CSV: (22.¹2 declared, 22.¹2 verified).
+async fn eid_figures(client: &Client, months: &[String]) -> Vec<(String, String)> {
+    let (first, last) = (months.iter().min().unwrap(), months.iter().max().unwrap());
+    let csv = client
+        .get(&format!("/figures.csv?from={first}&to={last}"))
+        .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
+    let header: Vec<&str> = lines[0].split(';').collect();
+    let texts = pilnvara::i18n::Lang::Lv.texts().review;
+    let column = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let (declared, verified) = (column(texts.m_eid_declared), column(texts.m_eid_verified));
+    months
+        .iter()
+        .map(|month| {
+            let row: Vec<&str> = lines
+                .iter()
+                .find(|line| line.starts_with(&format!("RIX;{month};")))
+                .unwrap_or_else(|| panic!("no row RIX {month}: {}", csv.body))
+                .split(';')
+                .collect();
+            (row[declared].to_owned(), row[verified].to_owned())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_figures_tell_22_1_2_verified_with_eid_from_22_1_2_declared_per_centre_and_month() {
+    let desk = Desk::new().await;
+    let app = &desk.app;
+    let response = desk.confirm("anna", "eid-card", "high").await;
+    assert_eq!(response.status, StatusCode::SEE_OTHER, "{}", response.body);
+    assert_eq!(eid_step(app, desk.case).await["confirmation"], "verified");
+    // Another case of the centre, its 22.¹2 chosen from the list (through the same service).
+    let (rix, anna_id): (i64, i64) =
+        sqlx::query_as("SELECT centre_id, opened_by FROM cases WHERE id = $1")
+            .bind(desk.case)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    let (rix, anna_id) = (CentreId(rix), StaffId(anna_id));
+    let declared = app
+        .desk_case(rix, anna_id, &CLIENT, Goes::To(Step::EmployeeEid))
+        .await
+        .0;
+    assert_eq!(eid_step(app, declared).await["confirmation"], "declared");
+    // A third, opened but its 22.¹2 not yet recorded: neither.
+    app.desk_case(rix, anna_id, &CLIENT, Goes::To(Step::Identity))
+        .await;
+
+    let month = |case: i64| async move {
+        sqlx::query_scalar::<_, String>(
+            "SELECT to_char(opened_at AT TIME ZONE 'Europe/Riga', 'YYYY-MM') FROM cases WHERE id = $1",
+        )
+        .bind(case)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    let (verified_month, declared_month) = (month(desk.case).await, month(declared).await);
+    let months = vec![verified_month.clone(), declared_month.clone()];
+    app.user("vad", Role::Supervisor, "RIX", &["RIX"]).await;
+    let supervisor = app.signed_in("vad").await;
+    let count = |yes: bool| if yes { 1 } else { 0 };
+    let expected: Vec<(String, String)> = months
+        .iter()
+        .map(|m| {
+            (
+                count(*m == declared_month).to_string(),
+                count(*m == verified_month).to_string(),
+            )
+        })
+        .collect();
+    // The same month twice when both were opened in one: each once, then.
+    let expected = if verified_month == declared_month {
+        vec![("1".to_owned(), "1".to_owned()); 2]
+    } else {
+        expected
+    };
+    assert_eq!(eid_figures(&supervisor, &months).await, expected);
+    // The page shows the two columns too.
+    let page = supervisor
+        .get(&format!(
+            "/figures?from={}&to={}",
+            months.iter().min().unwrap(),
+            months.iter().max().unwrap()
+        ))
+        .await;
+    let texts = pilnvara::i18n::Lang::Lv.texts().review;
+    assert!(page.body.contains(texts.m_eid_declared), "{}", page.body);
+    assert!(page.body.contains(texts.m_eid_verified), "{}", page.body);
+    // The roll-up equals a recount of the cases; so after a rebuild.
+    assert_eq!(
+        pilnvara::store::figures::differences(&app.pool)
+            .await
+            .unwrap(),
+        [0, 0, 0]
+    );
+    pilnvara::store::figures::rebuild(&app.pool).await.unwrap();
+    assert_eq!(eid_figures(&supervisor, &months).await, expected);
 }
 
 #[tokio::test]

@@ -909,13 +909,14 @@ async fn figures_match_a_hand_computed_month() {
     let client = app.signed_in("vad").await;
     let page = client.get("/figures?from=2025-11&to=2025-11").await;
     assert_eq!(page.status, StatusCode::OK);
-    // opened, closed, stopped, submitted, median, p90, awaiting, overdue, asked %
-    let expected = ["8", "2", "3", "5", "3,0", "7,6", "2", "1", "80"];
+    // opened, 22.¹2 declared, 22.¹2 verified (none recorded here), closed, stopped, submitted,
+    // median, p90, awaiting, overdue, asked %
+    let expected = ["8", "0", "0", "2", "3", "5", "3,0", "7,6", "2", "1", "80"];
     assert_eq!(row_cells(&page.body, "AA 2025-11"), expected);
     assert_eq!(row_cells(&page.body, "total 2025-11"), expected);
     assert_eq!(
         row_cells(&page.body, "BB 2025-11"),
-        ["0", "0", "0", "0", "—", "—", "0", "0", "—"]
+        ["0", "0", "0", "0", "0", "0", "—", "—", "0", "0", "—"]
     );
     assert!(
         !page.body.contains("data-key=\"CC "),
@@ -938,7 +939,7 @@ async fn figures_match_a_hand_computed_month() {
     assert!(csv.body.starts_with('\u{feff}'));
     assert!(
         csv.body
-            .contains("AA;2025-11;;8;2;3;0;0;2;0;1;0;0;5;3,0;7,6;2;1;80\r\n"),
+            .contains("AA;2025-11;;8;0;0;2;3;0;0;2;0;1;0;0;5;3,0;7,6;2;1;80\r\n"),
         "{}",
         csv.body
     );
