@@ -534,6 +534,7 @@ async fn the_application_role_records_a_case_and_its_erasure_but_cannot_change_e
         format!("UPDATE cases SET client_surnames = 'Viltota' WHERE id = {id}"),
         format!("UPDATE cases SET portal_reference = NULL WHERE id = {id}"),
         format!("UPDATE cases SET closed_at = now() WHERE id = {id}"),
+        format!("UPDATE cases SET employee_eid_confirmation = 'verified' WHERE id = {id}"),
         format!("DELETE FROM cases WHERE id = {id}"),
         "UPDATE audit_log_leaves SET event_id = event_id".to_owned(),
         "DELETE FROM audit_checkpoints".to_owned(),
