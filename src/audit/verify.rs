@@ -290,11 +290,11 @@ enum Lag {
 
 /// Checks one chain (`case:7`, `centre:2`, `system`), and its head in `anchor` if given.
 pub async fn verify_chain(
-    pool: &PgPool,
+    db: impl crate::db::Source<'_>,
     chain: &str,
     anchor: Option<&Anchor>,
 ) -> Result<ChainCheck, sqlx::Error> {
-    let mut tx = snapshot(pool).await?;
+    let mut tx = snapshot(db).await?;
     let mut check = ChainCheck::default();
     let head = heads(&mut tx, &[chain.to_owned()]).await?;
     let mut walker = Walker::new(chain, head.get(chain));
@@ -503,10 +503,10 @@ pub(crate) async fn check_data(
 }
 
 /// One consistent, read-only view of the trail while writers carry on.
-pub(crate) async fn snapshot(
-    pool: &PgPool,
-) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
-    let mut tx = pool.begin().await?;
+pub(crate) async fn snapshot<'c>(
+    db: impl crate::db::Source<'c>,
+) -> Result<sqlx::Transaction<'c, sqlx::Postgres>, sqlx::Error> {
+    let mut tx = db.begin().await?;
     sqlx::query!("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         .execute(&mut *tx)
         .await?;

@@ -23,6 +23,13 @@ pub const APPLICATION_ROLE: &str = "pilnvara_app";
 /// The migrations in `migrations/`, compiled into the binary.
 pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!();
 
+/// Where a service takes its connection from: the pool (a job, the command line, a test), or a
+/// connection its caller holds (a request's one, see `web::db`). A service that does slow work
+/// between its statements takes the pool itself, so that it holds no connection meanwhile.
+pub trait Source<'c>: sqlx::Acquire<'c, Database = sqlx::Postgres> + Send {}
+
+impl<'c, T: sqlx::Acquire<'c, Database = sqlx::Postgres> + Send> Source<'c> for T {}
+
 /// An open database, with the private cluster behind it when there is one.
 pub struct Database {
     pub pool: PgPool,

@@ -8,6 +8,7 @@ use sqlx::PgPool;
 use crate::audit;
 use crate::audit::Action;
 use crate::clock::Clock;
+use crate::db::Source;
 use crate::domain::ids::{CentreId, StaffId};
 use crate::domain::staff::{
     CentreCode, CentreContact, CentreKind, ContactPart, MUNICIPALITY_MAX_CHARS, NAME_MAX_CHARS,
@@ -190,14 +191,14 @@ fn duplicate_centre_code(error: sqlx::Error) -> AccountError {
 
 /// Creates a centre. An administrator who creates one in the browser gets it into their scope.
 pub async fn add_centre(
-    pool: &PgPool,
+    db: impl Source<'_>,
     clock: &dyn Clock,
     actor: Actor<'_>,
     input: &CentreInput,
 ) -> Result<CentreId, AccountError> {
     let (code, mut fields) = centre_fields(input)?;
     fields.code = code.as_str();
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     let id = store::centres::insert(&mut tx, &fields)
         .await
         .map_err(duplicate_centre_code)?;
@@ -224,7 +225,7 @@ pub async fn add_centre(
 }
 
 pub async fn edit_centre(
-    pool: &PgPool,
+    db: impl Source<'_>,
     clock: &dyn Clock,
     actor: Actor<'_>,
     id: CentreId,
@@ -235,7 +236,7 @@ pub async fn edit_centre(
     }
     let (code, mut fields) = centre_fields(input)?;
     fields.code = code.as_str();
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     store::centres::update(&mut tx, id, &fields)
         .await
         .map_err(duplicate_centre_code)?;
@@ -336,7 +337,7 @@ pub struct StaffChange<'a> {
 /// Changes an account's name, role, home centre and supervised centres. Administrators cannot
 /// take away their own administrator role.
 pub async fn edit_user(
-    pool: &PgPool,
+    db: impl Source<'_>,
     clock: &dyn Clock,
     actor: Actor<'_>,
     id: StaffId,
@@ -350,7 +351,7 @@ pub async fn edit_user(
         return Err(problem);
     }
     check_reach(actor, change.centre_id, change.supervises)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     account(&mut tx, actor, id).await?;
     let mut supervises = change.supervises.to_vec();
     supervises.sort_unstable();
@@ -451,19 +452,19 @@ impl AccountAction {
 
 /// Does `action` to `username`'s account (the command line names accounts by username).
 pub async fn act_on_username(
-    pool: &PgPool,
+    db: &PgPool,
     clock: &dyn Clock,
     actor: Actor<'_>,
     username: &str,
     action: AccountAction,
 ) -> Result<(), AccountError> {
-    let id = user_id_of(pool, username).await?;
-    act_on(pool, clock, actor, id, action).await
+    let id = user_id_of(db, username).await?;
+    act_on(db, clock, actor, id, action).await
 }
 
 /// Does `action` to account `id`, within the actor's reach, and audits it.
 pub async fn act_on(
-    pool: &PgPool,
+    db: impl Source<'_>,
     clock: &dyn Clock,
     actor: Actor<'_>,
     id: StaffId,
@@ -472,7 +473,7 @@ pub async fn act_on(
     if action == AccountAction::Disable && actor.staff_id() == Some(id) {
         return Err(AccountError::CannotDisableSelf);
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     let account = account(&mut tx, actor, id).await?;
     let audited = match action {
         AccountAction::Disable => {
@@ -501,7 +502,7 @@ pub async fn act_on(
 /// or the provider's subject), or unlinks it (`None`). Only the keyed hash is kept; the audit
 /// event says for what and whether linked, never who.
 pub async fn link_person(
-    pool: &PgPool,
+    db: impl Source<'_>,
     keys: &Keys,
     clock: &dyn Clock,
     actor: Actor<'_>,
@@ -516,7 +517,7 @@ pub async fn link_person(
             Some(keys.person_hmac(&key))
         }
     };
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     let account = account(&mut tx, actor, id).await?;
     if !store::staff::set_person_link(&mut tx, id, link, hmac.as_deref()).await? {
         return Err(AccountError::PersonLinkedElsewhere);
@@ -537,7 +538,7 @@ pub async fn link_person(
 
 /// [`link_person`] for the account named `username` (the command line).
 pub async fn link_person_of(
-    pool: &PgPool,
+    db: &PgPool,
     keys: &Keys,
     clock: &dyn Clock,
     actor: Actor<'_>,
@@ -545,8 +546,8 @@ pub async fn link_person_of(
     link: PersonLink,
     person: Option<&str>,
 ) -> Result<(), AccountError> {
-    let id = user_id_of(pool, username).await?;
-    link_person(pool, keys, clock, actor, id, link, person).await
+    let id = user_id_of(db, username).await?;
+    link_person(db, keys, clock, actor, id, link, person).await
 }
 
 /// The user's own password change: checks the policy, sets it, ends every other session.
@@ -685,7 +686,7 @@ async fn audit_admin(
 
 /// Records what the user did (signed out, was refused a page) in a transaction of its own.
 pub async fn record_own(
-    db: &PgPool,
+    db: impl Source<'_>,
     at: chrono::DateTime<chrono::Utc>,
     me: Staff<'_>,
     action: Action,
@@ -698,7 +699,7 @@ pub async fn record_own(
 
 /// Saves the user's interface language, audited.
 pub async fn choose_language(
-    db: &PgPool,
+    db: impl Source<'_>,
     at: chrono::DateTime<chrono::Utc>,
     me: Staff<'_>,
     language: &str,

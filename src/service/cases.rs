@@ -8,11 +8,12 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::{Value, json};
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{Postgres, Transaction};
 use uuid::Uuid;
 
 use crate::audit::Action;
 use crate::audit::{self, Part};
+use crate::db::Source;
 use crate::domain::ids::{CaseId, CentreId};
 use crate::domain::messages::MessageChannel;
 use crate::domain::riga_to_utc;
@@ -150,7 +151,7 @@ pub enum Opening {
 
 /// Opens a case with the one-time token of the form that asked for it.
 pub async fn open(
-    db: &PgPool,
+    db: impl Source<'_>,
     at: DateTime<Utc>,
     actor: Staff<'_>,
     centre_id: CentreId,
@@ -203,7 +204,7 @@ pub struct Recorded {
 /// Records one duty of case `case_id`, shown to the user at `version`: lock, ask the workflow,
 /// compare versions, insert the step and the steps that do not apply, advance the case, audit.
 pub async fn record_step(
-    db: &PgPool,
+    db: impl Source<'_>,
     keys: &Keys,
     at: DateTime<Utc>,
     actor: Staff<'_>,
@@ -218,7 +219,7 @@ pub async fn record_step(
 /// sender's domain, for an e-mail's Message-ID) goes into the outbox in the same transaction,
 /// with its `message-queued` event after the step's (`service::outbox`).
 pub async fn record_step_sending(
-    db: &PgPool,
+    db: impl Source<'_>,
     keys: &Keys,
     at: DateTime<Utc>,
     actor: Staff<'_>,
@@ -351,7 +352,7 @@ pub async fn record_step_sending(
 
 /// Stops an open case for good, with the reason and the employee's remark.
 pub async fn stop(
-    db: &PgPool,
+    db: impl Source<'_>,
     at: DateTime<Utc>,
     actor: Staff<'_>,
     case_id: CaseId,
@@ -392,7 +393,7 @@ pub async fn stop(
 /// `case_id`: its first showing freezes the version, and is audited in that case's chain.
 #[allow(clippy::too_many_arguments)]
 pub async fn notice_shown(
-    db: &PgPool,
+    db: impl Source<'_>,
     at: DateTime<Utc>,
     actor: Staff<'_>,
     case_id: CaseId,
@@ -420,7 +421,7 @@ pub async fn notice_shown(
 /// A check of case `(case_id, centre_id)`'s evidence found it broken or its data changed:
 /// written into the case's chain (codes and ids only), so the finding itself is evidence.
 pub async fn evidence_check_failed(
-    db: &PgPool,
+    db: impl Source<'_>,
     at: DateTime<Utc>,
     actor: Staff<'_>,
     case: (CaseId, CentreId),
@@ -442,7 +443,7 @@ pub async fn evidence_check_failed(
 
 /// The access event of a page that showed case `case_id`'s personal data.
 pub async fn log_view(
-    db: &PgPool,
+    db: impl Source<'_>,
     at: DateTime<Utc>,
     actor: Staff<'_>,
     case_id: CaseId,
@@ -457,7 +458,7 @@ pub async fn log_view(
 /// being recorded. The centres' access chains are locked in one order, so that two pages
 /// logging views at once cannot deadlock.
 pub async fn log_views(
-    db: &PgPool,
+    db: impl Source<'_>,
     at: DateTime<Utc>,
     actor: Staff<'_>,
     cases: &[(CaseId, CentreId)],

@@ -5,11 +5,11 @@
 
 use chrono::NaiveDate;
 use serde_json::json;
-use sqlx::PgPool;
 
 use crate::audit;
 use crate::audit::Action;
 use crate::clock::Clock;
+use crate::db::Source;
 use crate::domain::catalogue::{
     CatalogueCode, DataCategory, EID_MEANS_NAME_MAX_CHARS, ESERVICE_TEXT_MAX_CHARS,
     NOTICE_ITEM_MAX_CHARS,
@@ -210,22 +210,22 @@ fn eservice_details(id: i64, fields: &EserviceFields<'_>) -> serde_json::Value {
 }
 
 pub async fn add_eservice(
-    pool: &PgPool,
+    db: impl Source<'_>,
     clock: &dyn Clock,
     actor: Actor<'_>,
     input: &EserviceInput,
 ) -> Result<i64, CatalogueError> {
-    save_eservice(pool, clock, actor, None, input).await
+    save_eservice(db, clock, actor, None, input).await
 }
 
 pub async fn edit_eservice(
-    pool: &PgPool,
+    db: impl Source<'_>,
     clock: &dyn Clock,
     actor: Actor<'_>,
     id: i64,
     input: &EserviceInput,
 ) -> Result<(), CatalogueError> {
-    save_eservice(pool, clock, actor, Some(id), input)
+    save_eservice(db, clock, actor, Some(id), input)
         .await
         .map(drop)
 }
@@ -233,7 +233,7 @@ pub async fn edit_eservice(
 /// Adds an e-service (`id` is `None`) or replaces the fields of e-service `id`, with the
 /// change's audit event in the same transaction.
 async fn save_eservice(
-    pool: &PgPool,
+    db: impl Source<'_>,
     clock: &dyn Clock,
     actor: Actor<'_>,
     id: Option<i64>,
@@ -241,7 +241,7 @@ async fn save_eservice(
 ) -> Result<i64, CatalogueError> {
     let checked = check_eservice(input)?;
     let fields = eservice_fields(input, &checked);
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     let (saved, action) = match id {
         None => (
             store::catalogue::insert_eservice(&mut tx, &fields)
@@ -306,23 +306,23 @@ fn check_eid_means(input: &EidMeansInput) -> Result<EidMeans, CatalogueError> {
 }
 
 pub async fn add_eid_means(
-    pool: &PgPool,
+    db: impl Source<'_>,
     clock: &dyn Clock,
     actor: Actor<'_>,
     input: &EidMeansInput,
 ) -> Result<String, CatalogueError> {
-    save_eid_means(pool, clock, actor, Saving::New, input).await
+    save_eid_means(db, clock, actor, Saving::New, input).await
 }
 
 /// Renames or (de)activates the means `input.code` (the code itself never changes: recorded
 /// cases name it).
 pub async fn edit_eid_means(
-    pool: &PgPool,
+    db: impl Source<'_>,
     clock: &dyn Clock,
     actor: Actor<'_>,
     input: &EidMeansInput,
 ) -> Result<(), CatalogueError> {
-    save_eid_means(pool, clock, actor, Saving::Existing, input)
+    save_eid_means(db, clock, actor, Saving::Existing, input)
         .await
         .map(drop)
 }
@@ -335,14 +335,14 @@ enum Saving {
 }
 
 async fn save_eid_means(
-    pool: &PgPool,
+    db: impl Source<'_>,
     clock: &dyn Clock,
     actor: Actor<'_>,
     saving: Saving,
     input: &EidMeansInput,
 ) -> Result<String, CatalogueError> {
     let means = check_eid_means(input)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     let action = match saving {
         Saving::New => {
             store::catalogue::insert_eid_means(&mut tx, &means)
@@ -408,13 +408,13 @@ fn check_notice(input: &NoticeInput) -> Result<(NaiveDate, NoticeText), Catalogu
 
 /// Adds the next version of the notice; returns its id.
 pub async fn add_notice(
-    pool: &PgPool,
+    db: impl Source<'_>,
     clock: &dyn Clock,
     actor: Actor<'_>,
     input: &NoticeInput,
 ) -> Result<i64, CatalogueError> {
     let (effective_from, text) = check_notice(input)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     // The next version number is read inside the insert: two administrators adding a version
     // at once take turns instead of one of them hitting the unique key.
     sqlx::query!("LOCK TABLE data_notices IN SHARE ROW EXCLUSIVE MODE")
@@ -431,16 +431,18 @@ pub async fn add_notice(
 
 /// Edits a version that has never been shown to a client.
 pub async fn edit_notice(
-    pool: &PgPool,
+    db: impl Source<'_>,
     clock: &dyn Clock,
     actor: Actor<'_>,
     id: i64,
     input: &NoticeInput,
 ) -> Result<(), CatalogueError> {
     let (effective_from, text) = check_notice(input)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = db.begin().await?;
     if !store::catalogue::update_unshown_notice(&mut tx, id, effective_from, &text).await? {
-        let exists = store::catalogue::notice(pool, Some(id)).await?.is_some();
+        let exists = store::catalogue::notice(&mut *tx, Some(id))
+            .await?
+            .is_some();
         return Err(if exists {
             CatalogueError::NoticeShown
         } else {

@@ -6,9 +6,10 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 use crate::audit::{self, Action};
+use crate::db::Source;
 use crate::domain::ids::{CaseId, CentreId};
 use crate::domain::now_in_riga;
 use crate::domain::staff::person_key;
@@ -37,7 +38,7 @@ impl From<sqlx::Error> for EidError {
 /// Records 22.¹2 of case `case` (shown at `version`) as `proof` proves it, if its means is a
 /// qualified one and its person is the employee's; otherwise audits the refusal.
 pub async fn confirm(
-    db: &PgPool,
+    connection: &mut PgConnection,
     keys: &Keys,
     at: DateTime<Utc>,
     actor: Staff<'_>,
@@ -45,12 +46,13 @@ pub async fn confirm(
     version: i32,
     proof: Proof,
 ) -> Result<Recorded, EidError> {
-    if let Err(refusal) = matches_employee(db, keys, actor, &proof).await? {
-        refused(db, at, actor, Some(case), refusal).await?;
+    if let Err(refusal) = matches_employee(&mut *connection, keys, actor, &proof).await? {
+        refused(&mut *connection, at, actor, Some(case), refusal).await?;
         return Err(EidError::Refused(refusal));
     }
-    let Some(means) = store::cases::qualified_means_named(db, &proof.means).await? else {
-        refused(db, at, actor, Some(case), Refusal::Means).await?;
+    let Some(means) = store::cases::qualified_means_named(&mut *connection, &proof.means).await?
+    else {
+        refused(&mut *connection, at, actor, Some(case), Refusal::Means).await?;
         return Err(EidError::Refused(Refusal::Means));
     };
     let used_at = now_in_riga(proof.authenticated_at);
@@ -64,10 +66,17 @@ pub async fn confirm(
         jwks: proof.jwks,
     };
     let input = StepInput::EmployeeEid(EmployeeEidInput::verified(means, used_at, evidence));
-    match cases::record_step(db, keys, at, actor, case.0, version, &input).await {
+    match cases::record_step(&mut *connection, keys, at, actor, case.0, version, &input).await {
         // The case moved on while the employee was at the provider.
         Err(CaseError::Stale) => {
-            refused(db, at, actor, Some(case), Refusal::CaseChanged).await?;
+            refused(
+                &mut *connection,
+                at,
+                actor,
+                Some(case),
+                Refusal::CaseChanged,
+            )
+            .await?;
             Err(EidError::Refused(Refusal::CaseChanged))
         }
         recorded => Ok(recorded?),
@@ -76,12 +85,12 @@ pub async fn confirm(
 
 /// Whether the person of `proof` is the one the employee's account is linked to.
 async fn matches_employee(
-    db: &PgPool,
+    connection: &mut PgConnection,
     keys: &Keys,
     actor: Staff<'_>,
     proof: &Proof,
 ) -> Result<Result<(), Refusal>, sqlx::Error> {
-    let Some(linked) = store::staff::eid_person_hmac(db, actor.id).await? else {
+    let Some(linked) = store::staff::eid_person_hmac(connection, actor.id).await? else {
         return Ok(Err(Refusal::NotLinked));
     };
     let person = person_key(&proof.person).map(|key| keys.person_hmac(&key));
@@ -95,7 +104,7 @@ async fn matches_employee(
 /// Audits a refused confirmation: in the case's chain when the case is known, else in the
 /// employee's centre chain (a callback that belongs to no request of this session).
 pub async fn refused(
-    db: &PgPool,
+    db: impl Source<'_>,
     at: DateTime<Utc>,
     actor: Staff<'_>,
     case: Option<(CaseId, CentreId)>,

@@ -8,7 +8,6 @@ use std::path::Path;
 
 use chrono::{DateTime, TimeDelta, Utc};
 use sqlx::PgPool;
-use tower_sessions::ExpiredDeletion as _;
 
 use crate::audit;
 use crate::clock::Clock;
@@ -116,9 +115,7 @@ async fn run(
             crate::metrics::checkpoint_written();
         }
         Job::ExpiredSessions => {
-            tower_sessions_sqlx_store::PostgresStore::new(pool.clone())
-                .delete_expired()
-                .await?;
+            crate::store::staff::delete_expired_sessions(pool).await?;
             crate::store::staff::forget_sign_in_addresses(pool, clock.now()).await?;
         }
         Job::ReminderDigest => {}

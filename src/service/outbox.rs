@@ -32,11 +32,12 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Tokio1Executor};
 use serde_json::json;
 use sha2::Sha256;
 use sqlx::postgres::PgListener;
-use sqlx::{PgPool, Postgres, Transaction};
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 
 use crate::audit::{self, Action, Chain, Event};
 use crate::clock::Clock;
 use crate::config::{Messaging, SmsSettings, SmtpSecurity, SmtpSettings};
+use crate::db::Source;
 use crate::domain::ids::{CaseId, CentreId};
 use crate::domain::messages::{
     self, FailureReason, MessageChannel, MessageStatus, SENDING_LEASE, Values,
@@ -108,7 +109,7 @@ pub struct Told<'a> {
 /// the defaults exist).
 #[allow(clippy::too_many_arguments)]
 pub async fn compose(
-    db: &PgPool,
+    connection: &mut PgConnection,
     case_id: CaseId,
     step: Step,
     channel: MessageChannel,
@@ -116,10 +117,9 @@ pub async fn compose(
     address: &str,
     told: Told<'_>,
 ) -> Result<Option<Outgoing>, sqlx::Error> {
-    let mut connection = db.acquire().await?;
-    let facts = store::case_facts(&mut connection, case_id).await?;
+    let facts = store::case_facts(&mut *connection, case_id).await?;
     let Some(template) =
-        store::template(&mut connection, facts.eservice_id, lang.code(), step).await?
+        store::template(&mut *connection, facts.eservice_id, lang.code(), step).await?
     else {
         return Ok(None);
     };
@@ -772,7 +772,7 @@ pub enum Report {
 /// is JSON: `id` (the provider's message id) and `status` (`delivered`; `failed`,
 /// `undelivered`, `rejected` or `expired`; anything else is an interim state and ignored).
 pub async fn delivery_report(
-    db: &PgPool,
+    db: impl Source<'_>,
     clock: &dyn Clock,
     settings: &SmsSettings,
     signature: Option<&str>,
@@ -853,7 +853,7 @@ pub enum ToldInstead {
 /// After message `message_id` of case `case_id` failed, the employee told the client `via` at
 /// `told_at` (Europe/Riga) and records it, with its event in the case's chain.
 pub async fn told_instead(
-    db: &PgPool,
+    db: impl Source<'_>,
     at: DateTime<Utc>,
     actor: Staff<'_>,
     (case_id, message_id): (CaseId, i64),
@@ -910,7 +910,7 @@ pub enum TemplateError {
 /// Saves `input` as the next version of its text (a sent version is never changed), with its
 /// `message-template-saved` event in the system's chain; the version's number.
 pub async fn save_template(
-    db: &PgPool,
+    db: impl Source<'_>,
     clock: &dyn Clock,
     actor: crate::service::Actor<'_>,
     input: &TemplateInput,

@@ -4,10 +4,11 @@
 use chrono::{DateTime, Utc};
 use rand::Rng as _;
 use serde_json::json;
-use sqlx::PgPool;
+use sqlx::{Connection as _, PgConnection};
 
 use crate::audit::Action;
 use crate::audit::{self, Part};
+use crate::db::Source;
 use crate::domain::figures::{month_code, months_span, previous_month};
 use crate::domain::ids::{CaseId, CentreId};
 use crate::domain::review::{ReviewInput, draw_sample};
@@ -32,7 +33,7 @@ pub enum Marked {
 /// Records `input` as the review of case `(case_id, centre_id)` that supersedes `supersedes`
 /// (the review in force when the form was shown), with its audit event, in one transaction.
 pub async fn mark(
-    db: &PgPool,
+    db: impl Source<'_>,
     at: DateTime<Utc>,
     actor: Staff<'_>,
     (case_id, centre_id): (CaseId, CentreId),
@@ -101,14 +102,14 @@ pub enum Drawn {
 /// Draws last month's sample of `percent` % of centre `centre_id`'s closed cases, or finds the
 /// one already drawn (also by someone a moment ago).
 pub async fn draw(
-    db: &PgPool,
+    connection: &mut PgConnection,
     at: DateTime<Utc>,
     actor: Staff<'_>,
     centre_id: CentreId,
     percent: u8,
 ) -> Result<Drawn, sqlx::Error> {
     let month = previous_month(today_in_riga(at));
-    let mut tx = db.begin().await?;
+    let mut tx = connection.begin().await?;
     if let Some(existing) = store::review::sample_for(&mut tx, centre_id, month).await? {
         return Ok(Drawn::Sample(existing));
     }
@@ -139,8 +140,7 @@ pub async fn draw(
         // Someone drew the same centre and month a moment ago: theirs.
         Err(error) if store::violates(&error, SAMPLE_KEY) => {
             drop(tx);
-            let mut connection = db.acquire().await?;
-            return store::review::sample_for(&mut connection, centre_id, month)
+            return store::review::sample_for(&mut *connection, centre_id, month)
                 .await?
                 .map(Drawn::Sample)
                 .ok_or(sqlx::Error::RowNotFound);

@@ -28,7 +28,7 @@ pub const ADDRESS_INTERVAL: TimeDelta = TimeDelta::seconds(2);
 /// Whether one more sign-in attempt from `address` is within the address's limit; an admitted
 /// attempt is counted.
 pub async fn admit_address(
-    db: &PgPool,
+    db: impl sqlx::PgExecutor<'_>,
     keys: &Keys,
     address: IpAddr,
     now: DateTime<Utc>,

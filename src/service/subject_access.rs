@@ -5,10 +5,10 @@
 
 use chrono::{DateTime, Utc};
 use serde_json::json;
-use sqlx::PgPool;
 
 use crate::audit;
 use crate::audit::Action;
+use crate::db::Source;
 use crate::domain::ids::CaseId;
 use crate::service::Staff;
 use crate::store::cases::{StepRow, steps_of};
@@ -26,7 +26,7 @@ pub struct Found {
 
 /// The cases of the member's centres held under `hmac`, for output `output` (`page` or `json`).
 pub async fn find(
-    db: &PgPool,
+    db: impl Source<'_>,
     at: DateTime<Utc>,
     me: Staff<'_>,
     hmac: &[u8],

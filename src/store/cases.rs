@@ -6,9 +6,10 @@
 //! may be recorded; `domain::workflow` does, before `record_step` is called.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+use sqlx::PgExecutor;
 use sqlx::postgres::PgRow;
 use sqlx::types::Json;
-use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use crate::domain::ids::{CaseId, CentreId, StaffId};
@@ -42,13 +43,13 @@ pub struct Eservice {
 }
 
 /// The e-services a case may be opened for: active and permitting authorised submission.
-pub async fn openable_eservices(pool: &PgPool) -> Result<Vec<Eservice>, sqlx::Error> {
+pub async fn openable_eservices(db: impl PgExecutor<'_>) -> Result<Vec<Eservice>, sqlx::Error> {
     sqlx::query_as!(
         Eservice,
         "SELECT id, code, name_lv, name_en, institution, gives_planned_time, gives_result
          FROM eservices WHERE active AND authorised_submission ORDER BY name_lv, id"
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 
@@ -60,19 +61,19 @@ pub struct EidMeans {
 }
 
 /// The qualified eID means in force, from the administrator's list.
-pub async fn active_eid_means(pool: &PgPool) -> Result<Vec<EidMeans>, sqlx::Error> {
+pub async fn active_eid_means(db: impl PgExecutor<'_>) -> Result<Vec<EidMeans>, sqlx::Error> {
     sqlx::query_as!(
         EidMeans,
         "SELECT code, name_lv, name_en FROM eid_means WHERE active ORDER BY name_lv, code"
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 
 /// The active qualified means the provider calls by one of `provider_values` (its `amr`), if
 /// any: the code of the first in the order the provider gave them.
 pub async fn qualified_means_named(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     provider_values: &[String],
 ) -> Result<Option<String>, sqlx::Error> {
     sqlx::query_scalar!(
@@ -82,7 +83,7 @@ pub async fn qualified_means_named(
             ORDER BY v.n LIMIT 1"#,
         provider_values,
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
 }
 
@@ -560,13 +561,13 @@ impl Paged {
 /// The open cases `staff_id` opened, newest first, a page at a time: `after` is the id of the
 /// last case of the page before (served by `cases_opened_by_idx`).
 pub async fn open_cases_of(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     staff_id: StaffId,
     centres: &[CentreId],
     after: Option<CaseId>,
 ) -> Result<Paged, sqlx::Error> {
     let rows = open_cases_of_statement(staff_id, centres, after)
-        .fetch_all(pool)
+        .fetch_all(db)
         .await?;
     Ok(Paged::from_rows(rows))
 }
@@ -612,12 +613,12 @@ pub fn open_cases_of_statement(
 /// part is read in index order (`cases_awaiting_result_page_idx`), so a page reads at most a
 /// page per centre.
 pub async fn awaiting_result(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     centres: &[CentreId],
     after: Option<CaseId>,
 ) -> Result<Paged, sqlx::Error> {
     let rows = awaiting_result_statement(centres, after)
-        .fetch_all(pool)
+        .fetch_all(db)
         .await?;
     Ok(Paged::from_rows(rows))
 }
@@ -662,12 +663,12 @@ pub fn awaiting_result_statement(
 /// first. Each centre's part is read along `cases_finished_idx` in its own order, at most `limit`
 /// rows, and merged: the work is bounded by centres × `limit`, not by the centres' history.
 pub async fn recently_finished(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     centres: &[CentreId],
     limit: i64,
 ) -> Result<Vec<Listed>, sqlx::Error> {
     recently_finished_statement(centres, limit)
-        .fetch_all(pool)
+        .fetch_all(db)
         .await
 }
 
@@ -713,7 +714,7 @@ pub enum SearchBy<'a> {
 /// `cases_personal_code_idx`, the reference by `cases_portal_reference_lower_idx`. The name
 /// search reads the centres' cases and stops at `LIST_LIMIT` rows.
 pub async fn search(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     centres: &[CentreId],
     by: SearchBy<'_>,
 ) -> Result<Vec<Listed>, sqlx::Error> {
@@ -726,12 +727,12 @@ pub async fn search(
                 hmac,
                 LIST_LIMIT,
             )
-            .fetch_all(pool)
+            .fetch_all(db)
             .await
         }
         SearchBy::PortalReference(reference) => {
             portal_reference_search_statement(centres, reference)
-                .fetch_all(pool)
+                .fetch_all(db)
                 .await
         }
         SearchBy::Name(name) => {
@@ -747,7 +748,7 @@ pub async fn search(
                 &words,
                 LIST_LIMIT,
             )
-            .fetch_all(pool)
+            .fetch_all(db)
             .await
         }
     }

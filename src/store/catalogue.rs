@@ -2,7 +2,8 @@
 //! notice versions.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
+use sqlx::PgExecutor;
 
 use super::cases::select_notice;
 
@@ -41,18 +42,18 @@ pub struct EserviceFields<'a> {
     pub active: bool,
 }
 
-pub async fn eservices(pool: &PgPool) -> Result<Vec<Eservice>, sqlx::Error> {
+pub async fn eservices(db: impl PgExecutor<'_>) -> Result<Vec<Eservice>, sqlx::Error> {
     sqlx::query_as!(
         Eservice,
         "SELECT id, code, name_lv, name_en, institution, authorised_submission,
                 gives_planned_time, gives_result, data_categories, is_example, active
          FROM eservices ORDER BY active DESC, name_lv"
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 
-pub async fn eservice(pool: &PgPool, id: i64) -> Result<Option<Eservice>, sqlx::Error> {
+pub async fn eservice(db: impl PgExecutor<'_>, id: i64) -> Result<Option<Eservice>, sqlx::Error> {
     sqlx::query_as!(
         Eservice,
         "SELECT id, code, name_lv, name_en, institution, authorised_submission,
@@ -60,7 +61,7 @@ pub async fn eservice(pool: &PgPool, id: i64) -> Result<Option<Eservice>, sqlx::
          FROM eservices WHERE id = $1",
         id
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
 }
 
@@ -124,22 +125,25 @@ pub struct EidMeans {
     pub amr: Option<String>,
 }
 
-pub async fn eid_means(pool: &PgPool) -> Result<Vec<EidMeans>, sqlx::Error> {
+pub async fn eid_means(db: impl PgExecutor<'_>) -> Result<Vec<EidMeans>, sqlx::Error> {
     sqlx::query_as!(
         EidMeans,
         "SELECT code, name_lv, name_en, active, amr FROM eid_means ORDER BY active DESC, name_lv"
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 
-pub async fn eid_means_by_code(pool: &PgPool, code: &str) -> Result<Option<EidMeans>, sqlx::Error> {
+pub async fn eid_means_by_code(
+    db: impl PgExecutor<'_>,
+    code: &str,
+) -> Result<Option<EidMeans>, sqlx::Error> {
     sqlx::query_as!(
         EidMeans,
         "SELECT code, name_lv, name_en, active, amr FROM eid_means WHERE code = $1",
         code
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
 }
 
@@ -214,14 +218,14 @@ pub struct NoticeSummary {
     pub first_shown_at: Option<DateTime<Utc>>,
 }
 
-pub async fn notices(pool: &PgPool) -> Result<Vec<NoticeSummary>, sqlx::Error> {
+pub async fn notices(db: impl PgExecutor<'_>) -> Result<Vec<NoticeSummary>, sqlx::Error> {
     sqlx::query_as!(
         NoticeSummary,
         r#"SELECT id, version, effective_from AS "effective_from: NaiveDate",
                   first_shown_at AS "first_shown_at: DateTime<Utc>"
            FROM data_notices ORDER BY version DESC"#
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 
@@ -251,12 +255,15 @@ impl From<super::cases::Notice> for Notice {
 }
 
 /// The version `id`, or the latest version when `id` is `None`.
-pub async fn notice(pool: &PgPool, id: Option<i64>) -> Result<Option<Notice>, sqlx::Error> {
+pub async fn notice(
+    db: impl PgExecutor<'_>,
+    id: Option<i64>,
+) -> Result<Option<Notice>, sqlx::Error> {
     let row = select_notice!(
         "WHERE id = $1 OR $1 IS NULL ORDER BY version DESC LIMIT 1",
         id
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await?;
     Ok(row.map(Notice::from))
 }

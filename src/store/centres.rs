@@ -1,7 +1,8 @@
 //! Centres.
 
+use sqlx::PgConnection;
+use sqlx::PgExecutor;
 use sqlx::types::Json;
-use sqlx::{PgConnection, PgPool};
 
 use crate::domain::ids::CentreId;
 use crate::domain::staff::{CentreContact, CentreKind};
@@ -91,7 +92,7 @@ pub async fn by_code(
 
 /// The centre `id`, if it is among `scope`.
 pub async fn get(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     id: CentreId,
     scope: &[CentreId],
 ) -> Result<Option<Centre>, sqlx::Error> {
@@ -103,12 +104,12 @@ pub async fn get(
         id as _,
         scope as _
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
 }
 
 /// The centres among `scope`, by code.
-pub async fn list(pool: &PgPool, scope: &[CentreId]) -> Result<Vec<Centre>, sqlx::Error> {
+pub async fn list(db: impl PgExecutor<'_>, scope: &[CentreId]) -> Result<Vec<Centre>, sqlx::Error> {
     sqlx::query_as!(
         Centre,
         r#"SELECT id, code, name, municipality, kind AS "kind: CentreKind", retention_years, active,
@@ -116,7 +117,7 @@ pub async fn list(pool: &PgPool, scope: &[CentreId]) -> Result<Vec<Centre>, sqlx
            FROM centres WHERE id = ANY($1) ORDER BY code"#,
         scope as _
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 

@@ -5,8 +5,9 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
+use sqlx::PgConnection;
+use sqlx::PgExecutor;
 use sqlx::types::Json;
-use sqlx::{PgConnection, PgPool};
 
 use crate::domain::ids::{CaseId, CentreId, StaffId};
 use crate::domain::staff::CentreContact;
@@ -230,7 +231,7 @@ pub async fn insert_print(
 
 /// The document numbered `document_number` in one of `centres`.
 pub async fn find_by_number(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     document_number: &str,
     centres: &[CentreId],
 ) -> Result<Option<FoundDocument>, sqlx::Error> {
@@ -247,6 +248,6 @@ pub async fn find_by_number(
         document_number,
         centres as _,
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::Value;
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 
 use crate::domain::figures::{Sketch, next_month};
 use crate::domain::ids::CentreId;
@@ -116,7 +116,7 @@ impl Figures {
 /// Every row of the page: three statements, each reading the roll-up's rows of the chosen
 /// centres and months along its primary key.
 pub async fn read(
-    pool: &PgPool,
+    connection: &mut PgConnection,
     scope: &Scope<'_>,
     overdue_before: DateTime<Utc>,
 ) -> Result<HashMap<Key, Figures>, sqlx::Error> {
@@ -131,7 +131,7 @@ pub async fn read(
         scope.first as _,
         until as _,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *connection)
     .await?;
     let stops = sqlx::query!(
         r#"SELECT centre_id AS "centre_id: CentreId", month AS "month: NaiveDate", eservice_id,
@@ -142,7 +142,7 @@ pub async fn read(
         scope.first as _,
         until as _,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *connection)
     .await?;
     let awaiting = sqlx::query!(
         r#"SELECT centre_id AS "centre_id: CentreId",
@@ -157,7 +157,7 @@ pub async fn read(
         until as _,
         today_in_riga(overdue_before) as _,
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *connection)
     .await?;
 
     let mut figures: HashMap<Key, Figures> = HashMap::new();
@@ -207,8 +207,8 @@ fn sketch_counts(stored: &Value) -> Vec<(i32, i64)> {
 /// How many rows of each roll-up table differ from a recount of the cases: `[0, 0, 0]` when
 /// the figures are exact. A recount reads every case, so it runs without the statement timeout
 /// of the server's connections (in a transaction of its own).
-pub async fn differences(pool: &PgPool) -> Result<[i64; 3], sqlx::Error> {
-    let mut tx = pool.begin().await?;
+pub async fn differences(db: &PgPool) -> Result<[i64; 3], sqlx::Error> {
+    let mut tx = db.begin().await?;
     untimed(&mut tx).await?;
     let row = sqlx::query!(
         r#"SELECT months AS "months!", stops AS "stops!", awaiting AS "awaiting!"
@@ -222,8 +222,8 @@ pub async fn differences(pool: &PgPool) -> Result<[i64; 3], sqlx::Error> {
 
 /// Replaces the roll-up with a recount of the cases (holding them still meanwhile), without
 /// the statement timeout.
-pub async fn rebuild(pool: &PgPool) -> Result<(), sqlx::Error> {
-    let mut tx = pool.begin().await?;
+pub async fn rebuild(db: &PgPool) -> Result<(), sqlx::Error> {
+    let mut tx = db.begin().await?;
     untimed(&mut tx).await?;
     sqlx::query!("SELECT figures_rebuild()")
         .execute(&mut *tx)

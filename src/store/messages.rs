@@ -2,7 +2,8 @@
 //! 0052). The statuses' moves are guarded by the table's trigger; `service::outbox` decides them.
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
+use sqlx::PgExecutor;
 
 use crate::domain::ids::{CaseId, CentreId, StaffId};
 use crate::domain::messages::{FailureReason, MessageChannel, MessageStatus};
@@ -69,7 +70,7 @@ pub async fn case_facts(
 /// The newest version of the text for `eservice_id` (`None`: the default) in `lang` for `step`,
 /// and whether it is the e-service's own (else the default, shown in its place).
 pub async fn current_template(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     eservice_id: Option<i64>,
     lang: &str,
     step: Step,
@@ -83,7 +84,7 @@ pub async fn current_template(
         lang,
         step.slug(),
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await?;
     Ok(row.map(|row| {
         let template = Template {
@@ -190,7 +191,10 @@ pub struct Claimed {
 /// Claims the message due first, if any: it becomes `sending` in a statement of its own (so no
 /// transaction or lock is held while the relay is talked to). `SKIP LOCKED`: two workers never
 /// claim the same message, and neither waits for the other.
-pub async fn claim(pool: &PgPool, now: DateTime<Utc>) -> Result<Option<Claimed>, sqlx::Error> {
+pub async fn claim(
+    db: impl PgExecutor<'_>,
+    now: DateTime<Utc>,
+) -> Result<Option<Claimed>, sqlx::Error> {
     sqlx::query_as!(
         Claimed,
         r#"UPDATE client_messages m SET status = 'sending', claimed_at = $1, attempts = attempts + 1
@@ -204,13 +208,13 @@ pub async fn claim(pool: &PgPool, now: DateTime<Utc>) -> Result<Option<Claimed>,
                      m.provider_id, m.attempts"#,
         now as _,
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
 }
 
 /// Puts a claimed message back for another attempt at `next`.
 pub async fn retry_at(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     id: i64,
     next: DateTime<Utc>,
     reason: FailureReason,
@@ -223,7 +227,7 @@ pub async fn retry_at(
         next as _,
         reason.code(),
     )
-    .execute(pool)
+    .execute(db)
     .await?;
     Ok(())
 }
@@ -260,7 +264,7 @@ pub async fn note(
 
 /// Messages claimed before `before` and never noted: their worker stopped.
 pub async fn abandoned(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     before: DateTime<Utc>,
 ) -> Result<Vec<(i64, CaseId, CentreId)>, sqlx::Error> {
     let rows = sqlx::query!(
@@ -269,7 +273,7 @@ pub async fn abandoned(
            WHERE m.status = 'sending' AND m.claimed_at < $1 ORDER BY m.id LIMIT 100"#,
         before as _,
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
@@ -373,7 +377,7 @@ pub async fn told_instead(
 /// The cases of `centres` whose client could not be informed by message and was not yet told
 /// another way, newest failure first (at most `limit`).
 pub async fn untold_in(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     centres: &[CentreId],
     limit: i64,
 ) -> Result<Vec<(CaseId, Step, DateTime<Utc>)>, sqlx::Error> {
@@ -386,7 +390,7 @@ pub async fn untold_in(
         centres as _,
         limit,
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
@@ -410,7 +414,7 @@ pub async fn erase(connection: &mut PgConnection, case_id: CaseId) -> Result<u64
 /// Reminders: the open cases of `centres` whose planned time (22.¹6) has passed before `today`
 /// with no result recorded (22.¹7), the longest overdue first (at most `limit`).
 pub async fn planned_time_passed(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     centres: &[CentreId],
     today: chrono::NaiveDate,
     limit: i64,
@@ -426,7 +430,7 @@ pub async fn planned_time_passed(
         today as _,
         limit,
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()
@@ -448,7 +452,7 @@ pub struct MonthFigures {
 
 /// The messages of `centres` queued in `[from, to)`, per centre and month.
 pub async fn figures(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     centres: &[CentreId],
     (from, to): (DateTime<Utc>, DateTime<Utc>),
 ) -> Result<Vec<MonthFigures>, sqlx::Error> {
@@ -468,19 +472,19 @@ pub async fn figures(
         from as _,
         to as _,
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 
 /// The centres with an e-mail address in their contact details: (id, name, address).
 pub async fn centres_with_email(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
 ) -> Result<Vec<(CentreId, String, String)>, sqlx::Error> {
     let rows = sqlx::query!(
         r#"SELECT id AS "id: CentreId", name, contact->>'email' AS "email!"
            FROM centres WHERE active AND coalesce(contact->>'email', '') <> '' ORDER BY id"#
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     Ok(rows
         .into_iter()

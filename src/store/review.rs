@@ -5,8 +5,9 @@
 //! id already checked against it; nothing here reads a case outside the scope. Lists are bounded.
 
 use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::PgConnection;
+use sqlx::PgExecutor;
 use sqlx::postgres::PgRow;
-use sqlx::{PgConnection, PgPool};
 
 use crate::domain::ids::{CaseId, CentreId, StaffId};
 use crate::domain::review::Verdict;
@@ -64,12 +65,12 @@ pub struct QueueRow {
 /// from each (the LATERAL), and merged: the work is bounded by centres × limit, not by the
 /// table (see docs/performance.md).
 pub async fn queue(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     filter: &QueueFilter,
     after: Option<(DateTime<Utc>, CaseId)>,
     limit: i64,
 ) -> Result<Vec<QueueRow>, sqlx::Error> {
-    queue_statement(filter, after, limit).fetch_all(pool).await
+    queue_statement(filter, after, limit).fetch_all(db).await
 }
 
 /// The statement [`queue`] runs, with its arguments bound (the plan tests EXPLAIN exactly it).
@@ -160,7 +161,7 @@ pub struct ReviewCase {
 /// The finished case `id` if it belongs to one of `centres`; `None` otherwise, whether it does
 /// not exist, is another centre's or is still open.
 pub async fn finished_case(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     id: CaseId,
     centres: &[CentreId],
 ) -> Result<Option<ReviewCase>, sqlx::Error> {
@@ -184,13 +185,16 @@ pub async fn finished_case(
         id as _,
         centres as _,
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
 }
 
 /// The case's steps in the regulation's order (a case has at most seven).
-pub async fn steps(pool: &PgPool, case_id: CaseId) -> Result<Vec<StepRow>, sqlx::Error> {
-    let mut steps = super::cases::steps(&mut *pool.acquire().await?, case_id).await?;
+pub async fn steps(
+    connection: &mut PgConnection,
+    case_id: CaseId,
+) -> Result<Vec<StepRow>, sqlx::Error> {
+    let mut steps = super::cases::steps(connection, case_id).await?;
     steps.sort_by_key(|row| row.step);
     Ok(steps)
 }
@@ -205,7 +209,7 @@ pub struct EventRow {
 }
 
 /// The events of chain `chain` (a case's) in order, the latest [`EVENTS_SHOWN`] of them.
-pub async fn events(pool: &PgPool, chain: &str) -> Result<Vec<EventRow>, sqlx::Error> {
+pub async fn events(db: impl PgExecutor<'_>, chain: &str) -> Result<Vec<EventRow>, sqlx::Error> {
     let mut events = sqlx::query_as!(
         EventRow,
         r#"SELECT a.sequence, a.action, s.full_name AS "actor?",
@@ -218,7 +222,7 @@ pub async fn events(pool: &PgPool, chain: &str) -> Result<Vec<EventRow>, sqlx::E
         chain,
         EVENTS_SHOWN,
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await?;
     events.reverse();
     Ok(events)
@@ -235,7 +239,7 @@ pub struct ViewsRow {
 }
 
 /// The views of case `case_id`, one row per viewer, the latest viewer first.
-pub async fn views(pool: &PgPool, case_id: CaseId) -> Result<Vec<ViewsRow>, sqlx::Error> {
+pub async fn views(db: impl PgExecutor<'_>, case_id: CaseId) -> Result<Vec<ViewsRow>, sqlx::Error> {
     sqlx::query_as!(
         ViewsRow,
         r#"SELECT s.full_name AS "viewer?", count(*) AS "views!",
@@ -248,7 +252,7 @@ pub async fn views(pool: &PgPool, case_id: CaseId) -> Result<Vec<ViewsRow>, sqlx
            ORDER BY max(a.occurred_at) DESC"#,
         case_id as _,
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 
@@ -337,13 +341,16 @@ pub struct CentreOption {
     pub name: String,
 }
 
-pub async fn centres(pool: &PgPool, ids: &[CentreId]) -> Result<Vec<CentreOption>, sqlx::Error> {
+pub async fn centres(
+    db: impl PgExecutor<'_>,
+    ids: &[CentreId],
+) -> Result<Vec<CentreOption>, sqlx::Error> {
     sqlx::query_as!(
         CentreOption,
         "SELECT id, code, name FROM centres WHERE id = ANY($1) ORDER BY code",
         ids as _,
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 
@@ -358,7 +365,7 @@ pub struct EmployeeOption {
 
 /// The staff who open cases (employees) of `centres`, by centre and name.
 pub async fn employees(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     centres: &[CentreId],
 ) -> Result<Vec<EmployeeOption>, sqlx::Error> {
     sqlx::query_as!(
@@ -369,7 +376,7 @@ pub async fn employees(
          ORDER BY c.code, s.full_name, s.id",
         centres as _,
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 
@@ -383,12 +390,12 @@ pub struct EserviceOption {
 }
 
 /// The whole catalogue (tens of entries), by code.
-pub async fn eservices(pool: &PgPool) -> Result<Vec<EserviceOption>, sqlx::Error> {
+pub async fn eservices(db: impl PgExecutor<'_>) -> Result<Vec<EserviceOption>, sqlx::Error> {
     sqlx::query_as!(
         EserviceOption,
         "SELECT id, code, name_lv, name_en FROM eservices ORDER BY code"
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 
@@ -428,7 +435,7 @@ macro_rules! select_sample {
 
 /// The sample `id` if its centre is in `centres`.
 pub async fn sample(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     id: i64,
     centres: &[CentreId],
 ) -> Result<Option<Sample>, sqlx::Error> {
@@ -437,7 +444,7 @@ pub async fn sample(
         id,
         centres as _,
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
 }
 
@@ -458,7 +465,7 @@ pub async fn sample_for(
 
 /// The latest samples of `centres`, newest month first, at most `limit`.
 pub async fn recent_samples(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     centres: &[CentreId],
     limit: i64,
 ) -> Result<Vec<Sample>, sqlx::Error> {
@@ -467,7 +474,7 @@ pub async fn recent_samples(
         centres as _,
         limit,
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }
 
@@ -548,7 +555,10 @@ pub struct SampleCase {
     pub reviewed_at: Option<DateTime<Utc>>,
 }
 
-pub async fn sample_cases(pool: &PgPool, sample_id: i64) -> Result<Vec<SampleCase>, sqlx::Error> {
+pub async fn sample_cases(
+    db: impl PgExecutor<'_>,
+    sample_id: i64,
+) -> Result<Vec<SampleCase>, sqlx::Error> {
     sqlx::query_as!(
         SampleCase,
         r#"SELECT sc.position, sc.case_id, e.name_lv AS eservice_name_lv,
@@ -566,6 +576,6 @@ pub async fn sample_cases(pool: &PgPool, sample_id: i64) -> Result<Vec<SampleCas
            ORDER BY sc.position"#,
         sample_id,
     )
-    .fetch_all(pool)
+    .fetch_all(db)
     .await
 }

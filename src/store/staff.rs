@@ -1,7 +1,8 @@
 //! Staff accounts, the centres supervisors supervise, and sign-in throttling.
 
 use chrono::{DateTime, TimeDelta, Utc};
-use sqlx::{PgConnection, PgPool};
+use sqlx::PgConnection;
+use sqlx::PgExecutor;
 
 use crate::domain::ids::{CentreId, StaffId};
 use crate::domain::staff::{PersonLink, Role};
@@ -148,9 +149,12 @@ pub async fn set_password(
 }
 
 /// The keyed hash of the person account `id` is linked to for the qualified eID, if any.
-pub async fn eid_person_hmac(pool: &PgPool, id: StaffId) -> Result<Option<Vec<u8>>, sqlx::Error> {
+pub async fn eid_person_hmac(
+    db: impl PgExecutor<'_>,
+    id: StaffId,
+) -> Result<Option<Vec<u8>>, sqlx::Error> {
     sqlx::query_scalar!("SELECT eid_person_hmac FROM staff WHERE id = $1", id as _)
-        .fetch_optional(pool)
+        .fetch_optional(db)
         .await
         .map(Option::flatten)
 }
@@ -329,13 +333,16 @@ pub async fn credentials(
     .await
 }
 
-pub async fn password_hash(pool: &PgPool, id: StaffId) -> Result<String, sqlx::Error> {
+pub async fn password_hash(db: impl PgExecutor<'_>, id: StaffId) -> Result<String, sqlx::Error> {
     sqlx::query_scalar!("SELECT password_hash FROM staff WHERE id = $1", id as _)
-        .fetch_one(pool)
+        .fetch_one(db)
         .await
 }
 
-pub async fn session_user(pool: &PgPool, id: StaffId) -> Result<Option<SessionUser>, sqlx::Error> {
+pub async fn session_user(
+    db: impl PgExecutor<'_>,
+    id: StaffId,
+) -> Result<Option<SessionUser>, sqlx::Error> {
     sqlx::query_as!(
         SessionUser,
         r#"SELECT s.id, s.username, s.full_name, s.roles AS "roles: Vec<Role>", s.centre_id, s.language,
@@ -348,7 +355,7 @@ pub async fn session_user(pool: &PgPool, id: StaffId) -> Result<Option<SessionUs
            GROUP BY s.id"#,
         id as _
     )
-    .fetch_optional(pool)
+    .fetch_optional(db)
     .await
 }
 
@@ -380,20 +387,23 @@ macro_rules! select_staff_in_scope {
 }
 
 /// The staff of the centres in `scope` (see `select_staff_in_scope`).
-pub async fn list(pool: &PgPool, scope: &[CentreId]) -> Result<Vec<StaffMember>, sqlx::Error> {
+pub async fn list(
+    db: impl PgExecutor<'_>,
+    scope: &[CentreId],
+) -> Result<Vec<StaffMember>, sqlx::Error> {
     select_staff_in_scope!("ORDER BY c.code, s.full_name", scope as _)
-        .fetch_all(pool)
+        .fetch_all(db)
         .await
 }
 
 /// The staff member `id`, if their home centre and every centre they supervise are in `scope`.
 pub async fn get(
-    pool: &PgPool,
+    db: impl PgExecutor<'_>,
     id: StaffId,
     scope: &[CentreId],
 ) -> Result<Option<StaffMember>, sqlx::Error> {
     select_staff_in_scope!("AND s.id = $2", scope as _, id as _)
-        .fetch_optional(pool)
+        .fetch_optional(db)
         .await
 }
 
@@ -469,7 +479,7 @@ pub async fn clear_throttle(
 /// so concurrent attempts from one address (on any instance) are each counted. Whether it was
 /// admitted.
 pub async fn admit_sign_in_from(
-    db: &PgPool,
+    db: impl PgExecutor<'_>,
     address_hash: &[u8],
     now: DateTime<Utc>,
     interval: TimeDelta,
@@ -492,8 +502,20 @@ pub async fn admit_sign_in_from(
     Ok(admitted.is_some())
 }
 
+/// Removes the sessions past their expiry (`tower_sessions.session`, see
+/// `web::session_store`).
+pub async fn delete_expired_sessions(db: impl PgExecutor<'_>) -> Result<u64, sqlx::Error> {
+    let deleted = sqlx::query!("DELETE FROM tower_sessions.session WHERE expiry_date < now()")
+        .execute(db)
+        .await?;
+    Ok(deleted.rows_affected())
+}
+
 /// Forgets the addresses whose limit has run out by `now` (no row means the same).
-pub async fn forget_sign_in_addresses(db: &PgPool, now: DateTime<Utc>) -> Result<u64, sqlx::Error> {
+pub async fn forget_sign_in_addresses(
+    db: impl PgExecutor<'_>,
+    now: DateTime<Utc>,
+) -> Result<u64, sqlx::Error> {
     let result = sqlx::query!(
         "DELETE FROM sign_in_address_limits WHERE theoretical_arrival < $1",
         now as _

@@ -10,6 +10,7 @@ use serde::Deserialize;
 use tower_sessions::Session;
 
 use super::AppState;
+use super::db::Db;
 use super::error::AppError;
 use super::page::{LANG_COOKIE, Page};
 use super::session::{CurrentUser, CurrentUserOption, renew_after_password_change};
@@ -66,6 +67,7 @@ pub struct PasswordForm {
 
 pub async fn change_password(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     session: Session,
@@ -73,7 +75,9 @@ pub async fn change_password(
 ) -> Result<Response, AppError> {
     let t = page.t.auth;
     let mut errors = Errors::default();
-    let stored = store::staff::password_hash(&state.db, user.id).await?;
+    let stored = store::staff::password_hash(&mut *db.connection().await?, user.id).await?;
+    // Argon2 runs with no connection held.
+    db.release();
     if !state
         .hasher
         .verify(Secret::new(form.current.clone()), Some(stored))
@@ -97,7 +101,7 @@ pub async fn change_password(
         .await;
         match changed {
             Ok(()) => {
-                renew_after_password_change(&state, &session, user.id).await?;
+                renew_after_password_change(&db, &session, user.id).await?;
                 return Ok(PasswordPage {
                     page,
                     must_change: false,
@@ -141,6 +145,7 @@ pub struct LanguageForm {
 /// anyone else in a cookie. Returns to the page the switch was pressed on.
 pub async fn choose_language(
     State(state): State<AppState>,
+    db: Db,
     user: CurrentUserOption,
     Form(form): Form<LanguageForm>,
 ) -> Result<Response, AppError> {
@@ -148,8 +153,9 @@ pub async fn choose_language(
     let redirect = Redirect::to(local_path_or_home(&form.back));
     match user.0 {
         Some(user) => {
-            accounts::choose_language(&state.db, state.clock.now(), user.staff(), lang.code())
-                .await?;
+            let mut connection = db.connection().await?;
+            let (now, code) = (state.clock.now(), lang.code());
+            accounts::choose_language(&mut *connection, now, user.staff(), code).await?;
             Ok(redirect.into_response())
         }
         None => {

@@ -13,6 +13,7 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::AppState;
+use super::db::Db;
 use super::error::{AppError, ErrorKind, error_response};
 use super::openid::{Answer, ContinuePage, session_error};
 use super::page::Page;
@@ -124,7 +125,16 @@ pub async fn limit_per_address(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(peer)| peer.ip());
-    if sign_in::admit_address(&state.db, &state.keys, address, state.clock.now()).await? {
+    let db = request
+        .extensions()
+        .get::<Db>()
+        .cloned()
+        .ok_or(AppError::NotFound)?;
+    let mut connection = db.connection().await?;
+    let admitted =
+        sign_in::admit_address(&mut *connection, &state.keys, address, state.clock.now()).await?;
+    drop(connection);
+    if admitted {
         Ok(next.run(request).await)
     } else {
         crate::metrics::sign_in_failed();
@@ -134,6 +144,7 @@ pub async fn limit_per_address(
 
 pub async fn sign_in(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     session: Session,
     headers: axum::http::HeaderMap,
@@ -177,11 +188,13 @@ pub async fn sign_in(
         password: Secret::new(form.password),
         language,
     };
+    // Argon2 runs with no connection held: the service takes one for each of its statements.
+    db.release();
     let outcome = sign_in::sign_in(&state.db, &state.hasher, now, typed).await?;
     let t = page.t;
     let message = match outcome {
         SignIn::SignedIn { staff_id, tag } => {
-            let user = session::begin(&state, &session, staff_id, tag, now)
+            let user = session::begin(&db, &session, staff_id, tag, now)
                 .await?
                 .ok_or(AppError::NotFound)?;
             let target = if user.must_change_password {
@@ -224,9 +237,12 @@ const VIA_PROVIDER: &str = "via_provider";
 /// "Sign in with the municipality's account": off to the identity provider.
 pub async fn start_provider_sign_in(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     session: Session,
 ) -> Result<Response, AppError> {
+    // The provider may be asked for its settings: no connection is held meanwhile.
+    db.release();
     let provider = state.providers.sign_in.clone().ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     match provider.begin(now, false).await {
@@ -254,10 +270,13 @@ pub async fn provider_callback(page: Page, Query(answer): Query<Answer>) -> Cont
 /// password sign-in.
 pub async fn finish_provider_sign_in(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     session: Session,
     Query(answer): Query<Answer>,
 ) -> Result<Response, AppError> {
+    // The code is exchanged at the provider: no connection is held meanwhile.
+    db.release();
     let provider = state.providers.sign_in.clone().ok_or(AppError::NotFound)?;
     let now = state.clock.now();
     let pending: Option<crate::oidc::Pending> = session
@@ -277,7 +296,7 @@ pub async fn finish_provider_sign_in(
     };
     match sign_in::sign_in_as_person(&state.db, &state.keys, now, &proof.person).await? {
         sign_in::ProviderSignIn::SignedIn { staff_id, tag } => {
-            let user = session::begin(&state, &session, staff_id, tag, now)
+            let user = session::begin(&db, &session, staff_id, tag, now)
                 .await?
                 .ok_or(AppError::NotFound)?;
             session
@@ -327,6 +346,7 @@ fn wait_message(page: &Page, wait: TimeDelta) -> String {
 
 pub async fn sign_out(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     session: Session,
@@ -338,7 +358,7 @@ pub async fn sign_out(
         .unwrap_or(false);
     let details = json!({ "staff_id": user.id });
     accounts::record_own(
-        &state.db,
+        &mut *db.connection().await?,
         state.clock.now(),
         user.staff(),
         Action::SignedOut,

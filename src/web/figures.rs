@@ -11,10 +11,12 @@ use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
+use sqlx::PgConnection;
 
 use super::AppState;
+use super::db::Db;
 use super::download::{self, Disposition};
 use super::error::AppError;
 use super::labels;
@@ -399,8 +401,28 @@ struct Prepared {
     centres: Vec<CentreOption>,
 }
 
+/// The centres, the figures and the e-services the page shows: the roll-up's rows of `scope`,
+/// with the results overdue before the time given.
+async fn read_figures(
+    connection: &mut PgConnection,
+    (scope, overdue_before): &(Scope<'_>, DateTime<Utc>),
+) -> Result<
+    (
+        Vec<CentreOption>,
+        HashMap<Key, store::figures::Figures>,
+        Vec<EserviceOption>,
+    ),
+    sqlx::Error,
+> {
+    let centres = store::review::centres(&mut *connection, scope.centres).await?;
+    let read = store::figures::read(&mut *connection, scope, *overdue_before).await?;
+    let eservices = store::review::eservices(&mut *connection).await?;
+    Ok((centres, read, eservices))
+}
+
 async fn prepare(
     state: &AppState,
+    db: &Db,
     user: &CurrentUser,
     query: &FiguresQuery,
     page: &Page,
@@ -417,16 +439,10 @@ async fn prepare(
         first: period.first,
         last: period.last,
     };
-    let overdue_before = results_overdue_before(state.clock.now());
-    let (chosen, scope) = (&chosen, &scope);
+    let by = (scope, results_overdue_before(state.clock.now()));
     let (centres, read, eservices) = state
-        .report(|pool| {
-            Box::pin(async move {
-                let centres = store::review::centres(pool, chosen).await?;
-                let read = store::figures::read(pool, scope, overdue_before).await?;
-                let eservices = store::review::eservices(pool).await?;
-                Ok((centres, read, eservices))
-            })
+        .report(db, &by, |connection, by| {
+            Box::pin(read_figures(connection, by))
         })
         .await?;
     let figures = figures(&read);
@@ -441,11 +457,12 @@ async fn prepare(
 
 pub async fn show(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Query(query): Query<FiguresQuery>,
 ) -> Result<Response, AppError> {
-    let prepared = prepare(&state, &user, &query, &page).await?;
+    let prepared = prepare(&state, &db, &user, &query, &page).await?;
     let t = page.t;
     let charts = charts(&prepared.layout, page.lang, t);
     let reasons = prepared
@@ -476,7 +493,8 @@ pub async fn show(
     }
     let shown: Vec<CentreId> = prepared.centres.iter().map(|centre| centre.id).collect();
     let span = months_span(period.first, period.last);
-    let messages = crate::store::messages::figures(&state.db, &shown, span)
+    let mut connection = db.connection().await?;
+    let messages = crate::store::messages::figures(&mut *connection, &shown, span)
         .await?
         .into_iter()
         .map(|row| {
@@ -498,7 +516,7 @@ pub async fn show(
     // figures are of one of them).
     let all_centres = match period.centre {
         None => prepared.centres,
-        Some(_) => store::review::centres(&state.db, &user.centres).await?,
+        Some(_) => store::review::centres(&mut *connection, &user.centres).await?,
     };
     Ok(FiguresPage {
         from: month_code(period.first),
@@ -522,11 +540,12 @@ pub async fn show(
 /// with the stopped cases by reason as columns. UTF-8 with BOM, `;`-separated, decimal comma.
 pub async fn csv(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Query(query): Query<FiguresQuery>,
 ) -> Result<Response, AppError> {
-    let prepared = prepare(&state, &user, &query, &page).await?;
+    let prepared = prepare(&state, &db, &user, &query, &page).await?;
     let t = page.t;
     let r = t.review;
     let mut header = vec![

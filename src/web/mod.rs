@@ -8,6 +8,7 @@ mod admin;
 pub mod auth;
 mod cases;
 mod csrf;
+pub mod db;
 mod documents;
 mod download;
 pub mod error;
@@ -21,6 +22,7 @@ pub mod page;
 mod review;
 mod security;
 pub mod session;
+mod session_store;
 mod sms;
 mod static_files;
 mod subject_access;
@@ -35,14 +37,13 @@ use axum::handler::Handler as _;
 use axum::http::{HeaderName, Request, Response};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::routing::{get, post};
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
-use tower_sessions_sqlx_store::PostgresStore;
 use tracing::{Instrument as _, Span};
 
 use crate::clock::Clock;
@@ -86,20 +87,25 @@ pub struct AppState {
     pub keys: Arc<Keys>,
 }
 
-/// A report's reads on one database, as [`AppState::report`] runs them.
-pub type Reading<'a, T> =
-    std::pin::Pin<Box<dyn Future<Output = Result<T, sqlx::Error>> + Send + 'a>>;
+/// A report's reads on one connection, as [`AppState::report`] runs them.
+pub type Reading<'c, T> =
+    std::pin::Pin<Box<dyn Future<Output = Result<T, sqlx::Error>> + Send + 'c>>;
 
 impl AppState {
     /// Runs a report's reads (the figures, the CSV exports) on the read replica when there is
-    /// one, and on the primary when there is none or it does not answer: a report never fails
-    /// because the replica is away. A replica shows what the primary committed a moment ago.
-    pub async fn report<'a, T>(
-        &'a self,
-        read: impl Fn(&'a PgPool) -> Reading<'a, T>,
+    /// one, and on the request's connection to the primary when there is none or it does not
+    /// answer: a report never fails because the replica is away. A replica shows what the
+    /// primary committed a moment ago. `read` gets what it reads by (`by`) beside the
+    /// connection.
+    pub async fn report<B: Sync + ?Sized, T>(
+        &self,
+        db: &db::Db,
+        by: &B,
+        read: impl for<'c> Fn(&'c mut PgConnection, &'c B) -> Reading<'c, T>,
     ) -> Result<T, sqlx::Error> {
         if let Some(replica) = &self.replica {
-            match read(replica).await {
+            let on_replica = async { read(&mut *replica.acquire().await?, by).await };
+            match on_replica.await {
                 Ok(value) => {
                     crate::metrics::report_read(true);
                     return Ok(value);
@@ -111,7 +117,7 @@ impl AppState {
             }
         }
         crate::metrics::report_read(false);
-        read(&self.db).await
+        read(&mut *db.connection().await?, by).await
     }
 
     fn only(&self, roles: &'static [Role]) -> Guard {
@@ -221,7 +227,7 @@ pub fn app(state: AppState) -> Router {
             guard,
         ));
     let secure = state.config.secure_cookies;
-    let sessions = SessionManagerLayer::new(PostgresStore::new(state.db.clone()))
+    let sessions = SessionManagerLayer::new(session_store::Store::new(state.db.clone()))
         .with_name(session_cookie_name(secure))
         .with_secure(secure)
         .with_http_only(true)
@@ -247,8 +253,9 @@ pub fn app(state: AppState) -> Router {
         }))
         .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
         .layer(from_fn(page::localise))
-        .layer(from_fn_with_state(state, session::identify))
+        .layer(from_fn_with_state(state.clone(), session::identify))
         .layer(sessions)
+        .layer(from_fn_with_state(state.db, db::lease))
         .layer(from_fn(run_to_completion))
         .layer(from_fn_with_state(
             security::SecurityHeaders { hsts: secure },

@@ -15,6 +15,7 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::AppState;
+use super::db::Db;
 use super::error::{AppError, ErrorKind, error_response};
 use crate::audit::Action;
 use crate::domain::ids::{CentreId, StaffId};
@@ -116,7 +117,10 @@ pub async fn identify(
     if path.starts_with("/static/") || path == "/healthz" || path == "/readyz" {
         return next.run(request).await;
     }
-    match current_user(&state, &session).await {
+    let Some(db) = request.extensions().get::<Db>().cloned() else {
+        return next.run(request).await;
+    };
+    match current_user(&state, &db, &session).await {
         Ok(Identified::User(user)) => {
             request.extensions_mut().insert(*user);
         }
@@ -132,7 +136,7 @@ pub async fn identify(
     next.run(request).await
 }
 
-async fn current_user(state: &AppState, session: &Session) -> anyhow::Result<Identified> {
+async fn current_user(state: &AppState, db: &Db, session: &Session) -> anyhow::Result<Identified> {
     let Some(mut signed_in) = session.get::<SignedIn>(SESSION_KEY).await? else {
         return Ok(Identified::Nobody);
     };
@@ -142,7 +146,7 @@ async fn current_user(state: &AppState, session: &Session) -> anyhow::Result<Ide
     let user = if timed_out {
         None
     } else {
-        store::staff::session_user(&state.db, signed_in.staff_id)
+        store::staff::session_user(&mut *db.connection().await?, signed_in.staff_id)
             .await?
             .filter(|user| user.active && user.session_generation == signed_in.generation)
     };
@@ -205,7 +209,10 @@ pub async fn guard(State(guard): State<Guard>, request: Request, next: Next) -> 
         .get::<axum::extract::MatchedPath>()
         .map_or("-", |path| path.as_str())
         .to_owned();
-    if let Err(error) = audit_refusal(&guard.state, &user, &route).await {
+    let Some(db) = request.extensions().get::<Db>() else {
+        return error_response(ErrorKind::Internal);
+    };
+    if let Err(error) = audit_refusal(&guard.state, db, &user, &route).await {
         return AppError::from(error).into_response();
     }
     error_response(ErrorKind::Forbidden)
@@ -213,13 +220,14 @@ pub async fn guard(State(guard): State<Guard>, request: Request, next: Next) -> 
 
 async fn audit_refusal(
     state: &AppState,
+    db: &Db,
     user: &CurrentUser,
     route: &str,
 ) -> Result<(), sqlx::Error> {
     let roles: Vec<&str> = user.roles.iter().map(|role| role.code()).collect();
     let details = json!({ "route": route, "roles": roles });
     accounts::record_own(
-        &state.db,
+        &mut *db.connection().await?,
         state.clock.now(),
         user.staff(),
         Action::AccessRefused,
@@ -243,13 +251,14 @@ impl<S: Send + Sync> FromRequestParts<S> for CurrentUserOption {
 /// id (whatever id the browser had before is worthless). Returns the user as the session holds
 /// them, `None` if the account is gone.
 pub async fn begin(
-    state: &AppState,
+    db: &Db,
     session: &Session,
     staff_id: StaffId,
     tag: String,
     now: DateTime<Utc>,
 ) -> Result<Option<store::staff::SessionUser>, AppError> {
-    let Some(user) = store::staff::session_user(&state.db, staff_id).await? else {
+    let Some(user) = store::staff::session_user(&mut *db.connection().await?, staff_id).await?
+    else {
         return Ok(None);
     };
     session.cycle_id().await.map_err(anyhow::Error::from)?;
@@ -270,11 +279,11 @@ pub async fn begin(
 /// Ends the current session's record of the user's generation after their own password change,
 /// so that this session survives while every other one ends.
 pub async fn renew_after_password_change(
-    state: &AppState,
+    db: &Db,
     session: &Session,
     staff_id: StaffId,
 ) -> Result<(), AppError> {
-    let user = store::staff::session_user(&state.db, staff_id)
+    let user = store::staff::session_user(&mut *db.connection().await?, staff_id)
         .await?
         .ok_or(AppError::NotFound)?;
     let Some(mut signed_in) = session

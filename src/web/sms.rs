@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 
 use crate::service::outbox::{self, Report};
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::AppError;
 
 /// The path the provider is given; the forgery check by origin does not apply to it (the
@@ -19,6 +20,7 @@ pub const REPORTS_PATH: &str = "/sms/reports";
 
 pub async fn report(
     State(state): State<AppState>,
+    db: Db,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, AppError> {
@@ -29,7 +31,14 @@ pub async fn report(
         .get(settings.signature_header.as_str())
         .and_then(|value| value.to_str().ok());
     let clock = state.clock.as_ref();
-    let report = outbox::delivery_report(&state.db, clock, settings, signature, &body).await?;
+    let report = outbox::delivery_report(
+        &mut *db.connection().await?,
+        clock,
+        settings,
+        signature,
+        &body,
+    )
+    .await?;
     Ok(match report {
         Report::Noted => StatusCode::NO_CONTENT.into_response(),
         Report::Unreadable => StatusCode::BAD_REQUEST.into_response(),

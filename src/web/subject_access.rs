@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::store::messages::MessageRow;
+use crate::web::db::Db;
 
 use super::AppState;
 use super::download::{self, Disposition::Attachment};
@@ -145,6 +146,7 @@ pub async fn show(page: Page) -> SubjectAccessPage {
 
 pub async fn search(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Form(form): Form<SearchForm>,
@@ -153,7 +155,7 @@ pub async fn search(
         Ok(code) => code,
         Err(error) => return Ok(form_error(page, &form, error)),
     };
-    let found = find(&state, &user, &code, "page").await?;
+    let found = find(&state, &db, &user, &code, "page").await?;
     let results = Results {
         generated_at: riga_time(found.at),
         cases: found.views(page.t, page.lang),
@@ -170,6 +172,7 @@ pub async fn search(
 
 pub async fn export(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Form(form): Form<SearchForm>,
@@ -178,7 +181,7 @@ pub async fn export(
         Ok(code) => code,
         Err(error) => return Ok(form_error(page, &form, error)),
     };
-    let found = find(&state, &user, &code, "json").await?;
+    let found = find(&state, &db, &user, &code, "json").await?;
     let body = serde_json::to_vec_pretty(&found.export()).map_err(anyhow::Error::from)?;
     let name = format!(
         "subject-access-{}.json",
@@ -222,13 +225,21 @@ struct Found {
 /// Looks the code up through its keyed hash in the user's centres and records the search.
 async fn find(
     state: &AppState,
+    db: &Db,
     user: &CurrentUser,
     code: &PersonalCode,
     output: &str,
 ) -> Result<Found, AppError> {
     let hmac = state.keys.personal_code_hmac(code.digits());
     let at = state.clock.now();
-    let found = service::find(&state.db, at, user.staff(), &hmac, output).await?;
+    let found = service::find(
+        &mut *db.connection().await?,
+        at,
+        user.staff(),
+        &hmac,
+        output,
+    )
+    .await?;
     Ok(Found {
         at,
         cases: found.cases,

@@ -7,6 +7,7 @@ mod browser;
 mod cases;
 mod cli;
 mod commitments;
+mod connections;
 mod documents;
 mod e2e;
 mod eid;

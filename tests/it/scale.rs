@@ -420,7 +420,9 @@ async fn figures_for_every_centre_over_a_year() {
             first,
             last,
         };
-        let figures = read(&pool, &scope, Utc::now()).await.unwrap();
+        let figures = read(&mut pool.acquire().await.unwrap(), &scope, Utc::now())
+            .await
+            .unwrap();
         assert!(!figures.is_empty());
         started.elapsed()
     };

@@ -14,6 +14,7 @@ use crate::domain::staff::{
 use crate::service::accounts::{self, AccountError, CentreInput};
 use crate::store::{self, centres::Centre};
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::AppError;
 use crate::web::form::{Field, Posted, Widget};
 use crate::web::page::Page;
@@ -42,12 +43,12 @@ pub fn kind_label(page: &Page, kind: CentreKind) -> &'static str {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Query(done): Query<Done>,
 ) -> Result<CentresPage, AppError> {
-    let centres = store::centres::list(&state.db, &user.centres).await?;
+    let centres = store::centres::list(&mut *db.connection().await?, &user.centres).await?;
     let notice = done.message(&page);
     Ok(CentresPage {
         page,
@@ -267,15 +268,21 @@ fn field_of(page: &Page, error: AccountError) -> Result<(&'static str, &'static 
 
 pub async fn create(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     form: Posted,
 ) -> Result<Response, AppError> {
     let form = CentreValues::from_form(&form);
     let result = match input(&page, &form) {
-        Ok(input) => accounts::add_centre(&state.db, state.clock.as_ref(), user.actor(), &input)
-            .await
-            .map_err(|error| account_errors(&page, error, field_of)),
+        Ok(input) => accounts::add_centre(
+            &mut *db.connection().await?,
+            state.clock.as_ref(),
+            user.actor(),
+            &input,
+        )
+        .await
+        .map_err(|error| account_errors(&page, error, field_of)),
         Err(errors) => Err(errors),
     };
     match result {
@@ -285,13 +292,13 @@ pub async fn create(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path(id): Path<CentreId>,
     Query(done): Query<Done>,
 ) -> Result<CentreForm, AppError> {
-    let centre = store::centres::get(&state.db, id, &user.centres)
+    let centre = store::centres::get(&mut *db.connection().await?, id, &user.centres)
         .await?
         .ok_or(AppError::NotFound)?;
     let values = CentreValues::from_centre(&centre);
@@ -300,6 +307,7 @@ pub async fn show(
 
 pub async fn update(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path(id): Path<CentreId>,
@@ -307,11 +315,15 @@ pub async fn update(
 ) -> Result<Response, AppError> {
     let form = CentreValues::from_form(&form);
     let result = match input(&page, &form) {
-        Ok(input) => {
-            accounts::edit_centre(&state.db, state.clock.as_ref(), user.actor(), id, &input)
-                .await
-                .map_err(|error| account_errors(&page, error, field_of))
-        }
+        Ok(input) => accounts::edit_centre(
+            &mut *db.connection().await?,
+            state.clock.as_ref(),
+            user.actor(),
+            id,
+            &input,
+        )
+        .await
+        .map_err(|error| account_errors(&page, error, field_of)),
         Err(errors) => Err(errors),
     };
     match result {

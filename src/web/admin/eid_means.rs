@@ -11,6 +11,7 @@ use crate::domain::catalogue::{CODE_MAX_CHARS, EID_MEANS_NAME_MAX_CHARS};
 use crate::service::catalogue::{self, EidMeansInput};
 use crate::store::{self, catalogue::EidMeans};
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::AppError;
 use crate::web::form::{Field, Posted};
 use crate::web::page::Page;
@@ -24,12 +25,8 @@ pub struct EidMeansPage {
     notice: Option<&'static str>,
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    page: Page,
-    Query(done): Query<Done>,
-) -> Result<EidMeansPage, AppError> {
-    let means = store::catalogue::eid_means(&state.db).await?;
+pub async fn list(db: Db, page: Page, Query(done): Query<Done>) -> Result<EidMeansPage, AppError> {
+    let means = store::catalogue::eid_means(&mut *db.connection().await?).await?;
     let notice = done.message(&page);
     Ok(EidMeansPage {
         page,
@@ -116,12 +113,20 @@ pub async fn new(page: Page) -> EidMeansForm {
 
 pub async fn create(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     form: Posted,
 ) -> Result<Response, AppError> {
     let form = input(&form);
-    match catalogue::add_eid_means(&state.db, state.clock.as_ref(), user.actor(), &form).await {
+    let outcome = catalogue::add_eid_means(
+        &mut *db.connection().await?,
+        state.clock.as_ref(),
+        user.actor(),
+        &form,
+    )
+    .await;
+    match outcome {
         Ok(_) => Ok(see_other_done("/admin/eid-means", "added")),
         Err(error) => {
             let errors = catalogue_errors(&page, error)?;
@@ -131,12 +136,12 @@ pub async fn create(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
+    db: Db,
     page: Page,
     Path(code): Path<String>,
     Query(done): Query<Done>,
 ) -> Result<EidMeansForm, AppError> {
-    let means = store::catalogue::eid_means_by_code(&state.db, &code)
+    let means = store::catalogue::eid_means_by_code(&mut *db.connection().await?, &code)
         .await?
         .ok_or(AppError::NotFound)?;
     let values = EidMeansInput {
@@ -151,19 +156,27 @@ pub async fn show(
 
 pub async fn update(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path(code): Path<String>,
     form: Posted,
 ) -> Result<Response, AppError> {
-    let means = store::catalogue::eid_means_by_code(&state.db, &code)
+    let means = store::catalogue::eid_means_by_code(&mut *db.connection().await?, &code)
         .await?
         .ok_or(AppError::NotFound)?;
     let form = EidMeansInput {
         code: means.code,
         ..input(&form)
     };
-    match catalogue::edit_eid_means(&state.db, state.clock.as_ref(), user.actor(), &form).await {
+    let outcome = catalogue::edit_eid_means(
+        &mut *db.connection().await?,
+        state.clock.as_ref(),
+        user.actor(),
+        &form,
+    )
+    .await;
+    match outcome {
         Ok(()) => Ok(see_other_done(
             format!("/admin/eid-means/{}", form.code),
             "saved",

@@ -11,6 +11,7 @@ use crate::domain::catalogue::{CODE_MAX_CHARS, DataCategory, ESERVICE_TEXT_MAX_C
 use crate::service::catalogue::{self, EserviceInput};
 use crate::store::{self, catalogue::Eservice};
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::AppError;
 use crate::web::form::{Field, Posted, Widget};
 use crate::web::labels;
@@ -52,12 +53,8 @@ impl EservicesPage {
     }
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    page: Page,
-    Query(done): Query<Done>,
-) -> Result<EservicesPage, AppError> {
-    let eservices = store::catalogue::eservices(&state.db).await?;
+pub async fn list(db: Db, page: Page, Query(done): Query<Done>) -> Result<EservicesPage, AppError> {
+    let eservices = store::catalogue::eservices(&mut *db.connection().await?).await?;
     let notice = done.message(&page);
     Ok(EservicesPage {
         page,
@@ -214,12 +211,20 @@ pub async fn new(page: Page) -> EserviceForm {
 
 pub async fn create(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     form: Posted,
 ) -> Result<Response, AppError> {
     let form = input(&form);
-    match catalogue::add_eservice(&state.db, state.clock.as_ref(), user.actor(), &form).await {
+    let outcome = catalogue::add_eservice(
+        &mut *db.connection().await?,
+        state.clock.as_ref(),
+        user.actor(),
+        &form,
+    )
+    .await;
+    match outcome {
         Ok(id) => Ok(see_other_done(format!("/admin/eservices/{id}"), "added")),
         Err(error) => {
             let errors = catalogue_errors(&page, error)?;
@@ -229,12 +234,12 @@ pub async fn create(
 }
 
 pub async fn show(
-    State(state): State<AppState>,
+    db: Db,
     page: Page,
     Path(id): Path<i64>,
     Query(done): Query<Done>,
 ) -> Result<EserviceForm, AppError> {
-    let eservice = store::catalogue::eservice(&state.db, id)
+    let eservice = store::catalogue::eservice(&mut *db.connection().await?, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let entry = Entry::of(&eservice);
@@ -254,17 +259,26 @@ pub async fn show(
 
 pub async fn update(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
     form: Posted,
 ) -> Result<Response, AppError> {
-    let eservice = store::catalogue::eservice(&state.db, id)
+    let eservice = store::catalogue::eservice(&mut *db.connection().await?, id)
         .await?
         .ok_or(AppError::NotFound)?;
     let entry = Entry::of(&eservice);
     let form = input(&form);
-    match catalogue::edit_eservice(&state.db, state.clock.as_ref(), user.actor(), id, &form).await {
+    let outcome = catalogue::edit_eservice(
+        &mut *db.connection().await?,
+        state.clock.as_ref(),
+        user.actor(),
+        id,
+        &form,
+    )
+    .await;
+    match outcome {
         Ok(()) => Ok(see_other_done(format!("/admin/eservices/{id}"), "saved")),
         Err(error) => {
             let errors = catalogue_errors(&page, error)?;

@@ -18,6 +18,7 @@ use crate::service::outbox::{self, TemplateError, TemplateInput};
 use crate::store::cases::openable_eservices;
 use crate::store::messages::current_template;
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::AppError;
 use crate::web::form::{Errors, Field, Posted, attach_errors, form_status, summary};
 use crate::web::labels;
@@ -97,22 +98,19 @@ impl Chosen {
 
 const STEPS: [Step; 2] = [Step::PlannedTime, Step::Result];
 
-pub async fn show(
-    State(state): State<AppState>,
-    page: Page,
-    Query(which): Query<Which>,
-) -> Result<Response, AppError> {
+pub async fn show(db: Db, page: Page, Query(which): Query<Which>) -> Result<Response, AppError> {
     let chosen = Chosen::read(
         which.eservice.as_deref(),
         which.lang.as_deref(),
         which.step.as_deref(),
     );
     let notice = Done { done: which.done }.message(&page);
-    render(&state, page, chosen, None, notice).await
+    render(&db, page, chosen, None, notice).await
 }
 
 pub async fn save(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     posted: Posted,
@@ -131,11 +129,18 @@ pub async fn save(
         body: posted.get("body"),
     };
     let clock = state.clock.as_ref();
-    match outbox::save_template(&state.db, clock, user.staff().actor(), &input).await {
+    let outcome = outbox::save_template(
+        &mut *db.connection().await?,
+        clock,
+        user.staff().actor(),
+        &input,
+    )
+    .await;
+    match outcome {
         Ok(_) => Ok(Redirect::to(&format!("{}&done=saved", chosen.href())).into_response()),
         Err(TemplateError::Invalid(errors)) => {
             let typed = (input.subject.clone(), input.body.clone());
-            render(&state, page, chosen, Some((typed, &errors)), None).await
+            render(&db, page, chosen, Some((typed, &errors)), None).await
         }
         Err(TemplateError::Database(error)) => Err(error.into()),
     }
@@ -143,13 +148,13 @@ pub async fn save(
 
 /// The page; `refused`: the text just posted and what was wrong with it.
 async fn render(
-    state: &AppState,
+    db: &Db,
     page: Page,
     chosen: Chosen,
     refused: Option<((String, String), &FieldErrors)>,
     notice: Option<&'static str>,
 ) -> Result<Response, AppError> {
-    let all = openable_eservices(&state.db).await?;
+    let all = openable_eservices(&mut *db.connection().await?).await?;
     let chosen = Chosen {
         eservice: chosen.eservice.filter(|id| all.iter().any(|e| e.id == *id)),
         ..chosen
@@ -184,7 +189,13 @@ async fn render(
                 step,
                 ..chosen
             };
-            let template = current_template(&state.db, chosen.eservice, lang.code(), step).await?;
+            let template = current_template(
+                &mut *db.connection().await?,
+                chosen.eservice,
+                lang.code(),
+                step,
+            )
+            .await?;
             let language = match lang {
                 Lang::Lv => m.lang_lv,
                 Lang::En => m.lang_en,

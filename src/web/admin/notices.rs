@@ -15,6 +15,7 @@ use crate::present::format::date;
 use crate::service::catalogue::{self, CatalogueError, NoticeInput};
 use crate::store::{self, catalogue::NoticeSummary, catalogue::NoticeText};
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::AppError;
 use crate::web::form::{Field, Posted};
 use crate::web::page::Page;
@@ -34,12 +35,8 @@ impl NoticesPage {
     }
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    page: Page,
-    Query(done): Query<Done>,
-) -> Result<NoticesPage, AppError> {
-    let notices = store::catalogue::notices(&state.db).await?;
+pub async fn list(db: Db, page: Page, Query(done): Query<Done>) -> Result<NoticesPage, AppError> {
+    let notices = store::catalogue::notices(&mut *db.connection().await?).await?;
     let notice = done.message(&page);
     Ok(NoticesPage {
         page,
@@ -196,8 +193,12 @@ fn input(form: &Posted) -> NoticeInput {
 }
 
 /// A new version, prefilled with the latest version's text and today's date.
-pub async fn new(State(state): State<AppState>, page: Page) -> Result<NoticeForm, AppError> {
-    let latest = store::catalogue::notice(&state.db, None).await?;
+pub async fn new(
+    State(state): State<AppState>,
+    db: Db,
+    page: Page,
+) -> Result<NoticeForm, AppError> {
+    let latest = store::catalogue::notice(&mut *db.connection().await?, None).await?;
     let values = NoticeInput {
         effective_from: today_in_riga(state.clock.now()).to_string(),
         text: latest.map(|notice| notice.text).unwrap_or_default(),
@@ -207,12 +208,20 @@ pub async fn new(State(state): State<AppState>, page: Page) -> Result<NoticeForm
 
 pub async fn create(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     form: Posted,
 ) -> Result<Response, AppError> {
     let form = input(&form);
-    match catalogue::add_notice(&state.db, state.clock.as_ref(), user.actor(), &form).await {
+    let outcome = catalogue::add_notice(
+        &mut *db.connection().await?,
+        state.clock.as_ref(),
+        user.actor(),
+        &form,
+    )
+    .await;
+    match outcome {
         Ok(id) => Ok(see_other_done(format!("/admin/notices/{id}"), "added")),
         Err(error) => {
             let errors = catalogue_errors(&page, error)?;
@@ -222,8 +231,8 @@ pub async fn create(
 }
 
 /// Version `id` and its values as stored.
-async fn stored(state: &AppState, id: i64) -> Result<(Version, NoticeInput), AppError> {
-    let notice = store::catalogue::notice(&state.db, Some(id))
+async fn stored(db: &Db, id: i64) -> Result<(Version, NoticeInput), AppError> {
+    let notice = store::catalogue::notice(&mut *db.connection().await?, Some(id))
         .await?
         .ok_or(AppError::NotFound)?;
     let version = Version {
@@ -245,32 +254,41 @@ fn cannot_edit(page: Page, version: Version, values: NoticeInput) -> Response {
 }
 
 pub async fn show(
-    State(state): State<AppState>,
+    db: Db,
     page: Page,
     Path(id): Path<i64>,
     Query(done): Query<Done>,
 ) -> Result<NoticeForm, AppError> {
-    let (version, values) = stored(&state, id).await?;
+    let (version, values) = stored(&db, id).await?;
     Ok(NoticeForm::shown(page, Some(version), values, &done))
 }
 
 pub async fn update(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path(id): Path<i64>,
     form: Posted,
 ) -> Result<Response, AppError> {
-    let (version, values) = stored(&state, id).await?;
+    let (version, values) = stored(&db, id).await?;
     if version.shown_on.is_some() {
         return Ok(cannot_edit(page, version, values));
     }
     let form = input(&form);
-    match catalogue::edit_notice(&state.db, state.clock.as_ref(), user.actor(), id, &form).await {
+    let outcome = catalogue::edit_notice(
+        &mut *db.connection().await?,
+        state.clock.as_ref(),
+        user.actor(),
+        id,
+        &form,
+    )
+    .await;
+    match outcome {
         Ok(()) => Ok(see_other_done(format!("/admin/notices/{id}"), "saved")),
         // Shown by a desk between the page's check and the update.
         Err(CatalogueError::NoticeShown) => {
-            let (version, values) = stored(&state, id).await?;
+            let (version, values) = stored(&db, id).await?;
             Ok(cannot_edit(page, version, values))
         }
         Err(error) => {

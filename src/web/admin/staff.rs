@@ -14,6 +14,7 @@ use crate::passwords::Secret;
 use crate::service::accounts::{self, AccountAction, AccountError, StaffChange, UserInput};
 use crate::store::{self, centres::Centre, staff::StaffMember};
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::AppError;
 use crate::web::form::{Field, Posted, Widget};
 use crate::web::page::Page;
@@ -45,12 +46,8 @@ impl StaffPage {
     }
 }
 
-pub async fn list(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-) -> Result<StaffPage, AppError> {
-    let staff = store::staff::list(&state.db, &user.centres).await?;
+pub async fn list(db: Db, page: Page, user: CurrentUser) -> Result<StaffPage, AppError> {
+    let staff = store::staff::list(&mut *db.connection().await?, &user.centres).await?;
     Ok(StaffPage { page, staff })
 }
 
@@ -248,12 +245,8 @@ fn field_of(page: &Page, error: AccountError) -> Result<(&'static str, &'static 
     })
 }
 
-pub async fn new(
-    State(state): State<AppState>,
-    page: Page,
-    user: CurrentUser,
-) -> Result<StaffForm, AppError> {
-    let account = account(&state, &user, None).await?;
+pub async fn new(db: Db, page: Page, user: CurrentUser) -> Result<StaffForm, AppError> {
+    let account = account(&db, &user, None).await?;
     let values = StaffValues {
         roles: vec![Role::Employee.code().to_owned()],
         centre_id: user.centre_id.to_string(),
@@ -277,12 +270,13 @@ pub struct PasswordShown {
 
 pub async fn create(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     form: Posted,
 ) -> Result<Response, AppError> {
     let form = StaffValues::from_form(&form);
-    let account = account(&state, &user, None).await?;
+    let account = account(&db, &user, None).await?;
     let code_of = |id: CentreId| {
         account
             .centres
@@ -300,6 +294,8 @@ pub async fn create(
                 centre_code: code_of(choice.centre_id),
                 supervises: choice.supervises.iter().map(|id| code_of(*id)).collect(),
             };
+            // Argon2 runs with no connection held.
+            db.release();
             let added = accounts::add_user(
                 &state.db,
                 &state.hasher,
@@ -318,7 +314,7 @@ pub async fn create(
             let password = created
                 .one_time_password
                 .ok_or_else(|| anyhow::anyhow!("a new account without a one-time password"))?;
-            let member = store::staff::get(&state.db, created.id, &user.centres)
+            let member = store::staff::get(&mut *db.connection().await?, created.id, &user.centres)
                 .await?
                 .ok_or(AppError::NotFound)?;
             Ok(no_store(PasswordShown {
@@ -335,23 +331,19 @@ pub async fn create(
 }
 
 /// The account `id` if it belongs to one of the administrator's centres.
-async fn member(
-    state: &AppState,
-    user: &CurrentUser,
-    id: StaffId,
-) -> Result<StaffMember, AppError> {
-    store::staff::get(&state.db, id, &user.centres)
+async fn member(db: &Db, user: &CurrentUser, id: StaffId) -> Result<StaffMember, AppError> {
+    store::staff::get(&mut *db.connection().await?, id, &user.centres)
         .await?
         .ok_or(AppError::NotFound)
 }
 
 /// The form's account (`None` for a new one), with the administrator's centres to choose from.
 async fn account(
-    state: &AppState,
+    db: &Db,
     user: &CurrentUser,
     member: Option<StaffMember>,
 ) -> Result<Account, AppError> {
-    let centres = store::centres::list(&state.db, &user.centres).await?;
+    let centres = store::centres::list(&mut *db.connection().await?, &user.centres).await?;
     let own = member.as_ref().is_some_and(|member| member.id == user.id);
     Ok(Account {
         member,
@@ -362,34 +354,35 @@ async fn account(
 
 /// Account `id` and its values as stored, if it belongs to one of the administrator's centres.
 async fn stored(
-    state: &AppState,
+    db: &Db,
     user: &CurrentUser,
     id: StaffId,
 ) -> Result<(Account, StaffValues), AppError> {
-    let member = member(state, user, id).await?;
+    let member = member(db, user, id).await?;
     let values = StaffValues::from_member(&member);
-    Ok((account(state, user, Some(member)).await?, values))
+    Ok((account(db, user, Some(member)).await?, values))
 }
 
 pub async fn show(
-    State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path(id): Path<StaffId>,
     Query(done): Query<Done>,
 ) -> Result<StaffForm, AppError> {
-    let (account, values) = stored(&state, &user, id).await?;
+    let (account, values) = stored(&db, &user, id).await?;
     Ok(StaffForm::shown(page, account, values, &done))
 }
 
 pub async fn update(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path(id): Path<StaffId>,
     form: Posted,
 ) -> Result<Response, AppError> {
-    let member = member(&state, &user, id).await?;
+    let member = member(&db, &user, id).await?;
     let mut form = StaffValues::from_form(&form);
     form.username = member.username.clone();
     let result = match choice(&page, &form, false) {
@@ -400,9 +393,15 @@ pub async fn update(
                 centre_id: choice.centre_id,
                 supervises: &choice.supervises,
             };
-            accounts::edit_user(&state.db, state.clock.as_ref(), user.actor(), id, &change)
-                .await
-                .map_err(|error| account_errors(&page, error, field_of))
+            accounts::edit_user(
+                &mut *db.connection().await?,
+                state.clock.as_ref(),
+                user.actor(),
+                id,
+                &change,
+            )
+            .await
+            .map_err(|error| account_errors(&page, error, field_of))
         }
         Err(errors) => Err(errors),
     };
@@ -410,7 +409,7 @@ pub async fn update(
         Ok(()) => Ok(see_other_done(format!("/admin/staff/{id}"), "saved")),
         Err(errors) => {
             let errors = errors?;
-            let account = account(&state, &user, Some(member)).await?;
+            let account = account(&db, &user, Some(member)).await?;
             Ok(StaffForm::again(page, account, form, errors))
         }
     }
@@ -418,7 +417,7 @@ pub async fn update(
 
 /// Runs an action on account `id` and comes back to its page, or shows why it was refused.
 async fn act(
-    state: AppState,
+    db: &Db,
     page: Page,
     user: CurrentUser,
     id: StaffId,
@@ -429,7 +428,7 @@ async fn act(
         Ok(()) => Ok(see_other_done(format!("/admin/staff/{id}"), done)),
         Err(error) => {
             let errors = account_errors(&page, error, field_of)?;
-            let (account, values) = stored(&state, &user, id).await?;
+            let (account, values) = stored(db, &user, id).await?;
             Ok(StaffForm::again(page, account, values, errors))
         }
     }
@@ -438,25 +437,34 @@ async fn act(
 /// One of the account's buttons (disable, enable, unlock, end sessions).
 pub async fn act_on(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path((id, slug)): Path<(StaffId, String)>,
 ) -> Result<Response, AppError> {
     let action = AccountAction::from_slug(&slug).ok_or(AppError::NotFound)?;
-    let result = accounts::act_on(&state.db, state.clock.as_ref(), user.actor(), id, action).await;
+    let result = accounts::act_on(
+        &mut *db.connection().await?,
+        state.clock.as_ref(),
+        user.actor(),
+        id,
+        action,
+    )
+    .await;
     let done = match action {
         AccountAction::Disable => "disabled",
         AccountAction::Enable => "enabled",
         AccountAction::Unlock => "unlocked",
         AccountAction::EndSessions => "sessions-ended",
     };
-    act(state, page, user, id, done, result).await
+    act(&db, page, user, id, done, result).await
 }
 
 /// Links the account to a person for the qualified eID or for sign-in, or unlinks it. The
 /// identifier typed is never shown again: only its keyed hash is kept.
 pub async fn link_person(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path(id): Path<StaffId>,
@@ -471,7 +479,7 @@ pub async fn link_person(
     let person = form.get("person");
     let person = (!unlink).then_some(person.as_str());
     let result = accounts::link_person(
-        &state.db,
+        &mut *db.connection().await?,
         &state.keys,
         state.clock.as_ref(),
         user.actor(),
@@ -481,16 +489,19 @@ pub async fn link_person(
     )
     .await;
     let done = if unlink { "unlinked" } else { "linked" };
-    act(state, page, user, id, done, result).await
+    act(&db, page, user, id, done, result).await
 }
 
 pub async fn reset_password(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path(id): Path<StaffId>,
 ) -> Result<Response, AppError> {
-    let member = member(&state, &user, id).await?;
+    let member = member(&db, &user, id).await?;
+    // Argon2 runs with no connection held.
+    db.release();
     let reset = accounts::reset_staff_password(
         &state.db,
         &state.hasher,
@@ -508,6 +519,6 @@ pub async fn reset_password(
             created: false,
             password,
         })),
-        Err(error) => act(state, page, user, id, "", Err(error)).await,
+        Err(error) => act(&db, page, user, id, "", Err(error)).await,
     }
 }

@@ -21,6 +21,7 @@ use crate::domain::workflow::Step;
 use crate::oidc::{self, Refusal};
 use crate::service::eid::{self as service, EidError};
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::{AppError, path_id};
 use crate::web::form::Posted;
 use crate::web::openid::{Answer, ContinuePage, session_error};
@@ -52,6 +53,7 @@ fn back_to_step(case_id: CaseId, refusal: Refusal) -> Response {
 /// "Confirm with eID": a new authentication request for this case's 22.¹2, at `version`.
 pub async fn start(
     State(state): State<AppState>,
+    db: Db,
     user: CurrentUser,
     session: Session,
     Path(id): Path<String>,
@@ -60,11 +62,13 @@ pub async fn start(
     let id = path_id::<CaseId>(&id)?;
     let version = posted.version().ok_or(AppError::BadRequest)?;
     let provider = state.providers.eid.clone().ok_or(AppError::NotFound)?;
-    let (case, _) = load(&state, &user, id).await?;
+    let (case, _) = load(&db, &user, id).await?;
     if let Err(error) = case.state().and_then(|s| s.may_record(Step::EmployeeEid)) {
         return Ok(Flash::refused(id, error));
     }
     let now = state.clock.now();
+    // The provider may be asked for its settings: no connection is held meanwhile.
+    db.release();
     match provider.begin(now, true).await {
         Ok((url, request)) => {
             let pending = PendingEid {
@@ -82,7 +86,14 @@ pub async fn start(
         }
         Err(refusal) => {
             let place = Some((id, case.centre_id));
-            service::refused(&state.db, now, user.staff(), place, refusal).await?;
+            service::refused(
+                &mut *db.connection().await?,
+                now,
+                user.staff(),
+                place,
+                refusal,
+            )
+            .await?;
             Ok(back_to_step(id, refusal))
         }
     }
@@ -97,6 +108,7 @@ pub async fn callback(page: Page, Query(answer): Query<Answer>) -> ContinuePage 
 /// the means and the person; the step is recorded, or the refusal audited and shown.
 pub async fn finish(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     session: Session,
@@ -108,23 +120,39 @@ pub async fn finish(
         pending.filter(|pending| pending.staff_id == user.id),
         state.providers.eid.clone(),
     ) else {
-        service::refused(&state.db, now, user.staff(), None, Refusal::NoRequest).await?;
+        service::refused(
+            &mut *db.connection().await?,
+            now,
+            user.staff(),
+            None,
+            Refusal::NoRequest,
+        )
+        .await?;
         let message = crate::web::labels::eid_refusal(page.t, Refusal::NoRequest);
         let page = RefusedPage { page, message };
         return Ok((axum::http::StatusCode::BAD_REQUEST, page).into_response());
     };
     let case = (pending.case_id, pending.centre_id);
     let id = pending.case_id;
+    // The code is exchanged at the provider: no connection is held meanwhile.
+    db.release();
     let proof = answer.proof(&provider, &pending.request, now, true).await;
     let proof = match proof {
         Ok(proof) => proof,
         Err(refusal) => {
-            service::refused(&state.db, now, user.staff(), Some(case), refusal).await?;
+            service::refused(
+                &mut *db.connection().await?,
+                now,
+                user.staff(),
+                Some(case),
+                refusal,
+            )
+            .await?;
             return Ok(back_to_step(id, refusal));
         }
     };
     let confirmed = service::confirm(
-        &state.db,
+        &mut *db.connection().await?,
         &state.keys,
         now,
         user.staff(),

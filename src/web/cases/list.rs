@@ -13,6 +13,7 @@ use crate::present::format::{date, riga_time};
 use crate::store::cases::{self as store, Listed};
 use crate::store::messages;
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::AppError;
 use crate::web::labels;
 use crate::web::page::Page;
@@ -113,6 +114,7 @@ fn list_href(mine: Option<CaseId>, awaiting: Option<CaseId>, anchor: &str) -> St
 
 pub async fn list(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Query(query): Query<ListQuery>,
@@ -120,10 +122,22 @@ pub async fn list(
     let now = state.clock.now();
     let mine_after = cursor(query.mine_after.as_deref());
     let awaiting_after = cursor(query.awaiting_after.as_deref());
-    let mine = store::open_cases_of(&state.db, user.id, &user.centres, mine_after).await?;
-    let awaiting = store::awaiting_result(&state.db, &user.centres, awaiting_after).await?;
-    let finished = store::recently_finished(&state.db, &user.centres, RECENTLY_FINISHED).await?;
-    let untold = messages::untold_in(&state.db, &user.centres, ATTENTION_LIMIT)
+    let mine = store::open_cases_of(
+        &mut *db.connection().await?,
+        user.id,
+        &user.centres,
+        mine_after,
+    )
+    .await?;
+    let awaiting =
+        store::awaiting_result(&mut *db.connection().await?, &user.centres, awaiting_after).await?;
+    let finished = store::recently_finished(
+        &mut *db.connection().await?,
+        &user.centres,
+        RECENTLY_FINISHED,
+    )
+    .await?;
+    let untold = messages::untold_in(&mut *db.connection().await?, &user.centres, ATTENTION_LIMIT)
         .await?
         .into_iter()
         .map(|(id, step, at)| {
@@ -132,11 +146,16 @@ pub async fn list(
         })
         .collect();
     let today = today_in_riga(now);
-    let reminders = messages::planned_time_passed(&state.db, &user.centres, today, ATTENTION_LIMIT)
-        .await?
-        .into_iter()
-        .map(|(id, on)| (id, date(on)))
-        .collect();
+    let reminders = messages::planned_time_passed(
+        &mut *db.connection().await?,
+        &user.centres,
+        today,
+        ATTENTION_LIMIT,
+    )
+    .await?
+    .into_iter()
+    .map(|(id, on)| (id, date(on)))
+    .collect();
     let c = page.t.cases;
     let days = RESULT_OVERDUE_AFTER_DAYS.unsigned_abs();
     let overdue_rule = page

@@ -14,6 +14,7 @@ use crate::present::format::riga_time;
 use crate::service::outbox::{self, ToldInstead};
 use crate::store::messages::{self as store, MessageRow};
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::{AppError, path_id};
 use crate::web::form::Posted;
 use crate::web::labels;
@@ -87,12 +88,8 @@ impl MessageView {
 }
 
 /// Case `case_id`'s messages for its page.
-pub async fn of_case(
-    state: &AppState,
-    t: &Texts,
-    case_id: CaseId,
-) -> Result<Vec<MessageView>, AppError> {
-    let mut connection = state.db.acquire().await?;
+pub async fn of_case(db: &Db, t: &Texts, case_id: CaseId) -> Result<Vec<MessageView>, AppError> {
+    let mut connection = db.connection().await?;
     let rows = store::of_case(&mut connection, case_id).await?;
     Ok(rows.iter().map(|row| MessageView::new(t, row)).collect())
 }
@@ -109,6 +106,7 @@ pub fn channels(t: &Texts) -> Vec<(&'static str, &'static str)> {
 /// now (the form's time is optional and defaults to now).
 pub async fn told_instead(
     State(state): State<AppState>,
+    db: Db,
     user: CurrentUser,
     Path((id, message)): Path<(String, String)>,
     posted: Posted,
@@ -120,8 +118,15 @@ pub async fn told_instead(
         return Ok(Flash::Inconsistent.redirect(id));
     };
     let told_at = crate::domain::steps::to_the_minute(now_in_riga(now));
-    let recorded =
-        outbox::told_instead(&state.db, now, user.staff(), (id, message), via, told_at).await?;
+    let recorded = outbox::told_instead(
+        &mut *db.connection().await?,
+        now,
+        user.staff(),
+        (id, message),
+        via,
+        told_at,
+    )
+    .await?;
     match recorded {
         ToldInstead::Recorded => Ok(Flash::ToldInstead.redirect(id)),
         ToldInstead::NotFound => Err(AppError::NotFound),

@@ -11,6 +11,7 @@ use crate::domain::steps::{FieldError, FieldErrors};
 use crate::service::cases::{self as service, Opening};
 use crate::store::cases::{self as store};
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::AppError;
 use crate::web::form::Errors;
 use crate::web::form::{Field, Posted, Widget, form_status, summary};
@@ -29,14 +30,14 @@ pub struct NewPage {
 }
 
 async fn new_page(
-    state: &AppState,
+    db: &Db,
     page: Page,
     posted: &Posted,
     errors: &FieldErrors,
 ) -> Result<Response, AppError> {
     let c = page.t.cases;
-    let eservices = store::openable_eservices(&state.db).await?;
-    let means = store::active_eid_means(&state.db).await?;
+    let eservices = store::openable_eservices(&mut *db.connection().await?).await?;
+    let means = store::active_eid_means(&mut *db.connection().await?).await?;
     let eservice_options = eservices
         .iter()
         .map(|service| {
@@ -97,17 +98,18 @@ fn open_token(posted: &Posted) -> Option<Uuid> {
     posted.get("open_token").trim().parse().ok()
 }
 
-pub async fn show_new(State(state): State<AppState>, page: Page) -> Result<Response, AppError> {
-    new_page(&state, page, &Posted::default(), &FieldErrors::default()).await
+pub async fn show_new(db: Db, page: Page) -> Result<Response, AppError> {
+    new_page(&db, page, &Posted::default(), &FieldErrors::default()).await
 }
 
 pub async fn open(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     posted: Posted,
 ) -> Result<Response, AppError> {
-    let means = store::active_eid_means(&state.db).await?;
+    let means = store::active_eid_means(&mut *db.connection().await?).await?;
     let mut errors = FieldErrors::default();
     let eservice_id = posted.get("eservice_id").trim().parse::<i64>().ok();
     if eservice_id.is_none() {
@@ -124,13 +126,13 @@ pub async fn open(
         errors.push("missing_means", FieldError::NotInList);
     }
     let (Some(eservice_id), true) = (eservice_id, errors.is_empty()) else {
-        return new_page(&state, page, &posted, &errors).await;
+        return new_page(&db, page, &posted, &errors).await;
     };
     // Only a form this server showed carries a token.
     let token = open_token(&posted).ok_or(AppError::BadRequest)?;
     let now = state.clock.now();
     let opened = service::open(
-        &state.db,
+        &mut *db.connection().await?,
         now,
         user.staff(),
         user.centre_id,
@@ -145,7 +147,7 @@ pub async fn open(
         }
         Opening::NotOpenable => {
             errors.push("eservice_id", FieldError::NotInList);
-            new_page(&state, page, &posted, &errors).await
+            new_page(&db, page, &posted, &errors).await
         }
     }
 }

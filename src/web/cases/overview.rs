@@ -12,6 +12,7 @@ use crate::domain::ids::CaseId;
 use crate::domain::workflow::Step;
 use crate::present::format::riga_time;
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::{AppError, path_id};
 use crate::web::labels;
 use crate::web::page::Page;
@@ -41,13 +42,14 @@ pub struct FlashQuery {
 
 pub async fn overview(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path(id): Path<String>,
     Query(query): Query<FlashQuery>,
 ) -> Result<Response, AppError> {
     let id = path_id::<CaseId>(&id)?;
-    let (case, rows) = load_and_log(&state, &user, id, "overview").await?;
+    let (case, rows) = load_and_log(&state, &db, &user, id, "overview").await?;
     let view = CaseView::build(page.t, page.lang, &case, &rows);
     let c = page.t.cases;
     let flash = query
@@ -81,7 +83,7 @@ pub async fn overview(
             format!("{} {}", step.subpoint(), labels::duty(page.t, step)),
         )
     });
-    let messages = messages::of_case(&state, page.t, id).await?;
+    let messages = messages::of_case(&db, page.t, id).await?;
     Ok(OverviewPage {
         told_channels: messages::channels(page.t),
         messages,

@@ -13,6 +13,7 @@ use crate::present::format::riga_time;
 use crate::service::cases::{self as service};
 use crate::store::cases::{self as store, LIST_LIMIT, SearchBy};
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::AppError;
 use crate::web::form::Errors;
 use crate::web::form::{Field, Posted, form_status, summary};
@@ -93,6 +94,7 @@ pub async fn show_search(page: Page) -> Response {
 
 pub async fn search(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     posted: Posted,
@@ -139,9 +141,16 @@ pub async fn search(
     } else {
         SearchBy::Name(&name)
     };
-    let rows = store::search(&state.db, &user.centres, by).await?;
+    let rows = store::search(&mut *db.connection().await?, &user.centres, by).await?;
     let shown: Vec<(CaseId, CentreId)> = rows.iter().map(|row| (row.id, row.centre_id)).collect();
-    service::log_views(&state.db, state.clock.now(), user.staff(), &shown, "search").await?;
+    service::log_views(
+        &mut *db.connection().await?,
+        state.clock.now(),
+        user.staff(),
+        &shown,
+        "search",
+    )
+    .await?;
     let found = rows
         .into_iter()
         .map(|row| Found {

@@ -36,6 +36,7 @@ use crate::service::documents::named_controller;
 use crate::service::outbox::{self, Outgoing};
 use crate::store::cases::{self as store, EidMeans, Notice};
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::{AppError, path_id};
 use crate::web::form::Errors;
 use crate::web::form::{Field, Posted, Widget, attach_errors, form_status, summary};
@@ -109,16 +110,21 @@ struct Context {
 
 type Centre = (String, CentreContact);
 
-async fn context(state: &AppState, step: Step, case: &store::Case) -> Result<Context, AppError> {
+async fn context(
+    state: &AppState,
+    db: &Db,
+    step: Step,
+    case: &store::Case,
+) -> Result<Context, AppError> {
     let case_id = case.id;
     let means = if step == Step::EmployeeEid {
-        store::active_eid_means(&state.db).await?
+        store::active_eid_means(&mut *db.connection().await?).await?
     } else {
         Vec::new()
     };
     let (notice, printed) = if step == Step::Authorisation {
         let today = today_in_riga(state.clock.now());
-        let mut connection = state.db.acquire().await?;
+        let mut connection = db.connection().await?;
         let notice = store::current_notice(&mut connection, today).await?;
         let printed = crate::store::documents::document(&mut connection, case_id)
             .await?
@@ -248,23 +254,24 @@ fn parse_step(slug: &str) -> Result<Step, AppError> {
 
 pub async fn show_step(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path((id, slug)): Path<(String, String)>,
     Query(query): Query<StepQuery>,
 ) -> Result<Response, AppError> {
     let (id, step) = (path_id::<CaseId>(&id)?, parse_step(&slug)?);
-    let (case, rows) = load(&state, &user, id).await?;
+    let (case, rows) = load(&db, &user, id).await?;
     if let Err(error) = case.state().and_then(|s| s.may_record(step)) {
         return Ok(Flash::refused(id, error));
     }
-    log_view(&state, &user, &case, &format!("step:{}", step.slug())).await?;
-    let context = context(&state, step, &case).await?;
+    log_view(&state, &db, &user, &case, &format!("step:{}", step.slug())).await?;
+    let context = context(&state, &db, step, &case).await?;
     if let Some(notice) = &context.notice {
         let at = state.clock.now();
         let (case_id, centre_id) = (case.id, case.centre_id);
         service::notice_shown(
-            &state.db,
+            &mut *db.connection().await?,
             at,
             user.staff(),
             case_id,
@@ -308,6 +315,7 @@ pub async fn show_step(
 
 pub async fn record_step(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path((id, slug)): Path<(String, String)>,
@@ -316,11 +324,11 @@ pub async fn record_step(
     let (id, step) = (path_id::<CaseId>(&id)?, parse_step(&slug)?);
     let version = posted.version().ok_or(AppError::BadRequest)?;
     let page_name = format!("step:{}", step.slug());
-    let (case, rows) = load(&state, &user, id).await?;
+    let (case, rows) = load(&db, &user, id).await?;
     if let Err(error) = case.state().and_then(|s| s.may_record(step)) {
         return Ok(Flash::refused(id, error));
     }
-    let context = context(&state, step, &case).await?;
+    let context = context(&state, &db, step, &case).await?;
     if step == Step::EmployeeEid && !context.declared_allowed {
         // Only "Confirm with eID" is offered here; a posted list form was not shown.
         return Err(AppError::BadRequest);
@@ -330,7 +338,7 @@ pub async fn record_step(
     // very text (a template edited in between shows the new text again).
     let prepared = match validate(step, &posted, &context, &case, &rows, now) {
         Ok(input) => {
-            let composed = outgoing(&state, &case, &input, &posted, &context).await?;
+            let composed = outgoing(&db, &case, &input, &posted, &context).await?;
             confirmed(composed, &posted, page.t).map(|message| (input, message))
         }
         Err(errors) => Err((errors, None)),
@@ -338,7 +346,7 @@ pub async fn record_step(
     let (input, outgoing) = match prepared {
         Ok(prepared) => prepared,
         Err((errors, preview)) => {
-            log_view(&state, &user, &case, &page_name).await?;
+            log_view(&state, &db, &user, &case, &page_name).await?;
             let form = render(
                 page,
                 &case,
@@ -359,7 +367,7 @@ pub async fn record_step(
         .as_ref()
         .map(|smtp| smtp.domain.as_str());
     let recorded = service::record_step_sending(
-        &state.db,
+        &mut *db.connection().await?,
         &state.keys,
         now,
         user.staff(),
@@ -389,7 +397,7 @@ pub async fn record_step(
                 CaseError::NotAsPrinted => errors.push("wants_result", FieldError::NotAsPrinted),
                 _ => {}
             }
-            let (case, rows) = load_and_log(&state, &user, id, &page_name).await?;
+            let (case, rows) = load_and_log(&state, &db, &user, id, &page_name).await?;
             Ok(render(
                 page,
                 &case,
@@ -538,7 +546,7 @@ fn confirmed(
 }
 
 async fn outgoing(
-    state: &AppState,
+    db: &Db,
     case: &store::Case,
     input: &StepInput,
     posted: &Posted,
@@ -566,7 +574,16 @@ async fn outgoing(
         result: &result,
     };
     let step = input.step();
-    let composed = outbox::compose(&state.db, case.id, step, channel, lang, address, told).await?;
+    let composed = outbox::compose(
+        &mut *db.connection().await?,
+        case.id,
+        step,
+        channel,
+        lang,
+        address,
+        told,
+    )
+    .await?;
     Ok(composed.map_or(Composed::NoText, Composed::Sending))
 }
 

@@ -13,6 +13,7 @@ use crate::domain::workflow::StopReason;
 use crate::service::cases::{self as service, CaseError};
 use crate::store::cases::{self as store};
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::{AppError, path_id};
 use crate::web::form::Errors;
 use crate::web::form::{Field, Posted, Widget, form_status, summary};
@@ -86,17 +87,18 @@ pub struct StopQuery {
 
 pub async fn show_stop(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path(id): Path<String>,
     Query(query): Query<StopQuery>,
 ) -> Result<Response, AppError> {
     let id = path_id::<CaseId>(&id)?;
-    let (case, rows) = load(&state, &user, id).await?;
+    let (case, rows) = load(&db, &user, id).await?;
     if let Err(error) = case.state().and_then(|s| s.stop(StopReason::Other)) {
         return Ok(Flash::refused(id, error));
     }
-    log_view(&state, &user, &case, "stop").await?;
+    log_view(&state, &db, &user, &case, "stop").await?;
     let chosen = query
         .reason
         .as_deref()
@@ -114,6 +116,7 @@ pub async fn show_stop(
 
 pub async fn stop(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path(id): Path<String>,
@@ -131,22 +134,31 @@ pub async fn stop(
         Ok(input) => {
             let (reason, remark) = (input.reason, input.remark.as_deref());
             let at = state.clock.now();
-            service::stop(&state.db, at, user.staff(), id, version, reason, remark).await
+            service::stop(
+                &mut *db.connection().await?,
+                at,
+                user.staff(),
+                id,
+                version,
+                reason,
+                remark,
+            )
+            .await
         }
         Err(_) => {
             // A closed or stopped case is refused whatever was posted, as the page itself is.
-            let (case, rows) = load(&state, &user, id).await?;
+            let (case, rows) = load(&db, &user, id).await?;
             if let Err(error) = case.state().and_then(|s| s.stop(StopReason::Other)) {
                 return Ok(Flash::refused(id, error));
             }
-            log_view(&state, &user, &case, "stop").await?;
+            log_view(&state, &db, &user, &case, "stop").await?;
             return Ok(stop_page(page, &case, &rows, &posted, &errors, false));
         }
     };
     match outcome {
         Ok(()) => Ok(Flash::Stopped.redirect(id)),
         Err(CaseError::Stale) => {
-            let (case, rows) = load_and_log(&state, &user, id, "stop").await?;
+            let (case, rows) = load_and_log(&state, &db, &user, id, "stop").await?;
             Ok(stop_page(page, &case, &rows, &posted, &errors, true))
         }
         Err(error) => refused(id, error),

@@ -8,6 +8,7 @@ use crate::present::format::{date, riga_time};
 use crate::service::cases::{self as service};
 use crate::store::cases::{self as store};
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::AppError;
 use crate::web::labels;
 use crate::web::session::CurrentUser;
@@ -218,11 +219,11 @@ impl CaseView {
 
 /// Case `id` of the user's centres with its steps; another centre's case is not found.
 pub(super) async fn load(
-    state: &AppState,
+    db: &Db,
     user: &CurrentUser,
     id: CaseId,
 ) -> Result<(store::Case, Vec<store::StepRow>), AppError> {
-    let mut connection = state.db.acquire().await?;
+    let mut connection = db.connection().await?;
     let case = store::find(&mut connection, id, &user.centres)
         .await?
         .ok_or(AppError::NotFound)?;
@@ -233,23 +234,33 @@ pub(super) async fn load(
 /// The access event of a page about to show `case`'s personal data.
 pub(super) async fn log_view(
     state: &AppState,
+    db: &Db,
     user: &CurrentUser,
     case: &store::Case,
     page: &str,
 ) -> Result<(), AppError> {
     let at = state.clock.now();
-    service::log_view(&state.db, at, user.staff(), case.id, case.centre_id, page).await?;
+    service::log_view(
+        &mut *db.connection().await?,
+        at,
+        user.staff(),
+        case.id,
+        case.centre_id,
+        page,
+    )
+    .await?;
     Ok(())
 }
 
 /// Loads a case for a page that shows it, writing the page's access event.
 pub(super) async fn load_and_log(
     state: &AppState,
+    db: &Db,
     user: &CurrentUser,
     id: CaseId,
     page: &str,
 ) -> Result<(store::Case, Vec<store::StepRow>), AppError> {
-    let (case, rows) = load(state, user, id).await?;
-    log_view(state, user, &case, page).await?;
+    let (case, rows) = load(db, user, id).await?;
+    log_view(state, db, user, &case, page).await?;
     Ok((case, rows))
 }

@@ -23,6 +23,7 @@ use crate::service::documents::{self, DocumentCheck, DocumentState};
 use crate::service::review::Marked;
 use crate::store;
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::{AppError, path_id};
 use crate::web::form::Errors;
 use crate::web::labels;
@@ -280,6 +281,7 @@ pub struct ReviewForm {
 /// A case or sample id from the path: anything but a number names nothing (404, not 400).
 pub async fn show(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path(id): Path<String>,
@@ -288,12 +290,24 @@ pub async fn show(
     let id = path_id::<CaseId>(&id)?;
     let form = ReviewForm::default();
     let saved = query.saved.is_some();
-    render_case(&state, page, &user, id, &form, Errors::default(), saved).await
+    render_case(
+        &state,
+        &db,
+        page,
+        &user,
+        id,
+        &form,
+        Errors::default(),
+        saved,
+    )
+    .await
 }
 
 /// Loads and renders the review page, writing the access event for the personal data it shows.
+#[allow(clippy::too_many_arguments)]
 async fn render_case(
     state: &AppState,
+    db: &Db,
     page: Page,
     user: &CurrentUser,
     id: CaseId,
@@ -301,21 +315,20 @@ async fn render_case(
     errors: Errors,
     saved: bool,
 ) -> Result<Response, AppError> {
-    let case = store::review::finished_case(&state.db, id, &user.centres)
+    let mut connection = db.connection().await?;
+    let case = store::review::finished_case(&mut *connection, id, &user.centres)
         .await?
         .ok_or(AppError::NotFound)?;
-    let steps = store::review::steps(&state.db, id).await?;
+    let steps = store::review::steps(&mut connection, id).await?;
     let chain_key = Chain::Case(id).key();
-    let events = store::review::events(&state.db, &chain_key).await?;
-    let views = store::review::views(&state.db, id).await?;
-    let reviews = store::review::reviews(&state.db, id).await?;
+    let events = store::review::events(&mut *connection, &chain_key).await?;
+    let views = store::review::views(&mut *connection, id).await?;
+    let reviews = store::review::reviews(&mut *connection, id).await?;
+    let own_case = store::review::worked_on(&mut *connection, id, user.id).await?;
     // The chain's hashes and links; the anchors are checked by `pilnvara audit verify`.
-    let chain = verify_chain(&state.db, &chain_key, None).await?;
-    let document = documents::check_authorisation(&state.db, id)
-        .await
-        .map_err(anyhow::Error::from)?;
+    let chain = verify_chain(&mut *connection, &chain_key, None).await?;
     service::cases::log_view(
-        &state.db,
+        &mut *connection,
         state.clock.now(),
         user.staff(),
         id,
@@ -323,6 +336,24 @@ async fn render_case(
         "review",
     )
     .await?;
+    if !chain.is_ok() {
+        // Shown in words and written into the trail; never repaired.
+        service::cases::evidence_check_failed(
+            &mut *connection,
+            state.clock.now(),
+            user.staff(),
+            (id, case.centre_id),
+            evidence_failure_details(&chain),
+        )
+        .await?;
+    }
+    drop(connection);
+    // The authorisation is rebuilt to compare it with the printed one: no connection is held
+    // while it is laid out.
+    db.release();
+    let document = documents::check_authorisation(&state.db, id)
+        .await
+        .map_err(anyhow::Error::from)?;
 
     let t = page.t;
     let r = t.review;
@@ -423,17 +454,6 @@ async fn render_case(
         stop_remark: case.stop_remark,
     };
     let evidence = evidence_line(t, &chain);
-    if !chain.is_ok() {
-        // Shown in words and written into the trail; never repaired.
-        service::cases::evidence_check_failed(
-            &state.db,
-            state.clock.now(),
-            user.staff(),
-            (id, case.centre_id),
-            evidence_failure_details(&chain),
-        )
-        .await?;
-    }
     Ok(CasePage {
         page,
         case: summary,
@@ -445,7 +465,7 @@ async fn render_case(
         views: view_lines,
         reviews: review_lines,
         supersedes,
-        own_case: store::review::worked_on(&state.db, id, user.id).await?,
+        own_case,
         errors,
         verdict: form.verdict.clone(),
         remark: form.remark.clone(),
@@ -468,13 +488,14 @@ fn review_error_text(t: &Texts, error: ReviewError) -> &'static str {
 /// and the page shows the fresh state.
 pub async fn mark(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path(id): Path<String>,
     Form(form): Form<ReviewForm>,
 ) -> Result<Response, AppError> {
     let id = path_id::<CaseId>(&id)?;
-    let case = store::review::finished_case(&state.db, id, &user.centres)
+    let case = store::review::finished_case(&mut *db.connection().await?, id, &user.centres)
         .await?
         .ok_or(AppError::NotFound)?;
     let input = match validate_review(&form.verdict, &form.remark) {
@@ -484,12 +505,12 @@ pub async fn mark(
                 .into_iter()
                 .map(|error| (error.field(), review_error_text(page.t, error)))
                 .collect();
-            return render_case(&state, page, &user, id, &form, errors, false).await;
+            return render_case(&state, &db, page, &user, id, &form, errors, false).await;
         }
     };
     let supersedes = optional(&form.supersedes, |text| text.parse::<i64>().ok())?;
     let marked = service::review::mark(
-        &state.db,
+        &mut *db.connection().await?,
         state.clock.now(),
         user.staff(),
         (id, case.centre_id),
@@ -505,5 +526,5 @@ pub async fn mark(
         Marked::OwnCase => page.t.review.error_own_case,
     };
     let errors = Errors::one("verdict", refusal);
-    render_case(&state, page, &user, id, &form, errors, false).await
+    render_case(&state, &db, page, &user, id, &form, errors, false).await
 }

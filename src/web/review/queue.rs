@@ -6,7 +6,7 @@ use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Deserialize;
-use sqlx::PgPool;
+use sqlx::PgConnection;
 
 use super::{optional, outcome_text, verdict_text};
 use crate::domain::figures::riga_midnight;
@@ -20,6 +20,7 @@ use crate::present::format::riga_time;
 use crate::store;
 use crate::store::review::{CentreOption, EmployeeOption, EserviceOption, QueueFilter, QueueRow};
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::download::{self, Disposition};
 use crate::web::error::AppError;
 use crate::web::form::Errors;
@@ -300,17 +301,17 @@ struct Listed {
 }
 
 async fn list(
-    pool: &PgPool,
+    connection: &mut PgConnection,
     user: &CurrentUser,
     filters: &Filters,
     cursor: Option<Cursor>,
     limit: i64,
 ) -> Result<Listed, sqlx::Error> {
-    let employees = store::review::employees(pool, &user.centres).await?;
+    let employees = store::review::employees(&mut *connection, &user.centres).await?;
     let filter = filters.store_filter(user, &employees);
     let after = cursor.map(|c| (c.finished_at, c.id));
     // One more than shown tells whether there are more.
-    let mut rows = store::review::queue(pool, &filter, after, limit + 1).await?;
+    let mut rows = store::review::queue(connection, &filter, after, limit + 1).await?;
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     Ok(Listed {
@@ -321,18 +322,19 @@ async fn list(
 }
 
 pub async fn queue(
-    State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Query(query): Query<QueueQuery>,
 ) -> Result<Response, AppError> {
     let (filters, errors) = query.filters(page.t.review);
     let cursor = query.cursor()?;
+    let mut connection = db.connection().await?;
     let Listed {
         employees,
         rows,
         more,
-    } = list(&state.db, &user, &filters, cursor, PAGE_SIZE).await?;
+    } = list(&mut connection, &user, &filters, cursor, PAGE_SIZE).await?;
     let next = more.then(|| rows.last()).flatten().map(|last| {
         let after = Cursor {
             finished_at: last.finished_at,
@@ -349,8 +351,8 @@ pub async fn queue(
     let t = page.t;
     let lang = page.lang;
     Ok(QueuePage {
-        centres: store::review::centres(&state.db, &user.centres).await?,
-        eservices: store::review::eservices(&state.db).await?,
+        centres: store::review::centres(&mut *connection, &user.centres).await?,
+        eservices: store::review::eservices(&mut *connection).await?,
         outcomes: outcome_options(t),
         lines: rows
             .into_iter()
@@ -370,6 +372,7 @@ pub async fn queue(
 /// response says `X-Pilnvara-Truncated: true` when there were more). No client data.
 pub async fn queue_csv(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Query(query): Query<QueueQuery>,
@@ -380,9 +383,10 @@ pub async fn queue_csv(
         return Err(AppError::BadRequest);
     }
     // An export reads from the replica when there is one, as the figures do.
-    let (user, filters) = (&user, &filters);
     let listed = state
-        .report(|pool| Box::pin(list(pool, user, filters, None, CSV_MAX_ROWS)))
+        .report(&db, &(&user, &filters), |connection, (user, filters)| {
+            Box::pin(list(connection, user, filters, None, CSV_MAX_ROWS))
+        })
         .await?;
     let t = page.t;
     let r = t.review;

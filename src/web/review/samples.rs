@@ -17,6 +17,7 @@ use crate::service::review::Drawn;
 use crate::store;
 use crate::store::review::CentreOption;
 use crate::web::AppState;
+use crate::web::db::Db;
 use crate::web::error::{AppError, path_id};
 use crate::web::form::Errors;
 use crate::web::page::Page;
@@ -69,17 +70,20 @@ impl SamplesPage {
 
 async fn samples_page(
     state: &AppState,
+    db: &Db,
     page: Page,
     user: &CurrentUser,
     form: &DrawForm,
     errors: Errors,
 ) -> Result<Response, AppError> {
     let month = previous_month(today_in_riga(state.clock.now()));
-    let samples = store::review::recent_samples(&state.db, &user.centres, SAMPLES_LISTED).await?;
+    let samples =
+        store::review::recent_samples(&mut *db.connection().await?, &user.centres, SAMPLES_LISTED)
+            .await?;
     Ok(SamplesPage {
         page,
         month: month_code(month),
-        centres: store::review::centres(&state.db, &user.centres).await?,
+        centres: store::review::centres(&mut *db.connection().await?, &user.centres).await?,
         samples: samples.into_iter().map(SampleLine::new).collect(),
         errors,
         centre: form.centre.clone(),
@@ -90,6 +94,7 @@ async fn samples_page(
 
 pub async fn samples(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
 ) -> Result<Response, AppError> {
@@ -97,7 +102,7 @@ pub async fn samples(
         centre: String::new(),
         percent: "10".to_owned(),
     };
-    samples_page(&state, page, &user, &form, Errors::default()).await
+    samples_page(&state, &db, page, &user, &form, Errors::default()).await
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -110,6 +115,7 @@ pub struct DrawForm {
 /// Draws last month's sample of a centre, or shows the one already drawn.
 pub async fn draw(
     State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Form(form): Form<DrawForm>,
@@ -134,15 +140,21 @@ pub async fn draw(
         if percent.is_none() {
             errors.push("percent", page.t.review.error_percent);
         }
-        return samples_page(&state, page, &user, &form, errors).await;
+        return samples_page(&state, &db, page, &user, &form, errors).await;
     };
-    let drawn =
-        service::review::draw(&state.db, state.clock.now(), user.staff(), centre, percent).await?;
+    let drawn = service::review::draw(
+        &mut *db.connection().await?,
+        state.clock.now(),
+        user.staff(),
+        centre,
+        percent,
+    )
+    .await?;
     let sample_id = match drawn {
         Drawn::Sample(id) => id,
         Drawn::NothingToDraw => {
             let errors = Errors::one("centre", page.t.review.error_nothing_to_draw);
-            return samples_page(&state, page, &user, &form, errors).await;
+            return samples_page(&state, &db, page, &user, &form, errors).await;
         }
     };
     Ok(Redirect::to(&format!("/review/samples/{sample_id}")).into_response())
@@ -168,16 +180,16 @@ pub struct SamplePage {
 }
 
 pub async fn sample(
-    State(state): State<AppState>,
+    db: Db,
     page: Page,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> Result<Response, AppError> {
     let id = path_id(&id)?;
-    let sample = store::review::sample(&state.db, id, &user.centres)
+    let sample = store::review::sample(&mut *db.connection().await?, id, &user.centres)
         .await?
         .ok_or(AppError::NotFound)?;
-    let cases = store::review::sample_cases(&state.db, id).await?;
+    let cases = store::review::sample_cases(&mut *db.connection().await?, id).await?;
     let t = page.t;
     let cases: Vec<SampleCaseLine> = cases
         .into_iter()
