@@ -155,8 +155,8 @@ impl Generated {
     }
 }
 
-/// Writes the chain `case:ID` of every case whose id is in `ids` (both ends included) as the
-/// server writes it: `events` in order, each with the commitments of its parts as the case is
+/// Writes the chain `case:ID` of every case with an id from `first` to `last` as the server
+/// writes it: `events` in order, each with the commitments of its parts as the case is
 /// stored now and its v2 hash, by staff `actor` of centre `centre` at `at`; then the chains'
 /// heads. The events' ids follow the highest one's, and the sequence moves past them. Nothing
 /// else may write events meanwhile. The events written.
@@ -642,33 +642,58 @@ fn memory(pid: u32) -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
-/// Counts the statements sqlx sends (its `sqlx::query` events; `BEGIN` is not among them).
-struct Statements(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+/// The statements sqlx sends, each by its first words (the `summary` of its `sqlx::query`
+/// event; `BEGIN` is not among them).
+#[derive(Clone, Default)]
+struct Statements(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
     fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         if event.metadata().target() == "sqlx::query" {
-            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut summary = Summary(String::new());
+            event.record(&mut summary);
+            self.0.lock().unwrap().push(summary.0);
         }
     }
 }
 
-/// The statements one of `requests` by `username` sends, served in-process on a thread of its
-/// own whose every task reports to a counting subscriber. Two are sent: the first fills the
-/// connection's caches, the second is counted.
-fn statements_per_request(database: String, username: &'static str, requests: Requests) -> usize {
+/// An event's `summary` field.
+struct Summary(String);
+
+impl tracing::field::Visit for Summary {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "summary" {
+            value.clone_into(&mut self.0);
+        }
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "summary" {
+            self.0 = format!("{value:?}");
+        }
+    }
+}
+
+/// The statements one of `requests` by `username` sends (each by its first words, in order),
+/// served in-process on a thread of its own whose every task reports to a subscriber that
+/// notes them. Two are sent: the first fills the connection's caches, the second is noted.
+fn statements_per_request(
+    database: String,
+    username: &'static str,
+    requests: Requests,
+) -> Vec<String> {
     use tracing_subscriber::layer::SubscriberExt as _;
 
     std::thread::spawn(move || {
-        let counted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let subscriber = tracing_subscriber::registry().with(Statements(counted.clone()));
-        let _counting = tracing::subscriber::set_default(subscriber);
+        let noted = Statements::default();
+        let subscriber = tracing_subscriber::registry().with(noted.clone());
+        let _noting = tracing::subscriber::set_default(subscriber);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
         runtime.block_on(async {
-            // One connection, warmed once: its type cache filled, the count is the request's.
+            // One connection, warmed once: its type cache filled, the statements the request's.
             let pool = sqlx::postgres::PgPoolOptions::new()
                 .max_connections(1)
                 .connect(&database)
@@ -678,10 +703,10 @@ fn statements_per_request(database: String, username: &'static str, requests: Re
             let client = app.signed_in(username).await;
             let warming = requests();
             assert!(warming.sent_by(&client).await, "{warming:?}");
-            let before = counted.load(std::sync::atomic::Ordering::SeqCst);
+            let before = noted.0.lock().unwrap().len();
             let request = requests();
             assert!(request.sent_by(&client).await, "{request:?}");
-            counted.load(std::sync::atomic::Ordering::SeqCst) - before
+            noted.0.lock().unwrap().split_off(before)
         })
     })
     .join()
@@ -848,12 +873,14 @@ fn signed_in_script() -> String {
     format!("{session}\n{user};\n")
 }
 
-/// The values of [`signed_in_script`]: a session of the database's, and staff `who`.
+/// The values of [`signed_in_script`]: a live session of the database's, and staff `who`.
 async fn signed_in_values(pool: &PgPool, who: i64) -> Vec<(&'static str, String)> {
-    let session: String = sqlx::query_scalar("SELECT id FROM tower_sessions.session LIMIT 1")
-        .fetch_one(pool)
-        .await
-        .unwrap();
+    let session: String = sqlx::query_scalar(
+        "SELECT id FROM tower_sessions.session WHERE expiry_date > now() LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
     vec![
         ("session", session),
         ("now", "now".to_owned()),
@@ -949,7 +976,7 @@ async fn pages_under_load_beside_their_floor() {
     ];
     let statements: Vec<usize> = pages
         .iter()
-        .map(|(_, who, path)| statements_per_request(url.clone(), who, again(path)))
+        .map(|(_, who, path)| statements_per_request(url.clone(), who, again(path)).len())
         .collect();
 
     let data = tempfile::tempdir().unwrap();
@@ -1251,17 +1278,10 @@ async fn step_post_beside_its_floor() {
         .await
         .unwrap();
     println!(
-        "{cases} cases and {} at 22.¹5 made in {:.1} s",
+        "{cases} cases; {} copies of a case at 22.¹5 made in {:.1} s",
         2 * fresh + 2,
         started.elapsed().as_secs_f64()
     );
-    // The floor writes events pgbench cannot hash: it runs in a copy of the database, so that
-    // the trail the page side writes verifies afterwards.
-    bench.pool.close().await;
-    let (floor_pool, floor_name) = crate::harness::copy_of_database(&bench.name).await;
-    let floor_url = crate::harness::database_url(&floor_name);
-    let pool = PgPool::connect(&bench.url).await.unwrap();
-
     let next = Arc::new(AtomicI64::new(first));
     let posts: Requests = Arc::new(move || {
         let id = next.fetch_add(1, Ordering::SeqCst);
@@ -1277,8 +1297,12 @@ async fn step_post_beside_its_floor() {
         form.push(("version".to_owned(), version.to_string()));
         Request::Post(format!("/cases/{id}/steps/submission"), form)
     });
-    let statements = statements_per_request(bench.url.clone(), "bench-desk", posts.clone());
-    println!("one step POST sends {statements} statements (and BEGIN)\n");
+    let sent = statements_per_request(bench.url.clone(), "bench-desk", posts.clone());
+    let statements = sent.len();
+    println!(
+        "one step POST sends {statements} statements (and BEGIN):\n{}\n",
+        sent.join("\n")
+    );
 
     // What the counted POST wrote, for the floor to write the same.
     let counted = first + 1;
@@ -1288,7 +1312,7 @@ async fn step_post_beside_its_floor() {
          WHERE s.case_id = $1 AND s.step = 'submission'",
     )
     .bind(counted)
-    .fetch_one(&pool)
+    .fetch_one(&bench.pool)
     .await
     .unwrap();
     let (tag, details): (String, String) = sqlx::query_as(
@@ -1296,9 +1320,16 @@ async fn step_post_beside_its_floor() {
          WHERE chain = $1 AND action = 'step-recorded' ORDER BY sequence DESC LIMIT 1",
     )
     .bind(format!("case:{counted}"))
-    .fetch_one(&pool)
+    .fetch_one(&bench.pool)
     .await
     .unwrap();
+    // The floor writes events pgbench cannot hash: it runs in a copy of the database (the
+    // session of the count's sign-in included), so that the trail the page side writes
+    // verifies afterwards.
+    bench.pool.close().await;
+    let (floor_pool, floor_name) = crate::harness::copy_of_database(&bench.name).await;
+    let floor_url = crate::harness::database_url(&floor_name);
+    let pool = PgPool::connect(&bench.url).await.unwrap();
     // The step's transaction, as `service::cases::record_step` sends it for 22.¹5.
     let lock = committed_statement(
         |q| q.contains("missing_eid_means_lv") && q.trim_end().ends_with("FOR UPDATE OF c"),
@@ -1343,15 +1374,17 @@ async fn step_post_beside_its_floor() {
         case_read_script(":id", ":centres", ids),
         append_script("'case:' || :id::text", ":id"),
     );
-    let sent = script
+    // The floor sends the POST's statements in its order, each beginning as the POST's does.
+    let floor: Vec<&str> = script
         .lines()
-        .filter(|line| !line.starts_with('\\') && line != &"BEGIN;")
-        .count();
-    assert_eq!(
-        sent, statements,
-        "the floor sends the POST's statements:\n{script}"
-    );
-    let mut values = signed_in_values(&pool, desk.0).await;
+        .filter(|line| !line.starts_with('\\') && *line != "BEGIN;")
+        .collect();
+    assert_eq!(floor.len(), statements, "{script}");
+    for (floor, summary) in floor.iter().zip(&sent) {
+        let words = summary.trim_end_matches(" …");
+        assert!(floor.starts_with(words), "{floor} is not {summary}");
+    }
+    let mut values = signed_in_values(&floor_pool, desk.0).await;
     values.extend([
         ("centres", format!("{{{centre}}}")),
         ("i2", Step::Submission.slug().to_owned()),
