@@ -287,7 +287,7 @@ where
 /// The invariants after a fault: no session of this database idle in a transaction, no
 /// borrower of the pool inside a transaction it did not begin, every chain verified with no
 /// head left behind.
-async fn assert_sound(pool: &PgPool) {
+pub(crate) async fn assert_sound(pool: &PgPool) {
     let observer = pool.clone();
     wait_for(
         Duration::from_secs(10),

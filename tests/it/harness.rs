@@ -137,6 +137,14 @@ pub fn database_url(name: &str) -> String {
 
 /// A new, migrated, empty database for one test, and its name.
 pub async fn fresh_named_database() -> (PgPool, String) {
+    copy_of_database(&shared().template).await
+}
+
+/// A new database copied from database `source`, and its name. The caller has closed its
+/// pools of `source`; a connection such a pool still leaves behind is ended first, since a
+/// copy needs its source to itself. Like every test database, it is dropped at the start of
+/// the next run.
+pub async fn copy_of_database(source: &str) -> (PgPool, String) {
     let shared = shared();
     let name = format!("pilnvara_test_{}", uuid::Uuid::new_v4().simple());
     let admin = PgPoolOptions::new()
@@ -144,8 +152,16 @@ pub async fn fresh_named_database() -> (PgPool, String) {
         .connect_with(shared.server.clone())
         .await
         .expect("connecting to the test server");
+    sqlx::query(
+        "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity
+         WHERE datname = $1 AND pid <> pg_backend_pid()",
+    )
+    .bind(source)
+    .execute(&admin)
+    .await
+    .expect("ending the sessions left on the source");
     admin
-        .execute(format!("CREATE DATABASE {name} TEMPLATE {}", shared.template).as_str())
+        .execute(format!("CREATE DATABASE {name} TEMPLATE {source}").as_str())
         .await
         .expect("creating a test database");
     admin.close().await;

@@ -10,8 +10,9 @@
 //! their ten events each in Rust, every one with the commitments and hash the server writes,
 //! then times `pilnvara audit checkpoint` and `pilnvara audit verify` (the release binary, under
 //! `/usr/bin/time -v` for peak memory). `pages_under_load_beside_their_floor` runs the pages
-//! against the server process from 1, 16 and 64 desks and the case page's statements under
-//! pgbench. Results go to docs/performance.md.
+//! against the server process from 1, 16 and 64 desks and each page's statements under
+//! pgbench; `step_post_beside_its_floor` does the same for the step POST (22.¹5), each request
+//! on a fresh case. Results go to docs/performance.md.
 
 use std::process::Command;
 use std::time::Instant;
@@ -101,66 +102,111 @@ async fn generate(pool: &PgPool, cases: i64) {
 
     // Ten events a case, as the server writes them: opened, seven duties, closed, a receipt.
     let started = Instant::now();
-    let steps = [
-        (Step::Identity, Some(Part::Client)),
-        (Step::EmployeeEid, None),
-        (Step::Authorisation, Some(Part::Contact)),
-        (Step::DataProcessing, None),
-        (Step::Submission, Some(Part::Submission)),
-        (Step::PlannedTime, None),
-        (Step::Result, None),
-    ];
-    let mut next_id = 1_i64;
-    let mut after = 0_i64;
+    let mut events = vec![Generated::opened()];
+    events.extend(Step::ALL.map(Generated::step));
+    events.push(Generated::new("case-closed", json!({}), &[Part::Closed]));
+    events.push(Generated::new(
+        "receipt-printed",
+        json!({ "authorisation_number": "BENCH-1" }),
+        &[],
+    ));
     let at = Utc::now() - TimeDelta::days(1);
+    let written = write_chains(pool, (1, i64::MAX), &events, (1, 1), at).await;
+    sqlx::query("ANALYZE").execute(pool).await.unwrap();
+    println!(
+        "{written} events generated in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+}
+
+/// One event of each generated chain: its action, its details, and the parts of the case it
+/// commits (their commitments go into the details, as the server writes them).
+struct Generated {
+    action: &'static str,
+    details: serde_json::Value,
+    parts: Vec<Part>,
+}
+
+impl Generated {
+    fn new(action: &'static str, details: serde_json::Value, parts: &[Part]) -> Self {
+        Self {
+            action,
+            details,
+            parts: parts.to_vec(),
+        }
+    }
+
+    /// `case-opened`, committing the case and its retention.
+    fn opened() -> Self {
+        Self::new("case-opened", json!({}), &[Part::Case, Part::Retention])
+    }
+
+    /// `step-recorded` of `step`, committing it and the case columns it fills in (as
+    /// `service::cases` does).
+    fn step(step: Step) -> Self {
+        let mut parts = vec![Part::step(step)];
+        parts.extend_from_slice(match step {
+            Step::Identity => &[Part::Client],
+            Step::Authorisation => &[Part::Contact, Part::Retention],
+            Step::Submission => &[Part::Submission],
+            _ => &[],
+        });
+        Self::new("step-recorded", json!({ "step": step.slug() }), &parts)
+    }
+}
+
+/// Writes the chain `case:ID` of every case with an id from `first` to `last` as the server
+/// writes it: `events` in order, each with the commitments of its parts as the case is
+/// stored now and its v2 hash, by staff `actor` of centre `centre` at `at`; then the chains'
+/// heads. The events' ids follow the highest one's, and the sequence moves past them. Nothing
+/// else may write events meanwhile. The events written.
+async fn write_chains(
+    pool: &PgPool,
+    (first, last): (i64, i64),
+    events: &[Generated],
+    (centre, actor): (i64, i64),
+    at: chrono::DateTime<Utc>,
+) -> i64 {
+    let mut next_id: i64 = sqlx::query_scalar("SELECT coalesce(max(id), 0) + 1 FROM audit_events")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let mut after = first - 1;
+    let mut written = 0;
     loop {
-        let ids: Vec<i64> =
-            sqlx::query_scalar("SELECT id FROM cases WHERE id > $1 ORDER BY id LIMIT $2")
-                .bind(after)
-                .bind(PAGE)
-                .fetch_all(pool)
-                .await
-                .unwrap();
-        let Some(&last) = ids.last() else { break };
+        let ids: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM cases WHERE id > $1 AND id <= $2 ORDER BY id LIMIT $3",
+        )
+        .bind(after)
+        .bind(last)
+        .bind(PAGE)
+        .fetch_all(pool)
+        .await
+        .unwrap();
+        let Some(&page_last) = ids.last() else { break };
         let mut connection = pool.acquire().await.unwrap();
         let records = commitment::load(&mut connection, &ids).await.unwrap();
         drop(connection);
         let mut rows = Columns::default();
         for record in &records {
             let chain = format!("case:{}", record.case_id);
-            let mut events: Vec<(&str, serde_json::Value)> = vec![(
-                "case-opened",
-                json!({ "commits": record.commits(&[Part::Case, Part::Retention]) }),
-            )];
-            for (step, group) in &steps {
-                let mut parts = vec![Part::step(*step)];
-                parts.extend(group.clone());
-                events.push((
-                    "step-recorded",
-                    json!({ "step": step.slug(), "commits": record.commits(&parts) }),
-                ));
-            }
-            events.push((
-                "case-closed",
-                json!({ "commits": record.commits(&[Part::Closed]) }),
-            ));
-            events.push((
-                "receipt-printed",
-                json!({ "authorisation_number": "BENCH-1" }),
-            ));
             let mut prev = GENESIS.to_vec();
-            for (sequence, (action, details)) in (1_i64..).zip(events) {
+            for (sequence, event) in (1_i64..).zip(events) {
+                let mut details = event.details.clone();
+                if !event.parts.is_empty() {
+                    details["commits"] = record.commits(&event.parts);
+                }
                 let hash = event_hash(&HashInput {
                     version: HASH_VERSION,
                     id: next_id,
                     chain: &chain,
                     sequence,
                     occurred_at: at,
-                    centre_id: Some(1),
+                    centre_id: Some(centre),
                     case_id: Some(record.case_id),
-                    actor_id: Some(1),
+                    actor_id: Some(actor),
                     session_tag: Some("bench"),
-                    action,
+                    action: event.action,
                     details: &details,
                     prev_hash: &prev,
                 })
@@ -169,11 +215,12 @@ async fn generate(pool: &PgPool, cases: i64) {
                 rows.chains.push(chain.clone());
                 rows.sequences.push(sequence);
                 rows.cases.push(record.case_id);
-                rows.actions.push(action.to_owned());
+                rows.actions.push(event.action.to_owned());
                 rows.details.push(details.to_string());
                 rows.prevs.push(std::mem::replace(&mut prev, hash.clone()));
                 rows.hashes.push(hash);
                 next_id += 1;
+                written += 1;
             }
             rows.heads.push((chain, prev));
         }
@@ -181,7 +228,7 @@ async fn generate(pool: &PgPool, cases: i64) {
             "INSERT INTO audit_events (id, chain, sequence, occurred_at, centre_id, case_id,
                  actor_id, session_tag, action, details, prev_hash, hash, hash_version)
              OVERRIDING SYSTEM VALUE
-             SELECT id, chain, sequence, $7, 1, case_id, 1, 'bench', action, details::jsonb,
+             SELECT id, chain, sequence, $7, $10, case_id, $11, 'bench', action, details::jsonb,
                     prev_hash, hash, 2
              FROM unnest($1::bigint[], $2::text[], $3::bigint[], $4::bigint[], $5::text[],
                          $6::text[], $8::bytea[], $9::bytea[])
@@ -196,32 +243,30 @@ async fn generate(pool: &PgPool, cases: i64) {
         .bind(at)
         .bind(&rows.prevs)
         .bind(&rows.hashes)
+        .bind(centre)
+        .bind(actor)
         .execute(pool)
         .await
         .unwrap();
         let (chains, head_hashes): (Vec<String>, Vec<Vec<u8>>) = rows.heads.into_iter().unzip();
         sqlx::query(
             "INSERT INTO audit_chain_heads (chain, sequence, hash)
-             SELECT chain, 10, hash FROM unnest($1::text[], $2::bytea[]) AS h (chain, hash)",
+             SELECT chain, $3, hash FROM unnest($1::text[], $2::bytea[]) AS h (chain, hash)",
         )
         .bind(&chains)
         .bind(&head_hashes)
+        .bind(events.len() as i64)
         .execute(pool)
         .await
         .unwrap();
-        after = last;
+        after = page_last;
     }
     sqlx::query("SELECT setval(pg_get_serial_sequence('audit_events', 'id'), $1)")
         .bind(next_id)
         .execute(pool)
         .await
         .unwrap();
-    sqlx::query("ANALYZE").execute(pool).await.unwrap();
-    println!(
-        "{} events generated in {:.1} s",
-        next_id - 1,
-        started.elapsed().as_secs_f64()
-    );
+    written
 }
 
 /// Runs the release binary under `/usr/bin/time -v`: its output, wall seconds and peak RSS.
@@ -259,9 +304,7 @@ fn timed(url: &str, data_dir: &std::path::Path, args: &[&str]) -> (String, f64, 
 async fn evidence_at_national_scale() {
     let url = std::env::var("PILNVARA_BENCH_DATABASE_URL")
         .expect("PILNVARA_BENCH_DATABASE_URL names an empty database to fill");
-    let cases: i64 = std::env::var("PILNVARA_BENCH_CASES")
-        .map(|n| n.parse().unwrap())
-        .unwrap_or(100_000);
+    let cases = setting("PILNVARA_BENCH_CASES", 100_000);
     let pool = PgPool::connect(&url).await.unwrap();
     pilnvara::db::migrate(&pool).await.unwrap();
     let existing: i64 = sqlx::query_scalar("SELECT count(*) FROM cases")
@@ -390,9 +433,7 @@ async fn figures_for_every_centre_over_a_year() {
     use pilnvara::domain::ids::CentreId;
     use pilnvara::store::figures::{Scope, read};
 
-    let cases: i64 = std::env::var("PILNVARA_BENCH_CASES")
-        .map(|n| n.parse().unwrap())
-        .unwrap_or(240_000);
+    let cases = setting("PILNVARA_BENCH_CASES", 240_000);
     let app = crate::harness::TestApp::new().await;
     let pool = &app.pool;
     let started = Instant::now();
@@ -502,7 +543,8 @@ async fn figures_for_every_centre_over_a_year() {
     );
 }
 
-/// What one page did under load: answers, their latencies, and the answers that were not 200.
+/// What one request did under load: answers, their latencies, and the answers that were not
+/// the one expected.
 struct Run {
     per_second: f64,
     p50: std::time::Duration,
@@ -510,10 +552,45 @@ struct Run {
     not_ok: usize,
 }
 
-/// Every desk GETs `path` again and again for `length`.
+/// A request a desk sends, and the answer that says it was served.
+#[derive(Clone, Debug)]
+enum Request {
+    /// A page: 200.
+    Get(String),
+    /// A form: 303 (done, on to the next page).
+    Post(String, Vec<(String, String)>),
+}
+
+impl Request {
+    /// Sends it from `desk`: whether the answer was the one expected.
+    async fn sent_by(&self, desk: &crate::harness::Client) -> bool {
+        use axum::http::StatusCode;
+        match self {
+            Self::Get(path) => desk.get(path).await.status == StatusCode::OK,
+            Self::Post(path, form) => {
+                let form: Vec<(&str, &str)> = form
+                    .iter()
+                    .map(|(name, value)| (name.as_str(), value.as_str()))
+                    .collect();
+                desk.post(path, &form).await.status == StatusCode::SEE_OTHER
+            }
+        }
+    }
+}
+
+/// Each next request to send: the same page again, or a form about a fresh case each time.
+type Requests = std::sync::Arc<dyn Fn() -> Request + Send + Sync>;
+
+/// GET `path`, again and again.
+fn again(path: &str) -> Requests {
+    let request = Request::Get(path.to_owned());
+    std::sync::Arc::new(move || request.clone())
+}
+
+/// Every desk sends the next of `requests` again and again for `length`.
 async fn load(
     desks: &[std::sync::Arc<crate::harness::Client>],
-    path: &str,
+    requests: &Requests,
     length: std::time::Duration,
 ) -> Run {
     let started = Instant::now();
@@ -521,12 +598,13 @@ async fn load(
     let tasks: Vec<_> = desks
         .iter()
         .map(|desk| {
-            let (desk, path) = (desk.clone(), path.to_owned());
+            let (desk, requests) = (desk.clone(), requests.clone());
             tokio::spawn(async move {
                 let (mut times, mut not_ok) = (Vec::new(), 0);
                 while Instant::now() < deadline {
+                    let request = requests();
                     let sent = Instant::now();
-                    if desk.get(&path).await.status != axum::http::StatusCode::OK {
+                    if !request.sent_by(&desk).await {
                         not_ok += 1;
                     }
                     times.push(sent.elapsed());
@@ -566,32 +644,58 @@ fn memory(pid: u32) -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
-/// Counts the statements sqlx sends (its `sqlx::query` events; `BEGIN` is not among them).
-struct Statements(std::sync::Arc<std::sync::atomic::AtomicUsize>);
+/// The statements sqlx sends, each by its first words (the `summary` of its `sqlx::query`
+/// event; `BEGIN` is not among them).
+#[derive(Clone, Default)]
+struct Statements(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
     fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         if event.metadata().target() == "sqlx::query" {
-            self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut summary = Summary(String::new());
+            event.record(&mut summary);
+            self.0.lock().unwrap().push(summary.0);
         }
     }
 }
 
-/// The statements one GET of `path` by `username` sends, the page served in-process on a
-/// thread of its own whose every task reports to a counting subscriber.
-fn statements_per_request(database: String, username: &'static str, path: String) -> usize {
+/// An event's `summary` field.
+struct Summary(String);
+
+impl tracing::field::Visit for Summary {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        if field.name() == "summary" {
+            value.clone_into(&mut self.0);
+        }
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+        if field.name() == "summary" {
+            self.0 = format!("{value:?}");
+        }
+    }
+}
+
+/// The statements one of `requests` by `username` sends (each by its first words, in order),
+/// served in-process on a thread of its own whose every task reports to a subscriber that
+/// notes them. Two are sent: the first fills the connection's caches, the second is noted.
+fn statements_per_request(
+    database: String,
+    username: &'static str,
+    requests: Requests,
+) -> Vec<String> {
     use tracing_subscriber::layer::SubscriberExt as _;
 
     std::thread::spawn(move || {
-        let counted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let subscriber = tracing_subscriber::registry().with(Statements(counted.clone()));
-        let _counting = tracing::subscriber::set_default(subscriber);
+        let noted = Statements::default();
+        let subscriber = tracing_subscriber::registry().with(noted.clone());
+        let _noting = tracing::subscriber::set_default(subscriber);
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .unwrap();
         runtime.block_on(async {
-            // One connection, warmed once: its type cache filled, the count is the page's.
+            // One connection, warmed once: its type cache filled, the statements the request's.
             let pool = sqlx::postgres::PgPoolOptions::new()
                 .max_connections(1)
                 .connect(&database)
@@ -599,19 +703,20 @@ fn statements_per_request(database: String, username: &'static str, path: String
                 .unwrap();
             let app = crate::harness::TestApp::on(pool);
             let client = app.signed_in(username).await;
-            // Once to fill the connection's caches, then counted.
-            client.get(&path).await;
-            let before = counted.load(std::sync::atomic::Ordering::SeqCst);
-            assert_eq!(client.get(&path).await.status, axum::http::StatusCode::OK);
-            counted.load(std::sync::atomic::Ordering::SeqCst) - before
+            let warming = requests();
+            assert!(warming.sent_by(&client).await, "{warming:?}");
+            let before = noted.0.lock().unwrap().len();
+            let request = requests();
+            assert!(request.sent_by(&client).await, "{request:?}");
+            noted.0.lock().unwrap().split_off(before)
         })
     })
     .join()
     .unwrap()
 }
 
-/// The SQL of the committed query that `matches`, on one line, with each `$n` written as
-/// `value(n)` says: a pgbench variable (`:name`) or a literal (`NULL` for a filter not set).
+/// The SQL of the committed query that `matches`, on one line, with each `$n` it has written
+/// as `value(n)` says: a pgbench variable (`:name`) or a literal (`NULL` for a filter not set).
 fn committed_statement(matches: impl Fn(&str) -> bool, value: impl Fn(usize) -> String) -> String {
     let mut sql = std::fs::read_dir(concat!(env!("CARGO_MANIFEST_DIR"), "/.sqlx"))
         .unwrap()
@@ -622,8 +727,12 @@ fn committed_statement(matches: impl Fn(&str) -> bool, value: impl Fn(usize) -> 
         })
         .find(|query| matches(query))
         .expect("a committed query");
+    // From the highest, so that `$1` is not taken for the start of `$12`.
     for n in (1..=20).rev() {
-        sql = sql.replace(&format!("${n}"), &value(n));
+        let parameter = format!("${n}");
+        if sql.contains(&parameter) {
+            sql = sql.replace(&parameter, &value(n));
+        }
     }
     sql.split_whitespace().collect::<Vec<_>>().join(" ")
 }
@@ -670,39 +779,193 @@ fn pgbench(
         .expect("pgbench's tps")
 }
 
+/// A number from the environment variable `name`, else `default`.
+fn setting(name: &str, default: i64) -> i64 {
+    std::env::var(name)
+        .map(|n| n.parse().unwrap())
+        .unwrap_or(default)
+}
+
+/// The history the load benchmarks run on (`PILNVARA_BENCH_CASES`, by default a year of the
+/// country's cases) and the length of each run (`PILNVARA_BENCH_SECONDS`).
+fn load_settings() -> (i64, std::time::Duration) {
+    let seconds = setting("PILNVARA_BENCH_SECONDS", 10);
+    (
+        setting("PILNVARA_BENCH_CASES", 240_000),
+        std::time::Duration::from_secs(seconds.unsigned_abs()),
+    )
+}
+
+/// A database of its own holding a year of `cases` (`year_of_cases`), and the employee
+/// `bench-desk` of centre C1.
+struct Bench {
+    pool: PgPool,
+    name: String,
+    url: String,
+    app: crate::harness::TestApp,
+    desk: pilnvara::domain::ids::StaffId,
+    /// C1's id.
+    centre: i64,
+}
+
+impl Bench {
+    async fn new(cases: i64) -> Self {
+        use pilnvara::domain::staff::Role;
+        let (pool, name) = crate::harness::fresh_named_database().await;
+        year_of_cases(&pool, cases).await;
+        let app = crate::harness::TestApp::on(pool.clone());
+        let desk = app.user("bench-desk", Role::Employee, "C1", &[]).await;
+        let centre = sqlx::query_scalar("SELECT id FROM centres WHERE code = 'C1'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        Self {
+            url: crate::harness::database_url(&name),
+            pool,
+            name,
+            app,
+            desk,
+            centre,
+        }
+    }
+
+    /// The real `pilnvara serve` on this database, its data in `data`: the process and its
+    /// base URL.
+    async fn serve(&self, data: &std::path::Path) -> (tokio::process::Child, String) {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pilnvara"));
+        command
+            .env("DATABASE_URL", &self.url)
+            .env("PILNVARA_DATA_DIR", data);
+        let (server, address) = crate::harness::serving(command.into()).await;
+        (server, format!("http://{address}"))
+    }
+}
+
+/// 64 clients of the server at `base` sharing one session of `who`, each with a connection of
+/// its own (one sign-in: the sign-in limit per address would refuse 64).
+async fn desks_of(base: &str, who: &str) -> Vec<std::sync::Arc<crate::harness::Client>> {
+    use crate::harness::{Client, TEST_PASSWORD};
+    let first = Client::new(base.to_owned());
+    let signed_in = first.sign_in(who, TEST_PASSWORD).await;
+    assert_eq!(signed_in.status, axum::http::StatusCode::SEE_OTHER);
+    (0..64)
+        .map(|_| {
+            let desk = Client::new(base.to_owned());
+            desk.set_cookie(&first.cookies());
+            std::sync::Arc::new(desk)
+        })
+        .collect()
+}
+
+/// Each `$n` written as the pgbench variable `:{prefix}n`.
+fn named(prefix: &'static str) -> impl Fn(usize) -> String {
+    move |n| format!(":{prefix}{n}")
+}
+
+/// The floor's first statements, those of every request: the session's read (as
+/// tower-sessions words it) and the user.
+fn signed_in_script() -> String {
+    let session = "select data from \"tower_sessions\".\"session\" where id = :session and expiry_date > :now;";
+    let user = committed_statement(
+        |q| {
+            q.starts_with("SELECT s.id, s.username, s.full_name, s.roles AS \"roles: Vec<Role>\", s.centre_id, s.language")
+        },
+        named("u"),
+    );
+    format!("{session}\n{user};\n")
+}
+
+/// The values of [`signed_in_script`]: a live session of the database's, and staff `who`.
+async fn signed_in_values(pool: &PgPool, who: i64) -> Vec<(&'static str, String)> {
+    let session: String = sqlx::query_scalar(
+        "SELECT id FROM tower_sessions.session WHERE expiry_date > now() LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    vec![
+        ("session", session),
+        ("now", "now".to_owned()),
+        ("u1", who.to_string()),
+    ]
+}
+
+/// A case and its steps, as a case's page or form reads them (`web::cases::load`): the case
+/// `case` of the user's centres `centres`, the steps of the cases `cases` (pgbench expressions).
+fn case_read_script(case: &str, centres: &str, cases: &str) -> String {
+    let find = committed_statement(
+        |q| {
+            q.contains("missing_eid_means_lv")
+                && q.trim_end()
+                    .ends_with("WHERE c.id = $1 AND c.centre_id = ANY($2)")
+        },
+        |n| [case, centres][n - 1].to_owned(),
+    );
+    let steps = committed_statement(
+        |q| q.starts_with("SELECT cs.case_id AS \"case_id: CaseId\""),
+        |_| cases.to_owned(),
+    );
+    format!("{find};\n{steps};\n")
+}
+
+/// An audit event appended inside its transaction (`audit::append`): the chain's head locked
+/// and read (`:genesis` if new), then the event after it, in chain `chain` about case `case`
+/// (pgbench expressions), its other values `:a3` … `:a13`.
+fn append_script(chain: &str, case: &str) -> String {
+    // pgbench names variables after the columns: the id's alias without sqlx's `!`.
+    let head = committed_statement(
+        |q| {
+            q.starts_with(
+                "INSERT INTO audit_chain_heads (chain, sequence, hash) VALUES ($1, 0, $2)",
+            )
+        },
+        |n| [chain, ":genesis"][n - 1].to_owned(),
+    )
+    .replace("AS \"id!\"", "AS id");
+    // The event follows the head it read: its sequence, the head's hash, the id drawn.
+    let append = committed_statement(
+        |q| q.starts_with("WITH appended AS ("),
+        |n| match n {
+            1 => chain.to_owned(),
+            2 => ":next".to_owned(),
+            5 => case.to_owned(),
+            10 => ":head_hash".to_owned(),
+            12 => ":head_id".to_owned(),
+            n => format!(":a{n}"),
+        },
+    );
+    format!("{head} \\gset head_\n\\set next :head_sequence + 1\n{append};\n")
+}
+
+/// An event's hash as pgbench writes it (it cannot compute one): 32 zero bytes, the genesis.
+fn zero_hash() -> String {
+    format!("\\x{}", hex::encode(pilnvara::audit::GENESIS))
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a benchmark"]
 async fn pages_under_load_beside_their_floor() {
-    use crate::harness::{Client, TEST_PASSWORD, database_url, fresh_named_database, serving};
+    use crate::harness::Client;
     use pilnvara::domain::staff::Role;
     use pilnvara::service::demo::Goes;
     use std::sync::Arc;
-    use std::time::Duration;
 
-    let cases: i64 = std::env::var("PILNVARA_BENCH_CASES")
-        .map(|n| n.parse().unwrap())
-        .unwrap_or(240_000);
-    let length = Duration::from_secs(
-        std::env::var("PILNVARA_BENCH_SECONDS")
-            .map(|n| n.parse().unwrap())
-            .unwrap_or(10),
+    let (cases, length) = load_settings();
+    let bench = Bench::new(cases).await;
+    let (pool, url, app, desk, centre) = (
+        &bench.pool,
+        &bench.url,
+        &bench.app,
+        bench.desk,
+        bench.centre,
     );
-    let (pool, name) = fresh_named_database().await;
-    let url = database_url(&name);
-    year_of_cases(&pool, cases).await;
-    let app = crate::harness::TestApp::on(pool.clone());
-    let desk = app.user("bench-desk", Role::Employee, "C1", &[]).await;
     let lead = app
         .user("bench-lead", Role::Supervisor, "C1", &["C1", "C2", "C3"])
         .await;
-    let centre: i64 = sqlx::query_scalar("SELECT id FROM centres WHERE code = 'C1'")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
     let case = app
         .desk_case(centre.into(), desk, &crate::harness::CLIENT, Goes::Closed)
         .await;
-    sqlx::query("ANALYZE").execute(&pool).await.unwrap();
+    sqlx::query("ANALYZE").execute(pool).await.unwrap();
     let pages: [(&str, &'static str, String); 4] = [
         ("case page", "bench-desk", format!("/cases/{case}")),
         ("/cases", "bench-desk", "/cases".to_owned()),
@@ -715,29 +978,15 @@ async fn pages_under_load_beside_their_floor() {
     ];
     let statements: Vec<usize> = pages
         .iter()
-        .map(|(_, who, path)| statements_per_request(url.clone(), who, path.clone()))
+        .map(|(_, who, path)| statements_per_request(url.clone(), who, again(path)).len())
         .collect();
 
     let data = tempfile::tempdir().unwrap();
-    let mut command = Command::new(env!("CARGO_BIN_EXE_pilnvara"));
-    command
-        .env("DATABASE_URL", &url)
-        .env("PILNVARA_DATA_DIR", data.path());
-    let (mut server, address) = serving(tokio::process::Command::from(command)).await;
+    let (mut server, base) = bench.serve(data.path()).await;
     let pid = server.id().unwrap();
-    let base = format!("http://{address}");
     let mut desks: std::collections::HashMap<&str, Vec<Arc<Client>>> = Default::default();
-    // One sign-in each (the sign-in limit per address would refuse 128), its session shared by
-    // the 64 clients of that person: each has a connection of its own.
     for who in ["bench-desk", "bench-lead"] {
-        let first = Client::new(base.clone());
-        let signed_in = first.sign_in(who, TEST_PASSWORD).await;
-        assert_eq!(signed_in.status, axum::http::StatusCode::SEE_OTHER);
-        for _ in 0..64 {
-            let desk = Client::new(base.clone());
-            desk.set_cookie(&first.cookies());
-            desks.entry(who).or_default().push(Arc::new(desk));
-        }
+        desks.insert(who, desks_of(&base, who).await);
     }
     let (idle, _) = memory(pid);
     println!(
@@ -747,7 +996,7 @@ async fn pages_under_load_beside_their_floor() {
     println!("|---|---|---|---|---|---|---|---|");
     for ((title, who, path), statements) in pages.iter().zip(&statements) {
         for clients in [1, 16, 64] {
-            let run = load(&desks[who][..clients], path, length).await;
+            let run = load(&desks[who][..clients], &again(path), length).await;
             let (resident, _) = memory(pid);
             println!(
                 "| {title} | {statements} | {clients} | {:.0} | {:.1} ms | {:.1} ms | {} | {resident} |",
@@ -761,51 +1010,11 @@ async fn pages_under_load_beside_their_floor() {
     let (resident, peak) = memory(pid);
     println!("\nafter the runs: {resident} MiB resident, peak {peak} MiB\n");
 
-    // Each page's floor: the statements it sends (as committed in .sqlx/; the session's read
-    // as tower-sessions words it), with the values it sends, run by pgbench.
-    let named = |prefix: &'static str| move |n: usize| format!(":{prefix}{n}");
+    // Each page's floor: the statements it sends (as committed in .sqlx/), with the values it
+    // sends, run by pgbench.
     let statement = |starts: &'static str| {
         committed_statement(move |q| q.trim_start().starts_with(starts), named("x"))
     };
-    let session = "select data from \"tower_sessions\".\"session\" where id = :session and expiry_date > :now;";
-    let user = committed_statement(
-        |q| {
-            q.starts_with("SELECT s.id, s.username, s.full_name, s.roles AS \"roles: Vec<Role>\", s.centre_id, s.language")
-        },
-        named("u"),
-    );
-    let find = committed_statement(
-        |q| {
-            q.contains("missing_eid_means_lv")
-                && q.trim_end()
-                    .ends_with("WHERE c.id = $1 AND c.centre_id = ANY($2)")
-        },
-        named("c"),
-    );
-    let steps = committed_statement(
-        |q| q.starts_with("SELECT cs.case_id AS \"case_id: CaseId\""),
-        named("s"),
-    );
-    // pgbench names variables after the columns: the id's alias without sqlx's `!`.
-    let head = committed_statement(
-        |q| {
-            q.starts_with(
-                "INSERT INTO audit_chain_heads (chain, sequence, hash) VALUES ($1, 0, $2)",
-            )
-        },
-        named("h"),
-    )
-    .replace("AS \"id!\"", "AS id");
-    // The event follows the head it read: its sequence, the head's hash, the id drawn.
-    let append = committed_statement(
-        |q| q.starts_with("WITH appended AS ("),
-        |n| match n {
-            2 => ":next".to_owned(),
-            10 => ":head_hash".to_owned(),
-            12 => ":head_id".to_owned(),
-            n => format!(":a{n}"),
-        },
-    );
     // A list's cursor and the review queue's filters are not set: the page sends NULL.
     let open_cases = committed_statement(
         |q| q.contains("c.opened_by = $1 AND c.status = 'open'"),
@@ -848,10 +1057,11 @@ async fn pages_under_load_beside_their_floor() {
             named("r"),
         )
     };
-    let signed_in = format!("{session}\n{user};\n");
+    let signed_in = signed_in_script();
     let case_script = format!(
-        "{signed_in}{find};\n{steps};\nBEGIN;\n{head} \\gset head_\n\
-         \\set next :head_sequence + 1\n{append};\nCOMMIT;\n"
+        "{signed_in}{}BEGIN;\n{}COMMIT;\n",
+        case_read_script(":c1", ":c2", ":s1"),
+        append_script(":a1", ":a5")
     );
     let cases_script = format!("{signed_in}{open_cases};\n{awaiting};\n{finished};\n");
     let review_script = format!("{signed_in}{employees};\n{queue};\n{centres};\n{eservices};\n");
@@ -861,13 +1071,9 @@ async fn pages_under_load_beside_their_floor() {
         roll_up("figures_stops"),
         roll_up("figures_awaiting"),
     );
-    let session_id: String = sqlx::query_scalar("SELECT id FROM tower_sessions.session LIMIT 1")
-        .fetch_one(&pool)
-        .await
-        .unwrap();
     let led: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM centres WHERE code IN ('C1', 'C2', 'C3') ORDER BY id")
-            .fetch_all(&pool)
+            .fetch_all(pool)
             .await
             .unwrap();
     let led = format!(
@@ -878,34 +1084,23 @@ async fn pages_under_load_beside_their_floor() {
     let first =
         pilnvara::domain::figures::months_back(today, pilnvara::domain::figures::DEFAULT_MONTHS);
     let until = pilnvara::domain::figures::next_month(today);
-    let chain = format!("access:{centre}");
-    let hash = format!("\\x{}", "00".repeat(32));
-    let own = |who: i64| {
-        vec![
-            ("session", session_id.clone()),
-            ("now", "now".to_owned()),
-            ("u1", who.to_string()),
-        ]
-    };
-    let mut case_values = own(desk.0);
+    let mut case_values = signed_in_values(pool, desk.0).await;
     case_values.extend([
         ("c1", case.to_string()),
         ("c2", format!("{{{centre}}}")),
         ("s1", format!("{{{case}}}")),
-        ("h1", chain.clone()),
-        ("h2", hash.clone()),
-        ("a1", chain),
+        ("genesis", zero_hash()),
+        ("a1", format!("access:{centre}")),
         ("a3", "now".to_owned()),
         ("a4", centre.to_string()),
-        ("a5", case.to_string()),
         ("a6", desk.0.to_string()),
         ("a7", "bench".to_owned()),
         ("a8", "personal-data-viewed".to_owned()),
         ("a9", r#"{"page":"case"}"#.to_owned()),
-        ("a11", hash),
+        ("a11", zero_hash()),
         ("a13", pilnvara::audit::HASH_VERSION.to_string()),
     ]);
-    let mut cases_values = own(desk.0);
+    let mut cases_values = signed_in_values(pool, desk.0).await;
     cases_values.extend([
         ("o1", desk.0.to_string()),
         ("o2", format!("{{{centre}}}")),
@@ -915,7 +1110,7 @@ async fn pages_under_load_beside_their_floor() {
         ("f1", format!("{{{centre}}}")),
         ("f2", "20".to_owned()),
     ]);
-    let mut review_values = own(lead.0);
+    let mut review_values = signed_in_values(pool, lead.0).await;
     review_values.extend([
         ("x1", led.clone()),
         (
@@ -923,7 +1118,7 @@ async fn pages_under_load_beside_their_floor() {
             (pilnvara::domain::review::PAGE_SIZE + 1).to_string(),
         ),
     ]);
-    let mut figures_values = own(lead.0);
+    let mut figures_values = signed_in_values(pool, lead.0).await;
     figures_values.extend([
         ("x1", led.clone()),
         ("r1", led),
@@ -941,8 +1136,8 @@ async fn pages_under_load_beside_their_floor() {
     println!("|---|---|---|---|---|");
     for ((title, who, path), (script, values)) in pages.iter().zip(&floors) {
         for clients in [1, 16, 64] {
-            let page = load(&desks[who][..clients], path, length).await;
-            let floor = pgbench(&url, script, values, clients, length);
+            let page = load(&desks[who][..clients], &again(path), length).await;
+            let floor = pgbench(url, script, values, clients, length);
             println!(
                 "| {title} | {clients} | {:.0} | {floor:.0} | {:.2} |",
                 page.per_second,
@@ -951,4 +1146,325 @@ async fn pages_under_load_beside_their_floor() {
         }
     }
     assert!(crate::harness::terminate(&mut server).await);
+}
+
+/// `count` copies of the open case `template`, waiting for the same duty: its columns and
+/// steps, salts of their own, and their chains as the server writes them (opened, then each
+/// duty recorded, every event committing what it wrote). Their first and last ids, which
+/// follow each other.
+async fn copies_of_case(pool: &PgPool, template: i64, count: i64) -> (i64, i64) {
+    let (first, last): (i64, i64) = sqlx::query_as(
+        "WITH made AS (
+             INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step, version,
+                 gives_planned_time, gives_result, missing_eid_means, client_given_names,
+                 client_surnames, client_name_key, client_personal_code, personal_code_hmac,
+                 client_wants_result, notify_channel, notify_contact, retention_until,
+                 opened_at, employee_eid_confirmation)
+             SELECT centre_id, eservice_id, opened_by, status, next_step, version,
+                    gives_planned_time, gives_result, missing_eid_means, client_given_names,
+                    client_surnames, client_name_key, client_personal_code, personal_code_hmac,
+                    client_wants_result, notify_channel, notify_contact, retention_until,
+                    opened_at, employee_eid_confirmation
+             FROM cases CROSS JOIN generate_series(1, $2)
+             WHERE id = $1
+             RETURNING id)
+         SELECT min(id), max(id) FROM made",
+    )
+    .bind(template)
+    .bind(count)
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    assert_eq!(last - first + 1, count, "the copies' ids follow each other");
+    sqlx::query(
+        "INSERT INTO case_steps (case_id, step, outcome, reason, data, recorded_by, recorded_at)
+         SELECT c.id, s.step, s.outcome, s.reason, s.data, s.recorded_by, s.recorded_at
+         FROM generate_series($2::bigint, $3::bigint) AS c (id)
+         CROSS JOIN case_steps s WHERE s.case_id = $1 ORDER BY c.id, s.id",
+    )
+    .bind(template)
+    .bind(first)
+    .bind(last)
+    .execute(pool)
+    .await
+    .unwrap();
+    sqlx::query(
+        "INSERT INTO case_salts (case_id, salt)
+         SELECT id, sha256(('salt' || id)::bytea) FROM generate_series($1::bigint, $2::bigint) id",
+    )
+    .bind(first)
+    .bind(last)
+    .execute(pool)
+    .await
+    .unwrap();
+    let (centre, actor, opened_at): (i64, i64, chrono::DateTime<Utc>) =
+        sqlx::query_as("SELECT centre_id, opened_by, opened_at FROM cases WHERE id = $1")
+            .bind(template)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    let recorded: Vec<String> = sqlx::query_scalar(
+        "SELECT step FROM case_steps WHERE case_id = $1 AND outcome = 'recorded' ORDER BY id",
+    )
+    .bind(template)
+    .fetch_all(pool)
+    .await
+    .unwrap();
+    let mut events = vec![Generated::opened()];
+    events.extend(
+        recorded
+            .iter()
+            .map(|slug| Generated::step(Step::from_slug(slug).unwrap())),
+    );
+    write_chains(pool, (first, last), &events, (centre, actor), opened_at).await;
+    (first, last)
+}
+
+/// What recording a duty wrote about case `id`, the ids and times left out: the case's state,
+/// its steps, and the last event of its chain.
+async fn what_the_step_wrote(pool: &PgPool, id: i64) -> String {
+    sqlx::query_scalar(
+        "SELECT jsonb_build_array(c.status, c.next_step, c.version, c.portal_reference,
+                    c.submitted_at IS NOT NULL,
+                    (SELECT jsonb_agg(jsonb_build_array(s.step, s.outcome, s.reason, s.data,
+                                                        s.recorded_by) ORDER BY s.id)
+                     FROM case_steps s WHERE s.case_id = c.id),
+                    (SELECT jsonb_build_array(e.sequence, e.action, e.details, e.centre_id,
+                                              e.case_id = c.id, e.actor_id, e.session_tag)
+                     FROM audit_events e WHERE e.chain = 'case:' || c.id
+                     ORDER BY e.sequence DESC LIMIT 1))::text
+         FROM cases c WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
+/// The step POST beside its floor: 22.¹5 (the e-service was applied for) recorded by 1, 16 and
+/// 64 desks, each on its next fresh case, against pgbench sending the same statements on
+/// fresh cases of its own. A benchmark: see docs/performance.md, "The step POST under load".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a benchmark"]
+async fn step_post_beside_its_floor() {
+    use pilnvara::service::demo::Goes;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicI64, Ordering};
+
+    let (cases, length) = load_settings();
+    // Fresh cases for each side: enough for 2,000 duties a second over the three runs.
+    let fresh = setting(
+        "PILNVARA_BENCH_FRESH",
+        3 * 2_000 * i64::try_from(length.as_secs()).unwrap(),
+    );
+    let bench = Bench::new(cases).await;
+    let (desk, centre) = (bench.desk, bench.centre);
+    // One case carried to 22.¹5 at the desk, through the services; then its copies.
+    let template = bench
+        .app
+        .desk_case(
+            centre.into(),
+            desk,
+            &crate::harness::CLIENT,
+            Goes::To(Step::DataProcessing),
+        )
+        .await;
+    let started = Instant::now();
+    // The page side's (two more, for counting its statements), then the floor's.
+    let (first, last) = copies_of_case(&bench.pool, template.0, 2 * fresh + 2).await;
+    let (page_last, floor_first) = (first + fresh + 1, first + fresh + 2);
+    sqlx::query("ANALYZE").execute(&bench.pool).await.unwrap();
+    let version: i32 = sqlx::query_scalar("SELECT version FROM cases WHERE id = $1")
+        .bind(template.0)
+        .fetch_one(&bench.pool)
+        .await
+        .unwrap();
+    println!(
+        "{cases} cases; {} copies of a case at 22.¹5 made in {:.1} s",
+        2 * fresh + 2,
+        started.elapsed().as_secs_f64()
+    );
+    let next = Arc::new(AtomicI64::new(first));
+    let posts: Requests = Arc::new(move || {
+        let id = next.fetch_add(1, Ordering::SeqCst);
+        assert!(
+            id <= page_last,
+            "the fresh cases ran out: raise PILNVARA_BENCH_FRESH"
+        );
+        let form = [("reference", "PORTAL-REF-77"), ("submitted_at", "")];
+        let mut form: Vec<(String, String)> = form
+            .iter()
+            .map(|(name, value)| ((*name).to_owned(), (*value).to_owned()))
+            .collect();
+        form.push(("version".to_owned(), version.to_string()));
+        Request::Post(format!("/cases/{id}/steps/submission"), form)
+    });
+    let sent = statements_per_request(bench.url.clone(), "bench-desk", posts.clone());
+    let statements = sent.len();
+    println!(
+        "one step POST sends {statements} statements (and BEGIN):\n{}\n",
+        sent.join("\n")
+    );
+
+    // What the counted POST wrote, for the floor to write the same.
+    let counted = first + 1;
+    let (data, next_step, reference): (String, String, String) = sqlx::query_as(
+        "SELECT s.data::text, c.next_step, c.portal_reference
+         FROM case_steps s JOIN cases c ON c.id = s.case_id
+         WHERE s.case_id = $1 AND s.step = 'submission'",
+    )
+    .bind(counted)
+    .fetch_one(&bench.pool)
+    .await
+    .unwrap();
+    let (tag, details): (String, String) = sqlx::query_as(
+        "SELECT session_tag, details::text FROM audit_events
+         WHERE chain = $1 AND action = 'step-recorded' ORDER BY sequence DESC LIMIT 1",
+    )
+    .bind(format!("case:{counted}"))
+    .fetch_one(&bench.pool)
+    .await
+    .unwrap();
+    // The floor writes events pgbench cannot hash: it runs in a copy of the database (the
+    // session of the count's sign-in included), so that the trail the page side writes
+    // verifies afterwards.
+    bench.pool.close().await;
+    let (floor_pool, floor_name) = crate::harness::copy_of_database(&bench.name).await;
+    let floor_url = crate::harness::database_url(&floor_name);
+    let pool = PgPool::connect(&bench.url).await.unwrap();
+    // The step's transaction, as `service::cases::record_step` sends it for 22.¹5.
+    let lock = committed_statement(
+        |q| q.contains("missing_eid_means_lv") && q.trim_end().ends_with("FOR UPDATE OF c"),
+        |n| [":id", ":centres"][n - 1].to_owned(),
+    );
+    let insert = committed_statement(
+        |q| q.starts_with("INSERT INTO case_steps (case_id, step, outcome, reason, data,"),
+        |n| match n {
+            1 => ":id".to_owned(),
+            4 => "NULL".to_owned(),
+            n => format!(":i{n}"),
+        },
+    );
+    // The columns 22.¹5 leaves as they are: `None`, sent as NULL.
+    let advance = committed_statement(
+        |q| {
+            q.starts_with("UPDATE cases SET")
+                && q.contains("COALESCE($16, employee_eid_confirmation)")
+        },
+        |n| match n {
+            1 => ":id".to_owned(),
+            2 | 3 | 12 | 13 | 14 => format!(":d{n}"),
+            _ => "NULL".to_owned(),
+        },
+    );
+    // The commitments of the step and the submission: the case row and its steps read back.
+    let ids = "ARRAY[:id::bigint]";
+    let record = committed_statement(
+        |q| q.contains("FROM cases c LEFT JOIN case_salts s ON s.case_id = c.id"),
+        |_| ids.to_owned(),
+    );
+    let steps = committed_statement(
+        |q| q.contains("FROM case_steps WHERE case_id = ANY($1) ORDER BY case_id, id"),
+        |_| ids.to_owned(),
+    );
+    // Client `c` of `clients` takes the cases first + c, first + c + clients, …: each
+    // transaction a fresh case, found by two client-side `\set`s.
+    let script = format!(
+        "\\set id :first + :client_id + :clients * :n\n\\set n :n + 1\n{}{}BEGIN;\n{lock};\n\
+         {insert};\n{advance};\n{record};\n{steps};\n{}COMMIT;\n",
+        signed_in_script(),
+        case_read_script(":id", ":centres", ids),
+        append_script("'case:' || :id::text", ":id"),
+    );
+    // The floor sends the POST's statements in its order, each beginning as the POST's does.
+    let floor: Vec<&str> = script
+        .lines()
+        .filter(|line| !line.starts_with('\\') && *line != "BEGIN;")
+        .collect();
+    assert_eq!(floor.len(), statements, "{script}");
+    for (floor, summary) in floor.iter().zip(&sent) {
+        let words = summary.trim_end_matches(" …");
+        assert!(floor.starts_with(words), "{floor} is not {summary}");
+    }
+    let mut values = signed_in_values(&floor_pool, desk.0).await;
+    values.extend([
+        ("centres", format!("{{{centre}}}")),
+        ("i2", Step::Submission.slug().to_owned()),
+        ("i3", "recorded".to_owned()),
+        ("i5", data),
+        ("i6", desk.0.to_string()),
+        ("i7", "now".to_owned()),
+        ("d2", "open".to_owned()),
+        ("d3", next_step),
+        ("d12", reference),
+        ("d13", "now".to_owned()),
+        ("d14", "now".to_owned()),
+        ("genesis", zero_hash()),
+        ("a3", "now".to_owned()),
+        ("a4", centre.to_string()),
+        ("a6", desk.0.to_string()),
+        ("a7", tag),
+        ("a8", "step-recorded".to_owned()),
+        ("a9", details),
+        ("a11", zero_hash()),
+        ("a13", pilnvara::audit::HASH_VERSION.to_string()),
+    ]);
+
+    let data_dir = tempfile::tempdir().unwrap();
+    let (mut server, base) = bench.serve(data_dir.path()).await;
+    let pid = server.id().unwrap();
+    let desks = desks_of(&base, "bench-desk").await;
+    let (mut runs, mut floors) = (Vec::new(), Vec::new());
+    let mut floor_next = floor_first;
+    for clients in [1, 16, 64] {
+        let run = load(&desks[..clients], &posts, length).await;
+        let (resident, _) = memory(pid);
+        let mut run_values = values.clone();
+        run_values.extend([
+            ("first", floor_next.to_string()),
+            ("clients", clients.to_string()),
+            ("n", "0".to_owned()),
+        ]);
+        let floor = pgbench(&floor_url, &script, &run_values, clients, length);
+        let used: Option<i64> = sqlx::query_scalar(
+            "SELECT max(case_id) FROM case_steps
+             WHERE step = 'submission' AND case_id BETWEEN $1 AND $2",
+        )
+        .bind(floor_next)
+        .bind(last)
+        .fetch_one(&floor_pool)
+        .await
+        .unwrap();
+        floor_next = used.expect("the floor recorded duties") + 1;
+        runs.push(format!(
+            "| step POST, 22.¹5 | {statements} | {clients} | {:.0} | {:.1} ms | {:.1} ms | {} | {resident} |",
+            run.per_second,
+            run.p50.as_secs_f64() * 1000.0,
+            run.p99.as_secs_f64() * 1000.0,
+            run.not_ok
+        ));
+        floors.push(format!(
+            "| step POST, 22.¹5 | {clients} | {:.0} | {floor:.0} | {:.2} |",
+            run.per_second,
+            run.per_second / floor
+        ));
+    }
+    println!("| request | statements | desks | req/s | p50 | p99 | not 303 | resident MiB |");
+    println!("|---|---|---|---|---|---|---|---|");
+    println!("{}\n", runs.join("\n"));
+    println!("| request | desks | req/s | floor tps | ratio |");
+    println!("|---|---|---|---|---|");
+    println!("{}\n", floors.join("\n"));
+    assert!(floor_next <= last, "the floor's fresh cases ran out");
+    assert_eq!(
+        what_the_step_wrote(&floor_pool, floor_first).await,
+        what_the_step_wrote(&pool, counted).await,
+        "the floor writes what the POST wrote"
+    );
+
+    // As after a fault: no session left in a transaction, the chains and the roll-up sound.
+    crate::faults::assert_sound(&pool).await;
+    assert!(crate::harness::terminate(&mut server).await);
+    let (out, seconds, _) = timed(&bench.url, data_dir.path(), &["audit", "verify"]);
+    println!("audit verify, {seconds:.1} s:\n{out}");
 }
