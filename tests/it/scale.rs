@@ -862,17 +862,20 @@ fn named(prefix: &'static str) -> impl Fn(usize) -> String {
     move |n| format!(":{prefix}{n}")
 }
 
-/// The floor's first statements, those of every request: the session's read (as
-/// tower-sessions words it) and the user.
+/// The floor's first statements, those of every request: the session's read (the session
+/// store's, `web::session_store`) and the user.
 fn signed_in_script() -> String {
-    let session = "select data from \"tower_sessions\".\"session\" where id = :session and expiry_date > :now;";
+    let session = committed_statement(
+        |q| q.starts_with("SELECT data FROM tower_sessions.session WHERE id = $1"),
+        |_| ":session".to_owned(),
+    );
     let user = committed_statement(
         |q| {
             q.starts_with("SELECT s.id, s.username, s.full_name, s.roles AS \"roles: Vec<Role>\", s.centre_id, s.language")
         },
         named("u"),
     );
-    format!("{session}\n{user};\n")
+    format!("{session};\n{user};\n")
 }
 
 /// The values of [`signed_in_script`]: a live session of the database's, and staff `who`.
@@ -883,11 +886,7 @@ async fn signed_in_values(pool: &PgPool, who: i64) -> Vec<(&'static str, String)
     .fetch_one(pool)
     .await
     .unwrap();
-    vec![
-        ("session", session),
-        ("now", "now".to_owned()),
-        ("u1", who.to_string()),
-    ]
+    vec![("session", session), ("u1", who.to_string())]
 }
 
 /// A case and its steps, as a case's page or form reads them (`web::cases::load`): the case
