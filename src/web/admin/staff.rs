@@ -8,8 +8,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
 use super::{Done, Errors, FormPage, account_errors, no_store, push_account_error, see_other_done};
+use crate::config::DEFAULT_SIGN_IN_KEY;
 use crate::domain::ids::{CentreId, StaffId};
-use crate::domain::staff::{NAME_MAX_CHARS, PersonLink, Role, USERNAME_MAX_CHARS};
+use crate::domain::staff::{NAME_MAX_CHARS, PersonLink, ProviderKey, Role, USERNAME_MAX_CHARS};
 use crate::passwords::Secret;
 use crate::service::accounts::{self, AccountAction, AccountError, StaffChange, UserInput};
 use crate::store::{self, centres::Centre, staff::StaffMember};
@@ -104,6 +105,53 @@ pub struct Account {
     own: bool,
     /// The administrator's centres: the choices for home and supervised centres.
     centres: Vec<Centre>,
+    /// The sign-in providers an account may be linked for, and whether this one is.
+    sign_in_links: Vec<SignInLink>,
+}
+
+/// One sign-in provider on the account's page: whether the account is linked for it (never to
+/// whom). `name`: what the page calls it (`None`: "the municipality's account").
+pub struct SignInLink {
+    key: String,
+    name: Option<String>,
+    linked: bool,
+}
+
+/// The sign-in providers configured (the default one even when none is, as links for it may
+/// be made first), then any other the account is still linked for.
+fn sign_in_links(state: &AppState, member: Option<&StaffMember>) -> Vec<SignInLink> {
+    let linked =
+        |key: &str| member.is_some_and(|member| member.sign_in_links.iter().any(|k| k == key));
+    let mut links: Vec<SignInLink> = state
+        .providers
+        .sign_in
+        .iter()
+        .map(|provider| SignInLink {
+            key: provider.key.clone(),
+            name: provider.display_name().map(str::to_owned),
+            linked: linked(&provider.key),
+        })
+        .collect();
+    if links.is_empty() {
+        links.push(SignInLink {
+            key: DEFAULT_SIGN_IN_KEY.to_owned(),
+            name: None,
+            linked: linked(DEFAULT_SIGN_IN_KEY),
+        });
+    }
+    for key in member
+        .map(|member| member.sign_in_links.as_slice())
+        .unwrap_or_default()
+    {
+        if !links.iter().any(|link| &link.key == key) {
+            links.push(SignInLink {
+                key: key.clone(),
+                name: Some(key.clone()),
+                linked: true,
+            });
+        }
+    }
+    links
 }
 
 impl StaffForm {
@@ -353,10 +401,12 @@ async fn account(
 ) -> Result<Account, AppError> {
     let centres = store::centres::list(&state.db, &user.centres).await?;
     let own = member.as_ref().is_some_and(|member| member.id == user.id);
+    let sign_in_links = sign_in_links(state, member.as_ref());
     Ok(Account {
         member,
         own,
         centres,
+        sign_in_links,
     })
 }
 
@@ -462,12 +512,22 @@ pub async fn link_person(
     Path(id): Path<StaffId>,
     form: Posted,
 ) -> Result<Response, AppError> {
+    let unlink = form.get("action") == "unlink";
+    // `sign-in:KEY` for a sign-in provider (`sign-in` alone: the default one). A link is made
+    // for a configured provider only; one left by a provider since removed can be taken away.
     let link = match form.get("for").as_str() {
         "eid" => PersonLink::Eid,
-        "sign-in" => PersonLink::SignIn,
-        _ => return Err(AppError::BadRequest),
+        "sign-in" => PersonLink::SignIn(ProviderKey::default_provider()),
+        other => {
+            let key = other.strip_prefix("sign-in:").ok_or(AppError::BadRequest)?;
+            let key = if unlink {
+                ProviderKey::parse(key)
+            } else {
+                state.config.sign_in_link_key(key)
+            };
+            PersonLink::SignIn(key.ok_or(AppError::BadRequest)?)
+        }
     };
-    let unlink = form.get("action") == "unlink";
     let person = form.get("person");
     let person = (!unlink).then_some(person.as_str());
     let result = accounts::link_person(
