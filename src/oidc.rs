@@ -398,10 +398,14 @@ impl Providers {
             .sign_in_providers
             .iter()
             .map(|configured| {
+                let variable = match configured.key.as_str() {
+                    crate::config::DEFAULT_SIGN_IN_KEY => "PILNVARA_OIDC_ISSUER".to_owned(),
+                    key => format!("PILNVARA_OIDC_{}_ISSUER", key.to_ascii_uppercase()),
+                };
                 let provider = make(
                     &configured.settings,
                     config.sign_in_redirect_uri(),
-                    "PILNVARA_OIDC_PROVIDERS",
+                    &variable,
                 )?;
                 Ok(SignInProvider {
                     key: configured.key.clone(),
