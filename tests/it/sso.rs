@@ -279,18 +279,7 @@ async fn in_the_browser_staff_sign_in_and_out_through_the_provider() {
             ensure!(path != "/login", "still on the sign-in page");
             b.click("form[action='/logout'] button").await?;
             // On to the provider, which asks to confirm the sign-out there.
-            let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
-            loop {
-                let url = b.client.current_url().await.map_err(|e| e.to_string())?;
-                if url.as_str().starts_with(&issuer) {
-                    break;
-                }
-                ensure!(
-                    std::time::Instant::now() < deadline,
-                    "the browser stayed at {url}"
-                );
-                tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-            }
+            reaches(b, &issuer).await?;
             b.visit("/cases").await?;
             ensure!(b.path().await? == "/login", "signed out of Pilnvara");
             Ok(())
@@ -575,4 +564,55 @@ async fn a_provider_that_is_not_configured_gets_a_clear_page() {
         );
     }
     assert_eq!(provider_refusals(&app).await, []);
+}
+
+#[tokio::test]
+async fn in_the_browser_staff_choose_one_of_two_providers_and_sign_out_at_that_one() {
+    // Chromium: the second button leads to the second provider (form-action admits both), the
+    // answer comes back to the one callback, and sign-out goes on to that provider.
+    let (app, client, _riga, ogre) = with_two_providers("personal_code").await;
+    link_for_sign_in(&app, "anna", OGRE.0, ANNA_CODE).await;
+    let address = client
+        .base
+        .strip_prefix("http://")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let Some(browser) = Browser::open_on(address, "two_sign_in_providers").await else {
+        return;
+    };
+    let issuer = ogre.issuer.clone();
+    browser
+        .run(async |b: &Browser| -> Outcome {
+            b.visit("/login").await?;
+            b.assert_accessible("sign-in page with two providers")
+                .await?;
+            b.submit(&format!("#oidc-sign-in-{}", OGRE.0)).await?;
+            b.find("#person").await?;
+            let at = b.client.current_url().await.map_err(|e| e.to_string())?;
+            ensure!(at.as_str().starts_with(&issuer), "at {at}, not Ogre's");
+            b.click("#sign-in").await?;
+            b.find("form[action='/logout'] button").await?;
+            ensure!(b.path().await? != "/login", "still on the sign-in page");
+            b.click("form[action='/logout'] button").await?;
+            reaches(b, &issuer).await?;
+            Ok(())
+        })
+        .await;
+}
+
+/// Waits, 20 s at most, until the browser is at a page of `issuer` (a redirect under way).
+async fn reaches(b: &Browser, issuer: &str) -> Outcome {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    loop {
+        let url = b.client.current_url().await.map_err(|e| e.to_string())?;
+        if url.as_str().starts_with(issuer) {
+            return Ok(());
+        }
+        ensure!(
+            std::time::Instant::now() < deadline,
+            "the browser stayed at {url}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
 }
