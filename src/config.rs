@@ -8,6 +8,8 @@ mod messaging;
 pub use messaging::{Messaging, SmsSettings, SmtpSecurity, SmtpSettings};
 
 use std::net::SocketAddr;
+
+use crate::domain::staff::ProviderKey;
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -93,7 +95,7 @@ const SIGN_IN: &str = "PILNVARA_OIDC";
 
 /// The key of the sign-in provider set by `PILNVARA_OIDC_ISSUER` (and of the account links
 /// made for it).
-pub const DEFAULT_SIGN_IN_KEY: &str = crate::domain::staff::ProviderKey::DEFAULT;
+pub const DEFAULT_SIGN_IN_KEY: &str = ProviderKey::DEFAULT;
 
 /// The longest display name of a sign-in provider (its button).
 const PROVIDER_NAME_MAX_CHARS: usize = 100;
@@ -102,7 +104,7 @@ const PROVIDER_NAME_MAX_CHARS: usize = 100;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignInProvider {
     /// [`DEFAULT_SIGN_IN_KEY`], or its key in `PILNVARA_OIDC_PROVIDERS`.
-    pub key: String,
+    pub key: ProviderKey,
     /// What its button names it (`…_NAME`); without one, the default provider's button says
     /// "the municipality's account" and a listed one's its key.
     pub name: Option<String>,
@@ -268,13 +270,13 @@ impl Config {
 
     /// The sign-in provider an account may be linked for: `key` when it is configured, or is
     /// the default one (whose links may be made before it is).
-    pub fn sign_in_link_key(&self, key: &str) -> Option<crate::domain::staff::ProviderKey> {
-        let key = crate::domain::staff::ProviderKey::parse(key.trim())?;
+    pub fn sign_in_link_key(&self, key: &str) -> Option<ProviderKey> {
+        let key = ProviderKey::parse(key.trim())?;
         let known = key.as_str() == DEFAULT_SIGN_IN_KEY
             || self
                 .sign_in_providers
                 .iter()
-                .any(|provider| provider.key == key.as_str());
+                .any(|provider| provider.key == key);
         known.then_some(key)
     }
 
@@ -417,7 +419,7 @@ fn provider(
 fn sign_in_providers(
     lookup: &impl Fn(&str) -> Option<String>,
 ) -> Result<Vec<SignInProvider>, ConfigError> {
-    let named = |key: &str, prefix: &str| -> Result<Option<SignInProvider>, ConfigError> {
+    let named = |key: ProviderKey, prefix: &str| -> Result<Option<SignInProvider>, ConfigError> {
         let Some(settings) = provider(lookup, prefix, "")? else {
             return Ok(None);
         };
@@ -438,13 +440,14 @@ fn sign_in_providers(
             Some(name) => Some(name),
         };
         Ok(Some(SignInProvider {
-            key: key.to_owned(),
+            key,
             name,
             settings,
         }))
     };
-    let mut providers: Vec<SignInProvider> =
-        named(DEFAULT_SIGN_IN_KEY, SIGN_IN)?.into_iter().collect();
+    let mut providers: Vec<SignInProvider> = named(ProviderKey::default_provider(), SIGN_IN)?
+        .into_iter()
+        .collect();
     let list = format!("{SIGN_IN}_PROVIDERS");
     let keys = lookup(&list).unwrap_or_default();
     for key in keys.split(',').map(str::trim).filter(|key| !key.is_empty()) {
@@ -453,21 +456,21 @@ fn sign_in_providers(
             value: key.to_owned(),
             problem,
         };
-        if crate::domain::staff::ProviderKey::parse(key).is_none() {
+        let Some(parsed) = ProviderKey::parse(key) else {
             return Err(refused(
                 "expected keys of lowercase letters and digits (at most 32), separated by commas",
             ));
-        }
+        };
         if key == DEFAULT_SIGN_IN_KEY {
             return Err(refused(
                 "\"default\" is the provider of PILNVARA_OIDC_ISSUER: give this one another key",
             ));
         }
-        if providers.iter().any(|provider| provider.key == key) {
+        if providers.iter().any(|provider| provider.key == parsed) {
             return Err(refused("listed twice"));
         }
         let prefix = format!("{SIGN_IN}_{}", key.to_ascii_uppercase());
-        let provider = named(key, &prefix)?.ok_or_else(|| ConfigError {
+        let provider = named(parsed, &prefix)?.ok_or_else(|| ConfigError {
             variable: format!("{prefix}_ISSUER"),
             value: String::new(),
             problem: "required for each provider listed in PILNVARA_OIDC_PROVIDERS",

@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::OidcProvider;
+use crate::domain::staff::ProviderKey;
 
 /// How long the provider may take to answer one request before the desk says it is away.
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -355,7 +356,7 @@ impl Provider {
 /// makes), its button's name, and the provider.
 #[derive(Clone)]
 pub struct SignInProvider {
-    pub key: String,
+    pub key: ProviderKey,
     pub name: Option<String>,
     pub provider: std::sync::Arc<Provider>,
 }
@@ -366,8 +367,8 @@ impl SignInProvider {
     pub fn display_name(&self) -> Option<&str> {
         match &self.name {
             Some(name) => Some(name),
-            None if self.key == crate::config::DEFAULT_SIGN_IN_KEY => None,
-            None => Some(&self.key),
+            None if self.key.as_str() == ProviderKey::DEFAULT => None,
+            None => Some(self.key.as_str()),
         }
     }
 }
@@ -399,7 +400,7 @@ impl Providers {
             .iter()
             .map(|configured| {
                 let variable = match configured.key.as_str() {
-                    crate::config::DEFAULT_SIGN_IN_KEY => "PILNVARA_OIDC_ISSUER".to_owned(),
+                    ProviderKey::DEFAULT => "PILNVARA_OIDC_ISSUER".to_owned(),
                     key => format!("PILNVARA_OIDC_{}_ISSUER", key.to_ascii_uppercase()),
                 };
                 let provider = make(
@@ -419,7 +420,9 @@ impl Providers {
 
     /// The sign-in provider with `key`, if one is configured.
     pub fn sign_in_by_key(&self, key: &str) -> Option<&SignInProvider> {
-        self.sign_in.iter().find(|provider| provider.key == key)
+        self.sign_in
+            .iter()
+            .find(|provider| provider.key.as_str() == key)
     }
 }
 

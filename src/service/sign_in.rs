@@ -206,14 +206,14 @@ pub async fn sign_in_as_person(
     db: &PgPool,
     keys: &crate::keys::Keys,
     now: DateTime<Utc>,
-    provider: &str,
+    provider: &ProviderKey,
     person: &str,
 ) -> Result<ProviderSignIn, anyhow::Error> {
     let hmac = crate::domain::staff::person_key(person).map(|key| keys.person_hmac(&key));
     let mut tx = db.begin().await?;
-    let account = match (&hmac, ProviderKey::parse(provider)) {
-        (Some(hmac), Some(key)) => store::staff::linked_for_sign_in(&mut tx, &key, hmac).await?,
-        _ => None,
+    let account = match &hmac {
+        Some(hmac) => store::staff::linked_for_sign_in(&mut tx, provider, hmac).await?,
+        None => None,
     };
     let outcome = match account {
         Some((staff_id, centre_id, true)) => {
@@ -224,7 +224,11 @@ pub async fn sign_in_as_person(
                 actor_id: Some(staff_id),
                 session_tag: Some(&tag),
                 action: Action::SignedIn,
-                details: json!({ "staff_id": staff_id, "via": "openid-connect", "provider": provider }),
+                details: json!({
+                    "staff_id": staff_id,
+                    "via": "openid-connect",
+                    "provider": provider.as_str(),
+                }),
             };
             audit::record(&mut tx, now, event).await?;
             ProviderSignIn::SignedIn { staff_id, tag }
@@ -239,7 +243,7 @@ pub async fn sign_in_as_person(
                 details: json!({
                     "reason": "account-disabled",
                     "via": "openid-connect",
-                    "provider": provider,
+                    "provider": provider.as_str(),
                 }),
             };
             audit::record(&mut tx, now, event).await?;
@@ -263,7 +267,7 @@ pub async fn sign_in_as_person(
 pub async fn provider_sign_in_refused(
     db: &PgPool,
     now: DateTime<Utc>,
-    provider: Option<&str>,
+    provider: Option<&ProviderKey>,
     reason: &str,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
@@ -276,7 +280,7 @@ pub async fn provider_sign_in_refused(
 async fn provider_refused_event(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     now: DateTime<Utc>,
-    provider: Option<&str>,
+    provider: Option<&ProviderKey>,
     reason: &str,
 ) -> Result<(), sqlx::Error> {
     let event = Event {
@@ -285,7 +289,11 @@ async fn provider_refused_event(
         actor_id: None,
         session_tag: None,
         action: Action::SignInFailed,
-        details: json!({ "reason": reason, "via": "openid-connect", "provider": provider }),
+        details: json!({
+            "reason": reason,
+            "via": "openid-connect",
+            "provider": provider.map(ProviderKey::as_str),
+        }),
     };
     audit::record(tx, now, event).await
 }

@@ -54,7 +54,7 @@ impl SignInPage {
             .sign_in
             .iter()
             .map(|provider| ProviderButton {
-                key: provider.key.clone(),
+                key: provider.key.to_string(),
                 label: match provider.display_name() {
                     Some(name) => format!("{} {name}", auth.oidc_sign_in_at),
                     None => auth.oidc_sign_in_button.to_owned(),
@@ -290,7 +290,7 @@ pub async fn start_provider_sign_in(
     match chosen.provider.begin(now, false).await {
         Ok((url, request)) => {
             let pending = SignInRequest {
-                provider: chosen.key,
+                provider: chosen.key.to_string(),
                 request,
             };
             session
@@ -346,8 +346,7 @@ pub async fn finish_provider_sign_in(
     let (key, proof) = match outcome {
         Ok(signed) => signed,
         Err((key, refusal)) => {
-            sign_in::provider_sign_in_refused(&state.db, now, key.as_deref(), refusal.code())
-                .await?;
+            sign_in::provider_sign_in_refused(&state.db, now, key.as_ref(), refusal.code()).await?;
             return Ok(provider_refused(&state, page, refusal));
         }
     };
@@ -357,7 +356,7 @@ pub async fn finish_provider_sign_in(
                 .await?
                 .ok_or(AppError::NotFound)?;
             session
-                .insert(VIA_PROVIDER, &key)
+                .insert(VIA_PROVIDER, key.as_str())
                 .await
                 .map_err(session_error)?;
             let target = if user.must_change_password && state.config.password_sign_in {

@@ -127,9 +127,9 @@ fn sign_in_links(state: &AppState, member: Option<&StaffMember>) -> Vec<SignInLi
         .sign_in
         .iter()
         .map(|provider| SignInLink {
-            key: provider.key.clone(),
+            key: provider.key.to_string(),
             name: provider.display_name().map(str::to_owned),
-            linked: linked(&provider.key),
+            linked: linked(provider.key.as_str()),
         })
         .collect();
     if links.is_empty() {
