@@ -213,13 +213,18 @@ pub enum UserCommand {
         username: String,
     },
     /// Link an account to the person a provider identifies, for the qualified eID of 22.¹2
-    /// (`--for eid`) or for sign-in (`--for sign-in`): reads the personal code or the
-    /// provider's subject from standard input; only its keyed hash is kept.
+    /// (`--for eid`) or for sign-in (`--for sign-in`) through one provider (`--provider`):
+    /// reads the personal code or the provider's subject from standard input; only its keyed
+    /// hash is kept.
     LinkPerson {
         #[arg(long)]
         username: String,
         #[arg(long = "for", value_enum)]
         purpose: LinkArg,
+        /// With `--for sign-in`: the key of the sign-in provider (`PILNVARA_OIDC_PROVIDERS`);
+        /// `default` is the one of `PILNVARA_OIDC_ISSUER`.
+        #[arg(long, default_value = crate::config::DEFAULT_SIGN_IN_KEY)]
+        provider: String,
         /// Remove the link instead.
         #[arg(long)]
         unlink: bool,
@@ -369,11 +374,20 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
         Command::User(UserCommand::LinkPerson {
             username,
             purpose,
+            provider,
             unlink,
         }) => {
             let link = match purpose {
                 LinkArg::Eid => crate::domain::staff::PersonLink::Eid,
-                LinkArg::SignIn => crate::domain::staff::PersonLink::SignIn,
+                LinkArg::SignIn => {
+                    let key = config.sign_in_link_key(&provider).with_context(|| {
+                        format!(
+                            "--provider {provider}: no sign-in provider has this key \
+                             (PILNVARA_OIDC_PROVIDERS lists them)"
+                        )
+                    })?;
+                    crate::domain::staff::PersonLink::SignIn(key)
+                }
             };
             let keys = load_keys(&config.data_dir)?;
             let mut person = String::new();
@@ -383,6 +397,10 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
                     .context("reading the person's identifier from standard input")?;
             }
             let person = (!unlink).then_some(person.trim());
+            let what = match &link {
+                crate::domain::staff::PersonLink::SignIn(key) => format!("{}, {key}", link.code()),
+                crate::domain::staff::PersonLink::Eid => link.code().to_owned(),
+            };
             accounts::link_person_of(
                 pool,
                 &keys,
@@ -393,7 +411,7 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
                 person,
             )
             .await?;
-            let (username, what) = (username.trim().to_lowercase(), link.code());
+            let username = username.trim().to_lowercase();
             if unlink {
                 println!("user {username} unlinked from their person ({what})");
             } else {

@@ -8,12 +8,15 @@ mod messaging;
 pub use messaging::{Messaging, SmsSettings, SmtpSecurity, SmtpSettings};
 
 use std::net::SocketAddr;
+
+use crate::domain::staff::ProviderKey;
 use std::path::PathBuf;
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 #[error("{variable}: {problem} (got {value:?})")]
 pub struct ConfigError {
-    pub variable: &'static str,
+    /// The variable's name (a provider's own names it: `PILNVARA_OIDC_<KEY>_ISSUER`).
+    pub variable: String,
     pub value: String,
     pub problem: &'static str,
 }
@@ -82,45 +85,31 @@ pub struct OidcProvider {
     pub means_claim: String,
 }
 
-/// The names of one provider's variables.
-struct ProviderVariables {
-    issuer: &'static str,
-    client_id: &'static str,
-    client_secret: &'static str,
-    client_secret_file: &'static str,
-    scopes: &'static str,
-    person_claim: &'static str,
-    acr_values: &'static str,
-    means_claim: &'static str,
-    /// The `acr` values asked for when the variable is unset.
-    acr_default: &'static str,
+/// The prefix of the qualified eID provider's variables (22.¹2): `PILNVARA_EID_ISSUER`, …
+const EID: &str = "PILNVARA_EID";
+
+/// The prefix of staff sign-in providers' variables: `PILNVARA_OIDC_ISSUER`, … for the one with
+/// the key [`DEFAULT_SIGN_IN_KEY`], `PILNVARA_OIDC_<KEY>_ISSUER`, … for each key listed in
+/// `PILNVARA_OIDC_PROVIDERS`.
+const SIGN_IN: &str = "PILNVARA_OIDC";
+
+/// The key of the sign-in provider set by `PILNVARA_OIDC_ISSUER` (and of the account links
+/// made for it).
+pub const DEFAULT_SIGN_IN_KEY: &str = ProviderKey::DEFAULT;
+
+/// The longest display name of a sign-in provider (its button).
+const PROVIDER_NAME_MAX_CHARS: usize = 100;
+
+/// One identity provider staff may sign in with (a municipality's Keycloak, Entra ID, ADFS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignInProvider {
+    /// [`DEFAULT_SIGN_IN_KEY`], or its key in `PILNVARA_OIDC_PROVIDERS`.
+    pub key: ProviderKey,
+    /// What its button names it (`…_NAME`); without one, the default provider's button says
+    /// "the municipality's account" and a listed one's its key.
+    pub name: Option<String>,
+    pub settings: OidcProvider,
 }
-
-/// The qualified eID provider of 22.¹2.
-const EID: ProviderVariables = ProviderVariables {
-    issuer: "PILNVARA_EID_ISSUER",
-    client_id: "PILNVARA_EID_CLIENT_ID",
-    client_secret: "PILNVARA_EID_CLIENT_SECRET",
-    client_secret_file: "PILNVARA_EID_CLIENT_SECRET_FILE",
-    scopes: "PILNVARA_EID_SCOPES",
-    person_claim: "PILNVARA_EID_PERSON_CLAIM",
-    acr_values: "PILNVARA_EID_ACR_VALUES",
-    means_claim: "PILNVARA_EID_MEANS_CLAIM",
-    acr_default: EIDAS_HIGH,
-};
-
-/// The identity provider staff sign in with (a municipality's Keycloak, Entra ID, ADFS).
-const SIGN_IN: ProviderVariables = ProviderVariables {
-    issuer: "PILNVARA_OIDC_ISSUER",
-    client_id: "PILNVARA_OIDC_CLIENT_ID",
-    client_secret: "PILNVARA_OIDC_CLIENT_SECRET",
-    client_secret_file: "PILNVARA_OIDC_CLIENT_SECRET_FILE",
-    scopes: "PILNVARA_OIDC_SCOPES",
-    person_claim: "PILNVARA_OIDC_PERSON_CLAIM",
-    acr_values: "PILNVARA_OIDC_ACR_VALUES",
-    means_claim: "PILNVARA_OIDC_MEANS_CLAIM",
-    acr_default: "",
-};
 
 /// eIDAS level high, as the eIDAS nodes and most national providers name it.
 pub const EIDAS_HIGH: &str = "http://eidas.europa.eu/LoA/high";
@@ -150,8 +139,9 @@ pub struct Config {
     /// `PILNVARA_EID_MANUAL_FALLBACK`: with an eID provider, whether 22.¹2 may still be
     /// recorded from the list (marked *declared*), e.g. while the provider is away.
     pub eid_manual_fallback: bool,
-    /// `PILNVARA_OIDC_*`: the identity provider staff may sign in with, if any.
-    pub sign_in_provider: Option<OidcProvider>,
+    /// `PILNVARA_OIDC_*` and `PILNVARA_OIDC_PROVIDERS`: the identity providers staff may sign
+    /// in with, if any; keys are unique.
+    pub sign_in_providers: Vec<SignInProvider>,
     /// `PILNVARA_PASSWORD_SIGN_IN`: whether staff may sign in with a password.
     pub password_sign_in: bool,
     /// `PILNVARA_SMTP_*` and `PILNVARA_SMS_*`: the relays that tell the client (22.¹6, 22.¹7).
@@ -170,7 +160,7 @@ impl Config {
         let bind: SocketAddr = match lookup("PILNVARA_BIND") {
             None => SocketAddr::from(([127, 0, 0, 1], 8080)),
             Some(value) => value.parse().map_err(|_| ConfigError {
-                variable: "PILNVARA_BIND",
+                variable: "PILNVARA_BIND".into(),
                 value,
                 problem: "expected an address and port such as 127.0.0.1:8080",
             })?,
@@ -181,7 +171,7 @@ impl Config {
             None => PathBuf::from("data"),
             Some(value) if value.trim().is_empty() => {
                 return Err(ConfigError {
-                    variable: "PILNVARA_DATA_DIR",
+                    variable: "PILNVARA_DATA_DIR".into(),
                     value,
                     problem: "expected a directory path",
                 });
@@ -191,7 +181,7 @@ impl Config {
         let secure_cookies = match lookup("PILNVARA_SECURE_COOKIES") {
             None => !bind.ip().is_loopback(),
             Some(value) => parse_switch(&value).ok_or(ConfigError {
-                variable: "PILNVARA_SECURE_COOKIES",
+                variable: "PILNVARA_SECURE_COOKIES".into(),
                 value,
                 problem: "expected true or false",
             })?,
@@ -201,7 +191,7 @@ impl Config {
             Some("json") => LogFormat::Json,
             Some(other) => {
                 return Err(ConfigError {
-                    variable: "PILNVARA_LOG_FORMAT",
+                    variable: "PILNVARA_LOG_FORMAT".into(),
                     value: other.to_owned(),
                     problem: "expected text or json",
                 });
@@ -211,26 +201,26 @@ impl Config {
             None => None,
             Some(value) if value.trim().is_empty() => None,
             Some(value) => Some(value.parse().map_err(|_| ConfigError {
-                variable: "PILNVARA_METRICS_BIND",
+                variable: "PILNVARA_METRICS_BIND".into(),
                 value,
                 problem: "expected an address and port such as 127.0.0.1:9090",
             })?),
         };
-        let eid = provider(&lookup, &EID)?;
-        let sign_in_provider = provider(&lookup, &SIGN_IN)?;
+        let eid = provider(&lookup, EID, EIDAS_HIGH)?;
+        let sign_in_providers = sign_in_providers(&lookup)?;
         let password_sign_in = match lookup("PILNVARA_PASSWORD_SIGN_IN") {
             None => true,
             Some(value) => parse_switch(&value).ok_or(ConfigError {
-                variable: "PILNVARA_PASSWORD_SIGN_IN",
+                variable: "PILNVARA_PASSWORD_SIGN_IN".into(),
                 value: value.clone(),
                 problem: "expected true or false",
             })?,
         };
-        if !password_sign_in && sign_in_provider.is_none() {
+        if !password_sign_in && sign_in_providers.is_empty() {
             return Err(ConfigError {
-                variable: "PILNVARA_PASSWORD_SIGN_IN",
+                variable: "PILNVARA_PASSWORD_SIGN_IN".into(),
                 value: "false".into(),
-                problem: "nobody could sign in: set PILNVARA_OIDC_ISSUER too",
+                problem: "nobody could sign in: set PILNVARA_OIDC_ISSUER or PILNVARA_OIDC_PROVIDERS too",
             });
         }
         let public_url = match lookup("PILNVARA_PUBLIC_URL") {
@@ -239,15 +229,15 @@ impl Config {
             // The redirect URIs are built by appending paths: no trailing slash.
             Some(value) => Some(web_address(value.trim().trim_end_matches('/')).ok_or(
                 ConfigError {
-                    variable: "PILNVARA_PUBLIC_URL",
+                    variable: "PILNVARA_PUBLIC_URL".into(),
                     value,
                     problem: "expected https://host[:port] (http:// only on a loopback address)",
                 },
             )?),
         };
-        if (eid.is_some() || sign_in_provider.is_some()) && public_url.is_none() {
+        if (eid.is_some() || !sign_in_providers.is_empty()) && public_url.is_none() {
             return Err(ConfigError {
-                variable: "PILNVARA_PUBLIC_URL",
+                variable: "PILNVARA_PUBLIC_URL".into(),
                 value: String::new(),
                 problem: "required with an OpenID provider: the redirect URIs are built from it",
             });
@@ -255,7 +245,7 @@ impl Config {
         let eid_manual_fallback = match lookup("PILNVARA_EID_MANUAL_FALLBACK") {
             None => true,
             Some(value) => parse_switch(&value).ok_or(ConfigError {
-                variable: "PILNVARA_EID_MANUAL_FALLBACK",
+                variable: "PILNVARA_EID_MANUAL_FALLBACK".into(),
                 value,
                 problem: "expected true or false",
             })?,
@@ -273,12 +263,25 @@ impl Config {
             public_url,
             eid,
             eid_manual_fallback,
-            sign_in_provider,
+            sign_in_providers,
             password_sign_in,
         })
     }
 
-    /// The callback of staff sign-in through the identity provider, as registered with it.
+    /// The sign-in provider an account may be linked for: `key` when it is configured, or is
+    /// the default one (whose links may be made before it is).
+    pub fn sign_in_link_key(&self, key: &str) -> Option<ProviderKey> {
+        let key = ProviderKey::parse(key.trim())?;
+        let known = key.as_str() == DEFAULT_SIGN_IN_KEY
+            || self
+                .sign_in_providers
+                .iter()
+                .any(|provider| provider.key == key);
+        known.then_some(key)
+    }
+
+    /// The callback of staff sign-in through an identity provider (every one: the request in
+    /// flight in the session says which), as registered with each.
     pub fn sign_in_redirect_uri(&self) -> Option<String> {
         self.public_url
             .as_ref()
@@ -330,58 +333,62 @@ fn loopback(rest: &str) -> bool {
             .is_ok_and(|ip| ip.is_loopback())
 }
 
-/// One provider's settings, when its issuer is set.
+/// The settings of the provider whose variables begin with `prefix` (`PILNVARA_EID`,
+/// `PILNVARA_OIDC`, `PILNVARA_OIDC_<KEY>`), when its issuer is set; `acr_default`: the `acr`
+/// values asked for when `…_ACR_VALUES` is unset.
 fn provider(
     lookup: &impl Fn(&str) -> Option<String>,
-    names: &ProviderVariables,
+    prefix: &str,
+    acr_default: &str,
 ) -> Result<Option<OidcProvider>, ConfigError> {
-    let set = |name: &str| lookup(name).filter(|value| !value.trim().is_empty());
-    let Some(issuer) = set(names.issuer) else {
+    let name = |suffix: &str| format!("{prefix}_{suffix}");
+    let set = |suffix: &str| lookup(&name(suffix)).filter(|value| !value.trim().is_empty());
+    let Some(issuer) = set("ISSUER") else {
         return Ok(None);
     };
-    let issuer = web_address(&issuer).ok_or(ConfigError {
-        variable: names.issuer,
+    let issuer = web_address(&issuer).ok_or_else(|| ConfigError {
+        variable: name("ISSUER"),
         value: issuer,
         problem: "expected https://… (http:// only on a loopback address, for tests)",
     })?;
-    let client_id = set(names.client_id).ok_or(ConfigError {
-        variable: names.client_id,
+    let client_id = set("CLIENT_ID").ok_or_else(|| ConfigError {
+        variable: name("CLIENT_ID"),
         value: String::new(),
         problem: "required with an issuer",
     })?;
-    let client_secret = match (set(names.client_secret), set(names.client_secret_file)) {
+    let client_secret = match (set("CLIENT_SECRET"), set("CLIENT_SECRET_FILE")) {
         (Some(secret), None) => secret,
         (None, Some(path)) => std::fs::read_to_string(&path)
             .map(|secret| secret.trim().to_owned())
             .map_err(|_| ConfigError {
-                variable: names.client_secret_file,
+                variable: name("CLIENT_SECRET_FILE"),
                 value: path,
                 problem: "cannot read the file",
             })?,
         (Some(_), Some(_)) => {
             return Err(ConfigError {
-                variable: names.client_secret,
+                variable: name("CLIENT_SECRET"),
                 value: "…".into(),
                 problem: "set the secret or its file, not both",
             });
         }
         (None, None) => {
             return Err(ConfigError {
-                variable: names.client_secret,
+                variable: name("CLIENT_SECRET"),
                 value: String::new(),
                 problem: "required with an issuer (or the _FILE variable)",
             });
         }
     };
-    let words = |name: &str, default: &str| -> Vec<String> {
-        set(name)
+    let words = |suffix: &str, default: &str| -> Vec<String> {
+        set(suffix)
             .unwrap_or_else(|| default.to_owned())
             .split_whitespace()
             .map(str::to_owned)
             .collect()
     };
-    let claim = |name: &'static str, default: &str| -> Result<String, ConfigError> {
-        let value = set(name).unwrap_or_else(|| default.to_owned());
+    let claim = |suffix: &str, default: &str| -> Result<String, ConfigError> {
+        let value = set(suffix).unwrap_or_else(|| default.to_owned());
         let value = value.trim().to_owned();
         if value
             .chars()
@@ -390,7 +397,7 @@ fn provider(
             Ok(value)
         } else {
             Err(ConfigError {
-                variable: name,
+                variable: name(suffix),
                 value,
                 problem: "expected a claim name",
             })
@@ -400,11 +407,77 @@ fn provider(
         issuer,
         client_id,
         client_secret: ClientSecret(client_secret),
-        scopes: words(names.scopes, "openid"),
-        person_claim: claim(names.person_claim, "sub")?,
-        acr_values: words(names.acr_values, names.acr_default),
-        means_claim: claim(names.means_claim, "amr")?,
+        scopes: words("SCOPES", "openid"),
+        person_claim: claim("PERSON_CLAIM", "sub")?,
+        acr_values: words("ACR_VALUES", acr_default),
+        means_claim: claim("MEANS_CLAIM", "amr")?,
     }))
+}
+
+/// The staff sign-in providers: the default one (`PILNVARA_OIDC_ISSUER`, …), then each key of
+/// `PILNVARA_OIDC_PROVIDERS` (`PILNVARA_OIDC_<KEY>_ISSUER`, …), in that order.
+fn sign_in_providers(
+    lookup: &impl Fn(&str) -> Option<String>,
+) -> Result<Vec<SignInProvider>, ConfigError> {
+    let named = |key: ProviderKey, prefix: &str| -> Result<Option<SignInProvider>, ConfigError> {
+        let Some(settings) = provider(lookup, prefix, "")? else {
+            return Ok(None);
+        };
+        let variable = format!("{prefix}_NAME");
+        let name = match lookup(&variable).map(|name| name.trim().to_owned()) {
+            None => None,
+            Some(name) if name.is_empty() => None,
+            Some(name)
+                if name.chars().count() > PROVIDER_NAME_MAX_CHARS
+                    || name.chars().any(char::is_control) =>
+            {
+                return Err(ConfigError {
+                    variable,
+                    value: name,
+                    problem: "expected a name of at most 100 characters, on one line",
+                });
+            }
+            Some(name) => Some(name),
+        };
+        Ok(Some(SignInProvider {
+            key,
+            name,
+            settings,
+        }))
+    };
+    let mut providers: Vec<SignInProvider> = named(ProviderKey::default_provider(), SIGN_IN)?
+        .into_iter()
+        .collect();
+    let list = format!("{SIGN_IN}_PROVIDERS");
+    let keys = lookup(&list).unwrap_or_default();
+    for key in keys.split(',').map(str::trim).filter(|key| !key.is_empty()) {
+        let refused = |problem: &'static str| ConfigError {
+            variable: list.clone(),
+            value: key.to_owned(),
+            problem,
+        };
+        let Some(parsed) = ProviderKey::parse(key) else {
+            return Err(refused(
+                "expected keys of lowercase letters and digits (at most 32), separated by commas",
+            ));
+        };
+        if key == DEFAULT_SIGN_IN_KEY {
+            return Err(refused(
+                "\"default\" is the provider of PILNVARA_OIDC_ISSUER: give this one another key",
+            ));
+        }
+        if providers.iter().any(|provider| provider.key == parsed) {
+            return Err(refused("listed twice"));
+        }
+        let prefix = format!("{SIGN_IN}_{}", key.to_ascii_uppercase());
+        let provider = named(parsed, &prefix)?.ok_or_else(|| ConfigError {
+            variable: format!("{prefix}_ISSUER"),
+            value: String::new(),
+            problem: "required for each provider listed in PILNVARA_OIDC_PROVIDERS",
+        })?;
+        providers.push(provider);
+    }
+    Ok(providers)
 }
 
 /// A PostgreSQL URL from `variable`, if set (empty counts as unset).
@@ -419,7 +492,7 @@ fn postgres_url(
             Ok(Some(DatabaseUrl(value)))
         }
         Some(_) => Err(ConfigError {
-            variable,
+            variable: variable.into(),
             value: "…".into(),
             problem: "expected a postgres:// or postgresql:// URL",
         }),
@@ -553,5 +626,120 @@ mod tests {
         ])
         .unwrap_err();
         assert_eq!(error.variable, "PILNVARA_PUBLIC_URL");
+    }
+
+    /// A desk with the default sign-in provider and the two listed, plus `more`.
+    fn several(more: &[(&str, &str)]) -> Result<Config, ConfigError> {
+        let mut pairs = vec![
+            ("PILNVARA_PUBLIC_URL", "https://desk.example.lv"),
+            ("PILNVARA_OIDC_ISSUER", "https://sso.example.lv"),
+            ("PILNVARA_OIDC_CLIENT_ID", "pilnvara"),
+            ("PILNVARA_OIDC_CLIENT_SECRET", "s3cret"),
+            ("PILNVARA_OIDC_PROVIDERS", "riga, entra2"),
+            (
+                "PILNVARA_OIDC_RIGA_ISSUER",
+                "https://id.riga.lv/realms/staff",
+            ),
+            ("PILNVARA_OIDC_RIGA_CLIENT_ID", "pilnvara-riga"),
+            ("PILNVARA_OIDC_RIGA_CLIENT_SECRET", "riga-s3cret"),
+            ("PILNVARA_OIDC_RIGA_PERSON_CLAIM", "personal_code"),
+            ("PILNVARA_OIDC_RIGA_SCOPES", "openid personal_code"),
+            ("PILNVARA_OIDC_RIGA_NAME", "Rīgas valstspilsētas pašvaldība"),
+            ("PILNVARA_OIDC_ENTRA2_ISSUER", "http://127.0.0.1:9000/v2.0"),
+            ("PILNVARA_OIDC_ENTRA2_CLIENT_ID", "pilnvara-entra"),
+            ("PILNVARA_OIDC_ENTRA2_CLIENT_SECRET", "entra-s3cret"),
+        ];
+        for (name, value) in more {
+            pairs.retain(|(key, _)| key != name);
+            pairs.push((name, value));
+        }
+        config(&pairs)
+    }
+
+    #[test]
+    fn several_sign_in_providers_are_read_each_from_its_own_variables() {
+        let config = several(&[]).unwrap();
+        let keys: Vec<&str> = config
+            .sign_in_providers
+            .iter()
+            .map(|provider| provider.key.as_str())
+            .collect();
+        assert_eq!(keys, ["default", "riga", "entra2"]);
+        let [default, riga, entra] = &config.sign_in_providers[..] else {
+            panic!("three providers");
+        };
+        assert_eq!(default.settings.issuer, "https://sso.example.lv");
+        assert_eq!(default.name, None);
+        assert_eq!(riga.settings.issuer, "https://id.riga.lv/realms/staff");
+        assert_eq!(riga.settings.client_id, "pilnvara-riga");
+        assert_eq!(riga.settings.client_secret.expose(), "riga-s3cret");
+        assert_eq!(riga.settings.person_claim, "personal_code");
+        assert_eq!(riga.settings.scopes, ["openid", "personal_code"]);
+        assert_eq!(
+            riga.name.as_deref(),
+            Some("Rīgas valstspilsētas pašvaldība")
+        );
+        assert_eq!(entra.settings.person_claim, "sub");
+        assert!(entra.settings.acr_values.is_empty());
+        assert!(!format!("{config:?}").contains("s3cret"));
+        // Listed providers alone, without the default one, are enough to turn passwords off.
+        let only_listed = several(&[
+            ("PILNVARA_OIDC_ISSUER", ""),
+            ("PILNVARA_PASSWORD_SIGN_IN", "false"),
+        ])
+        .unwrap();
+        assert_eq!(only_listed.sign_in_providers.len(), 2);
+        assert!(!only_listed.password_sign_in);
+    }
+
+    #[test]
+    fn a_listed_providers_error_names_its_own_variable() {
+        for (more, variable) in [
+            (
+                ("PILNVARA_OIDC_RIGA_ISSUER", "http://id.riga.lv"),
+                "PILNVARA_OIDC_RIGA_ISSUER",
+            ),
+            (
+                ("PILNVARA_OIDC_ENTRA2_ISSUER", ""),
+                "PILNVARA_OIDC_ENTRA2_ISSUER",
+            ),
+            (
+                ("PILNVARA_OIDC_RIGA_CLIENT_ID", ""),
+                "PILNVARA_OIDC_RIGA_CLIENT_ID",
+            ),
+            (
+                ("PILNVARA_OIDC_ENTRA2_CLIENT_SECRET_FILE", "/nonexistent"),
+                "PILNVARA_OIDC_ENTRA2_CLIENT_SECRET",
+            ),
+            (
+                ("PILNVARA_OIDC_RIGA_PERSON_CLAIM", "personal code"),
+                "PILNVARA_OIDC_RIGA_PERSON_CLAIM",
+            ),
+            (
+                ("PILNVARA_OIDC_RIGA_NAME", "Rīga\nsecond line"),
+                "PILNVARA_OIDC_RIGA_NAME",
+            ),
+            (
+                ("PILNVARA_OIDC_PROVIDERS", "riga,Entra"),
+                "PILNVARA_OIDC_PROVIDERS",
+            ),
+            (
+                ("PILNVARA_OIDC_PROVIDERS", "riga,riga"),
+                "PILNVARA_OIDC_PROVIDERS",
+            ),
+            (
+                ("PILNVARA_OIDC_PROVIDERS", "default"),
+                "PILNVARA_OIDC_PROVIDERS",
+            ),
+            (
+                ("PILNVARA_OIDC_PROVIDERS", "riga,unknown"),
+                "PILNVARA_OIDC_UNKNOWN_ISSUER",
+            ),
+        ] {
+            let error = several(&[more]).unwrap_err();
+            assert_eq!(error.variable, variable, "{more:?}: {error}");
+            assert!(error.to_string().starts_with(variable), "{error}");
+            assert!(!error.to_string().contains("s3cret"), "{error}");
+        }
     }
 }

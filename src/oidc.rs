@@ -28,6 +28,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::config::OidcProvider;
+use crate::domain::staff::ProviderKey;
 
 /// How long the provider may take to answer one request before the desk says it is away.
 const PROVIDER_TIMEOUT: Duration = Duration::from_secs(10);
@@ -351,37 +352,77 @@ impl Provider {
     }
 }
 
+/// A staff sign-in provider as configured: its key (kept in the session of a sign-in it
+/// makes), its button's name, and the provider.
+#[derive(Clone)]
+pub struct SignInProvider {
+    pub key: ProviderKey,
+    pub name: Option<String>,
+    pub provider: std::sync::Arc<Provider>,
+}
+
+impl SignInProvider {
+    /// What pages call it: its configured name, else its key; `None` for the default provider
+    /// without a name ("the municipality's account").
+    pub fn display_name(&self) -> Option<&str> {
+        match &self.name {
+            Some(name) => Some(name),
+            None if self.key.as_str() == ProviderKey::DEFAULT => None,
+            None => Some(self.key.as_str()),
+        }
+    }
+}
+
 /// The configured providers: the qualified eID one of 22.¹2, and staff sign-in's.
 #[derive(Clone, Default)]
 pub struct Providers {
     pub eid: Option<std::sync::Arc<Provider>>,
-    pub sign_in: Option<std::sync::Arc<Provider>>,
+    /// In the order configured; keys are unique.
+    pub sign_in: Vec<SignInProvider>,
 }
 
 impl Providers {
     /// The providers the configuration names (none talks to anyone yet).
     pub fn from_config(config: &crate::config::Config) -> anyhow::Result<Self> {
-        let make =
-            |settings: &Option<OidcProvider>, redirect: Option<String>, variable: &str| match (
-                settings, redirect,
-            ) {
-                (Some(settings), Some(redirect)) => Provider::new(settings.clone(), &redirect)
-                    .map(|provider| Some(std::sync::Arc::new(provider)))
-                    .map_err(|error| anyhow::anyhow!("{variable}: {error}")),
-                _ => Ok(None),
-            };
-        Ok(Self {
-            eid: make(
-                &config.eid,
-                config.eid_redirect_uri(),
-                "PILNVARA_EID_ISSUER",
-            )?,
-            sign_in: make(
-                &config.sign_in_provider,
-                config.sign_in_redirect_uri(),
-                "PILNVARA_OIDC_ISSUER",
-            )?,
-        })
+        let make = |settings: &OidcProvider, redirect: Option<String>, variable: &str| {
+            let redirect = redirect.ok_or_else(|| anyhow::anyhow!("PILNVARA_PUBLIC_URL: unset"))?;
+            Provider::new(settings.clone(), &redirect)
+                .map(std::sync::Arc::new)
+                .map_err(|error| anyhow::anyhow!("{variable}: {error}"))
+        };
+        let eid = config
+            .eid
+            .as_ref()
+            .map(|settings| make(settings, config.eid_redirect_uri(), "PILNVARA_EID_ISSUER"))
+            .transpose()?;
+        let sign_in = config
+            .sign_in_providers
+            .iter()
+            .map(|configured| {
+                let variable = match configured.key.as_str() {
+                    ProviderKey::DEFAULT => "PILNVARA_OIDC_ISSUER".to_owned(),
+                    key => format!("PILNVARA_OIDC_{}_ISSUER", key.to_ascii_uppercase()),
+                };
+                let provider = make(
+                    &configured.settings,
+                    config.sign_in_redirect_uri(),
+                    &variable,
+                )?;
+                Ok(SignInProvider {
+                    key: configured.key.clone(),
+                    name: configured.name.clone(),
+                    provider,
+                })
+            })
+            .collect::<anyhow::Result<_>>()?;
+        Ok(Self { eid, sign_in })
+    }
+
+    /// The sign-in provider with `key`, if one is configured.
+    pub fn sign_in_by_key(&self, key: &str) -> Option<&SignInProvider> {
+        self.sign_in
+            .iter()
+            .find(|provider| provider.key.as_str() == key)
     }
 }
 

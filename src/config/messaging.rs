@@ -78,7 +78,7 @@ impl Messaging {
                     .any(|prefix| url.starts_with(prefix));
                 if !(url.starts_with("https://") || loopback) {
                     return Err(ConfigError {
-                        variable: "PILNVARA_SMS_URL",
+                        variable: "PILNVARA_SMS_URL".into(),
                         value: url,
                         problem: "expected an https:// URL (http:// only on this machine's loopback)",
                     });
@@ -86,7 +86,7 @@ impl Messaging {
                 let body = set("PILNVARA_SMS_BODY").unwrap_or_else(|| DEFAULT_SMS_BODY.into());
                 if !body.contains("{to}") || !body.contains("{text}") {
                     return Err(ConfigError {
-                        variable: "PILNVARA_SMS_BODY",
+                        variable: "PILNVARA_SMS_BODY".into(),
                         value: body,
                         problem: "expected a body holding {to} and {text}",
                     });
@@ -116,7 +116,7 @@ fn smtp(set: &impl Fn(&str) -> Option<String>, host: String) -> Result<SmtpSetti
         Some("none") => SmtpSecurity::Plain,
         Some(other) => {
             return Err(ConfigError {
-                variable: "PILNVARA_SMTP_TLS",
+                variable: "PILNVARA_SMTP_TLS".into(),
                 value: other.to_owned(),
                 problem: "expected starttls, tls or none",
             });
@@ -128,7 +128,7 @@ fn smtp(set: &impl Fn(&str) -> Option<String>, host: String) -> Result<SmtpSetti
             .is_ok_and(|ip| ip.is_loopback());
     if security == SmtpSecurity::Plain && !loopback {
         return Err(ConfigError {
-            variable: "PILNVARA_SMTP_TLS",
+            variable: "PILNVARA_SMTP_TLS".into(),
             value: "none".into(),
             problem: "a relay without TLS must be on this machine (127.0.0.1, ::1 or localhost)",
         });
@@ -140,18 +140,18 @@ fn smtp(set: &impl Fn(&str) -> Option<String>, host: String) -> Result<SmtpSetti
             SmtpSecurity::Plain => 25,
         },
         Some(value) => value.trim().parse().map_err(|_| ConfigError {
-            variable: "PILNVARA_SMTP_PORT",
+            variable: "PILNVARA_SMTP_PORT".into(),
             value,
             problem: "expected a port number",
         })?,
     };
     let from = set("PILNVARA_SMTP_FROM").ok_or(ConfigError {
-        variable: "PILNVARA_SMTP_FROM",
+        variable: "PILNVARA_SMTP_FROM".into(),
         value: String::new(),
         problem: "expected the sender's address, e.g. VPVKAC <vpvkac@example.lv>",
     })?;
     let mailbox: lettre::message::Mailbox = from.parse().map_err(|_| ConfigError {
-        variable: "PILNVARA_SMTP_FROM",
+        variable: "PILNVARA_SMTP_FROM".into(),
         value: from.clone(),
         problem: "expected an address such as vpvkac@example.lv or VPVKAC <vpvkac@example.lv>",
     })?;
@@ -160,7 +160,7 @@ fn smtp(set: &impl Fn(&str) -> Option<String>, host: String) -> Result<SmtpSetti
         (None, None) => None,
         _ => {
             return Err(ConfigError {
-                variable: "PILNVARA_SMTP_USERNAME",
+                variable: "PILNVARA_SMTP_USERNAME".into(),
                 value: String::new(),
                 problem: "set both PILNVARA_SMTP_USERNAME and PILNVARA_SMTP_PASSWORD, or neither",
             });

@@ -336,6 +336,28 @@ mod tests {
     use super::*;
 
     #[test]
+    fn provider_keys_are_short_lowercase_letters_and_digits() {
+        for key in ["riga", "entra2", "a", "x234567890123456789012345678901y"] {
+            assert_eq!(ProviderKey::parse(key).unwrap().as_str(), key);
+        }
+        for key in [
+            "",
+            "2riga",
+            "Riga",
+            "ri_ga",
+            "ri-ga",
+            "rīga",
+            &"a".repeat(33),
+        ] {
+            assert!(ProviderKey::parse(key).is_none(), "{key}");
+        }
+        assert_eq!(
+            ProviderKey::parse(ProviderKey::DEFAULT),
+            Some(ProviderKey::default_provider())
+        );
+    }
+
+    #[test]
     fn a_personal_code_links_the_same_however_it_is_written_and_a_subject_as_given() {
         let digits = Some("32000000001".to_owned());
         for written in [
@@ -464,20 +486,56 @@ mod tests {
 }
 
 /// What an account's link to a person is for: each provider names people its own way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PersonLink {
     /// The qualified eID provider that confirms 22.¹2.
     Eid,
-    /// The identity provider staff sign in with.
-    SignIn,
+    /// Signing in through the identity provider with this key. A subject is unique only
+    /// within its issuer, so each provider has its own links.
+    SignIn(ProviderKey),
 }
 
 impl PersonLink {
-    pub fn code(self) -> &'static str {
+    pub fn code(&self) -> &'static str {
         match self {
             Self::Eid => "eid",
-            Self::SignIn => "sign-in",
+            Self::SignIn(_) => "sign-in",
         }
+    }
+}
+
+/// A staff sign-in provider's key: 1–32 lowercase ASCII letters and digits, beginning with a
+/// letter. It names the provider's settings (`PILNVARA_OIDC_<KEY>_…`), its button and its
+/// account links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProviderKey(String);
+
+impl ProviderKey {
+    /// The key of the provider set by `PILNVARA_OIDC_ISSUER`.
+    pub const DEFAULT: &str = "default";
+
+    pub fn parse(key: &str) -> Option<Self> {
+        let valid = key.len() <= 32
+            && key.starts_with(|c: char| c.is_ascii_lowercase())
+            && key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+        valid.then(|| Self(key.to_owned()))
+    }
+
+    /// The provider set by `PILNVARA_OIDC_ISSUER`.
+    pub fn default_provider() -> Self {
+        Self(Self::DEFAULT.to_owned())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Display for ProviderKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
     }
 }
 

@@ -172,9 +172,11 @@ catalogue! {
         person_link_for { lv: "Kam", en: "For" }
         person_for_eid { lv: "kvalificētais eID (22.¹2)", en: "qualified eID (22.¹2)" }
         person_for_sign_in { lv: "pieteikšanās ar pašvaldības kontu", en: "signing in with the municipality's account" }
+        person_for_sign_in_at { lv: "pieteikšanās ar kontu:", en: "signing in with the account at" }
         person_link { lv: "Sasaistīt", en: "Link" }
         person_linked_eid { lv: "Kvalificētajam eID (22.¹2)", en: "For the qualified eID (22.¹2)" }
         person_linked_sign_in { lv: "Pieteikšanās ar pašvaldības kontu", en: "Signing in with the municipality's account" }
+        person_linked_sign_in_at { lv: "Pieteikšanās ar kontu:", en: "Signing in with the account at" }
         person_linked { lv: "sasaistīts ar personu", en: "linked to a person" }
         person_not_linked { lv: "nav sasaistīts", en: "not linked" }
         person_unlink { lv: "Atsaistīt", en: "Unlink" }

@@ -11,6 +11,11 @@ catalogue! {
             en: "Pilnvara is for VPVKAC staff only. Sign in with your username and password.",
         }
         oidc_sign_in_button { lv: "Pieteikties ar pašvaldības kontu", en: "Sign in with the municipality's account" }
+        oidc_sign_in_at { lv: "Pieteikties ar kontu:", en: "Sign in with your account at" }
+        oidc_unknown_provider {
+            lv: "Šāds identitātes pakalpojums šeit nav iestatīts. Izvēlieties kādu no piedāvātajiem.",
+            en: "No such identity service is set up here. Choose one of those offered.",
+        }
         oidc_or_password { lv: "Vai piesakieties ar lietotājvārdu un paroli:", en: "Or sign in with your username and password:" }
         oidc_unreachable {
             lv: "Pašvaldības identitātes pakalpojums pašlaik neatbild. Mēģiniet vēlāk.",

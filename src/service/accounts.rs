@@ -519,10 +519,13 @@ pub async fn link_person(
     };
     let mut tx = db.begin().await?;
     let account = account(&mut tx, actor, id).await?;
-    if !store::staff::set_person_link(&mut tx, id, link, hmac.as_deref()).await? {
+    if !store::staff::set_person_link(&mut tx, id, &link, hmac.as_deref()).await? {
         return Err(AccountError::PersonLinkedElsewhere);
     }
-    let details = json!({ "staff_id": id, "for": link.code(), "linked": hmac.is_some() });
+    let mut details = json!({ "staff_id": id, "for": link.code(), "linked": hmac.is_some() });
+    if let PersonLink::SignIn(provider) = &link {
+        details["provider"] = json!(provider.as_str());
+    }
     audit_admin(
         &mut tx,
         clock,

@@ -13,7 +13,7 @@ use sqlx::PgPool;
 use crate::audit::Action;
 use crate::audit::{self, Chain, Event};
 use crate::domain::ids::StaffId;
-use crate::domain::staff::{Lockout, lockout_after, one_time_password_expired};
+use crate::domain::staff::{Lockout, ProviderKey, lockout_after, one_time_password_expired};
 use crate::keys::Keys;
 use crate::passwords::{Hasher, Secret};
 use crate::store;
@@ -199,18 +199,20 @@ pub enum ProviderSignIn {
     NoAccount,
 }
 
-/// Signs in the account linked (for sign-in) to `person`, whom the identity provider has just
-/// authenticated (`oidc::check` passed). Audited either way; the refusal names no account.
+/// Signs in the account linked, for signing in through the provider with key `provider`, to
+/// `person`, whom that provider has just authenticated (`oidc::check` passed). Audited either
+/// way; the refusal names no account.
 pub async fn sign_in_as_person(
     db: &PgPool,
     keys: &crate::keys::Keys,
     now: DateTime<Utc>,
+    provider: &ProviderKey,
     person: &str,
 ) -> Result<ProviderSignIn, anyhow::Error> {
     let hmac = crate::domain::staff::person_key(person).map(|key| keys.person_hmac(&key));
     let mut tx = db.begin().await?;
     let account = match &hmac {
-        Some(hmac) => store::staff::linked_for_sign_in(&mut tx, hmac).await?,
+        Some(hmac) => store::staff::linked_for_sign_in(&mut tx, provider, hmac).await?,
         None => None,
     };
     let outcome = match account {
@@ -222,7 +224,11 @@ pub async fn sign_in_as_person(
                 actor_id: Some(staff_id),
                 session_tag: Some(&tag),
                 action: Action::SignedIn,
-                details: json!({ "staff_id": staff_id, "via": "openid-connect" }),
+                details: json!({
+                    "staff_id": staff_id,
+                    "via": "openid-connect",
+                    "provider": provider.as_str(),
+                }),
             };
             audit::record(&mut tx, now, event).await?;
             ProviderSignIn::SignedIn { staff_id, tag }
@@ -234,13 +240,17 @@ pub async fn sign_in_as_person(
                 actor_id: Some(staff_id),
                 session_tag: None,
                 action: Action::SignInFailed,
-                details: json!({ "reason": "account-disabled", "via": "openid-connect" }),
+                details: json!({
+                    "reason": "account-disabled",
+                    "via": "openid-connect",
+                    "provider": provider.as_str(),
+                }),
             };
             audit::record(&mut tx, now, event).await?;
             ProviderSignIn::NoAccount
         }
         None => {
-            provider_refused_event(&mut tx, now, "unknown-person").await?;
+            provider_refused_event(&mut tx, now, Some(provider), "unknown-person").await?;
             ProviderSignIn::NoAccount
         }
     };
@@ -251,15 +261,17 @@ pub async fn sign_in_as_person(
     Ok(outcome)
 }
 
-/// Audits a sign-in through the identity provider that failed before any account was known
-/// (the provider's answer refused: `reason` is an `oidc::Refusal` code).
+/// Audits a sign-in through an identity provider that failed before any account was known
+/// (the provider's answer refused: `reason` is an `oidc::Refusal` code); `provider`: the key
+/// of the provider the request went to, where there was a request.
 pub async fn provider_sign_in_refused(
     db: &PgPool,
     now: DateTime<Utc>,
+    provider: Option<&ProviderKey>,
     reason: &str,
 ) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
-    provider_refused_event(&mut tx, now, reason).await?;
+    provider_refused_event(&mut tx, now, provider, reason).await?;
     tx.commit().await?;
     crate::metrics::sign_in_failed();
     Ok(())
@@ -268,6 +280,7 @@ pub async fn provider_sign_in_refused(
 async fn provider_refused_event(
     tx: &mut sqlx::Transaction<'_, sqlx::Postgres>,
     now: DateTime<Utc>,
+    provider: Option<&ProviderKey>,
     reason: &str,
 ) -> Result<(), sqlx::Error> {
     let event = Event {
@@ -276,7 +289,11 @@ async fn provider_refused_event(
         actor_id: None,
         session_tag: None,
         action: Action::SignInFailed,
-        details: json!({ "reason": reason, "via": "openid-connect" }),
+        details: json!({
+            "reason": reason,
+            "via": "openid-connect",
+            "provider": provider.map(ProviderKey::as_str),
+        }),
     };
     audit::record(tx, now, event).await
 }

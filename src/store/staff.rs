@@ -5,7 +5,7 @@ use sqlx::PgConnection;
 use sqlx::PgExecutor;
 
 use crate::domain::ids::{CentreId, StaffId};
-use crate::domain::staff::{PersonLink, Role};
+use crate::domain::staff::{PersonLink, ProviderKey, Role};
 
 pub const USERNAME_KEY: &str = "staff_username_key";
 
@@ -33,8 +33,8 @@ pub struct StaffMember {
     pub supervises: Vec<CentreId>,
     /// Whether a person is linked for the qualified eID (never which: only that one is).
     pub eid_linked: bool,
-    /// Whether a person is linked for signing in through the provider.
-    pub sign_in_linked: bool,
+    /// The keys of the sign-in providers through which a person is linked (never who).
+    pub sign_in_links: Vec<String>,
 }
 
 /// What signing in needs to know about an account.
@@ -160,37 +160,40 @@ pub async fn eid_person_hmac(
 }
 
 /// Links account `id` to the person of `hmac` for `link` (or unlinks it). `false`: another
-/// account is linked to that person already.
+/// account is linked to that person already (for sign-in: at the same provider).
 pub async fn set_person_link(
     connection: &mut PgConnection,
     id: StaffId,
-    link: PersonLink,
+    link: &PersonLink,
     hmac: Option<&[u8]>,
 ) -> Result<bool, sqlx::Error> {
-    let taken =
-        match link {
-            PersonLink::Eid => {
-                sqlx::query_scalar!(
-                    "SELECT EXISTS (SELECT 1 FROM staff WHERE eid_person_hmac = $1 AND id <> $2)",
-                    hmac,
-                    id as _,
-                )
-                .fetch_one(&mut *connection)
-                .await?
-            }
-            PersonLink::SignIn => sqlx::query_scalar!(
-                "SELECT EXISTS (SELECT 1 FROM staff WHERE sign_in_person_hmac = $1 AND id <> $2)",
+    let taken = match link {
+        PersonLink::Eid => {
+            sqlx::query_scalar!(
+                "SELECT EXISTS (SELECT 1 FROM staff WHERE eid_person_hmac = $1 AND id <> $2)",
                 hmac,
                 id as _,
             )
             .fetch_one(&mut *connection)
-            .await?,
-        };
+            .await?
+        }
+        PersonLink::SignIn(provider) => {
+            sqlx::query_scalar!(
+                "SELECT EXISTS (SELECT 1 FROM staff_sign_in_links
+                                 WHERE provider = $1 AND person_hmac = $2 AND staff_id <> $3)",
+                provider.as_str(),
+                hmac,
+                id as _,
+            )
+            .fetch_one(&mut *connection)
+            .await?
+        }
+    };
     if taken.unwrap_or(false) {
         return Ok(false);
     }
-    match link {
-        PersonLink::Eid => {
+    match (link, hmac) {
+        (PersonLink::Eid, hmac) => {
             sqlx::query!(
                 "UPDATE staff SET eid_person_hmac = $2 WHERE id = $1",
                 id as _,
@@ -199,11 +202,23 @@ pub async fn set_person_link(
             .execute(connection)
             .await?
         }
-        PersonLink::SignIn => {
+        (PersonLink::SignIn(provider), Some(hmac)) => {
             sqlx::query!(
-                "UPDATE staff SET sign_in_person_hmac = $2 WHERE id = $1",
+                "INSERT INTO staff_sign_in_links (staff_id, provider, person_hmac)
+                 VALUES ($1, $2, $3)
+                 ON CONFLICT (staff_id, provider) DO UPDATE SET person_hmac = EXCLUDED.person_hmac",
                 id as _,
+                provider.as_str(),
                 hmac
+            )
+            .execute(connection)
+            .await?
+        }
+        (PersonLink::SignIn(provider), None) => {
+            sqlx::query!(
+                "DELETE FROM staff_sign_in_links WHERE staff_id = $1 AND provider = $2",
+                id as _,
+                provider.as_str(),
             )
             .execute(connection)
             .await?
@@ -212,14 +227,18 @@ pub async fn set_person_link(
     Ok(true)
 }
 
-/// The account linked for sign-in to the person of `hmac`: (id, home centre, active).
+/// The account linked, for signing in through `provider`, to the person of `hmac`: (id, home
+/// centre, active). A link made for another provider never matches.
 pub async fn linked_for_sign_in(
     connection: &mut PgConnection,
+    provider: &ProviderKey,
     hmac: &[u8],
 ) -> Result<Option<(StaffId, CentreId, bool)>, sqlx::Error> {
     let row = sqlx::query!(
-        r#"SELECT id AS "id: StaffId", centre_id AS "centre_id: CentreId", active
-             FROM staff WHERE sign_in_person_hmac = $1"#,
+        r#"SELECT s.id AS "id: StaffId", s.centre_id AS "centre_id: CentreId", s.active
+             FROM staff_sign_in_links l JOIN staff s ON s.id = l.staff_id
+            WHERE l.provider = $1 AND l.person_hmac = $2"#,
+        provider.as_str(),
         hmac,
     )
     .fetch_optional(connection)
@@ -373,7 +392,8 @@ macro_rules! select_staff_in_scope {
                       coalesce((SELECT array_agg(centre_id ORDER BY centre_id) FROM supervised_centres
                                 WHERE staff_id = s.id), '{}') AS "supervises!: Vec<CentreId>",
                       s.eid_person_hmac IS NOT NULL AS "eid_linked!",
-                      s.sign_in_person_hmac IS NOT NULL AS "sign_in_linked!"
+                      ARRAY(SELECT provider FROM staff_sign_in_links
+                            WHERE staff_id = s.id ORDER BY provider) AS "sign_in_links!"
                FROM staff s
                JOIN centres c ON c.id = s.centre_id
                LEFT JOIN sign_in_throttle t ON t.username = s.username

@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::TimeDelta;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 use tower_sessions::Session;
 
@@ -19,6 +19,7 @@ use super::openid::{Answer, ContinuePage, session_error};
 use super::page::Page;
 use super::session::{self, CurrentUser, CurrentUserOption};
 use crate::audit::Action;
+use crate::config::DEFAULT_SIGN_IN_KEY;
 use crate::domain::staff::Lockout;
 use crate::i18n::Lang;
 use crate::oidc::Refusal;
@@ -34,34 +35,59 @@ pub struct SignInPage {
     username: String,
     error: Option<String>,
     notice: Option<&'static str>,
-    /// "Sign in with the municipality's account" is offered (`PILNVARA_OIDC_*`).
-    provider_offered: bool,
+    /// One "Sign in with …" button per identity provider (`PILNVARA_OIDC_*`), in order.
+    providers: Vec<ProviderButton>,
     /// The username and password form is shown (`PILNVARA_PASSWORD_SIGN_IN`).
     password_allowed: bool,
 }
 
+/// A sign-in provider's button: its key (posted as `provider`) and what it says.
+pub struct ProviderButton {
+    key: String,
+    label: String,
+}
+
 impl SignInPage {
     fn new(state: &AppState, page: Page) -> Self {
+        let auth = page.t.auth;
+        let providers = state
+            .providers
+            .sign_in
+            .iter()
+            .map(|provider| ProviderButton {
+                key: provider.key.to_string(),
+                label: match provider.display_name() {
+                    Some(name) => format!("{} {name}", auth.oidc_sign_in_at),
+                    None => auth.oidc_sign_in_button.to_owned(),
+                },
+            })
+            .collect();
         Self {
             page,
             username: String::new(),
             error: None,
             notice: None,
-            provider_offered: state.providers.sign_in.is_some(),
+            providers,
             password_allowed: state.config.password_sign_in,
         }
     }
 
-    /// The page as a response, its forms allowed to go to the identity provider.
+    /// The page as a response, its forms allowed to go to each identity provider.
     fn respond(self, state: &AppState, status: StatusCode) -> Response {
         let mut response = (status, self).into_response();
-        if let Some(provider) = &state.providers.sign_in {
-            let origin = openidconnect::url::Url::parse(&provider.settings().issuer)
-                .map(|url| url.origin().ascii_serialization())
-                .unwrap_or_default();
+        let origins: Vec<String> = state
+            .providers
+            .sign_in
+            .iter()
+            .filter_map(|provider| {
+                openidconnect::url::Url::parse(&provider.provider.settings().issuer).ok()
+            })
+            .map(|url| url.origin().ascii_serialization())
+            .collect();
+        if !origins.is_empty() {
             response.headers_mut().insert(
                 axum::http::header::CONTENT_SECURITY_POLICY,
-                super::security::csp_with_form_action(&origin),
+                super::security::csp_with_form_action(&origins.join(" ")),
             );
         }
         response
@@ -227,26 +253,62 @@ pub async fn sign_in(
     Ok(again(message))
 }
 
-/// The request in flight of a sign-in through the identity provider, in the session.
-const PROVIDER_PENDING: &str = "oidc_sign_in";
+/// The request in flight of a sign-in through an identity provider, in the session: a
+/// [`SignInRequest`].
+const PROVIDER_PENDING: &str = "oidc_sign_in_request";
 
-/// Set in a session signed in through the identity provider (sign-out then ends its session
-/// there too).
+/// Set in a session signed in through an identity provider, to its key (sign-out then ends
+/// its session there too). Sessions from before several providers hold `true`: the default.
 const VIA_PROVIDER: &str = "via_provider";
 
-/// "Sign in with the municipality's account": off to the identity provider.
+/// A sign-in request in flight: which provider it was sent to, and what it must come back with.
+/// The answer is finished with this provider, whatever the URL or the answer names.
+#[derive(Debug, Serialize, Deserialize)]
+struct SignInRequest {
+    provider: String,
+    request: crate::oidc::Pending,
+}
+
+/// The button pressed on the sign-in page: which provider (optional where only one is set up).
+#[derive(Debug, Default, Deserialize)]
+pub struct ProviderChoice {
+    #[serde(default)]
+    provider: Option<String>,
+}
+
+/// "Sign in with …": off to the chosen identity provider. An unknown choice gets the sign-in
+/// page saying so.
 pub async fn start_provider_sign_in(
     State(state): State<AppState>,
     db: Db,
     page: Page,
     session: Session,
+    Form(choice): Form<ProviderChoice>,
 ) -> Result<Response, AppError> {
     // The provider may be asked for its settings: no connection is held meanwhile.
     db.release();
-    let provider = state.providers.sign_in.clone().ok_or(AppError::NotFound)?;
+    if state.providers.sign_in.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let chosen = match choice.provider.as_deref().map(str::trim) {
+        None | Some("") if state.providers.sign_in.len() == 1 => state.providers.sign_in.first(),
+        Some(key) => state.providers.sign_in_by_key(key),
+        None => None,
+    };
+    let Some(chosen) = chosen.cloned() else {
+        let page = SignInPage {
+            error: Some(page.t.auth.oidc_unknown_provider.to_owned()),
+            ..SignInPage::new(&state, page)
+        };
+        return Ok(page.respond(&state, StatusCode::BAD_REQUEST));
+    };
     let now = state.clock.now();
-    match provider.begin(now, false).await {
-        Ok((url, pending)) => {
+    match chosen.provider.begin(now, false).await {
+        Ok((url, request)) => {
+            let pending = SignInRequest {
+                provider: chosen.key.to_string(),
+                request,
+            };
             session
                 .insert(PROVIDER_PENDING, &pending)
                 .await
@@ -254,7 +316,8 @@ pub async fn start_provider_sign_in(
             Ok(Redirect::to(&url).into_response())
         }
         Err(refusal) => {
-            sign_in::provider_sign_in_refused(&state.db, now, refusal.code()).await?;
+            sign_in::provider_sign_in_refused(&state.db, now, Some(&chosen.key), refusal.code())
+                .await?;
             Ok(provider_refused(&state, page, refusal))
         }
     }
@@ -265,9 +328,9 @@ pub async fn provider_callback(page: Page, Query(answer): Query<Answer>) -> Cont
     ContinuePage::new(page, &answer, "/login/oidc/return")
 }
 
-/// Finishes a sign-in through the identity provider: the answer and the ID token are checked,
-/// then the person must be linked to an active account; the session is renewed as at a
-/// password sign-in.
+/// Finishes a sign-in through the identity provider the session's request was sent to: the
+/// answer and the ID token are checked, then the person must be linked, for that provider, to
+/// an active account; the session is renewed as at a password sign-in.
 pub async fn finish_provider_sign_in(
     State(state): State<AppState>,
     db: Db,
@@ -277,30 +340,42 @@ pub async fn finish_provider_sign_in(
 ) -> Result<Response, AppError> {
     // The code is exchanged at the provider: no connection is held meanwhile.
     db.release();
-    let provider = state.providers.sign_in.clone().ok_or(AppError::NotFound)?;
+    if state.providers.sign_in.is_empty() {
+        return Err(AppError::NotFound);
+    }
     let now = state.clock.now();
-    let pending: Option<crate::oidc::Pending> = session
+    let pending: Option<SignInRequest> = session
         .remove(PROVIDER_PENDING)
         .await
         .map_err(session_error)?;
-    let proof = match pending {
-        Some(pending) => answer.proof(&provider, &pending, now, false).await,
-        None => Err(Refusal::NoRequest),
+    // The provider is the one the request went to (a provider since removed: no request).
+    let pending = pending.and_then(|pending| {
+        let provider = state.providers.sign_in_by_key(&pending.provider)?.clone();
+        Some((provider, pending.request))
+    });
+    let outcome = match pending {
+        Some((provider, request)) => {
+            match answer.proof(&provider.provider, &request, now, false).await {
+                Ok(proof) => Ok((provider.key, proof)),
+                Err(refusal) => Err((Some(provider.key), refusal)),
+            }
+        }
+        None => Err((None, Refusal::NoRequest)),
     };
-    let proof = match proof {
-        Ok(proof) => proof,
-        Err(refusal) => {
-            sign_in::provider_sign_in_refused(&state.db, now, refusal.code()).await?;
+    let (key, proof) = match outcome {
+        Ok(signed) => signed,
+        Err((key, refusal)) => {
+            sign_in::provider_sign_in_refused(&state.db, now, key.as_ref(), refusal.code()).await?;
             return Ok(provider_refused(&state, page, refusal));
         }
     };
-    match sign_in::sign_in_as_person(&state.db, &state.keys, now, &proof.person).await? {
+    match sign_in::sign_in_as_person(&state.db, &state.keys, now, &key, &proof.person).await? {
         sign_in::ProviderSignIn::SignedIn { staff_id, tag } => {
             let user = session::begin(&db, &session, staff_id, tag, now)
                 .await?
                 .ok_or(AppError::NotFound)?;
             session
-                .insert(VIA_PROVIDER, true)
+                .insert(VIA_PROVIDER, key.as_str())
                 .await
                 .map_err(session_error)?;
             let target = if user.must_change_password && state.config.password_sign_in {
@@ -351,11 +426,18 @@ pub async fn sign_out(
     user: CurrentUser,
     session: Session,
 ) -> Result<Response, AppError> {
-    let via_provider = session
-        .get::<bool>(VIA_PROVIDER)
+    // The provider that signed this session in (`true`: a session from before several).
+    let via_provider = match session
+        .get::<serde_json::Value>(VIA_PROVIDER)
         .await
         .map_err(session_error)?
-        .unwrap_or(false);
+    {
+        Some(serde_json::Value::String(key)) => state.providers.sign_in_by_key(&key).cloned(),
+        Some(serde_json::Value::Bool(true)) => {
+            state.providers.sign_in_by_key(DEFAULT_SIGN_IN_KEY).cloned()
+        }
+        _ => None,
+    };
     let details = json!({ "staff_id": user.id });
     accounts::record_own(
         &mut *db.connection().await?,
@@ -366,12 +448,9 @@ pub async fn sign_out(
     )
     .await?;
     session.flush().await.map_err(anyhow::Error::from)?;
-    // Signed in through the provider: end the session there too, where it offers that.
-    if let (true, Some(provider), Some(after)) = (
-        via_provider,
-        &state.providers.sign_in,
-        state.config.post_logout_redirect_uri(),
-    ) && let Some(url) = provider.logout_url(&after).await
+    // Signed in through a provider: end the session there too, where it offers that.
+    if let (Some(via), Some(after)) = (via_provider, state.config.post_logout_redirect_uri())
+        && let Some(url) = via.provider.logout_url(&after).await
     {
         return Ok(ContinuePage::to(page, url).into_response());
     }

@@ -17,10 +17,11 @@ pub const CONTENT_SECURITY_POLICY_VALUE: &str = "default-src 'self'; script-src 
     style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; \
     object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'";
 
-/// The policy above, with forms also allowed to go to `origin` (the qualified eID provider,
-/// where "Confirm with eID" is redirected to: browsers hold a form's redirects to form-action).
-pub fn csp_with_form_action(origin: &str) -> HeaderValue {
-    let extended = format!("{CONTENT_SECURITY_POLICY_VALUE} {origin}");
+/// The policy above, with forms also allowed to go to `origins` (separated by spaces): the
+/// qualified eID provider's, where "Confirm with eID" is redirected to, or each sign-in
+/// provider's (browsers hold a form's redirects to form-action).
+pub fn csp_with_form_action(origins: &str) -> HeaderValue {
+    let extended = format!("{CONTENT_SECURITY_POLICY_VALUE} {origins}");
     HeaderValue::from_str(&extended)
         .unwrap_or_else(|_| HeaderValue::from_static(CONTENT_SECURITY_POLICY_VALUE))
 }

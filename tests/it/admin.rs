@@ -1314,12 +1314,25 @@ async fn an_accounts_page_shows_whether_it_is_linked_to_a_person_but_never_the_i
     let page = admin.get(&format!("/admin/staff/{anna}")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert_eq!(state(&page.body, "eid-link"), t.person_not_linked);
-    assert_eq!(state(&page.body, "sign-in-link"), t.person_not_linked);
+    assert_eq!(
+        state(&page.body, "sign-in-link-default"),
+        t.person_not_linked
+    );
 
     let code = "320000-00003";
     for (link, linked_id, other_id, other) in [
-        ("eid", "eid-link", "sign-in-link", t.person_not_linked),
-        ("sign-in", "sign-in-link", "eid-link", t.person_linked),
+        (
+            "eid",
+            "eid-link",
+            "sign-in-link-default",
+            t.person_not_linked,
+        ),
+        (
+            "sign-in",
+            "sign-in-link-default",
+            "eid-link",
+            t.person_linked,
+        ),
     ] {
         let linked = admin
             .post(
@@ -1344,12 +1357,14 @@ async fn an_accounts_page_shows_whether_it_is_linked_to_a_person_but_never_the_i
     assert_eq!(unlinked.status, StatusCode::SEE_OTHER, "{}", unlinked.body);
     let page = admin.get(&format!("/admin/staff/{anna}")).await;
     assert_eq!(state(&page.body, "eid-link"), t.person_not_linked);
-    assert_eq!(state(&page.body, "sign-in-link"), t.person_linked);
-    let hmac: Vec<u8> = sqlx::query_scalar("SELECT sign_in_person_hmac FROM staff WHERE id = $1")
-        .bind(anna)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    assert_eq!(state(&page.body, "sign-in-link-default"), t.person_linked);
+    let hmac: Vec<u8> = sqlx::query_scalar(
+        "SELECT person_hmac FROM staff_sign_in_links WHERE staff_id = $1 AND provider = 'default'",
+    )
+    .bind(anna)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
     let hex: String = hmac.iter().map(|b| format!("{b:02x}")).collect();
     assert!(!page.body.contains(&hex), "nor its keyed hash");
 }

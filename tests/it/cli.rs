@@ -7,8 +7,14 @@ use crate::harness::{database_url, fresh_named_database};
 
 /// Runs `pilnvara ARGS` on database `name`, with `stdin` as standard input.
 fn pilnvara(name: &str, args: &[&str], stdin: &str) -> Output {
+    pilnvara_with(name, args, stdin, &[])
+}
+
+/// [`pilnvara`] with the settings `env` besides.
+fn pilnvara_with(name: &str, args: &[&str], stdin: &str, env: &[(&str, &str)]) -> Output {
     let mut child = Command::new(env!("CARGO_BIN_EXE_pilnvara"))
         .args(args)
+        .envs(env.iter().copied())
         .env("DATABASE_URL", database_url(name))
         .env("RUST_LOG", "warn")
         .stdin(Stdio::piped())
@@ -355,4 +361,71 @@ async fn the_figures_check_finds_a_roll_up_that_differs_from_the_cases_and_rebui
     );
     assert!(rebuilt.status.success(), "{}", stderr(&rebuilt));
     assert!(after.status.success(), "{}", stderr(&after));
+}
+
+#[tokio::test]
+async fn the_operator_links_an_account_for_one_sign_in_provider_and_is_told_of_an_unknown_one() {
+    let (pool, name) = fresh_named_database().await;
+    let app = crate::harness::TestApp::on(pool.clone());
+    app.centre("RIX").await;
+    app.user("anna", pilnvara::domain::staff::Role::Employee, "RIX", &[])
+        .await;
+    let data = tempfile::tempdir().unwrap();
+    // A desk with one listed provider, `riga` (never contacted by this command).
+    let env = [
+        ("PILNVARA_DATA_DIR", data.path().to_str().unwrap()),
+        ("PILNVARA_PUBLIC_URL", "https://desk.example.lv"),
+        ("PILNVARA_OIDC_PROVIDERS", "riga"),
+        ("PILNVARA_OIDC_RIGA_ISSUER", "https://id.riga.example.lv"),
+        ("PILNVARA_OIDC_RIGA_CLIENT_ID", "pilnvara"),
+        ("PILNVARA_OIDC_RIGA_CLIENT_SECRET", "s3cret"),
+    ];
+    let link = |provider: &'static str, unlink: bool| {
+        let mut args = vec![
+            "user",
+            "link-person",
+            "--username",
+            "anna",
+            "--for",
+            "sign-in",
+            "--provider",
+            provider,
+        ];
+        if unlink {
+            args.push("--unlink");
+        }
+        pilnvara_with(&name, &args, "subject-at-riga\n", &env)
+    };
+    let links = || async {
+        sqlx::query_scalar::<_, String>("SELECT provider FROM staff_sign_in_links ORDER BY 1")
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+    };
+
+    let linked = link("riga", false);
+    assert!(linked.status.success(), "{}", stderr(&linked));
+    assert_eq!(
+        stdout(&linked).trim(),
+        "user anna linked to a person (sign-in, riga)"
+    );
+    assert!(!stdout(&linked).contains("subject-at-riga"));
+    assert_eq!(links().await, ["riga"]);
+
+    let unknown = link("ogre", false);
+    assert!(!unknown.status.success());
+    assert!(
+        stderr(&unknown).contains("--provider ogre"),
+        "{}",
+        stderr(&unknown)
+    );
+    assert_eq!(
+        links().await,
+        ["riga"],
+        "nothing linked for an unknown provider"
+    );
+
+    let unlinked = link("riga", true);
+    assert!(unlinked.status.success(), "{}", stderr(&unlinked));
+    assert!(links().await.is_empty());
 }

@@ -558,6 +558,38 @@ async fn the_application_role_records_a_case_and_its_erasure_but_cannot_change_e
     .unwrap();
     assert_eq!(forgotten, 1, "one address signed in");
 
+    // An administrator links an account for signing in through a provider, links it to
+    // another person, and unlinks it: the application's role writes, changes and removes the
+    // account's link rows (migration 0055).
+    use pilnvara::domain::staff::{PersonLink, ProviderKey};
+    let anna_id: i64 = sqlx::query_scalar("SELECT id FROM staff WHERE username = 'anna'")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let riga = PersonLink::SignIn(ProviderKey::parse("riga").unwrap());
+    for (person, links) in [
+        (Some("32000000001"), 1),
+        (Some("anna-at-riga"), 1),
+        (None, 0),
+    ] {
+        pilnvara::service::accounts::link_person(
+            &pool,
+            &app.keys,
+            app.clock.as_ref(),
+            pilnvara::service::Actor::Operator,
+            anna_id.into(),
+            riga.clone(),
+            person,
+        )
+        .await
+        .unwrap();
+        let kept: i64 = sqlx::query_scalar("SELECT count(*) FROM staff_sign_in_links")
+            .fetch_one(&owner)
+            .await
+            .unwrap();
+        assert_eq!(kept, links, "{person:?}");
+    }
+
     // Retention, through the one function, as the application's role.
     app.clock.advance(TimeDelta::days(366 * 11));
     let run = pilnvara::service::erasure::run(&pool, app.clock.as_ref())

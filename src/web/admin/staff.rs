@@ -8,8 +8,9 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 
 use super::{Done, Errors, FormPage, account_errors, no_store, push_account_error, see_other_done};
+use crate::config::DEFAULT_SIGN_IN_KEY;
 use crate::domain::ids::{CentreId, StaffId};
-use crate::domain::staff::{NAME_MAX_CHARS, PersonLink, Role, USERNAME_MAX_CHARS};
+use crate::domain::staff::{NAME_MAX_CHARS, PersonLink, ProviderKey, Role, USERNAME_MAX_CHARS};
 use crate::passwords::Secret;
 use crate::service::accounts::{self, AccountAction, AccountError, StaffChange, UserInput};
 use crate::store::{self, centres::Centre, staff::StaffMember};
@@ -101,6 +102,53 @@ pub struct Account {
     own: bool,
     /// The administrator's centres: the choices for home and supervised centres.
     centres: Vec<Centre>,
+    /// The sign-in providers an account may be linked for, and whether this one is.
+    sign_in_links: Vec<SignInLink>,
+}
+
+/// One sign-in provider on the account's page: whether the account is linked for it (never to
+/// whom). `name`: what the page calls it (`None`: "the municipality's account").
+pub struct SignInLink {
+    key: String,
+    name: Option<String>,
+    linked: bool,
+}
+
+/// The sign-in providers configured (the default one even when none is, as links for it may
+/// be made first), then any other the account is still linked for.
+fn sign_in_links(state: &AppState, member: Option<&StaffMember>) -> Vec<SignInLink> {
+    let linked =
+        |key: &str| member.is_some_and(|member| member.sign_in_links.iter().any(|k| k == key));
+    let mut links: Vec<SignInLink> = state
+        .providers
+        .sign_in
+        .iter()
+        .map(|provider| SignInLink {
+            key: provider.key.to_string(),
+            name: provider.display_name().map(str::to_owned),
+            linked: linked(provider.key.as_str()),
+        })
+        .collect();
+    if links.is_empty() {
+        links.push(SignInLink {
+            key: DEFAULT_SIGN_IN_KEY.to_owned(),
+            name: None,
+            linked: linked(DEFAULT_SIGN_IN_KEY),
+        });
+    }
+    for key in member
+        .map(|member| member.sign_in_links.as_slice())
+        .unwrap_or_default()
+    {
+        if !links.iter().any(|link| &link.key == key) {
+            links.push(SignInLink {
+                key: key.clone(),
+                name: Some(key.clone()),
+                linked: true,
+            });
+        }
+    }
+    links
 }
 
 impl StaffForm {
@@ -245,8 +293,13 @@ fn field_of(page: &Page, error: AccountError) -> Result<(&'static str, &'static 
     })
 }
 
-pub async fn new(db: Db, page: Page, user: CurrentUser) -> Result<StaffForm, AppError> {
-    let account = account(&db, &user, None).await?;
+pub async fn new(
+    State(state): State<AppState>,
+    db: Db,
+    page: Page,
+    user: CurrentUser,
+) -> Result<StaffForm, AppError> {
+    let account = account(&state, &db, &user, None).await?;
     let values = StaffValues {
         roles: vec![Role::Employee.code().to_owned()],
         centre_id: user.centre_id.to_string(),
@@ -276,7 +329,7 @@ pub async fn create(
     form: Posted,
 ) -> Result<Response, AppError> {
     let form = StaffValues::from_form(&form);
-    let account = account(&db, &user, None).await?;
+    let account = account(&state, &db, &user, None).await?;
     let code_of = |id: CentreId| {
         account
             .centres
@@ -339,38 +392,43 @@ async fn member(db: &Db, user: &CurrentUser, id: StaffId) -> Result<StaffMember,
 
 /// The form's account (`None` for a new one), with the administrator's centres to choose from.
 async fn account(
+    state: &AppState,
     db: &Db,
     user: &CurrentUser,
     member: Option<StaffMember>,
 ) -> Result<Account, AppError> {
     let centres = store::centres::list(&mut *db.connection().await?, &user.centres).await?;
     let own = member.as_ref().is_some_and(|member| member.id == user.id);
+    let sign_in_links = sign_in_links(state, member.as_ref());
     Ok(Account {
         member,
         own,
         centres,
+        sign_in_links,
     })
 }
 
 /// Account `id` and its values as stored, if it belongs to one of the administrator's centres.
 async fn stored(
+    state: &AppState,
     db: &Db,
     user: &CurrentUser,
     id: StaffId,
 ) -> Result<(Account, StaffValues), AppError> {
     let member = member(db, user, id).await?;
     let values = StaffValues::from_member(&member);
-    Ok((account(db, user, Some(member)).await?, values))
+    Ok((account(state, db, user, Some(member)).await?, values))
 }
 
 pub async fn show(
+    State(state): State<AppState>,
     db: Db,
     page: Page,
     user: CurrentUser,
     Path(id): Path<StaffId>,
     Query(done): Query<Done>,
 ) -> Result<StaffForm, AppError> {
-    let (account, values) = stored(&db, &user, id).await?;
+    let (account, values) = stored(&state, &db, &user, id).await?;
     Ok(StaffForm::shown(page, account, values, &done))
 }
 
@@ -409,7 +467,7 @@ pub async fn update(
         Ok(()) => Ok(see_other_done(format!("/admin/staff/{id}"), "saved")),
         Err(errors) => {
             let errors = errors?;
-            let account = account(&db, &user, Some(member)).await?;
+            let account = account(&state, &db, &user, Some(member)).await?;
             Ok(StaffForm::again(page, account, form, errors))
         }
     }
@@ -417,6 +475,7 @@ pub async fn update(
 
 /// Runs an action on account `id` and comes back to its page, or shows why it was refused.
 async fn act(
+    state: &AppState,
     db: &Db,
     page: Page,
     user: CurrentUser,
@@ -428,7 +487,7 @@ async fn act(
         Ok(()) => Ok(see_other_done(format!("/admin/staff/{id}"), done)),
         Err(error) => {
             let errors = account_errors(&page, error, field_of)?;
-            let (account, values) = stored(db, &user, id).await?;
+            let (account, values) = stored(state, db, &user, id).await?;
             Ok(StaffForm::again(page, account, values, errors))
         }
     }
@@ -457,7 +516,7 @@ pub async fn act_on(
         AccountAction::Unlock => "unlocked",
         AccountAction::EndSessions => "sessions-ended",
     };
-    act(&db, page, user, id, done, result).await
+    act(&state, &db, page, user, id, done, result).await
 }
 
 /// Links the account to a person for the qualified eID or for sign-in, or unlinks it. The
@@ -470,12 +529,22 @@ pub async fn link_person(
     Path(id): Path<StaffId>,
     form: Posted,
 ) -> Result<Response, AppError> {
+    let unlink = form.get("action") == "unlink";
+    // `sign-in:KEY` for a sign-in provider (`sign-in` alone: the default one). A link is made
+    // for a configured provider only; one left by a provider since removed can be taken away.
     let link = match form.get("for").as_str() {
         "eid" => PersonLink::Eid,
-        "sign-in" => PersonLink::SignIn,
-        _ => return Err(AppError::BadRequest),
+        "sign-in" => PersonLink::SignIn(ProviderKey::default_provider()),
+        other => {
+            let key = other.strip_prefix("sign-in:").ok_or(AppError::BadRequest)?;
+            let key = if unlink {
+                ProviderKey::parse(key)
+            } else {
+                state.config.sign_in_link_key(key)
+            };
+            PersonLink::SignIn(key.ok_or(AppError::BadRequest)?)
+        }
     };
-    let unlink = form.get("action") == "unlink";
     let person = form.get("person");
     let person = (!unlink).then_some(person.as_str());
     let result = accounts::link_person(
@@ -489,7 +558,7 @@ pub async fn link_person(
     )
     .await;
     let done = if unlink { "unlinked" } else { "linked" };
-    act(&db, page, user, id, done, result).await
+    act(&state, &db, page, user, id, done, result).await
 }
 
 pub async fn reset_password(
@@ -519,6 +588,6 @@ pub async fn reset_password(
             created: false,
             password,
         })),
-        Err(error) => act(&db, page, user, id, "", Err(error)).await,
+        Err(error) => act(&state, &db, page, user, id, "", Err(error)).await,
     }
 }
