@@ -121,6 +121,9 @@ pub fn connect_lazy(url: &str) -> Result<PgPool, sqlx::Error> {
     Ok(pool.connect_lazy_with(options))
 }
 
+/// How long a pooled connection may wait unused before it is checked again when taken.
+const CHECK_AFTER_IDLE: Duration = Duration::from_secs(1);
+
 fn pool_settings(url: &str) -> Result<(PgPoolOptions, PgConnectOptions), sqlx::Error> {
     let options = PgConnectOptions::from_str(url)?.options([
         (
@@ -131,7 +134,19 @@ fn pool_settings(url: &str) -> Result<(PgPoolOptions, PgConnectOptions), sqlx::E
     ]);
     let pool = PgPoolOptions::new()
         .max_connections(20)
-        .acquire_timeout(Duration::from_secs(3));
+        .acquire_timeout(Duration::from_secs(3))
+        // A connection that waited in the pool a while is checked before it is given out (the
+        // database may have restarted meanwhile); one given back a moment ago is not: the check
+        // is a round trip, and a request takes one connection.
+        .test_before_acquire(false)
+        .before_acquire(|connection, meta| {
+            Box::pin(async move {
+                if meta.idle_for < CHECK_AFTER_IDLE {
+                    return Ok(true);
+                }
+                Ok(sqlx::Connection::ping(connection).await.is_ok())
+            })
+        });
     Ok((pool, options))
 }
 
