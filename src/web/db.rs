@@ -2,8 +2,9 @@
 //!
 //! A page reads the session, the user and what it shows, and may record a view or a duty: all of
 //! it on one connection, taken from the pool when the request first needs the database and given
-//! back when its answer (the session's save included) is ready. Taking a connection costs a round
-//! trip of its own (the pool checks it is alive), so a page pays that once, not once per reader.
+//! back when its answer (the session's save included) is ready. Taking a connection has a cost of
+//! its own (the pool's bookkeeping, and a round trip to check it when it sat idle a while), so a
+//! page pays that once, not once per reader.
 //!
 //! Handlers reach it through the [`Db`] extractor; the session store, which tower-sessions calls
 //! without the request, through the task-local the [`lease`] middleware sets. A handler that does
