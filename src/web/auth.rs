@@ -144,6 +144,7 @@ const MAX_TYPED_USERNAME: usize = 100;
 /// under one shared key.
 pub async fn limit_per_address(
     State(state): State<AppState>,
+    db: Db,
     request: Request,
     next: Next,
 ) -> Result<Response, AppError> {
@@ -151,15 +152,8 @@ pub async fn limit_per_address(
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
         .map_or(IpAddr::from([0, 0, 0, 0]), |ConnectInfo(peer)| peer.ip());
-    let db = request
-        .extensions()
-        .get::<Db>()
-        .cloned()
-        .ok_or(AppError::NotFound)?;
-    let mut connection = db.connection().await?;
-    let admitted =
-        sign_in::admit_address(&mut *connection, &state.keys, address, state.clock.now()).await?;
-    drop(connection);
+    let (keys, now) = (&state.keys, state.clock.now());
+    let admitted = sign_in::admit_address(&mut *db.connection().await?, keys, address, now).await?;
     if admitted {
         Ok(next.run(request).await)
     } else {

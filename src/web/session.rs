@@ -109,6 +109,7 @@ enum Identified {
 pub async fn identify(
     State(state): State<AppState>,
     session: Session,
+    db: Db,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -117,9 +118,6 @@ pub async fn identify(
     if path.starts_with("/static/") || path == "/healthz" || path == "/readyz" {
         return next.run(request).await;
     }
-    let Some(db) = request.extensions().get::<Db>().cloned() else {
-        return next.run(request).await;
-    };
     match current_user(&state, &db, &session).await {
         Ok(Identified::User(user)) => {
             request.extensions_mut().insert(*user);
@@ -188,7 +186,7 @@ pub const ADMINS: &[Role] = &[Role::Admin];
 
 /// Admits the roles of `guard`: anyone else signed in gets 403 (and an audit event), anyone
 /// not signed in is sent to the sign-in page.
-pub async fn guard(State(guard): State<Guard>, request: Request, next: Next) -> Response {
+pub async fn guard(State(guard): State<Guard>, db: Db, request: Request, next: Next) -> Response {
     let Some(user) = request.extensions().get::<CurrentUser>().cloned() else {
         if request.extensions().get::<SessionUnavailable>().is_some() {
             return error_response(ErrorKind::Unavailable);
@@ -209,10 +207,7 @@ pub async fn guard(State(guard): State<Guard>, request: Request, next: Next) -> 
         .get::<axum::extract::MatchedPath>()
         .map_or("-", |path| path.as_str())
         .to_owned();
-    let Some(db) = request.extensions().get::<Db>() else {
-        return error_response(ErrorKind::Internal);
-    };
-    if let Err(error) = audit_refusal(&guard.state, db, &user, &route).await {
+    if let Err(error) = audit_refusal(&guard.state, &db, &user, &route).await {
         return AppError::from(error).into_response();
     }
     error_response(ErrorKind::Forbidden)

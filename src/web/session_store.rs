@@ -23,6 +23,11 @@ impl Store {
     pub fn new(pool: PgPool) -> Self {
         Self { pool }
     }
+
+    /// The request's connection, or one of the store's own (see [`db::current_or`]).
+    async fn connection(&self) -> session_store::Result<db::Borrowed> {
+        db::current_or(&self.pool).await.map_err(backend)
+    }
 }
 
 fn backend(error: sqlx::Error) -> session_store::Error {
@@ -42,7 +47,7 @@ fn encode(record: &Record) -> session_store::Result<Vec<u8>> {
 impl SessionStore for Store {
     /// A new session under an id no other session has: a clash (of 128 random bits) draws again.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        let mut connection = db::current_or(&self.pool).await.map_err(backend)?;
+        let mut connection = self.connection().await?;
         loop {
             let inserted = sqlx::query!(
                 "INSERT INTO tower_sessions.session (id, data, expiry_date) VALUES ($1, $2, $3)
@@ -62,7 +67,7 @@ impl SessionStore for Store {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        let mut connection = db::current_or(&self.pool).await.map_err(backend)?;
+        let mut connection = self.connection().await?;
         sqlx::query!(
             "INSERT INTO tower_sessions.session (id, data, expiry_date) VALUES ($1, $2, $3)
              ON CONFLICT (id) DO UPDATE SET data = excluded.data, expiry_date = excluded.expiry_date",
@@ -77,7 +82,7 @@ impl SessionStore for Store {
     }
 
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        let mut connection = db::current_or(&self.pool).await.map_err(backend)?;
+        let mut connection = self.connection().await?;
         let data = sqlx::query_scalar!(
             "SELECT data FROM tower_sessions.session WHERE id = $1 AND expiry_date > now()",
             id.to_string(),
@@ -91,7 +96,7 @@ impl SessionStore for Store {
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        let mut connection = db::current_or(&self.pool).await.map_err(backend)?;
+        let mut connection = self.connection().await?;
         sqlx::query!(
             "DELETE FROM tower_sessions.session WHERE id = $1",
             id.to_string()
