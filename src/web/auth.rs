@@ -13,7 +13,7 @@ use serde_json::json;
 use tower_sessions::Session;
 
 use super::AppState;
-use super::db::Db;
+use super::db::{Db, Released};
 use super::error::{AppError, ErrorKind, error_response};
 use super::openid::{Answer, ContinuePage, session_error};
 use super::page::Page;
@@ -274,13 +274,12 @@ pub struct ProviderChoice {
 /// page saying so.
 pub async fn start_provider_sign_in(
     State(state): State<AppState>,
-    db: Db,
+    // The provider may be asked for its settings: no connection is held meanwhile.
+    _: Released,
     page: Page,
     session: Session,
     Form(choice): Form<ProviderChoice>,
 ) -> Result<Response, AppError> {
-    // The provider may be asked for its settings: no connection is held meanwhile.
-    db.release();
     if state.providers.sign_in.is_empty() {
         return Err(AppError::NotFound);
     }

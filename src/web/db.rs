@@ -129,6 +129,20 @@ pub async fn lease(State(pool): State<PgPool>, mut request: Request, next: Next)
     REQUEST.scope(db, next.run(request)).await
 }
 
+/// For a handler whose work is slow (a document laid out, a call to an identity provider):
+/// the request's connection goes back to the pool before the handler runs, so that none waits
+/// on that work. What the handler reads, it reads through the pool, a connection at a time.
+pub struct Released;
+
+impl<S: Send + Sync> FromRequestParts<S> for Released {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        Db::from_request_parts(parts, state).await?.release();
+        Ok(Self)
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Db {
     type Rejection = AppError;
 

@@ -29,7 +29,7 @@ use crate::i18n::Lang;
 use crate::present::format::date_time;
 use crate::service::documents::{self, DocumentError, Pdf, Printing, Verification};
 use crate::store;
-use crate::web::db::Db;
+use crate::web::db::Released;
 
 /// Longest input kept from the verification form.
 const MAX_TYPED: usize = 60;
@@ -60,14 +60,11 @@ async fn print(
 /// first print, a page with the button that makes it (a POST: it numbers and freezes it).
 pub async fn authorisation(
     State(state): State<AppState>,
-    db: Db,
+    _: Released,
     page: Page,
     user: CurrentUser,
     Path(case_id): Path<CaseId>,
 ) -> Result<Response, AppError> {
-    // A document is laid out with no connection held: the service takes one for its reads
-    // and gives it back before the layout.
-    db.release();
     let result = print(&state, &page, &user, case_id, Printing::Reprint, None).await;
     if let Err(DocumentError::NeverPrinted) = result {
         return Ok(FirstPrintPage { page, case_id }.into_response());
@@ -79,15 +76,12 @@ pub async fn authorisation(
 /// from the 22.¹3 form, it prints the client's answer about the result as that form holds it.
 pub async fn print_authorisation(
     State(state): State<AppState>,
-    db: Db,
+    _: Released,
     page: Page,
     user: CurrentUser,
     Path(case_id): Path<CaseId>,
     posted: Posted,
 ) -> Result<Response, AppError> {
-    // A document is laid out with no connection held: the service takes one for its reads
-    // and gives it back before the layout.
-    db.release();
     let answer = crate::web::cases::answer_before_print(&posted);
     let printing = Printing::FirstOrReprint;
     let result = print(&state, &page, &user, case_id, printing, answer).await;
@@ -98,14 +92,11 @@ pub async fn print_authorisation(
 /// from its frozen content. Never a first print; a case never printed gets a page saying so.
 pub async fn review_authorisation(
     State(state): State<AppState>,
-    db: Db,
+    _: Released,
     page: Page,
     user: CurrentUser,
     Path(case_id): Path<String>,
 ) -> Result<Response, AppError> {
-    // A document is laid out with no connection held: the service takes one for its reads
-    // and gives it back before the layout.
-    db.release();
     let case_id = path_id::<CaseId>(&case_id)?;
     // The review page's scope: finished cases of the supervised centres.
     store::review::finished_case(&state.db, case_id, &user.centres)
@@ -146,14 +137,11 @@ pub async fn review_authorisation(
 /// `GET /cases/{id}/receipt.pdf`
 pub async fn receipt(
     State(state): State<AppState>,
-    db: Db,
+    _: Released,
     page: Page,
     user: CurrentUser,
     Path(case_id): Path<CaseId>,
 ) -> Result<Response, AppError> {
-    // A document is laid out with no connection held: the service takes one for its reads
-    // and gives it back before the layout.
-    db.release();
     let english = page.lang == Lang::En;
     let result =
         documents::print_receipt(&state.db, user.staff(), case_id, english, state.clock.now())
@@ -164,14 +152,11 @@ pub async fn receipt(
 /// `GET /notices/{version}.pdf`
 pub async fn notice(
     State(state): State<AppState>,
-    db: Db,
+    _: Released,
     page: Page,
     user: CurrentUser,
     Path(file): Path<String>,
 ) -> Result<Response, AppError> {
-    // A document is laid out with no connection held: the service takes one for its reads
-    // and gives it back before the layout.
-    db.release();
     let version = file
         .strip_suffix(".pdf")
         .and_then(|v| v.parse::<i32>().ok())
@@ -348,13 +333,11 @@ pub async fn show_verify(page: Page) -> impl IntoResponse {
 /// `POST /documents/verify`: a wrong code is an answer ("does not match"), never an error.
 pub async fn verify(
     State(state): State<AppState>,
-    db: Db,
+    _: Released,
     page: Page,
     user: CurrentUser,
     Form(form): Form<VerifyForm>,
 ) -> Result<Response, AppError> {
-    // The check reads through the pool, as the documents do.
-    db.release();
     let number = trimmed_to(&form.number, MAX_TYPED);
     let code = trimmed_to(&form.code, MAX_TYPED);
     let t = page.t.documents;
@@ -422,14 +405,11 @@ pub struct BundleQuery {
 /// one (the client's data inside, so the download is audited as a view) or the redacted one.
 pub async fn review_evidence(
     State(state): State<AppState>,
-    db: Db,
+    _: Released,
     user: CurrentUser,
     Path(case_id): Path<String>,
     axum::extract::Query(query): axum::extract::Query<BundleQuery>,
 ) -> Result<Response, AppError> {
-    // The bundle holds the authorisation, laid out again with no connection held: the service
-    // takes one for its reads and gives it back before the layout.
-    db.release();
     let case_id = path_id::<CaseId>(&case_id)?;
     let case = store::review::finished_case(&state.db, case_id, &user.centres)
         .await?
