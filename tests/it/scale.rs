@@ -644,6 +644,43 @@ fn memory(pid: u32) -> (u64, u64) {
     (field("VmRSS:"), field("VmHWM:"))
 }
 
+fn difference(after: [f64; 4], before: [f64; 4]) -> [f64; 4] {
+    std::array::from_fn(|i| after[i] - before[i])
+}
+
+/// CPU time (user and system) a process has used, in milliseconds (`/proc/PID/stat`): its own
+/// and, with `reaped`, that of its children it has waited for.
+fn cpu_ms(pid: &str, reaped: bool) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    // After the command's name in parentheses: utime, stime, cutime and cstime are fields 14
+    // to 17, in ticks of 1/100 s (Linux's USER_HZ).
+    let fields: Vec<f64> = stat[stat.rfind(')').unwrap() + 2..]
+        .split(' ')
+        .skip(11)
+        .take(if reaped { 4 } else { 2 })
+        .map(|ticks| ticks.parse().unwrap())
+        .collect();
+    fields.iter().sum::<f64>() * 10.0
+}
+
+/// CPU time used on this machine by every process, in milliseconds (`/proc/stat`: user, nice,
+/// system, irq, softirq and steal). PostgreSQL's share is this less the server's, the load
+/// generator's and pgbench's: counting its processes instead would miss backends that ended
+/// between two readings.
+fn machine_cpu_ms() -> f64 {
+    let stat = std::fs::read_to_string("/proc/stat").unwrap();
+    let ticks: Vec<f64> = stat
+        .lines()
+        .next()
+        .unwrap()
+        .split_whitespace()
+        .skip(1)
+        .map(|ticks| ticks.parse().unwrap())
+        .collect();
+    // user nice system idle iowait irq softirq steal
+    [0, 1, 2, 5, 6, 7].iter().map(|&i| ticks[i]).sum::<f64>() * 10.0
+}
+
 /// The statements sqlx sends, each by its first words (the `summary` of its `sqlx::query`
 /// event; `BEGIN` is not among them).
 #[derive(Clone, Default)]
@@ -778,6 +815,9 @@ fn pgbench(
         .and_then(|tps| tps.parse().ok())
         .expect("pgbench's tps")
 }
+
+/// Load sent before a measured run of the page benchmark and not counted.
+const WARM_UP: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// A number from the environment variable `name`, else `default`.
 fn setting(name: &str, default: i64) -> i64 {
@@ -964,7 +1004,11 @@ async fn pages_under_load_beside_their_floor() {
     let case = app
         .desk_case(centre.into(), desk, &crate::harness::CLIENT, Goes::Closed)
         .await;
-    sqlx::query("ANALYZE").execute(pool).await.unwrap();
+    // The history written, vacuumed and on disk: no autovacuum, and no backend writing out
+    // the generator's pages, while the pages and their floors are measured.
+    for settle in ["VACUUM (ANALYZE)", "CHECKPOINT"] {
+        sqlx::query(settle).execute(pool).await.unwrap();
+    }
     let pages: [(&str, &'static str, String); 4] = [
         ("case page", "bench-desk", format!("/cases/{case}")),
         ("/cases", "bench-desk", "/cases".to_owned()),
@@ -1051,15 +1095,26 @@ async fn pages_under_load_beside_their_floor() {
         },
     );
     let finished = committed_statement(
-        |q| q.contains("ORDER BY coalesce(k.closed_at, k.stopped_at) DESC, k.id DESC LIMIT $2"),
+        |q| {
+            q.contains("FROM centres_of_scope($1) AS centre (id)")
+                && q.contains("k.status <> 'open'")
+        },
         named("f"),
+    );
+    // The clients not yet told of a failed message, and the reminders of planned times passed.
+    let untold = committed_statement(
+        |q| q.contains("ORDER BY m.failed_at DESC LIMIT $2"),
+        named("m"),
+    );
+    let reminders = committed_statement(
+        |q| q.contains("s.step = 'planned-time'") && q.contains("ORDER BY 2, c.id"),
+        named("p"),
     );
     let employees = statement("SELECT s.id, s.centre_id, c.code AS centre_code, s.full_name");
     let queue = committed_statement(
-        |q| q.contains("FROM unnest($1::bigint[]) AS scope (centre_id)"),
+        |q| q.contains("FROM centres_of_scope($1) AS scope (centre_id)"),
         |n| match n {
             1 => ":x1".to_owned(),
-            11 => ":limit".to_owned(),
             _ => "NULL".to_owned(),
         },
     );
@@ -1077,7 +1132,8 @@ async fn pages_under_load_beside_their_floor() {
         case_read_script(":c1", ":c2", ":s1"),
         append_script(":a1", ":a5")
     );
-    let cases_script = format!("{signed_in}{open_cases};\n{awaiting};\n{finished};\n");
+    let cases_script =
+        format!("{signed_in}{open_cases};\n{awaiting};\n{finished};\n{untold};\n{reminders};\n");
     let review_script = format!("{signed_in}{employees};\n{queue};\n{centres};\n{eservices};\n");
     let figures_script = format!(
         "{signed_in}{centres};\n{};\n{};\n{};\n{eservices};\n",
@@ -1120,18 +1176,18 @@ async fn pages_under_load_beside_their_floor() {
         ("o2", format!("{{{centre}}}")),
         ("o4", (pilnvara::store::cases::PAGE_SIZE + 1).to_string()),
         ("w1", format!("{{{centre}}}")),
-        ("w3", (pilnvara::store::cases::PAGE_SIZE + 1).to_string()),
         ("f1", format!("{{{centre}}}")),
-        ("f2", "20".to_owned()),
+        ("m1", format!("{{{centre}}}")),
+        ("m2", "50".to_owned()),
+        ("p1", format!("{{{centre}}}")),
+        (
+            "p2",
+            pilnvara::domain::today_in_riga(Utc::now()).to_string(),
+        ),
+        ("p3", "50".to_owned()),
     ]);
     let mut review_values = signed_in_values(pool, lead.0).await;
-    review_values.extend([
-        ("x1", led.clone()),
-        (
-            "limit",
-            (pilnvara::domain::review::PAGE_SIZE + 1).to_string(),
-        ),
-    ]);
+    review_values.push(("x1", led.clone()));
     let mut figures_values = signed_in_values(pool, lead.0).await;
     figures_values.extend([
         ("x1", led.clone()),
@@ -1149,17 +1205,50 @@ async fn pages_under_load_beside_their_floor() {
     // Beside the floor, the floor with HTTP alone added: a request's time is the statements'
     // plus an HTTP exchange's, so `page ÷ (floor + HTTP)` is what is left to the server's own
     // work (the session, the templates, the layers).
+    // Where the CPU goes, per request (ms): the server's, PostgreSQL's (the machine's less the
+    // processes named) and the load generator's (this process) for the page; PostgreSQL's and
+    // pgbench's for its floor.
     println!(
-        "| page | desks | page req/s | floor (pgbench) tps | page ÷ floor | page ÷ (floor + HTTP alone) |"
+        "| page | desks | page req/s | floor (pgbench) tps | page ÷ floor | page ÷ (floor + HTTP alone) | CPU ms per page: server / PostgreSQL / load | CPU ms per floor: PostgreSQL / pgbench |"
     );
-    println!("|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|");
+    let server_pid = pid.to_string();
     for ((title, who, path), (script, values)) in pages.iter().zip(&floors) {
         for clients in [1, 16, 64] {
+            // [machine, server, this process, its reaped children (pgbench)]
+            let used = || {
+                [
+                    machine_cpu_ms(),
+                    cpu_ms(&server_pid, false),
+                    cpu_ms("self", false),
+                    cpu_ms("self", true) - cpu_ms("self", false),
+                ]
+            };
+            // A second of the same load first, not counted: the run before (a floor of 64
+            // clients) leaves the machine's caches to another workload.
+            load(&desks[who][..clients], &again(path), WARM_UP).await;
+            let before = used();
             let page = load(&desks[who][..clients], &again(path), length).await;
+            let [machine, server, load_generator, _] = difference(used(), before);
+            let per_request = |ms: f64| ms / (page.per_second * length.as_secs_f64());
+            let page_cpu = format!(
+                "{:.2} / {:.2} / {:.2}",
+                per_request(server),
+                per_request(machine - server - load_generator),
+                per_request(load_generator)
+            );
+            let before = used();
             let floor = pgbench(url, script, values, clients, length);
+            let [machine, server, waiting, pgbench_cpu] = difference(used(), before);
+            let per_transaction = |ms: f64| ms / (floor * length.as_secs_f64());
+            let floor_cpu = format!(
+                "{:.2} / {:.2}",
+                per_transaction(machine - server - waiting - pgbench_cpu),
+                per_transaction(pgbench_cpu)
+            );
             let floor_and_http = 1.0 / (1.0 / floor + 1.0 / http_alone[&clients]);
             println!(
-                "| {title} | {clients} | {:.0} | {floor:.0} | {:.2} | {:.2} |",
+                "| {title} | {clients} | {:.0} | {floor:.0} | {:.2} | {:.2} | {page_cpu} | {floor_cpu} |",
                 page.per_second,
                 page.per_second / floor,
                 page.per_second / floor_and_http
