@@ -28,6 +28,15 @@ pub const LIST_LIMIT: i64 = 100;
 /// The /cases lists show this many cases a page.
 pub const PAGE_SIZE: i64 = 25;
 
+/// "Recently finished" on /cases shows this many cases.
+pub const RECENTLY_FINISHED: i64 = 20;
+
+// The lists that read each centre's part along an index (`centres_of_scope`, migration 0056)
+// write their limits into the SQL: PostgreSQL estimates a limit given as a parameter as a tenth
+// of the table when it plans once for any values, and would plan those statements anew on every
+// request. `the_per_centre_lists_limit_to_their_constants` keeps the numbers and the constants
+// together.
+
 // ---------------------------------------------------------------------------------------------
 // Catalogue data
 
@@ -643,39 +652,35 @@ pub fn awaiting_result_statement(
                   c.portal_reference, c.opened_at AS "opened_at!: DateTime<Utc>",
                   c.submitted_at AS "submitted_at: DateTime<Utc>",
                   coalesce(c.closed_at, c.stopped_at) AS "finished_at: DateTime<Utc>"
-           FROM unnest($1::bigint[]) AS centre (id)
+           FROM centres_of_scope($1) AS centre (id)
            CROSS JOIN after
            CROSS JOIN LATERAL (
                SELECT k.* FROM cases k
                WHERE k.centre_id = centre.id AND k.status = 'open' AND k.next_step = 'result'
                  AND (k.submitted_at, k.id) > (after.submitted_at, after.id)
-               ORDER BY k.submitted_at, k.id LIMIT $3
+               ORDER BY k.submitted_at, k.id LIMIT 26
            ) c
            JOIN eservices e ON e.id = c.eservice_id
-           ORDER BY c.submitted_at, c.id LIMIT $3"#,
+           ORDER BY c.submitted_at, c.id LIMIT 26"#,
         centres as _,
         after as _,
-        PAGE_SIZE + 1,
     )
 }
 
 /// The centres' cases recently closed or stopped, for finding a finished case again, newest
-/// first. Each centre's part is read along `cases_finished_idx` in its own order, at most `limit`
-/// rows, and merged: the work is bounded by centres × `limit`, not by the centres' history.
+/// first, at most [`RECENTLY_FINISHED`]. Each centre's part is read along `cases_finished_idx`
+/// in its own order, at most as many rows, and merged: the work is bounded by the centres, not
+/// by their history.
 pub async fn recently_finished(
     db: impl PgExecutor<'_>,
     centres: &[CentreId],
-    limit: i64,
 ) -> Result<Vec<Listed>, sqlx::Error> {
-    recently_finished_statement(centres, limit)
-        .fetch_all(db)
-        .await
+    recently_finished_statement(centres).fetch_all(db).await
 }
 
 /// The statement [`recently_finished`] runs, with its arguments bound.
 pub fn recently_finished_statement(
     centres: &[CentreId],
-    limit: i64,
 ) -> Statement<impl FnMut(PgRow) -> Result<Listed, sqlx::Error> + Send + use<>> {
     sqlx::query_as!(
         Listed,
@@ -686,16 +691,15 @@ pub fn recently_finished_statement(
                   c.portal_reference, c.opened_at AS "opened_at!: DateTime<Utc>",
                   c.submitted_at AS "submitted_at: DateTime<Utc>",
                   c.finished_at AS "finished_at: DateTime<Utc>"
-           FROM unnest($1::bigint[]) AS centre (id)
+           FROM centres_of_scope($1) AS centre (id)
            CROSS JOIN LATERAL (
                SELECT k.*, coalesce(k.closed_at, k.stopped_at) AS finished_at FROM cases k
                WHERE k.centre_id = centre.id AND k.status <> 'open'
-               ORDER BY coalesce(k.closed_at, k.stopped_at) DESC, k.id DESC LIMIT $2
+               ORDER BY coalesce(k.closed_at, k.stopped_at) DESC, k.id DESC LIMIT 20
            ) c
            JOIN eservices e ON e.id = c.eservice_id
-           ORDER BY c.finished_at DESC, c.id DESC LIMIT $2"#,
+           ORDER BY c.finished_at DESC, c.id DESC LIMIT 20"#,
         centres as _,
-        limit,
     )
 }
 
@@ -773,4 +777,32 @@ fn like_escape(text: &str) -> String {
     text.replace('\\', "\\\\")
         .replace('%', "\\%")
         .replace('_', "\\_")
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Execute;
+
+    use super::*;
+
+    #[test]
+    fn the_per_centre_lists_limit_to_their_constants() {
+        let centres = [CentreId(1)];
+        let awaiting = awaiting_result_statement(&centres, None);
+        assert_eq!(
+            awaiting
+                .sql()
+                .matches(&format!("LIMIT {}", PAGE_SIZE + 1))
+                .count(),
+            2
+        );
+        let finished = recently_finished_statement(&centres);
+        assert_eq!(
+            finished
+                .sql()
+                .matches(&format!("LIMIT {RECENTLY_FINISHED}"))
+                .count(),
+            2
+        );
+    }
 }

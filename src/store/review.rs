@@ -60,6 +60,96 @@ pub struct QueueRow {
     pub verdict: Option<Verdict>,
 }
 
+impl QueueFilter {
+    /// Nothing but the centres: the queue as it opens.
+    pub fn narrows_nothing(&self) -> bool {
+        let Self {
+            centres: _,
+            employee,
+            eservice,
+            from,
+            until,
+            status,
+            stop_reason,
+            reviewed,
+        } = self;
+        employee.is_none()
+            && eservice.is_none()
+            && from.is_none()
+            && until.is_none()
+            && status.is_none()
+            && stop_reason.is_none()
+            && reviewed.is_none()
+    }
+}
+
+/// The queue's statement: the finished cases of each centre `$scope` gives, read along an index
+/// in queue order under `$conditions`, at most `$limit` per centre, merged and cut to `$limit`.
+macro_rules! select_queue {
+    ($scope:literal, $conditions:literal, $limit:literal, $($argument:tt)*) => {
+        sqlx::query_as!(
+            QueueRow,
+            r#"SELECT c.id AS "id!", ce.code AS "centre_code!", e.code AS "eservice_code!",
+                      e.name_lv AS "eservice_name_lv!", e.name_en AS "eservice_name_en!",
+                      s.username AS "employee_username!", s.full_name AS "employee_name!",
+                      c.opened_at AS "opened_at!: DateTime<Utc>",
+                      c.finished_at AS "finished_at!: DateTime<Utc>",
+                      c.status AS "status!: CaseStatus", c.stop_reason AS "stop_reason: StopReason",
+                      (SELECT r.verdict FROM case_reviews r WHERE r.case_id = c.id
+                       ORDER BY r.id DESC LIMIT 1) AS "verdict: Verdict"
+               FROM "# + $scope + r#" AS scope (centre_id)
+               CROSS JOIN LATERAL (
+                   SELECT c.id, c.centre_id, c.eservice_id, c.opened_by, c.opened_at,
+                          c.status, c.stop_reason,
+                          coalesce(c.closed_at, c.stopped_at) AS finished_at
+                   FROM cases c
+                   WHERE c.centre_id = scope.centre_id AND c.status <> 'open'
+                     "# + $conditions + r#"
+                   ORDER BY coalesce(c.closed_at, c.stopped_at) DESC, c.id DESC
+                   LIMIT "# + $limit + r#"
+               ) c
+               JOIN centres ce ON ce.id = c.centre_id
+               JOIN eservices e ON e.id = c.eservice_id
+               JOIN staff s ON s.id = c.opened_by
+               ORDER BY c.finished_at DESC, c.id DESC
+               LIMIT "# + $limit,
+            $($argument)*
+        )
+    };
+}
+
+/// The queue as it opens: a page of the `centres`' finished cases, newest first, after `after`
+/// if given, one more than [`PAGE_SIZE`](crate::domain::review::PAGE_SIZE) (that row says there
+/// are more). The same rows as [`queue`] with no filter; a statement of its own because it is
+/// planned once and kept, where the filtered queue is planned for each request's filters (they
+/// choose its index). Its limit is in the SQL for that reason (see `store::cases`).
+pub async fn unfiltered_page(
+    db: impl PgExecutor<'_>,
+    centres: &[CentreId],
+    after: Option<(DateTime<Utc>, CaseId)>,
+) -> Result<Vec<QueueRow>, sqlx::Error> {
+    unfiltered_page_statement(centres, after)
+        .fetch_all(db)
+        .await
+}
+
+/// The statement [`unfiltered_page`] runs, with its arguments bound.
+pub fn unfiltered_page_statement(
+    centres: &[CentreId],
+    after: Option<(DateTime<Utc>, CaseId)>,
+) -> Statement<impl FnMut(PgRow) -> Result<QueueRow, sqlx::Error> + Send + use<>> {
+    let (after_at, after_id) = after.unzip();
+    select_queue!(
+        "centres_of_scope($1)",
+        "AND (coalesce(c.closed_at, c.stopped_at), c.id)
+             < (coalesce($2::timestamptz, 'infinity'), coalesce($3::bigint, 9223372036854775807))",
+        "21",
+        centres as _,
+        after_at as _,
+        after_id as _,
+    )
+}
+
 /// Finished cases newest first (by the time they finished, then id), after `after` if given,
 /// at most `limit`. Each centre's cases are read along an index in queue order, at most `limit`
 /// from each (the LATERAL), and merged: the work is bounded by centres × limit, not by the
@@ -83,43 +173,22 @@ pub fn queue_statement(
     limit: i64,
 ) -> Statement<impl FnMut(PgRow) -> Result<QueueRow, sqlx::Error> + Send + use<>> {
     let (after_at, after_id) = after.unzip();
-    sqlx::query_as!(
-        QueueRow,
-        r#"SELECT c.id AS "id!", ce.code AS "centre_code!", e.code AS "eservice_code!",
-                  e.name_lv AS "eservice_name_lv!", e.name_en AS "eservice_name_en!",
-                  s.username AS "employee_username!", s.full_name AS "employee_name!",
-                  c.opened_at AS "opened_at!: DateTime<Utc>",
-                  c.finished_at AS "finished_at!: DateTime<Utc>",
-                  c.status AS "status!: CaseStatus", c.stop_reason AS "stop_reason: StopReason",
-                  (SELECT r.verdict FROM case_reviews r WHERE r.case_id = c.id
-                   ORDER BY r.id DESC LIMIT 1) AS "verdict: Verdict"
-           FROM unnest($1::bigint[]) AS scope (centre_id)
-           CROSS JOIN LATERAL (
-               SELECT c.id, c.centre_id, c.eservice_id, c.opened_by, c.opened_at,
-                      c.status, c.stop_reason,
-                      coalesce(c.closed_at, c.stopped_at) AS finished_at
-               FROM cases c
-               WHERE c.centre_id = scope.centre_id
-                 AND c.status <> 'open'
-                 AND ($2::timestamptz IS NULL
-                      OR (coalesce(c.closed_at, c.stopped_at), c.id) < ($2, $3::bigint))
-                 AND ($4::bigint IS NULL OR c.opened_by = $4)
-                 AND ($5::bigint IS NULL OR c.eservice_id = $5)
-                 AND ($6::timestamptz IS NULL OR coalesce(c.closed_at, c.stopped_at) >= $6)
-                 AND ($7::timestamptz IS NULL OR coalesce(c.closed_at, c.stopped_at) < $7)
-                 AND ($8::text IS NULL OR c.status = $8::text::case_status)
-                 AND ($9::text IS NULL OR c.stop_reason = $9)
-                 AND ($10::boolean IS NULL
-                      OR ($10 AND c.reviewed_at IS NOT NULL)
-                      OR (NOT $10 AND c.reviewed_at IS NULL))
-               ORDER BY coalesce(c.closed_at, c.stopped_at) DESC, c.id DESC
-               LIMIT $11
-           ) c
-           JOIN centres ce ON ce.id = c.centre_id
-           JOIN eservices e ON e.id = c.eservice_id
-           JOIN staff s ON s.id = c.opened_by
-           ORDER BY c.finished_at DESC, c.id DESC
-           LIMIT $11"#,
+    // `unnest`, not `centres_of_scope`: this statement is to be planned for each request's
+    // values, which choose the filters' indexes (see `unfiltered_page`).
+    select_queue!(
+        "unnest($1::bigint[])",
+        "AND ($2::timestamptz IS NULL
+                  OR (coalesce(c.closed_at, c.stopped_at), c.id) < ($2, $3::bigint))
+             AND ($4::bigint IS NULL OR c.opened_by = $4)
+             AND ($5::bigint IS NULL OR c.eservice_id = $5)
+             AND ($6::timestamptz IS NULL OR coalesce(c.closed_at, c.stopped_at) >= $6)
+             AND ($7::timestamptz IS NULL OR coalesce(c.closed_at, c.stopped_at) < $7)
+             AND ($8::text IS NULL OR c.status = $8::text::case_status)
+             AND ($9::text IS NULL OR c.stop_reason = $9)
+             AND ($10::boolean IS NULL
+                  OR ($10 AND c.reviewed_at IS NOT NULL)
+                  OR (NOT $10 AND c.reviewed_at IS NULL))",
+        "$11",
         &filter.centres as _,
         after_at as _,
         after_id as _,
@@ -578,4 +647,24 @@ pub async fn sample_cases(
     )
     .fetch_all(db)
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use sqlx::Execute;
+
+    use super::*;
+    use crate::domain::review::PAGE_SIZE;
+
+    #[test]
+    fn the_unfiltered_page_reads_one_row_past_a_page() {
+        let statement = unfiltered_page_statement(&[CentreId(1)], None);
+        assert_eq!(
+            statement
+                .sql()
+                .matches(&format!("LIMIT {}", PAGE_SIZE + 1))
+                .count(),
+            2
+        );
+    }
 }

@@ -130,6 +130,50 @@ where
         .unwrap()
 }
 
+/// The plan the server settles on for `statement`, and whether it is the one PostgreSQL made
+/// once for any values (generic) rather than for these. The statement runs as the server runs
+/// it, prepared on one connection, until PostgreSQL has chosen (after five runs); then that
+/// prepared statement is explained.
+async fn settled_plan<F, O>(pool: &PgPool, mut statement: store::Statement<F>) -> (Value, bool)
+where
+    F: FnMut(PgRow) -> Result<O, sqlx::Error> + Send,
+{
+    use sqlx::Arguments as _;
+    let sql = statement.sql().to_owned();
+    let arguments = statement
+        .take_arguments()
+        .expect("the arguments encode")
+        .expect("the statement has arguments");
+    let mut connection = pool.acquire().await.unwrap();
+    for _ in 0..6 {
+        sqlx::query_with(&sql, arguments.clone())
+            .execute(&mut *connection)
+            .await
+            .unwrap();
+    }
+    let (name, generic_before): (String, i64) = sqlx::query_as(
+        "SELECT name, generic_plans FROM pg_prepared_statements WHERE statement = $1",
+    )
+    .bind(&sql)
+    .fetch_one(&mut *connection)
+    .await
+    .unwrap();
+    // A plan made once does not depend on the values: NULLs show it (EXECUTE takes no bound
+    // parameters). A plan made for the values would be made for these NULLs, and say so below.
+    let nulls = vec!["NULL"; arguments.len()].join(", ");
+    let plan = sqlx::query_scalar(&format!("EXPLAIN (FORMAT JSON) EXECUTE {name}({nulls})"))
+        .fetch_one(&mut *connection)
+        .await
+        .unwrap();
+    let generic_after: i64 =
+        sqlx::query_scalar("SELECT generic_plans FROM pg_prepared_statements WHERE name = $1")
+            .bind(&name)
+            .fetch_one(&mut *connection)
+            .await
+            .unwrap();
+    (plan, generic_after > generic_before)
+}
+
 /// Every node of a plan: (node type, relation, index).
 fn nodes(plan: &Value) -> Vec<(String, String, String)> {
     fn walk(node: &Value, out: &mut Vec<(String, String, String)>) {
@@ -399,7 +443,7 @@ async fn the_case_lists_and_the_reference_search_are_read_along_an_index() {
     let finished = explain(
         pool,
         "ANALYZE, FORMAT JSON",
-        store::cases::recently_finished_statement(&g.centres, 20),
+        store::cases::recently_finished_statement(&g.centres),
     )
     .await;
     assert_index_served("recently finished", &finished, &["cases_finished_idx"]);
@@ -418,5 +462,113 @@ async fn the_case_lists_and_the_reference_search_are_read_along_an_index() {
         "the search by portal reference",
         &reference,
         &["cases_portal_reference_lower_idx"],
+    );
+}
+
+#[tokio::test]
+async fn the_lists_as_they_open_are_planned_once_and_read_along_an_index() {
+    let g = generated().await;
+    let pool = &g.app.pool;
+    let cursor = Some((base() - TimeDelta::minutes(CASES / 2), CaseId(i64::MAX)));
+    let waiting: CaseId = sqlx::query_scalar(
+        "SELECT id FROM cases WHERE status = 'open' AND next_step = 'result'
+         ORDER BY submitted_at, id OFFSET 25 LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap();
+    for (what, (plan, generic), indexes) in [
+        (
+            "awaiting a result",
+            settled_plan(
+                pool,
+                store::cases::awaiting_result_statement(&g.centres, None),
+            )
+            .await,
+            "cases_awaiting_result_page_idx",
+        ),
+        (
+            "awaiting a result, a later page",
+            settled_plan(
+                pool,
+                store::cases::awaiting_result_statement(&g.centres, Some(waiting)),
+            )
+            .await,
+            "cases_awaiting_result_page_idx",
+        ),
+        (
+            "recently finished",
+            settled_plan(pool, store::cases::recently_finished_statement(&g.centres)).await,
+            "cases_finished_idx",
+        ),
+        (
+            "the review queue as it opens",
+            settled_plan(
+                pool,
+                store::review::unfiltered_page_statement(&g.centres, None),
+            )
+            .await,
+            "cases_finished_idx",
+        ),
+        (
+            "the review queue as it opens, a later page",
+            settled_plan(
+                pool,
+                store::review::unfiltered_page_statement(&g.centres, cursor),
+            )
+            .await,
+            "cases_finished_idx",
+        ),
+    ] {
+        assert!(
+            generic,
+            "{what}: planned for each request's values\n{plan:#}"
+        );
+        assert_index_served(what, &plan, &[indexes]);
+    }
+}
+
+/// The case page, /cases, the review queue as it opens and /figures, each asked for eight
+/// times on one connection: none of their statements is planned anew for every request (the
+/// filtered review queue is, on purpose: its filters choose its index).
+#[tokio::test]
+async fn the_busiest_pages_statements_are_planned_once() {
+    let g = generated().await;
+    let options = (*g.app.pool.connect_options()).clone();
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with(options)
+        .await
+        .unwrap();
+    let app = TestApp::on(pool.clone());
+    let case: CaseId = sqlx::query_scalar("SELECT id FROM cases WHERE centre_id = $1 LIMIT 1")
+        .bind(g.centres[0])
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    let desk = app.signed_in("p1-e1").await;
+    let supervisor = app.signed_in("vad").await;
+    for _ in 0..8 {
+        for (who, path) in [
+            (&desk, format!("/cases/{case}")),
+            (&desk, "/cases".to_owned()),
+            (&supervisor, "/review".to_owned()),
+            (&supervisor, "/figures".to_owned()),
+        ] {
+            let page = who.get(&path).await;
+            assert_eq!(page.status, axum::http::StatusCode::OK, "{path}");
+        }
+    }
+    let planned_each_time: Vec<String> = sqlx::query_scalar(
+        "SELECT statement FROM pg_prepared_statements
+         WHERE custom_plans > 5 AND generic_plans = 0",
+    )
+    .fetch_all(&pool)
+    .await
+    .unwrap();
+    assert!(
+        planned_each_time.is_empty(),
+        "planned anew on every request:\n{}",
+        planned_each_time.join("\n\n")
     );
 }

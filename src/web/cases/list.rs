@@ -19,8 +19,6 @@ use crate::web::labels;
 use crate::web::page::Page;
 use crate::web::session::CurrentUser;
 
-const RECENTLY_FINISHED: i64 = 20;
-
 pub struct ListRow {
     pub id: CaseId,
     pub eservice: String,
@@ -131,12 +129,7 @@ pub async fn list(
     .await?;
     let awaiting =
         store::awaiting_result(&mut *db.connection().await?, &user.centres, awaiting_after).await?;
-    let finished = store::recently_finished(
-        &mut *db.connection().await?,
-        &user.centres,
-        RECENTLY_FINISHED,
-    )
-    .await?;
+    let finished = store::recently_finished(&mut *db.connection().await?, &user.centres).await?;
     let untold = messages::untold_in(&mut *db.connection().await?, &user.centres, ATTENTION_LIMIT)
         .await?
         .into_iter()
