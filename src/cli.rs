@@ -843,9 +843,10 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
         .run(stop_jobs.subscribe()),
     );
     let replica = match &config.database_replica_url {
-        Some(url) => {
-            Some(db::connect_lazy(url.expose()).context("DATABASE_REPLICA_URL: not a usable URL")?)
-        }
+        Some(url) => Some(
+            db::connect_lazy(url.expose(), config.db_pool_size)
+                .context("DATABASE_REPLICA_URL: not a usable URL")?,
+        ),
         None => None,
     };
     let providers = crate::oidc::Providers::from_config(&config)?;

@@ -123,6 +123,9 @@ pub struct Config {
     /// `DATABASE_REPLICA_URL`: a read-only replica of that database for the reports (figures
     /// and CSV exports); optional. Reports fall back to the primary when it does not answer.
     pub database_replica_url: Option<DatabaseUrl>,
+    /// `PILNVARA_DB_POOL_SIZE`: the most connections this instance holds to the database (and
+    /// to the replica). By default two per core of this machine, at least four.
+    pub db_pool_size: u32,
     /// `PILNVARA_DATA_DIR`: where the private cluster and other server files live.
     pub data_dir: PathBuf,
     /// `PILNVARA_SECURE_COOKIES`: send cookies only over TLS.
@@ -148,6 +151,16 @@ pub struct Config {
     pub messaging: Messaging,
 }
 
+/// Two connections per core, at least four: the database does its best with about as many
+/// statements running as it has cores, and a request's connection also waits on the network
+/// and on this server between its statements. More only adds backends that take turns with each
+/// other and contend for the same rows (docs/performance.md, "The pool's size"). One of them
+/// is the outbox's, held to listen for queued messages.
+fn default_pool_size() -> u32 {
+    let cores = std::thread::available_parallelism().map_or(1, |cores| cores.get());
+    u32::try_from(cores * 2).unwrap_or(u32::MAX).max(4)
+}
+
 impl Config {
     /// Reads the process environment.
     pub fn from_env() -> Result<Self, ConfigError> {
@@ -167,6 +180,19 @@ impl Config {
         };
         let database_url = postgres_url(&lookup, "DATABASE_URL")?;
         let database_replica_url = postgres_url(&lookup, "DATABASE_REPLICA_URL")?;
+        let db_pool_size = match lookup("PILNVARA_DB_POOL_SIZE") {
+            None => default_pool_size(),
+            Some(value) => match value.trim().parse::<u32>() {
+                Ok(size @ 2..=1000) => size,
+                _ => {
+                    return Err(ConfigError {
+                        variable: "PILNVARA_DB_POOL_SIZE".into(),
+                        value,
+                        problem: "expected a number of connections from 2 to 1000",
+                    });
+                }
+            },
+        };
         let data_dir = match lookup("PILNVARA_DATA_DIR") {
             None => PathBuf::from("data"),
             Some(value) if value.trim().is_empty() => {
@@ -256,6 +282,7 @@ impl Config {
             bind,
             database_url,
             database_replica_url,
+            db_pool_size,
             data_dir,
             secure_cookies,
             log_format,
@@ -532,6 +559,22 @@ mod tests {
             "plain HTTP on loopback needs cookies without Secure"
         );
         assert_eq!(config.log_format, LogFormat::Text);
+        let cores = std::thread::available_parallelism().unwrap().get() as u32;
+        assert_eq!(config.db_pool_size, (2 * cores).max(4));
+    }
+
+    #[test]
+    fn the_pool_size_is_a_number_of_connections() {
+        let size = |value| config(&[("PILNVARA_DB_POOL_SIZE", value)]);
+        assert_eq!(size("12").unwrap().db_pool_size, 12);
+        assert_eq!(size(" 2 ").unwrap().db_pool_size, 2);
+        for refused in ["0", "1", "1001", "-4", "many", ""] {
+            assert_eq!(
+                size(refused).unwrap_err().variable,
+                "PILNVARA_DB_POOL_SIZE",
+                "{refused:?}"
+            );
+        }
     }
 
     #[test]
@@ -560,6 +603,7 @@ mod tests {
             ("DATABASE_URL", "mysql://x"),
             ("DATABASE_REPLICA_URL", "replica:5432"),
             ("PILNVARA_DATA_DIR", " "),
+            ("PILNVARA_DB_POOL_SIZE", "0"),
             ("PILNVARA_PUBLIC_URL", "http://desk.example.lv"),
             ("PILNVARA_EID_MANUAL_FALLBACK", "perhaps"),
             ("PILNVARA_PASSWORD_SIGN_IN", "false"),

@@ -41,7 +41,7 @@ impl Database {
     /// directory and connects to it.
     pub async fn open(config: &Config) -> anyhow::Result<Self> {
         if let Some(url) = &config.database_url {
-            let pool = connect(url.expose())
+            let pool = connect(url.expose(), config.db_pool_size)
                 .await
                 .context("connecting to the database named by DATABASE_URL")?;
             return Ok(Self {
@@ -57,7 +57,7 @@ impl Database {
             create_database_if_missing(&cluster.url("postgres"), DATABASE_NAME).await?;
             // The cluster's superuser owns the tables and runs the migrations; the application
             // connects as a role that may not change evidence (README "Database roles").
-            let owner = connect(&cluster.url(DATABASE_NAME)).await?;
+            let owner = connect(&cluster.url(DATABASE_NAME), config.db_pool_size).await?;
             let granted = async {
                 migrate(&owner).await?;
                 grant_application_role(&owner, APPLICATION_ROLE).await?;
@@ -66,7 +66,8 @@ impl Database {
             .await;
             owner.close().await;
             granted?;
-            anyhow::Ok(connect(&cluster.url_as(DATABASE_NAME, APPLICATION_ROLE)).await?)
+            let url = cluster.url_as(DATABASE_NAME, APPLICATION_ROLE);
+            anyhow::Ok(connect(&url, config.db_pool_size).await?)
         }
         .await;
         match opened {
@@ -106,25 +107,25 @@ pub const IDLE_IN_TRANSACTION_TIMEOUT: &str = "15s";
 /// one that runs this long is a fault to end, not to wait for. Migrations run without it.
 pub const STATEMENT_TIMEOUT: &str = "30s";
 
-/// A pool whose requests fail fast while the database is down, so pages answer 503 instead of
-/// hanging; it reconnects by itself when the database is back. Its sessions carry the
-/// timeouts above.
-pub async fn connect(url: &str) -> Result<PgPool, sqlx::Error> {
-    let (pool, options) = pool_settings(url)?;
+/// A pool of at most `size` connections whose requests fail fast while the database is down,
+/// so pages answer 503 instead of hanging; it reconnects by itself when the database is back.
+/// Its sessions carry the timeouts above.
+pub async fn connect(url: &str, size: u32) -> Result<PgPool, sqlx::Error> {
+    let (pool, options) = pool_settings(url, size)?;
     pool.connect_with(options).await
 }
 
 /// As [`connect`], without connecting until the pool is first used: for the read replica, so
 /// that a replica that is away at start does not keep the server from starting.
-pub fn connect_lazy(url: &str) -> Result<PgPool, sqlx::Error> {
-    let (pool, options) = pool_settings(url)?;
+pub fn connect_lazy(url: &str, size: u32) -> Result<PgPool, sqlx::Error> {
+    let (pool, options) = pool_settings(url, size)?;
     Ok(pool.connect_lazy_with(options))
 }
 
 /// How long a pooled connection may wait unused before it is checked again when taken.
 const CHECK_AFTER_IDLE: Duration = Duration::from_secs(1);
 
-fn pool_settings(url: &str) -> Result<(PgPoolOptions, PgConnectOptions), sqlx::Error> {
+fn pool_settings(url: &str, size: u32) -> Result<(PgPoolOptions, PgConnectOptions), sqlx::Error> {
     let options = PgConnectOptions::from_str(url)?.options([
         (
             "idle_in_transaction_session_timeout",
@@ -133,7 +134,7 @@ fn pool_settings(url: &str) -> Result<(PgPoolOptions, PgConnectOptions), sqlx::E
         ("statement_timeout", STATEMENT_TIMEOUT),
     ]);
     let pool = PgPoolOptions::new()
-        .max_connections(20)
+        .max_connections(size)
         .acquire_timeout(Duration::from_secs(3))
         // A connection that waited in the pool a while is checked before it is given out (the
         // database may have restarted meanwhile); one given back a moment ago is not: the check

@@ -189,9 +189,12 @@ async fn a_database_outage_answers_503_and_the_server_recovers_by_itself() {
         .tempdir()
         .unwrap();
     let cluster = Cluster::start(data.path(), Durability::Throwaway).unwrap();
-    let pool = pilnvara::db::connect(&cluster.url("postgres"))
-        .await
-        .unwrap();
+    let pool = pilnvara::db::connect(
+        &cluster.url("postgres"),
+        crate::harness::test_config().db_pool_size,
+    )
+    .await
+    .unwrap();
     let app = TestApp::on(pool);
     assert_eq!(app.get("/readyz").await.status, StatusCode::OK);
 

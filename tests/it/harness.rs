@@ -178,9 +178,12 @@ pub async fn copy_of_database(source: &str) -> (PgPool, String) {
 pub async fn production_pool() -> PgPool {
     let (pool, name) = fresh_named_database().await;
     pool.close().await;
-    pilnvara::db::connect(&database_url(&name))
-        .await
-        .expect("connecting to the test database")
+    pilnvara::db::connect(
+        &database_url(&name),
+        crate::harness::test_config().db_pool_size,
+    )
+    .await
+    .expect("connecting to the test database")
 }
 
 /// A loopback port nothing listens on (bound and released).

@@ -131,9 +131,12 @@ async fn figures_are_read_from_a_streaming_replica_and_from_the_primary_while_it
         .await
         .unwrap()
         .unwrap();
-    let replica = pilnvara::db::connect(&standby.url("pilnvara"))
-        .await
-        .unwrap();
+    let replica = pilnvara::db::connect(
+        &standby.url("pilnvara"),
+        crate::harness::test_config().db_pool_size,
+    )
+    .await
+    .unwrap();
     let app = TestApp::with_replica(pool.clone(), Some(replica.clone()), test_config());
     let centre = app.centre("RIX").await;
     let anna = app.user("anna", Role::Employee, "RIX", &[]).await;

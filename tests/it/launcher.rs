@@ -35,17 +35,23 @@ pub(crate) async fn migrated_cluster(data_dir: &Path) -> (Cluster, sqlx::PgPool)
     let cluster = tokio::task::spawn_blocking(move || start(&path))
         .await
         .unwrap();
-    let admin = pilnvara::db::connect(&cluster.url("postgres"))
-        .await
-        .unwrap();
+    let admin = pilnvara::db::connect(
+        &cluster.url("postgres"),
+        crate::harness::test_config().db_pool_size,
+    )
+    .await
+    .unwrap();
     sqlx::query("CREATE DATABASE pilnvara")
         .execute(&admin)
         .await
         .unwrap();
     admin.close().await;
-    let pool = pilnvara::db::connect(&cluster.url("pilnvara"))
-        .await
-        .unwrap();
+    let pool = pilnvara::db::connect(
+        &cluster.url("pilnvara"),
+        crate::harness::test_config().db_pool_size,
+    )
+    .await
+    .unwrap();
     pilnvara::db::migrate(&pool).await.unwrap();
     (cluster, pool)
 }
