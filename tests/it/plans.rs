@@ -467,6 +467,8 @@ async fn the_case_lists_and_the_reference_search_are_read_along_an_index() {
 
 #[tokio::test]
 async fn the_lists_as_they_open_are_planned_once_and_read_along_an_index() {
+    use store::cases::{awaiting_result_statement as awaiting, recently_finished_statement};
+    use store::review::unfiltered_page_statement as queue;
     let g = generated().await;
     let pool = &g.app.pool;
     let cursor = Some((base() - TimeDelta::minutes(CASES / 2), CaseId(i64::MAX)));
@@ -477,55 +479,28 @@ async fn the_lists_as_they_open_are_planned_once_and_read_along_an_index() {
     .fetch_one(pool)
     .await
     .unwrap();
-    for (what, (plan, generic), indexes) in [
-        (
-            "awaiting a result",
-            settled_plan(
-                pool,
-                store::cases::awaiting_result_statement(&g.centres, None),
-            )
-            .await,
-            "cases_awaiting_result_page_idx",
-        ),
-        (
-            "awaiting a result, a later page",
-            settled_plan(
-                pool,
-                store::cases::awaiting_result_statement(&g.centres, Some(waiting)),
-            )
-            .await,
-            "cases_awaiting_result_page_idx",
-        ),
-        (
-            "recently finished",
-            settled_plan(pool, store::cases::recently_finished_statement(&g.centres)).await,
-            "cases_finished_idx",
-        ),
-        (
-            "the review queue as it opens",
-            settled_plan(
-                pool,
-                store::review::unfiltered_page_statement(&g.centres, None),
-            )
-            .await,
-            "cases_finished_idx",
-        ),
-        (
-            "the review queue as it opens, a later page",
-            settled_plan(
-                pool,
-                store::review::unfiltered_page_statement(&g.centres, cursor),
-            )
-            .await,
-            "cases_finished_idx",
-        ),
-    ] {
-        assert!(
-            generic,
-            "{what}: planned for each request's values\n{plan:#}"
-        );
-        assert_index_served(what, &plan, &[indexes]);
-    }
+    let centres = &g.centres;
+    let awaiting_index = "cases_awaiting_result_page_idx";
+    let finished_index = "cases_finished_idx";
+    let first_page = settled_plan(pool, awaiting(centres, None)).await;
+    assert_kept_and_along("awaiting a result", first_page, awaiting_index);
+    let later_page = settled_plan(pool, awaiting(centres, Some(waiting))).await;
+    assert_kept_and_along("awaiting, a later page", later_page, awaiting_index);
+    let finished = settled_plan(pool, recently_finished_statement(centres)).await;
+    assert_kept_and_along("recently finished", finished, finished_index);
+    let first_page = settled_plan(pool, queue(centres, None)).await;
+    assert_kept_and_along("the queue as it opens", first_page, finished_index);
+    let later_page = settled_plan(pool, queue(centres, cursor)).await;
+    assert_kept_and_along("the queue, a later page", later_page, finished_index);
+}
+
+/// A plan from [`settled_plan`] is the one made once for any values, and reads along `index`.
+fn assert_kept_and_along(what: &str, (plan, generic): (Value, bool), index: &str) {
+    assert!(
+        generic,
+        "{what}: planned for each request's values\n{plan:#}"
+    );
+    assert_index_served(what, &plan, &[index]);
 }
 
 /// The case page, /cases, the review queue as it opens and /figures, each asked for eight
