@@ -131,7 +131,8 @@ where
 }
 
 /// The plan the server settles on for `statement`, and whether it is the one PostgreSQL made
-/// once for any values (generic) rather than for these. The statement runs as the server runs
+/// once for any values (generic) rather than for these. The plan shown means something only
+/// when it is generic: one made for the values is made here for NULLs. The statement runs as the server runs
 /// it, prepared on one connection, until PostgreSQL has chosen (after five runs); then that
 /// prepared statement is explained.
 async fn settled_plan<F, O>(pool: &PgPool, mut statement: store::Statement<F>) -> (Value, bool)
