@@ -234,6 +234,17 @@ fn assert_index_served(what: &str, plan: &Value, indexes: &[&str]) {
     );
 }
 
+/// A later page's cursor of the cases awaiting a result: the 26th case, in the list's order.
+async fn awaiting_cursor(pool: &PgPool) -> CaseId {
+    sqlx::query_scalar(
+        "SELECT id FROM cases WHERE status = 'open' AND next_step = 'result'
+         ORDER BY submitted_at, id OFFSET 25 LIMIT 1",
+    )
+    .fetch_one(pool)
+    .await
+    .unwrap()
+}
+
 /// The queue's keyset cursor: the last row's finish time and id.
 type After = Option<(DateTime<Utc>, CaseId)>;
 
@@ -423,13 +434,7 @@ async fn the_case_lists_and_the_reference_search_are_read_along_an_index() {
         &awaiting,
         &["cases_awaiting_result_page_idx"],
     );
-    let waiting: CaseId = sqlx::query_scalar(
-        "SELECT id FROM cases WHERE status = 'open' AND next_step = 'result'
-         ORDER BY submitted_at, id OFFSET 25 LIMIT 1",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap();
+    let waiting = awaiting_cursor(pool).await;
     let awaiting_later = plan(
         pool,
         store::cases::awaiting_result_statement(&g.centres, Some(waiting)),
@@ -473,13 +478,7 @@ async fn the_lists_as_they_open_are_planned_once_and_read_along_an_index() {
     let g = generated().await;
     let pool = &g.app.pool;
     let cursor = Some((base() - TimeDelta::minutes(CASES / 2), CaseId(i64::MAX)));
-    let waiting: CaseId = sqlx::query_scalar(
-        "SELECT id FROM cases WHERE status = 'open' AND next_step = 'result'
-         ORDER BY submitted_at, id OFFSET 25 LIMIT 1",
-    )
-    .fetch_one(pool)
-    .await
-    .unwrap();
+    let waiting = awaiting_cursor(pool).await;
     let centres = &g.centres;
     let awaiting_index = "cases_awaiting_result_page_idx";
     let finished_index = "cases_finished_idx";
