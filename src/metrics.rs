@@ -149,10 +149,20 @@ fn with<T>(use_metrics: impl FnOnce(&Metrics) -> T) -> T {
     use_metrics(&metrics)
 }
 
-/// The route template a request matched, put on its response for [`track`] (set inside the
-/// router, where the match is known).
+/// The route template a request matched, put on its response for [`track`] and the request's
+/// log line (set inside the router, where the match is known).
 #[derive(Debug, Clone)]
-struct Route(String);
+pub struct Route(String);
+
+impl Route {
+    /// The route template a response answered, if a route did (not the fallback's 404).
+    pub fn of<B>(response: &axum::http::Response<B>) -> Option<&str> {
+        response
+            .extensions()
+            .get::<Route>()
+            .map(|route| route.0.as_str())
+    }
+}
 
 /// Inside the router (a route layer): notes the matched route template on the response.
 pub async fn note_route(path: MatchedPath, request: Request, next: Next) -> Response {
@@ -168,10 +178,7 @@ pub async fn track(request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = request.method().as_str().to_owned();
     let response = next.run(request).await;
-    let route = response
-        .extensions()
-        .get::<Route>()
-        .map_or_else(|| "unmatched".to_owned(), |route| route.0.clone());
+    let route = Route::of(&response).unwrap_or("unmatched").to_owned();
     let status = response.status().as_u16();
     let seconds = started.elapsed().as_secs_f64();
     with(|m| {

@@ -32,12 +32,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
-use axum::extract::MatchedPath;
 use axum::handler::Handler as _;
 use axum::http::{HeaderName, Request, Response};
 use axum::middleware::{Next, from_fn, from_fn_with_state};
 use axum::routing::{get, post};
 use sqlx::{PgConnection, PgPool};
+use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
@@ -235,7 +235,7 @@ pub fn app(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(
             tower_sessions::cookie::time::Duration::minutes(session::IDLE_TIMEOUT.num_minutes()),
         ));
-    Router::new()
+    let routes = Router::new()
         .merge(public)
         .merge(everyone)
         .merge(administration)
@@ -246,30 +246,35 @@ pub fn app(state: AppState) -> Router {
         .merge(before_password_change)
         .route_layer(from_fn(crate::metrics::note_route))
         .fallback(|| async { error_response(ErrorKind::NotFound) })
-        .with_state(state.clone())
-        .layer(from_fn(csrf::same_origin_only))
-        .layer(CatchPanicLayer::custom(|_| {
-            error_response(ErrorKind::Internal)
-        }))
-        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
-        .layer(from_fn(page::localise))
-        .layer(from_fn_with_state(state.clone(), session::identify))
-        .layer(sessions)
-        .layer(from_fn_with_state(state.db, db::lease))
-        .layer(from_fn(run_to_completion))
-        .layer(from_fn_with_state(
-            security::SecurityHeaders { hsts: secure },
-            security::headers,
-        ))
-        .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
+        .with_state(state.clone());
+    // Around the router as one service, outermost first. (`Router::layer` would wrap every
+    // route's own stack, which each layer then clones, boxes included, on every request.)
+    let around = ServiceBuilder::new()
+        .layer(from_fn(crate::metrics::track))
+        .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(request_span)
                 .on_request(())
                 .on_response(log_response),
         )
-        .layer(SetRequestIdLayer::new(REQUEST_ID_HEADER, MakeRequestUuid))
-        .layer(from_fn(crate::metrics::track))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID_HEADER))
+        .layer(from_fn_with_state(
+            security::SecurityHeaders { hsts: secure },
+            security::headers,
+        ))
+        .layer(from_fn(run_to_completion))
+        .layer(from_fn_with_state(state.db.clone(), db::lease))
+        .layer(sessions)
+        .layer(from_fn_with_state(state, session::identify))
+        .layer(from_fn(page::localise))
+        .layer(RequestBodyLimitLayer::new(BODY_LIMIT_BYTES))
+        .map_request(|request: Request<_>| request.map(axum::body::Body::new))
+        .layer(CatchPanicLayer::custom(|_| {
+            error_response(ErrorKind::Internal)
+        }))
+        .layer(from_fn(csrf::same_origin_only));
+    Router::new().fallback_service(around.service(routes))
 }
 
 /// Runs the rest of the request (session, handler, the session's save) in a task of its own, so
@@ -288,22 +293,27 @@ async fn run_to_completion(
     }
 }
 
-/// One span per request with the method, the matched route (never the raw path or query, which
-/// could carry what a user typed) and the request id.
+/// One span per request with the method, the request id and, once answered, the route template
+/// the router matched ([`log_response`]; never the raw path or query, which could carry what a
+/// user typed).
 fn request_span<B>(request: &Request<B>) -> Span {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("-", MatchedPath::as_str);
     let request_id = request
         .headers()
         .get(REQUEST_ID_HEADER)
         .and_then(|value| value.to_str().ok())
         .unwrap_or("-");
-    tracing::info_span!("request", method = %request.method(), route, request_id)
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        route = tracing::field::Empty,
+        request_id
+    )
 }
 
-fn log_response<B>(response: &Response<B>, latency: Duration, _span: &Span) {
+fn log_response<B>(response: &Response<B>, latency: Duration, span: &Span) {
+    if let Some(route) = crate::metrics::Route::of(response) {
+        span.record("route", route);
+    }
     tracing::info!(
         status = response.status().as_u16(),
         latency_ms = latency.as_secs_f64() * 1000.0,

@@ -7,7 +7,7 @@
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{FromRequestParts, Request};
-use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_TYPE, COOKIE};
+use axum::http::header::{ACCEPT_LANGUAGE, CONTENT_LENGTH, CONTENT_TYPE, COOKIE};
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
@@ -138,9 +138,10 @@ pub async fn localise(mut request: Request, next: Next) -> Response {
         return response;
     };
     let mut page = render_error(Page::new(lang, user, path), kind, request_id);
-    // Keep what the original response said about itself, such as `Allow` on a 405.
+    // Keep what the original response said about itself, such as `Allow` on a 405, but not the
+    // length of the body it replaces.
     for (name, value) in response.headers() {
-        if !page.headers().contains_key(name) {
+        if name != CONTENT_LENGTH && !page.headers().contains_key(name) {
             page.headers_mut().insert(name, value.clone());
         }
     }

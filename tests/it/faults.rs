@@ -568,11 +568,7 @@ async fn postgres_restarted_twice_under_writes_loses_nothing_and_shows_no_error_
 /// `pilnvara serve` on the database at `url`, its keys in `data_dir` (shared by every
 /// instance, as the keys must be); the process and its base URL.
 async fn instance(url: &str, data_dir: &std::path::Path) -> (tokio::process::Child, String) {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_pilnvara"));
-    command
-        .env("DATABASE_URL", url)
-        .env("PILNVARA_DATA_DIR", data_dir);
-    let (process, address) = serving(command).await;
+    let (process, address) = serving(crate::harness::pilnvara_on(url, data_dir)).await;
     (process, format!("http://{address}"))
 }
 

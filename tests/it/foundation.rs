@@ -472,3 +472,35 @@ async fn metrics_count_requests_by_route_template_and_hold_no_typed_text() {
         assert!(!text.contains(never), "{never} in the metrics");
     }
 }
+
+#[tokio::test]
+async fn each_request_is_logged_under_its_route_template_never_its_path() {
+    let (_, name) = crate::harness::fresh_named_database().await;
+    for format in ["text", "json"] {
+        let log = tempfile::NamedTempFile::new().unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let mut command =
+            crate::harness::pilnvara_on(&crate::harness::database_url(&name), data.path());
+        command.env("PILNVARA_LOG_FORMAT", format);
+        let (mut server, address) =
+            crate::harness::serving_logged_to(command, log.path(), "info").await;
+        let client = Client::new(format!("http://{address}"));
+        let served = client.get("/static/style.css?from=Šķēle").await;
+        assert_eq!(served.status, StatusCode::OK);
+        let id = served.header("x-request-id").unwrap().to_owned();
+        assert!(crate::harness::terminate(&mut server).await);
+        let logged = std::fs::read_to_string(log.path()).unwrap();
+        let line = logged
+            .lines()
+            .find(|line| line.contains(&id) && line.contains("served"))
+            .unwrap_or_else(|| panic!("no line of request {id} in {logged}"));
+        let route = match format {
+            "text" => r#"route="/static/{file}""#,
+            _ => r#""route":"/static/{file}""#,
+        };
+        assert!(line.contains(route), "{format}: {line}");
+        assert!(!logged.contains('\x1b'), "colour codes in a file: {logged}");
+        assert!(!logged.contains("style.css"), "{format}: {logged}");
+        assert!(!logged.contains("from="), "{format}: {logged}");
+    }
+}

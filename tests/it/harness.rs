@@ -200,6 +200,16 @@ pub fn test_config() -> Config {
     Config::from_lookup(|_| None).expect("default configuration")
 }
 
+/// The real `pilnvara` on the database at `url`, its data (keys) in `data_dir`; run it with
+/// [`serving`] or add to its configuration first.
+pub fn pilnvara_on(url: &str, data_dir: &std::path::Path) -> tokio::process::Command {
+    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_pilnvara"));
+    command
+        .env("DATABASE_URL", url)
+        .env("PILNVARA_DATA_DIR", data_dir);
+    command
+}
+
 /// `command` (a `pilnvara` configured by the caller) run as `serve` on a port of its own on
 /// loopback, once it has printed its address: the process (killed when dropped) and the address
 /// (`host:port`).

@@ -967,10 +967,9 @@ async fn the_server_logs_no_personal_data_while_sending() {
     // The real server process delivers it, with its logs at `debug`.
     let log = tempfile::NamedTempFile::new().unwrap();
     let data = tempfile::tempdir().unwrap();
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_pilnvara"));
+    let mut command =
+        crate::harness::pilnvara_on(&crate::harness::database_url(&name), data.path());
     command
-        .env("DATABASE_URL", crate::harness::database_url(&name))
-        .env("PILNVARA_DATA_DIR", data.path())
         .env("PILNVARA_SMTP_HOST", "127.0.0.1")
         .env("PILNVARA_SMTP_PORT", smtp.port.to_string())
         .env("PILNVARA_SMTP_TLS", "none")

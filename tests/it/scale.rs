@@ -872,11 +872,8 @@ impl Bench {
     /// The real `pilnvara serve` on this database, its data in `data`: the process and its
     /// base URL.
     async fn serve(&self, data: &std::path::Path) -> (tokio::process::Child, String) {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_pilnvara"));
-        command
-            .env("DATABASE_URL", &self.url)
-            .env("PILNVARA_DATA_DIR", data);
-        let (server, address) = crate::harness::serving(command.into()).await;
+        let command = crate::harness::pilnvara_on(&self.url, data);
+        let (server, address) = crate::harness::serving(command).await;
         (server, format!("http://{address}"))
     }
 }
