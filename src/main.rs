@@ -6,6 +6,11 @@ use clap::Parser;
 use pilnvara::cli::{Cli, Command};
 use pilnvara::config::Config;
 
+/// mimalloc rather than the system's allocator: a request allocates and frees many small
+/// pieces, often on another thread than the one that made them (docs/performance.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
