@@ -382,7 +382,7 @@ async fn step_input(
         Step::PlannedTime => {
             let planned = today.checked_add_months(client.planned_in).unwrap_or(today);
             PlannedTimeForm {
-                planned_on: planned.format("%d.%m.%Y").to_string(),
+                planned_on: crate::present::format::date(planned),
                 told_via: "in-person".into(),
                 told_at: at.clone(),
                 send: String::new(),

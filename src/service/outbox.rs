@@ -698,7 +698,10 @@ fn digest_text(
     let mut text = String::new();
     for lang in crate::i18n::Lang::ALL {
         let m = lang.texts().messages;
-        text.push_str(&format!("{centre}, {}\n\n", today.format("%d.%m.%Y")));
+        text.push_str(&format!(
+            "{centre}, {}\n\n",
+            crate::present::format::date(today)
+        ));
         for (line, cases) in [(m.digest_planned, planned), (m.digest_untold, untold)] {
             if cases.is_empty() {
                 continue;

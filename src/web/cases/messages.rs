@@ -78,7 +78,7 @@ impl MessageView {
                         "{}: {}, {}",
                         t.messages.told_instead_recorded,
                         labels::channel(t, via),
-                        at.format("%d.%m.%Y %H:%M")
+                        crate::present::format::date_time(at)
                     )
                 }),
             to: row.address.clone(),
