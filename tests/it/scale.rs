@@ -648,19 +648,19 @@ fn difference(after: [f64; 4], before: [f64; 4]) -> [f64; 4] {
     std::array::from_fn(|i| after[i] - before[i])
 }
 
-/// CPU time (user and system) a process has used, in milliseconds (`/proc/PID/stat`): its own
-/// and, with `reaped`, that of its children it has waited for.
-fn cpu_ms(pid: &str, reaped: bool) -> f64 {
+/// CPU time (user and system) a process has used, in milliseconds (`/proc/PID/stat`): its own,
+/// and that of its children it has waited for.
+fn cpu_ms(pid: &str) -> (f64, f64) {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
     // After the command's name in parentheses: utime, stime, cutime and cstime are fields 14
     // to 17, in ticks of 1/100 s (Linux's USER_HZ).
-    let fields: Vec<f64> = stat[stat.rfind(')').unwrap() + 2..]
+    let ticks: Vec<f64> = stat[stat.rfind(')').unwrap() + 2..]
         .split(' ')
         .skip(11)
-        .take(if reaped { 4 } else { 2 })
-        .map(|ticks| ticks.parse().unwrap())
+        .take(4)
+        .map(|ticks| ticks.parse::<f64>().unwrap() * 10.0)
         .collect();
-    fields.iter().sum::<f64>() * 10.0
+    (ticks[0] + ticks[1], ticks[2] + ticks[3])
 }
 
 /// CPU time used on this machine by every process, in milliseconds (`/proc/stat`: user, nice,
@@ -1214,12 +1214,8 @@ async fn pages_under_load_beside_their_floor() {
         for clients in [1, 16, 64] {
             // [machine, server, this process, its reaped children (pgbench)]
             let used = || {
-                [
-                    machine_cpu_ms(),
-                    cpu_ms(&server_pid, false),
-                    cpu_ms("self", false),
-                    cpu_ms("self", true) - cpu_ms("self", false),
-                ]
+                let (own, reaped) = cpu_ms("self");
+                [machine_cpu_ms(), cpu_ms(&server_pid).0, own, reaped]
             };
             // A second of the same load first, not counted: the run before (a floor of 64
             // clients) leaves the machine's caches to another workload.
