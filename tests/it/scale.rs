@@ -836,6 +836,74 @@ fn load_settings() -> (i64, std::time::Duration) {
     )
 }
 
+/// With `PILNVARA_BENCH_PIN=1`, the benchmark as if PostgreSQL had a machine of its own: every
+/// process of the cluster behind `pool` on the first half of the cores, the server `server`
+/// and this process (the load generator, and the pgbench it starts) on the other half. Threads
+/// and processes started later inherit their parent's cores. The returned guard gives every
+/// core back to the cluster, which other tests share.
+async fn pinned_if_asked(pool: &PgPool, server: u32) -> Option<Pinned> {
+    if std::env::var("PILNVARA_BENCH_PIN").as_deref() != Ok("1") {
+        return None;
+    }
+    let cores = std::thread::available_parallelism().unwrap().get();
+    assert!(cores >= 2, "PILNVARA_BENCH_PIN needs two cores");
+    let half = cores / 2;
+    let backend: i32 = sqlx::query_scalar("SELECT pg_backend_pid()")
+        .fetch_one(pool)
+        .await
+        .unwrap();
+    let postmaster = parent_of(backend.unsigned_abs());
+    pin(postmaster, &format!("0-{}", half - 1));
+    pin(server, &format!("{half}-{}", cores - 1));
+    pin(std::process::id(), &format!("{half}-{}", cores - 1));
+    Some(Pinned {
+        postmaster,
+        all: format!("0-{}", cores - 1),
+    })
+}
+
+/// Gives the cluster every core again when dropped.
+struct Pinned {
+    postmaster: u32,
+    all: String,
+}
+
+impl Drop for Pinned {
+    fn drop(&mut self) {
+        pin(self.postmaster, &self.all);
+    }
+}
+
+/// Process `pid` (every thread) and its children (a postmaster's: the cluster's processes) on
+/// `cores` (`taskset`'s list, e.g. `0-1`).
+fn pin(pid: u32, cores: &str) {
+    let taskset = |pid: &str| {
+        Command::new("taskset")
+            .args(["-a", "-c", "-p", cores, pid])
+            .stdout(std::process::Stdio::null())
+            .status()
+            .unwrap()
+            .success()
+    };
+    assert!(taskset(&pid.to_string()), "taskset {cores} {pid}");
+    let children = std::fs::read_to_string(format!("/proc/{pid}/task/{pid}/children")).unwrap();
+    for child in children.split_whitespace() {
+        // A child may have ended meanwhile.
+        taskset(child);
+    }
+}
+
+/// The parent of process `pid` (`/proc/PID/stat`, the field after the state).
+fn parent_of(pid: u32) -> u32 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap();
+    stat[stat.rfind(')').unwrap() + 2..]
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 /// A database of its own holding a year of `cases` (`year_of_cases`), and the employee
 /// `bench-desk` of centre C1.
 struct Bench {
@@ -1024,6 +1092,7 @@ async fn pages_under_load_beside_their_floor() {
     let data = tempfile::tempdir().unwrap();
     let (mut server, base) = bench.serve(data.path()).await;
     let pid = server.id().unwrap();
+    let _pinned = pinned_if_asked(pool, pid).await;
     let mut desks: std::collections::HashMap<&str, Vec<Arc<Client>>> = Default::default();
     for who in ["bench-desk", "bench-lead"] {
         desks.insert(who, desks_of(&base, who).await);
