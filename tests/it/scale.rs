@@ -842,7 +842,7 @@ fn load_settings() -> (i64, std::time::Duration) {
 /// and processes started later inherit their parent's cores. The returned guard gives every
 /// core back to the cluster, which other tests share.
 async fn pinned_if_asked(pool: &PgPool, server: u32) -> Option<Pinned> {
-    if std::env::var("PILNVARA_BENCH_PIN").as_deref() != Ok("1") {
+    if setting("PILNVARA_BENCH_PIN", 0) != 1 {
         return None;
     }
     let cores = std::thread::available_parallelism().unwrap().get();
