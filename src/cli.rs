@@ -673,15 +673,16 @@ async fn run_on(database: &Database, command: Command, config: Config) -> anyhow
             if let FiguresCommand::Rebuild = command {
                 crate::store::figures::rebuild(pool).await?;
             }
-            let [months, stops, awaiting] = crate::store::figures::differences(pool).await?;
-            if months + stops + awaiting > 0 {
+            let [months, stops, awaiting, messages] =
+                crate::store::figures::differences(pool).await?;
+            if months + stops + awaiting + messages > 0 {
                 anyhow::bail!(
-                    "the figures differ from a recount of the cases: {months} month rows, \
-                     {stops} stop rows, {awaiting} awaiting rows (`pilnvara figures rebuild` \
-                     replaces them)"
+                    "the figures differ from a recount of the cases and messages: {months} month \
+                     rows, {stops} stop rows, {awaiting} awaiting rows, {messages} message rows \
+                     (`pilnvara figures rebuild` replaces them)"
                 );
             }
-            println!("the figures equal a recount of the cases");
+            println!("the figures equal a recount of the cases and messages");
             Ok(())
         }
         Command::Retention(RetentionCommand::Run) => {

@@ -195,6 +195,39 @@ pub async fn read(
     Ok(figures)
 }
 
+/// Messages to clients of one centre in one month (Europe/Riga, by when they were queued).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MessageFigures {
+    pub centre_id: CentreId,
+    pub month: NaiveDate,
+    /// Accepted by the relay or provider (delivered ones included).
+    pub sent: i64,
+    pub failed: i64,
+    /// Failed, and the client not yet told another way.
+    pub untold: i64,
+}
+
+/// The messages of the scope's centres and months, per centre and month (those with any
+/// message): the roll-up's rows along its primary key (migration 0057).
+pub async fn messages(
+    connection: &mut PgConnection,
+    scope: &Scope<'_>,
+) -> Result<Vec<MessageFigures>, sqlx::Error> {
+    sqlx::query_as!(
+        MessageFigures,
+        r#"SELECT centre_id AS "centre_id: CentreId", month AS "month: NaiveDate", sent, failed,
+                  untold
+           FROM figures_messages
+           WHERE centre_id = ANY($1) AND month >= $2 AND month < $3
+           ORDER BY centre_id, month"#,
+        scope.centres as _,
+        scope.first as _,
+        next_month(scope.last) as _,
+    )
+    .fetch_all(connection)
+    .await
+}
+
 /// A stored sketch's `(bucket, cases)`, from `{"bucket": cases}`; what is not a count is left
 /// out.
 fn sketch_counts(stored: &Value) -> Vec<(i32, i64)> {
@@ -204,24 +237,25 @@ fn sketch_counts(stored: &Value) -> Vec<(i32, i64)> {
         .collect()
 }
 
-/// How many rows of each roll-up table differ from a recount of the cases: `[0, 0, 0]` when
-/// the figures are exact. A recount reads every case, so it runs without the statement timeout
+/// How many rows of each roll-up table (months, stops, awaiting, messages) differ from a recount
+/// of the cases and messages: `[0, 0, 0, 0]` when the figures are exact. A recount reads every case, so it runs without the statement timeout
 /// of the server's connections (in a transaction of its own).
-pub async fn differences(db: &PgPool) -> Result<[i64; 3], sqlx::Error> {
+pub async fn differences(db: &PgPool) -> Result<[i64; 4], sqlx::Error> {
     let mut tx = db.begin().await?;
     untimed(&mut tx).await?;
     let row = sqlx::query!(
-        r#"SELECT months AS "months!", stops AS "stops!", awaiting AS "awaiting!"
+        r#"SELECT months AS "months!", stops AS "stops!", awaiting AS "awaiting!",
+                  messages AS "messages!"
            FROM figures_differences()"#
     )
     .fetch_one(&mut *tx)
     .await?;
     tx.commit().await?;
-    Ok([row.months, row.stops, row.awaiting])
+    Ok([row.months, row.stops, row.awaiting, row.messages])
 }
 
-/// Replaces the roll-up with a recount of the cases (holding them still meanwhile), without
-/// the statement timeout.
+/// Replaces the roll-up with a recount of the cases and messages (holding them still
+/// meanwhile), without the statement timeout.
 pub async fn rebuild(db: &PgPool) -> Result<(), sqlx::Error> {
     let mut tx = db.begin().await?;
     untimed(&mut tx).await?;

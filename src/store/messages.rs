@@ -438,44 +438,6 @@ pub async fn planned_time_passed(
         .collect())
 }
 
-/// Messages to clients of one centre in one month (Europe/Riga, by when they were queued).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MonthFigures {
-    pub centre_id: CentreId,
-    pub month: chrono::NaiveDate,
-    /// Accepted by the relay or provider (delivered ones included).
-    pub sent: i64,
-    pub failed: i64,
-    /// Failed, and the client not yet told another way.
-    pub untold: i64,
-}
-
-/// The messages of `centres` queued in `[from, to)`, per centre and month.
-pub async fn figures(
-    db: impl PgExecutor<'_>,
-    centres: &[CentreId],
-    (from, to): (DateTime<Utc>, DateTime<Utc>),
-) -> Result<Vec<MonthFigures>, sqlx::Error> {
-    sqlx::query_as!(
-        MonthFigures,
-        r#"SELECT c.centre_id AS "centre_id: CentreId",
-                  date_trunc('month', m.queued_at AT TIME ZONE 'Europe/Riga')::date
-                      AS "month!: chrono::NaiveDate",
-                  count(*) FILTER (WHERE m.status IN ('sent', 'delivered')) AS "sent!",
-                  count(*) FILTER (WHERE m.status = 'failed') AS "failed!",
-                  count(*) FILTER (WHERE m.status = 'failed' AND m.told_instead_via IS NULL)
-                      AS "untold!"
-           FROM client_messages m JOIN cases c ON c.id = m.case_id
-           WHERE c.centre_id = ANY($1) AND m.queued_at >= $2 AND m.queued_at < $3
-           GROUP BY 1, 2 ORDER BY 1, 2"#,
-        centres as _,
-        from as _,
-        to as _,
-    )
-    .fetch_all(db)
-    .await
-}
-
 /// The centres with an e-mail address in their contact details: (id, name, address).
 pub async fn centres_with_email(
     db: impl PgExecutor<'_>,

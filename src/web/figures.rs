@@ -24,7 +24,7 @@ use super::page::Page;
 use super::session::CurrentUser;
 use crate::domain::figures::{
     DEFAULT_MONTHS, MAX_MONTHS, month_code, month_count, month_of, months_back, months_between,
-    months_span, parse_month, percent, seconds_to_days,
+    parse_month, percent, seconds_to_days,
 };
 use crate::domain::ids::CentreId;
 use crate::domain::today_in_riga;
@@ -33,7 +33,7 @@ use crate::i18n::{Lang, Texts};
 use crate::present::chart::{BarChart, bar_chart};
 use crate::present::csv::{CSV_BOM, csv_decimal, csv_line};
 use crate::store;
-use crate::store::figures::{Key, Level, Scope};
+use crate::store::figures::{Key, Level, MessageFigures, Scope};
 use crate::store::review::{CentreOption, EserviceOption};
 
 #[derive(Debug, Default, Deserialize)]
@@ -399,25 +399,45 @@ struct Prepared {
     layout: Layout,
     /// The centres shown: those chosen, or every supervised one when none is.
     centres: Vec<CentreOption>,
+    /// Every supervised centre.
+    supervised: Vec<CentreOption>,
+    messages: Vec<MessageFigures>,
 }
 
-/// The centres, the figures and the e-services the page shows: the roll-up's rows of `scope`,
-/// with the results overdue before the time given.
-async fn read_figures(
-    connection: &mut PgConnection,
-    (scope, overdue_before): &(Scope<'_>, DateTime<Utc>),
-) -> Result<
-    (
-        Vec<CentreOption>,
-        HashMap<Key, store::figures::Figures>,
-        Vec<EserviceOption>,
-    ),
-    sqlx::Error,
-> {
-    let centres = store::review::centres(&mut *connection, scope.centres).await?;
-    let read = store::figures::read(&mut *connection, scope, *overdue_before).await?;
+/// What the page and the CSV read.
+struct Read {
+    /// Every supervised centre, for the filter, whichever is chosen.
+    supervised: Vec<CentreOption>,
+    figures: HashMap<Key, store::figures::Figures>,
+    eservices: Vec<EserviceOption>,
+    /// Only the page shows them; the CSV does not ask.
+    messages: Vec<MessageFigures>,
+}
+
+/// What [`read_figures`] reads by: the user's centres, the scope, when results count as
+/// overdue, and whether the messages are wanted.
+struct By<'a> {
+    supervised: &'a [CentreId],
+    scope: Scope<'a>,
+    overdue_before: DateTime<Utc>,
+    with_messages: bool,
+}
+
+/// Reads [`Read`]: the roll-up's rows of the scope, and what names them.
+async fn read_figures(connection: &mut PgConnection, by: &By<'_>) -> Result<Read, sqlx::Error> {
+    let supervised = store::review::centres(&mut *connection, by.supervised).await?;
+    let figures = store::figures::read(&mut *connection, &by.scope, by.overdue_before).await?;
     let eservices = store::review::eservices(&mut *connection).await?;
-    Ok((centres, read, eservices))
+    let messages = match by.with_messages {
+        true => store::figures::messages(&mut *connection, &by.scope).await?,
+        false => Vec::new(),
+    };
+    Ok(Read {
+        supervised,
+        figures,
+        eservices,
+        messages,
+    })
 }
 
 async fn prepare(
@@ -426,6 +446,7 @@ async fn prepare(
     user: &CurrentUser,
     query: &FiguresQuery,
     page: &Page,
+    with_messages: bool,
 ) -> Result<Prepared, AppError> {
     let period = query.period(today_in_riga(state.clock.now()))?;
     let chosen: Vec<CentreId> = user
@@ -434,24 +455,43 @@ async fn prepare(
         .copied()
         .filter(|id| period.centre.is_none_or(|chosen| chosen == *id))
         .collect();
-    let scope = Scope {
-        centres: &chosen,
-        first: period.first,
-        last: period.last,
+    let by = By {
+        supervised: &user.centres,
+        scope: Scope {
+            centres: &chosen,
+            first: period.first,
+            last: period.last,
+        },
+        overdue_before: results_overdue_before(state.clock.now()),
+        with_messages,
     };
-    let by = (scope, results_overdue_before(state.clock.now()));
-    let (centres, read, eservices) = state
+    let read = state
         .report(db, &by, |connection, by| {
             Box::pin(read_figures(connection, by))
         })
         .await?;
-    let figures = figures(&read);
+    let centres: Vec<CentreOption> = read
+        .supervised
+        .iter()
+        .filter(|centre| chosen.contains(&centre.id))
+        .cloned()
+        .collect();
+    let figures = figures(&read.figures);
     let months = months_between(period.first, period.last);
-    let layout = lay_out(&figures, page.lang, page.t, &centres, &eservices, &months);
+    let layout = lay_out(
+        &figures,
+        page.lang,
+        page.t,
+        &centres,
+        &read.eservices,
+        &months,
+    );
     Ok(Prepared {
         period,
         layout,
         centres,
+        supervised: read.supervised,
+        messages: read.messages,
     })
 }
 
@@ -462,7 +502,7 @@ pub async fn show(
     user: CurrentUser,
     Query(query): Query<FiguresQuery>,
 ) -> Result<Response, AppError> {
-    let prepared = prepare(&state, &db, &user, &query, &page).await?;
+    let prepared = prepare(&state, &db, &user, &query, &page, true).await?;
     let t = page.t;
     let charts = charts(&prepared.layout, page.lang, t);
     let reasons = prepared
@@ -491,12 +531,9 @@ pub async fn show(
     if let Some(centre) = period.centre {
         csv_href.push_str(&format!("&centre={centre}"));
     }
-    let shown: Vec<CentreId> = prepared.centres.iter().map(|centre| centre.id).collect();
-    let span = months_span(period.first, period.last);
-    let mut connection = db.connection().await?;
-    let messages = crate::store::messages::figures(&mut *connection, &shown, span)
-        .await?
-        .into_iter()
+    let messages = prepared
+        .messages
+        .iter()
         .map(|row| {
             let centre = prepared
                 .centres
@@ -512,18 +549,12 @@ pub async fn show(
             )
         })
         .collect();
-    // Every supervised centre for the filter, whichever is chosen (read again only when the
-    // figures are of one of them).
-    let all_centres = match period.centre {
-        None => prepared.centres,
-        Some(_) => store::review::centres(&mut *connection, &user.centres).await?,
-    };
     Ok(FiguresPage {
         from: month_code(period.first),
         to: month_code(period.last),
         centre: period.centre,
         invalid: period.invalid,
-        centres: all_centres,
+        centres: prepared.supervised,
         charts,
         centre_months: prepared.layout.centre_months,
         months: prepared.layout.months,
@@ -545,7 +576,7 @@ pub async fn csv(
     user: CurrentUser,
     Query(query): Query<FiguresQuery>,
 ) -> Result<Response, AppError> {
-    let prepared = prepare(&state, &db, &user, &query, &page).await?;
+    let prepared = prepare(&state, &db, &user, &query, &page, false).await?;
     let t = page.t;
     let r = t.review;
     let mut header = vec![

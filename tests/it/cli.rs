@@ -347,6 +347,12 @@ async fn the_figures_check_finds_a_roll_up_that_differs_from_the_cases_and_rebui
         .execute(&pool)
         .await
         .unwrap();
+    sqlx::query(
+        "INSERT INTO figures_messages SELECT id, DATE '2020-01-01', 1, 1, 0, 0 FROM centres LIMIT 1",
+    )
+    .execute(&pool)
+    .await
+    .unwrap();
     let changed = run(&["figures", "check"]);
     let rebuilt = run(&["figures", "rebuild"]);
     let after = run(&["figures", "check"]);
@@ -356,7 +362,9 @@ async fn the_figures_check_finds_a_roll_up_that_differs_from_the_cases_and_rebui
     assert!(!changed.status.success());
     let said = stderr(&changed);
     assert!(
-        said.contains("1 month rows") && said.contains("1 awaiting rows"),
+        said.contains("1 month rows")
+            && said.contains("1 awaiting rows")
+            && said.contains("1 message rows"),
         "{said}"
     );
     assert!(rebuilt.status.success(), "{}", stderr(&rebuilt));

@@ -606,7 +606,7 @@ async fn the_application_role_records_a_case_and_its_erasure_but_cannot_change_e
     assert_eq!((check.data.cases, check.data.erased), (2, 2));
     assert_eq!(
         pilnvara::store::figures::differences(&owner).await.unwrap(),
-        [0, 0, 0],
+        [0, 0, 0, 0],
         "the figures followed every change the application's role made"
     );
 

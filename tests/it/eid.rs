@@ -371,7 +371,7 @@ async fn the_figures_tell_22_1_2_verified_with_eid_from_22_1_2_declared_per_cent
         pilnvara::store::figures::differences(&app.pool)
             .await
             .unwrap(),
-        [0, 0, 0]
+        [0, 0, 0, 0]
     );
     pilnvara::store::figures::rebuild(&app.pool).await.unwrap();
     assert_eq!(eid_figures(&supervisor, &months).await, expected);

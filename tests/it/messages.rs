@@ -500,6 +500,17 @@ async fn sending_is_offered_only_for_the_contact_the_client_gave_and_a_configure
     );
 }
 
+/// The messages' table of /figures as `supervisor` sees it, and what follows it.
+async fn messages_figures(supervisor: &Client) -> String {
+    let figures = supervisor.get("/figures").await;
+    figures
+        .body
+        .split("id=\"messages-per-centre\"")
+        .nth(1)
+        .expect("the messages' figures")
+        .to_owned()
+}
+
 #[tokio::test]
 async fn a_relay_that_is_down_is_tried_again_then_the_message_fails_and_the_desk_is_told_to_phone()
 {
@@ -554,12 +565,7 @@ async fn a_relay_that_is_down_is_tried_again_then_the_message_fails_and_the_desk
     desk.app
         .user("zane", Role::Supervisor, "RIX", &["RIX"])
         .await;
-    let figures = desk.app.signed_in("zane").await.get("/figures").await;
-    let table = figures
-        .body
-        .split("id=\"messages-per-centre\"")
-        .nth(1)
-        .expect("the messages' figures");
+    let table = messages_figures(&desk.app.signed_in("zane").await).await;
     assert!(table.contains("<td>0</td><td>1</td><td>1</td>"), "{table}");
     let message: i64 = sqlx::query_scalar("SELECT id FROM client_messages WHERE case_id = $1")
         .bind(id.0)
@@ -578,6 +584,15 @@ async fn a_relay_that_is_down_is_tried_again_then_the_message_fails_and_the_desk
     );
     let list = anna.get("/cases").await;
     assert!(!list.body.contains(&format!("/cases/{id}#messages")));
+    // The figures follow: still failed, no longer to phone, and equal to a recount.
+    let table = messages_figures(&desk.app.signed_in("zane").await).await;
+    assert!(table.contains("<td>0</td><td>1</td><td>0</td>"), "{table}");
+    assert_eq!(
+        pilnvara::store::figures::differences(&desk.app.pool)
+            .await
+            .unwrap(),
+        [0, 0, 0, 0]
+    );
     let actions = audit_actions(&desk.app.pool, id).await;
     assert!(
         actions.ends_with(&[
@@ -646,6 +661,17 @@ async fn queued_messages_are_delivered_once_each_across_a_worker_restart() {
     ids.sort_unstable();
     ids.dedup();
     assert_eq!((received.len(), ids.len()), (5, 5), "each message once");
+    let sent: i64 = sqlx::query_scalar("SELECT sum(sent)::bigint FROM figures_messages")
+        .fetch_one(&desk.app.pool)
+        .await
+        .unwrap();
+    assert_eq!(sent, 5, "the figures count each message sent once");
+    assert_eq!(
+        pilnvara::store::figures::differences(&desk.app.pool)
+            .await
+            .unwrap(),
+        [0, 0, 0, 0]
+    );
 }
 
 #[tokio::test]
