@@ -1,66 +1,25 @@
 //! The figures: counts, percentiles and shares per centre and month, per month over the chosen
 //! centres, and per e-service over the period.
 //!
-//! They are read from the roll-up (migration 0048), which a trigger keeps exact in the same
-//! transaction as every change of a case: a page reads one row per centre, month and e-service
-//! (and the days with cases awaiting a result), not the cases, whatever the history's length.
-//! Here the rows are summed into the three levels the page shows. Months are calendar months in
+//! They are read from the roll-up (migrations 0048 and 0057), which triggers keep exact in the
+//! same transaction as every change of a case or of a message to its client: a page reads one
+//! row per centre, month and e-service (and the days with cases awaiting a result, and one row
+//! of messages per centre and month), not the cases, whatever the history's length. Here the
+//! rows are summed into the three levels the page shows. Months are calendar months in
 //! Europe/Riga.
 
 use std::collections::HashMap;
+use std::fmt;
 
 use chrono::{DateTime, NaiveDate, Utc};
-use serde_json::Value;
+use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, Visitor};
+use sqlx::types::Json;
 use sqlx::{PgConnection, PgPool};
 
 use crate::domain::figures::{Sketch, next_month};
 use crate::domain::ids::CentreId;
 use crate::domain::today_in_riga;
-
-/// Which sum a row is: a centre's month, a month over every chosen centre, or an e-service
-/// over the whole period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Level {
-    CentreMonth,
-    Month,
-    Eservice,
-}
-
-/// Where a row belongs: a centre and month, a month over every chosen centre, or an e-service
-/// over the whole period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Key {
-    pub level: Level,
-    pub centre_id: Option<CentreId>,
-    pub month: Option<NaiveDate>,
-    pub eservice_id: Option<i64>,
-}
-
-impl Key {
-    /// The three sums a roll-up row of `centre_id`, `month` and `eservice_id` counts in.
-    fn levels(centre_id: CentreId, month: NaiveDate, eservice_id: i64) -> [Key; 3] {
-        [
-            Key {
-                level: Level::CentreMonth,
-                centre_id: Some(centre_id),
-                month: Some(month),
-                eservice_id: None,
-            },
-            Key {
-                level: Level::Month,
-                centre_id: None,
-                month: Some(month),
-                eservice_id: None,
-            },
-            Key {
-                level: Level::Eservice,
-                centre_id: None,
-                month: None,
-                eservice_id: Some(eservice_id),
-            },
-        ]
-    }
-}
+use crate::domain::workflow::StopReason;
 
 /// The chosen centres and the months `first ..= last`.
 #[derive(Debug, Clone)]
@@ -84,8 +43,9 @@ pub struct Figures {
     pub eid_verified: i64,
     /// Cases closed in the period.
     pub closed: i64,
-    /// Cases stopped in the period, by reason code.
-    pub stopped: Vec<(String, i64)>,
+    /// Cases stopped in the period, by reason in the order of [`StopReason::ALL`] (a code the
+    /// application does not know counts as [`StopReason::Other`]).
+    pub stopped_by_reason: [i64; StopReason::ALL.len()],
     /// Cases submitted in the period (22.¹5), and the times from opening to submission.
     pub submitted: i64,
     pub submission_times: Sketch,
@@ -105,11 +65,34 @@ impl Figures {
         self.submission_times.percentile_cont(0.9)
     }
 
-    fn stopped_for(&mut self, reason: &str, count: i64) {
-        match self.stopped.iter_mut().find(|(kept, _)| kept == reason) {
-            Some((_, kept)) => *kept += count,
-            None => self.stopped.push((reason.to_owned(), count)),
-        }
+    /// Cases stopped in the period, whatever the reason.
+    pub fn stopped(&self) -> i64 {
+        self.stopped_by_reason.iter().sum()
+    }
+}
+
+/// The figures of a scope at the three levels the page shows.
+#[derive(Debug, Clone, Default)]
+pub struct Levels {
+    /// Per centre and month.
+    pub centre_months: HashMap<(CentreId, NaiveDate), Figures>,
+    /// Per month, over every chosen centre.
+    pub months: HashMap<NaiveDate, Figures>,
+    /// Per e-service, over the chosen centres and the whole period.
+    pub eservices: HashMap<i64, Figures>,
+}
+
+impl Levels {
+    /// Counts a roll-up row of `centre_id`, `month` and `eservice_id` in each of the three sums
+    /// it belongs to.
+    fn add(
+        &mut self,
+        (centre_id, month, eservice_id): (CentreId, NaiveDate, i64),
+        add: impl Fn(&mut Figures),
+    ) {
+        add(self.centre_months.entry((centre_id, month)).or_default());
+        add(self.months.entry(month).or_default());
+        add(self.eservices.entry(eservice_id).or_default());
     }
 }
 
@@ -119,11 +102,12 @@ pub async fn read(
     connection: &mut PgConnection,
     scope: &Scope<'_>,
     overdue_before: DateTime<Utc>,
-) -> Result<HashMap<Key, Figures>, sqlx::Error> {
+) -> Result<Levels, sqlx::Error> {
     let until = next_month(scope.last);
     let months = sqlx::query!(
         r#"SELECT centre_id AS "centre_id: CentreId", month AS "month: NaiveDate", eservice_id,
-                  opened, asked_result, answered, closed, submitted, submission_sketch,
+                  opened, asked_result, answered, closed, submitted,
+                  submission_sketch AS "submission_sketch: Json<StoredSketch>",
                   eid_declared, eid_verified
            FROM figures_months
            WHERE centre_id = ANY($1) AND month >= $2 AND month < $3"#,
@@ -160,15 +144,10 @@ pub async fn read(
     .fetch_all(&mut *connection)
     .await?;
 
-    let mut figures: HashMap<Key, Figures> = HashMap::new();
-    let mut each = |centre_id, month, eservice_id, add: &dyn Fn(&mut Figures)| {
-        for key in Key::levels(centre_id, month, eservice_id) {
-            add(figures.entry(key).or_default());
-        }
-    };
+    let mut levels = Levels::default();
     for row in months {
-        let counts = sketch_counts(&row.submission_sketch);
-        each(row.centre_id, row.month, row.eservice_id, &|f| {
+        let Json(StoredSketch(counts)) = &row.submission_sketch;
+        levels.add((row.centre_id, row.month, row.eservice_id), |f| {
             f.opened += row.opened;
             f.asked_result += row.asked_result;
             f.answered += row.answered;
@@ -176,23 +155,59 @@ pub async fn read(
             f.eid_verified += row.eid_verified;
             f.closed += row.closed;
             f.submitted += row.submitted;
-            for &(bucket, count) in &counts {
+            for &(bucket, count) in counts {
                 f.submission_times.add(bucket, count);
             }
         });
     }
     for row in stops {
-        each(row.centre_id, row.month, row.eservice_id, &|f| {
-            f.stopped_for(&row.reason, row.stopped)
+        let reason = StopReason::from_code(&row.reason).unwrap_or(StopReason::Other);
+        let at = StopReason::ALL.iter().position(|known| *known == reason);
+        levels.add((row.centre_id, row.month, row.eservice_id), |f| {
+            if let Some(at) = at {
+                f.stopped_by_reason[at] += row.stopped;
+            }
         });
     }
     for row in awaiting {
-        each(row.centre_id, row.month, row.eservice_id, &|f| {
+        levels.add((row.centre_id, row.month, row.eservice_id), |f| {
             f.awaiting += row.awaiting;
             f.overdue += row.overdue;
         });
     }
-    Ok(figures)
+    Ok(levels)
+}
+
+/// A stored sketch, `{"bucket": cases}` as the trigger writes it, read straight into its
+/// `(bucket, cases)` pairs.
+#[derive(Debug)]
+struct StoredSketch(Vec<(i32, i64)>);
+
+impl<'de> Deserialize<'de> for StoredSketch {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Pairs;
+
+        impl<'de> Visitor<'de> for Pairs {
+            type Value = StoredSketch;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("an object of bucket numbers and counts")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<StoredSketch, A::Error> {
+                let mut pairs = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some((bucket, count)) = map.next_entry::<std::borrow::Cow<str>, i64>()? {
+                    let bucket = bucket
+                        .parse()
+                        .map_err(|_| A::Error::custom("a bucket that is not a number"))?;
+                    pairs.push((bucket, count));
+                }
+                Ok(StoredSketch(pairs))
+            }
+        }
+
+        deserializer.deserialize_map(Pairs)
+    }
 }
 
 /// Messages to clients of one centre in one month (Europe/Riga, by when they were queued).
@@ -228,15 +243,6 @@ pub async fn messages(
     .await
 }
 
-/// A stored sketch's `(bucket, cases)`, from `{"bucket": cases}`; what is not a count is left
-/// out.
-fn sketch_counts(stored: &Value) -> Vec<(i32, i64)> {
-    let counts = stored.as_object().into_iter().flatten();
-    counts
-        .filter_map(|(bucket, count)| Some((bucket.parse().ok()?, count.as_i64()?)))
-        .collect()
-}
-
 /// How many rows of each roll-up table (months, stops, awaiting, messages) differ from a recount
 /// of the cases and messages: `[0, 0, 0, 0]` when the figures are exact. A recount reads every case, so it runs without the statement timeout
 /// of the server's connections (in a transaction of its own).
@@ -270,4 +276,23 @@ async fn untimed(connection: &mut sqlx::PgConnection) -> Result<(), sqlx::Error>
         .execute(connection)
         .await?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_stored_sketch_is_read_into_its_bucket_and_count_pairs() {
+        let read: StoredSketch = serde_json::from_str(r#"{"4": 8, "201": 3}"#).unwrap();
+        assert_eq!(read.0, [(4, 8), (201, 3)]);
+        let empty: StoredSketch = serde_json::from_str("{}").unwrap();
+        assert!(empty.0.is_empty());
+        for broken in [r#"{"x": 1}"#, r#"{"4": "8"}"#, "[]"] {
+            assert!(
+                serde_json::from_str::<StoredSketch>(broken).is_err(),
+                "{broken}"
+            );
+        }
+    }
 }

@@ -5,8 +5,6 @@
 //! the centre filter). The aggregates come from SQL (`store::figures`); this module only lays
 //! them out. The figures hold no personal data.
 
-use std::collections::HashMap;
-
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Query, State};
@@ -33,7 +31,7 @@ use crate::i18n::{Lang, Texts};
 use crate::present::chart::{BarChart, bar_chart};
 use crate::present::csv::{CSV_BOM, csv_decimal, csv_line};
 use crate::store;
-use crate::store::figures::{Key, Level, MessageFigures, Scope};
+use crate::store::figures::{Figures, Levels, MessageFigures, Scope};
 use crate::store::review::{CentreOption, EserviceOption};
 
 #[derive(Debug, Default, Deserialize)]
@@ -113,57 +111,22 @@ pub struct FigureRow {
     pub asked_share: Option<i64>,
 }
 
-/// Every figure of the period, keyed as SQL grouped them.
-struct Figures {
-    rows: HashMap<KeyId, FigureRow>,
-}
-
-/// A hashable form of [`Key`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-enum KeyId {
-    CentreMonth(CentreId, NaiveDate),
-    Month(NaiveDate),
-    Eservice(i64),
-}
-
-fn key_id(key: &Key) -> Option<KeyId> {
-    match key.level {
-        Level::CentreMonth => Some(KeyId::CentreMonth(key.centre_id?, key.month?)),
-        Level::Month => Some(KeyId::Month(key.month?)),
-        Level::Eservice => Some(KeyId::Eservice(key.eservice_id?)),
-    }
-}
-
-fn figures(read: &HashMap<Key, store::figures::Figures>) -> Figures {
-    let rows = read
-        .iter()
-        .filter_map(|(key, figures)| Some((key_id(key)?, figure_row(figures))))
-        .collect();
-    Figures { rows }
-}
-
-fn figure_row(figures: &store::figures::Figures) -> FigureRow {
-    let mut row = FigureRow {
+fn figure_row(figures: &Figures) -> FigureRow {
+    FigureRow {
         opened: figures.opened,
         eid_declared: figures.eid_declared,
         eid_verified: figures.eid_verified,
         asked_share: percent(figures.asked_result, figures.answered),
         closed: figures.closed,
+        stopped: figures.stopped(),
+        stopped_by_reason: figures.stopped_by_reason,
         submitted: figures.submitted,
         median_days: figures.median_seconds().map(seconds_to_days),
         p90_days: figures.p90_seconds().map(seconds_to_days),
         awaiting: figures.awaiting,
         overdue: figures.overdue,
         ..FigureRow::default()
-    };
-    for (code, stopped) in &figures.stopped {
-        row.stopped += stopped;
-        let reason = StopReason::from_code(code).unwrap_or(StopReason::Other);
-        if let Some(index) = StopReason::ALL.iter().position(|r| *r == reason) {
-            row.stopped_by_reason[index] += stopped;
-        }
     }
-    row
 }
 
 /// The laid-out figures, for the page and the CSV.
@@ -177,21 +140,21 @@ struct Layout {
 }
 
 fn lay_out(
-    figures: &Figures,
+    levels: &Levels,
     lang: Lang,
     t: &Texts,
     centres: &[CentreOption],
     eservices: &[EserviceOption],
     months: &[NaiveDate],
 ) -> Layout {
-    let get = |id: KeyId| figures.rows.get(&id).cloned().unwrap_or_default();
+    let row = |figures: Option<&Figures>| figures.map(figure_row).unwrap_or_default();
     let mut centre_months = Vec::new();
     for centre in centres {
         for month in months {
             centre_months.push(FigureRow {
                 centre: centre.code.clone(),
                 month: month_code(*month),
-                ..get(KeyId::CentreMonth(centre.id, *month))
+                ..row(levels.centre_months.get(&(centre.id, *month)))
             });
         }
     }
@@ -200,16 +163,16 @@ fn lay_out(
         .map(|month| FigureRow {
             centre: t.review.col_total.to_owned(),
             month: month_code(*month),
-            ..get(KeyId::Month(*month))
+            ..row(levels.months.get(month))
         })
         .collect();
     let eservice_rows = eservices
         .iter()
         .filter_map(|eservice| {
-            let row = figures.rows.get(&KeyId::Eservice(eservice.id))?;
+            let figures = levels.eservices.get(&eservice.id)?;
             Some(FigureRow {
                 eservice: lang.pick(&eservice.name_lv, &eservice.name_en).to_owned(),
-                ..row.clone()
+                ..figure_row(figures)
             })
         })
         .collect();
@@ -408,7 +371,7 @@ struct Prepared {
 struct Read {
     /// Every supervised centre, for the filter, whichever is chosen.
     supervised: Vec<CentreOption>,
-    figures: HashMap<Key, store::figures::Figures>,
+    figures: Levels,
     eservices: Vec<EserviceOption>,
     /// Only the page shows them; the CSV does not ask.
     messages: Vec<MessageFigures>,
@@ -476,10 +439,9 @@ async fn prepare(
         .filter(|centre| chosen.contains(&centre.id))
         .cloned()
         .collect();
-    let figures = figures(&read.figures);
     let months = months_between(period.first, period.last);
     let layout = lay_out(
-        &figures,
+        &read.figures,
         page.lang,
         page.t,
         &centres,

@@ -491,7 +491,7 @@ async fn figures_for_every_centre_over_a_year() {
         let figures = read(&mut pool.acquire().await.unwrap(), &scope, Utc::now())
             .await
             .unwrap();
-        assert!(!figures.is_empty());
+        assert!(!figures.centre_months.is_empty());
         started.elapsed()
     };
     let p50 = |mut times: Vec<std::time::Duration>| {
