@@ -118,6 +118,9 @@ REVOKE ALL ON FUNCTION figures_rebuild() FROM PUBLIC;
 
 INSERT INTO figures_messages SELECT * FROM figures_recounted_messages();
 
+-- Only the figures read messages by when they were queued (migration 0052); nothing does now.
+DROP INDEX client_messages_queued_idx;
+
 -- The messages' figures are read-only to the application, like the rest of the roll-up.
 CREATE OR REPLACE FUNCTION pilnvara_grant_to(app_role text) RETURNS void
 LANGUAGE plpgsql AS $$
