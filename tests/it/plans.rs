@@ -2,6 +2,7 @@
 //! /cases lists and the search by portal reference are read along an index, never by scanning
 //! the cases table. The statements are the application's own (`*_statement`), with the
 //! arguments the application binds, over ~20,000 generated cases (see docs/performance.md).
+//! The figures read only the roll-up and the tables that name its rows.
 
 use chrono::{DateTime, TimeDelta, TimeZone, Utc};
 use pilnvara::domain::ids::{CaseId, CentreId, StaffId};
@@ -545,5 +546,98 @@ async fn the_busiest_pages_statements_are_planned_once() {
         planned_each_time.is_empty(),
         "planned anew on every request:\n{}",
         planned_each_time.join("\n\n")
+    );
+}
+
+/// Every table a statement's plan reads, made once for any values (as a prepared statement
+/// is planned when PostgreSQL keeps one plan for it), so that no value folds a scan away.
+async fn tables_read(pool: &PgPool, sql: &str) -> Vec<String> {
+    let mut connection = pool.acquire().await.unwrap();
+    sqlx::raw_sql("SET plan_cache_mode = force_generic_plan")
+        .execute(&mut *connection)
+        .await
+        .unwrap();
+    sqlx::raw_sql(&format!("PREPARE noted AS {sql}"))
+        .execute(&mut *connection)
+        .await
+        .unwrap_or_else(|error| panic!("{error}: {sql}"));
+    let parameters: i32 = sqlx::query_scalar(
+        "SELECT cardinality(parameter_types) FROM pg_prepared_statements WHERE name = 'noted'",
+    )
+    .fetch_one(&mut *connection)
+    .await
+    .unwrap();
+    let nulls = vec!["NULL"; parameters as usize].join(", ");
+    let execute = match parameters {
+        0 => "EXECUTE noted".to_owned(),
+        _ => format!("EXECUTE noted({nulls})"),
+    };
+    let plan: Value = sqlx::query_scalar(&format!("EXPLAIN (FORMAT JSON) {execute}"))
+        .fetch_one(&mut *connection)
+        .await
+        .unwrap();
+    sqlx::raw_sql("DEALLOCATE noted; RESET plan_cache_mode")
+        .execute(&mut *connection)
+        .await
+        .unwrap();
+    let mut tables: Vec<String> = nodes(&plan)
+        .into_iter()
+        .map(|(_, relation, _)| relation)
+        .filter(|relation| !relation.is_empty())
+        .collect();
+    tables.sort_unstable();
+    tables.dedup();
+    tables
+}
+
+/// /figures and its CSV read the roll-up, the names of centres and e-services, the staff
+/// member and the session: tables bounded by centres × months and the catalogue, never one
+/// that grows with every case or message (as the messages' figures did until migration 0057).
+#[tokio::test]
+async fn the_figures_read_the_roll_up_never_a_table_that_grows_with_the_history() {
+    let (pool, name) = crate::harness::fresh_named_database().await;
+    let app = TestApp::on(pool.clone());
+    app.centre("P1").await;
+    app.centre("P2").await;
+    app.user("vad", Role::Supervisor, "P1", &["P1", "P2"]).await;
+    let url = crate::harness::database_url(&name);
+    let mut read = std::collections::BTreeMap::new();
+    for path in [
+        "/figures",
+        "/figures.csv",
+        "/figures?from=2025-01&to=2026-12",
+    ] {
+        let sent =
+            crate::scale::statements_per_request(url.clone(), "vad", crate::scale::again(path));
+        assert!(sent.len() >= 5, "{path}: {sent:?}");
+        for noted in sent {
+            for table in tables_read(&pool, noted.sql()).await {
+                read.entry(table).or_insert_with(|| noted.summary.clone());
+            }
+        }
+    }
+    let bounded = [
+        "centres",
+        "eservices",
+        "figures_awaiting",
+        "figures_messages",
+        "figures_months",
+        "figures_stops",
+        "session",
+        "staff",
+        "supervised_centres",
+    ];
+    let unbounded: Vec<_> = read
+        .iter()
+        .filter(|(table, _)| !bounded.contains(&table.as_str()))
+        .collect();
+    assert!(
+        unbounded.is_empty(),
+        "tables read by the figures that are not bounded by centres × months or the catalogue \
+         (with the statement that reads each): {unbounded:#?}"
+    );
+    assert!(
+        read.contains_key("figures_messages") && read.contains_key("figures_months"),
+        "{read:#?}"
     );
 }
