@@ -569,6 +569,53 @@ async fn figures_for_every_centre_over_a_year() {
         before.len()
     );
 
+    // The page itself, through HTTP (the in-process server on a socket of its own), for a
+    // supervisor of every centre: 2,040 lines of centres and months laid out and rendered.
+    let codes: Vec<String> = (1..=170).map(|n| format!("C{n}")).collect();
+    let codes: Vec<&str> = codes.iter().map(String::as_str).collect();
+    app.user(
+        "national",
+        pilnvara::domain::staff::Role::Supervisor,
+        "C1",
+        &codes,
+    )
+    .await;
+    let national = std::sync::Arc::new(app.signed_in("national").await);
+    let page = |client: std::sync::Arc<crate::harness::Client>| async move {
+        let started = Instant::now();
+        let page = client.get("/figures").await;
+        assert_eq!(page.status, axum::http::StatusCode::OK);
+        (started.elapsed(), page.body.len())
+    };
+    let mut alone = Vec::new();
+    let mut size = 0;
+    for _ in 0..21 {
+        let (took, bytes) = page(national.clone()).await;
+        alone.push(took);
+        size = bytes;
+    }
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let national = national.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            for _ in 0..10 {
+                times.push(page(national.clone()).await.0);
+            }
+            times
+        }));
+    }
+    let mut together = Vec::new();
+    for task in tasks {
+        together.extend(task.await.unwrap());
+    }
+    println!(
+        "the /figures page, 170 centres × 12 months ({} KiB): p50 {:?} alone, p50 {:?} at 16 at once",
+        size / 1024,
+        p50(alone),
+        p50(together)
+    );
+
     // The messages to clients: the roll-up's rows against the statement the page ran before
     // migration 0057 (every message of the period, each joined to its case), with the index
     // it had, for all centres and for a supervisor's three.
