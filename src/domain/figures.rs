@@ -76,7 +76,9 @@ pub fn month_count(first: NaiveDate, last: NaiveDate) -> u32 {
 
 /// `YYYY-MM`, for URLs, tables and exports.
 pub fn month_code(month: NaiveDate) -> String {
-    month.format("%Y-%m").to_string()
+    // Field by field: a page of the whole country writes 2,040 of them, and chrono's pattern
+    // is parsed anew for each.
+    format!("{:04}-{:02}", month.year(), month.month())
 }
 
 /// Reads `YYYY-MM` as the first day of that month.
@@ -299,5 +301,6 @@ mod tests {
         assert_eq!(parse_month("2026-13"), None);
         assert_eq!(parse_month("26-02"), None);
         assert_eq!(month_code(day(2026, 2, 1)), "2026-02");
+        assert_eq!(month_code(day(987, 11, 30)), "0987-11");
     }
 }

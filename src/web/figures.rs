@@ -148,21 +148,23 @@ fn lay_out(
     months: &[NaiveDate],
 ) -> Layout {
     let row = |figures: Option<&Figures>| figures.map(figure_row).unwrap_or_default();
-    let mut centre_months = Vec::new();
+    let codes: Vec<String> = months.iter().copied().map(month_code).collect();
+    let mut centre_months = Vec::with_capacity(centres.len() * months.len());
     for centre in centres {
-        for month in months {
+        for (month, code) in months.iter().zip(&codes) {
             centre_months.push(FigureRow {
                 centre: centre.code.clone(),
-                month: month_code(*month),
+                month: code.clone(),
                 ..row(levels.centre_months.get(&(centre.id, *month)))
             });
         }
     }
     let month_rows = months
         .iter()
-        .map(|month| FigureRow {
+        .zip(codes)
+        .map(|(month, code)| FigureRow {
             centre: t.review.col_total.to_owned(),
-            month: month_code(*month),
+            month: code,
             ..row(levels.months.get(month))
         })
         .collect();
