@@ -122,8 +122,9 @@ macro_rules! select_queue {
 /// if given, one more than [`PAGE_SIZE`](crate::domain::review::PAGE_SIZE) (that row says there
 /// are more). The same rows as [`queue`] with no filter; a statement of its own because it is
 /// planned once and kept, where the filtered queue is planned for each request's filters (they
-/// choose its index). Its limit is in the SQL for that reason (see `store::cases`).
-pub async fn unfiltered_page(
+/// choose its index). Its limit is in the SQL for that reason (see `store::cases`). [`queue`]
+/// sends it when asked for such a page.
+async fn unfiltered_page(
     db: impl PgExecutor<'_>,
     centres: &[CentreId],
     after: Option<(DateTime<Utc>, CaseId)>,
@@ -153,13 +154,17 @@ pub fn unfiltered_page_statement(
 /// Finished cases newest first (by the time they finished, then id), after `after` if given,
 /// at most `limit`. Each centre's cases are read along an index in queue order, at most `limit`
 /// from each (the LATERAL), and merged: the work is bounded by centres × limit, not by the
-/// table (see docs/performance.md).
+/// table (see docs/performance.md). A page of the queue as it opens (no filter, a page and the
+/// row that says there are more) is read by [`unfiltered_page`], planned once.
 pub async fn queue(
     db: impl PgExecutor<'_>,
     filter: &QueueFilter,
     after: Option<(DateTime<Utc>, CaseId)>,
     limit: i64,
 ) -> Result<Vec<QueueRow>, sqlx::Error> {
+    if limit == crate::domain::review::PAGE_SIZE + 1 && filter.narrows_nothing() {
+        return unfiltered_page(db, &filter.centres, after).await;
+    }
     queue_statement(filter, after, limit).fetch_all(db).await
 }
 

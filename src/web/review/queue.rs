@@ -310,13 +310,8 @@ async fn list(
     let employees = store::review::employees(&mut *connection, &user.centres).await?;
     let filter = filters.store_filter(user, &employees);
     let after = cursor.map(|c| (c.finished_at, c.id));
-    // One more than shown tells whether there are more. The queue as it opens has a statement
-    // of its own, planned once (`unfiltered_page`).
-    let mut rows = if limit == PAGE_SIZE && filter.narrows_nothing() {
-        store::review::unfiltered_page(connection, &filter.centres, after).await?
-    } else {
-        store::review::queue(connection, &filter, after, limit + 1).await?
-    };
+    // One more than shown tells whether there are more.
+    let mut rows = store::review::queue(connection, &filter, after, limit + 1).await?;
     let more = rows.len() > limit as usize;
     rows.truncate(limit as usize);
     Ok(Listed {
