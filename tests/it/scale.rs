@@ -481,42 +481,30 @@ async fn figures_for_every_centre_over_a_year() {
         .unwrap();
     let today = pilnvara::domain::today_in_riga(Utc::now());
     let (first, last) = (months_back(today, 12), month_of(today));
-    let once = move |pool: PgPool, centres: Vec<CentreId>| async move {
-        let started = Instant::now();
-        let scope = Scope {
-            centres: &centres,
-            first,
-            last,
-        };
-        let figures = read(&mut pool.acquire().await.unwrap(), &scope, Utc::now())
-            .await
-            .unwrap();
-        assert!(!figures.centre_months.is_empty());
-        started.elapsed()
+    let once = {
+        let (pool, centres) = (pool.clone(), centres.clone());
+        move || {
+            let (pool, centres) = (pool.clone(), centres.clone());
+            async move {
+                let started = Instant::now();
+                let scope = Scope {
+                    centres: &centres,
+                    first,
+                    last,
+                };
+                let figures = read(&mut pool.acquire().await.unwrap(), &scope, Utc::now())
+                    .await
+                    .unwrap();
+                assert!(!figures.centre_months.is_empty());
+                started.elapsed()
+            }
+        }
     };
     let p50 = |mut times: Vec<std::time::Duration>| {
         times.sort();
         times[times.len() / 2]
     };
-    let mut alone = Vec::new();
-    for _ in 0..21 {
-        alone.push(once(pool.clone(), centres.clone()).await);
-    }
-    let mut tasks = Vec::new();
-    for _ in 0..16 {
-        let (pool, centres) = (pool.clone(), centres.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut times = Vec::new();
-            for _ in 0..10 {
-                times.push(once(pool.clone(), centres.clone()).await);
-            }
-            times
-        }));
-    }
-    let mut together = Vec::new();
-    for task in tasks {
-        together.extend(task.await.unwrap());
-    }
+    let (alone, together) = alone_and_at_16(once).await;
     // The roll-up's statements alone, without the summing in Rust: where the time goes.
     let mut statements = Vec::new();
     for _ in 0..21 {
@@ -581,34 +569,17 @@ async fn figures_for_every_centre_over_a_year() {
     )
     .await;
     let national = std::sync::Arc::new(app.signed_in("national").await);
-    let page = |client: std::sync::Arc<crate::harness::Client>| async move {
-        let started = Instant::now();
-        let page = client.get("/figures").await;
-        assert_eq!(page.status, axum::http::StatusCode::OK);
-        (started.elapsed(), page.body.len())
-    };
-    let mut alone = Vec::new();
-    let mut size = 0;
-    for _ in 0..21 {
-        let (took, bytes) = page(national.clone()).await;
-        alone.push(took);
-        size = bytes;
-    }
-    let mut tasks = Vec::new();
-    for _ in 0..16 {
+    let size = national.get("/figures").await.body.len();
+    let page = move || {
         let national = national.clone();
-        tasks.push(tokio::spawn(async move {
-            let mut times = Vec::new();
-            for _ in 0..10 {
-                times.push(page(national.clone()).await.0);
-            }
-            times
-        }));
-    }
-    let mut together = Vec::new();
-    for task in tasks {
-        together.extend(task.await.unwrap());
-    }
+        async move {
+            let started = Instant::now();
+            let page = national.get("/figures").await;
+            assert_eq!(page.status, axum::http::StatusCode::OK);
+            started.elapsed()
+        }
+    };
+    let (alone, together) = alone_and_at_16(page).await;
     println!(
         "the /figures page, 170 centres × 12 months ({} KiB): p50 {:?} alone, p50 {:?} at 16 at once",
         size / 1024,
@@ -669,6 +640,34 @@ async fn figures_for_every_centre_over_a_year() {
             p50(counted)
         );
     }
+}
+
+/// The times of `run`: 21 runs one after another, then 16 tasks at once running it 10 times each.
+async fn alone_and_at_16<F, R>(run: F) -> (Vec<std::time::Duration>, Vec<std::time::Duration>)
+where
+    F: Fn() -> R + Clone + Send + 'static,
+    R: std::future::Future<Output = std::time::Duration> + Send,
+{
+    let mut alone = Vec::new();
+    for _ in 0..21 {
+        alone.push(run().await);
+    }
+    let mut tasks = Vec::new();
+    for _ in 0..16 {
+        let run = run.clone();
+        tasks.push(tokio::spawn(async move {
+            let mut times = Vec::new();
+            for _ in 0..10 {
+                times.push(run().await);
+            }
+            times
+        }));
+    }
+    let mut together = Vec::new();
+    for task in tasks {
+        together.extend(task.await.unwrap());
+    }
+    (alone, together)
 }
 
 /// What one request did under load: answers, their latencies, and the answers that were not
