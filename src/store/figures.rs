@@ -244,8 +244,9 @@ pub async fn messages(
 }
 
 /// How many rows of each roll-up table (months, stops, awaiting, messages) differ from a recount
-/// of the cases and messages: `[0, 0, 0, 0]` when the figures are exact. A recount reads every case, so it runs without the statement timeout
-/// of the server's connections (in a transaction of its own).
+/// of the cases and messages: `[0, 0, 0, 0]` when the figures are exact. A recount reads every
+/// case, so it runs without the statement timeout of the server's connections (in a
+/// transaction of its own).
 pub async fn differences(db: &PgPool) -> Result<[i64; 4], sqlx::Error> {
     let mut tx = db.begin().await?;
     untimed(&mut tx).await?;
