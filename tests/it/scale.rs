@@ -681,7 +681,7 @@ struct Run {
 
 /// A request a desk sends, and the answer that says it was served.
 #[derive(Clone, Debug)]
-pub(crate) enum Request {
+enum Request {
     /// A page: 200.
     Get(String),
     /// A form: 303 (done, on to the next page).
@@ -706,10 +706,10 @@ impl Request {
 }
 
 /// Each next request to send: the same page again, or a form about a fresh case each time.
-pub(crate) type Requests = std::sync::Arc<dyn Fn() -> Request + Send + Sync>;
+type Requests = std::sync::Arc<dyn Fn() -> Request + Send + Sync>;
 
 /// GET `path`, again and again.
-pub(crate) fn again(path: &str) -> Requests {
+fn again(path: &str) -> Requests {
     let request = Request::Get(path.to_owned());
     std::sync::Arc::new(move || request.clone())
 }
@@ -808,66 +808,46 @@ fn machine_cpu_ms() -> f64 {
     [0, 1, 2, 5, 6, 7].iter().map(|&i| ticks[i]).sum::<f64>() * 10.0
 }
 
-/// The statements sqlx sends, in order (`BEGIN` is not among them).
+/// The statements sqlx sends, each by its first words (the `summary` of its `sqlx::query`
+/// event; `BEGIN` is not among them).
 #[derive(Clone, Default)]
-struct Statements(std::sync::Arc<std::sync::Mutex<Vec<Noted>>>);
-
-/// A statement sqlx sent, from its `sqlx::query` event.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Noted {
-    /// Its first words (the event's `summary`).
-    pub summary: String,
-    /// Its whole SQL, `$n` for each value (`db.statement`, empty when the summary is all of
-    /// it).
-    sql: String,
-}
-
-impl Noted {
-    /// The whole SQL.
-    pub fn sql(&self) -> &str {
-        match self.sql.trim() {
-            "" => &self.summary,
-            sql => sql,
-        }
-    }
-}
+struct Statements(std::sync::Arc<std::sync::Mutex<Vec<String>>>);
 
 impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Statements {
     fn on_event(&self, event: &tracing::Event<'_>, _: tracing_subscriber::layer::Context<'_, S>) {
         if event.metadata().target() == "sqlx::query" {
-            let mut noted = Noted::default();
-            event.record(&mut noted);
-            self.0.lock().unwrap().push(noted);
+            let mut summary = Summary(String::new());
+            event.record(&mut summary);
+            self.0.lock().unwrap().push(summary.0);
         }
     }
 }
 
-impl tracing::field::Visit for Noted {
+/// An event's `summary` field.
+struct Summary(String);
+
+impl tracing::field::Visit for Summary {
     fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
-        match field.name() {
-            "summary" => value.clone_into(&mut self.summary),
-            "db.statement" => value.clone_into(&mut self.sql),
-            _ => {}
+        if field.name() == "summary" {
+            value.clone_into(&mut self.0);
         }
     }
 
     fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
-        match field.name() {
-            "summary" => self.summary = format!("{value:?}"),
-            "db.statement" => self.sql = format!("{value:?}"),
-            _ => {}
+        if field.name() == "summary" {
+            self.0 = format!("{value:?}");
         }
     }
 }
 
-/// The statements one of `requests` by `username` sends, in order, served in-process on a
-/// thread of its own whose every task reports to a subscriber that notes them. Two are sent:
-/// the first fills the connection's caches, the second is noted.
-pub(crate) fn statements_per_request(
+/// The statements one of `requests` by `username` sends (each by its first words, in order),
+/// served in-process on a thread of its own whose every task reports to a subscriber that
+/// notes them. Two are sent: the first fills the connection's caches, the second is noted.
+fn statements_per_request(
     database: String,
     username: &'static str,
     requests: Requests,
-) -> Vec<Noted> {
+) -> Vec<String> {
     use tracing_subscriber::layer::SubscriberExt as _;
 
     std::thread::spawn(move || {
@@ -1623,10 +1603,7 @@ async fn step_post_beside_its_floor() {
     let statements = sent.len();
     println!(
         "one step POST sends {statements} statements (and BEGIN):\n{}\n",
-        sent.iter()
-            .map(|noted| noted.summary.as_str())
-            .collect::<Vec<_>>()
-            .join("\n")
+        sent.join("\n")
     );
 
     // What the counted POST wrote, for the floor to write the same.
@@ -1705,9 +1682,9 @@ async fn step_post_beside_its_floor() {
         .filter(|line| !line.starts_with('\\') && *line != "BEGIN;")
         .collect();
     assert_eq!(floor.len(), statements, "{script}");
-    for (floor, noted) in floor.iter().zip(&sent) {
-        let words = noted.summary.trim_end_matches(" …");
-        assert!(floor.starts_with(words), "{floor} is not {}", noted.summary);
+    for (floor, summary) in floor.iter().zip(&sent) {
+        let words = summary.trim_end_matches(" …");
+        assert!(floor.starts_with(words), "{floor} is not {summary}");
     }
     let mut values = signed_in_values(&floor_pool, desk.0).await;
     values.extend([
