@@ -859,6 +859,7 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
         clock,
         hasher,
         keys,
+        figures: Default::default(),
     };
     tracing::info!(%address, "Pilnvara is serving");
     println!("Pilnvara: http://{address}/  (Ctrl-C stops the server and its database)");

@@ -299,8 +299,8 @@ catalogue! {
 
         figures_title { lv: "Rādītāji", en: "Figures" }
         figures_intro {
-            lv: "Gadījumu skaits un izpildes laiki pa centriem un mēnešiem (Latvijas laikā). Rādītājos nav personas datu.",
-            en: "Case counts and times per centre and month (Latvian time). The figures hold no personal data.",
+            lv: "Gadījumu skaits un izpildes laiki pa centriem un mēnešiem (Latvijas laikā). Centra kods atver tā mēnešus; CSV datnē ir katrs centrs katrā mēnesī. Rādītājos nav personas datu.",
+            en: "Case counts and times per centre and month (Latvian time). A centre's code opens its months; the CSV file has every centre in every month. The figures hold no personal data.",
         }
         period_from { lv: "No mēneša", en: "From month" }
         period_to { lv: "Līdz mēnesim", en: "To month" }
@@ -338,7 +338,8 @@ catalogue! {
             lv: "Diagrammas skaitļi ir tabulā blakus.",
             en: "The chart's numbers are in the table beside it.",
         }
-        per_centre_heading { lv: "Pa centriem un mēnešiem", en: "Per centre and month" }
+        per_centre_heading { lv: "Pa centriem visā periodā", en: "Per centre over the period" }
+        per_month_heading { lv: "Pa mēnešiem, izvēlētie centri kopā", en: "Per month, the chosen centres together" }
         stopped_heading { lv: "Pārtrauktie gadījumi pa iemesliem", en: "Stopped cases by reason" }
         per_eservice_heading { lv: "Pa e-pakalpojumiem visā periodā", en: "Per e-service over the period" }
         figures_empty { lv: "Šajā periodā nav datu.", en: "No data in this period." }

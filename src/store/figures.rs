@@ -5,7 +5,7 @@
 //! same transaction as every change of a case or of a message to its client: a page reads one
 //! row per centre, month and e-service (and the days with cases awaiting a result, and one row
 //! of messages per centre and month), not the cases, whatever the history's length. Here the
-//! rows are summed into the three levels the page shows. Months are calendar months in
+//! rows are summed into the levels the page and the CSV show. Months are calendar months in
 //! Europe/Riga.
 
 use std::collections::HashMap;
@@ -71,29 +71,60 @@ impl Figures {
     }
 }
 
-/// The figures of a scope at the three levels the page shows.
+/// The figures of a scope at the levels the page and the CSV show.
 #[derive(Debug, Clone, Default)]
 pub struct Levels {
     /// Per centre and month.
     pub centre_months: HashMap<(CentreId, NaiveDate), Figures>,
+    /// Per centre, over the whole period.
+    pub centres: HashMap<CentreId, Figures>,
     /// Per month, over every chosen centre.
     pub months: HashMap<NaiveDate, Figures>,
     /// Per e-service, over the chosen centres and the whole period.
     pub eservices: HashMap<i64, Figures>,
+    /// Over the chosen centres and the whole period.
+    pub total: Figures,
 }
 
 impl Levels {
-    /// Counts a roll-up row of `centre_id`, `month` and `eservice_id` in each of the three sums
-    /// it belongs to.
+    /// Counts a roll-up row of `centre_id`, `month` and `eservice_id` in each of the sums it
+    /// belongs to.
     fn add(
         &mut self,
         (centre_id, month, eservice_id): (CentreId, NaiveDate, i64),
         add: impl Fn(&mut Figures),
     ) {
         add(self.centre_months.entry((centre_id, month)).or_default());
+        add(self.centres.entry(centre_id).or_default());
         add(self.months.entry(month).or_default());
         add(self.eservices.entry(eservice_id).or_default());
+        add(&mut self.total);
     }
+}
+
+/// How far the figures of a set of centres have come: the sum of their change counts and how
+/// many of them have one (migration 0058). It differs whenever any of their roll-up rows has
+/// changed since, so what was laid out from the rows may be shown again while it is the same.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Stamp {
+    changes: i64,
+    centres: i64,
+}
+
+/// The [`Stamp`] of `centres`' figures now: one short read of a row per centre.
+pub async fn stamp(
+    connection: &mut PgConnection,
+    centres: &[CentreId],
+) -> Result<Stamp, sqlx::Error> {
+    sqlx::query_as!(
+        Stamp,
+        r#"SELECT coalesce(sum(changes), 0)::bigint AS "changes!", count(*) AS "centres!"
+           FROM figures_changes
+           WHERE centre_id = ANY($1)"#,
+        centres as _,
+    )
+    .fetch_one(connection)
+    .await
 }
 
 /// Every row of the page: three statements, each reading the roll-up's rows of the chosen

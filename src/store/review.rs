@@ -408,7 +408,7 @@ pub async fn insert_review(
 // What the filters offer
 
 /// A centre in the user's scope.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct CentreOption {
     pub id: CentreId,
     pub code: String,
@@ -455,7 +455,7 @@ pub async fn employees(
 }
 
 /// An e-service of the catalogue.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct EserviceOption {
     pub id: i64,
     pub code: String,

@@ -4,6 +4,12 @@
 //! Only supervisors reach these handlers; the centres are always the user's scope (narrowed by
 //! the centre filter). The aggregates come from SQL (`store::figures`); this module only lays
 //! them out. The figures hold no personal data.
+//!
+//! The page shows each centre over the period and the chosen centres month by month (a centre's
+//! own months are one click away, and the CSV has every centre and month): its length follows
+//! the centres and months asked for, not their product. The tables, once laid out, are kept
+//! ([`FiguresCache`]) and shown again while none of their centres' figures, names or the day
+//! has changed ([`store::figures::Stamp`]).
 
 use askama::Template;
 use askama_web::WebTemplate;
@@ -12,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use sqlx::PgConnection;
+use std::sync::Arc;
 
 use super::AppState;
 use super::db::Db;
@@ -31,7 +38,7 @@ use crate::i18n::{Lang, Texts};
 use crate::present::chart::{BarChart, bar_chart};
 use crate::present::csv::{CSV_BOM, csv_decimal, csv_line};
 use crate::store;
-use crate::store::figures::{Figures, Levels, MessageFigures, Scope};
+use crate::store::figures::{Figures, Levels, MessageFigures, Scope, Stamp};
 use crate::store::review::{CentreOption, EserviceOption};
 
 #[derive(Debug, Default, Deserialize)]
@@ -131,12 +138,18 @@ fn figure_row(figures: &Figures) -> FigureRow {
 
 /// The laid-out figures, for the page and the CSV.
 struct Layout {
-    /// Per centre and month, centre by centre.
-    centre_months: Vec<FigureRow>,
+    /// Per centre over the period, centre by centre.
+    centres: Vec<(CentreId, FigureRow)>,
+    /// Over every chosen centre and the period.
+    total: FigureRow,
     /// Per month over every chosen centre.
     months: Vec<FigureRow>,
     /// Per e-service over the period, by code; only e-services with any figure.
     eservices: Vec<FigureRow>,
+}
+
+fn row(figures: Option<&Figures>) -> FigureRow {
+    figures.map(figure_row).unwrap_or_default()
 }
 
 fn lay_out(
@@ -147,24 +160,21 @@ fn lay_out(
     eservices: &[EserviceOption],
     months: &[NaiveDate],
 ) -> Layout {
-    let row = |figures: Option<&Figures>| figures.map(figure_row).unwrap_or_default();
-    let codes: Vec<String> = months.iter().copied().map(month_code).collect();
-    let mut centre_months = Vec::with_capacity(centres.len() * months.len());
-    for centre in centres {
-        for (month, code) in months.iter().zip(&codes) {
-            centre_months.push(FigureRow {
+    let centre_rows = centres
+        .iter()
+        .map(|centre| {
+            let line = FigureRow {
                 centre: centre.code.clone(),
-                month: code.clone(),
-                ..row(levels.centre_months.get(&(centre.id, *month)))
-            });
-        }
-    }
+                ..row(levels.centres.get(&centre.id))
+            };
+            (centre.id, line)
+        })
+        .collect();
     let month_rows = months
         .iter()
-        .zip(codes)
-        .map(|(month, code)| FigureRow {
+        .map(|month| FigureRow {
             centre: t.review.col_total.to_owned(),
-            month: code,
+            month: month_code(*month),
             ..row(levels.months.get(month))
         })
         .collect();
@@ -179,10 +189,34 @@ fn lay_out(
         })
         .collect();
     Layout {
-        centre_months,
+        centres: centre_rows,
+        total: FigureRow {
+            centre: t.review.col_total.to_owned(),
+            ..figure_row(&levels.total)
+        },
         months: month_rows,
         eservices: eservice_rows,
     }
+}
+
+/// Per centre and month, centre by centre: the CSV's first lines.
+fn centre_month_rows(
+    levels: &Levels,
+    centres: &[CentreOption],
+    months: &[NaiveDate],
+) -> Vec<FigureRow> {
+    let codes: Vec<String> = months.iter().copied().map(month_code).collect();
+    let mut rows = Vec::with_capacity(centres.len() * months.len());
+    for centre in centres {
+        for (month, code) in months.iter().zip(&codes) {
+            rows.push(FigureRow {
+                centre: centre.code.clone(),
+                month: code.clone(),
+                ..row(levels.centre_months.get(&(centre.id, *month)))
+            });
+        }
+    }
+    rows
 }
 
 /// A chart with the table of its numbers.
@@ -308,14 +342,24 @@ fn charts(layout: &Layout, lang: Lang, t: &Texts) -> Vec<ChartView> {
     vec![counts, times, per_eservice]
 }
 
-/// A stopped count of one centre, month and reason.
+/// A stopped count of one centre over the period, for one reason.
 pub struct ReasonLine {
     pub centre: String,
-    pub month: String,
     pub reason: &'static str,
     pub count: i64,
 }
 
+/// The messages to clients of one centre over the period.
+pub struct MessageLine {
+    pub centre: String,
+    pub sent: i64,
+    pub failed: i64,
+    /// Failed, and the client not yet told another way.
+    pub untold: i64,
+}
+
+/// The page: the form, and the tables as laid out by [`Tables`] (perhaps for an earlier
+/// request).
 #[derive(Template, WebTemplate)]
 #[template(path = "figures/show.html")]
 pub struct FiguresPage {
@@ -325,94 +369,258 @@ pub struct FiguresPage {
     centre: Option<CentreId>,
     centres: Vec<CentreOption>,
     invalid: bool,
-    charts: Vec<ChartView>,
-    centre_months: Vec<FigureRow>,
-    months: Vec<FigureRow>,
-    eservices: Vec<FigureRow>,
-    reasons: Vec<ReasonLine>,
-    /// Messages to clients: (centre, month, sent, failed, still to phone).
-    messages: Vec<(String, String, i64, i64, i64)>,
     csv_href: String,
+    tables: Arc<str>,
 }
 
 impl FiguresPage {
     fn is_centre(&self, id: &CentreId) -> bool {
         self.centre == Some(*id)
     }
+}
 
+/// The charts and tables of the page: everything it shows that the figures, the centres' and
+/// e-services' names, the period and the language decide.
+#[derive(Template)]
+#[template(path = "figures/tables.html")]
+struct Tables<'a> {
+    t: &'static Texts,
+    lang: Lang,
+    from: &'a str,
+    to: &'a str,
+    charts: Vec<ChartView>,
+    centres: Vec<(CentreId, FigureRow)>,
+    total: FigureRow,
+    months: Vec<FigureRow>,
+    eservices: Vec<FigureRow>,
+    reasons: Vec<ReasonLine>,
+    messages: Vec<MessageLine>,
+}
+
+impl Tables<'_> {
     fn days(&self, value: &Option<f64>) -> String {
-        number(self.page.lang, *value, self.page.t.review.no_value)
+        number(self.lang, *value, self.t.review.no_value)
     }
 
     /// A chart's axis value, with the language's decimal mark.
     fn tick(&self, value: &f64) -> String {
         let text = ((value * 100.0).round() / 100.0).to_string();
-        match self.page.lang {
+        match self.lang {
             Lang::Lv => text.replace('.', ","),
             Lang::En => text,
         }
     }
 
     fn share(&self, value: &Option<i64>) -> String {
-        value.map_or_else(|| self.page.t.review.no_value.to_owned(), |v| v.to_string())
+        value.map_or_else(|| self.t.review.no_value.to_owned(), |v| v.to_string())
     }
 }
 
-/// What both the page and the CSV need.
-struct Prepared {
-    period: Period,
-    layout: Layout,
-    /// The centres shown: those chosen, or every supervised one when none is.
+/// Lays out the page's tables from what was read, and renders them.
+fn render_tables(
+    read: &Read,
+    figures: &Levels,
+    messages: &[MessageFigures],
+    period: &Period,
+    lang: Lang,
+) -> Result<String, askama::Error> {
+    let t = lang.texts();
+    let months = months_between(period.first, period.last);
+    let layout = lay_out(figures, lang, t, &read.centres, &read.eservices, &months);
+    let charts = charts(&layout, lang, t);
+    let reasons = layout
+        .centres
+        .iter()
+        .flat_map(|(_, row)| {
+            StopReason::ALL
+                .iter()
+                .zip(row.stopped_by_reason)
+                .filter(|(_, count)| *count > 0)
+                .map(|(reason, count)| ReasonLine {
+                    centre: row.centre.clone(),
+                    reason: labels::stop_reason(t, *reason),
+                    count,
+                })
+        })
+        .collect();
+    let messages = read
+        .centres
+        .iter()
+        .filter_map(|centre| {
+            let mut of_centre = messages.iter().filter(|row| row.centre_id == centre.id);
+            let first = of_centre.next()?;
+            let mut line = MessageLine {
+                centre: centre.code.clone(),
+                sent: first.sent,
+                failed: first.failed,
+                untold: first.untold,
+            };
+            for row in of_centre {
+                line.sent += row.sent;
+                line.failed += row.failed;
+                line.untold += row.untold;
+            }
+            Some(line)
+        })
+        .collect();
+    Tables {
+        t,
+        lang,
+        from: &month_code(period.first),
+        to: &month_code(period.last),
+        charts,
+        centres: layout.centres,
+        total: layout.total,
+        months: layout.months,
+        eservices: layout.eservices,
+        reasons,
+        messages,
+    }
+    .render()
+}
+
+/// What a page's tables show, whole: they are laid out again only when any of it differs.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Shown {
+    lang: Lang,
+    first: NaiveDate,
+    last: NaiveDate,
+    /// The day before which a result awaited counts as overdue.
+    overdue_before: NaiveDate,
+    stamp: Stamp,
     centres: Vec<CentreOption>,
-    /// Every supervised centre.
-    supervised: Vec<CentreOption>,
-    messages: Vec<MessageFigures>,
+    eservices: Vec<EserviceOption>,
+}
+
+/// How much of [`FiguresCache`]' room a page's tables take: their length.
+#[derive(Debug, Clone)]
+struct Length;
+
+impl quick_cache::Weighter<Shown, Arc<str>> for Length {
+    fn weight(&self, _: &Shown, tables: &Arc<str>) -> u64 {
+        tables.len().max(1) as u64
+    }
+}
+
+/// The room for tables already laid out: a whole country's year takes about 120 KiB.
+const CACHE_BYTES: u64 = 8 << 20;
+
+/// The page's tables already laid out, by what they show, within [`CACHE_BYTES`]: the least
+/// asked for go first. One per instance; what another instance changes reaches it through the
+/// stamp.
+pub struct FiguresCache(quick_cache::sync::Cache<Shown, Arc<str>, Length>);
+
+impl Default for FiguresCache {
+    fn default() -> Self {
+        Self(quick_cache::sync::Cache::with_weighter(
+            64,
+            CACHE_BYTES,
+            Length,
+        ))
+    }
+}
+
+impl std::fmt::Debug for FiguresCache {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("FiguresCache")
+            .field("tables", &self.0.len())
+            .field("bytes", &self.0.weight())
+            .finish()
+    }
 }
 
 /// What the page and the CSV read.
 struct Read {
     /// Every supervised centre, for the filter, whichever is chosen.
     supervised: Vec<CentreOption>,
-    figures: Levels,
+    /// The centres shown: those chosen, or every supervised one when none is.
+    centres: Vec<CentreOption>,
     eservices: Vec<EserviceOption>,
-    /// Only the page shows them; the CSV does not ask.
-    messages: Vec<MessageFigures>,
+    rows: Rows,
+}
+
+enum Rows {
+    /// The page's tables as laid out before: nothing they show has changed since.
+    LaidOut(Arc<str>),
+    /// The roll-up's rows, and for the page the messages and what its tables will show.
+    Read {
+        figures: Box<Levels>,
+        messages: Vec<MessageFigures>,
+        shown: Option<Shown>,
+    },
 }
 
 /// What [`read_figures`] reads by: the user's centres, the scope, when results count as
-/// overdue, and whether the messages are wanted.
+/// overdue, and for the page the tables laid out before and the language.
 struct By<'a> {
     supervised: &'a [CentreId],
     scope: Scope<'a>,
     overdue_before: DateTime<Utc>,
-    with_messages: bool,
+    page: Option<(&'a FiguresCache, Lang)>,
 }
 
-/// Reads [`Read`]: the roll-up's rows of the scope, and what names them.
+/// Reads [`Read`]: what names the rows, then (for the page) the stamp of the chosen centres'
+/// figures, and the roll-up's rows only when no tables laid out with that stamp are kept. The
+/// stamp is read first: rows read after it are at least as new, never older.
 async fn read_figures(connection: &mut PgConnection, by: &By<'_>) -> Result<Read, sqlx::Error> {
     let supervised = store::review::centres(&mut *connection, by.supervised).await?;
-    let figures = store::figures::read(&mut *connection, &by.scope, by.overdue_before).await?;
+    let centres: Vec<CentreOption> = supervised
+        .iter()
+        .filter(|centre| by.scope.centres.contains(&centre.id))
+        .cloned()
+        .collect();
     let eservices = store::review::eservices(&mut *connection).await?;
-    let messages = match by.with_messages {
-        true => store::figures::messages(&mut *connection, &by.scope).await?,
-        false => Vec::new(),
+    let shown = match by.page {
+        None => None,
+        Some((cache, lang)) => {
+            let shown = Shown {
+                lang,
+                first: by.scope.first,
+                last: by.scope.last,
+                overdue_before: today_in_riga(by.overdue_before),
+                stamp: store::figures::stamp(&mut *connection, by.scope.centres).await?,
+                centres: centres.clone(),
+                eservices: eservices.clone(),
+            };
+            if let Some(tables) = cache.0.get(&shown) {
+                return Ok(Read {
+                    supervised,
+                    centres,
+                    eservices,
+                    rows: Rows::LaidOut(tables),
+                });
+            }
+            Some(shown)
+        }
+    };
+    let figures =
+        Box::new(store::figures::read(&mut *connection, &by.scope, by.overdue_before).await?);
+    let messages = match shown {
+        Some(_) => store::figures::messages(&mut *connection, &by.scope).await?,
+        None => Vec::new(),
     };
     Ok(Read {
         supervised,
-        figures,
+        centres,
         eservices,
-        messages,
+        rows: Rows::Read {
+            figures,
+            messages,
+            shown,
+        },
     })
 }
 
-async fn prepare(
+/// Checks the query and reads what the page (with its tables laid out before) or the CSV
+/// (`page` none) needs, from the replica when there is one.
+async fn read(
     state: &AppState,
     db: &Db,
     user: &CurrentUser,
     query: &FiguresQuery,
-    page: &Page,
-    with_messages: bool,
-) -> Result<Prepared, AppError> {
+    page: Option<Lang>,
+) -> Result<(Period, Read), AppError> {
     let period = query.period(today_in_riga(state.clock.now()))?;
     let chosen: Vec<CentreId> = user
         .centres
@@ -428,35 +636,14 @@ async fn prepare(
             last: period.last,
         },
         overdue_before: results_overdue_before(state.clock.now()),
-        with_messages,
+        page: page.map(|lang| (state.figures.as_ref(), lang)),
     };
     let read = state
         .report(db, &by, |connection, by| {
             Box::pin(read_figures(connection, by))
         })
         .await?;
-    let centres: Vec<CentreOption> = read
-        .supervised
-        .iter()
-        .filter(|centre| chosen.contains(&centre.id))
-        .cloned()
-        .collect();
-    let months = months_between(period.first, period.last);
-    let layout = lay_out(
-        &read.figures,
-        page.lang,
-        page.t,
-        &centres,
-        &read.eservices,
-        &months,
-    );
-    Ok(Prepared {
-        period,
-        layout,
-        centres,
-        supervised: read.supervised,
-        messages: read.messages,
-    })
+    Ok((period, read))
 }
 
 pub async fn show(
@@ -466,27 +653,23 @@ pub async fn show(
     user: CurrentUser,
     Query(query): Query<FiguresQuery>,
 ) -> Result<Response, AppError> {
-    let prepared = prepare(&state, &db, &user, &query, &page, true).await?;
-    let t = page.t;
-    let charts = charts(&prepared.layout, page.lang, t);
-    let reasons = prepared
-        .layout
-        .centre_months
-        .iter()
-        .flat_map(|row| {
-            StopReason::ALL
-                .iter()
-                .zip(row.stopped_by_reason)
-                .filter(|(_, count)| *count > 0)
-                .map(|(reason, count)| ReasonLine {
-                    centre: row.centre.clone(),
-                    month: row.month.clone(),
-                    reason: labels::stop_reason(t, *reason),
-                    count,
-                })
-        })
-        .collect();
-    let period = &prepared.period;
+    let (period, read) = read(&state, &db, &user, &query, Some(page.lang)).await?;
+    let tables = match &read.rows {
+        Rows::LaidOut(tables) => tables.clone(),
+        Rows::Read {
+            figures,
+            messages,
+            shown,
+        } => {
+            let tables: Arc<str> = render_tables(&read, figures, messages, &period, page.lang)
+                .map_err(anyhow::Error::from)?
+                .into();
+            if let Some(shown) = shown {
+                state.figures.0.insert(shown.clone(), tables.clone());
+            }
+            tables
+        }
+    };
     let mut csv_href = format!(
         "/figures.csv?from={}&to={}",
         month_code(period.first),
@@ -495,37 +678,14 @@ pub async fn show(
     if let Some(centre) = period.centre {
         csv_href.push_str(&format!("&centre={centre}"));
     }
-    let messages = prepared
-        .messages
-        .iter()
-        .map(|row| {
-            let centre = prepared
-                .centres
-                .iter()
-                .find(|centre| centre.id == row.centre_id)
-                .map_or_else(String::new, |centre| centre.name.clone());
-            (
-                centre,
-                month_code(row.month),
-                row.sent,
-                row.failed,
-                row.untold,
-            )
-        })
-        .collect();
     Ok(FiguresPage {
         from: month_code(period.first),
         to: month_code(period.last),
         centre: period.centre,
         invalid: period.invalid,
-        centres: prepared.supervised,
-        charts,
-        centre_months: prepared.layout.centre_months,
-        months: prepared.layout.months,
-        eservices: prepared.layout.eservices,
-        reasons,
-        messages,
+        centres: read.supervised,
         csv_href,
+        tables,
         page,
     }
     .into_response())
@@ -540,7 +700,10 @@ pub async fn csv(
     user: CurrentUser,
     Query(query): Query<FiguresQuery>,
 ) -> Result<Response, AppError> {
-    let prepared = prepare(&state, &db, &user, &query, &page, false).await?;
+    let (period, read) = read(&state, &db, &user, &query, None).await?;
+    let Rows::Read { figures, .. } = &read.rows else {
+        return Err(anyhow::anyhow!("the CSV was given tables laid out for the page").into());
+    };
     let t = page.t;
     let r = t.review;
     let mut header = vec![
@@ -573,9 +736,16 @@ pub async fn csv(
     );
     let mut body = String::from(CSV_BOM);
     body.push_str(&csv_line(&header));
-    let layout = &prepared.layout;
-    for row in layout
-        .centre_months
+    let months = months_between(period.first, period.last);
+    let layout = lay_out(
+        figures,
+        page.lang,
+        t,
+        &read.centres,
+        &read.eservices,
+        &months,
+    );
+    for row in centre_month_rows(figures, &read.centres, &months)
         .iter()
         .chain(&layout.months)
         .chain(&layout.eservices)

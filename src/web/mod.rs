@@ -51,6 +51,7 @@ use crate::config::Config;
 use crate::domain::staff::Role;
 use crate::keys::Keys;
 use crate::passwords::Hasher;
+pub use figures::FiguresCache;
 use session::{ADMINS, EVERYONE, Guard, guard};
 
 /// The desk: only employees open and continue cases.
@@ -85,6 +86,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub hasher: Hasher,
     pub keys: Arc<Keys>,
+    /// The figures' tables already laid out (`web::figures`).
+    pub figures: Arc<FiguresCache>,
 }
 
 /// A report's reads on one connection, as [`AppState::report`] runs them.

@@ -378,6 +378,7 @@ impl TestApp {
             clock: clock.clone(),
             hasher: hasher.clone(),
             keys: keys.clone(),
+            figures: Default::default(),
         };
         // In-process requests have no socket: give them a client address, as a real
         // connection would (the sign-in rate limit is per address).

@@ -912,16 +912,22 @@ async fn figures_match_a_hand_computed_month() {
     // opened, 22.¹2 declared, 22.¹2 verified (none recorded here), closed, stopped, submitted,
     // median, p90, awaiting, overdue, asked %
     let expected = ["8", "0", "0", "2", "3", "5", "3,0", "7,6", "2", "1", "80"];
-    assert_eq!(row_cells(&page.body, "AA 2025-11"), expected);
+    assert_eq!(row_cells(&page.body, "AA"), expected);
+    assert_eq!(row_cells(&page.body, "total"), expected);
     assert_eq!(row_cells(&page.body, "total 2025-11"), expected);
     assert_eq!(
-        row_cells(&page.body, "BB 2025-11"),
+        row_cells(&page.body, "BB"),
         ["0", "0", "0", "0", "0", "0", "—", "—", "0", "0", "—"]
     );
     assert!(
-        !page.body.contains("data-key=\"CC "),
+        !page.body.contains("data-key=\"CC\""),
         "only supervised centres"
     );
+    // A centre's own months are one click away.
+    assert!(page.body.contains(&format!(
+        "href=\"/figures?from=2025-11&amp;to=2025-11&amp;centre={}\"",
+        s.a
+    )));
     assert!(page.body.contains("<svg"), "a chart");
     assert!(!page.body.contains("style="), "no inline styles (CSP)");
     let stopped = page.body.split("id=\"stopped-by-reason\"").nth(1).unwrap();
@@ -932,7 +938,7 @@ async fn figures_match_a_hand_computed_month() {
     assert!(stopped.contains(&refused), "{stopped}");
 
     let december = client.get("/figures?from=2025-12&to=2025-12").await;
-    assert_eq!(row_cells(&december.body, "AA 2025-12")[0], "1");
+    assert_eq!(row_cells(&december.body, "AA")[0], "1");
 
     let csv = client.get("/figures.csv?from=2025-11&to=2025-11").await;
     assert_eq!(csv.status, StatusCode::OK);
@@ -942,6 +948,86 @@ async fn figures_match_a_hand_computed_month() {
             .contains("AA;2025-11;;8;0;0;2;3;0;0;2;0;1;0;0;5;3,0;7,6;2;1;80\r\n"),
         "{}",
         csv.body
+    );
+}
+
+/// The charts and tables of a figures page, without the form and the page around them.
+fn figure_tables(body: &str) -> &str {
+    let tables = body.split("id=\"chart-cases\"").nth(1).expect("the tables");
+    tables.split("</main>").next().unwrap()
+}
+
+/// A page's tables are shown again while nothing they show has changed, and laid out anew as
+/// soon as anything has: a case of a chosen centre, the day, a centre's code, an e-service's
+/// name. A case of another centre changes nothing.
+#[tokio::test]
+async fn figures_shown_again_follow_every_change_of_what_they_show() {
+    let s = scoped().await;
+    let app = &s.app;
+    app.set_clock(utc(2025, 12, 10, 12, 0));
+    let residence = eservice(&app.pool, "example-residence").await;
+    let client = app.signed_in("vad").await;
+    let path = "/figures?from=2025-10&to=2025-11";
+    let october = utc(2025, 10, 20, 10, 0);
+    insert_case(&app.pool, &NewCase::closed(s.a, residence, s.anna, october)).await;
+    let first = client.get(path).await;
+    assert_eq!(row_cells(&first.body, "AA")[0], "1");
+    let again = client.get(path).await;
+    assert_eq!(figure_tables(&again.body), figure_tables(&first.body));
+
+    // A case of AA, submitted on 15 November and awaiting its result.
+    insert_case(
+        &app.pool,
+        &NewCase {
+            status: "open",
+            next_step: Some("result"),
+            opened_at: utc(2025, 11, 14, 10, 0),
+            submitted_at: Some(utc(2025, 11, 15, 10, 0)),
+            finished_at: None,
+            ..NewCase::closed(s.a, residence, s.anna, october)
+        },
+    )
+    .await;
+    let page = client.get(path).await;
+    // opened … awaiting, overdue
+    assert_eq!(row_cells(&page.body, "AA")[0], "2");
+    assert_eq!(row_cells(&page.body, "total 2025-11")[0], "1");
+    assert_eq!(row_cells(&page.body, "AA")[8..10], ["1", "0"]);
+
+    // Five days past 30 since it was submitted, it is overdue.
+    app.set_clock(utc(2025, 12, 20, 12, 0));
+    let client = app.signed_in("vad").await;
+    let later = client.get(path).await;
+    assert_eq!(row_cells(&later.body, "AA")[8..10], ["1", "1"]);
+
+    // Another centre's case changes nothing the supervisor sees.
+    insert_case(
+        &app.pool,
+        &NewCase::closed(s.c, residence, s.cilda, october),
+    )
+    .await;
+    let unchanged = client.get(path).await;
+    assert_eq!(figure_tables(&unchanged.body), figure_tables(&later.body));
+
+    sqlx::query("UPDATE centres SET code = 'AZ' WHERE id = $1")
+        .bind(s.a)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let renamed = client.get(path).await;
+    assert_eq!(row_cells(&renamed.body, "AZ")[0], "2");
+    assert!(!renamed.body.contains("data-key=\"AA\""));
+
+    sqlx::query("UPDATE eservices SET name_lv = 'Dzīvesvieta (jaunais nosaukums)' WHERE id = $1")
+        .bind(residence)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let named = client.get(path).await;
+    assert!(
+        figure_tables(&named.body).contains("Dzīvesvieta (jaunais nosaukums)"),
+        "{}",
+        named.body
     );
 }
 
