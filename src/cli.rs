@@ -861,6 +861,12 @@ async fn serve(database: &Database, config: Config) -> anyhow::Result<()> {
         keys,
         figures: Default::default(),
     };
+    if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+        tracing::warn!(
+            "MIMALLOC_PURGE_DELAY is not set: the memory of each sign-in's password hash stays \
+             resident; set it to 0 (docs/operations.md, \"Memory\")"
+        );
+    }
     tracing::info!(%address, "Pilnvara is serving");
     println!("Pilnvara: http://{address}/  (Ctrl-C stops the server and its database)");
     web::serve(listener, web::app(state), shutdown_signal()).await?;
