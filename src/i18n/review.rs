@@ -299,8 +299,8 @@ catalogue! {
 
         figures_title { lv: "Rādītāji", en: "Figures" }
         figures_intro {
-            lv: "Gadījumu skaits un izpildes laiki pa centriem un mēnešiem (Latvijas laikā). Centra kods atver tā mēnešus; CSV datnē ir katrs centrs katrā mēnesī. Rādītājos nav personas datu.",
-            en: "Case counts and times per centre and month (Latvian time). A centre's code opens its months; the CSV file has every centre in every month. The figures hold no personal data.",
+            lv: "Gadījumu skaits un izpildes laiki pa centriem un mēnešiem (Latvijas laikā). Centra kods ir saite uz šī centra mēnešiem; CSV datnē ir katrs centrs katrā mēnesī. Rādītājos nav personas datu.",
+            en: "Case counts and times per centre and month (Latvian time). Each centre's code links to that centre's months; the CSV file has every centre in every month. The figures hold no personal data.",
         }
         period_from { lv: "No mēneša", en: "From month" }
         period_to { lv: "Līdz mēnesim", en: "To month" }

@@ -502,7 +502,7 @@ impl quick_cache::Weighter<Shown, Arc<str>> for Length {
     }
 }
 
-/// The room for tables already laid out: a whole country's year takes about 120 KiB.
+/// The room for tables already laid out: a whole country's year takes under 100 KiB.
 const CACHE_BYTES: u64 = 8 << 20;
 
 /// The page's tables already laid out, by what they show, within [`CACHE_BYTES`]: the least
