@@ -339,6 +339,7 @@ catalogue! {
             en: "The chart's numbers are in the table beside it.",
         }
         per_centre_heading { lv: "Pa centriem visā periodā", en: "Per centre over the period" }
+        centre_months_link { lv: "šī centra mēneši", en: "this centre's months" }
         per_month_heading { lv: "Pa mēnešiem, izvēlētie centri kopā", en: "Per month, the chosen centres together" }
         stopped_heading { lv: "Pārtrauktie gadījumi pa iemesliem", en: "Stopped cases by reason" }
         per_eservice_heading { lv: "Pa e-pakalpojumiem visā periodā", en: "Per e-service over the period" }
