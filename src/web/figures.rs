@@ -18,6 +18,7 @@ use axum::response::{IntoResponse, Response};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use sqlx::PgConnection;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::AppState;
@@ -418,7 +419,8 @@ impl Tables<'_> {
 
 /// Lays out the page's tables from what was read, and renders them.
 fn render_tables(
-    read: &Read,
+    centres: &[CentreOption],
+    eservices: &[EserviceOption],
     figures: &Levels,
     messages: &[MessageFigures],
     period: &Period,
@@ -426,7 +428,7 @@ fn render_tables(
 ) -> Result<String, askama::Error> {
     let t = lang.texts();
     let months = months_between(period.first, period.last);
-    let layout = lay_out(figures, lang, t, &read.centres, &read.eservices, &months);
+    let layout = lay_out(figures, lang, t, centres, eservices, &months);
     let charts = charts(&layout, lang, t);
     let reasons = layout
         .centres
@@ -443,24 +445,23 @@ fn render_tables(
                 })
         })
         .collect();
-    let messages = read
-        .centres
+    let mut per_centre: HashMap<CentreId, [i64; 3]> = HashMap::new();
+    for row in messages {
+        let sums = per_centre.entry(row.centre_id).or_default();
+        sums[0] += row.sent;
+        sums[1] += row.failed;
+        sums[2] += row.untold;
+    }
+    let messages = centres
         .iter()
         .filter_map(|centre| {
-            let mut of_centre = messages.iter().filter(|row| row.centre_id == centre.id);
-            let first = of_centre.next()?;
-            let mut line = MessageLine {
+            let [sent, failed, untold] = *per_centre.get(&centre.id)?;
+            Some(MessageLine {
                 centre: centre.code.clone(),
-                sent: first.sent,
-                failed: first.failed,
-                untold: first.untold,
-            };
-            for row in of_centre {
-                line.sent += row.sent;
-                line.failed += row.failed;
-                line.untold += row.untold;
-            }
-            Some(line)
+                sent,
+                failed,
+                untold,
+            })
         })
         .collect();
     Tables {
@@ -480,7 +481,7 @@ fn render_tables(
 }
 
 /// What a page's tables show, whole: they are laid out again only when any of it differs.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 struct Shown {
     lang: Lang,
     first: NaiveDate,
@@ -517,16 +518,6 @@ impl Default for FiguresCache {
             CACHE_BYTES,
             Length,
         ))
-    }
-}
-
-impl std::fmt::Debug for FiguresCache {
-    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        formatter
-            .debug_struct("FiguresCache")
-            .field("tables", &self.0.len())
-            .field("bytes", &self.0.weight())
-            .finish()
     }
 }
 
@@ -654,18 +645,25 @@ pub async fn show(
     Query(query): Query<FiguresQuery>,
 ) -> Result<Response, AppError> {
     let (period, read) = read(&state, &db, &user, &query, Some(page.lang)).await?;
-    let tables = match &read.rows {
-        Rows::LaidOut(tables) => tables.clone(),
+    let tables = match read.rows {
+        Rows::LaidOut(tables) => tables,
         Rows::Read {
             figures,
             messages,
             shown,
         } => {
-            let tables: Arc<str> = render_tables(&read, figures, messages, &period, page.lang)
-                .map_err(anyhow::Error::from)?
-                .into();
+            let tables: Arc<str> = render_tables(
+                &read.centres,
+                &read.eservices,
+                &figures,
+                &messages,
+                &period,
+                page.lang,
+            )
+            .map_err(anyhow::Error::from)?
+            .into();
             if let Some(shown) = shown {
-                state.figures.0.insert(shown.clone(), tables.clone());
+                state.figures.0.insert(shown, tables.clone());
             }
             tables
         }

@@ -616,6 +616,18 @@ async fn statements_run(pool: &PgPool, client: &crate::harness::Client, path: &s
         .collect()
 }
 
+/// The tables `sent` read, each with the first words of the first statement that reads it.
+async fn tables_of(pool: &PgPool, sent: Vec<String>) -> std::collections::BTreeMap<String, String> {
+    let mut tables = std::collections::BTreeMap::new();
+    for sql in sent {
+        let first_words: String = sql.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
+        for table in tables_read(pool, &sql).await {
+            tables.entry(table).or_insert_with(|| first_words.clone());
+        }
+    }
+    tables
+}
+
 /// /figures and its CSV read the roll-up, the names of centres and e-services, the staff
 /// member and the session: tables bounded by centres × months and the catalogue, never one
 /// that grows with every case or message (as the messages' figures did until migration 0057).
@@ -645,11 +657,8 @@ async fn the_figures_read_the_roll_up_never_a_table_that_grows_with_the_history(
         // (see below).
         let sent = statements_run(&pool, &vad, path).await;
         assert!(sent.len() >= 5, "{path}: {sent:?}");
-        for sql in sent {
-            let first_words: String = sql.split_whitespace().take(6).collect::<Vec<_>>().join(" ");
-            for table in tables_read(&pool, &sql).await {
-                read.entry(table).or_insert_with(|| first_words.clone());
-            }
+        for (table, statement) in tables_of(&pool, sent).await {
+            read.entry(table).or_insert(statement);
         }
     }
     let bounded = [
@@ -681,13 +690,10 @@ async fn the_figures_read_the_roll_up_never_a_table_that_grows_with_the_history(
     // Asked again with nothing changed, the page reads its centres' change counts, not the
     // roll-up; once one of its centres' figures changes, it reads the roll-up again.
     let roll_up_read = |sent: Vec<String>| async {
-        let mut tables = Vec::new();
-        for sql in sent {
-            tables.extend(tables_read(&pool, &sql).await);
-        }
+        let tables = tables_of(&pool, sent).await;
         (
-            tables.iter().any(|table| table == "figures_changes"),
-            tables.iter().any(|table| table == "figures_months"),
+            tables.contains_key("figures_changes"),
+            tables.contains_key("figures_months"),
         )
     };
     let again = roll_up_read(statements_run(&pool, &vad, "/figures").await).await;
