@@ -167,6 +167,11 @@ impl Sketch {
         }
     }
 
+    /// How many buckets hold any duration.
+    pub fn buckets(&self) -> usize {
+        self.buckets.len()
+    }
+
     pub fn count(&self) -> i64 {
         self.buckets.iter().map(|&(_, count)| count).sum()
     }

@@ -10,6 +10,7 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::de::{Deserialize, Deserializer, Error as _, MapAccess, Visitor};
@@ -69,15 +70,85 @@ impl Figures {
     pub fn stopped(&self) -> i64 {
         self.stopped_by_reason.iter().sum()
     }
+
+    /// Counts `other`'s figures in these.
+    fn merge(&mut self, other: &Figures) {
+        let Figures {
+            opened,
+            asked_result,
+            answered,
+            eid_declared,
+            eid_verified,
+            closed,
+            stopped_by_reason,
+            submitted,
+            submission_times,
+            awaiting,
+            overdue,
+        } = other;
+        self.opened += opened;
+        self.asked_result += asked_result;
+        self.answered += answered;
+        self.eid_declared += eid_declared;
+        self.eid_verified += eid_verified;
+        self.closed += closed;
+        for (sum, count) in self.stopped_by_reason.iter_mut().zip(stopped_by_reason) {
+            *sum += count;
+        }
+        self.submitted += submitted;
+        self.submission_times.merge(submission_times);
+        self.awaiting += awaiting;
+        self.overdue += overdue;
+    }
+}
+
+/// The messages to a centre's clients over a period (Europe/Riga, by when they were queued).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MessageSums {
+    /// Accepted by the relay or provider (delivered ones included).
+    pub sent: i64,
+    pub failed: i64,
+    /// Failed, and the client not yet told another way.
+    pub untold: i64,
+}
+
+/// The figures of one centre over a period: per month, per e-service and in all, and its
+/// messages to clients (none when it queued none).
+#[derive(Debug, Clone, Default)]
+pub struct CentreFigures {
+    pub months: HashMap<NaiveDate, Figures>,
+    pub eservices: HashMap<i64, Figures>,
+    pub total: Figures,
+    pub messages: Option<MessageSums>,
+}
+
+impl CentreFigures {
+    /// Counts a roll-up row of `month` and `eservice_id` in each of the sums it belongs to.
+    fn add(&mut self, month: NaiveDate, eservice_id: i64, add: impl Fn(&mut Figures)) {
+        add(self.months.entry(month).or_default());
+        add(self.eservices.entry(eservice_id).or_default());
+        add(&mut self.total);
+    }
+
+    /// About how many bytes these figures take.
+    pub fn size(&self) -> usize {
+        let figures = self.months.values().chain(self.eservices.values());
+        let buckets: usize = figures
+            .clone()
+            .chain([&self.total])
+            .map(|figures| figures.submission_times.buckets())
+            .sum();
+        std::mem::size_of::<Self>()
+            + figures.count() * (std::mem::size_of::<(NaiveDate, Figures)>() + 8)
+            + buckets * std::mem::size_of::<(i32, i64)>()
+    }
 }
 
 /// The figures of a scope at the levels the page and the CSV show.
 #[derive(Debug, Clone, Default)]
 pub struct Levels {
-    /// Per centre and month.
-    pub centre_months: HashMap<(CentreId, NaiveDate), Figures>,
-    /// Per centre, over the whole period.
-    pub centres: HashMap<CentreId, Figures>,
+    /// Per centre: its months, e-services and period.
+    pub centres: HashMap<CentreId, Arc<CentreFigures>>,
     /// Per month, over every chosen centre.
     pub months: HashMap<NaiveDate, Figures>,
     /// Per e-service, over the chosen centres and the whole period.
@@ -87,53 +158,73 @@ pub struct Levels {
 }
 
 impl Levels {
-    /// Counts a roll-up row of `centre_id`, `month` and `eservice_id` in each of the sums it
-    /// belongs to.
-    fn add(
-        &mut self,
-        (centre_id, month, eservice_id): (CentreId, NaiveDate, i64),
-        add: impl Fn(&mut Figures),
-    ) {
-        add(self.centre_months.entry((centre_id, month)).or_default());
-        add(self.centres.entry(centre_id).or_default());
-        add(self.months.entry(month).or_default());
-        add(self.eservices.entry(eservice_id).or_default());
-        add(&mut self.total);
+    /// The chosen centres' figures, and their sums per month, per e-service and in all.
+    pub fn of(centres: HashMap<CentreId, Arc<CentreFigures>>) -> Levels {
+        let mut levels = Levels::default();
+        for centre in centres.values() {
+            for (month, figures) in &centre.months {
+                levels.months.entry(*month).or_default().merge(figures);
+            }
+            for (eservice, figures) in &centre.eservices {
+                levels
+                    .eservices
+                    .entry(*eservice)
+                    .or_default()
+                    .merge(figures);
+            }
+            levels.total.merge(&centre.total);
+        }
+        levels.centres = centres;
+        levels
     }
 }
 
-/// How far the figures of a set of centres have come: the sum of their change counts and how
-/// many of them have one (migration 0058). It differs whenever any of their roll-up rows has
-/// changed since, so what was laid out from the rows may be shown again while it is the same.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub struct Stamp {
-    changes: i64,
-    centres: i64,
+/// How far each of a set of centres' figures has come: its change count (migration 0058), by
+/// centre. A centre's roll-up rows are the same while its count is, and the count is raised in
+/// every transaction that changes them, so what was read or laid out from the rows may be used
+/// again while the count is the same.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Changes(Vec<(CentreId, i64)>);
+
+impl Changes {
+    /// `centre`'s count: none before its figures first changed.
+    pub fn of(&self, centre: CentreId) -> i64 {
+        self.0
+            .binary_search_by_key(&centre, |&(id, _)| id)
+            .map_or(0, |at| self.0[at].1)
+    }
 }
 
-/// The [`Stamp`] of `centres`' figures now: one short read of a row per centre.
-pub async fn stamp(
+/// The [`Changes`] of `centres`' figures now: one short read of a row per centre.
+pub async fn changes(
     connection: &mut PgConnection,
     centres: &[CentreId],
-) -> Result<Stamp, sqlx::Error> {
-    sqlx::query_as!(
-        Stamp,
-        r#"SELECT coalesce(sum(changes), 0)::bigint AS "changes!", count(*) AS "centres!"
+) -> Result<Changes, sqlx::Error> {
+    let counts = sqlx::query!(
+        r#"SELECT centre_id AS "centre_id: CentreId", changes
            FROM figures_changes
-           WHERE centre_id = ANY($1)"#,
+           WHERE centre_id = ANY($1)
+           ORDER BY centre_id"#,
         centres as _,
     )
-    .fetch_one(connection)
-    .await
+    .fetch_all(connection)
+    .await?;
+    Ok(Changes(
+        counts
+            .into_iter()
+            .map(|row| (row.centre_id, row.changes))
+            .collect(),
+    ))
 }
 
-/// Every row of the page: three statements, each reading the roll-up's rows of the chosen
-/// centres and months along its primary key.
+/// The figures of each of the scope's centres (those without any are left out): four
+/// statements, each reading the roll-up's rows of the chosen centres and months along its
+/// primary key.
 pub async fn read(
     connection: &mut PgConnection,
     scope: &Scope<'_>,
     overdue_before: DateTime<Utc>,
-) -> Result<Levels, sqlx::Error> {
+) -> Result<HashMap<CentreId, CentreFigures>, sqlx::Error> {
     let until = next_month(scope.last);
     let months = sqlx::query!(
         r#"SELECT centre_id AS "centre_id: CentreId", month AS "month: NaiveDate", eservice_id,
@@ -174,11 +265,13 @@ pub async fn read(
     )
     .fetch_all(&mut *connection)
     .await?;
+    let messages = messages(&mut *connection, scope).await?;
 
-    let mut levels = Levels::default();
+    let mut centres: HashMap<CentreId, CentreFigures> = HashMap::new();
     for row in months {
         let Json(StoredSketch(counts)) = &row.submission_sketch;
-        levels.add((row.centre_id, row.month, row.eservice_id), |f| {
+        let centre = centres.entry(row.centre_id).or_default();
+        centre.add(row.month, row.eservice_id, |f| {
             f.opened += row.opened;
             f.asked_result += row.asked_result;
             f.answered += row.answered;
@@ -194,19 +287,31 @@ pub async fn read(
     for row in stops {
         let reason = StopReason::from_code(&row.reason).unwrap_or(StopReason::Other);
         let at = StopReason::ALL.iter().position(|known| *known == reason);
-        levels.add((row.centre_id, row.month, row.eservice_id), |f| {
+        let centre = centres.entry(row.centre_id).or_default();
+        centre.add(row.month, row.eservice_id, |f| {
             if let Some(at) = at {
                 f.stopped_by_reason[at] += row.stopped;
             }
         });
     }
     for row in awaiting {
-        levels.add((row.centre_id, row.month, row.eservice_id), |f| {
+        let centre = centres.entry(row.centre_id).or_default();
+        centre.add(row.month, row.eservice_id, |f| {
             f.awaiting += row.awaiting;
             f.overdue += row.overdue;
         });
     }
-    Ok(levels)
+    for row in messages {
+        let sums = centres
+            .entry(row.centre_id)
+            .or_default()
+            .messages
+            .get_or_insert_default();
+        sums.sent += row.sent;
+        sums.failed += row.failed;
+        sums.untold += row.untold;
+    }
+    Ok(centres)
 }
 
 /// A stored sketch, `{"bucket": cases}` as the trigger writes it, read straight into its
@@ -313,6 +418,44 @@ async fn untimed(connection: &mut sqlx::PgConnection) -> Result<(), sqlx::Error>
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_levels_sum_their_centres_by_month_by_eservice_and_in_all() {
+        let october = NaiveDate::from_ymd_opt(2025, 10, 1).unwrap();
+        let november = NaiveDate::from_ymd_opt(2025, 11, 1).unwrap();
+        let figures = |opened, bucket| Figures {
+            opened,
+            stopped_by_reason: [opened; StopReason::ALL.len()],
+            submission_times: Sketch::from_counts([(bucket, opened)]),
+            ..Figures::default()
+        };
+        let centre = |months: &[(NaiveDate, i64, i32)], eservice| {
+            let mut centre = CentreFigures::default();
+            for &(month, opened, bucket) in months {
+                centre.add(month, eservice, |f| f.merge(&figures(opened, bucket)));
+            }
+            Arc::new(centre)
+        };
+        let levels = Levels::of(HashMap::from([
+            (
+                CentreId(1),
+                centre(&[(october, 2, 5), (november, 3, 7)], 10),
+            ),
+            (CentreId(2), centre(&[(november, 4, 5)], 20)),
+        ]));
+        assert_eq!(levels.months[&october], figures(2, 5));
+        let mut both = figures(3, 7);
+        both.merge(&figures(4, 5));
+        assert_eq!(levels.months[&november], both);
+        assert_eq!(both.opened, 7);
+        assert_eq!(both.stopped(), 7 * StopReason::ALL.len() as i64);
+        assert_eq!(both.submission_times.count(), 7);
+        assert_eq!(levels.eservices[&10].opened, 5);
+        assert_eq!(levels.eservices[&20], figures(4, 5));
+        assert_eq!(levels.total.opened, 9);
+        assert_eq!(levels.total.submission_times.buckets(), 2);
+        assert_eq!(levels.centres[&CentreId(1)].total.opened, 5);
+    }
 
     #[test]
     fn a_stored_sketch_is_read_into_its_bucket_and_count_pairs() {

@@ -697,7 +697,11 @@ async fn the_figures_read_the_roll_up_never_a_table_that_grows_with_the_history(
         )
     };
     let again = roll_up_read(statements_run(&pool, &vad, "/figures").await).await;
-    assert_eq!(again, (true, false), "the stamp read, the roll-up not");
+    assert_eq!(
+        again,
+        (true, false),
+        "the change counts read, the roll-up not"
+    );
     sqlx::query(
         "INSERT INTO cases (centre_id, eservice_id, opened_by, status, next_step,
              gives_planned_time, gives_result, missing_eid_means, client_given_names,

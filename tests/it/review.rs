@@ -957,6 +957,18 @@ fn figure_tables(body: &str) -> &str {
     tables.split("</main>").next().unwrap()
 }
 
+/// A case opened on 14 November 2025, submitted on the 15th and awaiting its result.
+fn awaiting_since_15_november(centre: CentreId, eservice: i64, employee: StaffId) -> NewCase {
+    NewCase {
+        status: "open",
+        next_step: Some("result"),
+        opened_at: utc(2025, 11, 14, 10, 0),
+        submitted_at: Some(utc(2025, 11, 15, 10, 0)),
+        finished_at: None,
+        ..NewCase::closed(centre, eservice, employee, utc(2025, 10, 20, 10, 0))
+    }
+}
+
 /// A page's tables are shown again while nothing they show has changed, and laid out anew as
 /// soon as anything has: a case of a chosen centre, the day, a centre's code, an e-service's
 /// name. A case of another centre changes nothing.
@@ -978,14 +990,7 @@ async fn figures_shown_again_follow_every_change_of_what_they_show() {
     // A case of AA, submitted on 15 November and awaiting its result.
     insert_case(
         &app.pool,
-        &NewCase {
-            status: "open",
-            next_step: Some("result"),
-            opened_at: utc(2025, 11, 14, 10, 0),
-            submitted_at: Some(utc(2025, 11, 15, 10, 0)),
-            finished_at: None,
-            ..NewCase::closed(s.a, residence, s.anna, october)
-        },
+        &awaiting_since_15_november(s.a, residence, s.anna),
     )
     .await;
     let page = client.get(path).await;
@@ -1029,6 +1034,61 @@ async fn figures_shown_again_follow_every_change_of_what_they_show() {
         "{}",
         named.body
     );
+}
+
+/// After a change of one centre's figures, the page and the CSV are made from that centre's
+/// figures read again and the others' kept from before: what they show equals what an
+/// instance that kept nothing shows.
+#[tokio::test]
+async fn figures_made_from_centres_kept_equal_a_fresh_read() {
+    let s = scoped().await;
+    let app = &s.app;
+    let at = utc(2025, 12, 10, 12, 0);
+    app.set_clock(at);
+    let residence = eservice(&app.pool, "example-residence").await;
+    let october = utc(2025, 10, 20, 10, 0);
+    insert_case(&app.pool, &NewCase::closed(s.a, residence, s.anna, october)).await;
+    insert_case(
+        &app.pool,
+        &NewCase::closed(s.b, residence, s.berta, october),
+    )
+    .await;
+    let paths = [
+        "/figures?from=2025-10&to=2025-11",
+        &format!("/figures?from=2025-10&to=2025-11&centre={}", s.b),
+        "/figures.csv?from=2025-10&to=2025-11",
+    ];
+    let warm = app.signed_in("vad").await;
+    let before = warm.get(paths[0]).await;
+    for path in &paths[1..] {
+        assert_eq!(warm.get(path).await.status, StatusCode::OK, "{path}");
+    }
+
+    // BB submits a case in November; AA's figures stay as they were read.
+    insert_case(
+        &app.pool,
+        &awaiting_since_15_november(s.b, residence, s.berta),
+    )
+    .await;
+    let fresh_app = TestApp::on(app.pool.clone());
+    fresh_app.set_clock(at);
+    let fresh = fresh_app.signed_in("vad").await;
+    let after = warm.get(paths[0]).await;
+    assert_eq!(row_cells(&after.body, "BB")[0], "2");
+    assert_eq!(row_cells(&after.body, "AA"), row_cells(&before.body, "AA"));
+    for path in paths {
+        let (kept, read) = (warm.get(path).await, fresh.get(path).await);
+        assert_eq!(kept.status, StatusCode::OK, "{path}");
+        if path.contains(".csv") {
+            assert_eq!(kept.body, read.body, "{path}");
+        } else {
+            assert_eq!(
+                figure_tables(&kept.body),
+                figure_tables(&read.body),
+                "{path}"
+            );
+        }
+    }
 }
 
 #[tokio::test]
