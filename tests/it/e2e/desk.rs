@@ -198,6 +198,22 @@ pub async fn check(b: &Browser, css: &str) -> Outcome {
     Ok(())
 }
 
+/// The 22.¹3 page's print button: the form's POST to the authorisation's PDF.
+pub const PRINT_AUTHORISATION: &str =
+    "#authorisation-document button[formaction$='/authorisation.pdf']";
+
+/// Prints case `id`'s authorisation from its 22.¹3 page, as the desk does before the client
+/// signs it (the first print numbers and freezes the document).
+pub async fn print_authorisation(b: &Browser, id: i64) -> Outcome {
+    b.visit(&format!("/cases/{id}/steps/authorisation")).await?;
+    let (status, content_type, _) = b.press_to_fetch(PRINT_AUTHORISATION).await?;
+    ensure!(
+        status == 200 && content_type == "application/pdf",
+        "the authorisation of case {id} printed: HTTP {status}, {content_type}"
+    );
+    Ok(())
+}
+
 /// Records duty `step` of case `id` from its page and checks that the overview says so.
 pub async fn record_step(app: &TestApp, b: &Browser, id: i64, step: &str) -> Outcome {
     let path = format!("/cases/{id}/steps/{step}");

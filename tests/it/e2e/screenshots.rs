@@ -26,12 +26,14 @@ async fn docs_screenshots() {
             b.sign_in("anna", TEST_PASSWORD).await?;
             // A closed case, one waiting for the portal's result and one just opened.
             let closed = desk::open_case(b, eservice).await?;
-            for step in STEPS {
-                desk::record_step(&app, b, closed, step).await?;
-            }
             let waiting = desk::open_case(b, eservice).await?;
-            for step in &STEPS[..6] {
-                desk::record_step(&app, b, waiting, step).await?;
+            for (case, steps) in [(closed, &STEPS[..]), (waiting, &STEPS[..6])] {
+                for step in steps {
+                    if *step == "authorisation" {
+                        desk::print_authorisation(b, case).await?;
+                    }
+                    desk::record_step(&app, b, case, step).await?;
+                }
             }
             let fresh = desk::open_case(b, eservice).await?;
             desk::record_step(&app, b, fresh, "identity").await?;

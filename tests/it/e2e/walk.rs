@@ -63,7 +63,7 @@ async fn an_employee_walks_a_whole_case_and_the_supervisor_reviews_it() {
                 if *step == "authorisation" {
                     // The first print numbers and freezes the document: the 22.¹3 form's POST to
                     // the PDF, so that the client's answer asked above is printed on it.
-                    let print = "#authorisation-document button[formaction$='/authorisation.pdf']";
+                    let print = desk::PRINT_AUTHORISATION;
                     let button = b.find(print).await?;
                     let text = button.text().await.map_err(|e| e.to_string())?;
                     ensure!(
