@@ -516,7 +516,7 @@ impl quick_cache::Weighter<CentreRead, Arc<CentreFigures>> for Size {
     }
 }
 
-/// The room for tables already laid out: a whole country's year takes under 100 KiB.
+/// The room for tables already laid out: a whole country's year takes about 100 KiB.
 const TABLES_BYTES: u64 = 8 << 20;
 
 /// The room for centres' figures already read: a whole country's year, 170 centres × 12
@@ -621,11 +621,12 @@ async fn centre_figures(
     by: &By<'_>,
     changes: &Changes,
 ) -> Result<HashMap<CentreId, Arc<CentreFigures>>, sqlx::Error> {
+    let overdue_before = today_in_riga(by.overdue_before);
     let read_for = |centre| CentreRead {
         centre,
         first: by.scope.first,
         last: by.scope.last,
-        overdue_before: today_in_riga(by.overdue_before),
+        overdue_before,
         changes: changes.of(centre),
     };
     let mut figures = HashMap::with_capacity(by.scope.centres.len());
