@@ -52,7 +52,7 @@ impl NewCase {
 }
 
 /// Raw rows: opened, submitted and finished at chosen times, even in 2025, before any notice.
-async fn insert_case(pool: &PgPool, case: &NewCase) -> i64 {
+async fn insert_case(db: impl sqlx::PgExecutor<'_>, case: &NewCase) -> i64 {
     let (closed_at, stopped_at) = match case.status {
         "closed" => (case.finished_at, None),
         "stopped" => (None, case.finished_at),
@@ -78,7 +78,7 @@ async fn insert_case(pool: &PgPool, case: &NewCase) -> i64 {
     .bind(case.submitted_at)
     .bind(closed_at)
     .bind(stopped_at)
-    .fetch_one(pool)
+    .fetch_one(db)
     .await
     .unwrap()
 }
@@ -1034,6 +1034,81 @@ async fn figures_shown_again_follow_every_change_of_what_they_show() {
         "{}",
         named.body
     );
+}
+
+/// A centre's change count rises once in each transaction that changes its figures, however
+/// many of its cases change, and not for a savepoint rolled back; a transaction rolled back
+/// leaves it as it was. Every function that writes the roll-up raises it, or is called only by
+/// functions that raise it first: figures kept under a count are never older than it.
+#[tokio::test]
+async fn a_centres_change_count_rises_once_a_transaction_that_changes_its_figures() {
+    let s = scoped().await;
+    let app = &s.app;
+    let residence = eservice(&app.pool, "example-residence").await;
+    let case = NewCase::closed(s.a, residence, s.anna, utc(2025, 10, 20, 10, 0));
+    let count = async |centre: CentreId| -> i64 {
+        // A centre made after migration 0058 has its row from its first change on.
+        sqlx::query_scalar(
+            "SELECT coalesce((SELECT changes FROM figures_changes WHERE centre_id = $1), 0)",
+        )
+        .bind(centre)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+    };
+    let (a, b) = (count(s.a).await, count(s.b).await);
+
+    let mut tx = app.pool.begin().await.unwrap();
+    insert_case(&mut *tx, &case).await;
+    insert_case(&mut *tx, &case).await;
+    tx.commit().await.unwrap();
+    assert_eq!(count(s.a).await, a + 1, "two cases in one transaction");
+
+    // The first change undone with its savepoint: the second counts.
+    let mut tx = app.pool.begin().await.unwrap();
+    sqlx::query("SAVEPOINT before")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    insert_case(&mut *tx, &case).await;
+    sqlx::query("ROLLBACK TO SAVEPOINT before")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    insert_case(&mut *tx, &case).await;
+    tx.commit().await.unwrap();
+    assert_eq!(count(s.a).await, a + 2, "after a savepoint rolled back");
+
+    let mut tx = app.pool.begin().await.unwrap();
+    insert_case(&mut *tx, &case).await;
+    tx.rollback().await.unwrap();
+    assert_eq!(count(s.a).await, a + 2, "a transaction rolled back");
+    assert_eq!(count(s.b).await, b, "another centre's count");
+
+    // The schema's writers of the roll-up: each raises the count, or is called only by
+    // functions that do (its callers, those whose source calls it, listed).
+    let writers: Vec<(String, bool, String)> = sqlx::query_as(
+        r"SELECT w.proname,
+                 w.prosrc ~ 'figures_changed\(' OR coalesce(bool_and(c.prosrc ~ 'figures_changed\('), false),
+                 coalesce(string_agg(c.proname, ', '), '')
+           FROM pg_proc w
+           LEFT JOIN pg_proc c ON c.pronamespace = w.pronamespace AND c.oid <> w.oid
+                AND c.prosrc ~ ('\m' || w.proname || '\(')
+           WHERE w.pronamespace = 'public'::regnamespace
+             AND w.prosrc ~* '(insert\s+into|update|delete\s+from)\s+figures_(months|stops|awaiting|messages)\M'
+           GROUP BY w.oid, w.proname, w.prosrc
+           ORDER BY 1",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(writers.len() >= 3, "the roll-up's writers: {writers:?}");
+    for (name, raised, callers) in &writers {
+        assert!(
+            raised,
+            "{name} writes the roll-up without raising the change count (called by: {callers})"
+        );
+    }
 }
 
 /// After a change of one centre's figures, the page and the CSV are made from that centre's
