@@ -1,5 +1,7 @@
 //! The screenshots under `docs/screenshots/`, made with the same browser:
-//! `cargo test --test it docs_screenshots -- --ignored`.
+//! `PILNVARA_SCREENSHOTS=docs/screenshots cargo test --test it docs_screenshots`. Every other
+//! run takes them into a folder of its own that is then removed, so the walk they show (a case
+//! recorded to the end, the review, the figures, the administration) cannot break unnoticed.
 
 use std::path::PathBuf;
 
@@ -8,14 +10,17 @@ use crate::e2e::desk::{self, PERSONAL_CODE, STEPS};
 use crate::harness::TEST_PASSWORD;
 
 #[tokio::test]
-#[ignore = "writes docs/screenshots/; run on purpose with --ignored"]
 async fn docs_screenshots() {
     let app = desk::desk().await;
     let eservice = desk::family_benefit(&app).await;
     let Some(browser) = Browser::open(&app, "docs_screenshots").await else {
         return;
     };
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    let scratch = tempfile::tempdir().unwrap();
+    let dir = match std::env::var_os("PILNVARA_SCREENSHOTS") {
+        Some(dir) => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir),
+        None => scratch.path().to_owned(),
+    };
     std::fs::create_dir_all(&dir).unwrap();
     let dir = &dir;
     browser
@@ -77,4 +82,14 @@ async fn docs_screenshots() {
             Ok(())
         })
         .await;
+    let mut shots: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .collect();
+    shots.sort();
+    assert_eq!(shots.len(), 11, "{shots:?}");
+    for shot in shots {
+        let bytes = std::fs::read(&shot).unwrap();
+        assert!(bytes.starts_with(b"\x89PNG"), "{} is a PNG", shot.display());
+    }
 }
