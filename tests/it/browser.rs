@@ -340,16 +340,29 @@ impl Browser {
         Ok(matches == json!(true))
     }
 
-    /// Waits (up to two seconds) until the focused element matches `css`: `autofocus` is
-    /// applied at the page's first rendering, which may come just after the load.
+    /// Waits until the focused element matches `css`: `autofocus` is applied at the page's
+    /// first rendering, which may come after the load, and the page says when (a `focusin`
+    /// event). False if focus has not moved there within the driver's script timeout.
     pub async fn focus_settles_on(&self, css: &str) -> Result<bool, String> {
-        for _ in 0..20 {
-            if self.focus_matches(css).await? {
-                return Ok(true);
+        let settled = self
+            .client
+            .execute_async(
+                r#"const css = arguments[0], done = arguments[arguments.length - 1];
+                   const matches = () => !!document.activeElement && document.activeElement.matches(css);
+                   if (matches()) { done(true); }
+                   else { document.addEventListener('focusin', () => { if (matches()) done(true); }); }"#,
+                vec![json!(css)],
+            )
+            .await;
+        match settled {
+            Ok(matched) => Ok(matched == json!(true)),
+            Err(fantoccini::error::CmdError::Standard(error))
+                if error.error == fantoccini::error::ErrorStatus::ScriptTimeout =>
+            {
+                Ok(false)
             }
-            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+            Err(error) => Err(format!("waiting for focus on {css}: {error}")),
         }
-        Ok(false)
     }
 
     /// The focused element shows a visible focus indicator: an outline or a box shadow.
