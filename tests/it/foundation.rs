@@ -1,7 +1,6 @@
 //! The skeleton every page relies on: language, error pages, security headers, health checks,
 //! the request id, and recovery from a database outage.
 
-use std::future::Future;
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -10,6 +9,7 @@ use axum::http::{Request, StatusCode};
 use pilnvara::db::launcher::{Cluster, Durability};
 use pilnvara::domain::staff::Role;
 
+use crate::faults::wait_for;
 use crate::harness::{Client, TEST_PASSWORD, TestApp};
 
 #[tokio::test]
@@ -263,19 +263,6 @@ async fn secure_cookies_use_the_host_prefix() {
     );
 }
 
-/// Waits until `condition` holds, checking it every few milliseconds; fails after ten seconds.
-async fn eventually<F, Fut>(what: &str, mut condition: F)
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = bool>,
-{
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !condition().await {
-        assert!(tokio::time::Instant::now() < deadline, "never: {what}");
-        tokio::time::sleep(Duration::from_millis(5)).await;
-    }
-}
-
 async fn refuses_connections(address: SocketAddr) -> bool {
     matches!(
         tokio::net::TcpStream::connect(address).await,
@@ -315,21 +302,27 @@ async fn graceful_shutdown_finishes_the_request_in_flight_and_refuses_new_connec
         .await
         .unwrap();
     let in_flight = tokio::spawn(async move { client.get("/cases").await });
-    eventually("the request waits for the sessions table", || async {
-        sqlx::query_scalar::<_, bool>(
-            "SELECT EXISTS (SELECT 1 FROM pg_locks
+    wait_for(
+        Duration::from_secs(30),
+        "the request waits for the sessions table",
+        || async {
+            sqlx::query_scalar::<_, bool>(
+                "SELECT EXISTS (SELECT 1 FROM pg_locks
                             WHERE NOT granted AND relation = 'tower_sessions.session'::regclass)",
-        )
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
-    })
+            )
+            .fetch_one(&app.pool)
+            .await
+            .unwrap()
+        },
+    )
     .await;
 
     shut_down.send(()).unwrap();
-    eventually("new connections are refused", || {
-        refuses_connections(address)
-    })
+    wait_for(
+        Duration::from_secs(30),
+        "new connections are refused",
+        || refuses_connections(address),
+    )
     .await;
     assert!(!in_flight.is_finished(), "the request is still in flight");
     assert!(!server.is_finished(), "the server waits for it");
