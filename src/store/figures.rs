@@ -183,7 +183,7 @@ impl Levels {
 /// centre. A centre's roll-up rows are the same while its count is, and the count is raised in
 /// every transaction that changes them, so what was read or laid out from the rows may be used
 /// again while the count is the same.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Changes(Vec<(CentreId, i64)>);
 
 impl Changes {

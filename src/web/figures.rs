@@ -479,14 +479,50 @@ fn render_tables(
 /// What a page's tables show, whole: they are laid out again only when any of it differs.
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct Shown {
-    lang: Lang,
-    first: NaiveDate,
-    last: NaiveDate,
-    /// The day before which a result awaited counts as overdue.
-    overdue_before: NaiveDate,
+    period: ShownPeriod,
     changes: Changes,
     centres: Vec<CentreOption>,
     eservices: Vec<EserviceOption>,
+}
+
+/// The language and the months a page's tables show, and the day before which a result
+/// awaited counts as overdue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct ShownPeriod {
+    lang: Lang,
+    first: NaiveDate,
+    last: NaiveDate,
+    overdue_before: NaiveDate,
+}
+
+/// [`Shown`] borrowed from what a request has read: kept tables are looked up by it without
+/// copying the centres' names. It hashes as [`Shown`] does (a slice as its `Vec`).
+#[derive(Hash)]
+struct ShownNow<'a> {
+    period: ShownPeriod,
+    changes: &'a Changes,
+    centres: &'a [CentreOption],
+    eservices: &'a [EserviceOption],
+}
+
+impl quick_cache::Equivalent<Shown> for ShownNow<'_> {
+    fn equivalent(&self, shown: &Shown) -> bool {
+        self.period == shown.period
+            && *self.changes == shown.changes
+            && self.centres == shown.centres
+            && self.eservices == shown.eservices
+    }
+}
+
+impl ShownNow<'_> {
+    fn to_owned(&self) -> Shown {
+        Shown {
+            period: self.period,
+            changes: self.changes.clone(),
+            centres: self.centres.to_vec(),
+            eservices: self.eservices.to_vec(),
+        }
+    }
 }
 
 /// What a centre's figures were read for: they are read again only when any of it differs.
@@ -585,14 +621,16 @@ async fn read_figures(connection: &mut PgConnection, by: &By<'_>) -> Result<Read
     let eservices = store::review::eservices(&mut *connection).await?;
     let changes = store::figures::changes(&mut *connection, by.scope.centres).await?;
     let overdue_before = today_in_riga(by.overdue_before);
-    let shown = by.page.map(|lang| Shown {
-        lang,
-        first: by.scope.first,
-        last: by.scope.last,
-        overdue_before,
-        changes: changes.clone(),
-        centres: centres.clone(),
-        eservices: eservices.clone(),
+    let shown = by.page.map(|lang| ShownNow {
+        period: ShownPeriod {
+            lang,
+            first: by.scope.first,
+            last: by.scope.last,
+            overdue_before,
+        },
+        changes: &changes,
+        centres: &centres,
+        eservices: &eservices,
     });
     if let Some(tables) = shown.as_ref().and_then(|shown| by.kept.tables.get(shown)) {
         return Ok(Read {
@@ -602,6 +640,7 @@ async fn read_figures(connection: &mut PgConnection, by: &By<'_>) -> Result<Read
             rows: Rows::LaidOut(tables),
         });
     }
+    let shown = shown.map(|shown| shown.to_owned());
     let figures = centre_figures(connection, by, &changes).await?;
     Ok(Read {
         supervised,
@@ -818,4 +857,52 @@ pub async fn csv(
         "raditaji.csv",
         body,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rix(name: &str) -> Vec<CentreOption> {
+        vec![CentreOption {
+            id: CentreId(1),
+            code: "RIX".to_owned(),
+            name: name.to_owned(),
+        }]
+    }
+
+    #[test]
+    fn tables_kept_under_what_they_show_are_found_by_it_borrowed_and_only_by_it() {
+        let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
+        let period = ShownPeriod {
+            lang: Lang::Lv,
+            first: day,
+            last: day,
+            overdue_before: day,
+        };
+        let changes = Changes::default();
+        let centres = rix("Rīgas VPVKAC");
+        let now = |period, centres| ShownNow {
+            period,
+            changes: &changes,
+            centres,
+            eservices: &[],
+        };
+        let cache = FiguresCache::default();
+        cache
+            .tables
+            .insert(now(period, &centres).to_owned(), Arc::from("<table>"));
+
+        assert_eq!(
+            cache.tables.get(&now(period, &centres)).as_deref(),
+            Some("<table>")
+        );
+        let renamed = rix("Rīgas VPVKAC (Brīvības iela)");
+        assert!(cache.tables.get(&now(period, &renamed)).is_none());
+        let english = ShownPeriod {
+            lang: Lang::En,
+            ..period
+        };
+        assert!(cache.tables.get(&now(english, &centres)).is_none());
+    }
 }
