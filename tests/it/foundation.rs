@@ -308,7 +308,9 @@ async fn graceful_shutdown_finishes_the_request_in_flight_and_refuses_new_connec
         || async {
             sqlx::query_scalar::<_, bool>(
                 "SELECT EXISTS (SELECT 1 FROM pg_locks
-                            WHERE NOT granted AND relation = 'tower_sessions.session'::regclass)",
+                            WHERE NOT granted AND relation = 'tower_sessions.session'::regclass
+                              AND database = (SELECT oid FROM pg_database
+                                              WHERE datname = current_database()))",
             )
             .fetch_one(&app.pool)
             .await
