@@ -479,17 +479,17 @@ fn render_tables(
 /// What a page's tables show, whole: they are laid out again only when any of it differs.
 #[derive(Debug, PartialEq, Eq, Hash)]
 struct Shown {
-    period: ShownPeriod,
+    lang: Lang,
+    span: Span,
     changes: Changes,
     centres: Vec<CentreOption>,
     eservices: Vec<EserviceOption>,
 }
 
-/// The language and the months a page's tables show, and the day before which a result
-/// awaited counts as overdue.
+/// The months figures are read for, and the day before which a result awaited counts as
+/// overdue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-struct ShownPeriod {
-    lang: Lang,
+struct Span {
     first: NaiveDate,
     last: NaiveDate,
     overdue_before: NaiveDate,
@@ -499,7 +499,8 @@ struct ShownPeriod {
 /// copying the centres' names. It hashes as [`Shown`] does (a slice as its `Vec`).
 #[derive(Hash)]
 struct ShownNow<'a> {
-    period: ShownPeriod,
+    lang: Lang,
+    span: Span,
     changes: &'a Changes,
     centres: &'a [CentreOption],
     eservices: &'a [EserviceOption],
@@ -507,7 +508,8 @@ struct ShownNow<'a> {
 
 impl quick_cache::Equivalent<Shown> for ShownNow<'_> {
     fn equivalent(&self, shown: &Shown) -> bool {
-        self.period == shown.period
+        self.lang == shown.lang
+            && self.span == shown.span
             && *self.changes == shown.changes
             && self.centres == shown.centres
             && self.eservices == shown.eservices
@@ -517,7 +519,8 @@ impl quick_cache::Equivalent<Shown> for ShownNow<'_> {
 impl ShownNow<'_> {
     fn to_owned(&self) -> Shown {
         Shown {
-            period: self.period,
+            lang: self.lang,
+            span: self.span,
             changes: self.changes.clone(),
             centres: self.centres.to_vec(),
             eservices: self.eservices.to_vec(),
@@ -529,9 +532,7 @@ impl ShownNow<'_> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 struct CentreRead {
     centre: CentreId,
-    first: NaiveDate,
-    last: NaiveDate,
-    overdue_before: NaiveDate,
+    span: Span,
     /// The centre's change count when they were read.
     changes: i64,
 }
@@ -620,14 +621,14 @@ async fn read_figures(connection: &mut PgConnection, by: &By<'_>) -> Result<Read
         .collect();
     let eservices = store::review::eservices(&mut *connection).await?;
     let changes = store::figures::changes(&mut *connection, by.scope.centres).await?;
-    let overdue_before = today_in_riga(by.overdue_before);
+    let span = Span {
+        first: by.scope.first,
+        last: by.scope.last,
+        overdue_before: today_in_riga(by.overdue_before),
+    };
     let shown = by.page.map(|lang| ShownNow {
-        period: ShownPeriod {
-            lang,
-            first: by.scope.first,
-            last: by.scope.last,
-            overdue_before,
-        },
+        lang,
+        span,
         changes: &changes,
         centres: &centres,
         eservices: &eservices,
@@ -641,7 +642,7 @@ async fn read_figures(connection: &mut PgConnection, by: &By<'_>) -> Result<Read
         });
     }
     let shown = shown.map(|shown| shown.to_owned());
-    let figures = centre_figures(connection, by, &changes).await?;
+    let figures = centre_figures(connection, by, span, &changes).await?;
     Ok(Read {
         supervised,
         centres,
@@ -658,14 +659,12 @@ async fn read_figures(connection: &mut PgConnection, by: &By<'_>) -> Result<Read
 async fn centre_figures(
     connection: &mut PgConnection,
     by: &By<'_>,
+    span: Span,
     changes: &Changes,
 ) -> Result<HashMap<CentreId, Arc<CentreFigures>>, sqlx::Error> {
-    let overdue_before = today_in_riga(by.overdue_before);
     let read_for = |centre| CentreRead {
         centre,
-        first: by.scope.first,
-        last: by.scope.last,
-        overdue_before,
+        span,
         changes: changes.of(centre),
     };
     let mut figures = HashMap::with_capacity(by.scope.centres.len());
@@ -874,16 +873,16 @@ mod tests {
     #[test]
     fn tables_kept_under_what_they_show_are_found_by_it_borrowed_and_only_by_it() {
         let day = NaiveDate::from_ymd_opt(2026, 12, 1).unwrap();
-        let period = ShownPeriod {
-            lang: Lang::Lv,
+        let span = Span {
             first: day,
             last: day,
             overdue_before: day,
         };
         let changes = Changes::default();
         let centres = rix("Rīgas VPVKAC");
-        let now = |period, centres| ShownNow {
-            period,
+        let now = |lang, centres| ShownNow {
+            lang,
+            span,
             changes: &changes,
             centres,
             eservices: &[],
@@ -891,18 +890,14 @@ mod tests {
         let cache = FiguresCache::default();
         cache
             .tables
-            .insert(now(period, &centres).to_owned(), Arc::from("<table>"));
+            .insert(now(Lang::Lv, &centres).to_owned(), Arc::from("<table>"));
 
         assert_eq!(
-            cache.tables.get(&now(period, &centres)).as_deref(),
+            cache.tables.get(&now(Lang::Lv, &centres)).as_deref(),
             Some("<table>")
         );
         let renamed = rix("Rīgas VPVKAC (Brīvības iela)");
-        assert!(cache.tables.get(&now(period, &renamed)).is_none());
-        let english = ShownPeriod {
-            lang: Lang::En,
-            ..period
-        };
-        assert!(cache.tables.get(&now(english, &centres)).is_none());
+        assert!(cache.tables.get(&now(Lang::Lv, &renamed)).is_none());
+        assert!(cache.tables.get(&now(Lang::En, &centres)).is_none());
     }
 }
