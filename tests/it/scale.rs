@@ -1208,6 +1208,70 @@ fn zero_hash() -> String {
     format!("\\x{}", hex::encode(pilnvara::audit::GENESIS))
 }
 
+/// /review's reads run in this process as the page runs them, through the store's own
+/// functions, on `clients` connections of their own for `length`: the session's record (read,
+/// not decoded), the user, the employees, the queue's first page, the centres and the
+/// e-services of supervisor `lead` over `centres`. No HTTP, no layers, no template: what the
+/// driver alone makes of the page's statements. Transactions a second.
+async fn review_reads_in_process(
+    url: &str,
+    session: &str,
+    lead: pilnvara::domain::ids::StaffId,
+    centres: &[pilnvara::domain::ids::CentreId],
+    clients: usize,
+    length: std::time::Duration,
+) -> f64 {
+    use pilnvara::store;
+    use sqlx::Connection as _;
+
+    let mut connections = Vec::new();
+    for _ in 0..clients {
+        connections.push(sqlx::PgConnection::connect(url).await.unwrap());
+    }
+    let filter = std::sync::Arc::new(store::review::QueueFilter {
+        centres: centres.to_vec(),
+        ..Default::default()
+    });
+    let session = std::sync::Arc::<str>::from(session);
+    let until = Instant::now() + length;
+    let runs = connections.into_iter().map(|mut connection| {
+        let (filter, session) = (filter.clone(), session.clone());
+        tokio::spawn(async move {
+            let mut done = 0_u64;
+            while Instant::now() < until {
+                let record: Option<Vec<u8>> = sqlx::query_scalar(
+                    "SELECT data FROM tower_sessions.session WHERE id = $1 AND expiry_date > now()",
+                )
+                .bind(&*session)
+                .fetch_optional(&mut connection)
+                .await
+                .unwrap();
+                assert!(record.is_some(), "the session is live");
+                let user = store::staff::session_user(&mut connection, lead).await;
+                assert!(user.unwrap().is_some(), "the supervisor is there");
+                store::review::employees(&mut connection, &filter.centres)
+                    .await
+                    .unwrap();
+                let page = pilnvara::domain::review::PAGE_SIZE + 1;
+                store::review::queue(&mut connection, &filter, None, page)
+                    .await
+                    .unwrap();
+                store::review::centres(&mut connection, &filter.centres)
+                    .await
+                    .unwrap();
+                store::review::eservices(&mut connection).await.unwrap();
+                done += 1;
+            }
+            done
+        })
+    });
+    let mut done = 0;
+    for run in runs.collect::<Vec<_>>() {
+        done += run.await.unwrap();
+    }
+    done as f64 / length.as_secs_f64()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a benchmark"]
 async fn pages_under_load_beside_their_floor() {
@@ -1376,6 +1440,8 @@ async fn pages_under_load_beside_their_floor() {
             .fetch_all(pool)
             .await
             .unwrap();
+    let led_ids: Vec<pilnvara::domain::ids::CentreId> =
+        led.iter().copied().map(Into::into).collect();
     let led = format!(
         "{{{}}}",
         led.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
@@ -1413,6 +1479,11 @@ async fn pages_under_load_beside_their_floor() {
         ("p3", "50".to_owned()),
     ]);
     let mut review_values = signed_in_values(pool, lead.0).await;
+    let (_, review_values_session) = review_values
+        .iter()
+        .find(|(name, _)| *name == "session")
+        .cloned()
+        .unwrap();
     review_values.push(("x1", led.clone()));
     let mut figures_values = signed_in_values(pool, lead.0).await;
     figures_values.push(("x1", led));
@@ -1433,13 +1504,14 @@ async fn pages_under_load_beside_their_floor() {
     );
     println!("|---|---|---|---|---|---|---|---|");
     let server_pid = pid.to_string();
+    // [machine, server, this process, its reaped children (pgbench)]
+    let used = || {
+        let (own, reaped) = cpu_ms("self");
+        [machine_cpu_ms(), cpu_ms(&server_pid).0, own, reaped]
+    };
+    let mut review_floors = std::collections::HashMap::new();
     for ((title, who, path), (script, values)) in pages.iter().zip(&floors) {
         for clients in [1, 16, 64] {
-            // [machine, server, this process, its reaped children (pgbench)]
-            let used = || {
-                let (own, reaped) = cpu_ms("self");
-                [machine_cpu_ms(), cpu_ms(&server_pid).0, own, reaped]
-            };
             // A second of the same load first, not counted: the run before (a floor of 64
             // clients) leaves the machine's caches to another workload.
             load(&desks[who][..clients], &again(path), WARM_UP).await;
@@ -1456,6 +1528,9 @@ async fn pages_under_load_beside_their_floor() {
             let before = used();
             let floor = pgbench(url, script, values, clients, length);
             let [machine, server, waiting, pgbench_cpu] = difference(used(), before);
+            if path.as_str() == "/review" {
+                review_floors.insert(clients, floor);
+            }
             let per_transaction = |ms: f64| ms / (floor * length.as_secs_f64());
             let floor_cpu = format!(
                 "{:.2} / {:.2}",
@@ -1471,6 +1546,24 @@ async fn pages_under_load_beside_their_floor() {
             );
             not_ok += page.not_ok;
         }
+    }
+    // /review's reads without the server around them (the driver alone), beside its floor.
+    let session = &review_values_session;
+    println!(
+        "\n| /review's reads in this process | desks | transactions/s | ÷ floor | CPU ms per transaction: this process / PostgreSQL |"
+    );
+    println!("|---|---|---|---|---|");
+    for clients in [1, 16, 64] {
+        let before = used();
+        let done = review_reads_in_process(url, session, lead, &led_ids, clients, length).await;
+        let [machine, server, own, _] = difference(used(), before);
+        let per_transaction = |ms: f64| ms / (done * length.as_secs_f64());
+        println!(
+            "| /review, 3 centres | {clients} | {done:.0} | {:.2} | {:.2} / {:.2} |",
+            done / review_floors[&clients],
+            per_transaction(own),
+            per_transaction(machine - server - own)
+        );
     }
     assert_eq!(not_ok, 0, "every page answered 200 under load");
     assert!(crate::harness::terminate(&mut server).await);
