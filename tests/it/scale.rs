@@ -1132,10 +1132,7 @@ fn named(prefix: &'static str) -> impl Fn(usize) -> String {
 /// The floor's first statements, those of every request: the session's read (the session
 /// store's, `web::session_store`) and the user.
 fn signed_in_script() -> String {
-    let session = committed_statement(
-        |q| q.starts_with("SELECT data FROM tower_sessions.session WHERE id = $1"),
-        |_| ":session".to_owned(),
-    );
+    let session = session_read(|_| ":session".to_owned());
     let user = committed_statement(
         |q| {
             q.starts_with("SELECT s.id, s.username, s.full_name, s.roles AS \"roles: Vec<Role>\", s.centre_id, s.language")
@@ -1143,6 +1140,15 @@ fn signed_in_script() -> String {
         named("u"),
     );
     format!("{session};\n{user};\n")
+}
+
+/// The session store's read of a session's record (`web::session_store`), as committed in
+/// `.sqlx/`, each `$n` written as `value(n)`.
+fn session_read(value: impl Fn(usize) -> String) -> String {
+    committed_statement(
+        |q| q.starts_with("SELECT data FROM tower_sessions.session WHERE id = $1"),
+        value,
+    )
 }
 
 /// The values of [`signed_in_script`]: a live session of the database's, and staff `who`.
@@ -1233,19 +1239,18 @@ async fn review_reads_in_process(
         ..Default::default()
     });
     let session = std::sync::Arc::<str>::from(session);
+    let read = std::sync::Arc::<str>::from(session_read(|n| format!("${n}")));
     let until = Instant::now() + length;
     let runs = connections.into_iter().map(|mut connection| {
-        let (filter, session) = (filter.clone(), session.clone());
+        let (filter, session, read) = (filter.clone(), session.clone(), read.clone());
         tokio::spawn(async move {
             let mut done = 0_u64;
             while Instant::now() < until {
-                let record: Option<Vec<u8>> = sqlx::query_scalar(
-                    "SELECT data FROM tower_sessions.session WHERE id = $1 AND expiry_date > now()",
-                )
-                .bind(&*session)
-                .fetch_optional(&mut connection)
-                .await
-                .unwrap();
+                let record: Option<Vec<u8>> = sqlx::query_scalar(&read)
+                    .bind(&*session)
+                    .fetch_optional(&mut connection)
+                    .await
+                    .unwrap();
                 assert!(record.is_some(), "the session is live");
                 let user = store::staff::session_user(&mut connection, lead).await;
                 assert!(user.unwrap().is_some(), "the supervisor is there");
@@ -1548,14 +1553,15 @@ async fn pages_under_load_beside_their_floor() {
         }
     }
     // /review's reads without the server around them (the driver alone), beside its floor.
-    let session = &review_values_session;
     println!(
-        "\n| /review's reads in this process | desks | transactions/s | ÷ floor | CPU ms per transaction: this process / PostgreSQL |"
+        "\n| /review's reads in this process | connections | transactions/s | ÷ floor | CPU ms per transaction: this process / PostgreSQL |"
     );
     println!("|---|---|---|---|---|");
     for clients in [1, 16, 64] {
         let before = used();
-        let done = review_reads_in_process(url, session, lead, &led_ids, clients, length).await;
+        let done =
+            review_reads_in_process(url, &review_values_session, lead, &led_ids, clients, length)
+                .await;
         let [machine, server, own, _] = difference(used(), before);
         let per_transaction = |ms: f64| ms / (done * length.as_secs_f64());
         println!(
